@@ -1,0 +1,63 @@
+import { FixedClock, parseClockSpec, SimulatedClock, SystemClock } from './clock';
+import { addDays, daysBetween, endOfLocalDay, lastDayOfMonth, localDate, startOfLocalDay } from './local-date';
+
+describe('parseClockSpec', () => {
+  it('reads "system"', () => {
+    expect(parseClockSpec('system')).toBeInstanceOf(SystemClock);
+  });
+
+  it('reads a simulated clock and runs it at the given speed', () => {
+    let real = 1_000_000;
+    const clock = parseClockSpec('sim:2019-01-01T00:00:00+08:00@86400', () => real);
+    expect(clock).toBeInstanceOf(SimulatedClock);
+    expect(new Date(clock.now()).toISOString()).toBe('2018-12-31T16:00:00.000Z');
+    real += 1000; // one real second = one simulated day
+    expect(new Date(clock.now()).toISOString()).toBe('2019-01-01T16:00:00.000Z');
+  });
+
+  it('pins the real start with ~ so two processes share one timeline', () => {
+    const a = parseClockSpec('sim:2019-01-01T00:00:00Z@10~5000', () => 6000);
+    expect(a.now()).toBe(Date.parse('2019-01-01T00:00:10Z'));
+  });
+
+  it.each(['sim:2019-01-01', 'sim:notadate@5', 'sim:2019-01-01T00:00:00Z@0', 'fast'])(
+    'rejects %s with a message naming IW_CLOCK',
+    (spec) => {
+      expect(() => parseClockSpec(spec)).toThrow(/IW_CLOCK/);
+    },
+  );
+});
+
+describe('FixedClock', () => {
+  it('moves only when told', () => {
+    const c = new FixedClock(10);
+    expect(c.now()).toBe(10);
+    c.advance(5);
+    expect(c.now()).toBe(15);
+    c.set('2019-06-30T00:00:00Z');
+    expect(c.now()).toBe(Date.parse('2019-06-30T00:00:00Z'));
+  });
+});
+
+describe('local dates', () => {
+  const tz = 'Asia/Shanghai';
+  it('maps an instant to the local date', () => {
+    expect(localDate(Date.parse('2019-03-31T17:00:00Z'), tz)).toBe('2019-04-01');
+    expect(localDate(Date.parse('2019-03-31T15:59:59Z'), tz)).toBe('2019-03-31');
+  });
+  it('finds local midnight', () => {
+    expect(new Date(startOfLocalDay('2019-01-01', tz)).toISOString()).toBe('2018-12-31T16:00:00.000Z');
+    expect(new Date(endOfLocalDay('2019-12-31', tz)).toISOString()).toBe('2019-12-31T16:00:00.000Z');
+  });
+  it('does calendar arithmetic', () => {
+    expect(addDays('2019-02-28', 1)).toBe('2019-03-01');
+    expect(addDays('2020-02-28', 1)).toBe('2020-02-29');
+    expect(daysBetween('2019-01-01', '2019-12-31')).toBe(364);
+    expect(lastDayOfMonth(2019, 2)).toBe('2019-02-28');
+    expect(lastDayOfMonth(2020, 2)).toBe('2020-02-29');
+    expect(lastDayOfMonth(2019, 12)).toBe('2019-12-31');
+  });
+  it('handles a zone with DST', () => {
+    expect(new Date(startOfLocalDay('2019-07-01', 'Europe/Berlin')).toISOString()).toBe('2019-06-30T22:00:00.000Z');
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Deadlines and periods are local calendar dates in IW_TIMEZONE (Asia/Shanghai by
+ * default). These helpers turn instants into local dates and back without a date library.
+ */
+
+const DAY_MS = 86_400_000;
+
+/** `YYYY-MM-DD` of the instant `ms` in `timeZone`. */
+export function localDate(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(new Date(ms));
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
+
+/** Offset of `timeZone` from UTC at instant `ms`, in milliseconds. */
+export function zoneOffsetMs(ms: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(ms));
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant local midnight starts `date` (YYYY-MM-DD) in `timeZone`. */
+export function startOfLocalDay(date: string, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  const guess = Date.UTC(y, m - 1, d);
+  // Two passes settle DST edges; Asia/Shanghai has none but other zones do.
+  let ms = guess - zoneOffsetMs(guess, timeZone);
+  ms = guess - zoneOffsetMs(ms, timeZone);
+  return ms;
+}
+
+/** The last instant (exclusive end) of local `date`: start of the next day. */
+export function endOfLocalDay(date: string, timeZone: string): number {
+  return startOfLocalDay(addDays(date, 1), timeZone);
+}
+
+/** Calendar arithmetic on `YYYY-MM-DD`. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Whole days from local date `a` to local date `b` (b - a). */
+export function daysBetween(a: string, b: string): number {
+  const [ya, ma, da] = a.split('-').map(Number);
+  const [yb, mb, db] = b.split('-').map(Number);
+  return Math.round((Date.UTC(yb, mb - 1, db) - Date.UTC(ya, ma - 1, da)) / DAY_MS);
+}
+
+/** Last day of month `month` (1-12) of `year`, as YYYY-MM-DD. */
+export function lastDayOfMonth(year: number, month: number): string {
+  const d = new Date(Date.UTC(year, month, 0));
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,212 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+/**
+ * The one place configuration is read. Every variable of PRODUCT.md §10 plus the
+ * operational knobs; validated once at start-up with a message naming the variable.
+ */
+
+export const DEFAULT_TOPICS = {
+  inspectionBatches: 'actuals.inspection-batches',
+  cases: 'actuals.cases',
+  surveys: 'actuals.surveys',
+  spending: 'actuals.spending',
+  measurements: 'actuals.measurements',
+  dlq: 'actuals.dlq',
+  progress: 'indicators.progress',
+} as const;
+
+export type TopicRole = keyof typeof DEFAULT_TOPICS;
+
+const duration = (name: string, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      try {
+        return parseDuration(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    })
+    .describe(name);
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const list = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const fromRoot = (rel: string) => path.join(findRepoRoot(), rel);
+
+/** The repository root, whether running from sources (ts) or from dist/. */
+export function findRepoRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'nest-cli.json'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return repoRoot;
+}
+
+export const envSchema = z.object({
+  KAFKA_BROKERS: list('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().default('indicator-watch'),
+  KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512', '']).default(''),
+  KAFKA_SASL_USERNAME: z.string().default(''),
+  KAFKA_SASL_PASSWORD: z.string().default(''),
+  KAFKA_SSL: bool(false),
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  MONGO_URL: z.string().url().default('mongodb://127.0.0.1:27017/indicator-watch'),
+  SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
+  MAIL_FROM: z.string().default('Indicator Watch <noreply@localhost>'),
+  IW_API_TOKENS: list(''),
+  IW_STATUS_PORT: port(3000),
+  IW_METRICS_PORT_INGEST: port(9464),
+  IW_METRICS_PORT_ALERTING: port(9465),
+  IW_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+  IW_CLOCK: z.string().default('system'),
+  IW_TIMEZONE: z
+    .string()
+    .default('Asia/Shanghai')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not an IANA time zone (e.g. Asia/Shanghai)'),
+  IW_GROUP_WAIT: duration('IW_GROUP_WAIT', '30s'),
+  IW_REPEAT_INTERVAL: duration('IW_REPEAT_INTERVAL', '7d'),
+  IW_PENDING_FOR: duration('IW_PENDING_FOR', '1h'),
+  IW_NO_DATA_GRACE: duration('IW_NO_DATA_GRACE', '30d'),
+  IW_SWEEP_CRON: z.string().default('0 2 * * *'),
+  IW_OWNERS: z.string().default(fromRoot('samples/owners.yaml')),
+  IW_BINDINGS: z.string().default(fromRoot('samples/bindings.yaml')),
+  IW_SURVEY_SATISFIED_SHARE: z.coerce.number().min(0).max(1).default(0.8),
+  IW_INGEST_GROUP: z.string().default('iw-ingest'),
+  IW_ALERTING_GROUP: z.string().default('iw-alerting'),
+  IW_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  IW_LOCAL_DIR: z.string().default(fromRoot('.local')),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export interface AppConfig {
+  kafka: {
+    brokers: string[];
+    clientId: string;
+    ssl: boolean;
+    sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+    partitions: number;
+    topics: Record<TopicRole, string>;
+    groups: { ingest: string; alerting: string };
+  };
+  mongo: { url: string };
+  smtp: { url: string; from: string };
+  http: { statusPort: number; publicUrl: string; apiTokens: string[]; metricsPorts: { ingest: number; alerting: number } };
+  clock: string;
+  timeZone: string;
+  alerting: { groupWaitMs: number; repeatIntervalMs: number; pendingForMs: number; noDataGraceMs: number; sweepCron: string };
+  files: { owners: string; bindings: string; localDir: string };
+  surveys: { satisfiedShare: number };
+  logLevel: Env['IW_LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads `KEY=value` lines of a .env file; real environment variables win. */
+export function readDotEnv(file: string): Record<string, string> {
+  if (!fs.existsSync(file)) return {};
+  const out: Record<string, string> = {};
+  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (!m || line.trimStart().startsWith('#')) continue;
+    let value = m[2];
+    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    out[m[1]] = value;
+  }
+  return out;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvFile = path.join(process.cwd(), '.env')): AppConfig {
+  const merged: Record<string, string | undefined> = { ...readDotEnv(dotEnvFile), ...env };
+  // Empty strings mean "unset" so `FOO= npm start` falls back to the default.
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = merged[key];
+    if (v !== undefined && v !== '') relevant[key] = v;
+  }
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}${i.path.length ? ` (got "${relevant[String(i.path[0])]}")` : ''}`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.KAFKA_SASL_MECHANISM && !e.KAFKA_SASL_USERNAME) problems.push('KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set');
+  if (!/^smtps?:\/\//.test(e.SMTP_URL)) problems.push(`SMTP_URL: must start with smtp:// or smtps:// (got "${redactUrl(e.SMTP_URL)}")`);
+  if (problems.length) throw new ConfigError(problems);
+
+  const prefix = e.KAFKA_TOPIC_PREFIX;
+  const topics = Object.fromEntries(
+    Object.entries(DEFAULT_TOPICS).map(([role, name]) => [role, prefix + (merged[`IW_TOPIC_${role.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}`] || name)]),
+  ) as Record<TopicRole, string>;
+
+  return {
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      clientId: e.KAFKA_CLIENT_ID,
+      ssl: e.KAFKA_SSL,
+      sasl: e.KAFKA_SASL_MECHANISM
+        ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }
+        : undefined,
+      partitions: e.KAFKA_PARTITIONS,
+      topics,
+      groups: { ingest: e.IW_INGEST_GROUP, alerting: e.IW_ALERTING_GROUP },
+    },
+    mongo: { url: e.MONGO_URL },
+    smtp: { url: e.SMTP_URL, from: e.MAIL_FROM },
+    http: {
+      statusPort: e.IW_STATUS_PORT,
+      publicUrl: e.IW_PUBLIC_URL.replace(/\/+$/, ''),
+      apiTokens: e.IW_API_TOKENS,
+      metricsPorts: { ingest: e.IW_METRICS_PORT_INGEST, alerting: e.IW_METRICS_PORT_ALERTING },
+    },
+    clock: e.IW_CLOCK,
+    timeZone: e.IW_TIMEZONE,
+    alerting: {
+      groupWaitMs: e.IW_GROUP_WAIT,
+      repeatIntervalMs: e.IW_REPEAT_INTERVAL,
+      pendingForMs: e.IW_PENDING_FOR,
+      noDataGraceMs: e.IW_NO_DATA_GRACE,
+      sweepCron: e.IW_SWEEP_CRON,
+    },
+    files: { owners: e.IW_OWNERS, bindings: e.IW_BINDINGS, localDir: e.IW_LOCAL_DIR },
+    surveys: { satisfiedShare: e.IW_SURVEY_SATISFIED_SHARE },
+    logLevel: e.IW_LOG_LEVEL,
+  };
+}
+
+/** Hides the password of a URL (`smtp://user:***@host`) so config can be logged. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

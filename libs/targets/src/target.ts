@@ -1,0 +1,123 @@
+/**
+ * The shapes a 指标值 (target value) is read into — PRODUCT.md §3. These types are the
+ * contract between the target reader, the catalogue, the measures and the risk engine;
+ * `iw targets parse --json` prints them as they are.
+ */
+
+export type ComparisonOp = '>=' | '>' | '<=' | '<' | '=';
+
+export interface NumericTarget {
+  kind: 'numeric';
+  op: ComparisonOp;
+  value: number;
+  /** As written after the number (`万元`, `%`, `元/人/天`), not normalised; '' when none. */
+  unit: string;
+  /** A word before the number, e.g. 投诉率 in `投诉率≤2%`. */
+  qualifier?: string;
+  /** Label of a compound part (`县道≥95%` → 县道, `82台服务器` → 服务器). */
+  label?: string;
+}
+
+export interface RangeTarget {
+  kind: 'range';
+  min: number;
+  max: number;
+  unit: string;
+}
+
+export interface DeadlineTarget {
+  kind: 'deadline';
+  /** Local date (YYYY-MM-DD) by which the indicator must be done. */
+  by: string;
+  /** A second acceptable reading (`X月前`: end of X-1, or end of X). */
+  byAlternative?: string;
+}
+
+export interface WindowTarget {
+  kind: 'window';
+  from: string;
+  to: string;
+}
+
+export interface CompoundTarget {
+  kind: 'compound';
+  parts: NumericTarget[];
+}
+
+export interface FormulaTarget {
+  kind: 'formula';
+  /** The stated result. */
+  value: number;
+  unit: string;
+  expression: string;
+  /** Whether the stated arithmetic holds. */
+  consistent: boolean;
+}
+
+export interface QualitativeTarget {
+  kind: 'qualitative';
+  text: string;
+}
+
+export interface MissingTarget {
+  kind: 'missing';
+}
+
+export type Target =
+  | NumericTarget
+  | RangeTarget
+  | DeadlineTarget
+  | WindowTarget
+  | CompoundTarget
+  | FormulaTarget
+  | QualitativeTarget
+  | MissingTarget;
+
+export type TargetKind = Target['kind'];
+
+export type TableKind = '项目支出绩效目标表' | '部门整体支出绩效目标表';
+
+export interface Funds {
+  total: number | null;
+  fiscal: number | null;
+  other: number | null;
+  unit: '万元';
+}
+
+export interface ParsedIndicator {
+  /** Stable id: fiscal year + project + indicator name, readable in URLs. */
+  id: string;
+  line: number;
+  level1: string;
+  level2: string;
+  name: string;
+  /** The cell as written, trimmed. */
+  value: string;
+  target: Target;
+}
+
+export interface ParsedProject {
+  /** Stable id: fiscal year + project name. */
+  id: string;
+  name: string;
+  tableKind: TableKind;
+  budgetUnit: string;
+  line: number;
+  funds: Funds;
+  goal: string;
+  indicators: ParsedIndicator[];
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Problem {
+  line: number;
+  severity: Severity;
+  message: string;
+}
+
+export interface ParsedCatalogue {
+  fiscalYear: number;
+  projects: ParsedProject[];
+  problems: Problem[];
+}
