@@ -1,0 +1,125 @@
+import { dedupe, mailDomain, messageId } from './dedup';
+import { groupNotices } from './group';
+import { muteNotifications } from './mute';
+import type { MuteResult } from './mute';
+import { renderDigest } from './render';
+import { route } from './route';
+import type { OwnersResolver } from './route';
+import { dueRepeats, transition } from './state-machine';
+import type { Alert, Digest, Notice, Notification, OutgoingMail, UnitEvaluation } from './types';
+
+/**
+ * The alert path as named stages (after Alertmanager's notify pipeline). The apps own the
+ * boxes in brackets (MongoDB, SMTP); everything else is here and pure.
+ *
+ *   evaluation ──► transition ──┐                                       ┌──────────────┐
+ *                               ├─► notices ─► route ─► dedup ─────────►│ [outbox]     │
+ *   sweep(now) ──► dueRepeats ──┘          (owners)  (key unique)       │ pending      │
+ *                                                                       └──────┬───────┘
+ *   flush(now):  pending ─► mute ─► group ─► render ─► address ─► [send with backoff] ─► [record sent]
+ *                        (ack/silence) (wait)  (中文)   (Message-ID)
+ *
+ * Enqueue side: `onEvaluation` / `onSweep` return the alert to store and the notifications to
+ * insert into the outbox (the unique index on `key` is the last word on duplicates).
+ * Send side: `flush` turns the outbox's pending notifications into mails. The outbox should
+ * record each mail's digest id on its notifications before sending, and re-send a stored
+ * digest as it is after a crash: the Message-ID follows from the digest id.
+ */
+
+export interface AlertPipelineOptions {
+  resolveOwners: OwnersResolver;
+  /** IW_REPEAT_INTERVAL; 0 disables repeats. */
+  repeatIntervalMs: number;
+  /** IW_GROUP_WAIT; 0 sends at once. */
+  groupWaitMs: number;
+  /** IW_PUBLIC_URL */
+  publicUrl: string;
+  /** IW_TIMEZONE */
+  timeZone: string;
+  /** MAIL_FROM; its domain names the Message-IDs. */
+  from: string;
+  maxPerDigest?: number;
+}
+
+export interface EnqueueResult {
+  alert: Alert | null;
+  /** Whether `alert` must be stored. */
+  changed: boolean;
+  notices: Notice[];
+  /** To insert into the outbox. */
+  notifications: Notification[];
+  /** Notices with no valid recipient (log them; the fallback address should prevent this). */
+  unroutable: Notice[];
+  invalidAddresses: string[];
+}
+
+function enqueue(
+  alert: Alert | null,
+  changed: boolean,
+  notices: Notice[],
+  now: number,
+  options: AlertPipelineOptions,
+  isKnown?: (key: string) => boolean,
+): EnqueueResult {
+  const routed = route(notices, options.resolveOwners, now);
+  const { fresh } = dedupe(routed.notifications, isKnown);
+  return { alert, changed, notices, notifications: fresh, unroutable: routed.unroutable, invalidAddresses: routed.invalidAddresses };
+}
+
+/** A new evaluation of one tracked unit (progress event or sweep). */
+export function onEvaluation(
+  alert: Alert | null,
+  evaluation: UnitEvaluation,
+  now: number,
+  options: AlertPipelineOptions,
+  isKnown?: (key: string) => boolean,
+): EnqueueResult {
+  const t = transition(alert, evaluation, now);
+  return enqueue(t.alert, t.changed, t.notices, now, options, isKnown);
+}
+
+/** The periodic sweep of one alert: a repeat when due. */
+export function onSweep(alert: Alert, now: number, options: AlertPipelineOptions, isKnown?: (key: string) => boolean): EnqueueResult {
+  const t = dueRepeats(alert, now, options.repeatIntervalMs);
+  return enqueue(t.alert, t.changed, t.notices, now, options, isKnown);
+}
+
+export interface FlushResult {
+  mails: OutgoingMail[];
+  digests: Digest[];
+  /** To mark as muted in the outbox (never sent). */
+  muted: MuteResult['muted'];
+  /** Still inside the group wait. */
+  pending: Notification[];
+  /** When to flush next (ms), or null when nothing waits. */
+  nextFlushAt: number | null;
+}
+
+/** Turns one digest into the mail to send: same digest, same Message-ID. */
+export function toMail(digest: Digest, options: Pick<AlertPipelineOptions, 'publicUrl' | 'timeZone' | 'from'>): OutgoingMail {
+  return {
+    ...renderDigest(digest, options),
+    digestId: digest.id,
+    messageId: messageId(digest.id, mailDomain(options.from)),
+    from: options.from,
+    to: digest.recipient,
+    notificationKeys: digest.notifications.map((n) => n.key),
+  };
+}
+
+export function flush(
+  pending: readonly Notification[],
+  alertOf: (alertId: string) => Alert | undefined,
+  now: number,
+  options: AlertPipelineOptions,
+): FlushResult {
+  const { pass, muted } = muteNotifications(pending, alertOf, now);
+  const grouped = groupNotices(pass, now, options.groupWaitMs, options.maxPerDigest);
+  return {
+    mails: grouped.digests.map((d) => toMail(d, options)),
+    digests: grouped.digests,
+    muted,
+    pending: grouped.pending,
+    nextFlushAt: grouped.nextFlushAt,
+  };
+}

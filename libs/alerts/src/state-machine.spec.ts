@@ -1,0 +1,240 @@
+import { DAY, evaluation, MINUTE, T0, trackedUnit } from './fixtures';
+import {
+  acknowledge,
+  AlertActionError,
+  dueRepeats,
+  isSilenced,
+  MAX_ALERT_HISTORY,
+  silence,
+  transition,
+  unsilence,
+} from './state-machine';
+import type { Alert, AlertSeverity, AlertState, NoticeKind, UnitStatus } from './types';
+
+type From = 'none' | 'open:at_risk' | 'open:off_track' | 'resolved' | 'closed';
+
+/** An alert in the given state, reached through the state machine itself. */
+function alertIn(from: From, at = T0 - DAY): Alert | null {
+  if (from === 'none') return null;
+  if (from === 'open:at_risk') return transition(null, evaluation('at_risk'), at).alert;
+  if (from === 'open:off_track') return transition(null, evaluation('off_track'), at).alert;
+  const open = transition(null, evaluation('at_risk'), at - DAY).alert;
+  return transition(open, evaluation(from === 'resolved' ? 'on_track' : 'missed'), at).alert;
+}
+
+type Expect = { state: AlertState | null; severity?: AlertSeverity | null; notices: NoticeKind[]; changed: boolean };
+
+const S = (state: AlertState, severity: AlertSeverity | null, notices: NoticeKind[], changed = true): Expect => ({ state, severity, notices, changed });
+const SAME = (state: AlertState | null, severity?: AlertSeverity | null): Expect => ({ state, severity, notices: [], changed: false });
+
+const table: Array<[From, UnitStatus, Expect]> = [
+  ['none', 'on_track', SAME(null)],
+  ['none', 'at_risk', S('open', 'at_risk', ['opened'])],
+  ['none', 'off_track', S('open', 'off_track', ['opened'])],
+  ['none', 'achieved', SAME(null)],
+  ['none', 'missed', S('closed', null, ['missed'])],
+  ['none', 'no_data', SAME(null)],
+  ['none', 'manual', SAME(null)],
+
+  ['open:at_risk', 'on_track', S('resolved', 'at_risk', ['resolved'])],
+  ['open:at_risk', 'at_risk', SAME('open', 'at_risk')],
+  ['open:at_risk', 'off_track', S('open', 'off_track', ['escalated'])],
+  ['open:at_risk', 'achieved', S('resolved', 'at_risk', ['achieved'])],
+  ['open:at_risk', 'missed', S('closed', 'at_risk', ['missed'])],
+  ['open:at_risk', 'no_data', SAME('open', 'at_risk')],
+  ['open:at_risk', 'manual', SAME('open', 'at_risk')],
+
+  ['open:off_track', 'on_track', S('resolved', 'off_track', ['resolved'])],
+  ['open:off_track', 'at_risk', S('open', 'at_risk', [])], // de-escalation: recorded, no mail
+  ['open:off_track', 'off_track', SAME('open', 'off_track')],
+  ['open:off_track', 'achieved', S('resolved', 'off_track', ['achieved'])],
+  ['open:off_track', 'missed', S('closed', 'off_track', ['missed'])],
+  ['open:off_track', 'no_data', SAME('open', 'off_track')],
+
+  ['resolved', 'on_track', SAME('resolved')],
+  ['resolved', 'at_risk', S('open', 'at_risk', ['opened'])],
+  ['resolved', 'off_track', S('open', 'off_track', ['opened'])],
+  ['resolved', 'achieved', SAME('resolved')],
+  ['resolved', 'missed', S('closed', 'at_risk', ['missed'])],
+  ['resolved', 'no_data', SAME('resolved')],
+
+  ['closed', 'on_track', SAME('closed')],
+  ['closed', 'at_risk', S('open', 'at_risk', ['opened'])],
+  ['closed', 'off_track', S('open', 'off_track', ['opened'])],
+  ['closed', 'achieved', SAME('closed')],
+  ['closed', 'missed', SAME('closed')],
+  ['closed', 'manual', SAME('closed')],
+];
+
+describe('transition', () => {
+  it.each(table)('%s + %s', (from, status, want) => {
+    const before = alertIn(from);
+    const { alert, notices, changed } = transition(before, evaluation(status), T0);
+    expect(notices.map((n) => n.kind)).toEqual(want.notices);
+    expect(changed).toBe(want.changed);
+    expect(alert?.state ?? null).toBe(want.state);
+    if (want.severity !== undefined) expect(alert?.severity ?? null).toBe(want.severity);
+    if (!want.changed) {
+      expect(alert).toBe(before);
+      return;
+    }
+    // Every lifecycle change bumps the version once and is recorded.
+    expect(alert!.version).toBe((before?.version ?? 0) + 1);
+    expect(alert!.history.at(-1)).toMatchObject({ version: alert!.version, state: alert!.state, status });
+    for (const n of notices) {
+      expect(n).toMatchObject({ alertId: alert!.id, version: alert!.version, at: new Date(T0).toISOString() });
+      expect(n.evaluation.status).toBe(status);
+    }
+  });
+
+  it('records the whole life of an alert and gives every notice its own version', () => {
+    const steps: UnitStatus[] = ['on_track', 'at_risk', 'off_track', 'at_risk', 'on_track', 'off_track', 'missed'];
+    let alert: Alert | null = null;
+    const kinds: NoticeKind[] = [];
+    const versions = new Set<number>();
+    steps.forEach((status, i) => {
+      const t = transition(alert, evaluation(status), T0 + i * DAY);
+      alert = t.alert;
+      for (const n of t.notices) {
+        kinds.push(n.kind);
+        versions.add(n.version);
+      }
+    });
+    expect(kinds).toEqual(['opened', 'escalated', 'resolved', 'opened', 'missed']);
+    expect(versions.size).toBe(kinds.length);
+    expect(alert!.history.map((h) => h.change)).toEqual(['opened', 'escalated', 'de-escalated', 'resolved', 'opened', 'missed']);
+    expect(alert!.openedAt).toBe(new Date(T0 + 5 * DAY).toISOString());
+    expect(alert!.endedAt).toBe(new Date(T0 + 6 * DAY).toISOString());
+  });
+
+  it('refreshes the snapshot of an open alert without a version bump or a notice', () => {
+    const open = alertIn('open:at_risk')!;
+    const t = transition(open, evaluation('at_risk', { forecast: 600, reason: '更落后了' }), T0);
+    expect(t).toMatchObject({ changed: true, notices: [] });
+    expect(t.alert!.version).toBe(open.version);
+    expect(t.alert!.last).toMatchObject({ forecast: 600, reason: '更落后了' });
+  });
+
+  it('keeps the last real evaluation when data stops', () => {
+    const open = alertIn('open:at_risk')!;
+    const t = transition(open, evaluation('no_data', { actual: null, forecast: null }), T0);
+    expect(t.alert!.last.forecast).toBe(640);
+  });
+
+  it('refuses an evaluation of another unit', () => {
+    const open = alertIn('open:at_risk')!;
+    expect(() => transition(open, evaluation('at_risk', { unit: trackedUnit({ id: 'other' }) }), T0)).toThrow(/other/);
+  });
+
+  it('bounds the history', () => {
+    let alert: Alert | null = null;
+    for (let i = 0; i < MAX_ALERT_HISTORY + 20; i++) {
+      alert = transition(alert, evaluation(i % 2 ? 'on_track' : 'at_risk'), T0 + i * MINUTE).alert;
+    }
+    expect(alert!.history).toHaveLength(MAX_ALERT_HISTORY);
+    expect(alert!.history.at(-1)!.version).toBe(alert!.version);
+  });
+});
+
+describe('acknowledge', () => {
+  const acked = () => acknowledge(alertIn('open:at_risk')!, T0, 'zhang@x.cn');
+
+  it.each<[string, UnitStatus, boolean]>([
+    ['same severity keeps it', 'at_risk', true],
+    ['escalation clears it', 'off_track', false],
+    ['resolution clears it', 'on_track', false],
+    ['no data keeps it', 'no_data', true],
+  ])('%s', (_, status, stillAcked) => {
+    const next = transition(acked(), evaluation(status), T0 + MINUTE).alert!;
+    expect(next.acknowledgedAt !== null).toBe(stillAcked);
+  });
+
+  it('de-escalation clears it too (a changed severity)', () => {
+    const a = acknowledge(alertIn('open:off_track')!, T0, 'zhang@x.cn');
+    expect(transition(a, evaluation('at_risk'), T0 + MINUTE).alert!.acknowledgedAt).toBeNull();
+  });
+
+  it('is recorded, and idempotent', () => {
+    const a = acked();
+    expect(a.history.at(-1)).toMatchObject({ change: 'acknowledged', by: 'zhang@x.cn' });
+    expect(acknowledge(a, T0 + MINUTE)).toBe(a);
+  });
+
+  it.each<From>(['resolved', 'closed'])('refuses a %s alert', (from) => {
+    expect(() => acknowledge(alertIn(from)!, T0)).toThrow(AlertActionError);
+  });
+});
+
+describe('silence', () => {
+  const until = T0 + 10 * DAY;
+
+  it.each<[string, number, boolean]>([
+    ['in force just before the date', until - 1, true],
+    ['over at the date', until, false],
+    ['over after the date', until + DAY, false],
+  ])('%s', (_, now, silenced) => {
+    expect(isSilenced(silence(alertIn('open:at_risk')!, until, T0), now)).toBe(silenced);
+  });
+
+  it('accepts an ISO date and refuses the past or garbage', () => {
+    const open = alertIn('open:at_risk')!;
+    expect(silence(open, '2019-05-01T00:00:00+08:00', T0).silencedUntil).toBe('2019-04-30T16:00:00.000Z');
+    expect(() => silence(open, T0, T0)).toThrow(AlertActionError);
+    expect(() => silence(open, 'soon', T0)).toThrow(/not a date/);
+  });
+
+  it('outlives an episode while in force, and is dropped at reopening once expired', () => {
+    const silenced = silence(alertIn('open:at_risk')!, until, T0);
+    const resolved = transition(silenced, evaluation('on_track'), T0 + DAY).alert!;
+    expect(transition(resolved, evaluation('at_risk'), T0 + 2 * DAY).alert!.silencedUntil).not.toBeNull();
+    expect(transition(resolved, evaluation('at_risk'), until + DAY).alert!.silencedUntil).toBeNull();
+  });
+
+  it('can be lifted', () => {
+    const silenced = silence(alertIn('open:at_risk')!, until, T0);
+    const lifted = unsilence(silenced, T0 + 1);
+    expect(isSilenced(lifted, T0 + 2)).toBe(false);
+    expect(lifted.version).toBe(silenced.version + 1);
+    expect(unsilence(lifted, T0 + 3)).toBe(lifted);
+  });
+});
+
+describe('dueRepeats', () => {
+  const WEEK = 7 * DAY;
+  const opened = () => alertIn('open:at_risk', T0)!;
+
+  it.each<[string, () => Alert, number, number, boolean]>([
+    ['just before the interval', opened, T0 + WEEK - 1, WEEK, false],
+    ['at the interval', opened, T0 + WEEK, WEEK, true],
+    ['long after (still one)', opened, T0 + 5 * WEEK, WEEK, true],
+    ['repeats disabled', opened, T0 + 5 * WEEK, 0, false],
+    ['acknowledged', () => acknowledge(opened(), T0 + 1), T0 + WEEK, WEEK, false],
+    ['silenced', () => silence(opened(), T0 + 2 * WEEK, T0 + 1), T0 + WEEK, WEEK, false],
+    ['silence over', () => silence(opened(), T0 + WEEK, T0 + 1), T0 + WEEK, WEEK, true],
+    ['resolved', () => transition(opened(), evaluation('on_track'), T0 + 1).alert!, T0 + WEEK, WEEK, false],
+    ['escalated recently', () => transition(opened(), evaluation('off_track'), T0 + DAY).alert!, T0 + WEEK, WEEK, false],
+    ['de-escalated (counts from the last mail)', () => transition(transition(opened(), evaluation('off_track'), T0 + DAY).alert!, evaluation('at_risk'), T0 + 2 * DAY).alert!, T0 + DAY + WEEK, WEEK, true],
+  ])('%s', (_, make, now, interval, due) => {
+    const before = make();
+    const t = dueRepeats(before, now, interval);
+    expect(t.notices.map((n) => n.kind)).toEqual(due ? ['repeat'] : []);
+    expect(t.changed).toBe(due);
+    if (due) expect(t.alert!.version).toBe(before.version + 1);
+    else expect(t.alert).toBe(before);
+  });
+
+  it('counts repeats and restarts the interval from each one', () => {
+    let alert = opened();
+    const sent: Array<[number, number | undefined]> = [];
+    for (let day = 1; day <= 22; day++) {
+      const t = dueRepeats(alert, T0 + day * DAY, WEEK);
+      alert = t.alert!;
+      for (const n of t.notices) sent.push([day, n.repeat]);
+    }
+    expect(sent).toEqual([
+      [7, 1],
+      [14, 2],
+      [21, 3],
+    ]);
+  });
+});

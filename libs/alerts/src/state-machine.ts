@@ -1,0 +1,240 @@
+import type {
+  Alert,
+  AlertChange,
+  AlertSeverity,
+  AlertState,
+  EvaluationSnapshot,
+  Notice,
+  NoticeKind,
+  UnitEvaluation,
+  UnitStatus,
+} from './types';
+
+/**
+ * The alert lifecycle of one tracked unit (PRODUCT.md §7), as a pure function of the
+ * previous alert, a new evaluation and "now".
+ *
+ *   (none|resolved|closed) ──at_risk/off_track──► open            notice `opened`
+ *   open(at_risk)  ──off_track──► open(off_track)                  notice `escalated`
+ *   open(off_track) ──at_risk──► open(at_risk)                     no mail: de-escalation is only recorded
+ *   open ──on_track──► resolved                                    notice `resolved`
+ *   open ──achieved──► resolved                                    notice `achieved`
+ *   open|resolved|none ──missed──► closed                          notice `missed` (once; final)
+ *   open ──no_data/manual──► open, unchanged                       the last real evaluation stays
+ *
+ * Acknowledgement lasts until the alert resolves/closes or its severity changes (either
+ * way), so an owner who acked an at_risk alert still hears that it became off_track.
+ * Silence is time-bound (until a date) and outlives episodes, like an Alertmanager silence.
+ */
+
+/** History entries kept per alert: a year of daily flapping stays bounded. */
+export const MAX_ALERT_HISTORY = 200;
+
+export interface Transition {
+  /** null when there is no alert and nothing happened. */
+  alert: Alert | null;
+  /** true when `alert` differs from the one passed in and must be stored. */
+  changed: boolean;
+  notices: Notice[];
+}
+
+export class AlertActionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AlertActionError';
+  }
+}
+
+export function severityOf(status: UnitStatus): AlertSeverity | null {
+  return status === 'at_risk' || status === 'off_track' ? status : null;
+}
+
+export function isAcknowledged(alert: Alert): boolean {
+  return alert.acknowledgedAt !== null;
+}
+
+export function isSilenced(alert: Alert, now: number): boolean {
+  return alert.silencedUntil !== null && Date.parse(alert.silencedUntil) > now;
+}
+
+function snapshot(e: UnitEvaluation): EvaluationSnapshot {
+  // Fixed key order: snapshots are compared by their JSON.
+  return {
+    status: e.status,
+    likelihood: e.likelihood,
+    actual: e.actual,
+    expected: e.expected,
+    forecast: e.forecast,
+    reason: e.reason,
+    daysLeft: e.daysLeft,
+    deadline: e.deadline,
+  };
+}
+
+function iso(now: number): string {
+  return new Date(now).toISOString();
+}
+
+/** Applies one lifecycle change: bumps the version and records it in the history. */
+function change(
+  alert: Alert,
+  what: AlertChange,
+  now: number,
+  patch: Partial<Alert> & { state?: AlertState },
+  by?: string,
+): Alert {
+  const next: Alert = { ...alert, ...patch, version: alert.version + 1, updatedAt: iso(now) };
+  const entry = {
+    at: iso(now),
+    version: next.version,
+    change: what,
+    state: next.state,
+    severity: next.severity,
+    status: next.status,
+    ...(by ? { by } : {}),
+  };
+  next.history = [...alert.history, entry].slice(-MAX_ALERT_HISTORY);
+  return next;
+}
+
+function notice(alert: Alert, kind: NoticeKind, now: number): Notice {
+  return {
+    kind,
+    alertId: alert.id,
+    version: alert.version,
+    at: iso(now),
+    severity: alert.severity,
+    ...(kind === 'repeat' ? { repeat: alert.repeatCount } : {}),
+    unit: alert.unit,
+    evaluation: alert.last,
+  };
+}
+
+/** A blank alert for a unit, before its first episode (version 0, never stored as such). */
+function blank(e: UnitEvaluation, now: number): Alert {
+  return {
+    id: e.unit.id,
+    unit: e.unit,
+    state: 'resolved',
+    severity: null,
+    version: 0,
+    openedAt: iso(now),
+    updatedAt: iso(now),
+    endedAt: null,
+    lastNotifiedAt: null,
+    repeatCount: 0,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    silencedUntil: null,
+    silencedBy: null,
+    status: e.status,
+    last: snapshot(e),
+    history: [],
+  };
+}
+
+const noAck = { acknowledgedAt: null, acknowledgedBy: null } as const;
+
+export function transition(alert: Alert | null, evaluation: UnitEvaluation, now: number): Transition {
+  if (alert && alert.id !== evaluation.unit.id) {
+    throw new Error(`transition: alert ${alert.id} given an evaluation of ${evaluation.unit.id}`);
+  }
+  const severity = severityOf(evaluation.status);
+  const status = evaluation.status;
+  const last = snapshot(evaluation);
+
+  if (!alert || alert.state !== 'open') {
+    const base = alert ?? blank(evaluation, now);
+    if (severity) {
+      const silence = alert && isSilenced(alert, now) ? {} : { silencedUntil: null, silencedBy: null };
+      const opened = change(base, 'opened', now, {
+        unit: evaluation.unit,
+        state: 'open',
+        severity,
+        status,
+        last,
+        openedAt: iso(now),
+        endedAt: null,
+        lastNotifiedAt: iso(now),
+        repeatCount: 0,
+        ...noAck,
+        ...silence,
+      });
+      return { alert: opened, changed: true, notices: [notice(opened, 'opened', now)] };
+    }
+    // A miss is told once even when no alert was open (e.g. on pace until the last day).
+    if (status === 'missed' && base.state !== 'closed') {
+      const closed = change(base, 'missed', now, { unit: evaluation.unit, state: 'closed', status, last, endedAt: iso(now), ...noAck });
+      return { alert: closed, changed: true, notices: [notice(closed, 'missed', now)] };
+    }
+    return { alert, changed: false, notices: [] };
+  }
+
+  // The alert is open.
+  if (severity === alert.severity) {
+    const refreshed = { ...alert, unit: evaluation.unit, last };
+    const changed = JSON.stringify(alert.last) !== JSON.stringify(last) || JSON.stringify(alert.unit) !== JSON.stringify(evaluation.unit);
+    return changed ? { alert: { ...refreshed, updatedAt: iso(now) }, changed, notices: [] } : { alert, changed, notices: [] };
+  }
+  const common = { unit: evaluation.unit, status, last };
+  switch (status) {
+    case 'off_track': {
+      const escalated = change(alert, 'escalated', now, { ...common, severity: 'off_track', lastNotifiedAt: iso(now), ...noAck });
+      return { alert: escalated, changed: true, notices: [notice(escalated, 'escalated', now)] };
+    }
+    case 'at_risk': {
+      // Better news, but still at risk: record it, mail nothing; the repeat will carry it.
+      const deescalated = change(alert, 'de-escalated', now, { ...common, severity: 'at_risk', ...noAck });
+      return { alert: deescalated, changed: true, notices: [] };
+    }
+    case 'on_track':
+    case 'achieved': {
+      const kind: NoticeKind = status === 'on_track' ? 'resolved' : 'achieved';
+      const resolved = change(alert, kind, now, { ...common, state: 'resolved', endedAt: iso(now), ...noAck });
+      return { alert: resolved, changed: true, notices: [notice(resolved, kind, now)] };
+    }
+    case 'missed': {
+      const closed = change(alert, 'missed', now, { ...common, state: 'closed', endedAt: iso(now), ...noAck });
+      return { alert: closed, changed: true, notices: [notice(closed, 'missed', now)] };
+    }
+    case 'no_data':
+    case 'manual':
+      // Silence from the data says nothing about the risk: keep the alert as it is.
+      return { alert, changed: false, notices: [] };
+  }
+}
+
+/**
+ * A `repeat` notice when an open alert has gone `repeatIntervalMs` without a firing notice
+ * and is neither acknowledged nor silenced. One repeat however long the gap (no burst after
+ * downtime); 0 disables repeats.
+ */
+export function dueRepeats(alert: Alert, now: number, repeatIntervalMs: number): Transition {
+  const idle = { alert, changed: false, notices: [] };
+  if (alert.state !== 'open' || repeatIntervalMs <= 0) return idle;
+  if (isAcknowledged(alert) || isSilenced(alert, now)) return idle;
+  const since = Date.parse(alert.lastNotifiedAt ?? alert.openedAt);
+  if (now - since < repeatIntervalMs) return idle;
+  const repeated = change(alert, 'repeat', now, { lastNotifiedAt: iso(now), repeatCount: alert.repeatCount + 1 });
+  return { alert: repeated, changed: true, notices: [notice(repeated, 'repeat', now)] };
+}
+
+/** Acknowledges an open alert: repeats stop until it resolves or its severity changes. Idempotent. */
+export function acknowledge(alert: Alert, now: number, by?: string): Alert {
+  if (alert.state !== 'open') throw new AlertActionError(`alert ${alert.id} is ${alert.state}, not open: nothing to acknowledge`);
+  if (isAcknowledged(alert)) return alert;
+  return change(alert, 'acknowledged', now, { acknowledgedAt: iso(now), acknowledgedBy: by ?? null }, by);
+}
+
+/** Mutes the alert's firing notices until `until` (ms or ISO), whatever its state. */
+export function silence(alert: Alert, until: number | string, now: number, by?: string): Alert {
+  const untilMs = typeof until === 'number' ? until : Date.parse(until);
+  if (!Number.isFinite(untilMs)) throw new AlertActionError(`silence: "${until}" is not a date`);
+  if (untilMs <= now) throw new AlertActionError(`silence: ${iso(untilMs)} is not in the future`);
+  return change(alert, 'silenced', now, { silencedUntil: iso(untilMs), silencedBy: by ?? null }, by);
+}
+
+export function unsilence(alert: Alert, now: number, by?: string): Alert {
+  if (alert.silencedUntil === null) return alert;
+  return change(alert, 'unsilenced', now, { silencedUntil: null, silencedBy: null }, by);
+}

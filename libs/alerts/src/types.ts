@@ -1,0 +1,159 @@
+import type { Likelihood } from '@iw/measures';
+
+/**
+ * The vocabulary of the alert path (PRODUCT.md §4, §7). Alerting reads the risk engine's
+ * output through `UnitEvaluation`; everything downstream (notice → notification → digest →
+ * mail) is plain data so the outbox can store it as it is.
+ */
+
+/** The status scale of PRODUCT.md §4, as the risk engine reports it. */
+export type UnitStatus = 'on_track' | 'at_risk' | 'off_track' | 'achieved' | 'missed' | 'no_data' | 'manual';
+
+/** What alerting needs to know about a tracked unit (indicator or compound part) to route and to write the email. */
+export interface TrackedUnit {
+  /** Indicator id, or part id for a compound part; also the id of the unit's one alert. */
+  id: string;
+  /** The indicator (the parent indicator for a part): owners overrides and dashboard links use it. */
+  indicatorId: string;
+  projectId: string;
+  projectName: string;
+  indicatorName: string;
+  /** Label of a compound part (`县道`), when the unit is a part. */
+  partLabel?: string;
+  /** 指标值 as written in the table (`≥700批次`). */
+  targetText: string;
+  /** Unit of actual / expected / forecast ('' when none). */
+  unit: string;
+}
+
+/** One evaluation of a tracked unit by the risk engine. */
+export interface UnitEvaluation {
+  unit: TrackedUnit;
+  status: UnitStatus;
+  likelihood: Likelihood | null;
+  /** 实际完成值 */
+  actual: number | null;
+  /** 按进度应完成: where the pace says the unit should be by now. */
+  expected: number | null;
+  /** 全年预计完成 */
+  forecast: number | null;
+  /** Chinese one-liner. */
+  reason: string;
+  daysLeft: number | null;
+  /** Local date YYYY-MM-DD. */
+  deadline: string | null;
+}
+
+/** The evaluation as an alert keeps it (the unit is kept once, on the alert). */
+export type EvaluationSnapshot = Omit<UnitEvaluation, 'unit'>;
+
+export type AlertSeverity = 'at_risk' | 'off_track';
+
+/** open: at_risk/off_track now · resolved: back to on_track or achieved · closed: missed (final). */
+export type AlertState = 'open' | 'resolved' | 'closed';
+
+/** What a notice tells its recipients. opened/escalated/repeat are "firing"; the rest end an episode. */
+export type NoticeKind = 'opened' | 'escalated' | 'repeat' | 'resolved' | 'achieved' | 'missed';
+
+export const FIRING_KINDS: readonly NoticeKind[] = ['opened', 'escalated', 'repeat'];
+
+export type AlertChange =
+  | NoticeKind
+  | 'de-escalated'
+  | 'acknowledged'
+  | 'silenced'
+  | 'unsilenced';
+
+export interface AlertHistoryEntry {
+  /** ISO instant. */
+  at: string;
+  /** The alert's version after this change. */
+  version: number;
+  change: AlertChange;
+  state: AlertState;
+  severity: AlertSeverity | null;
+  status: UnitStatus;
+  /** Who acknowledged / silenced, when known. */
+  by?: string;
+}
+
+/** One alert per tracked unit; its episodes (open → resolved/closed → open …) share the document. */
+export interface Alert {
+  /** = unit.id */
+  id: string;
+  unit: TrackedUnit;
+  state: AlertState;
+  /** Severity while open; the last one held once resolved/closed. */
+  severity: AlertSeverity | null;
+  /** Bumped on every lifecycle change (never on a mere snapshot refresh): notices carry it. */
+  version: number;
+  /** Start of the current (or last) episode. ISO. */
+  openedAt: string;
+  updatedAt: string;
+  /** When the last episode resolved or closed. */
+  endedAt: string | null;
+  /** Last firing notice (opened / escalated / repeat): repeats count from here. */
+  lastNotifiedAt: string | null;
+  /** Repeats sent in the current episode. */
+  repeatCount: number;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  /** Muted until this instant (ISO), across episodes. */
+  silencedUntil: string | null;
+  silencedBy: string | null;
+  status: UnitStatus;
+  /** The last evaluation that mattered to the alert (rendered in repeats). */
+  last: EvaluationSnapshot;
+  /** State changes, oldest first, the last MAX_ALERT_HISTORY kept. */
+  history: AlertHistoryEntry[];
+}
+
+/** Something worth telling the owners about one alert; self-contained so the outbox can render it later. */
+export interface Notice {
+  kind: NoticeKind;
+  alertId: string;
+  /** The alert's version this notice was produced at (unique per alert). */
+  version: number;
+  /** ISO instant. */
+  at: string;
+  /** Severity at the time (for resolved/achieved/missed: the severity the episode ended with). */
+  severity: AlertSeverity | null;
+  /** Repeat number within the episode (repeat notices only). */
+  repeat?: number;
+  unit: TrackedUnit;
+  evaluation: EvaluationSnapshot;
+}
+
+/** A notice routed to one recipient: the unit the outbox stores (unique on `key`). */
+export interface Notification {
+  key: string;
+  /** Normalised address (lower case, no display name). */
+  recipient: string;
+  notice: Notice;
+  /** ISO instant it was routed; the group wait counts from here. */
+  createdAt: string;
+}
+
+/** The notifications one recipient gets in one email. */
+export interface Digest {
+  /** Derived from the recipient and the notification keys: the same set gives the same id. */
+  id: string;
+  recipient: string;
+  notifications: Notification[];
+  createdAt: string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** What the sender needs; fits `@iw/mail` SmtpSender.send plus the keys to mark as sent. */
+export interface OutgoingMail extends RenderedEmail {
+  digestId: string;
+  messageId: string;
+  from: string;
+  to: string;
+  notificationKeys: string[];
+}

@@ -1,0 +1,5 @@
+export * from './backoff';
+export * from './mail-error';
+export * from './smtp-url';
+export * from './smtp-sender';
+export * from './smtp-sink';

@@ -1,0 +1,159 @@
+import { zoneOffsetMs } from '@iw/clock';
+import type { Pace } from './config';
+
+/**
+ * Local-calendar arithmetic for the hot path. Dates are handled as "local ms": the instant
+ * plus the zone's offset, so a local day D spans [D·DAY, (D+1)·DAY). Intl is far too slow to
+ * call per evaluation, so zone offsets are cached per UTC day.
+ */
+
+export const DAY_MS = 86_400_000;
+
+// Period and deadline dates repeat across units: parse each once.
+const dayNumbers = new Map<string, number>();
+
+/** `YYYY-MM-DD` → day number (days since 1970-01-01). */
+export function dayNumber(date: string): number {
+  let day = dayNumbers.get(date);
+  if (day === undefined) {
+    day = parseDay(date);
+    if (dayNumbers.size >= 10_000) dayNumbers.clear();
+    dayNumbers.set(date, day);
+  }
+  return day;
+}
+
+function parseDay(date: string): number {
+  const y = digits(date, 0, 4);
+  const m = digits(date, 5, 2);
+  const d = digits(date, 8, 2);
+  if (date.length !== 10 || !(m >= 1 && m <= 12 && d >= 1 && d <= 31)) {
+    throw new Error(`not a local date (YYYY-MM-DD): "${date}"`);
+  }
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+
+function digits(s: string, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+const dates = new Map<number, string>();
+
+/** Day number → `YYYY-MM-DD` (memoised: reasons print the same few dates over and over). */
+export function dateOfDay(day: number): string {
+  let date = dates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dates.size >= 10_000) dates.clear();
+    dates.set(day, date);
+  }
+  return date;
+}
+
+// Offsets per zone per UTC day; NaN marks a day with a transition (computed exactly each time).
+const zones = new Map<string, Map<number, number>>();
+let lastZone = '';
+let lastKey = NaN;
+let lastOffset = 0;
+
+/** The zone's offset from UTC at instant `ms`. */
+export function offsetAt(ms: number, timeZone: string): number {
+  const key = Math.floor(ms / DAY_MS);
+  if (key === lastKey && timeZone === lastZone) return lastOffset;
+  let days = zones.get(timeZone);
+  if (!days) {
+    days = new Map();
+    zones.set(timeZone, days);
+  }
+  let offset = days.get(key);
+  if (offset === undefined) {
+    const atStart = zoneOffsetMs(key * DAY_MS, timeZone);
+    const atEnd = zoneOffsetMs(key * DAY_MS + DAY_MS - 1000, timeZone);
+    offset = atStart === atEnd ? atStart : NaN;
+    if (days.size >= 100_000) days.clear();
+    days.set(key, offset);
+  }
+  if (Number.isNaN(offset)) return zoneOffsetMs(ms, timeZone);
+  lastZone = timeZone;
+  lastKey = key;
+  lastOffset = offset;
+  return offset;
+}
+
+/** Instant → local ms. */
+export function toLocalMs(ms: number, timeZone: string): number {
+  return ms + offsetAt(ms, timeZone);
+}
+
+/** ISO instant → local day number; NaN when absent or unreadable. */
+export function localDayOf(iso: string | null | undefined, timeZone: string): number {
+  if (!iso) return NaN;
+  const ms = parseInstant(iso);
+  if (Number.isNaN(ms)) return NaN;
+  return Math.floor(toLocalMs(ms, timeZone) / DAY_MS);
+}
+
+/**
+ * Share of a cumulative target due by `nowLocal` over the period [startLocal, endLocal)
+ * (local ms), in [0, 1].
+ */
+export function paceShare(pace: Pace, nowLocal: number, startLocal: number, endLocal: number): number {
+  if (nowLocal <= startLocal) return 0;
+  if (nowLocal >= endLocal) return 1;
+  if (pace.kind === 'linear') return (nowLocal - startLocal) / (endLocal - startLocal);
+  const start = new Date(startLocal);
+  const now = new Date(nowLocal);
+  const k = (now.getUTCFullYear() - start.getUTCFullYear()) * 12 + now.getUTCMonth() - start.getUTCMonth();
+  const monthStart = k === 0 ? startLocal : Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  const monthEnd = Math.min(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1), endLocal);
+  const shares = pace.cumulative;
+  const before = k === 0 ? 0 : k - 1 < shares.length ? shares[k - 1] : 1;
+  const by = k < shares.length ? shares[k] : 1;
+  return before + ((by - before) * (nowLocal - monthStart)) / (monthEnd - monthStart);
+}
+
+/**
+ * Epoch ms of an ISO 8601 instant. The shape events carry (`2019-04-12T10:30:00+08:00`, `…Z`,
+ * optional fraction) is read by hand, several times faster than Date.parse; anything else
+ * goes to Date.parse.
+ */
+export function parseInstant(iso: string): number {
+  const len = iso.length;
+  if (len >= 20 && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(13) === 58 && iso.charCodeAt(16) === 58) {
+    let i = 19;
+    let fraction = 0;
+    if (iso.charCodeAt(i) === 46 /* . */) {
+      let scale = 100;
+      for (i++; i < len; i++) {
+        const c = iso.charCodeAt(i) - 48;
+        if (c < 0 || c > 9) break;
+        fraction += c * scale;
+        scale /= 10;
+      }
+      fraction = Math.floor(fraction);
+    }
+    let offset = NaN;
+    const z = iso.charCodeAt(i);
+    if (z === 90 /* Z */ && i === len - 1) offset = 0;
+    else if ((z === 43 || z === 45) && i === len - 6 && iso.charCodeAt(i + 3) === 58) {
+      const sign = z === 43 ? 1 : -1;
+      offset = sign * (digits(iso, i + 1, 2) * 60 + digits(iso, i + 4, 2)) * 60_000;
+    }
+    const y = digits(iso, 0, 4);
+    const mo = digits(iso, 5, 2);
+    const d = digits(iso, 8, 2);
+    const h = digits(iso, 11, 2);
+    const mi = digits(iso, 14, 2);
+    const sec = digits(iso, 17, 2);
+    if (offset === offset && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 24 && mi <= 59 && sec <= 60) {
+      return Date.UTC(y, mo - 1, d, h, mi, sec, fraction) - offset;
+    }
+  }
+  return Date.parse(iso);
+}

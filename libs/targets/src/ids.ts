@@ -1,0 +1,33 @@
+/**
+ * Stable catalogue ids, readable in URLs: fiscal year + project name (+ indicator name
+ * (+ part label)). Whitespace and punctuation are dropped (full-width too), so re-importing a
+ * table whose cells gained a space or a different bracket keeps the same ids.
+ *
+ *   project    2019.工商行政管理业务费
+ *   indicator  2019.工商行政管理业务费.案件办结率
+ *   part       2019.工商行政管理业务费.会议培训的次数人数天数~期   (compound part label)
+ *   budget     2019.工商行政管理业务费#budget                     (budget execution track)
+ */
+
+/** Letters (any script), digits; everything else goes. NFKC folds full-width forms first. */
+export function idSegment(text: string): string {
+  return text.normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+export function projectId(fiscalYear: number, projectName: string): string {
+  return `${fiscalYear}.${idSegment(projectName)}`;
+}
+
+export function indicatorId(fiscalYear: number, projectName: string, indicatorName: string): string {
+  return `${projectId(fiscalYear, projectName)}.${idSegment(indicatorName)}`;
+}
+
+/** A compound part is tracked on its own; `labelOrIndex` is the part's label or its 1-based index. */
+export function partId(indicatorIdValue: string, labelOrIndex: string | number): string {
+  const seg = typeof labelOrIndex === 'number' ? String(labelOrIndex) : idSegment(labelOrIndex) || 'part';
+  return `${indicatorIdValue}~${seg}`;
+}
+
+export function budgetTrackId(projectIdValue: string): string {
+  return `${projectIdValue}#budget`;
+}
