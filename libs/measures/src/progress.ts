@@ -47,7 +47,11 @@ export interface Progress {
   measure: MeasureKind;
   /** null until the first event. */
   actual: number | null;
-  /** ratio: sums of the two fields; mean: sum of values and of weights. */
+  /**
+   * ratio: sums of the two fields; mean: sum of values and of weights; sum/count/distinct: the
+   * raw total before `scale` (and the fixed `of` as denominator when set — a budget track has
+   * 执行数 in yuan over 年度资金总额 in yuan, actual = 预算执行率 in %); latest: the reading's own.
+   */
   numerator?: number;
   denominator?: number;
   /** distinct: the values seen, and the total they are counted out of (e.g. 14 地州). */

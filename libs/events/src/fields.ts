@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** Field builders shared by every schema of the contract, so bounds are stated once. */
+
+/** A non-blank string of at most `max` characters. */
+export const text = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank');
+
+/** An ISO 8601 instant WITH an offset (`Z` or `±hh:mm`): local times are ambiguous. */
+export const instant = () => z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2019-04-12T10:30:00+08:00' });
+
+/** A count: an integer ≥ 0 (a billion is far above any real batch or respondent count). */
+export const count = () => z.number().int().min(0).max(1_000_000_000);
+
+/** Money in yuan, ≥ 0 and finite (zod refuses NaN and ±Infinity). Ten trillion yuan bounds typos. */
+export const yuan = () => z.number().min(0).max(1e13);
+
+/** Any finite number of a sane magnitude. */
+export const finite = () => z.number().min(-1e15).max(1e15);
+
+export const SCHEMA_VERSION = 1 as const;
+
+/** The common envelope of every actuals event (PRODUCT.md §5). */
+export const envelopeShape = {
+  /** The idempotency key: the same id twice counts once. */
+  eventId: text(200),
+  occurredAt: instant(),
+  source: text(200),
+  schemaVersion: z.literal(SCHEMA_VERSION),
+};

@@ -1,0 +1,313 @@
+import { localDate } from '@iw/clock';
+import type { Period } from './period';
+import type { DailyPoint, Likelihood, MeasureKind, Progress } from './progress';
+
+/**
+ * Applying contributions to one tracked unit's Progress — pure and deterministic.
+ *
+ * Order independence: every measure is computed so that the result does not depend on the
+ * order events arrive in (sums and sets commute; `latest` and `milestone` keep the reading
+ * with the greatest (occurredAt, eventId)). The daily history is the source of truth: each
+ * point holds the raw state at the end of its local day, a late event updates its day and the
+ * days after it, and the top-level fields mirror the last point.
+ *
+ * Exactly once: `applied` records, per Kafka source partition, the highest offset already
+ * applied to this unit. A consumer applies a partition's messages in offset order and writes
+ * each unit's Progress atomically, so the offsets applied to a unit are always a prefix of the
+ * partition: anything at or below the mark is a redelivery and is skipped.
+ */
+
+export interface KafkaPosition {
+  topic: string;
+  partition: number;
+  /** Kafka offset; offsets stay far below 2^53. */
+  offset: number;
+}
+
+/** What one event gives one tracked unit, already reduced from the event by its binding. */
+export type MeasureInput =
+  | { kind: 'add'; value: number } // sum, count (value 1), measurements increment
+  | { kind: 'ratio'; numerator: number; denominator: number } // ratio; mean (value, weight)
+  | { kind: 'distinct'; value: string }
+  | { kind: 'reading'; value: number; numerator?: number; denominator?: number } // max, min, latest
+  | { kind: 'milestone'; done: boolean }
+  | { kind: 'assessment'; likelihood: Likelihood; text: string };
+
+export interface MeasureContribution {
+  trackedId: string;
+  eventId: string;
+  /** ISO instant with offset, from the event. */
+  occurredAt: string;
+  input: MeasureInput;
+}
+
+export interface AppliedEvent extends MeasureContribution {
+  /** Where the event was read from: the exactly-once fence is kept per partition. */
+  position: KafkaPosition;
+}
+
+/** What a unit's Progress starts from; taken from its TrackedUnit. */
+export interface ProgressInit {
+  id: string;
+  measure: MeasureKind;
+  period: Period;
+  scale?: number;
+  of?: number | null;
+}
+
+/** Which inputs each measure takes (assessments go with any: a manual 完成目标可能性). */
+const ACCEPTS: Record<MeasureKind, MeasureInput['kind']> = {
+  sum: 'add',
+  count: 'add',
+  ratio: 'ratio',
+  mean: 'ratio',
+  distinct: 'distinct',
+  max: 'reading',
+  min: 'reading',
+  latest: 'reading',
+  milestone: 'milestone',
+  assessment: 'assessment',
+};
+
+export function accepts(measure: MeasureKind, input: MeasureInput['kind']): boolean {
+  return input === 'assessment' || ACCEPTS[measure] === input;
+}
+
+/**
+ * A MongoDB-safe field name for a source partition: Kafka topic names may contain `.` (and
+ * legal names never contain `%` or `@`), so `.` becomes `%2E` and the partition follows `@`.
+ * `actuals.cases`, partition 3 → `actuals%2Ecases@3`. Injective.
+ */
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic.replace(/%/g, '%25').replace(/\./g, '%2E').replace(/\$/g, '%24')}@${partition}`;
+}
+
+export function newProgress(init: ProgressInit): Progress {
+  return settle({
+    id: init.id,
+    measure: init.measure,
+    actual: null,
+    eventCount: 0,
+    firstEventAt: null,
+    lastEventAt: null,
+    history: [],
+    period: { ...init.period },
+    scale: init.scale ?? 1,
+    ...(init.of !== undefined ? { of: init.of } : {}),
+    applied: {},
+    version: 0,
+  });
+}
+
+/**
+ * `progress` (or a new one from `init`) with `events` applied; events whose (partition,
+ * offset) is at or below the recorded mark are skipped, so replaying a batch — the same range
+ * or an overlapping one — changes nothing. `init` is authoritative for period, scale and `of`
+ * (a re-imported catalogue may move a deadline); a changed measure needs a rebuild and throws.
+ * Local dates of the history are in `timeZone`. Never mutates its arguments.
+ */
+export function applyEvents(progress: Progress | null, init: ProgressInit, events: readonly AppliedEvent[], timeZone: string): Progress {
+  if (progress && progress.id !== init.id) throw new Error(`progress ${progress.id} given with init for ${init.id}`);
+  if (progress && progress.measure !== init.measure) {
+    throw new Error(`${init.id}: measure changed from ${progress.measure} to ${init.measure}; rebuild its progress`);
+  }
+  const p: Progress = progress ? structuredClone(progress) : newProgress(init);
+  p.applied ??= {};
+  p.version ??= 0;
+  p.period = { ...init.period };
+  p.scale = init.scale ?? 1;
+  if (init.of !== undefined) p.of = init.of;
+  else delete p.of;
+
+  // Within one partition, offsets must be applied in order for the mark to be a prefix.
+  const ordered = events
+    .map((e, i) => ({ e, i, key: partitionKey(e.position.topic, e.position.partition) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.e.position.offset - b.e.position.offset || a.i - b.i));
+
+  let changed = false;
+  for (const { e, key } of ordered) {
+    if (e.trackedId !== p.id) throw new Error(`contribution for ${e.trackedId} applied to ${p.id}`);
+    if (!accepts(p.measure, e.input.kind)) throw new Error(`${p.id}: a ${p.measure} measure cannot take a ${e.input.kind} input`);
+    const mark = p.applied[key];
+    if (mark !== undefined && e.position.offset <= mark) continue;
+    p.applied[key] = e.position.offset;
+    applyOne(p, e, timeZone);
+    changed = true;
+  }
+  if (changed) p.version += 1;
+  return settle(p);
+}
+
+function applyOne(p: Progress, e: MeasureContribution, timeZone: string): void {
+  const t = Date.parse(e.occurredAt);
+  if (!Number.isFinite(t)) throw new Error(`${p.id}: occurredAt ${e.occurredAt} is not an instant`);
+  p.eventCount += 1;
+  if (p.firstEventAt === null || earlier(e.occurredAt, p.firstEventAt)) p.firstEventAt = e.occurredAt;
+  if (p.lastEventAt === null || earlier(p.lastEventAt, e.occurredAt)) p.lastEventAt = e.occurredAt;
+
+  const input = e.input;
+  if (input.kind === 'assessment') {
+    const a = p.assessment;
+    if (!a || newer(t, e.eventId, a.at, a.eventId)) {
+      p.assessment = { likelihood: input.likelihood, text: input.text, at: e.occurredAt, eventId: e.eventId };
+    }
+    return; // the history charts the measure, not assessments
+  }
+
+  const date = localDate(t, timeZone);
+  const h = p.history;
+  const i = ensurePoint(h, date);
+  switch (input.kind) {
+    case 'add':
+      for (let j = i; j < h.length; j++) h[j].numerator = (h[j].numerator ?? 0) + input.value;
+      break;
+    case 'ratio':
+      for (let j = i; j < h.length; j++) {
+        h[j].numerator = (h[j].numerator ?? 0) + input.numerator;
+        h[j].denominator = (h[j].denominator ?? 0) + input.denominator;
+      }
+      break;
+    case 'distinct': {
+      const seen = (p.distinctSeen ??= []);
+      const known = seen.find((s) => s.value === input.value);
+      // A new value counts from its day on; a value seen again earlier than before moves its first day back.
+      const until = known ? known.date : null;
+      if (known && known.date <= date) break;
+      if (known) known.date = date;
+      else seen.push({ value: input.value, date });
+      for (let j = i; j < h.length && (until === null || h[j].date < until); j++) h[j].numerator = (h[j].numerator ?? 0) + 1;
+      break;
+    }
+    case 'reading':
+      if (p.measure === 'latest') {
+        setIfNewer(h[i], t, e, input.value, input);
+      } else {
+        const pick = p.measure === 'max' ? Math.max : Math.min;
+        for (let j = i; j < h.length; j++) h[j].value = h[j].value === undefined ? input.value : pick(h[j].value!, input.value);
+      }
+      break;
+    case 'milestone':
+      setIfNewer(h[i], t, e, input.done ? 1 : 0);
+      applyMilestone(p, t, e.occurredAt, input.done);
+      break;
+  }
+}
+
+/** latest/milestone: a day's point keeps the reading with the greatest (occurredAt, eventId). */
+function setIfNewer(pt: DailyPoint, t: number, e: MeasureContribution, value: number, ratio?: { numerator?: number; denominator?: number }): void {
+  if (pt.latestAt !== undefined && !newer(t, e.eventId, pt.latestAt, pt.latestEventId)) return;
+  pt.value = value;
+  pt.latestAt = e.occurredAt;
+  pt.latestEventId = e.eventId;
+  if (ratio?.numerator !== undefined) {
+    pt.numerator = ratio.numerator;
+    pt.denominator = ratio.denominator;
+  } else if (ratio) {
+    delete pt.numerator;
+    delete pt.denominator;
+  }
+}
+
+/**
+ * doneAt: the earliest `done: true` after the latest `done: false`. Exact unless a late
+ * `false` lands between several `true`s; then the latest `true` is kept (an upper bound).
+ */
+function applyMilestone(p: Progress, t: number, at: string, done: boolean): void {
+  const last = p.history[p.history.length - 1];
+  const isDone = last?.value === 1;
+  if (done) {
+    const afterUndo = !p.undoneAt || t > Date.parse(p.undoneAt);
+    if (isDone && afterUndo && (!p.doneAt || t < Date.parse(p.doneAt))) p.doneAt = at;
+  } else {
+    if (!p.undoneAt || t > Date.parse(p.undoneAt)) p.undoneAt = at;
+    if (p.doneAt && Date.parse(p.doneAt) <= Date.parse(p.undoneAt!)) p.doneAt = isDone ? last.latestAt! : null;
+  }
+  if (!isDone) p.doneAt = null;
+}
+
+/** Index of the point for `date`, inserting one that carries the previous day's state. */
+function ensurePoint(h: DailyPoint[], date: string): number {
+  let i = h.length;
+  while (i > 0 && h[i - 1].date > date) i--;
+  if (i > 0 && h[i - 1].date === date) return i - 1;
+  const prev = i > 0 ? h[i - 1] : undefined;
+  const point: DailyPoint = { date, actual: null };
+  if (prev) {
+    for (const k of ['numerator', 'denominator', 'value', 'latestAt', 'latestEventId'] as const) {
+      if (prev[k] !== undefined) (point as unknown as Record<string, unknown>)[k] = prev[k];
+    }
+  }
+  h.splice(i, 0, point);
+  return i;
+}
+
+/** Recomputes every `actual` from raw state and mirrors the last point at the top level. */
+function settle(p: Progress): Progress {
+  const scale = p.scale ?? 1;
+  for (const pt of p.history) pt.actual = actualOf(p.measure, pt, scale, p.of);
+  const last = p.history[p.history.length - 1];
+  const fixedOf = typeof p.of === 'number' && ['sum', 'count', 'distinct'].includes(p.measure);
+  if (fixedOf) for (const pt of p.history) pt.denominator = p.of as number;
+
+  p.actual = p.measure === 'assessment' || !last ? null : last.actual;
+  assign(p, 'numerator', last?.numerator);
+  assign(p, 'denominator', fixedOf ? (p.of as number) : last?.denominator);
+  assign(p, 'value', last?.value);
+  if (p.measure === 'latest' || p.measure === 'milestone') {
+    p.latestAt = last?.latestAt ?? null;
+    p.latestEventId = last?.latestEventId ?? null;
+  }
+  if (p.measure === 'milestone') {
+    p.done = last?.value === 1;
+    p.doneAt ??= null;
+    p.undoneAt ??= null;
+  }
+  if (p.measure === 'distinct') {
+    p.distinctSeen = [...(p.distinctSeen ?? [])].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    p.distinctValues = p.distinctSeen.map((s) => s.value);
+    if (p.of !== undefined && p.of !== null) p.distinctOf = p.of;
+  }
+  if (p.assessment === undefined && p.measure === 'assessment') p.assessment = null;
+  return p;
+}
+
+function actualOf(measure: MeasureKind, pt: DailyPoint, scale: number, of: number | null | undefined): number | null {
+  switch (measure) {
+    case 'sum':
+    case 'count':
+    case 'distinct': {
+      const n = pt.numerator ?? 0;
+      if (of === undefined) return n * scale;
+      return of === null || of <= 0 ? null : (n / of) * scale;
+    }
+    case 'ratio':
+    case 'mean':
+      return pt.denominator ? ((pt.numerator ?? 0) / pt.denominator) * scale : null;
+    case 'max':
+    case 'min':
+    case 'latest':
+      return pt.value === undefined ? null : pt.value * scale;
+    case 'milestone':
+      return pt.value ?? null;
+    case 'assessment':
+      return null;
+  }
+}
+
+function assign<K extends 'numerator' | 'denominator' | 'value'>(p: Progress, k: K, v: number | undefined): void {
+  if (v === undefined) delete p[k];
+  else p[k] = v;
+}
+
+function newer(t: number, eventId: string, at: string | undefined | null, atEventId: string | undefined | null): boolean {
+  if (!at) return true;
+  const u = Date.parse(at);
+  return t > u || (t === u && eventId > (atEventId ?? ''));
+}
+
+/** a before b as instants; equal instants written differently order by text, so the pick is stable. */
+function earlier(a: string, b: string): boolean {
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  return ta < tb || (ta === tb && a < b);
+}

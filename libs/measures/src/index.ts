@@ -1,0 +1,6 @@
+export type * from './progress';
+export * from './period';
+export * from './units';
+export * from './apply';
+export * from './bindings';
+export * from './route';

@@ -1,0 +1,133 @@
+import { budgetTrackId, partId, type NumericTarget, type ParsedCatalogue, type Target } from '@iw/targets';
+import { periodOf, type Period } from './period';
+import type { MeasureKind } from './progress';
+
+/**
+ * Tracked units: what progress is kept for. Every indicator is one, except a compound
+ * indicator, whose parts are (each its own sub-indicator); every project has one more, its
+ * budget execution. Unbound units get a measure from their target's shape so that
+ * `actuals.measurements` can feed them.
+ */
+export type UnitKind = 'indicator' | 'part' | 'budget';
+
+export interface TrackedUnit {
+  /** Indicator id, part id (`…~label`) or budget track id (`…#budget`). */
+  id: string;
+  kind: UnitKind;
+  projectId: string;
+  projectName: string;
+  /** null for a budget track. */
+  indicatorId: string | null;
+  /** Indicator name; 预算执行率 for a budget track. */
+  name: string;
+  /** Compound part label (or its 1-based index when the part has none). */
+  part?: string;
+  target: Target;
+  period: Period;
+  measure: MeasureKind;
+  scale: number;
+  of?: number | null;
+  /** Line of the binding in the bindings file; absent when fed by measurements alone. */
+  bindingLine?: number;
+}
+
+const READING_OPS = new Set(['<=', '<']);
+
+/** Measures a binding may give a unit with this target. */
+export function measuresFor(target: Target): readonly MeasureKind[] {
+  switch (target.kind) {
+    case 'numeric':
+    case 'range':
+    case 'formula':
+      return ['sum', 'count', 'distinct', 'ratio', 'mean', 'max', 'min', 'latest'];
+    case 'deadline':
+    case 'window':
+      return ['milestone'];
+    case 'qualitative':
+    case 'missing':
+      return ['assessment'];
+    case 'compound':
+      return []; // its parts are bound, not the indicator
+  }
+}
+
+/**
+ * The measure of a unit nobody binds (fed by actuals.measurements): a rate (`%`) or a cap
+ * (`≤48小时`, `<1200元/人`) is a reading that is `set`; any other quantity is a running sum of
+ * increments; deadlines are milestones; qualitative targets wait for an assessment.
+ */
+export function defaultMeasure(target: Target): MeasureKind {
+  switch (target.kind) {
+    case 'numeric':
+      return target.unit.includes('%') || READING_OPS.has(target.op) ? 'latest' : 'sum';
+    case 'range':
+      return target.unit.includes('%') ? 'latest' : 'sum';
+    case 'formula':
+      return 'sum';
+    case 'deadline':
+    case 'window':
+      return 'milestone';
+    default:
+      return 'assessment';
+  }
+}
+
+/** The unit (`%`, `批次` …) a target is written in, '' when none. */
+export function targetUnit(target: Target): string {
+  return 'unit' in target ? target.unit : '';
+}
+
+/** A ratio, or a count out of a fixed total, is shown in percent when the target is a percentage. */
+export function defaultScale(measure: MeasureKind, target: Target, of?: number | null): number {
+  const fraction = measure === 'ratio' || (of !== undefined && ['sum', 'count', 'distinct'].includes(measure));
+  return fraction && targetUnit(target).includes('%') ? 100 : 1;
+}
+
+/** 年度资金总额 (万元) in yuan, rounded to the fen; null when the table gives none. */
+export function budgetYuan(total: number | null): number | null {
+  return total === null ? null : Math.round(total * 10_000 * 100) / 100;
+}
+
+export const BUDGET_TARGET: NumericTarget = { kind: 'numeric', op: '>=', value: 100, unit: '%' };
+
+/** Every tracked unit of a catalogue with its default (unbound) measure. */
+export function catalogueUnits(catalogue: ParsedCatalogue): TrackedUnit[] {
+  const units: TrackedUnit[] = [];
+  const fy = catalogue.fiscalYear;
+  for (const project of catalogue.projects) {
+    const base = { projectId: project.id, projectName: project.name };
+    for (const ind of project.indicators) {
+      if (ind.target.kind === 'compound') {
+        ind.target.parts.forEach((part, i) => {
+          const label = part.label || String(i + 1);
+          units.push(unit({ ...base, id: partId(ind.id, part.label || i + 1), kind: 'part', indicatorId: ind.id, name: ind.name, part: label }, part, fy));
+        });
+      } else {
+        units.push(unit({ ...base, id: ind.id, kind: 'indicator', indicatorId: ind.id, name: ind.name }, ind.target, fy));
+      }
+    }
+    units.push({
+      ...base,
+      id: budgetTrackId(project.id),
+      kind: 'budget',
+      indicatorId: null,
+      name: '预算执行率',
+      target: BUDGET_TARGET,
+      period: periodOf(BUDGET_TARGET, fy),
+      // 执行数 is the sum of amountYuan; actual is 预算执行率 in percent of 年度资金总额.
+      measure: 'sum',
+      of: budgetYuan(project.funds.total),
+      scale: 100,
+    });
+  }
+  return units;
+}
+
+function unit(
+  head: Pick<TrackedUnit, 'id' | 'kind' | 'projectId' | 'projectName' | 'indicatorId' | 'name' | 'part'>,
+  target: Target,
+  fiscalYear: number,
+): TrackedUnit {
+  const measure = defaultMeasure(target);
+  return { ...head, target, period: periodOf(target, fiscalYear), measure, scale: defaultScale(measure, target) };
+}
