@@ -1,4 +1,4 @@
-import { budgetTrackId, partId, type NumericTarget, type ParsedCatalogue, type Target } from '@iw/targets';
+import { budgetTrackId, indicatorParts, type NumericTarget, type ParsedCatalogue, type Target } from '@iw/targets';
 import { periodOf, type Period } from './period';
 import type { MeasureKind } from './progress';
 
@@ -98,10 +98,10 @@ export function catalogueUnits(catalogue: ParsedCatalogue): TrackedUnit[] {
     const base = { projectId: project.id, projectName: project.name };
     for (const ind of project.indicators) {
       if (ind.target.kind === 'compound') {
-        ind.target.parts.forEach((part, i) => {
-          const label = part.label || String(i + 1);
-          units.push(unit({ ...base, id: partId(ind.id, part.label || i + 1), kind: 'part', indicatorId: ind.id, name: ind.name, part: label }, part, fy));
-        });
+        // One rule for part ids everywhere (libs/targets indicatorParts).
+        for (const part of indicatorParts(ind)) {
+          units.push(unit({ ...base, id: part.id, kind: 'part', indicatorId: ind.id, name: ind.name, part: part.target.label || part.key }, part.target, fy));
+        }
       } else {
         units.push(unit({ ...base, id: ind.id, kind: 'indicator', indicatorId: ind.id, name: ind.name }, ind.target, fy));
       }

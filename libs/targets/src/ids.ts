@@ -9,10 +9,10 @@
  *   budget     2019.工商行政管理业务费#budget                     (budget execution track)
  */
 
+import { memoize } from './util/text';
+
 /** Letters (any script), digits; everything else goes. NFKC folds full-width forms first. */
-export function idSegment(text: string): string {
-  return text.normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, '');
-}
+export const idSegment = memoize((text: string): string => text.normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, ''));
 
 export function projectId(fiscalYear: number, projectName: string): string {
   return `${fiscalYear}.${idSegment(projectName)}`;

@@ -1,0 +1,8 @@
+/**
+ * The one list of `iw` sub-commands. To add one: write commands/<name>.ts exporting a
+ * CliCommand, and list it here.
+ */
+import type { CliCommand } from './command';
+import { targetsParseCommand } from './targets-parse';
+
+export const COMMANDS: readonly CliCommand[] = [targetsParseCommand];

@@ -1,0 +1,75 @@
+/**
+ * `iw targets parse <file> [--year N] [--json]`: read a target table (.txt/.tsv dump, .csv
+ * or .xlsx) and show what was read — per project, indicator counts by shape and the
+ * problems with their lines — or print the catalogue as JSON (issue 3's exact shape).
+ */
+import { localDate, SystemClock } from '@iw/clock';
+import { catalogueJson, readTargetFile, summarize, TARGET_KINDS, TargetFileError, type ParsedCatalogue, type Problem } from '@iw/targets';
+import type { CliIo } from '../cli-io';
+import { CliError } from '../errors';
+import { group, parseYear, type CliCommand } from './command';
+
+export interface ParseOptions {
+  year?: number;
+  json?: boolean;
+}
+
+/** The file → catalogue step shared by `targets` commands; unreadable files become CliErrors. */
+export async function loadCatalogue(file: string, year?: number): Promise<ParsedCatalogue> {
+  try {
+    // Only when neither --year nor the table names a year; the reader reports it as an error.
+    const today = localDate(new SystemClock().now(), process.env.IW_TIMEZONE || 'Asia/Shanghai');
+    const fallbackYear = Number(today.slice(0, 4));
+    return await readTargetFile(file, { fiscalYear: year, fallbackYear });
+  } catch (e) {
+    if (e instanceof TargetFileError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+const SEVERITY_WIDTH = 7;
+
+function problemLine(p: Problem): string {
+  return `    line ${String(p.line).padStart(4)}  ${p.severity.padEnd(SEVERITY_WIDTH)}  ${p.message}`;
+}
+
+function kinds(byKind: Partial<Record<string, number>>): string {
+  return TARGET_KINDS.filter((k) => byKind[k]).map((k) => `${k} ${byKind[k]}`).join(', ') || 'none';
+}
+
+export function formatSummary(file: string, c: ParsedCatalogue): string {
+  const s = summarize(c);
+  const lines: string[] = [];
+  const count = (sev: string) => c.problems.filter((p) => p.severity === sev).length;
+  lines.push(`${file}: fiscal year ${s.fiscalYear}, ${s.projects.length} projects, ${s.indicators} indicators`);
+  lines.push(`  by shape: ${kinds(s.byKind)}`);
+  lines.push(`  problems: ${count('error')} errors, ${count('warning')} warnings, ${count('info')} info`);
+  for (const p of s.problems) lines.push(problemLine(p));
+  for (const { project, byKind, problems } of s.projects) {
+    const funds = project.funds.total === null ? '' : `, ${project.funds.total} 万元`;
+    lines.push('');
+    lines.push(`line ${project.line}  ${project.name}  (${project.tableKind}${funds})`);
+    lines.push(`    ${project.indicators.length} indicators: ${kinds(byKind)}`);
+    for (const p of problems) lines.push(problemLine(p));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export async function targetsParse(file: string, options: ParseOptions, io: CliIo): Promise<void> {
+  const catalogue = await loadCatalogue(file, options.year);
+  if (options.json) io.out(JSON.stringify(catalogueJson(catalogue), null, 2) + '\n');
+  else io.out(formatSummary(file, catalogue));
+}
+
+export const targetsParseCommand: CliCommand = {
+  name: 'targets parse',
+  register(program, io) {
+    group(program, 'targets', 'the target catalogue (绩效目标表)')
+      .command('parse')
+      .description('read a target table (.txt tab-separated dump, .csv or .xlsx) and show what was read')
+      .argument('<file>', 'the target table')
+      .option('--year <year>', 'fiscal year, when the table does not say', parseYear)
+      .option('--json', 'print the catalogue as JSON')
+      .action((file: string, options: ParseOptions) => targetsParse(file, options, io));
+  },
+};

@@ -1,0 +1,129 @@
+/**
+ * Owners file (YAML or JSON): who is emailed about which indicator (PRODUCT.md §7).
+ *
+ *   fallback: ops@example.gov.cn
+ *   projects:
+ *     工商行政管理业务费: [gongshang@example.gov.cn]
+ *   indicators:
+ *     工商行政管理业务费/案件办结率: [anjian@example.gov.cn]     # <project>/<indicator>
+ *     2019.工商行政管理业务费.案件办结率: [anjian@example.gov.cn]  # or a catalogue id
+ *
+ * Resolution: indicator entry (its own id, then the indicator a compound part belongs
+ * to) → project entry → fallback. Names match the way ids do (idSegment), so spaces and
+ * bracket styles do not matter; `<project>/<indicator>` keys apply to every year.
+ */
+import { z } from 'zod';
+import { parse as parseYaml } from 'yaml';
+import { idSegment } from './ids';
+import type { ParsedCatalogue, Problem } from './target';
+
+export interface Owners {
+  fallback: string;
+  projects: Record<string, string[]>;
+  indicators: Record<string, string[]>;
+}
+
+export type OwnersFormat = 'yaml' | 'json';
+
+export class OwnersError extends Error {
+  constructor(
+    message: string,
+    /** Where in the file, e.g. `projects.工商行政管理业务费[1]`. */
+    readonly path: string,
+  ) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'OwnersError';
+  }
+}
+
+// Deliberately plain: one address, no display name, no CR/LF (header injection).
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
+
+const email = z.string().superRefine((s, ctx) => {
+  if (/[\r\n]/.test(s)) ctx.addIssue({ code: 'custom', message: 'address contains a line break' });
+  else if (!EMAIL.test(s.trim())) ctx.addIssue({ code: 'custom', message: `not an email address: ${JSON.stringify(s)}` });
+});
+const emails = z.union([email.transform((e) => [e]), z.array(email).min(1, 'at least one address')]);
+
+const schema = z
+  .object({
+    fallback: email,
+    projects: z.record(z.string().min(1), emails).default({}),
+    indicators: z.record(z.string().min(1), emails).default({}),
+  })
+  .strict();
+
+const ID_KEY = /^\d{4}\./;
+
+function pathOf(path: PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+}
+
+export function parseOwners(text: string, format: OwnersFormat): Owners {
+  let data: unknown;
+  try {
+    data = format === 'json' ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new OwnersError(`not valid ${format.toUpperCase()}: ${(e as Error).message.split('\n')[0]}`, '');
+  }
+  const parsed = schema.safeParse(data ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const msg = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+    throw new OwnersError(msg, pathOf(issue.path));
+  }
+  for (const k of Object.keys(parsed.data.indicators)) {
+    if (!ID_KEY.test(k) && !k.includes('/'))
+      throw new OwnersError('key must be <project name>/<indicator name> or an indicator id', `indicators.${k}`);
+  }
+  const trim = (r: Record<string, string[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.map((e) => e.trim())]));
+  return { fallback: parsed.data.fallback.trim(), projects: trim(parsed.data.projects), indicators: trim(parsed.data.indicators) };
+}
+
+/** `owners.yaml` / `.yml` / `.json` → format. */
+export function ownersFormatOf(fileName: string): OwnersFormat {
+  return /\.json$/i.test(fileName) ? 'json' : 'yaml';
+}
+
+/** `2019.项目.指标~期` → { year: '2019', rest: '项目指标' (segments joined), parent id }. */
+function splitId(id: string): { withoutYear: string; parent: string } {
+  const parent = id.replace(/~[^~]*$/, '');
+  return { withoutYear: idSegment(parent.replace(/^\d{4}\./, '')), parent };
+}
+
+function unique(list: string[]): string[] {
+  return [...new Set(list)];
+}
+
+export function ownersFor(owners: Owners, projectName: string, indicatorIdValue: string): string[] {
+  const { withoutYear, parent } = splitId(indicatorIdValue);
+  for (const id of unique([indicatorIdValue, parent])) {
+    if (owners.indicators[id]) return unique(owners.indicators[id]);
+  }
+  for (const [k, v] of Object.entries(owners.indicators)) {
+    if (!ID_KEY.test(k) && idSegment(k) === withoutYear) return unique(v);
+  }
+  const project = idSegment(projectName);
+  for (const [k, v] of Object.entries(owners.projects)) if (idSegment(k) === project) return unique(v);
+  return [owners.fallback];
+}
+
+/** Entries that name no project or indicator of the catalogue (typos), as warnings. */
+export function checkOwners(owners: Owners, catalogue: ParsedCatalogue): Problem[] {
+  const out: Problem[] = [];
+  const projects = new Set(catalogue.projects.map((p) => idSegment(p.name)));
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  for (const p of catalogue.projects)
+    for (const i of p.indicators) {
+      ids.add(i.id);
+      names.add(idSegment(p.name) + idSegment(i.name));
+    }
+  for (const k of Object.keys(owners.projects))
+    if (!projects.has(idSegment(k))) out.push({ line: 0, severity: 'warning', message: `owners: projects.${k} names no project of the table` });
+  for (const k of Object.keys(owners.indicators)) {
+    const known = ID_KEY.test(k) ? ids.has(k.replace(/~[^~]*$/, '')) : names.has(idSegment(k));
+    if (!known) out.push({ line: 0, severity: 'warning', message: `owners: indicators.${k} names no indicator of the table` });
+  }
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * .xlsx via exceljs. A merged range yields its text once, in its top-left cell, and
+ * blanks elsewhere — the carry-forward rule of the table reader fills level cells, as it
+ * does for the merged cells of a PDF dump. Rows are numbered as Excel shows them; when a
+ * workbook has several sheets, numbering runs on across sheets (sheet 2 row 1 follows the
+ * last row of sheet 1) so that one line number names one row.
+ */
+import type ExcelJS from 'exceljs';
+import { unwrapCell, type SourceRow } from './source-row';
+
+/** exceljs is large; it is loaded only when a workbook is read. */
+async function loadExcelJs(): Promise<typeof ExcelJS> {
+  const mod = await import('exceljs');
+  return ((mod as { default?: typeof ExcelJS }).default ?? mod) as typeof ExcelJS;
+}
+
+/** ValueType.Merge: a cell covered by a merged range, not its top-left cell. */
+const MERGE = 1;
+
+export interface XlsxOptions {
+  /** Only this sheet (name or 1-based index); default: every visible sheet. */
+  sheet?: string | number;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function cellText(cell: ExcelJS.Cell): string {
+  if (cell.type === MERGE) return '';
+  const v = cell.value as unknown;
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())}`;
+  if (typeof v === 'number') {
+    // A percentage stored as a fraction shows as the table's author saw it.
+    const fmt = cell.numFmt ?? '';
+    if (fmt.includes('%')) return `${Number((v * 100).toPrecision(12))}%`;
+    return String(v);
+  }
+  if (typeof v === 'object') {
+    const o = v as { richText?: Array<{ text: string }>; text?: unknown; result?: unknown; error?: string };
+    if (o.richText) return o.richText.map((r) => r.text).join('');
+    if ('result' in o) return o.result === undefined || o.result === null ? '' : String(o.result);
+    if (typeof o.text === 'string') return o.text;
+    if (o.error) return '';
+  }
+  return String(v);
+}
+
+export async function xlsxRows(data: Buffer | ArrayBuffer | Uint8Array, options: XlsxOptions = {}): Promise<SourceRow[]> {
+  const { Workbook } = await loadExcelJs();
+  const wb = new Workbook();
+  // exceljs's typing wants its own Buffer flavour; any binary view works at run time.
+  await wb.xlsx.load(data as unknown as ArrayBuffer);
+  const sheets = wb.worksheets.filter((ws, i) => {
+    if (options.sheet === undefined) return ws.state !== 'hidden' && ws.state !== 'veryHidden';
+    return typeof options.sheet === 'number' ? i + 1 === options.sheet : ws.name === options.sheet;
+  });
+  const rows: SourceRow[] = [];
+  let offset = 0;
+  for (const ws of sheets) {
+    const width = ws.columnCount;
+    for (let r = 1; r <= ws.rowCount; r++) {
+      const row = ws.getRow(r);
+      const cells: string[] = [];
+      for (let c = 1; c <= width; c++) cells.push(unwrapCell(cellText(row.getCell(c))));
+      rows.push({ line: offset + r, cells });
+    }
+    offset += ws.rowCount;
+  }
+  return rows;
+}
