@@ -14,6 +14,8 @@ const shared = {
 };
 
 module.exports = {
+  // Jest 30 reads testTimeout at the top level only (a project's own is ignored).
+  testTimeout: 120000,
   projects: [
     {
       ...shared,
@@ -25,7 +27,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.spec.ts', '<rootDir>/test/e2e/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 120000,
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
   ],
 };

@@ -34,7 +34,7 @@ const duration = (name: string, fallback: string) =>
     })
     .describe(name);
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const port = (fallback: number, min = 1) => z.coerce.number().int().min(min).max(65535).default(fallback);
 const bool = (fallback: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', ''])
@@ -73,8 +73,8 @@ export const envSchema = z.object({
   MAIL_FROM: z.string().default('Indicator Watch <noreply@localhost>'),
   IW_API_TOKENS: list(''),
   IW_STATUS_PORT: port(3000),
-  IW_METRICS_PORT_INGEST: port(9464),
-  IW_METRICS_PORT_ALERTING: port(9465),
+  IW_METRICS_PORT_INGEST: port(9464, 0), // 0: any free port
+  IW_METRICS_PORT_ALERTING: port(9465, 0),
   IW_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
   IW_CLOCK: z.string().default('system'),
   IW_TIMEZONE: z

@@ -2,7 +2,9 @@
  * The one list of `iw` sub-commands. To add one: write commands/<name>.ts exporting a
  * CliCommand, and list it here.
  */
+import { alertsCommand } from './alerts';
 import type { CliCommand } from './command';
+import { targetsImportCommand } from './targets-import';
 import { targetsParseCommand } from './targets-parse';
 
-export const COMMANDS: readonly CliCommand[] = [targetsParseCommand];
+export const COMMANDS: readonly CliCommand[] = [targetsParseCommand, targetsImportCommand, alertsCommand];

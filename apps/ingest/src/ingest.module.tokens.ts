@@ -1,0 +1,2 @@
+export const APP_CONFIG = 'APP_CONFIG';
+export const CLOCK = 'CLOCK';

@@ -1,0 +1,50 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { parseClockSpec } from '@iw/clock';
+import type { AppConfig } from '@iw/config';
+import { KafkaModule } from '@iw/kafka';
+import { MONGO_CONNECTION, closeMongo, connectMongo, ensureIndexes, type Connection } from '@iw/mongo';
+import { IngestController } from './ingest.controller';
+import { APP_CONFIG, CLOCK } from './ingest.module.tokens';
+import { CatalogueService } from './services/catalogue.service';
+import { IngestMetrics } from './services/ingest.metrics';
+import { IngestService } from './services/ingest.service';
+
+export { APP_CONFIG, CLOCK };
+
+/**
+ * The ingest service: consumes the actuals topics (through KafkaBatchServer, set up in main.ts)
+ * and keeps progress in MongoDB exactly once.
+ */
+@Module({})
+export class IngestModule implements OnApplicationShutdown {
+  constructor(@Inject(MONGO_CONNECTION) private readonly mongo: Connection) {}
+
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: IngestModule,
+      imports: [KafkaModule.forRoot(config.kafka, { producer: true })],
+      controllers: [IngestController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: CLOCK, useFactory: () => parseClockSpec(config.clock) },
+        {
+          provide: MONGO_CONNECTION,
+          useFactory: async () => {
+            const conn = await connectMongo(config.mongo.url, { appName: 'iw-ingest' });
+            await ensureIndexes(conn);
+            return conn;
+          },
+        },
+        CatalogueService,
+        IngestMetrics,
+        IngestService,
+      ],
+      exports: [APP_CONFIG, MONGO_CONNECTION],
+    };
+  }
+
+  // Runs after the transport closed, so a batch in flight finishes its writes first.
+  async onApplicationShutdown(): Promise<void> {
+    await closeMongo(this.mongo);
+  }
+}

@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { ConfigError, loadConfig, type AppConfig } from '@iw/config';
+import { KafkaBatchServer, contractSubscriptions } from '@iw/kafka';
+import { IngestModule } from './ingest.module';
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+const SHUTDOWN_LIMIT_MS = 20_000;
+
+function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(IngestModule.register(config), {
+    strategy: new KafkaBatchServer({
+      kafka: config.kafka,
+      groupId: config.kafka.groups.ingest,
+      subscriptions: contractSubscriptions(config.kafka.topics, ['inspectionBatches', 'cases', 'surveys', 'spending', 'measurements']),
+    }),
+    logger: [...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)],
+    abortOnError: false,
+  });
+  // useProcessExit: exit 0 after a clean close (Nest would otherwise re-raise the signal).
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => setTimeout(() => process.exit(1), SHUTDOWN_LIMIT_MS).unref());
+  }
+  await app.listen();
+}
+
+main().catch((e: unknown) => {
+  new Logger('ingest').error(`cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { AppConfig } from '@iw/config';
+import type { BindingSet } from '@iw/measures';
+import { BindingsProvider, EmptyCatalogueError, MONGO_CONNECTION, type Connection } from '@iw/mongo';
+import { APP_CONFIG } from '../ingest.module.tokens';
+
+/** The catalogue and bindings events are routed with (see BindingsProvider). */
+@Injectable()
+export class CatalogueService implements OnModuleInit {
+  private readonly logger = new Logger(CatalogueService.name);
+  private readonly provider: BindingsProvider;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(MONGO_CONNECTION) conn: Connection) {
+    this.provider = new BindingsProvider(conn, {
+      bindingsFile: config.files.bindings,
+      timeZone: config.timeZone,
+      satisfiedShare: config.surveys.satisfiedShare,
+      log: (m) => this.logger.log(m),
+    });
+  }
+
+  /**
+   * A bad bindings file stops the start with its line numbers. An empty catalogue does not:
+   * batches wait uncommitted (and are retried) until a table is imported.
+   */
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.provider.get(Date.now());
+    } catch (e) {
+      if (!(e instanceof EmptyCatalogueError)) throw e;
+      this.logger.warn(`${e.message}; events wait in Kafka until then`);
+    }
+  }
+
+  bindings(realNow: number): Promise<BindingSet> {
+    return this.provider.get(realNow);
+  }
+}

@@ -1,0 +1,190 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
+import type { AppConfig } from '@iw/config';
+import { buildDlqRecord, decodeActual, type ActualsRole, type DlqReason, type ProgressMessage } from '@iw/events';
+import type { BatchControl, InboundBatch, InboundMessage } from '@iw/kafka';
+import { KafkaProducer } from '@iw/kafka';
+import { applyEvents, route, type AppliedEvent, type BindingSet, type Progress, type TrackedUnit } from '@iw/measures';
+import { DlqRepository, EventIdRepository, MONGO_CONNECTION, ProgressRepository, type Connection } from '@iw/mongo';
+import { APP_CONFIG, CLOCK } from '../ingest.module.tokens';
+import { CatalogueService } from './catalogue.service';
+import { IngestMetrics } from './ingest.metrics';
+
+const MAX_CAS_ROUNDS = 8;
+
+interface Rejected {
+  message: InboundMessage;
+  reason: DlqReason;
+}
+
+/**
+ * One batch of one partition, start to finish:
+ *
+ *   decode → route → claim event ids → load progress → apply (pure) → write (compare-and-set)
+ *   → DLQ (Kafka + MongoDB) → publish indicators.progress → return (the transport commits)
+ *
+ * Nothing is committed before its effects are durable; a crash anywhere replays the batch, and
+ * replays change nothing: upstream duplicates are caught by the event-id claim, Kafka
+ * redeliveries by each unit's per-partition offset fence.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger(IngestService.name);
+  private readonly progress: ProgressRepository;
+  private readonly eventIds: EventIdRepository;
+  private readonly dlq: DlqRepository;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(MONGO_CONNECTION) conn: Connection,
+    private readonly producer: KafkaProducer,
+    private readonly catalogue: CatalogueService,
+    private readonly metrics: IngestMetrics,
+  ) {
+    this.progress = new ProgressRepository(conn);
+    this.eventIds = new EventIdRepository(conn);
+    this.dlq = new DlqRepository(conn);
+  }
+
+  async processBatch(role: ActualsRole, batch: InboundBatch, control: BatchControl): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const started = Date.now();
+    const bindings = await this.catalogue.bindings(started);
+    const rejected: Rejected[] = [];
+    const accepted: Array<{ message: InboundMessage; eventKey: string; contributions: AppliedEvent[] }> = [];
+
+    for (const message of batch.messages) {
+      const decoded = decodeActual(role, message.value);
+      if (!decoded.ok) {
+        rejected.push({ message, reason: decoded.reason });
+        continue;
+      }
+      const routed = route(decoded.event, role, bindings);
+      if (!routed.ok) {
+        rejected.push({ message, reason: routed.reason });
+        continue;
+      }
+      const position = { topic: message.topic, partition: message.partition, offset: Number(message.offset) };
+      accepted.push({
+        message,
+        eventKey: `${role}|${decoded.event.eventId}`,
+        contributions: routed.contributions.map((c) => ({ ...c, position })),
+      });
+    }
+
+    const now = new Date(this.clock.now());
+    const duplicates = await this.eventIds.claim(
+      accepted.map((a) => ({ key: a.eventKey, position: positionOf(a.message) })),
+      now,
+    );
+    // An upstream duplicate was first seen at another position; only that one counts.
+    const counted = accepted.filter((a) => !duplicates.has(positionOf(a.message)));
+    await control.heartbeat();
+
+    const changed = await this.apply(counted.flatMap((a) => a.contributions), bindings, now);
+    await this.reject(rejected, now);
+    await this.publishProgress(changed, now);
+
+    this.metrics.observeBatch({
+      role,
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: batch.messages.length,
+      applied: counted.length,
+      duplicates: accepted.length - counted.length,
+      rejected: rejected.length,
+      unitsChanged: changed.length,
+      lastOffset: batch.messages[batch.messages.length - 1].offset,
+      highWatermark: batch.highWatermark,
+      ms: Date.now() - started,
+      lastEventAt: now.getTime(),
+    });
+  }
+
+  /** Applies contributions unit by unit, retrying units whose version moved under us. */
+  private async apply(events: AppliedEvent[], bindings: BindingSet, now: Date): Promise<Progress[]> {
+    const byUnit = new Map<string, AppliedEvent[]>();
+    for (const e of events) {
+      const list = byUnit.get(e.trackedId);
+      if (list) list.push(e);
+      else byUnit.set(e.trackedId, [e]);
+    }
+    let pending = [...byUnit.keys()];
+    const written = new Map<string, Progress>();
+    for (let round = 0; pending.length > 0; round++) {
+      if (round >= MAX_CAS_ROUNDS) throw new Error(`progress of ${pending.length} units kept changing under us; will retry the batch`);
+      const stored = await this.progress.find(pending);
+      const writes = [];
+      for (const id of pending) {
+        const unit = bindings.units.get(id) as TrackedUnit;
+        const before = stored.get(id) ?? null;
+        const after = applyEvents(before, unit, byUnit.get(id)!, this.config.timeZone);
+        if (before && after.version === before.version) continue; // all of it counted already
+        writes.push({ progress: after, indicatorId: unit.indicatorId, projectId: unit.projectId, expectedVersion: before ? (before.version ?? 0) : null });
+        written.set(id, after);
+      }
+      pending = await this.progress.save(writes, now);
+      for (const id of pending) written.delete(id);
+    }
+    return [...written.values()];
+  }
+
+  private async reject(rejected: Rejected[], now: Date): Promise<void> {
+    if (rejected.length === 0) return;
+    const at = now.toISOString();
+    const records = rejected.map((r) =>
+      buildDlqRecord({ ...r.message, reason: r.reason, at }),
+    );
+    await this.producer.sendJson(
+      this.config.kafka.topics.dlq,
+      records.map((r) => ({ key: `${r.topic}:${r.partition}:${r.offset}`, value: r })),
+    );
+    await this.dlq.record(
+      records.map((r) => ({
+        topic: r.topic,
+        partition: r.partition,
+        offset: r.offset,
+        key: r.key,
+        reasonClass: r.reason.class,
+        reason: r.reason.message,
+        preview: r.preview,
+        at: now,
+      })),
+    );
+    for (const r of records.slice(0, 3)) this.logger.warn(`DLQ ${r.topic}:${r.partition}:${r.offset} ${r.reason.class}: ${r.reason.message}`);
+  }
+
+  private async publishProgress(changed: Progress[], now: Date): Promise<void> {
+    if (changed.length === 0) return;
+    const bindings = await this.catalogue.bindings(Date.now());
+    const at = now.toISOString();
+    await this.producer.sendJson<ProgressMessage>(
+      this.config.kafka.topics.progress,
+      changed.map((p) => {
+        const unit = bindings.units.get(p.id);
+        return {
+          key: p.id,
+          value: {
+            schemaVersion: 1,
+            trackedId: p.id,
+            indicatorId: unit?.indicatorId ?? null,
+            projectId: unit?.projectId ?? '',
+            measure: p.measure,
+            actual: p.actual,
+            ...(p.numerator !== undefined ? { numerator: p.numerator } : {}),
+            ...(p.denominator !== undefined ? { denominator: p.denominator } : {}),
+            lastEventAt: p.lastEventAt,
+            version: p.version ?? 0,
+            at,
+          },
+        };
+      }),
+    );
+  }
+}
+
+function positionOf(m: InboundMessage): string {
+  return `${m.topic}:${m.partition}:${m.offset}`;
+}
+

@@ -1,0 +1,114 @@
+import * as os from 'node:os';
+import { AlertActionError, formatLocalTime, type Alert } from '@iw/alerts';
+import { parseClockSpec } from '@iw/clock';
+import { AlertNotFoundError, AlertRepository, parseSilenceUntil } from '@iw/mongo';
+import type { CliIo } from '../cli-io';
+import { CliError } from '../errors';
+import { group, type CliCommand } from './command';
+import { cliConfig, withMongo } from './context';
+
+/**
+ * `iw alerts list|ack|silence|unsilence`: the owner's side of an alert. The logic lives in
+ * @iw/mongo AlertRepository (acknowledge, silence, unsilence, parseSilenceUntil), which the
+ * status API calls too; "now" is the services' one clock (IW_CLOCK).
+ */
+
+interface ListOptions {
+  json?: boolean;
+  all?: boolean;
+  project?: string;
+}
+
+function defaultActor(): string {
+  try {
+    return `cli:${os.userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** One alert action, with the errors an operator can act on turned into one-line messages. */
+async function act(id: string, fn: (repo: AlertRepository, now: number, timeZone: string) => Promise<Alert>, io: CliIo, done: (a: Alert, tz: string) => string): Promise<void> {
+  const config = cliConfig();
+  const now = parseClockSpec(config.clock).now();
+  const alert = await withMongo(config, async (conn) => {
+    try {
+      return await fn(new AlertRepository(conn), now, config.timeZone);
+    } catch (e) {
+      if (e instanceof AlertNotFoundError || e instanceof AlertActionError) throw new CliError(e.message);
+      throw e;
+    }
+  });
+  io.out(`${done(alert, config.timeZone)}\n`);
+}
+
+export function formatAlerts(alerts: readonly Alert[], timeZone: string): string {
+  if (alerts.length === 0) return 'no alerts\n';
+  const rows = alerts.map((a) => [
+    a.id,
+    a.state,
+    a.severity ?? '-',
+    a.status,
+    formatLocalTime(a.openedAt, timeZone),
+    [
+      a.acknowledgedAt ? `acknowledged ${formatLocalTime(a.acknowledgedAt, timeZone)}` : '',
+      a.silencedUntil ? `silenced until ${formatLocalTime(a.silencedUntil, timeZone)}` : '',
+      a.repeatCount ? `${a.repeatCount} repeat(s)` : '',
+    ]
+      .filter(Boolean)
+      .join(', '),
+  ]);
+  const head = ['ALERT', 'STATE', 'SEVERITY', 'STATUS', 'OPENED', 'NOTES'];
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(width[i]))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
+export const alertsCommand: CliCommand = {
+  name: 'alerts',
+  register(program, io) {
+    const alerts = group(program, 'alerts', 'alerts on tracked units (an alert id is its tracked unit id)');
+    alerts
+      .command('list')
+      .description('open alerts (all with --all)')
+      .option('--all', 'resolved and closed alerts too')
+      .option('--project <id>', 'only this project (catalogue id, e.g. 2019.工商行政管理业务费)')
+      .option('--json', 'print JSON')
+      .action(async (options: ListOptions) => {
+        const config = cliConfig();
+        const list = await withMongo(config, (conn) =>
+          new AlertRepository(conn).list({ ...(options.all ? {} : { state: 'open' as const }), ...(options.project ? { projectId: options.project } : {}) }),
+        );
+        const out = list.map((s) => s.alert);
+        io.out(options.json ? `${JSON.stringify(out, null, 2)}\n` : formatAlerts(out, config.timeZone));
+      });
+    alerts
+      .command('ack')
+      .description('acknowledge an open alert: its repeats stop until it resolves or its severity changes')
+      .argument('<id>', 'alert id')
+      .option('--by <name>', 'who acknowledges', defaultActor())
+      .action((id: string, options: { by: string }) =>
+        act(id, (repo, now) => repo.acknowledge(id, { now, by: options.by }), io, (a, tz) => `acknowledged ${a.id} at ${formatLocalTime(a.acknowledgedAt!, tz)}`),
+      );
+    alerts
+      .command('silence')
+      .description('mute an alert\'s notices until a date (inclusive, local) or an ISO date-time')
+      .argument('<id>', 'alert id')
+      .requiredOption('--until <date>', 'YYYY-MM-DD (through that day) or an ISO date-time')
+      .option('--by <name>', 'who silences', defaultActor())
+      .action((id: string, options: { until: string; by: string }) =>
+        act(
+          id,
+          (repo, now, tz) => repo.silence(id, parseSilenceUntil(options.until, tz), { now, by: options.by }),
+          io,
+          (a, tz) => `silenced ${a.id} until ${formatLocalTime(a.silencedUntil!, tz)}`,
+        ),
+      );
+    alerts
+      .command('unsilence')
+      .description('lift an alert\'s silence')
+      .argument('<id>', 'alert id')
+      .option('--by <name>', 'who lifts it', defaultActor())
+      .action((id: string, options: { by: string }) => act(id, (repo, now) => repo.unsilence(id, { now, by: options.by }), io, (a) => `${a.id} is no longer silenced`));
+  },
+};

@@ -1,0 +1,77 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { KafkaClientConfig } from './types';
+
+/** Keys whose values never reach a log line, wherever kafkajs puts them. */
+const SECRET_KEY = /pass(word)?|secret|token|sasl|credential|authorization/i;
+
+/**
+ * Turns a kafkajs log entry into one line: `[namespace] message k=v …`, secrets masked.
+ * Pure, so it is unit-tested.
+ */
+export function formatKafkaLog(namespace: string, entry: LogEntry['log']): string {
+  const { message, timestamp: _t, logger: _l, stack: _s, ...extra } = entry as LogEntry['log'] & { stack?: unknown };
+  const fields = Object.entries(extra)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${SECRET_KEY.test(k) ? '***' : render(v)}`);
+  return [`[${namespace}] ${message}`, ...fields].join(' ');
+}
+
+function render(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Error) return v.message;
+  try {
+    return JSON.stringify(v, (k, x) => (k && SECRET_KEY.test(k) ? '***' : x));
+  } catch {
+    return String(v);
+  }
+}
+
+/**
+ * kafkajs log levels mapped onto a Nest logger. kafkajs's INFO chatter (joins, commits, …)
+ * goes to `debug` so a normal run shows only warnings and errors.
+ */
+export function kafkaLogCreator(logger: LoggerService) {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const line = formatKafkaLog(namespace, log);
+      if (level === logLevel.ERROR) logger.error(line);
+      else if (level === logLevel.WARN) logger.warn(line);
+      else logger.debug?.(line);
+    };
+}
+
+/** The kafkajs options for a config. Pure; the SASL password is passed on, never logged. */
+export function kafkaOptions(config: KafkaClientConfig, logger: LoggerService, level: 'warn' | 'info' | 'debug' = 'warn'): KafkaConfig {
+  return {
+    clientId: config.clientId,
+    brokers: config.brokers,
+    ssl: config.ssl,
+    sasl: config.sasl ? ({ mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password } as SASLOptions) : undefined,
+    connectionTimeout: 3000,
+    requestTimeout: 30000,
+    logLevel: level === 'debug' ? logLevel.DEBUG : level === 'info' ? logLevel.INFO : logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+  };
+}
+
+/**
+ * The kafkajs client. Opaque outside this library: apps get producers, consumers and admin
+ * helpers from the functions here, never kafkajs objects.
+ */
+export class KafkaClient {
+  /** @internal */
+  readonly kafka: Kafka;
+
+  constructor(
+    readonly config: KafkaClientConfig,
+    readonly logger: LoggerService = new Logger('Kafka'),
+    level: 'warn' | 'info' | 'debug' = 'warn',
+  ) {
+    this.kafka = new Kafka(kafkaOptions(config, logger, level));
+  }
+}
+
+export function createKafkaClient(config: KafkaClientConfig, logger?: LoggerService): KafkaClient {
+  return new KafkaClient(config, logger);
+}

@@ -1,0 +1,51 @@
+import mongoose, { type Connection } from 'mongoose';
+
+/**
+ * One mongoose connection per process, from MONGO_URL. Nothing here is FerretDB-specific: the
+ * same code runs against MongoDB; only the URL differs.
+ */
+
+/** Injection token of the app's mongoose Connection (provided by each app module). */
+export const MONGO_CONNECTION = 'MONGO_CONNECTION';
+
+export interface MongoConnectOptions {
+  /** How long to look for a server before failing; short, so a wrong URL fails at boot. */
+  serverSelectionTimeoutMS?: number;
+  appName?: string;
+  /** Build declared indexes when models are compiled. Default true (unique keys matter). */
+  autoIndex?: boolean;
+}
+
+export async function connectMongo(url: string, options: MongoConnectOptions = {}): Promise<Connection> {
+  const conn = mongoose.createConnection(url, {
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
+    appName: options.appName,
+    autoIndex: options.autoIndex ?? true,
+  });
+  try {
+    await conn.asPromise();
+  } catch (e) {
+    await conn.close(true).catch(() => undefined);
+    throw new Error(`MongoDB at ${redactMongoUrl(url)} is not reachable: ${(e as Error).message}`);
+  }
+  return conn;
+}
+
+/** Resolves when the server answers a `ping`; throws otherwise. */
+export async function pingMongo(conn: Connection): Promise<void> {
+  const db = conn.db;
+  if (!db) throw new Error('MongoDB connection is not open');
+  const res = await db.admin().command({ ping: 1 });
+  if (res?.ok !== 1) throw new Error(`MongoDB ping answered ${JSON.stringify(res)}`);
+}
+
+export async function closeMongo(conn: Connection): Promise<void> {
+  await conn.close();
+}
+
+/** Hides the password of a mongodb:// URL so it can be logged. */
+export function redactMongoUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+export type { Connection };

@@ -1,0 +1,119 @@
+import type { Funds, TableKind, Target } from '@iw/targets';
+import type { Progress } from '@iw/measures';
+
+/**
+ * What each MongoDB collection holds. Every write the services make is a single-document
+ * atomic update (FerretDB has no transactions), keyed so that a retry is harmless.
+ */
+
+export const COLLECTIONS = {
+  projects: 'projects',
+  indicators: 'indicators',
+  progress: 'progress',
+  eventIds: 'event_ids',
+  dlq: 'dlq',
+  owners: 'owners',
+  evaluations: 'evaluations',
+  alerts: 'alerts',
+  outbox: 'outbox',
+  leases: 'leases',
+} as const;
+
+export interface ProjectDoc {
+  _id: string; // projectId
+  fiscalYear: number;
+  name: string;
+  tableKind: TableKind;
+  budgetUnit: string;
+  funds: Funds;
+  goal: string;
+  line: number;
+  sourceFile: string;
+  archived: boolean;
+  importedAt: Date;
+  updatedAt: Date;
+}
+
+export interface IndicatorPartDoc {
+  id: string; // partId
+  label: string;
+  target: Target;
+}
+
+export interface DeviationDoc {
+  /** 偏差原因 category: 经费保障 | 制度保障 | 人员保障 | 硬件条件保障 | 其他 */
+  category: string;
+  remark: string;
+  /** 整改措施 */
+  measures: string;
+  updatedAt: Date;
+  updatedBy?: string;
+}
+
+export interface IndicatorDoc {
+  _id: string; // indicatorId
+  projectId: string;
+  fiscalYear: number;
+  level1: string;
+  level2: string;
+  name: string;
+  value: string;
+  target: Target;
+  /** Compound targets: each part is tracked on its own under its part id. */
+  parts: IndicatorPartDoc[];
+  line: number;
+  archived: boolean;
+  deviation?: DeviationDoc | null;
+  importedAt: Date;
+  updatedAt: Date;
+}
+
+/** One tracked unit's progress (indicator, compound part, or project budget). */
+export interface ProgressDoc extends Omit<Progress, 'id'> {
+  _id: string;
+  indicatorId: string | null; // null for a budget track
+  projectId: string;
+  /** Highest Kafka offset applied per source partition (exactly-once fence). */
+  applied: Record<string, number>;
+  version: number;
+  updatedAt: Date;
+}
+
+/** Idempotency record: the first position an eventId was seen at. */
+export interface EventIdDoc {
+  _id: string; // `${topic}|${eventId}`
+  position: string; // `${topic}:${partition}:${offset}`
+  at: Date;
+}
+
+export interface DlqDoc {
+  _id: string; // `${topic}:${partition}:${offset}` — one record per rejected message, however often replayed
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  reasonClass: string;
+  reason: string;
+  preview: string;
+  at: Date;
+}
+
+/** The owners file as stored: entries, not maps, because keys (indicator ids) contain dots. */
+export interface OwnersDoc {
+  _id: 'owners';
+  fallback: string;
+  projects: Array<{ key: string; emails: string[] }>;
+  indicators: Array<{ key: string; emails: string[] }>;
+  sourceFile: string;
+  updatedAt: Date;
+}
+
+export function ownersToDoc(o: { fallback: string; projects: Record<string, string[]>; indicators: Record<string, string[]> }) {
+  const entries = (m: Record<string, string[]>) => Object.entries(m).map(([key, emails]) => ({ key, emails }));
+  return { fallback: o.fallback, projects: entries(o.projects), indicators: entries(o.indicators) };
+}
+
+export function ownersFromDoc(d: Pick<OwnersDoc, 'fallback' | 'projects' | 'indicators'>) {
+  const map = (l: Array<{ key: string; emails: string[] }>) => Object.fromEntries(l.map((e) => [e.key, e.emails]));
+  return { fallback: d.fallback, projects: map(d.projects), indicators: map(d.indicators) };
+}

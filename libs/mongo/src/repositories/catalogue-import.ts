@@ -1,0 +1,125 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
+import type { Connection } from 'mongoose';
+import {
+  diffCatalogue,
+  indicatorParts,
+  type CatalogueDiff,
+  type FreshIndicator,
+  type FreshProject,
+  type Owners,
+  type ParsedCatalogue,
+  type StoredCatalogue,
+} from '@iw/targets';
+import { ownersToDoc, type IndicatorDoc, type ProjectDoc } from '../documents';
+import { ensureIndexes, indicatorsOf, ownersOf, projectsOf } from './collections';
+
+export interface ImportResult {
+  diff: CatalogueDiff;
+  ownersStored: boolean;
+}
+
+/**
+ * Applies a parsed catalogue to MongoDB: the pure diff (libs/targets) decides, this only
+ * writes. Ids are stable, so progress (keyed by id) survives an edited re-import; indicators
+ * gone from the table are archived, never deleted. Each write is a single-document upsert,
+ * so an interrupted import is finished by running it again.
+ */
+export async function importCatalogue(
+  conn: Connection,
+  fresh: ParsedCatalogue,
+  options: { sourceFile: string; owners?: Owners; now: Date },
+): Promise<ImportResult> {
+  await ensureIndexes(conn);
+  const stored = await loadStored(conn, fresh.fiscalYear);
+  const diff = diffCatalogue(stored, fresh);
+  const now = options.now;
+
+  const projectOps: AnyBulkWriteOperation<ProjectDoc>[] = [];
+  const upsertProject = (p: FreshProject) =>
+    projectOps.push({
+      updateOne: {
+        filter: { _id: p.id },
+        update: {
+          $set: {
+            fiscalYear: p.fiscalYear,
+            name: p.name,
+            tableKind: p.tableKind,
+            budgetUnit: p.budgetUnit,
+            funds: p.funds,
+            goal: p.goal,
+            line: p.line,
+            sourceFile: options.sourceFile,
+            archived: false,
+            updatedAt: now,
+          },
+          $setOnInsert: { importedAt: now },
+        },
+        upsert: true,
+      },
+    });
+  diff.projects.added.forEach(upsertProject);
+  diff.projects.updated.forEach((c) => upsertProject(c.after));
+  diff.projects.revived.forEach((c) => upsertProject(c.after));
+  for (const p of diff.projects.archived) {
+    projectOps.push({ updateOne: { filter: { _id: p.id }, update: { $set: { archived: true, updatedAt: now } } } });
+  }
+
+  const indicatorOps: AnyBulkWriteOperation<IndicatorDoc>[] = [];
+  const upsertIndicator = (i: FreshIndicator) =>
+    indicatorOps.push({
+      updateOne: {
+        filter: { _id: i.id },
+        update: {
+          $set: {
+            projectId: i.projectId,
+            fiscalYear: i.fiscalYear,
+            level1: i.level1,
+            level2: i.level2,
+            name: i.name,
+            value: i.value,
+            target: i.target,
+            parts: indicatorParts(i).map((p) => ({ id: p.id, label: p.target.label || p.key, target: p.target })),
+            line: i.line,
+            archived: false,
+            updatedAt: now,
+          },
+          $setOnInsert: { importedAt: now, deviation: null },
+        },
+        upsert: true,
+      },
+    });
+  diff.indicators.added.forEach(upsertIndicator);
+  diff.indicators.updated.forEach((c) => upsertIndicator(c.after));
+  diff.indicators.revived.forEach((c) => upsertIndicator(c.after));
+  for (const i of diff.indicators.archived) {
+    indicatorOps.push({ updateOne: { filter: { _id: i.id }, update: { $set: { archived: true, updatedAt: now } } } });
+  }
+
+  if (projectOps.length) await projectsOf(conn).bulkWrite(projectOps, { ordered: true });
+  if (indicatorOps.length) await indicatorsOf(conn).bulkWrite(indicatorOps, { ordered: true });
+
+  let ownersStored = false;
+  if (options.owners) {
+    const before = await ownersOf(conn).findOne({ _id: 'owners' });
+    const next = ownersToDoc(options.owners);
+    const same = before && JSON.stringify([before.fallback, before.projects, before.indicators]) === JSON.stringify([next.fallback, next.projects, next.indicators]);
+    if (!same) {
+      await ownersOf(conn).replaceOne(
+        { _id: 'owners' },
+        { ...next, sourceFile: options.sourceFile, updatedAt: now },
+        { upsert: true },
+      );
+      ownersStored = true;
+    }
+  }
+  return { diff, ownersStored };
+}
+
+async function loadStored(conn: Connection, fiscalYear: number): Promise<StoredCatalogue> {
+  const projects = await projectsOf(conn).find({ fiscalYear }).toArray();
+  const indicators = await indicatorsOf(conn).find({ fiscalYear }).toArray();
+  return {
+    projects: projects.map((p) => ({ id: p._id, fiscalYear: p.fiscalYear, name: p.name, tableKind: p.tableKind, budgetUnit: p.budgetUnit, line: p.line, funds: p.funds, goal: p.goal, archived: p.archived })),
+    indicators: indicators.map((i) => ({ id: i._id, projectId: i.projectId, fiscalYear: i.fiscalYear, line: i.line, level1: i.level1, level2: i.level2, name: i.name, value: i.value, target: i.target, archived: i.archived })),
+  };
+}

@@ -1,0 +1,88 @@
+import type { Connection } from 'mongoose';
+import type { ParsedCatalogue, ParsedProject } from '@iw/targets';
+import type { IndicatorDoc, OwnersDoc, ProjectDoc } from '../documents';
+import { indicatorsOf, ownersOf, projectsOf } from './collections';
+
+/** Projects and indicators as imported by `iw targets import`. */
+export class CatalogueRepository {
+  constructor(private readonly conn: Connection) {}
+
+  async projects(filter: { fiscalYear?: number; includeArchived?: boolean } = {}): Promise<ProjectDoc[]> {
+    const q: Record<string, unknown> = {};
+    if (filter.fiscalYear !== undefined) q.fiscalYear = filter.fiscalYear;
+    if (!filter.includeArchived) q.archived = false;
+    return projectsOf(this.conn).find(q).sort({ fiscalYear: 1, line: 1 }).toArray();
+  }
+
+  async indicators(filter: { projectId?: string; fiscalYear?: number; includeArchived?: boolean } = {}): Promise<IndicatorDoc[]> {
+    const q: Record<string, unknown> = {};
+    if (filter.projectId !== undefined) q.projectId = String(filter.projectId);
+    if (filter.fiscalYear !== undefined) q.fiscalYear = filter.fiscalYear;
+    if (!filter.includeArchived) q.archived = false;
+    return indicatorsOf(this.conn).find(q).sort({ projectId: 1, line: 1 }).toArray();
+  }
+
+  async project(id: string): Promise<ProjectDoc | null> {
+    return projectsOf(this.conn).findOne({ _id: String(id) });
+  }
+
+  async indicator(id: string): Promise<IndicatorDoc | null> {
+    return indicatorsOf(this.conn).findOne({ _id: String(id) });
+  }
+
+  /** The fiscal years present in the catalogue, newest first. */
+  async fiscalYears(): Promise<number[]> {
+    const years = new Set<number>();
+    for (const p of await projectsOf(this.conn).find({ archived: false }, { projection: { fiscalYear: 1 } }).toArray()) years.add(p.fiscalYear);
+    return [...years].sort((a, b) => b - a);
+  }
+
+  /**
+   * The stored catalogue of one fiscal year in the parser's shape, so the pure code
+   * (bindings, tracked units) sees the same thing whether it came from a file or MongoDB.
+   */
+  async load(fiscalYear: number): Promise<ParsedCatalogue> {
+    const projects = await this.projects({ fiscalYear });
+    const indicators = await this.indicators({ fiscalYear });
+    const byProject = new Map<string, IndicatorDoc[]>();
+    for (const i of indicators) byProject.set(i.projectId, [...(byProject.get(i.projectId) ?? []), i]);
+    return {
+      fiscalYear,
+      problems: [],
+      projects: projects.map(
+        (p): ParsedProject => ({
+          id: p._id,
+          name: p.name,
+          tableKind: p.tableKind,
+          budgetUnit: p.budgetUnit,
+          line: p.line,
+          funds: p.funds,
+          goal: p.goal,
+          indicators: (byProject.get(p._id) ?? []).map((i) => ({
+            id: i._id,
+            line: i.line,
+            level1: i.level1,
+            level2: i.level2,
+            name: i.name,
+            value: i.value,
+            target: i.target,
+          })),
+        }),
+      ),
+    };
+  }
+
+  async owners(): Promise<OwnersDoc | null> {
+    return ownersOf(this.conn).findOne({ _id: 'owners' });
+  }
+
+  /** Latest change to the catalogue or owners: services reload when it moves. */
+  async lastChange(): Promise<number> {
+    const [p, i, o] = await Promise.all([
+      projectsOf(this.conn).find({}, { projection: { updatedAt: 1 } }).sort({ updatedAt: -1 }).limit(1).toArray(),
+      indicatorsOf(this.conn).find({}, { projection: { updatedAt: 1 } }).sort({ updatedAt: -1 }).limit(1).toArray(),
+      ownersOf(this.conn).findOne({ _id: 'owners' }, { projection: { updatedAt: 1 } }),
+    ]);
+    return Math.max(p[0]?.updatedAt?.getTime() ?? 0, i[0]?.updatedAt?.getTime() ?? 0, o?.updatedAt?.getTime() ?? 0);
+  }
+}

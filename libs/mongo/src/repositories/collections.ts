@@ -1,0 +1,31 @@
+import type { Collection, Document } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { COLLECTIONS, type DlqDoc, type EventIdDoc, type IndicatorDoc, type OwnersDoc, type ProgressDoc, type ProjectDoc } from '../documents';
+
+/** Typed driver collections of the mongoose connection; repositories use the driver for bulk writes. */
+export function collection<T extends Document>(conn: Connection, name: string): Collection<T> {
+  const db = conn.db;
+  if (!db) throw new Error('MongoDB connection is not open');
+  return db.collection<T>(name);
+}
+
+export const projectsOf = (c: Connection) => collection<ProjectDoc>(c, COLLECTIONS.projects);
+export const indicatorsOf = (c: Connection) => collection<IndicatorDoc>(c, COLLECTIONS.indicators);
+export const progressOf = (c: Connection) => collection<ProgressDoc>(c, COLLECTIONS.progress);
+export const eventIdsOf = (c: Connection) => collection<EventIdDoc>(c, COLLECTIONS.eventIds);
+export const dlqOf = (c: Connection) => collection<DlqDoc>(c, COLLECTIONS.dlq);
+export const ownersOf = (c: Connection) => collection<OwnersDoc>(c, COLLECTIONS.owners);
+
+/** True for a duplicate-key error (E11000), from MongoDB or FerretDB. */
+export function isDuplicateKey(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && ((e as { code?: number }).code === 11000 || /E11000|duplicate key/i.test(String((e as Error).message)));
+}
+
+/**
+ * Indexes the services rely on. `_id` carries every idempotency key (eventId, DLQ position,
+ * notification key), so uniqueness needs no extra index; these only speed up reads.
+ */
+export async function ensureIndexes(conn: Connection): Promise<void> {
+  await indicatorsOf(conn).createIndex({ projectId: 1 });
+  await progressOf(conn).createIndex({ projectId: 1 });
+}
