@@ -2,7 +2,7 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '
 import { parseClockSpec } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { KafkaModule } from '@iw/kafka';
-import { MONGO_CONNECTION, closeMongo, connectMongo, ensureIndexes, type Connection } from '@iw/mongo';
+import { MONGO_CONNECTION, closeMongo, connectMongo, prepareDatabase, type Connection } from '@iw/mongo';
 import { IngestController } from './ingest.controller';
 import { APP_CONFIG, CLOCK } from './ingest.module.tokens';
 import { CatalogueService } from './services/catalogue.service';
@@ -31,7 +31,7 @@ export class IngestModule implements OnApplicationShutdown {
           provide: MONGO_CONNECTION,
           useFactory: async () => {
             const conn = await connectMongo(config.mongo.url, { appName: 'iw-ingest' });
-            await ensureIndexes(conn);
+            await prepareDatabase(conn);
             return conn;
           },
         },

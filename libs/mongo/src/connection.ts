@@ -14,6 +14,8 @@ export interface MongoConnectOptions {
   appName?: string;
   /** Build declared indexes when models are compiled. Default true (unique keys matter). */
   autoIndex?: boolean;
+  /** Concurrent operations per process (default 16). */
+  maxPoolSize?: number;
 }
 
 export async function connectMongo(url: string, options: MongoConnectOptions = {}): Promise<Connection> {
@@ -21,6 +23,9 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
     appName: options.appName,
     autoIndex: options.autoIndex ?? true,
+    // Fewer concurrent operations per process than FerretDB's SQLite pool has connections per
+    // database (100): a pool that runs dry while a metadata lock is held deadlocks FerretDB 1.24.
+    maxPoolSize: options.maxPoolSize ?? 16,
   });
   try {
     await conn.asPromise();

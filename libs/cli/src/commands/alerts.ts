@@ -42,6 +42,15 @@ async function act(id: string, fn: (repo: AlertRepository, now: number, timeZone
   io.out(`${done(alert, config.timeZone)}\n`);
 }
 
+// East Asian wide and full-width characters take two terminal columns.
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+
+export function displayWidth(text: string): number {
+  return [...text].length + (text.match(WIDE)?.length ?? 0);
+}
+
+const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+
 export function formatAlerts(alerts: readonly Alert[], timeZone: string): string {
   if (alerts.length === 0) return 'no alerts\n';
   const rows = alerts.map((a) => [
@@ -59,8 +68,8 @@ export function formatAlerts(alerts: readonly Alert[], timeZone: string): string
       .join(', '),
   ]);
   const head = ['ALERT', 'STATE', 'SEVERITY', 'STATUS', 'OPENED', 'NOTES'];
-  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(width[i]))).join('  ').trimEnd();
+  const width = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, width[i]))).join('  ').trimEnd();
   return [line(head), ...rows.map(line)].join('\n') + '\n';
 }
 

@@ -4,7 +4,10 @@
  */
 import { alertsCommand } from './alerts';
 import type { CliCommand } from './command';
+import { eventsPublishCommand } from './events-publish';
+import { simulateCommand } from './simulate';
+import { progressCommand } from './progress';
 import { targetsImportCommand } from './targets-import';
 import { targetsParseCommand } from './targets-parse';
 
-export const COMMANDS: readonly CliCommand[] = [targetsParseCommand, targetsImportCommand, alertsCommand];
+export const COMMANDS: readonly CliCommand[] = [targetsParseCommand, targetsImportCommand, progressCommand, alertsCommand, eventsPublishCommand, simulateCommand];

@@ -4,7 +4,7 @@ import { AlertActionError, acknowledge, silence, unsilence, type Alert, type Ale
 import { endOfLocalDay } from '@iw/clock';
 import { COLLECTIONS } from '../documents';
 import { casResult } from './evaluation.repository';
-import { collection } from './collections';
+import { bulkWriteChunked, collection } from './collections';
 
 /**
  * One alert per tracked unit (libs/alerts Alert), with its state history. Written by alerting
@@ -117,7 +117,7 @@ export class AlertRepository {
         ? { insertOne: { document: toDoc(w.alert, 1) } }
         : { replaceOne: { filter: { _id: w.alert.id, rev: w.expectedRev }, replacement: toDoc(w.alert, w.expectedRev + 1) } },
     );
-    return casResult(writes.map((w) => ({ id: w.alert.id, replace: w.expectedRev !== null })), () => this.col.bulkWrite(ops, { ordered: false }));
+    return casResult(writes.map((w) => ({ id: w.alert.id, replace: w.expectedRev !== null })), () => bulkWriteChunked(this.col, ops, { ordered: false }));
   }
 
   /**

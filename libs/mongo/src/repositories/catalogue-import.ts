@@ -11,7 +11,8 @@ import {
   type StoredCatalogue,
 } from '@iw/targets';
 import { ownersToDoc, type IndicatorDoc, type ProjectDoc } from '../documents';
-import { ensureIndexes, indicatorsOf, ownersOf, projectsOf } from './collections';
+import { bulkWriteChunked, indicatorsOf, ownersOf, projectsOf } from './collections';
+import { prepareDatabase } from './prepare';
 
 export interface ImportResult {
   diff: CatalogueDiff;
@@ -29,7 +30,7 @@ export async function importCatalogue(
   fresh: ParsedCatalogue,
   options: { sourceFile: string; owners?: Owners; now: Date },
 ): Promise<ImportResult> {
-  await ensureIndexes(conn);
+  await prepareDatabase(conn);
   const stored = await loadStored(conn, fresh.fiscalYear);
   const diff = diffCatalogue(stored, fresh);
   const now = options.now;
@@ -95,8 +96,8 @@ export async function importCatalogue(
     indicatorOps.push({ updateOne: { filter: { _id: i.id }, update: { $set: { archived: true, updatedAt: now } } } });
   }
 
-  if (projectOps.length) await projectsOf(conn).bulkWrite(projectOps, { ordered: true });
-  if (indicatorOps.length) await indicatorsOf(conn).bulkWrite(indicatorOps, { ordered: true });
+  await bulkWriteChunked(projectsOf(conn), projectOps, { ordered: true });
+  await bulkWriteChunked(indicatorsOf(conn), indicatorOps, { ordered: true });
 
   let ownersStored = false;
   if (options.owners) {

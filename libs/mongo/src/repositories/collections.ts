@@ -1,4 +1,4 @@
-import type { Collection, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { COLLECTIONS, type DlqDoc, type EventIdDoc, type IndicatorDoc, type OwnersDoc, type ProgressDoc, type ProjectDoc } from '../documents';
 
@@ -28,4 +28,36 @@ export function isDuplicateKey(e: unknown): boolean {
 export async function ensureIndexes(conn: Connection): Promise<void> {
   await indicatorsOf(conn).createIndex({ projectId: 1 });
   await progressOf(conn).createIndex({ projectId: 1 });
+}
+
+/**
+ * Most write statements sent in one command. FerretDB 1.24 (SQLite) runs each statement of an
+ * update command on its own pooled connection; with more than its 100 connections per database
+ * it deadlocks (seen here with a 267-statement re-import). Chunks keep every command far below.
+ */
+export const MAX_STATEMENTS_PER_COMMAND = 50;
+
+/**
+ * `bulkWrite` in chunks of MAX_STATEMENTS_PER_COMMAND, one after another. Returns the summed
+ * matchedCount; a duplicate-key failure in any chunk is rethrown after all chunks ran, so a
+ * compare-and-set caller still sees every write that landed.
+ */
+export async function bulkWriteChunked<T extends Document>(
+  col: Collection<T>,
+  ops: AnyBulkWriteOperation<T>[],
+  options: { ordered: boolean },
+): Promise<{ matchedCount: number }> {
+  let matchedCount = 0;
+  let failure: unknown = null;
+  for (let i = 0; i < ops.length; i += MAX_STATEMENTS_PER_COMMAND) {
+    try {
+      const res = await col.bulkWrite(ops.slice(i, i + MAX_STATEMENTS_PER_COMMAND), options);
+      matchedCount += res.matchedCount;
+    } catch (e) {
+      if (options.ordered) throw e;
+      failure ??= e;
+    }
+  }
+  if (failure) throw failure;
+  return { matchedCount };
 }

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { DlqDoc } from '../documents';
-import { dlqOf } from './collections';
+import { bulkWriteChunked, dlqOf } from './collections';
 
 /** Rejected messages, one record per Kafka position however often it is replayed. */
 export class DlqRepository {
@@ -8,7 +8,8 @@ export class DlqRepository {
 
   async record(entries: readonly Omit<DlqDoc, '_id'>[]): Promise<void> {
     if (entries.length === 0) return;
-    await dlqOf(this.conn).bulkWrite(
+    await bulkWriteChunked(
+      dlqOf(this.conn),
       entries.map((e) => ({
         updateOne: {
           filter: { _id: `${e.topic}:${e.partition}:${e.offset}` },

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Likelihood } from '@iw/measures';
 import type { Status } from '@iw/risk';
 import { COLLECTIONS } from '../documents';
-import { collection, isDuplicateKey } from './collections';
+import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
 
 /**
  * The settled status of one tracked unit, written by alerting after every evaluation and read
@@ -102,7 +102,7 @@ export class EvaluationRepository {
         ? { insertOne: { document: w.doc } }
         : { replaceOne: { filter: { _id: w.doc._id, rev: w.expectedRev }, replacement: w.doc } },
     );
-    return casResult(writes.map((w) => ({ id: w.doc._id, replace: w.expectedRev !== null })), () => this.col.bulkWrite(ops, { ordered: false }));
+    return casResult(writes.map((w) => ({ id: w.doc._id, replace: w.expectedRev !== null })), () => bulkWriteChunked(this.col, ops, { ordered: false }));
   }
 }
 

@@ -9,3 +9,4 @@ export * from './evaluation.repository';
 export * from './alert.repository';
 export * from './outbox.repository';
 export * from './lease.repository';
+export * from './prepare';

@@ -2,7 +2,7 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Progress } from '@iw/measures';
 import type { ProgressDoc } from '../documents';
-import { isDuplicateKey, progressOf } from './collections';
+import { bulkWriteChunked, isDuplicateKey, progressOf } from './collections';
 
 export interface ProgressWrite {
   progress: Progress;
@@ -56,7 +56,7 @@ export class ProgressRepository {
         : { replaceOne: { filter: { _id: id, version: w.expectedVersion }, replacement: doc } };
     });
     try {
-      const res = await progressOf(this.conn).bulkWrite(ops, { ordered: false });
+      const res = await bulkWriteChunked(progressOf(this.conn), ops, { ordered: false });
       const replaces = writes.filter((w) => w.expectedVersion !== null).length;
       if (res.matchedCount === replaces) return [];
     } catch (e) {

@@ -1,0 +1,76 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { parseClockSpec } from '@iw/clock';
+import type { AppConfig } from '@iw/config';
+import { KafkaModule } from '@iw/kafka';
+import { MONGO_CONNECTION, closeMongo, connectMongo, prepareDatabase, type Connection } from '@iw/mongo';
+import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, type AlertingOptions } from './alerting.tokens';
+import { ProgressController } from './controllers/progress.controller';
+import { AlertService } from './services/alert.service';
+import { AlertingMetrics } from './services/alerting.metrics';
+import { CatalogueService } from './services/catalogue.service';
+import { EvaluationService } from './services/evaluation.service';
+import { LeaderService } from './services/leader.service';
+import { OutboxSignal } from './services/outbox-signal';
+import { OwnersService } from './services/owners.service';
+import { SchedulerService } from './services/scheduler.service';
+import { SenderService } from './services/sender.service';
+
+export { APP_CONFIG, CLOCK, ALERTING_OPTIONS };
+
+/**
+ * The alerting service (PRODUCT.md §7): consumes indicators.progress (KafkaBatchServer, set up
+ * in main.ts), evaluates risk, keeps alerts, and mails owners through the outbox.
+ *
+ *   ProgressController ─► EvaluationService ─► AlertService ─► outbox ─► SenderService (leader)
+ *   SchedulerService (leader) ─► sweep ─┘
+ */
+@Module({})
+export class AlertingModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
+    metrics: AlertingMetrics,
+    leader: LeaderService,
+    evaluation: EvaluationService,
+  ) {
+    metrics.extra = () => ({
+      leader: leader.isLeader(),
+      lastSweepAt: evaluation.lastSweepAt === null ? null : new Date(evaluation.lastSweepAt),
+    });
+  }
+
+  static register(config: AppConfig, options: AlertingOptions = {}): DynamicModule {
+    return {
+      module: AlertingModule,
+      imports: [KafkaModule.forRoot(config.kafka)],
+      controllers: [ProgressController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: ALERTING_OPTIONS, useValue: options },
+        { provide: CLOCK, useFactory: () => options.clock ?? parseClockSpec(config.clock) },
+        {
+          provide: MONGO_CONNECTION,
+          useFactory: async () => {
+            const conn = await connectMongo(config.mongo.url, { appName: 'iw-alerting' });
+            await prepareDatabase(conn);
+            return conn;
+          },
+        },
+        OutboxSignal,
+        AlertingMetrics,
+        CatalogueService,
+        OwnersService,
+        LeaderService,
+        AlertService,
+        EvaluationService,
+        SenderService,
+        SchedulerService,
+      ],
+      exports: [APP_CONFIG, MONGO_CONNECTION],
+    };
+  }
+
+  // Runs after the transport closed and the sender gave up its lease, so nothing writes any more.
+  async onApplicationShutdown(): Promise<void> {
+    await closeMongo(this.mongo);
+  }
+}

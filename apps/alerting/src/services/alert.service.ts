@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { onEvaluation, onSweep, type Alert, type AlertPipelineOptions, type EnqueueResult, type Notification, type UnitEvaluation } from '@iw/alerts';
+import type { AppConfig } from '@iw/config';
+import { AlertRepository, MONGO_CONNECTION, OutboxRepository, type AlertWrite, type Connection } from '@iw/mongo';
+import { ALERTING_OPTIONS, APP_CONFIG, type AlertingOptions } from '../alerting.tokens';
+import { OutboxSignal } from './outbox-signal';
+import { OwnersService } from './owners.service';
+
+const MAX_CAS_ROUNDS = 8;
+
+/**
+ * Enqueue side of the alert pipeline: evaluation → transition (or sweep → repeat) → route to
+ * owners → dedup → outbox, then the alert. The outbox is written FIRST: a crash before the
+ * alert is saved replays the same transition, whose notification key is already there.
+ */
+@Injectable()
+export class AlertService {
+  private readonly logger = new Logger(AlertService.name);
+  private readonly alerts: AlertRepository;
+  private readonly outbox: OutboxRepository;
+  private readonly realNow: () => number;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ALERTING_OPTIONS) options: AlertingOptions,
+    @Inject(MONGO_CONNECTION) conn: Connection,
+    private readonly owners: OwnersService,
+    private readonly signal: OutboxSignal,
+  ) {
+    this.alerts = new AlertRepository(conn);
+    this.outbox = new OutboxRepository(conn);
+    this.realNow = options.realNow ?? Date.now;
+  }
+
+  async pipelineOptions(): Promise<AlertPipelineOptions> {
+    return {
+      resolveOwners: await this.owners.resolver(this.realNow()),
+      repeatIntervalMs: this.config.alerting.repeatIntervalMs,
+      groupWaitMs: this.config.alerting.groupWaitMs,
+      publicUrl: this.config.http.publicUrl,
+      timeZone: this.config.timeZone,
+      from: this.config.smtp.from,
+    };
+  }
+
+  /** New evaluations (settled) of tracked units; returns how many notifications were enqueued. */
+  async onEvaluations(evaluations: readonly UnitEvaluation[], now: number): Promise<number> {
+    if (evaluations.length === 0) return 0;
+    const options = await this.pipelineOptions();
+    const byId = new Map(evaluations.map((e) => [e.unit.id, e]));
+    return this.apply([...byId.keys()], (alert, id) => onEvaluation(alert, byId.get(id)!, now, options));
+  }
+
+  /** The sweep's repeats: every open alert whose repeat interval has passed. */
+  async onSweep(now: number): Promise<number> {
+    const options = await this.pipelineOptions();
+    const open = await this.alerts.list({ state: 'open' });
+    return this.apply(
+      open.map((s) => s.alert.id),
+      (alert) => (alert ? onSweep(alert, now, options) : null),
+    );
+  }
+
+  /** Runs a pipeline step per alert with compare-and-set retries; the outbox is written before the alerts. */
+  private async apply(ids: readonly string[], step: (alert: Alert | null, id: string) => EnqueueResult | null): Promise<number> {
+    let todo = [...ids];
+    let enqueued = 0;
+    for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
+      const stored = await this.alerts.find(todo);
+      const writes: AlertWrite[] = [];
+      const notifications: Notification[] = [];
+      for (const id of todo) {
+        const current = stored.get(id);
+        const r = step(current?.alert ?? null, id);
+        if (!r) continue;
+        for (const n of r.unroutable) this.logger.warn(`${n.kind} notice of ${n.alertId} has no valid recipient (check the owners' fallback)`);
+        if (r.invalidAddresses.length) this.logger.warn(`invalid owner addresses skipped: ${r.invalidAddresses.map((a) => JSON.stringify(a)).join(', ')}`);
+        notifications.push(...r.notifications);
+        if (r.changed && r.alert) writes.push({ alert: r.alert, expectedRev: current?.rev ?? null });
+      }
+      enqueued += await this.outbox.enqueue(notifications, new Date(this.realNow()));
+      todo = await this.alerts.save(writes);
+    }
+    if (todo.length) this.logger.warn(`alerts ${todo.join(', ')} kept changing under ${MAX_CAS_ROUNDS} attempts; the next evaluation retries`);
+    if (enqueued > 0) this.signal.enqueued();
+    return enqueued;
+  }
+}

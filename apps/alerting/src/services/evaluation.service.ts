@@ -1,0 +1,144 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { UnitEvaluation } from '@iw/alerts';
+import type { Clock } from '@iw/clock';
+import type { AppConfig } from '@iw/config';
+import { progressMessageSchema } from '@iw/events';
+import type { InboundBatch } from '@iw/kafka';
+import type { TrackedUnit } from '@iw/measures';
+import { EvaluationRepository, MONGO_CONNECTION, ProgressRepository, type Connection, type EvaluationWrite } from '@iw/mongo';
+import { riskConfig, type RiskConfig } from '@iw/risk';
+import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, type AlertingOptions } from '../alerting.tokens';
+import { assess, type Assessment } from '../utils/assess';
+import { Serial } from '../utils/serial';
+import { AlertingMetrics } from './alerting.metrics';
+import { AlertService } from './alert.service';
+import { CatalogueService } from './catalogue.service';
+
+const MAX_CAS_ROUNDS = 8;
+const SWEEP_CHUNK = 500;
+
+export type Trigger = 'progress' | 'sweep' | 'pending';
+
+/**
+ * Evaluate stage: tracked units → risk engine → anti-flap → `evaluations` → alert pipeline.
+ * Driven by indicators.progress batches, by the sweep (every unit: deadline windows, no data,
+ * qualitative due dates; then repeats) and by pending statuses coming due.
+ */
+@Injectable()
+export class EvaluationService {
+  private readonly logger = new Logger(EvaluationService.name);
+  private readonly serial = new Serial();
+  private readonly progress: ProgressRepository;
+  private readonly evaluations: EvaluationRepository;
+  private readonly risk: RiskConfig;
+  private readonly realNow: () => number;
+  lastSweepAt: number | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ALERTING_OPTIONS) options: AlertingOptions,
+    @Inject(MONGO_CONNECTION) conn: Connection,
+    private readonly catalogue: CatalogueService,
+    private readonly alerts: AlertService,
+    private readonly metrics: AlertingMetrics,
+  ) {
+    this.progress = new ProgressRepository(conn);
+    this.evaluations = new EvaluationRepository(conn);
+    this.risk = riskConfig({ noDataGraceMs: config.alerting.noDataGraceMs });
+    this.realNow = options.realNow ?? Date.now;
+  }
+
+  /** One batch of indicators.progress: resolves once its evaluations and notifications are durable. */
+  async onProgressBatch(batch: InboundBatch): Promise<void> {
+    const ids = new Set<string>();
+    let invalid = 0;
+    let lastAt = 0;
+    for (const m of batch.messages) {
+      try {
+        const parsed = progressMessageSchema.safeParse(JSON.parse(m.value?.toString('utf8') ?? ''));
+        if (parsed.success) {
+          ids.add(parsed.data.trackedId);
+          lastAt = Math.max(lastAt, Date.parse(parsed.data.at) || 0);
+        } else invalid += 1;
+      } catch {
+        invalid += 1;
+      }
+    }
+    // Progress messages come from ingest, not from upstream: a bad one is a bug to log, not a DLQ case.
+    if (invalid) this.logger.warn(`${invalid} unreadable message(s) on ${batch.topic}[${batch.partition}] skipped`);
+    this.metrics.observeMessages(batch.topic, batch.messages.length, invalid, lastAt || null);
+    if (ids.size) await this.evaluate([...ids], 'progress');
+  }
+
+  /** Re-evaluates the given tracked units now (unknown ids are skipped). */
+  evaluate(ids: readonly string[], trigger: Trigger): Promise<number> {
+    return this.serial.run(() => this.evaluateNow(ids, trigger));
+  }
+
+  /** Every tracked unit, then the repeats of open alerts. */
+  sweep(reason: string): Promise<void> {
+    return this.serial.run(async () => {
+      const started = this.realNow();
+      const view = await this.catalogue.current(started);
+      if (!view) return;
+      const ids = [...view.bindings.units.keys()];
+      let enqueued = 0;
+      for (let i = 0; i < ids.length; i += SWEEP_CHUNK) enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep');
+      const now = this.clock.now();
+      enqueued += await this.alerts.onSweep(now);
+      this.lastSweepAt = now;
+      this.logger.log(`sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${this.realNow() - started} ms, ${enqueued} notification(s) enqueued`);
+    });
+  }
+
+  /** Units whose pending status has held for IW_PENDING_FOR by now. */
+  async evaluatePendingDue(): Promise<void> {
+    const ids = await this.evaluations.pendingDue(new Date(this.clock.now()));
+    if (ids.length) await this.evaluate(ids, 'pending');
+  }
+
+  /** Whether nothing is queued or running. */
+  idle(): Promise<void> {
+    return this.serial.idle();
+  }
+
+  private async evaluateNow(ids: readonly string[], trigger: Trigger): Promise<number> {
+    const started = this.realNow();
+    const view = await this.catalogue.current(started);
+    if (!view) return 0;
+    const units = new Map<string, TrackedUnit>();
+    for (const id of ids) {
+      const unit = view.bindings.units.get(id);
+      if (unit) units.set(id, unit);
+    }
+    if (units.size === 0) return 0;
+    const now = this.clock.now();
+    const ctx = { now, timeZone: this.config.timeZone, pendingForMs: this.config.alerting.pendingForMs, risk: this.risk };
+
+    const done = new Map<string, Assessment>();
+    let todo = [...units.keys()];
+    for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
+      const [progress, previous] = await Promise.all([this.progress.find(todo), this.evaluations.find(todo)]);
+      const writes: EvaluationWrite[] = [];
+      for (const id of todo) {
+        const unit = units.get(id)!;
+        try {
+          const a = assess(unit, progress.get(id) ?? null, previous.get(id) ?? null, ctx, unit.indicatorId ? view.info.get(unit.indicatorId) : undefined);
+          done.set(id, a);
+          writes.push({ doc: a.doc, expectedRev: previous.get(id)?.rev ?? null });
+        } catch (e) {
+          this.logger.error(`cannot evaluate ${id}: ${(e as Error).message}`);
+        }
+      }
+      todo = await this.evaluations.save(writes);
+    }
+    // Units still contended were decided by whoever won; their alerts follow that evaluation.
+    for (const id of todo) done.delete(id);
+    const forAlerts: UnitEvaluation[] = [];
+    for (const a of done.values()) if (a.forAlert) forAlerts.push(a.forAlert);
+    const enqueued = await this.alerts.onEvaluations(forAlerts, now);
+    this.metrics.observeEvaluation(trigger, done.size, this.realNow() - started);
+    return enqueued;
+  }
+}

@@ -1,0 +1,91 @@
+import * as os from 'node:os';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { LeaseRepository, MONGO_CONNECTION, type Connection } from '@iw/mongo';
+import { ALERTING_OPTIONS, DEFAULTS, type AlertingOptions } from '../alerting.tokens';
+
+export const SENDER_LEASE = 'alerting-sender';
+
+/**
+ * One alerting instance at a time sends mail and runs the sweep: whoever holds the lease in
+ * `leases`, renewed every few seconds. A holder that cannot renew counts itself out once its
+ * lease would have expired, so two instances never both believe they lead for long.
+ */
+@Injectable()
+export class LeaderService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(LeaderService.name);
+  private readonly leases: LeaseRepository;
+  private readonly realNow: () => number;
+  private readonly ttlMs: number;
+  private readonly renewMs: number;
+  readonly instance: string;
+  private leading = false;
+  private validUntil = 0;
+  private timer?: NodeJS.Timeout;
+  private inflight: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly listeners: Array<(leading: boolean) => void> = [];
+
+  constructor(@Inject(ALERTING_OPTIONS) options: AlertingOptions, @Inject(MONGO_CONNECTION) conn: Connection) {
+    this.leases = new LeaseRepository(conn);
+    this.realNow = options.realNow ?? Date.now;
+    this.ttlMs = options.leaseTtlMs ?? DEFAULTS.leaseTtlMs;
+    this.renewMs = options.leaseRenewMs ?? DEFAULTS.leaseRenewMs;
+    this.instance = options.instance ?? `${os.hostname()}-${process.pid}`;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.tick();
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  isLeader(): boolean {
+    return this.leading && this.realNow() < this.validUntil;
+  }
+
+  onChange(listener: (leading: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Gives the lease up (at shutdown, after the last send), so a successor takes over at once. */
+  async release(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.inflight;
+    if (!this.leading) return;
+    this.set(false);
+    await this.leases.release(SENDER_LEASE, this.instance).catch((e: Error) => this.logger.warn(`lease not released: ${e.message}`));
+  }
+
+  private tick(): Promise<void> {
+    this.inflight = this.renew();
+    return this.inflight;
+  }
+
+  private async renew(): Promise<void> {
+    if (this.stopped) return;
+    const at = this.realNow();
+    try {
+      const got = await this.leases.acquire(SENDER_LEASE, this.instance, this.ttlMs, at);
+      if (got) this.validUntil = at + this.ttlMs;
+      this.set(got);
+    } catch (e) {
+      this.logger.warn(`lease not renewed: ${(e as Error).message}`);
+      if (this.leading && !this.isLeader()) this.set(false);
+    }
+    if (!this.stopped) {
+      this.timer = setTimeout(() => void this.tick(), this.renewMs);
+      this.timer.unref();
+    }
+  }
+
+  private set(leading: boolean): void {
+    if (leading === this.leading) return;
+    this.leading = leading;
+    this.logger.log(leading ? `${this.instance} leads: sending mail and sweeping` : `${this.instance} no longer leads`);
+    for (const l of this.listeners) l(leading);
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import * as cron from 'node-cron';
+import { localDate, type Clock } from '@iw/clock';
+import type { AppConfig } from '@iw/config';
+import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, type AlertingOptions } from '../alerting.tokens';
+import { newLocalDay, tickMsFor, usesCron } from '../utils/schedule';
+import { EvaluationService } from './evaluation.service';
+import { LeaderService } from './leader.service';
+
+/**
+ * Periodic work, on the leader only: the daily sweep (node-cron with the system clock; with a
+ * simulated or fixed clock, whenever its local date changes) and pending statuses coming due.
+ * Taking over the lead sweeps at once, so nothing waits for the next 02:00 after a restart.
+ */
+@Injectable()
+export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(SchedulerService.name);
+  private task?: cron.ScheduledTask;
+  private ticker?: NodeJS.Timeout;
+  private pendingTimer?: NodeJS.Timeout;
+  private lastDate: string | null = null;
+  private readonly tickMs: number;
+  private readonly pollMs: number;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ALERTING_OPTIONS) options: AlertingOptions,
+    private readonly evaluation: EvaluationService,
+    private readonly leader: LeaderService,
+  ) {
+    this.tickMs = tickMsFor(clock, options.tickMs ?? DEFAULTS.tickMs);
+    this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
+  }
+
+  onApplicationBootstrap(): void {
+    this.leader.onChange((leading) => leading && this.sweep('took the lead'));
+    if (this.leader.isLeader()) this.sweep('start');
+    if (usesCron(this.clock)) {
+      this.task = cron.schedule(this.config.alerting.sweepCron, () => this.sweep('cron'), { timezone: this.config.timeZone, noOverlap: true, name: 'iw-sweep' });
+      this.logger.log(`daily sweep on "${this.config.alerting.sweepCron}" (${this.config.timeZone})`);
+    } else {
+      this.lastDate = localDate(this.clock.now(), this.config.timeZone);
+      this.ticker = setInterval(() => this.onTick(), this.tickMs);
+      this.ticker.unref();
+      this.logger.log(`${this.clock.kind} clock: sweeping on each new local day (checked every ${this.tickMs} ms)`);
+    }
+    this.pendingTimer = setInterval(() => {
+      if (!this.leader.isLeader() || this.stopped) return;
+      this.evaluation.evaluatePendingDue().catch((e: Error) => this.logger.warn(`pending statuses not re-evaluated: ${e.message}`));
+    }, this.pollMs);
+    this.pendingTimer.unref();
+  }
+
+  /** Stops the schedules and waits for the evaluation in progress. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    if (this.pendingTimer) clearInterval(this.pendingTimer);
+    if (this.task) await this.task.destroy();
+    await this.evaluation.idle();
+  }
+
+  private onTick(): void {
+    const day = newLocalDay(this.lastDate, this.clock.now(), this.config.timeZone);
+    if (day === null) return;
+    this.lastDate = day;
+    this.sweep(`new day ${day}`);
+  }
+
+  private sweep(reason: string): void {
+    if (this.stopped || !this.leader.isLeader()) return;
+    this.evaluation.sweep(reason).catch((e: Error) => this.logger.error(`sweep (${reason}) failed: ${e.message}`));
+  }
+}

@@ -1,0 +1,138 @@
+import type { TrackedUnit as AlertUnit, UnitEvaluation } from '@iw/alerts';
+import { targetUnit, type Progress, type TrackedUnit } from '@iw/measures';
+import type { EvaluationDoc } from '@iw/mongo';
+import { evaluate, likelihoodOf, pendingDueAt, settle, type Evaluation, type RiskConfig, type SettledStatus, type UnitTarget } from '@iw/risk';
+import type { Target } from '@iw/targets';
+
+/**
+ * Evaluate stage: one tracked unit, its progress and its previous settled state → the new
+ * `evaluations` document and what the alert path is told. Pure.
+ */
+
+/** What the catalogue adds to a tracked unit: its 二级指标 and its 指标值 as written. */
+export interface IndicatorInfo {
+  level2: string;
+  value: string;
+}
+
+export interface AssessContext {
+  now: number;
+  timeZone: string;
+  /** IW_PENDING_FOR (anti-flap). */
+  pendingForMs: number;
+  risk: RiskConfig;
+}
+
+export interface Assessment {
+  doc: EvaluationDoc;
+  /** The engine's verdict, before anti-flap. */
+  evaluation: Evaluation;
+  /** For the alert path; null while a new status waits out IW_PENDING_FOR (nothing changed yet). */
+  forAlert: UnitEvaluation | null;
+}
+
+const OP: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '=': '' };
+
+/** A target as one line (`≥700批次`, `2019-10-31前`): for parts and budget tracks, which have no cell of their own. */
+export function formatTarget(target: Target): string {
+  switch (target.kind) {
+    case 'numeric':
+      return `${OP[target.op]}${target.value}${target.unit}`;
+    case 'range':
+      return `${target.min}-${target.max}${target.unit}`;
+    case 'deadline':
+      return `${target.by}前`;
+    case 'window':
+      return `${target.from}至${target.to}`;
+    case 'compound':
+      return target.parts.map((p) => `${p.label ?? ''}${formatTarget(p)}`).join('、');
+    case 'formula':
+      return `${target.value}${target.unit}`;
+    case 'qualitative':
+      return target.text;
+    case 'missing':
+      return '';
+  }
+}
+
+/** The unit as the alert path names it (no undefined fields: alerts compare units by their JSON). */
+export function alertUnitOf(unit: TrackedUnit, info?: IndicatorInfo): AlertUnit {
+  const targetText = unit.kind === 'indicator' && info?.value ? info.value : formatTarget(unit.target);
+  return {
+    id: unit.id,
+    indicatorId: unit.indicatorId ?? unit.id,
+    projectId: unit.projectId,
+    projectName: unit.projectName,
+    indicatorName: unit.name,
+    ...(unit.kind === 'part' && unit.part ? { partLabel: unit.part } : {}),
+    targetText,
+    unit: targetUnit(unit.target),
+  };
+}
+
+function settledOf(doc: EvaluationDoc | null): SettledStatus | null {
+  if (!doc) return null;
+  const base = { status: doc.status, since: doc.since.getTime() };
+  return doc.pending ? { ...base, pending: { status: doc.pending.status, since: doc.pending.since.getTime() } } : base;
+}
+
+export function assess(
+  unit: TrackedUnit,
+  progress: Progress | null,
+  previous: EvaluationDoc | null,
+  ctx: AssessContext,
+  info?: IndicatorInfo,
+): Assessment {
+  if (unit.target.kind === 'compound') throw new Error(`${unit.id}: a compound indicator is judged by its parts`);
+  const evaluation = evaluate(
+    {
+      target: unit.target as UnitTarget,
+      measure: unit.measure,
+      progress,
+      period: unit.period,
+      now: ctx.now,
+      timeZone: ctx.timeZone,
+      ...(info?.level2 ? { level2: info.level2 } : {}),
+    },
+    ctx.risk,
+  );
+  const settled = settle(settledOf(previous), evaluation.status, ctx.now, ctx.pendingForMs);
+  const dueAt = pendingDueAt(settled, ctx.pendingForMs);
+  const actual = progress?.actual ?? null;
+  const doc: EvaluationDoc = {
+    _id: unit.id,
+    kind: unit.kind,
+    projectId: unit.projectId,
+    indicatorId: unit.indicatorId,
+    status: settled.status,
+    likelihood: likelihoodOf(settled.status),
+    since: new Date(settled.since),
+    pending: settled.pending && dueAt !== null ? { status: settled.pending.status, since: new Date(settled.pending.since), dueAt: new Date(dueAt) } : null,
+    evaluatedStatus: evaluation.status,
+    actual,
+    expected: evaluation.expected,
+    forecast: evaluation.forecast,
+    reason: evaluation.reason,
+    daysLeft: evaluation.daysLeft,
+    deadline: evaluation.deadline,
+    warningDays: evaluation.warningDays ?? null,
+    progressVersion: progress?.version ?? null,
+    evaluatedAt: new Date(ctx.now),
+    rev: previous ? previous.rev + 1 : 1,
+  };
+  // No pending status means the settled status is the engine's own verdict.
+  const forAlert: UnitEvaluation | null = settled.pending
+    ? null
+    : {
+        unit: alertUnitOf(unit, info),
+        status: settled.status,
+        likelihood: evaluation.likelihood,
+        actual,
+        expected: evaluation.expected,
+        forecast: evaluation.forecast,
+        reason: evaluation.reason,
+        daysLeft: evaluation.daysLeft,
+        deadline: evaluation.deadline,
+      };
+  return { doc, evaluation, forAlert };
+}

@@ -1,0 +1,53 @@
+import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { HttpResponse as Response } from '../middleware/http-types';
+import type { MonitoringReport } from '@iw/report';
+import { IdSchema } from '../dtos/common.dto';
+import { openApi } from '../dtos/openapi';
+import { MonitoringReportSchema, ProjectDetailSchema, ProjectListSchema, ReportQuerySchema, type ProjectDetail, type ProjectList, type ReportQuery } from '../dtos/project.dto';
+import { ZodPipe } from '../middleware/zod.pipe';
+import { ProjectsService } from '../services/projects.service';
+import { ReportService } from '../services/report.service';
+
+@ApiTags('projects')
+@ApiBearerAuth()
+@Controller('api/projects')
+export class ProjectsController {
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly reports: ReportService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Projects: funds, spent, 预算执行率 against time elapsed, status counts and traffic lights' })
+  @ApiOkResponse({ schema: openApi(ProjectListSchema) })
+  list(): Promise<ProjectList> {
+    return this.projects.list();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One project with its indicators' })
+  @ApiOkResponse({ schema: openApi(ProjectDetailSchema) })
+  get(@Param('id', new ZodPipe(IdSchema)) id: string): Promise<ProjectDetail> {
+    return this.projects.get(id);
+  }
+
+  @Get(':id/monitoring-report')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: '绩效监控表 of the project as of a date (default: today), as JSON or .xlsx in the official layout' })
+  @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD (local date, IW_TIMEZONE)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'xlsx'] })
+  @ApiProduces('application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ schema: openApi(MonitoringReportSchema) })
+  async report(
+    @Param('id', new ZodPipe(IdSchema)) id: string,
+    @Query(new ZodPipe(ReportQuerySchema)) query: ReportQuery,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MonitoringReport | StreamableFile> {
+    if (query.format === 'json') return this.reports.build(id, query.asOf);
+    const { report, body } = await this.reports.xlsx(id, query.asOf);
+    const name = `绩效监控表-${report.projectName}-${report.asOf}.xlsx`;
+    res.setHeader('Content-Disposition', `attachment; filename="monitoring-report-${report.asOf}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    return new StreamableFile(body, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  }
+}

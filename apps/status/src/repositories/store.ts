@@ -1,0 +1,124 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '@iw/config';
+import { catalogueUnits, type BindingSet, type TrackedUnit } from '@iw/measures';
+import {
+  AlertRepository,
+  BindingsProvider,
+  CatalogueRepository,
+  DlqRepository,
+  EmptyCatalogueError,
+  EvaluationRepository,
+  OutboxRepository,
+  ProgressRepository,
+  StatsRepository,
+  indicatorsOf,
+  type Connection,
+} from '@iw/mongo';
+import { APP_CONFIG } from '../tokens';
+import { MongoHandle } from './mongo-handle';
+
+interface Repos {
+  conn: Connection;
+  catalogue: CatalogueRepository;
+  progress: ProgressRepository;
+  evaluations: EvaluationRepository;
+  alerts: AlertRepository;
+  outbox: OutboxRepository;
+  dlq: DlqRepository;
+  stats: StatsRepository;
+  bindings: BindingsProvider;
+}
+
+/** The tracked units of the catalogue, and whether they come with the bindings file. */
+export interface UnitSet {
+  fiscalYear: number;
+  units: ReadonlyMap<string, TrackedUnit>;
+  /** Set when the bindings file could not be used: units then carry their default measures. */
+  bindingsError: string | null;
+}
+
+/**
+ * The repositories of libs/mongo over the (lazily connected) MongoDB connection, built once per
+ * connection. Services reach MongoDB only through here, so a test can swap it.
+ */
+@Injectable()
+export class Store {
+  private readonly logger = new Logger('Store');
+  private repos: Repos | null = null;
+
+  constructor(
+    private readonly mongo: MongoHandle,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get r(): Repos {
+    const conn = this.mongo.connection();
+    if (this.repos?.conn !== conn) {
+      this.repos = {
+        conn,
+        catalogue: new CatalogueRepository(conn),
+        progress: new ProgressRepository(conn),
+        evaluations: new EvaluationRepository(conn),
+        alerts: new AlertRepository(conn),
+        outbox: new OutboxRepository(conn),
+        dlq: new DlqRepository(conn),
+        stats: new StatsRepository(conn),
+        bindings: new BindingsProvider(conn, {
+          bindingsFile: this.config.files.bindings,
+          timeZone: this.config.timeZone,
+          satisfiedShare: this.config.surveys.satisfiedShare,
+          recheckMs: 2000,
+          log: (m) => this.logger.log(m),
+        }),
+      };
+    }
+    return this.repos;
+  }
+
+  get catalogue() {
+    return this.r.catalogue;
+  }
+  get progress() {
+    return this.r.progress;
+  }
+  get evaluations() {
+    return this.r.evaluations;
+  }
+  get alerts() {
+    return this.r.alerts;
+  }
+  get outbox() {
+    return this.r.outbox;
+  }
+  get dlq() {
+    return this.r.dlq;
+  }
+  get stats() {
+    return this.r.stats;
+  }
+
+  /**
+   * The tracked units of the newest fiscal year, bound as the bindings file says; null for an
+   * empty catalogue. A bindings file that does not load (a bad line) must not take the
+   * dashboard down: the units then keep their default measures and the error is reported.
+   */
+  async units(realNow: number): Promise<UnitSet | null> {
+    try {
+      const b: BindingSet = await this.r.bindings.get(realNow);
+      return { fiscalYear: b.fiscalYear, units: b.units, bindingsError: null };
+    } catch (e) {
+      if (e instanceof EmptyCatalogueError) return null;
+      if (!(e instanceof Error) || /MongoServerSelectionError|MongoNetworkError|MongoNotConnected/.test(e.name)) throw e;
+      const years = await this.catalogue.fiscalYears();
+      if (years.length === 0) return null;
+      const units = catalogueUnits(await this.catalogue.load(years[0]));
+      return { fiscalYear: years[0], units: new Map(units.map((u) => [u.id, u])), bindingsError: e.message };
+    }
+  }
+
+  /** Stores an owner's 偏差原因 and 整改措施 on the indicator (single-document update). */
+  async setDeviation(indicatorId: string, deviation: { category: string; remark: string; measures: string; updatedAt: Date; updatedBy?: string }): Promise<boolean> {
+    const res = await indicatorsOf(this.r.conn).updateOne({ _id: String(indicatorId) }, { $set: { deviation } });
+    return res.matchedCount === 1;
+  }
+}

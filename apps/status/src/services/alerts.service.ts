@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { isSilenced, type Alert } from '@iw/alerts';
+import type { AppConfig } from '@iw/config';
+import { parseSilenceUntil } from '@iw/mongo';
+import type { AckBody, AlertList, AlertQuery, AlertView, SilenceBody } from '../dtos/alert.dto';
+import { Store } from '../repositories/store';
+import { APP_CONFIG } from '../tokens';
+import { TrackingService } from './tracking.service';
+
+/** Alerts as alerting keeps them; acknowledging and silencing go through the alert repository's compare-and-set. */
+@Injectable()
+export class AlertsService {
+  constructor(
+    private readonly store: Store,
+    private readonly tracking: TrackingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(query: AlertQuery): Promise<AlertList> {
+    const now = this.tracking.now();
+    const stored = await this.store.alerts.list({ state: query.state, projectId: query.project });
+    return { now: new Date(now).toISOString(), alerts: stored.map((s) => alertView(s.alert, now)) };
+  }
+
+  async acknowledge(id: string, body: AckBody): Promise<AlertView> {
+    const now = this.tracking.now();
+    return alertView(await this.store.alerts.acknowledge(id, { now, by: body.by }), now);
+  }
+
+  async silence(id: string, body: SilenceBody): Promise<AlertView> {
+    const now = this.tracking.now();
+    const until = parseSilenceUntil(body.until, this.config.timeZone);
+    return alertView(await this.store.alerts.silence(id, until, { now, by: body.by }), now);
+  }
+}
+
+export function alertView(a: Alert, now: number): AlertView {
+  return {
+    id: a.id,
+    state: a.state,
+    severity: a.severity,
+    status: a.status,
+    unit: a.unit,
+    openedAt: a.openedAt,
+    updatedAt: a.updatedAt,
+    endedAt: a.endedAt,
+    lastNotifiedAt: a.lastNotifiedAt,
+    repeatCount: a.repeatCount,
+    acknowledgedAt: a.acknowledgedAt,
+    acknowledgedBy: a.acknowledgedBy,
+    silencedUntil: a.silencedUntil,
+    silencedBy: a.silencedBy,
+    silenced: isSilenced(a, now),
+    last: a.last,
+    history: a.history,
+  };
+}

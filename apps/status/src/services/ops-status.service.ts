@@ -1,0 +1,212 @@
+import * as os from 'node:os';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
+import type { AppConfig, TopicRole } from '@iw/config';
+import type { ServiceStatsDoc } from '@iw/mongo';
+import { emptyStatusCounts } from '../dtos/common.dto';
+import type { OpsStatus } from '../dtos/status.dto';
+import { KafkaAdminHandle } from '../repositories/kafka-admin-handle';
+import { Store } from '../repositories/store';
+import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../tokens';
+import { TrackingService } from './tracking.service';
+import { timeElapsed } from './views';
+
+/** Instances that wrote their stats within this (real) time count as live; they flush every 5 s. */
+export const LIVE_WITHIN_MS = 30_000;
+const KAFKA_TIMEOUT_MS = 4000;
+const DLQ_LATEST = 10;
+
+export const CONSUMED_TOPICS: Readonly<Record<'ingest' | 'alerting', readonly TopicRole[]>> = {
+  ingest: ['inspectionBatches', 'cases', 'surveys', 'spending', 'measurements'],
+  alerting: ['progress'],
+};
+
+export const VERSION = process.env.npm_package_version ?? '0.1.0';
+
+/**
+ * What ops look at (/status, /metrics, the dashboard's top bar): consumer lag per group and
+ * partition, throughput and last event per topic, DLQ, outbox, indicator statuses, budget,
+ * versions and uptime. Each part is read on its own: a part that cannot be read is reported
+ * under `errors`, the rest still answers.
+ */
+@Injectable()
+export class OpsStatusService {
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly store: Store,
+    private readonly kafka: KafkaAdminHandle,
+    private readonly tracking: TrackingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
+  ) {
+    this.startedAt = realClock.now();
+  }
+
+  async status(): Promise<OpsStatus> {
+    const errors: Record<string, string> = {};
+    const part = async <T>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> => {
+      try {
+        return await fn();
+      } catch (e) {
+        errors[name] = (e as Error).message;
+        return fallback;
+      }
+    };
+    const realNow = this.realClock.now();
+    const [consumers, stats, dlq, outbox, tracked] = await Promise.all([
+      this.consumers(),
+      part('services', [] as ServiceStatsDoc[], async () => [
+        ...(await this.store.stats.live('ingest', realNow - LIVE_WITHIN_MS)),
+        ...(await this.store.stats.live('alerting', realNow - LIVE_WITHIN_MS)),
+      ]),
+      part('dlq', { count: 0, byReason: {}, latest: [] } as OpsStatus['dlq'], () => this.dlq()),
+      part('outbox', { backlog: 0, oldestPendingAgeSeconds: null, failing: 0, permanentFailures: 0, sent: 0, muted: 0 } as OpsStatus['outbox'], () => this.outbox(realNow)),
+      part('indicators', null, () => this.tracking.snapshot()),
+    ]);
+
+    const byStatus = emptyStatusCounts();
+    let units = 0;
+    let settled = 0;
+    let funds = 0;
+    let spentYuan = 0;
+    for (const p of tracked?.projects ?? []) {
+      for (const i of p.indicators) {
+        for (const u of i.units) {
+          byStatus[u.status] += 1;
+          units += 1;
+          if (u.settled) settled += 1;
+        }
+      }
+      funds += p.doc.funds.total ?? 0;
+      spentYuan += p.budget?.progress?.numerator ?? 0;
+    }
+    const ingest = stats.filter((s) => s.service === 'ingest');
+    const now = this.clock.now();
+    return {
+      status: {
+        service: 'status',
+        version: VERSION,
+        startedAt: new Date(this.startedAt).toISOString(),
+        uptimeSeconds: Math.round((realNow - this.startedAt) / 1000),
+        node: `${os.hostname()}-${process.pid}`,
+      },
+      clock: { now: new Date(now).toISOString(), local: localDateTime(now, this.config.timeZone), kind: this.clock.kind, speed: this.clock.speed, timeZone: this.config.timeZone },
+      consumers: consumers.groups,
+      events: {
+        rate1m: round2(sum(ingest.map((s) => s.rate1m))),
+        rate5m: round2(sum(ingest.map((s) => s.rate5m))),
+        topics: topicFigures(ingest, CONSUMED_TOPICS.ingest.map((r) => this.config.kafka.topics[r])),
+      },
+      services: stats.map((s) => ({
+        service: s.service,
+        instance: s.instance,
+        version: s.version,
+        startedAt: new Date(s.startedAt).toISOString(),
+        updatedAt: new Date(s.updatedAt).toISOString(),
+        uptimeSeconds: Math.round((realNow - new Date(s.startedAt).getTime()) / 1000),
+        rate1m: s.rate1m,
+        rate5m: s.rate5m,
+      })),
+      dlq,
+      outbox,
+      indicators: { fiscalYear: tracked?.fiscalYear ?? null, units, byStatus, settled, bindingsError: tracked?.bindingsError ?? null },
+      budget: {
+        funds: round2(funds),
+        spent: round2(spentYuan / 10_000),
+        executionRate: funds > 0 ? round2((spentYuan / (funds * 10_000)) * 100) : null,
+        timeElapsed: tracked?.fiscalYear ? timeElapsed(tracked.fiscalYear, now, this.config.timeZone) : null,
+      },
+      errors: { ...consumers.errors, ...errors },
+    };
+  }
+
+  /** Committed offset, end offset and lag per partition for the ingest and alerting groups. */
+  private async consumers(): Promise<{ groups: OpsStatus['consumers']; errors: Record<string, string> }> {
+    const errors: Record<string, string> = {};
+    let existing: Set<string> | null = null;
+    try {
+      existing = new Set(await this.kafka.topics(KAFKA_TIMEOUT_MS));
+    } catch (e) {
+      errors.kafka = (e as Error).message;
+    }
+    const groups = await Promise.all(
+      (['ingest', 'alerting'] as const).map(async (role) => {
+        const group = this.config.kafka.groups[role];
+        const topics = CONSUMED_TOPICS[role].map((r) => this.config.kafka.topics[r]);
+        const present = existing ? topics.filter((t) => existing.has(t)) : [];
+        let error: string | null = existing ? null : 'Kafka is not reachable';
+        let partitions: OpsStatus['consumers'][number]['partitions'] = [];
+        if (existing && present.length < topics.length) error = `topics missing: ${topics.filter((t) => !existing.has(t)).join(', ')}`;
+        if (present.length) {
+          try {
+            partitions = await this.kafka.lag(group, present, KAFKA_TIMEOUT_MS);
+          } catch (e) {
+            error = (e as Error).message;
+          }
+        }
+        return {
+          role,
+          group,
+          topics,
+          partitions,
+          totalLag: error && partitions.length === 0 ? null : sum(partitions.map((p) => p.lag)),
+          error,
+        };
+      }),
+    );
+    return { groups, errors };
+  }
+
+  private async dlq(): Promise<OpsStatus['dlq']> {
+    const [count, byReason, latest] = await Promise.all([this.store.dlq.count(), this.store.dlq.countByReason(), this.store.dlq.latest(DLQ_LATEST)]);
+    return {
+      count,
+      byReason,
+      latest: latest.map((d) => ({ at: new Date(d.at).toISOString(), topic: d.topic, partition: d.partition, offset: d.offset, reasonClass: d.reasonClass, reason: d.reason })),
+    };
+  }
+
+  private async outbox(realNow: number): Promise<OpsStatus['outbox']> {
+    const s = await this.store.outbox.stats();
+    return {
+      backlog: s.pending,
+      // enqueuedAt is wall-clock time: the age is real seconds waiting.
+      oldestPendingAgeSeconds: s.oldestPendingAt ? Math.max(0, Math.round((realNow - new Date(s.oldestPendingAt).getTime()) / 1000)) : null,
+      failing: s.failing,
+      permanentFailures: s.permanentFailures,
+      sent: s.sent,
+      muted: s.muted,
+    };
+  }
+}
+
+/** Per-topic counters summed over instances; a topic's rates only when every instance reports them per topic. */
+export function topicFigures(instances: readonly ServiceStatsDoc[], topics: readonly string[]): OpsStatus['events']['topics'] {
+  return topics.map((topic) => {
+    const entries = instances.flatMap((s) => (Array.isArray(s.topics) ? s.topics.filter((t) => t.topic === topic) : []));
+    const rates = entries.map((e) => e as { rate1m?: number; rate5m?: number });
+    const hasRates = entries.length > 0 && rates.every((r) => typeof r.rate1m === 'number' && typeof r.rate5m === 'number');
+    const last = entries.map((e) => (e.lastEventAt ? new Date(e.lastEventAt).getTime() : 0)).reduce((a, b) => Math.max(a, b), 0);
+    return {
+      topic,
+      events: sum(entries.map((e) => e.events)),
+      rejected: sum(entries.map((e) => e.rejected)),
+      duplicates: sum(entries.map((e) => e.duplicates)),
+      rate1m: hasRates ? round2(sum(rates.map((r) => r.rate1m!))) : null,
+      rate5m: hasRates ? round2(sum(rates.map((r) => r.rate5m!))) : null,
+      lastEventAt: last > 0 ? new Date(last).toISOString() : null,
+    };
+  });
+}
+
+/** `YYYY-MM-DD HH:mm` of an instant in a zone. */
+export function localDateTime(ms: number, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(ms));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+const round2 = (n: number) => Math.round(n * 100) / 100;

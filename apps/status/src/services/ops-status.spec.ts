@@ -1,0 +1,93 @@
+import type { ServiceStatsDoc } from '@iw/mongo';
+import { emptyStatusCounts } from '../dtos/common.dto';
+import type { OpsStatus } from '../dtos/status.dto';
+import { MetricsService } from './metrics.service';
+import { localDateTime, topicFigures, type OpsStatusService } from './ops-status.service';
+
+const T = Date.parse('2019-07-01T04:00:00Z');
+
+function instance(id: string, topics: ServiceStatsDoc['topics']): ServiceStatsDoc {
+  return { _id: id, service: 'ingest', instance: id, version: '1', startedAt: new Date(T), updatedAt: new Date(T), topics, rate1m: 1, rate5m: 1 };
+}
+
+describe('topicFigures', () => {
+  const topic = (name: string, events: number, last: number | null, rates?: [number, number]) => ({
+    topic: name,
+    events,
+    applied: events,
+    duplicates: 1,
+    rejected: 2,
+    lastEventAt: last === null ? null : new Date(last),
+    ...(rates ? { rate1m: rates[0], rate5m: rates[1] } : {}),
+  });
+
+  it('sums counters over instances and keeps the latest event time', () => {
+    const [a, b] = topicFigures([instance('a', [topic('t1', 10, T), topic('t2', 1, null)]), instance('b', [topic('t1', 5, T + 5000)])], ['t1', 't2', 't3']);
+    expect(a).toEqual({ topic: 't1', events: 15, rejected: 4, duplicates: 2, rate1m: null, rate5m: null, lastEventAt: new Date(T + 5000).toISOString() });
+    expect(b).toMatchObject({ topic: 't2', events: 1, lastEventAt: null });
+  });
+
+  it.each<[string, Array<[number, number] | undefined>, number | null]>([
+    ['every instance reports per-topic rates', [[1.5, 1], [2, 0.5]], 3.5],
+    ['one does not', [[1.5, 1], undefined], null],
+  ])('rates per topic only when %s', (_, rates, sum1m) => {
+    const [t] = topicFigures(rates.map((r, i) => instance(`i${i}`, [topic('t1', 1, T, r)])), ['t1']);
+    expect(t.rate1m).toBe(sum1m);
+  });
+
+  it('counts a topic no live instance reported as zero', () => {
+    expect(topicFigures([], ['t'])).toEqual([{ topic: 't', events: 0, rejected: 0, duplicates: 0, rate1m: null, rate5m: null, lastEventAt: null }]);
+  });
+});
+
+describe('localDateTime', () => {
+  it.each([
+    ['Asia/Shanghai', '2019-07-01 12:00'],
+    ['UTC', '2019-07-01 04:00'],
+    ['America/New_York', '2019-07-01 00:00'],
+  ])('%s → %s', (tz, text) => {
+    expect(localDateTime(T, tz)).toBe(text);
+  });
+});
+
+describe('MetricsService', () => {
+  const status = (over: Partial<OpsStatus> = {}): OpsStatus => ({
+    status: { service: 'status', version: '1', startedAt: '', uptimeSeconds: 5, node: 'n' },
+    clock: { now: '', local: '', kind: 'fixed', speed: 1, timeZone: 'UTC' },
+    consumers: [
+      { role: 'ingest', group: 'g', topics: ['t'], partitions: [{ topic: 't', partition: 0, committed: null, end: '7', lag: 7 }], totalLag: 7, error: null },
+      { role: 'alerting', group: 'a', topics: ['p'], partitions: [], totalLag: null, error: 'Kafka is not reachable' },
+    ],
+    events: { rate1m: 1.5, rate5m: 0.5, topics: [] },
+    services: [],
+    dlq: { count: 3, byReason: { schema: 3 }, latest: [] },
+    outbox: { backlog: 2, oldestPendingAgeSeconds: null, failing: 1, permanentFailures: 0, sent: 9, muted: 0 },
+    indicators: { fiscalYear: 2019, units: 1, byStatus: { ...emptyStatusCounts(), at_risk: 1 }, settled: 0, bindingsError: null },
+    budget: { funds: 100, spent: 25, executionRate: 25, timeElapsed: 50 },
+    errors: {},
+    ...over,
+  });
+
+  it('turns one /status answer into gauges, dropping label sets that went away', async () => {
+    const m = new MetricsService({} as OpsStatusService);
+    m.update(status());
+    let text = await m.registry.metrics();
+    for (const line of [
+      'iw_consumer_lag{group="g",topic="t",partition="0"} 7',
+      'iw_topic_end_offset{topic="t",partition="0"} 7',
+      'iw_kafka_offsets_readable{group="a",role="alerting"} 0',
+      'iw_ingest_events_per_second{window="1m"} 1.5',
+      'iw_dlq_messages_by_reason{reason="schema"} 3',
+      'iw_outbox_oldest_pending_age_seconds 0',
+      'iw_tracked_units{status="at_risk"} 1',
+      'iw_budget_execution_ratio 0.25',
+    ]) {
+      expect(text).toContain(line);
+    }
+    expect(text).not.toMatch(/iw_consumer_committed_offset\{/);
+    m.update(status({ consumers: [], dlq: { count: 0, byReason: {}, latest: [] } }));
+    text = await m.registry.metrics();
+    expect(text).not.toContain('iw_consumer_lag{');
+    expect(text).not.toContain('reason="schema"');
+  });
+});

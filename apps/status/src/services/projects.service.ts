@@ -1,0 +1,33 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type { AppConfig } from '@iw/config';
+import type { ProjectDetail, ProjectList } from '../dtos/project.dto';
+import { APP_CONFIG } from '../tokens';
+import { TrackingService } from './tracking.service';
+import { indicatorView, projectView } from './views';
+
+/** Projects: funds, spending, 预算执行率 against time elapsed, and how their indicators stand. */
+@Injectable()
+export class ProjectsService {
+  constructor(
+    private readonly tracking: TrackingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async list(): Promise<ProjectList> {
+    const t = await this.tracking.snapshot();
+    return { now: new Date(t.now).toISOString(), fiscalYear: t.fiscalYear, projects: t.projects.map((p) => projectView(p, t.now, this.config.timeZone)) };
+  }
+
+  async get(id: string): Promise<ProjectDetail> {
+    const t = await this.tracking.snapshot({ projectId: id });
+    const p = t.projects[0];
+    if (!p) throw new NotFoundException(`no tracked project ${id}`);
+    return {
+      ...projectView(p, t.now, this.config.timeZone),
+      goal: p.doc.goal,
+      tableKind: p.doc.tableKind,
+      now: new Date(t.now).toISOString(),
+      indicators: p.indicators.map(indicatorView),
+    };
+  }
+}

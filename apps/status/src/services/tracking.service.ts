@@ -1,0 +1,142 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
+import type { AppConfig } from '@iw/config';
+import type { Likelihood, Progress, TrackedUnit } from '@iw/measures';
+import type { EvaluationDoc, IndicatorDoc, ProjectDoc } from '@iw/mongo';
+import { evaluateUnit, worstLikelihood, worstStatus } from '@iw/report';
+import { likelihoodOf, riskConfig, type Evaluation, type RiskConfig, type Status } from '@iw/risk';
+import { budgetTrackId } from '@iw/targets';
+import { Store } from '../repositories/store';
+import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../tokens';
+
+/** One tracked unit judged now: the engine's live verdict, and the settled status when alerting wrote one. */
+export interface UnitState {
+  unit: TrackedUnit;
+  progress: Progress | null;
+  /** Live evaluation at `now` (expected, forecast, reason). */
+  evaluation: Evaluation;
+  /** Alerting's settled evaluation (after IW_PENDING_FOR), when there is one. */
+  settled: EvaluationDoc | null;
+  /** The settled status when there is one, else the live one. */
+  status: Status;
+  likelihood: Likelihood | null;
+}
+
+export interface IndicatorState {
+  doc: IndicatorDoc;
+  project: ProjectDoc;
+  /** The indicator's own unit, or a compound's parts in order. */
+  units: UnitState[];
+  status: Status;
+  likelihood: Likelihood | null;
+  settled: boolean;
+}
+
+export interface ProjectState {
+  doc: ProjectDoc;
+  indicators: IndicatorState[];
+  budget: UnitState | null;
+}
+
+export interface Tracking {
+  /** Domain time judged at (epoch ms). */
+  now: number;
+  fiscalYear: number | null;
+  projects: ProjectState[];
+  bindingsError: string | null;
+}
+
+/**
+ * Joins the catalogue, the tracked units (catalogue + bindings), progress and alerting's settled
+ * evaluations, and judges every unit with the risk engine at the one clock's now. The settled
+ * status wins where alerting wrote one (so the dashboard agrees with the emails); the live
+ * verdict supplies expected, forecast and reason.
+ */
+@Injectable()
+export class TrackingService {
+  private readonly risk: RiskConfig;
+
+  constructor(
+    private readonly store: Store,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
+  ) {
+    this.risk = riskConfig({ noDataGraceMs: config.alerting.noDataGraceMs });
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  get riskConfig(): RiskConfig {
+    return this.risk;
+  }
+
+  /** Every project of the tracked fiscal year (or just one), judged now. */
+  async snapshot(filter: { projectId?: string } = {}): Promise<Tracking> {
+    const now = this.clock.now();
+    const unitSet = await this.store.units(this.realClock.now());
+    if (!unitSet) return { now, fiscalYear: null, projects: [], bindingsError: null };
+    const fiscalYear = unitSet.fiscalYear;
+    const projectId = filter.projectId;
+    const [projects, indicators, progress, evaluations] = await Promise.all([
+      projectId === undefined
+        ? this.store.catalogue.projects({ fiscalYear })
+        : this.store.catalogue.project(projectId).then((p) => (p && !p.archived && p.fiscalYear === fiscalYear ? [p] : [])),
+      this.store.catalogue.indicators({ fiscalYear, projectId }),
+      projectId === undefined ? this.store.progress.all() : this.store.progress.byProject(projectId),
+      this.store.evaluations.list(projectId === undefined ? {} : { projectId }),
+    ]);
+    const progressById = new Map(progress.map((p) => [p.id, p]));
+    const settledById = new Map(evaluations.map((e) => [e._id, e]));
+    const unitsByIndicator = new Map<string, TrackedUnit[]>();
+    for (const u of unitSet.units.values()) {
+      if (u.indicatorId === null) continue;
+      unitsByIndicator.set(u.indicatorId, [...(unitsByIndicator.get(u.indicatorId) ?? []), u]);
+    }
+    const judge = (unit: TrackedUnit, level2?: string): UnitState => {
+      const p = progressById.get(unit.id) ?? null;
+      const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, { level2, config: this.risk });
+      const settled = settledById.get(unit.id) ?? null;
+      const status = settled?.status ?? evaluation.status;
+      return { unit, progress: p, evaluation, settled, status, likelihood: settled ? (settled.likelihood ?? likelihoodOf(status)) : evaluation.likelihood };
+    };
+
+    const byProject = new Map<string, IndicatorState[]>();
+    for (const doc of indicators) {
+      const units = unitsByIndicator.get(doc._id) ?? [];
+      const project = projects.find((p) => p._id === doc.projectId);
+      if (!project || units.length === 0) continue; // not tracked (archived project, or another year)
+      const states = units.map((u) => judge(u, doc.level2));
+      byProject.set(doc.projectId, [
+        ...(byProject.get(doc.projectId) ?? []),
+        {
+          doc,
+          project,
+          units: states,
+          status: worstStatus(states.map((s) => s.status)) ?? 'no_data',
+          likelihood: worstLikelihood(states.map((s) => s.likelihood)),
+          settled: states.every((s) => s.settled !== null),
+        },
+      ]);
+    }
+    return {
+      now,
+      fiscalYear,
+      bindingsError: unitSet.bindingsError,
+      projects: projects.map((doc) => {
+        const budget = unitSet.units.get(budgetTrackId(doc._id));
+        return { doc, indicators: byProject.get(doc._id) ?? [], budget: budget ? judge(budget) : null };
+      }),
+    };
+  }
+
+  /** One indicator, judged now; null when it is not tracked. */
+  async indicator(id: string): Promise<IndicatorState | null> {
+    const doc = await this.store.catalogue.indicator(id);
+    if (!doc) return null;
+    const t = await this.snapshot({ projectId: doc.projectId });
+    return t.projects[0]?.indicators.find((i) => i.doc._id === doc._id) ?? null;
+  }
+}

@@ -1,0 +1,79 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { SystemClock, parseClockSpec, type Clock } from '@iw/clock';
+import type { AppConfig } from '@iw/config';
+import { KafkaModule } from '@iw/kafka';
+import { AlertsController } from './controllers/alerts.controller';
+import { DashboardController } from './controllers/dashboard.controller';
+import { HealthController } from './controllers/health.controller';
+import { IndicatorsController } from './controllers/indicators.controller';
+import { OpsController } from './controllers/ops.controller';
+import { ProjectsController } from './controllers/projects.controller';
+import { ApiTokens } from './middleware/api-tokens';
+import { AuthGuard } from './middleware/auth.guard';
+import { ErrorsFilter } from './middleware/errors.filter';
+import { PlainInputPipe } from './middleware/zod.pipe';
+import { KafkaAdminHandle } from './repositories/kafka-admin-handle';
+import { MailFolder } from './repositories/mail-folder';
+import { MongoHandle } from './repositories/mongo-handle';
+import { Store } from './repositories/store';
+import { AlertsService } from './services/alerts.service';
+import { DashboardService } from './services/dashboard.service';
+import { HealthLogger } from './services/health-logger';
+import { HealthService } from './services/health.service';
+import { IndicatorsService } from './services/indicators.service';
+import { MetricsService } from './services/metrics.service';
+import { OpsStatusService } from './services/ops-status.service';
+import { ProjectsService } from './services/projects.service';
+import { ReportService } from './services/report.service';
+import { TrackingService } from './services/tracking.service';
+import { APP_CONFIG, CLOCK, REAL_CLOCK } from './tokens';
+
+export { APP_CONFIG, CLOCK, REAL_CLOCK };
+
+export interface StatusModuleOptions {
+  /** Domain clock; IW_CLOCK (config.clock) when absent. Tests pin time with a FixedClock. */
+  clock?: Clock;
+}
+
+/**
+ * The status service: HTTP only — health, /status, /metrics, the API (/api, OpenAPI at
+ * /api/docs) and the dashboard. It reads MongoDB and asks Kafka (admin) for consumer lag; it
+ * starts without either (and says so on /health/ready) so ops can see what is down.
+ * Refuses to start without IW_API_TOKENS.
+ */
+@Module({})
+export class StatusModule {
+  static register(config: AppConfig, options: StatusModuleOptions = {}): DynamicModule {
+    const tokens = new ApiTokens(config.http.apiTokens);
+    return {
+      module: StatusModule,
+      imports: [KafkaModule.forRoot(config.kafka), TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthLogger, gracefulShutdownTimeoutMs: 0 })],
+      controllers: [HealthController, OpsController, ProjectsController, IndicatorsController, AlertsController, DashboardController],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: CLOCK, useFactory: () => options.clock ?? parseClockSpec(config.clock) },
+        { provide: REAL_CLOCK, useValue: new SystemClock() },
+        { provide: ApiTokens, useValue: tokens },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useClass: PlainInputPipe },
+        { provide: APP_FILTER, useClass: ErrorsFilter },
+        MongoHandle,
+        KafkaAdminHandle,
+        Store,
+        MailFolder,
+        TrackingService,
+        OpsStatusService,
+        MetricsService,
+        HealthService,
+        ProjectsService,
+        IndicatorsService,
+        AlertsService,
+        ReportService,
+        DashboardService,
+      ],
+      exports: [APP_CONFIG, ApiTokens],
+    };
+  }
+}

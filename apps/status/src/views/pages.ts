@@ -1,0 +1,167 @@
+import type { IndicatorDetail, IndicatorView, UnitView } from '../dtos/indicator.dto';
+import type { ProjectDetail, ProjectList } from '../dtos/project.dto';
+import type { OpsStatus } from '../dtos/status.dto';
+import { chartSvg } from './chart';
+import { html, pathSegment, type Html } from './html';
+import { budgetBar, lights, num, page, statusBadge } from './layout';
+
+/** The dashboard's pages: data in (the API's own shapes), escaped HTML out. */
+
+const projectHref = (id: string) => `/projects/${pathSegment(id)}`;
+const indicatorHref = (id: string) => `/indicators/${pathSegment(id)}`;
+
+export function pipelineHealth(s: OpsStatus): Html {
+  const tile = (k: string, v: string | number, level: '' | 'warn' | 'bad' = '', id = '') => html`<div class="tile ${level}" data-tile="${id}"><div class="k">${k}</div><div class="v">${v}</div></div>`;
+  const ingest = s.consumers.find((c) => c.role === 'ingest');
+  const alerting = s.consumers.find((c) => c.role === 'alerting');
+  const lagTile = (name: string, c: OpsStatus['consumers'][number] | undefined, id: string) =>
+    tile(name, c?.totalLag ?? '不可读', c?.error && c.totalLag === null ? 'bad' : (c?.totalLag ?? 0) > 1000 ? 'warn' : '', id);
+  const instances = (svc: string) => s.services.filter((x) => x.service === svc).length;
+  const errors = Object.entries(s.errors);
+  return html`<section id="pipeline"><h2>数据管道</h2><div class="pipeline">
+${lagTile('入库积压（条）', ingest, 'ingest-lag')}
+${lagTile('告警积压（条）', alerting, 'alerting-lag')}
+${tile('事件/秒（1分钟 / 5分钟）', `${s.events.rate1m} / ${s.events.rate5m}`, '', 'rate')}
+${tile('入库实例 / 告警实例', `${instances('ingest')} / ${instances('alerting')}`, instances('ingest') === 0 ? 'warn' : '', 'instances')}
+${tile('死信（DLQ）', s.dlq.count, s.dlq.count > 0 ? 'warn' : '', 'dlq')}
+${tile('待发邮件 / 失败', `${s.outbox.backlog} / ${s.outbox.failing}`, s.outbox.failing > 0 ? 'bad' : '', 'outbox')}
+${tile('当前时间（业务时钟）', s.clock.local, '', 'clock')}
+</div>${errors.length ? html`<p class="err">无法读取：${errors.map(([k, v]) => html`<span>${k}（${v}）</span> `)}</p>` : null}</section>`;
+}
+
+export function homePage(projects: ProjectList, ops: OpsStatus | null, opsError: string | null): string {
+  const body = html`${ops ? pipelineHealth(ops) : html`<p class="err">数据管道状态不可读：${opsError}</p>`}
+<section id="projects"><h2>项目（${projects.fiscalYear ?? '—'}年度）</h2>
+${
+  projects.projects.length === 0
+    ? html`<p class="muted">尚未导入绩效目标表（npx iw targets import &lt;文件&gt;）。</p>`
+    : html`<table class="projects"><thead><tr><th>项目名称</th><th>完成目标可能性（确定能 / 有可能 / 不可能 / 暂无）</th><th>预算执行率 / 时间进度</th><th>年度资金（万元）</th><th>执行数（万元）</th><th>指标数</th></tr></thead><tbody>
+${projects.projects.map(
+  (p) => html`<tr class="project" data-project="${p.id}"><td><a href="${projectHref(p.id)}">${p.name}</a><div class="muted">${p.budgetUnit}</div></td><td>${lights(p.lights)}</td><td>${budgetBar(p.executionRate, p.timeElapsed)}</td><td class="num">${num(p.funds.total)}</td><td class="num">${num(p.spent)}</td><td class="num">${p.indicatorCount}</td></tr>`,
+)}
+</tbody></table>`
+}</section>`;
+  return page('项目总览', body, { script: true });
+}
+
+function indicatorRow(i: IndicatorView): Html {
+  const figures = (u: { actual: number | null; expected: number | null; forecast: number | null; unit: string }) =>
+    html`<td class="num">${num(u.actual, u.unit)}</td><td class="num">${num(u.expected, u.unit)}</td><td class="num">${num(u.forecast, u.unit)}</td>`;
+  const compound = i.parts ?? [];
+  return html`<tr class="indicator" data-indicator="${i.id}"><td>${i.level1}</td><td>${i.level2}</td><td><a href="${indicatorHref(i.id)}">${i.name}</a></td><td>${i.value}</td>
+${compound.length ? html`<td colspan="3">${compound.map((p) => html`<div>${p.label}：${num(p.actual, p.unit)}（应 ${num(p.expected, p.unit)}，预计 ${num(p.forecast, p.unit)}）</div>`)}</td>` : figures(i)}
+<td>${statusBadge(i.status, i.settled)}</td><td class="reason">${i.reason}${i.deviation ? html`<div class="muted">偏差原因（${i.deviation.category}）：${i.deviation.remark}</div>` : null}</td></tr>`;
+}
+
+export function projectPage(p: ProjectDetail): string {
+  const report = `/api/projects/${pathSegment(p.id)}/monitoring-report`;
+  const body = html`<h1>${p.name}</h1>
+<p class="muted">${p.budgetUnit} · ${p.tableKind} · ${p.fiscalYear}年度</p>
+<section class="summary"><div class="pipeline">
+<div class="tile"><div class="k">完成目标可能性</div><div class="v">${lights(p.lights)}</div></div>
+<div class="tile"><div class="k">预算执行率 / 时间进度</div><div class="v">${budgetBar(p.executionRate, p.timeElapsed)}</div></div>
+<div class="tile"><div class="k">年度资金 / 执行数 / 全年预计（万元）</div><div class="v">${num(p.funds.total)} / ${num(p.spent)} / ${num(p.budget.forecast)}</div></div>
+</div><p>绩效监控表：<a href="${report}?format=xlsx">下载 .xlsx</a> · <a href="${report}?format=json">JSON</a></p></section>
+<h2>绩效指标</h2>
+<table class="indicators"><thead><tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>指标值</th><th>实际完成</th><th>按进度应完成</th><th>全年预计</th><th>完成目标可能性</th><th>说明</th></tr></thead>
+<tbody>${p.indicators.map(indicatorRow)}</tbody></table>
+${p.goal ? html`<h2>项目总体目标</h2><p>${p.goal}</p>` : null}`;
+  return page(p.name, body);
+}
+
+function unitChart(u: UnitView & { history: IndicatorDetail['history'] }, title: string, today: string): Html {
+  const t = u.target as Record<string, unknown>;
+  const targets =
+    t.kind === 'numeric' || t.kind === 'formula' ? [Number(t.value)] : t.kind === 'range' ? [Number(t.min), Number(t.max)] : [];
+  return chartSvg({
+    id: u.id,
+    title,
+    unit: u.unit,
+    period: u.period,
+    deadline: u.deadline,
+    today,
+    history: u.history,
+    targets: targets.filter(Number.isFinite),
+    // Cumulative measures only grow: the pace rises to the target; others are held against a level.
+    cumulative: ['sum', 'count', 'distinct'].includes(u.measure),
+    milestone: u.measure === 'milestone',
+    forecast: u.forecast,
+    expected: u.expected,
+  });
+}
+
+export function indicatorPage(d: IndicatorDetail, today: string): string {
+  const units = d.parts ?? [
+    {
+      id: d.id,
+      label: null,
+      target: d.target,
+      unit: d.unit,
+      measure: d.measure ?? '',
+      bound: false,
+      actual: d.actual,
+      expected: d.expected,
+      forecast: d.forecast,
+      status: d.status,
+      statusLabel: d.statusLabel,
+      likelihood: d.likelihood,
+      reason: d.reason,
+      settled: d.settled,
+      liveStatus: d.status,
+      daysLeft: d.daysLeft,
+      deadline: d.deadline,
+      period: d.period,
+      eventCount: 0,
+      lastEventAt: d.lastEventAt,
+      history: d.history,
+    },
+  ];
+  return page(
+    d.name,
+    html`<p><a href="${projectHref(d.project.id)}">${d.project.name}</a></p>
+<h1>${d.name}</h1>
+<p>${d.level1} · ${d.level2} · 指标值 <strong>${d.value}</strong> · ${statusBadge(d.status, d.settled)} ${d.settled ? null : html`<span class="muted">（实时评估）</span>`}</p>
+<p class="reason">${d.reason}</p>
+<div class="charts">${units.map(
+      (u) => html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(u.status, u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
+    )}</div>
+${d.deviation ? html`<h2>偏差原因与整改措施</h2><table><tr><th>偏差原因</th><td>${d.deviation.category}：${d.deviation.remark}</td></tr><tr><th>整改措施</th><td>${d.deviation.measures}</td></tr><tr><th>填写</th><td>${d.deviation.updatedAt.slice(0, 10)} ${d.deviation.updatedBy ?? ''}</td></tr></table>` : null}
+<h2>每日进度</h2>${
+      units.some((u) => u.history.length)
+        ? html`<table class="history"><thead><tr><th>日期</th>${units.map((u) => html`<th>${u.label ?? '实际完成'}</th>`)}</tr></thead><tbody>${historyRows(units)}</tbody></table>`
+        : html`<p class="muted">尚无数据。</p>`
+    }`,
+  );
+}
+
+function historyRows(units: ReadonlyArray<{ unit: string; history: IndicatorDetail['history'] }>): Html[] {
+  const dates = [...new Set(units.flatMap((u) => u.history.map((p) => p.date)))].sort().reverse().slice(0, 60);
+  return dates.map((date) => html`<tr><td>${date}</td>${units.map((u) => html`<td class="num">${num(u.history.find((p) => p.date === date)?.actual, u.unit)}</td>`)}</tr>`);
+}
+
+export interface MailEntry {
+  file: string;
+  size: number;
+  receivedAt: string;
+  subject: string;
+  to: string;
+}
+
+export function mailPage(dir: string, mails: MailEntry[] | null): string {
+  return page(
+    '邮件',
+    html`<h1>本地 SMTP 收到的邮件</h1><p class="muted">目录：${dir}</p>${
+      mails === null
+        ? html`<p class="muted">目录不存在：本地邮件接收器未运行，或邮件发往真实 SMTP 服务器。</p>`
+        : mails.length === 0
+          ? html`<p class="muted">暂无邮件。</p>`
+          : html`<table class="mails"><thead><tr><th>收到时间</th><th>收件人</th><th>主题</th><th>大小</th></tr></thead><tbody>${mails.map(
+              (m) => html`<tr><td>${m.receivedAt.slice(0, 19).replace('T', ' ')}</td><td>${m.to}</td><td><a href="/mail/${pathSegment(m.file)}">${m.subject || '（无主题）'}</a></td><td class="num">${Math.ceil(m.size / 1024)} KB</td></tr>`,
+            )}</tbody></table>`
+    }`,
+  );
+}
+
+export function mailMessagePage(m: MailEntry, text: string): string {
+  return page(m.subject || m.file, html`<p><a href="/mail">← 邮件</a></p><h1>${m.subject}</h1><p class="muted">${m.to} · ${m.receivedAt}</p><pre class="mail">${text}</pre>`);
+}

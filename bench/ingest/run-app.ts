@@ -1,0 +1,53 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PeakRss } from '../rss';
+import { spawnBenchApp } from '../spawn';
+import { drained } from './drain';
+
+export interface AppRun {
+  ms: number;
+  peakRssMb: number | null;
+  output: string;
+  /** The .cpuprofile written, when profiled. */
+  profileFile: string | null;
+}
+
+/**
+ * Spawns a consuming app (`dist/.../main.js`), times it from spawn until its group has committed
+ * everything on `topics`, samples its peak RSS, then stops it with SIGTERM (which lets a
+ * `--cpu-prof` profile be written).
+ */
+export async function runUntilDrained(options: {
+  entry: string;
+  env: Record<string, string>;
+  groupId: string;
+  topics: string[];
+  timeoutMs: number;
+  profileDir?: string;
+}): Promise<AppRun> {
+  const env = { ...options.env };
+  if (options.profileDir) {
+    fs.mkdirSync(options.profileDir, { recursive: true });
+    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${options.profileDir}`.trim();
+  }
+  const before = options.profileDir ? new Set(fs.readdirSync(options.profileDir)) : new Set<string>();
+  const started = Date.now();
+  const app = spawnBenchApp(options.entry, env);
+  const rss = new PeakRss(app.child.pid!);
+  try {
+    const at = await drained(options.groupId, options.topics, { timeoutMs: options.timeoutMs, alive: () => app.isRunning() });
+    const peakRssMb = rss.stop();
+    const end = await app.stop('SIGTERM', 30_000);
+    if (end.code !== 0 && end.signal !== 'SIGTERM') throw new Error(`${options.entry} ended with ${end.code ?? end.signal}:\n${app.output().slice(-2000)}`);
+    let profileFile: string | null = null;
+    if (options.profileDir) {
+      const fresh = fs.readdirSync(options.profileDir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
+      profileFile = fresh.length ? path.join(options.profileDir, fresh.sort().pop()!) : null;
+    }
+    return { ms: at - started, peakRssMb, output: app.output(), profileFile };
+  } catch (e) {
+    rss.stop();
+    await app.stop('SIGKILL', 1000);
+    throw new Error(`${(e as Error).message}\n--- ${options.entry} output ---\n${app.output().slice(-3000)}`);
+  }
+}

@@ -1,0 +1,185 @@
+import type { ProfileSummary } from './profile';
+
+/**
+ * What one run measured (bench/results/latest.json), the targets of issue 8 checked against
+ * it, and the table printed at the end. A stage that failed keeps nulls and says why in `error`.
+ */
+
+export interface Machine {
+  cpu: string;
+  cores: number;
+  memGb: number;
+  os: string;
+  node: string;
+  kafka: string;
+  mongo: string;
+  loadAvg: number[];
+}
+
+export interface IngestResult {
+  events: number;
+  partitions: number;
+  eventsPerSec: number | null;
+  ceilingAPerSec: number | null;
+  ceilingBPerSec: number | null;
+  baselineCPerSec: number | null;
+  ratioA: number | null;
+  ratioC: number | null;
+  peakRssMb: number | null;
+  /** Ingest from spawn to lag 0 with every offset committed. */
+  seconds: number | null;
+  ceilingA?: { seconds: number; batches: number; meanBatch: number };
+  /** Writes: one id claim per event (insertMany) + one upsert per unit changed per batch. */
+  ceilingB?: { seconds: number; writes: number; bulkWrites: number };
+  baselineC?: { events: number; seconds: number; bounded: boolean; how: string };
+  progressDocs?: number;
+  profile?: ProfileSummary & { file: string; eventsPerSec: number | null };
+  error?: string;
+}
+
+export interface AlertLatencyResult {
+  indicators: number;
+  mails: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+  how: string;
+  error?: string;
+}
+
+export interface RiskResult {
+  nsPerEval: Record<string, number | null>;
+  error?: string;
+}
+
+export interface SweepResult {
+  indicators: number;
+  units: number | null;
+  /** The scheduled sweep (evaluations already stored, as every day after the first). */
+  seconds: number | null;
+  /** The first sweep after start (every evaluation written for the first time, alerts opened). */
+  firstSeconds: number | null;
+  how: string;
+  error?: string;
+}
+
+export interface ParserResult {
+  medianMs: number | null;
+  runs: number;
+  file: string;
+  error?: string;
+}
+
+export interface BenchResult {
+  machine: Machine;
+  at: string;
+  options: Record<string, unknown>;
+  ingest?: IngestResult;
+  alertLatency?: AlertLatencyResult;
+  riskEngine?: RiskResult;
+  sweep?: SweepResult;
+  parser?: ParserResult;
+  targets?: TargetCheck[];
+}
+
+export interface TargetCheck {
+  what: string;
+  target: string;
+  value: string;
+  ok: boolean | null; // null: not measured
+}
+
+/** How much the ns/eval may grow from the smallest to the largest size and still count as flat. */
+export const FLAT_FACTOR = 1.5;
+
+const fmt = (v: number | null | undefined, digits = 1) => (v == null ? '—' : v.toFixed(digits));
+
+/** Issue 8's targets against a result. Pure. */
+export function checkTargets(r: BenchResult): TargetCheck[] {
+  const out: TargetCheck[] = [];
+  const add = (what: string, target: string, value: number | null | undefined, ok: (v: number) => boolean, shown = fmt(value)) =>
+    out.push({ what, target, value: value == null ? '—' : shown, ok: value == null ? null : ok(value) });
+  if (r.ingest) {
+    add('ingest / ceiling A', '≥ 0.50', r.ingest.ratioA, (v) => v >= 0.5, fmt(r.ingest.ratioA, 2));
+    add('ingest / baseline C', '≥ 10×', r.ingest.ratioC, (v) => v >= 10, `${fmt(r.ingest.ratioC, 1)}×`);
+    add('ingest peak RSS', '≤ 300 MB', r.ingest.peakRssMb, (v) => v <= 300, `${fmt(r.ingest.peakRssMb, 0)} MB`);
+  }
+  if (r.alertLatency) add('alert latency p95', '≤ 1000 ms', r.alertLatency.p95Ms, (v) => v <= 1000, `${fmt(r.alertLatency.p95Ms, 0)} ms`);
+  if (r.riskEngine) {
+    const values = Object.values(r.riskEngine.nsPerEval);
+    const worst = values.some((v) => v == null) ? null : Math.max(...(values as number[]));
+    add('risk evaluation', '≤ 1000 ns', worst, (v) => v <= 1000, `${fmt(worst, 0)} ns (worst size)`);
+    const sizes = Object.keys(r.riskEngine.nsPerEval).sort((a, b) => Number(a) - Number(b));
+    const first = r.riskEngine.nsPerEval[sizes[0]];
+    const last = r.riskEngine.nsPerEval[sizes[sizes.length - 1]];
+    const growth = first && last ? last / first : null;
+    add('risk evaluation flat', `largest/smallest ≤ ${FLAT_FACTOR}`, growth, (v) => v <= FLAT_FACTOR, fmt(growth, 2));
+  }
+  if (r.sweep) {
+    add(`sweep of ${r.sweep.indicators} (scheduled)`, '≤ 30 s', r.sweep.seconds, (v) => v <= 30, `${fmt(r.sweep.seconds)} s`);
+    add(`sweep of ${r.sweep.indicators} (first)`, '≤ 30 s', r.sweep.firstSeconds, (v) => v <= 30, `${fmt(r.sweep.firstSeconds)} s`);
+  }
+  if (r.parser) add('seed parse (median)', '≤ 20 ms', r.parser.medianMs, (v) => v <= 20, `${fmt(r.parser.medianMs, 2)} ms`);
+  return out;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
+  return rows.map((r) => r.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ').trimEnd()).join('\n');
+}
+
+const int = (v: number | null | undefined) => (v == null ? '—' : Math.round(v).toLocaleString('en-US'));
+
+/** The human-readable summary printed at the end of a run. Pure. */
+export function renderReport(r: BenchResult): string {
+  const lines: string[] = [];
+  const m = r.machine;
+  lines.push(`Indicator Watch bench — ${r.at}`);
+  lines.push(`machine: ${m.cpu}, ${m.cores} cores, ${m.memGb} GB, ${m.os}, Node ${m.node}; Kafka ${m.kafka}, ${m.mongo}; load ${m.loadAvg.map((l) => l.toFixed(2)).join(' ')}`);
+  lines.push('');
+  const rows: string[][] = [['figure', 'value', 'note']];
+  if (r.ingest) {
+    const i = r.ingest;
+    rows.push(['ingest events/s', int(i.eventsPerSec), `${int(i.events)} events, ${i.partitions} partitions, spawn → lag 0 committed${i.seconds ? ` in ${fmt(i.seconds)} s` : ''}`]);
+    rows.push(['  ceiling A events/s', int(i.ceilingAPerSec), i.ceilingA ? `bare eachBatch consumer, ${i.ceilingA.batches} batches of ~${int(i.ceilingA.meanBatch)}` : '']);
+    rows.push(['  ceiling B events/s', int(i.ceilingBPerSec), i.ceilingB ? `${int(i.ceilingB.writes)} writes in ${i.ceilingB.bulkWrites} commands` : '']);
+    rows.push(['  baseline C events/s', int(i.baselineCPerSec), i.baselineC ? `${int(i.baselineC.events)} events in ${fmt(i.baselineC.seconds)} s${i.baselineC.bounded ? ' (bounded subset)' : ''}` : '']);
+    rows.push(['  ingest / A', fmt(i.ratioA, 2), '']);
+    rows.push(['  ingest / C', i.ratioC == null ? '—' : `${fmt(i.ratioC, 1)}×`, '']);
+    rows.push(['  ingest peak RSS', i.peakRssMb == null ? '—' : `${fmt(i.peakRssMb, 0)} MB`, 'VmHWM of the ingest process']);
+    if (i.profile) rows.push(['  profiled ingest events/s', int(i.profile.eventsPerSec), `under --cpu-prof: ${i.profile.file}`]);
+    if (i.error) rows.push(['  error', i.error.split('\n')[0], '']);
+  }
+  if (r.alertLatency) {
+    const a = r.alertLatency;
+    rows.push(['alert latency p50/p95/max', a.p50Ms == null ? '—' : `${int(a.p50Ms)} / ${int(a.p95Ms)} / ${int(a.maxMs)} ms`, `${a.mails} of ${a.indicators} mails; ${a.how}`]);
+    if (a.error) rows.push(['  error', a.error.split('\n')[0], '']);
+  }
+  if (r.riskEngine) {
+    for (const [size, ns] of Object.entries(r.riskEngine.nsPerEval)) rows.push([`risk ns/eval @ ${int(Number(size))}`, fmt(ns, 0), '']);
+    if (r.riskEngine.error) rows.push(['  error', r.riskEngine.error.split('\n')[0], '']);
+  }
+  if (r.sweep) {
+    const s = r.sweep;
+    rows.push([`sweep of ${int(s.indicators)} indicators`, s.seconds == null ? '—' : `${fmt(s.seconds)} s`, `scheduled; first sweep ${fmt(s.firstSeconds)} s; ${int(s.units)} units; ${s.how}`]);
+    if (s.error) rows.push(['  error', s.error.split('\n')[0], '']);
+  }
+  if (r.parser) {
+    rows.push(['seed parse median', r.parser.medianMs == null ? '—' : `${fmt(r.parser.medianMs, 2)} ms`, `${r.parser.runs} runs`]);
+    if (r.parser.error) rows.push(['  error', r.parser.error.split('\n')[0], '']);
+  }
+  lines.push(table(rows));
+  const checks = r.targets ?? checkTargets(r);
+  if (checks.length) {
+    lines.push('');
+    lines.push(table([['target', 'wanted', 'measured', ''], ...checks.map((c) => [c.what, c.target, c.value, c.ok === null ? 'not measured' : c.ok ? 'met' : 'MISSED'])]));
+  }
+  const p = r.ingest?.profile;
+  if (p) {
+    lines.push('');
+    lines.push(`ingest CPU profile: ${fmt(p.busyMs / 1000)} s busy of ${fmt(p.wallMs / 1000)} s (GC ${fmt(p.gcMs / 1000)} s)`);
+    lines.push(table([['package', 'self ms', '% busy'], ...p.byPackage.slice(0, 10).map((x) => [x.package, int(x.selfMs), fmt(x.pct)])]));
+    lines.push(table([['function', 'where', 'self ms', '% busy'], ...p.top.slice(0, 12).map((x) => [x.name, x.where, int(x.selfMs), fmt(x.pct)])]));
+  }
+  return lines.join('\n');
+}

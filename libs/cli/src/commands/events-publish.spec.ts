@@ -1,0 +1,83 @@
+import { Readable } from 'node:stream';
+import { loadConfig } from '@iw/config';
+import type { ActualsRole } from '@iw/events';
+import { memoryIo } from '../cli-io';
+import { CliError } from '../errors';
+import { eventsPublish, publishLines } from './events-publish';
+
+const envelope = (id: string) => ({ eventId: id, occurredAt: '2019-04-12T10:30:00+08:00', source: 'lab7', schemaVersion: 1 });
+const batch = (id: string, extra: object = {}) => JSON.stringify({ ...envelope(id), category: '汽油', batches: 12, qualifiedBatches: 11, ...extra });
+
+function sink() {
+  const sent: Array<{ role: ActualsRole; key: string | null; value: string }> = [];
+  return { sent, send: async (role: ActualsRole, messages: ReadonlyArray<{ key: string | null; value: string }>) => void sent.push(...messages.map((m) => ({ role, ...m }))) };
+}
+
+describe('publishLines', () => {
+  it('publishes the valid lines keyed by the contract and reports each bad one with its line number', async () => {
+    const text = [
+      '\uFEFF' + batch('e1'), // 1: a BOM is not an error
+      '', // 2: blank lines are skipped
+      batch('e2', { category: '柴油' }), // 3
+      '{"eventId":', // 4: truncated
+      batch('e3', { batches: -1 }), // 5: negative count
+      batch('e4', { batches: '12' }), // 6: schema
+      batch('e5', { $where: '1' }), // 7: unsafe
+      '   ', // 8
+      batch('e6', { category: '化肥' }), // 9
+    ].join('\r\n');
+    const s = sink();
+    const result = await publishLines('inspectionBatches', Readable.from([text]), s);
+    expect(result.published).toBe(3);
+    expect(result.lines).toBe(7);
+    expect(s.sent.map((m) => [m.key, JSON.parse(m.value).eventId])).toEqual([
+      ['汽油', 'e1'],
+      ['柴油', 'e2'],
+      ['化肥', 'e6'],
+    ]);
+    expect(result.bad.map((b) => [b.line, b.message.split(':')[0]])).toEqual([
+      [4, 'not JSON'],
+      [5, 'negative_count'],
+      [6, 'schema'],
+      [7, 'unsafe'],
+    ]);
+  });
+
+  it('sends in batches of the given size, in order', async () => {
+    const lines = Array.from({ length: 7 }, (_, i) => batch(`e${i}`)).join('\n');
+    const sizes: number[] = [];
+    const result = await publishLines('inspectionBatches', Readable.from([lines]), { send: async (_r, m) => void sizes.push(m.length) }, 3);
+    expect(sizes).toEqual([3, 3, 1]);
+    expect(result).toEqual({ published: 7, lines: 7, bad: [] });
+  });
+
+  it('validates against the topic given: a case is not an inspection batch', async () => {
+    const result = await publishLines('cases', Readable.from([batch('e1')]), null);
+    expect(result.published).toBe(0);
+    expect(result.bad).toEqual([{ line: 1, message: expect.stringMatching(/^schema: .*caseId/) }]);
+  });
+});
+
+describe('eventsPublish', () => {
+  const config = loadConfig({}, '/nonexistent/.env');
+
+  it.each(['actuals.dlq', 'progress', 'nope'])('refuses %s as a topic (usage error)', async (topic) => {
+    const io = memoryIo();
+    const err = await eventsPublish(topic, '-', { dryRun: true }, io, { config, stdin: Readable.from(['']) }).catch((e) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect(err.exitCode).toBe(2);
+  });
+
+  it('dry run: validates stdin, publishes nothing, fails naming the bad lines', async () => {
+    const io = memoryIo();
+    const stdin = Readable.from([[batch('e1'), 'oops', batch('e2')].join('\n')]);
+    const err = await eventsPublish('actuals.inspection-batches', '-', { dryRun: true }, io, { config, stdin }).catch((e) => e);
+    expect(err).toBeInstanceOf(CliError);
+    expect(io.stderr()).toMatch(/^stdin:2: not JSON/);
+    expect(io.stdout()).toBe('2 of 3 events valid (dry run, nothing published); 1 bad line(s) skipped\n');
+  });
+
+  it('says when the file cannot be read', async () => {
+    await expect(eventsPublish('cases', '/nonexistent/events.jsonl', { dryRun: true }, memoryIo(), { config })).rejects.toThrow(/cannot read .*ENOENT/);
+  });
+});

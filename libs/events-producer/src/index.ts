@@ -1,0 +1,2 @@
+export { ActualsPublisher, InvalidEventsError, type ActualsPublisherOptions } from './actuals-publisher';
+export { actualsRoleOf } from './topics';

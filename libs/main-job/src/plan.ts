@@ -1,0 +1,97 @@
+import * as path from 'node:path';
+import type { AppConfig } from '@iw/config';
+
+/** The three services, started as child processes from dist/ in this order. */
+export const APPS = ['ingest', 'alerting', 'status'] as const;
+export type AppName = (typeof APPS)[number];
+
+/** SMTP_URL's default: the main job runs its own mail sink there. */
+export const DEFAULT_SMTP_URL = 'smtp://127.0.0.1:2525';
+
+export function entryOf(root: string, app: AppName): string {
+  return path.join(root, 'dist', 'apps', app, 'src', 'main.js');
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Where the local mail sink listens and keeps .eml files: SMTP_URL when it is plain smtp:// on
+ * this machine without credentials (the default, smtp://127.0.0.1:2525, or a test's port);
+ * null when mail goes to a real server, or IW_MAIL_SINK=off (your own catcher on loopback).
+ */
+export function mailSinkPlan(config: AppConfig, env: NodeJS.ProcessEnv = {}): { host: string; port: number; dir: string } | null {
+  if (/^(off|false|0|no)$/i.test(env.IW_MAIL_SINK?.trim() ?? '')) return null;
+  const url = new URL(config.smtp.url);
+  if (url.protocol !== 'smtp:' || !LOOPBACK.has(url.hostname) || url.username || url.password) return null;
+  return { host: url.hostname === '[::1]' ? '::1' : url.hostname, port: Number(url.port || 25), dir: mailDir(config) };
+}
+
+export function mailDir(config: AppConfig): string {
+  return path.join(config.files.localDir, 'mail');
+}
+
+export function logDir(config: AppConfig): string {
+  return path.join(config.files.localDir, 'logs');
+}
+
+/** The dashboard with the token, for a browser: the status app turns `?token=` into a cookie. */
+export function dashboardUrl(config: AppConfig, token: string): string {
+  return `${config.http.publicUrl}/?token=${encodeURIComponent(token)}`;
+}
+
+/** The environment of every service: one clock, one token set, the same configuration. */
+export function childEnv(base: NodeJS.ProcessEnv, o: { clock: string; apiTokens: string }): NodeJS.ProcessEnv {
+  // NO_COLOR: log files without escape codes (Nest honours it).
+  return { ...base, IW_CLOCK: o.clock, IW_API_TOKENS: o.apiTokens, NO_COLOR: '1' };
+}
+
+export interface LiveFigures {
+  /** Local date of the (simulated) clock. */
+  date: string;
+  published?: number;
+  total?: number;
+  malformed?: number;
+  /** .eml files in the mail folder; null when mail goes to an external server. */
+  alerts: number | null;
+  done?: boolean;
+}
+
+/** The one line that keeps moving while the job runs. */
+export function formatLiveLine(f: LiveFigures): string {
+  const parts = [f.date];
+  if (f.published !== undefined && f.total !== undefined) {
+    parts.push(`${f.published}/${f.total} events published${f.done ? ' (replay done)' : ''}`);
+    if (f.malformed) parts.push(`${f.malformed} malformed → DLQ`);
+  }
+  parts.push(f.alerts === null ? 'alerts: see your mail server' : `${f.alerts} alert${f.alerts === 1 ? '' : 's'} sent`);
+  return parts.join(' · ');
+}
+
+export function banner(o: {
+  simulate: boolean;
+  fiscalYear?: number;
+  seed?: number;
+  runId?: string;
+  speed?: number;
+  dashboard: string;
+  token: string;
+  tokenGenerated: boolean;
+  tokenFile: string | null;
+  mail: { dir: string; port: number } | null;
+  logs: string;
+  clock: string;
+}): string {
+  const lines: string[] = [];
+  if (o.simulate) {
+    const pace = o.speed === 86_400 ? 'one simulated day per second' : `${o.speed}× real time`;
+    lines.push(`Indicator Watch — replaying fiscal year ${o.fiscalYear} (seed ${o.seed}, run ${o.runId}), ${pace}`);
+  } else {
+    lines.push(`Indicator Watch — services only (clock: ${o.clock})`);
+  }
+  lines.push(`  dashboard  ${o.dashboard}`);
+  lines.push(`  API token  ${o.token}${o.tokenGenerated ? ` (generated${o.tokenFile ? `, kept in ${o.tokenFile}` : ''}; set IW_API_TOKENS to choose your own)` : ''}`);
+  lines.push(o.mail ? `  mail       ${o.mail.dir} (.eml files; local SMTP sink on port ${o.mail.port})` : '  mail       sent through SMTP_URL');
+  lines.push(`  logs       ${o.logs}/{ingest,alerting,status}.log`);
+  lines.push('  Ctrl-C stops everything started here.');
+  return lines.join('\n');
+}

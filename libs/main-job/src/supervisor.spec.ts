@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Supervisor } from './supervisor';
+
+/** Tiny stand-ins for the services: one stops cleanly on SIGTERM, one crashes, one ignores SIGTERM. */
+const SCRIPTS = {
+  polite: `console.log('listening'); console.error('WARN low disk'); process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); setInterval(() => {}, 1000);`,
+  crash: `console.log('starting'); setTimeout(() => { console.error('ERROR cannot start: boom'); process.exit(3); }, 100);`,
+  stubborn: `process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('up'); setInterval(() => {}, 1000);`,
+};
+
+describe('Supervisor', () => {
+  let dir: string;
+  const entry = (name: keyof typeof SCRIPTS) => {
+    const file = path.join(dir, `${name}.js`);
+    fs.writeFileSync(file, SCRIPTS[name]);
+    return { name, entry: file };
+  };
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 25));
+  };
+  const started: Supervisor[] = [];
+  const supervisor = (o: ConstructorParameters<typeof Supervisor>[0]) => {
+    const s = new Supervisor(o);
+    started.push(s);
+    return s;
+  };
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-sup-'))));
+  afterEach(async () => {
+    // A failed test must not leave a child behind.
+    await Promise.all(started.splice(0).map((s) => s.stop(200)));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('logs to files, echoes warnings, and stops the children cleanly', async () => {
+    const notices: string[] = [];
+    const sup = supervisor({ cwd: dir, env: process.env, logDir: path.join(dir, 'logs'), onNotice: (n, l) => notices.push(`${n}: ${l}`) });
+    sup.start([entry('polite')]);
+    const log = path.join(dir, 'logs', 'polite.log');
+    await until(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('listening'));
+    expect(await sup.stop(5_000)).toBe(true);
+    expect(notices).toEqual(['polite: WARN low disk']);
+    expect(fs.readFileSync(log, 'utf8')).toMatch(/started by the main job[\s\S]*listening[\s\S]*bye/);
+    expect(sup.running).toEqual([]);
+  });
+
+  it('reports a child that dies on its own, with its last lines', async () => {
+    const died: Array<{ name: string; how: string; tail: string[] }> = [];
+    const sup = supervisor({ cwd: dir, env: process.env, logDir: dir, onUnexpectedExit: (name, how, tail) => died.push({ name, how, tail: [...tail] }) });
+    sup.start([entry('crash'), entry('polite')]);
+    await until(() => died.length > 0);
+    expect(died).toEqual([{ name: 'crash', how: 'exit code 3', tail: ['starting', 'ERROR cannot start: boom'] }]);
+    expect(await sup.stop(5_000)).toBe(false); // crash exited with 3
+  });
+
+  it('kills a child that ignores SIGTERM after the grace period', async () => {
+    const sup = supervisor({ cwd: dir, env: process.env, logDir: dir });
+    sup.start([entry('stubborn')]);
+    const log = path.join(dir, 'stubborn.log');
+    await until(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('up'));
+    const t0 = Date.now();
+    expect(await sup.stop(300)).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(3_000);
+  });
+
+  it('refuses an entry that is not built', () => {
+    const sup = supervisor({ cwd: dir, env: process.env, logDir: dir });
+    expect(() => sup.start([{ name: 'ingest', entry: path.join(dir, 'dist/apps/ingest/src/main.js') }])).toThrow(/npm run build/);
+  });
+});

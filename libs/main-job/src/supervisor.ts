@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+
+export interface ChildSpec {
+  name: string;
+  entry: string;
+}
+
+export interface SupervisorOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Each child's output goes to `<logDir>/<name>.log`. */
+  logDir: string;
+  /** Lines worth showing on the console (warnings, errors). */
+  onNotice?: (name: string, line: string) => void;
+  /** A child ended without being asked to. */
+  onUnexpectedExit?: (name: string, how: string, lastLines: string[]) => void;
+  /** Which lines are notices. */
+  notice?: RegExp;
+}
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+  log: fs.WriteStream;
+  tail: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  done: boolean;
+}
+
+const TAIL = 30;
+const NOTICE = /\b(ERROR|WARN|FATAL)\b|cannot start|Invalid configuration/;
+
+/**
+ * Runs Node services as children: output to log files (the console keeps the live line), their
+ * warnings and errors echoed, SIGTERM then SIGKILL on stop, and a loud report when one dies.
+ */
+export class Supervisor {
+  private readonly children: Child[] = [];
+  private stopping = false;
+
+  constructor(private readonly o: SupervisorOptions) {
+    fs.mkdirSync(o.logDir, { recursive: true });
+  }
+
+  start(specs: readonly ChildSpec[]): void {
+    for (const spec of specs) {
+      if (!fs.existsSync(spec.entry)) throw new Error(`${spec.name}: ${spec.entry} does not exist (run npm run build)`);
+      const file = path.join(this.o.logDir, `${spec.name}.log`);
+      const log = fs.createWriteStream(file, { flags: 'a' });
+      // A log that cannot be written must not take the job down.
+      log.on('error', () => undefined);
+      log.write(`\n--- ${new Date().toISOString()} started by the main job (pid ${process.pid}) ---\n`);
+      const proc = spawn(process.execPath, [spec.entry], { cwd: this.o.cwd, env: this.o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child: Child = {
+        name: spec.name,
+        process: proc,
+        log,
+        tail: [],
+        done: false,
+        exited: new Promise((resolve) => {
+          proc.once('exit', (code, signal) => {
+            child.done = true;
+            resolve({ code, signal });
+            if (!this.stopping) this.o.onUnexpectedExit?.(spec.name, signal ? `signal ${signal}` : `exit code ${code}`, child.tail);
+          });
+        }),
+      };
+      proc.once('error', (err) => {
+        child.tail.push(`spawn failed: ${err.message}`);
+      });
+      for (const stream of [proc.stdout, proc.stderr]) {
+        if (!stream) continue;
+        readline.createInterface({ input: stream }).on('line', (line) => {
+          log.write(line + '\n');
+          child.tail.push(line);
+          if (child.tail.length > TAIL) child.tail.shift();
+          if ((this.o.notice ?? NOTICE).test(line)) this.o.onNotice?.(spec.name, line);
+        });
+      }
+      this.children.push(child);
+    }
+  }
+
+  get running(): string[] {
+    return this.children.filter((c) => !c.done).map((c) => c.name);
+  }
+
+  /** SIGTERM to every child, SIGKILL to those still running after `graceMs`; true when all exited with 0. */
+  async stop(graceMs = 25_000): Promise<boolean> {
+    this.stopping = true;
+    for (const c of this.children) if (!c.done) c.process.kill('SIGTERM');
+    const timer = setTimeout(() => this.kill(), graceMs);
+    try {
+      const results = await Promise.all(this.children.map((c) => c.exited));
+      return results.every((r) => r.code === 0);
+    } finally {
+      clearTimeout(timer);
+      await Promise.all(this.children.map((c) => new Promise<void>((resolve) => c.log.end(resolve))));
+    }
+  }
+
+  /** SIGKILL to every child still running (a second Ctrl-C). */
+  kill(): void {
+    this.stopping = true;
+    for (const c of this.children) if (!c.done) c.process.kill('SIGKILL');
+  }
+}

@@ -1,0 +1,85 @@
+import { ensureBuilt, uniqueId } from '@iw/testing';
+import { TRAFFIC_IDS } from '../integration/ingest/harness';
+import { generateTraffic } from '../integration/ingest/traffic';
+import { runIngest, saveLog, waitFor, type AppProcess } from './support/apps';
+import { freePort } from './support/dedicated';
+import { recordScenario, since } from './support/results';
+import { TrafficStream, toRaw } from './support/stream';
+import { brief, observedCounts, reconcile } from './support/totals';
+import { createIngestWorld, type IngestWorld } from './support/world';
+
+/**
+ * Issue 9 §5 — rebalance under load. A second ingest instance joins the group mid-stream (the
+ * partitions are split between the two) and leaves again mid-stream (they go back to the
+ * first): totals exact. Each instance's own /metrics shows it consumed events.
+ */
+const N = Number(process.env.IW_FAULTS_REBALANCE_EVENTS || 12_000);
+
+let w: IngestWorld;
+const apps: AppProcess[] = [];
+let stream: TrafficStream | undefined;
+
+beforeAll(async () => {
+  ensureBuilt();
+  w = await createIngestWorld({ partitions: 6 });
+});
+
+afterAll(async () => {
+  stream?.stop();
+  await Promise.all(apps.map((a) => a.stop('SIGTERM', 10_000)));
+  apps.forEach((a, i) => saveLog(`5-rebalance-ingest-${'AB'[i]}`, a));
+  await w?.teardown();
+});
+
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+
+/** Messages an instance has read (iw_ingest_events_total over topics and outcomes), from its own /metrics. */
+async function eventsRead(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^iw_ingest_events_total\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  return n;
+}
+
+it(`a second ingest instance joining and leaving mid-stream changes nothing: ${N} events counted exactly`, async () => {
+  const t0 = Date.now();
+  const events = generateTraffic(N, 5, uniqueId('rebal'), TRAFFIC_IDS);
+  const [portA, portB] = [await freePort(), await freePort()];
+  apps.push(await runIngest({ ...w.env, IW_METRICS_PORT_INGEST: String(portA) }));
+  stream = new TrafficStream(w.topics, toRaw(events), { brokers: w.brokers, ratePerSec: 250 });
+  await waitFor(async () => sum(await observedCounts(w.conn)) > 500, { timeoutMs: 120_000, intervalMs: 200, message: 'ingest under way' });
+
+  const joinedAt = { s: Math.round(since(t0)), published: stream.sent };
+  const b = await runIngest({ ...w.env, IW_METRICS_PORT_INGEST: String(portB) });
+  apps.push(b);
+  // B has its partitions once it has read something of its own.
+  const readByB = await waitFor(async () => eventsRead(portB), { timeoutMs: 120_000, intervalMs: 500, message: 'second instance consuming' });
+  await new Promise((r) => setTimeout(r, 3000));
+  const leftAt = { s: Math.round(since(t0)), published: stream.sent, readByB: await eventsRead(portB) };
+  const stopped = await b.stop('SIGTERM', 20_000);
+
+  await stream.done;
+  await w.drain(300_000);
+  const readByA = await eventsRead(portA);
+  const rec = await reconcile(w.conn, events);
+  recordScenario({
+    scenario: '5. rebalance under load',
+    published: N,
+    expected: brief(rec.expected),
+    observed: brief(rec.observed),
+    lost: rec.lost,
+    doubled: rec.doubled,
+    emailsExpected: null,
+    emailsReceived: null,
+    emailsDuplicated: null,
+    notes: `6 partitions; B joined at ${joinedAt.s}s (published ${joinedAt.published}), first read ${readByB}, left (SIGTERM → exit ${stopped.code}) at ${leftAt.s}s (published ${leftAt.published}) having read ${leftAt.readByB}; A read ${readByA} in all`,
+    seconds: since(t0),
+  });
+  expect(joinedAt.published).toBeLessThan(N);
+  expect(leftAt.published).toBeLessThan(N);
+  expect(leftAt.readByB).toBeGreaterThan(0);
+  expect(stopped.code).toBe(0);
+  expect(rec.observed).toEqual(rec.expected);
+  expect({ lost: rec.lost, doubled: rec.doubled }).toEqual({ lost: 0, doubled: 0 });
+  expect(await w.dlqCount()).toBe(0);
+});
