@@ -1,7 +1,111 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { keyFor } from '@iw/events';
+import { KafkaClient, KafkaProducer } from '@iw/kafka';
+import { SmtpSink, type SinkMessage } from '@iw/mail';
+import { closeMongo, connectMongo, importCatalogue } from '@iw/mongo';
+import { indicatorId, parseOwners, parseTargetTable } from '@iw/targets';
+import { testKafkaConfig } from '@iw/testing';
+import { benchIndicatorName, benchProjectName, ownerOf, ownersYaml, targetTableText } from './catalogue';
 import type { BenchOptions } from './options';
 import type { AlertLatencyResult } from './report';
-import type { BenchWorld } from './world';
+import { spawnBenchApp, type BenchApp } from './spawn';
+import { percentile, round } from './stats';
+import { BUILD_DIR, sleep, type BenchWorld } from './world';
 
-export async function benchAlertLatency(_world: BenchWorld, opts: BenchOptions, _log: (m: string) => void): Promise<AlertLatencyResult> {
-  throw new Error(`not yet (${opts.alerts})`);
+/** Mid-August 2019: a ≥700 target with 300 done is behind pace (at_risk), not hopeless. */
+const SIM_START = '2019-08-15T12:00:00+08:00';
+const TIPPING_VALUE = 300;
+
+function measurement(projectIndex: number, runId: string) {
+  const id = indicatorId(2019, benchProjectName(projectIndex), benchIndicatorName(0));
+  const event = { eventId: `${runId}-tip-${projectIndex}`, occurredAt: '2019-08-10T10:00:00+08:00', source: 'bench', schemaVersion: 1, indicatorId: id, kind: 'increment', value: TIPPING_VALUE };
+  return { key: keyFor('measurements', event as never), value: JSON.stringify(event) };
+}
+
+async function mailsFor(sink: SmtpSink, owners: string[], timeoutMs: number): Promise<Map<string, SinkMessage>> {
+  const wanted = new Set(owners);
+  const found = new Map<string, SinkMessage>();
+  const deadline = Date.now() + timeoutMs;
+  while (found.size < wanted.size && Date.now() < deadline) {
+    for (const m of sink.messages()) for (const to of m.to) if (wanted.has(to) && !found.has(to)) found.set(to, m);
+    if (found.size < wanted.size) await sleep(20);
+  }
+  return found;
+}
+
+/**
+ * Stage 2: the real pipeline, both apps spawned as `npm start` runs them (ingest and alerting,
+ * IW_GROUP_WAIT=0s, IW_PENDING_FOR=0s, one simulated clock), M+1 projects of one ≥700 indicator
+ * each with an owner of its own, and an SMTP server in this process. After a warm-up alert has
+ * gone all the way through, M tipping measurements are published in one send; each mail's
+ * latency is from that send to the SMTP server accepting it.
+ */
+export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, log: (m: string) => void, result: AlertLatencyResult): Promise<void> {
+  const m = opts.alerts;
+  const projects = m + 1; // project 0 is the warm-up
+  result.how = `burst: ${m} tipping measurements in one send; actuals → ingest → indicators.progress → alerting → outbox → SMTP`;
+  const { prefix, topics } = await world.topics('alerts', opts.partitions);
+  const url = world.mongoUrl('alerts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-bench-alerts-'));
+  const apps: BenchApp[] = [];
+  const sink = new SmtpSink({ maxKept: projects + 100 });
+  const producer = new KafkaProducer(new KafkaClient(testKafkaConfig()));
+  try {
+    const owners = ownersYaml(projects);
+    const catalogue = parseTargetTable(targetTableText({ projects, indicatorsPerProject: 1, value: () => ['数量指标', '≥700批次'] }), { fiscalYear: 2019 });
+    const conn = await connectMongo(url);
+    await importCatalogue(conn, catalogue, { sourceFile: 'bench:alerts', owners: parseOwners(owners, 'yaml'), now: new Date() });
+    await closeMongo(conn);
+    fs.writeFileSync(path.join(dir, 'bindings.yaml'), 'version: 1\nbindings: []\n');
+    fs.writeFileSync(path.join(dir, 'owners.yaml'), owners);
+    await sink.start();
+    await producer.connect();
+
+    const env = {
+      MONGO_URL: url,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_PARTITIONS: String(opts.partitions),
+      IW_BINDINGS: path.join(dir, 'bindings.yaml'),
+      IW_OWNERS: path.join(dir, 'owners.yaml'),
+      // One timeline for both processes (the `~` pins the real start).
+      IW_CLOCK: `sim:${SIM_START}@1~${Date.now()}`,
+      SMTP_URL: sink.url,
+      IW_LOG_LEVEL: 'log',
+      IW_METRICS_PORT_INGEST: '0',
+      IW_METRICS_PORT_ALERTING: '0',
+    };
+    const ingest = spawnBenchApp(path.join(BUILD_DIR, 'apps/ingest/src/main.js'), { ...env, IW_INGEST_GROUP: `${world.runId}-alerts-ingest` });
+    const alerting = spawnBenchApp(path.join(BUILD_DIR, 'apps/alerting/src/main.js'), { ...env, IW_ALERTING_GROUP: `${world.runId}-alerts`, IW_GROUP_WAIT: '0s', IW_PENDING_FOR: '0s' });
+    apps.push(ingest, alerting);
+    await alerting.waitFor(/sweep \([^)]*\) at .* units in \d+ ms/, 120_000);
+    await ingest.waitFor(/connected; consuming/, 60_000);
+    log('alerts: ingest and alerting up; warming up with one alert end to end');
+
+    await producer.send(topics.measurements, [measurement(0, world.runId)]);
+    const warm = await mailsFor(sink, [ownerOf(0)], 120_000);
+    if (!warm.size) throw new Error(`the warm-up alert never arrived\n--- alerting ---\n${alerting.output().slice(-2000)}\n--- ingest ---\n${ingest.output().slice(-2000)}`);
+
+    const messages = Array.from({ length: m }, (_, k) => measurement(k + 1, world.runId));
+    const wanted = messages.map((_, k) => ownerOf(k + 1));
+    log(`alerts: publishing ${m} tipping events at once`);
+    const sentAt = Date.now();
+    await producer.send(topics.measurements, messages);
+    const got = await mailsFor(sink, wanted, 120_000);
+    const latencies = [...got.values()].map((mail) => Date.parse(mail.receivedAt) - sentAt);
+    result.mails = latencies.length;
+    if (latencies.length) {
+      result.p50Ms = round(percentile(latencies, 50), 0);
+      result.p95Ms = round(percentile(latencies, 95), 0);
+      result.maxMs = round(Math.max(...latencies), 0);
+    }
+    if (latencies.length < m) result.error = `${m - latencies.length} of ${m} mails did not arrive within 120 s`;
+    log(`alerts: ${latencies.length} mails, p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms`);
+  } finally {
+    await Promise.all(apps.map((a) => a.stop('SIGTERM', 20_000)));
+    await producer.disconnect().catch(() => undefined);
+    await sink.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -25,6 +25,8 @@ export interface IngestResult {
   baselineCPerSec: number | null;
   ratioA: number | null;
   ratioC: number | null;
+  /** ingest / ceiling B: how close ingest comes to the store's own write rate. */
+  ratioB?: number | null;
   peakRssMb: number | null;
   /** Ingest from spawn to lag 0 with every offset committed. */
   seconds: number | null;
@@ -145,6 +147,7 @@ export function renderReport(r: BenchResult): string {
     rows.push(['  ceiling B events/s', int(i.ceilingBPerSec), i.ceilingB ? `${int(i.ceilingB.writes)} writes in ${i.ceilingB.bulkWrites} commands` : '']);
     rows.push(['  baseline C events/s', int(i.baselineCPerSec), i.baselineC ? `${int(i.baselineC.events)} events in ${fmt(i.baselineC.seconds)} s${i.baselineC.bounded ? ' (bounded subset)' : ''}` : '']);
     rows.push(['  ingest / A', fmt(i.ratioA, 2), '']);
+    rows.push(['  ingest / B', fmt(i.ratioB, 2), '']);
     rows.push(['  ingest / C', i.ratioC == null ? '—' : `${fmt(i.ratioC, 1)}×`, '']);
     rows.push(['  ingest peak RSS', i.peakRssMb == null ? '—' : `${fmt(i.peakRssMb, 0)} MB`, 'VmHWM of the ingest process']);
     if (i.profile) rows.push(['  profiled ingest events/s', int(i.profile.eventsPerSec), `under --cpu-prof: ${i.profile.file}`]);

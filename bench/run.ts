@@ -32,13 +32,15 @@ async function runStage(stage: Stage, world: BenchWorld, opts: BenchOptions, res
         await benchIngest(world, opts, log, result.ingest);
         return !result.ingest.error;
       case 'alerts':
-        result.alertLatency = await benchAlertLatency(world, opts, log);
+        result.alertLatency = { indicators: opts.alerts, mails: 0, p50Ms: null, p95Ms: null, maxMs: null, how: '' };
+        await benchAlertLatency(world, opts, log, result.alertLatency);
         return !result.alertLatency.error;
       case 'risk':
         result.riskEngine = benchRisk(opts.riskSizes, log);
         return true;
       case 'sweep':
-        result.sweep = await benchSweep(world, opts, log);
+        result.sweep = { indicators: opts.sweep, units: null, seconds: null, firstSeconds: null, how: '' };
+        await benchSweep(world, opts, log, result.sweep);
         return !result.sweep.error;
       case 'parser':
         result.parser = benchParser(opts.parseRuns, log);
@@ -49,9 +51,9 @@ async function runStage(stage: Stage, world: BenchWorld, opts: BenchOptions, res
     await stopAll();
     const error = failure(e);
     if (stage === 'ingest') result.ingest = { ...(result.ingest ?? emptyIngestResult(opts)), error };
-    if (stage === 'alerts') result.alertLatency = { indicators: opts.alerts, mails: 0, p50Ms: null, p95Ms: null, maxMs: null, how: '', error };
+    if (stage === 'alerts') result.alertLatency = { ...(result.alertLatency ?? { indicators: opts.alerts, mails: 0, p50Ms: null, p95Ms: null, maxMs: null, how: '' }), error };
     if (stage === 'risk') result.riskEngine = { nsPerEval: Object.fromEntries(opts.riskSizes.map((s) => [String(s), null])), error };
-    if (stage === 'sweep') result.sweep = { indicators: opts.sweep, units: null, seconds: null, firstSeconds: null, how: '', error };
+    if (stage === 'sweep') result.sweep = { ...(result.sweep ?? { indicators: opts.sweep, units: null, seconds: null, firstSeconds: null, how: '' }), error };
     if (stage === 'parser') result.parser = { medianMs: null, runs: opts.parseRuns, file: '', error };
   }
   return false;

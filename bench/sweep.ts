@@ -1,7 +1,194 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { INestMicroservice } from '@nestjs/common';
+import { FixedClock } from '@iw/clock';
+import { loadConfig } from '@iw/config';
+import { SmtpSink } from '@iw/mail';
+import { applyEvents, type AppliedEvent, type MeasureInput, type TrackedUnit } from '@iw/measures';
+import { BindingsProvider, closeMongo, connectMongo, importCatalogue, progressOf, type Connection, type ProgressDoc } from '@iw/mongo';
+import { parseOwners, parseTargetTable } from '@iw/targets';
+import { createAlertingApp } from '../apps/alerting/src/app';
+import { CatalogueService } from '../apps/alerting/src/services/catalogue.service';
+import { EvaluationService } from '../apps/alerting/src/services/evaluation.service';
+import { ownersYaml, targetTableText } from './catalogue';
 import type { BenchOptions } from './options';
+import { startPrivateFerret, usesLocalFerret, type PrivateFerret } from './private-ferret';
 import type { SweepResult } from './report';
+import { round } from './stats';
 import type { BenchWorld } from './world';
 
-export async function benchSweep(_world: BenchWorld, opts: BenchOptions, _log: (m: string) => void): Promise<SweepResult> {
-  throw new Error(`not yet (${opts.sweep})`);
+const PER_PROJECT = 100;
+const NOW = Date.parse('2019-08-15T12:00:00+08:00');
+const TZ = 'Asia/Shanghai';
+const EVENT_DAYS = ['2019-03-01T10:00:00+08:00', '2019-05-01T10:00:00+08:00', '2019-08-01T10:00:00+08:00'];
+const SWEEP_TIMEOUT_MS = 5 * 60_000;
+
+/** The number a unit's target asks for (its floor, cap or range minimum); 1 when it has none. */
+function targetNumber(unit: TrackedUnit): number {
+  const t = unit.target;
+  if (unit.of) return unit.of;
+  if (t.kind === 'numeric' || t.kind === 'formula') return t.value || 1;
+  if (t.kind === 'range') return t.min || 1;
+  return 1;
 }
+
+/**
+ * Three events' worth of progress for a unit, through the real measures code (so every
+ * field, history included, is what ingest would have written). One unit in ten lags behind.
+ */
+export function syntheticProgress(unit: TrackedUnit, i: number): ReturnType<typeof applyEvents> {
+  const behind = i % 10 === 0;
+  const want = targetNumber(unit);
+  const input = (k: number): MeasureInput => {
+    switch (unit.measure) {
+      case 'sum':
+      case 'count':
+        return { kind: 'add', value: Math.max(1, Math.round(((behind ? 0.2 : 0.7) * want) / EVENT_DAYS.length)) };
+      case 'ratio':
+      case 'mean':
+        return { kind: 'ratio', numerator: behind ? 50 : 95, denominator: 100 };
+      case 'distinct':
+        return { kind: 'distinct', value: `r${k}` };
+      case 'latest':
+      case 'max':
+      case 'min':
+        return { kind: 'reading', value: behind ? want * 0.5 : want };
+      case 'milestone':
+        return { kind: 'milestone', done: false };
+      case 'assessment':
+        return { kind: 'assessment', likelihood: behind ? '有可能' : '确定能', text: '按计划推进' };
+    }
+  };
+  const events: AppliedEvent[] = EVENT_DAYS.map((occurredAt, k) => ({
+    trackedId: unit.id,
+    eventId: `bench-${i}-${k}`,
+    occurredAt,
+    input: input(k),
+    position: { topic: 'bench', partition: 0, offset: i * EVENT_DAYS.length + k },
+  }));
+  return applyEvents(null, unit, events, TZ);
+}
+
+async function storeProgress(conn: Connection, units: TrackedUnit[]): Promise<void> {
+  const now = new Date();
+  for (let start = 0; start < units.length; start += 2000) {
+    const docs = units.slice(start, start + 2000).map((unit, k) => {
+      const { id, ...rest } = syntheticProgress(unit, start + k);
+      return { ...rest, _id: id, indicatorId: unit.indicatorId, projectId: unit.projectId, updatedAt: now } as ProgressDoc;
+    });
+    await progressOf(conn).insertMany(docs, { ordered: false });
+  }
+}
+
+/** Runs `fn`, failing after `ms` (the promise it started is left behind). */
+async function within<T>(ms: number, what: string, fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([fn(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The alerting app's own report of a sweep: `sweep (<reason>) at …: N units in X ms`. */
+const SWEEP_LINE = /sweep \(([^)]*)\) at [^:]+:[^:]+:[^:]+: (\d+) units in (\d+) ms/;
+
+/**
+ * Stage 4: N indicators (N/100 synthetic projects of mixed targets, each with its own owner)
+ * with progress stored, and the alerting app's own sweep (EvaluationService.sweep, the function
+ * its scheduler calls) run in-process: the first one after start (every evaluation written for
+ * the first time, alerts opened for the units behind), then a scheduled one timed around the call.
+ */
+export async function benchSweep(world: BenchWorld, opts: BenchOptions, log: (m: string) => void, result: SweepResult): Promise<void> {
+  const projects = Math.ceil(opts.sweep / PER_PROJECT);
+  let ferret: PrivateFerret | null = null;
+  let app: INestMicroservice | null = null;
+  const sink = new SmtpSink();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-bench-sweep-'));
+  const restoreStdout = tapLines((line) => {
+    const m = SWEEP_LINE.exec(line);
+    if (m && m[1] !== 'bench' && result.firstSeconds === null) result.firstSeconds = round(Number(m[3]) / 1000, 2);
+  });
+  try {
+    let url: string;
+    if (usesLocalFerret()) {
+      ferret = await startPrivateFerret(log);
+      url = ferret.url('iw-bench-sweep');
+      result.how = 'alerting EvaluationService.sweep in-process, against a FerretDB of the bench\'s own (see README: FerretDB 1.24 and bulk updates)';
+    } else {
+      url = world.mongoUrl('sweep');
+      result.how = 'alerting EvaluationService.sweep in-process';
+    }
+    log(`sweep: reading a synthetic table of ${projects} projects × ${PER_PROJECT} indicators`);
+    const catalogue = parseTargetTable(targetTableText({ projects, indicatorsPerProject: PER_PROJECT }), { fiscalYear: 2019 });
+    const errors = catalogue.problems.filter((p) => p.severity === 'error');
+    if (errors.length) throw new Error(`synthetic table: ${errors.length} errors, first: ${errors[0].message}`);
+    result.indicators = catalogue.projects.reduce((s, p) => s + p.indicators.length, 0);
+
+    const conn = await connectMongo(url);
+    let t = Date.now();
+    await importCatalogue(conn, catalogue, { sourceFile: 'bench:sweep', owners: parseOwners(ownersYaml(projects), 'yaml'), now: new Date() });
+    log(`sweep: catalogue of ${result.indicators} indicators imported in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const bindingsFile = path.join(dir, 'bindings.yaml');
+    fs.writeFileSync(bindingsFile, 'version: 1\nbindings: []\n');
+    const units = [...(await new BindingsProvider(conn, { bindingsFile, timeZone: TZ, satisfiedShare: 0.8 }).get(Date.now())).units.values()];
+    result.units = units.length;
+    t = Date.now();
+    await storeProgress(conn, units);
+    log(`sweep: progress of ${units.length} units stored in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    await closeMongo(conn);
+
+    await sink.start();
+    const config = loadConfig({
+      ...process.env,
+      MONGO_URL: url,
+      KAFKA_TOPIC_PREFIX: `${world.runId}.sweep.`,
+      SMTP_URL: sink.url,
+      IW_BINDINGS: bindingsFile,
+      IW_TIMEZONE: TZ,
+      IW_PENDING_FOR: '0s',
+      IW_LOG_LEVEL: 'log',
+    });
+    const clock = new FixedClock(NOW);
+    app = await createAlertingApp(config, { clock, metricsPort: null });
+    const evaluation = app.get(EvaluationService);
+    log('sweep: alerting started in-process; waiting for its first sweep');
+    t = Date.now();
+    await within(SWEEP_TIMEOUT_MS, 'the first sweep', async () => {
+      await app!.init();
+      await evaluation.idle();
+    });
+    if (result.firstSeconds === null) result.firstSeconds = round((Date.now() - t) / 1000, 2); // log line not seen: init + sweep
+    const view = await app.get(CatalogueService).current(Date.now());
+    if (view) result.units = view.bindings.units.size;
+    log(`sweep: first sweep ${result.firstSeconds} s; now a scheduled one`);
+    t = Date.now();
+    await within(SWEEP_TIMEOUT_MS, 'the scheduled sweep', () => evaluation.sweep('bench'));
+    result.seconds = round((Date.now() - t) / 1000, 2);
+    log(`sweep: scheduled sweep of ${result.units} units in ${result.seconds} s`);
+  } finally {
+    restoreStdout();
+    if (app) await within(30_000, 'closing alerting', () => app!.close()).catch((e: Error) => log(`sweep: ${e.message}`));
+    await sink.stop();
+    if (ferret) await ferret.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Calls `onLine` for every line written to stdout (where Nest's logger writes) until restored. */
+function tapLines(onLine: (line: string) => void): () => void {
+  const write = process.stdout.write.bind(process.stdout);
+  let partial = '';
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    partial += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) onLine(l.replace(/\x1b\[[0-9;]*m/g, ''));
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = write;
+  };
+}
+

@@ -12,6 +12,9 @@ import type { Machine } from './report';
  */
 
 export const ROOT = findRepoRoot();
+
+/** Where this code was compiled to (dist/ or the bench's own .local/bench-dist/): the apps run from there too. */
+export const BUILD_DIR = path.resolve(__dirname, '..');
 const DB_PREFIX = 'iw-bench-';
 
 export class BenchWorld {

@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import { RESULT_TAG, type BaselineReport } from '../baseline-c/baseline.meter';
 import { spawnBenchApp } from '../spawn';
+import { BUILD_DIR } from '../world';
 
 export interface BaselineCRun extends BaselineReport {
   ms: number;
@@ -12,7 +14,7 @@ export interface BaselineCRun extends BaselineReport {
  */
 export async function runBaselineC(env: Record<string, string>, limits: { maxEvents: number; maxMs: number; total: number }): Promise<BaselineCRun> {
   const app = spawnBenchApp(
-    'dist/bench/baseline-c/main.js',
+    path.join(BUILD_DIR, 'bench/baseline-c/main.js'),
     {
       ...env,
       BENCH_C_MAX_EVENTS: String(limits.maxEvents),

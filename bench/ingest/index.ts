@@ -9,7 +9,7 @@ import { summariseProfile, type CpuProfile } from '../profile';
 import type { IngestResult } from '../report';
 import { importSeed } from '../seed';
 import { perSecond, ratio, round } from '../stats';
-import { ROOT, type BenchWorld } from '../world';
+import { BUILD_DIR, ROOT, type BenchWorld } from '../world';
 import { runBaselineC } from './baseline-c';
 import { ceilingA } from './ceiling-a';
 import { planCeilingB, runCeilingB } from './ceiling-b';
@@ -17,7 +17,7 @@ import { benchTraffic, publishTraffic } from './publish';
 import { runUntilDrained } from './run-app';
 
 const ACTUALS: TopicRole[] = ['inspectionBatches', 'cases', 'surveys', 'spending', 'measurements'];
-const INGEST_ENTRY = 'dist/apps/ingest/src/main.js';
+const INGEST_ENTRY = path.join(BUILD_DIR, 'apps/ingest/src/main.js');
 
 /**
  * Stage 1: the same pre-published traffic read four times, one after another — ceiling A,
@@ -90,6 +90,7 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
   result.eventsPerSec = round(perSecond(n, run.ms));
   result.peakRssMb = round(run.peakRssMb);
   result.ratioA = round(ratio(result.eventsPerSec, result.ceilingAPerSec), 3);
+  result.ratioB = round(ratio(result.eventsPerSec, result.ceilingBPerSec), 3);
   result.ratioC = round(ratio(result.eventsPerSec, result.baselineCPerSec), 2);
   log(`ingest: ${result.eventsPerSec} events/s, peak RSS ${result.peakRssMb} MB`);
 

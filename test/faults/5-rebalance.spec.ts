@@ -1,3 +1,5 @@
+import { applyEvents } from '@iw/measures';
+import { ProgressRepository, connectMongo } from '@iw/mongo';
 import { ensureBuilt, uniqueId } from '@iw/testing';
 import { TRAFFIC_IDS } from '../integration/ingest/harness';
 import { generateTraffic } from '../integration/ingest/traffic';
@@ -12,8 +14,15 @@ import { createIngestWorld, type IngestWorld } from './support/world';
  * Issue 9 §5 — rebalance under load. A second ingest instance joins the group mid-stream (the
  * partitions are split between the two) and leaves again mid-stream (they go back to the
  * first): totals exact. Each instance's own /metrics shows it consumed events.
+ *
+ * Two members write the same tracked units at the same time (a unit takes events from every
+ * partition), which ingest makes safe with a compare-and-set on the progress `version`. The
+ * second test checks that premise directly on the real server: concurrent writers through
+ * ProgressRepository, each applying its own events exactly the way ingest does.
  */
 const N = Number(process.env.IW_FAULTS_REBALANCE_EVENTS || 12_000);
+/** How long both instances consume side by side. */
+const OVERLAP_MS = 10_000;
 
 let w: IngestWorld;
 const apps: AppProcess[] = [];
@@ -54,7 +63,8 @@ it(`a second ingest instance joining and leaving mid-stream changes nothing: ${N
   apps.push(b);
   // B has its partitions once it has read something of its own.
   const readByB = await waitFor(async () => eventsRead(portB), { timeoutMs: 120_000, intervalMs: 500, message: 'second instance consuming' });
-  await new Promise((r) => setTimeout(r, 3000));
+  // Both members write progress for the same units meanwhile (a unit takes events from every partition).
+  await new Promise((r) => setTimeout(r, OVERLAP_MS));
   const leftAt = { s: Math.round(since(t0)), published: stream.sent, readByB: await eventsRead(portB) };
   const stopped = await b.stop('SIGTERM', 20_000);
 
@@ -72,7 +82,7 @@ it(`a second ingest instance joining and leaving mid-stream changes nothing: ${N
     emailsExpected: null,
     emailsReceived: null,
     emailsDuplicated: null,
-    notes: `6 partitions; B joined at ${joinedAt.s}s (published ${joinedAt.published}), first read ${readByB}, left (SIGTERM → exit ${stopped.code}) at ${leftAt.s}s (published ${leftAt.published}) having read ${leftAt.readByB}; A read ${readByA} in all`,
+    notes: `6 partitions; ${stream.resends} chunks resent; B joined at ${joinedAt.s}s (published ${joinedAt.published}), first read ${readByB}, left (SIGTERM → exit ${stopped.code}) at ${leftAt.s}s (published ${leftAt.published}) having read ${leftAt.readByB}; A read ${readByA} in all`,
     seconds: since(t0),
   });
   expect(joinedAt.published).toBeLessThan(N);
@@ -82,4 +92,53 @@ it(`a second ingest instance joining and leaving mid-stream changes nothing: ${N
   expect(rec.observed).toEqual(rec.expected);
   expect({ lost: rec.lost, doubled: rec.doubled }).toEqual({ lost: 0, doubled: 0 });
   expect(await w.dlqCount()).toBe(0);
+});
+
+it('concurrent compare-and-set writers on one progress document lose no event (the premise of scale-out)', async () => {
+  const t0 = Date.now();
+  const WRITERS = 4;
+  const EACH = 30;
+  const unit = { id: `cas-probe-${uniqueId('u')}`, measure: 'sum' as const, period: { from: '2019-01-01', to: '2019-12-31' } };
+  const conns = await Promise.all(Array.from({ length: 2 }, () => connectMongo(w.mongoUrl)));
+  let saves = 0;
+  let retries = 0;
+  try {
+    // Each writer is a partition of its own: its events carry its own positions, as in ingest.
+    const writer = async (n: number) => {
+      const repo = new ProgressRepository(conns[n % conns.length]);
+      for (let i = 0; i < EACH; i++) {
+        const event = { trackedId: unit.id, eventId: `w${n}-${i}`, occurredAt: '2019-05-01T10:00:00+08:00', input: { kind: 'add' as const, value: 1 }, position: { topic: 'probe', partition: n, offset: i } };
+        for (;;) {
+          const before = (await repo.find([unit.id])).get(unit.id) ?? null;
+          const after = applyEvents(before, unit, [event], 'Asia/Shanghai');
+          const lost = await repo.save([{ progress: after, indicatorId: null, projectId: 'probe', expectedVersion: before ? (before.version ?? 0) : null }], new Date());
+          if (lost.length === 0) {
+            saves++;
+            break;
+          }
+          retries++;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: WRITERS }, (_, n) => writer(n)));
+    const final = (await new ProgressRepository(conns[0]).find([unit.id])).get(unit.id);
+    const applied = WRITERS * EACH;
+    recordScenario({
+      scenario: '5b. concurrent progress writers (CAS on version)',
+      published: applied,
+      expected: `actual ${applied}, version ${applied}`,
+      observed: `actual ${final?.actual}, version ${final?.version}`,
+      lost: applied - (final?.eventCount ?? 0),
+      doubled: Math.max(0, (final?.eventCount ?? 0) - applied),
+      emailsExpected: null,
+      emailsReceived: null,
+      emailsDuplicated: null,
+      notes: `${WRITERS} writers on 2 connections, ${EACH} events each, through ProgressRepository.save (compare-and-set on version): ${saves} saves reported success, ${retries} reported a lost race; the document counts ${final?.eventCount} events`,
+      seconds: since(t0),
+    });
+    expect(saves).toBe(applied);
+    expect({ actual: final?.actual, eventCount: final?.eventCount }).toEqual({ actual: applied, eventCount: applied });
+  } finally {
+    await Promise.all(conns.map((c) => c.close()));
+  }
 });

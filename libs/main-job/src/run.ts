@@ -358,8 +358,9 @@ class MainJob {
       if (this.options.simulate && !this.failure) await this.drain();
       this.term.end();
       this.term.line('stopping the services …');
-      const clean = await this.supervisor.stop(STOP_GRACE_MS);
-      if (!clean) this.term.line('a service did not stop cleanly; see its log');
+      for (const r of await this.supervisor.stop(STOP_GRACE_MS)) {
+        if (r.code !== 0) this.term.line(`${r.name} did not stop cleanly (${r.signal ? `killed: ${r.signal}` : `exit code ${r.code}`}); see ${path.join(logDir(this.config), `${r.name}.log`)}`);
+      }
     }
     await this.sink?.stop().catch(() => undefined);
     if (this.conn) await closeMongo(this.conn).catch(() => undefined);

@@ -39,7 +39,7 @@ describe('Supervisor', () => {
     sup.start([entry('polite')]);
     const log = path.join(dir, 'logs', 'polite.log');
     await until(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('listening'));
-    expect(await sup.stop(5_000)).toBe(true);
+    expect(await sup.stop(5_000)).toEqual([{ name: 'polite', code: 0, signal: null }]);
     expect(notices).toEqual(['polite: WARN low disk']);
     expect(fs.readFileSync(log, 'utf8')).toMatch(/started by the main job[\s\S]*listening[\s\S]*bye/);
     expect(sup.running).toEqual([]);
@@ -51,7 +51,10 @@ describe('Supervisor', () => {
     sup.start([entry('crash'), entry('polite')]);
     await until(() => died.length > 0);
     expect(died).toEqual([{ name: 'crash', how: 'exit code 3', tail: ['starting', 'ERROR cannot start: boom'] }]);
-    expect(await sup.stop(5_000)).toBe(false); // crash exited with 3
+    expect(await sup.stop(5_000)).toEqual([
+      { name: 'crash', code: 3, signal: null },
+      { name: 'polite', code: 0, signal: null },
+    ]);
   });
 
   it('kills a child that ignores SIGTERM after the grace period', async () => {
@@ -60,7 +63,7 @@ describe('Supervisor', () => {
     const log = path.join(dir, 'stubborn.log');
     await until(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('up'));
     const t0 = Date.now();
-    expect(await sup.stop(300)).toBe(false);
+    expect(await sup.stop(300)).toEqual([{ name: 'stubborn', code: null, signal: 'SIGKILL' }]);
     expect(Date.now() - t0).toBeLessThan(3_000);
   });
 

@@ -88,14 +88,13 @@ export class Supervisor {
     return this.children.filter((c) => !c.done).map((c) => c.name);
   }
 
-  /** SIGTERM to every child, SIGKILL to those still running after `graceMs`; true when all exited with 0. */
-  async stop(graceMs = 25_000): Promise<boolean> {
+  /** SIGTERM to every child, SIGKILL to those still running after `graceMs`; how each one ended. */
+  async stop(graceMs = 25_000): Promise<Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }>> {
     this.stopping = true;
     for (const c of this.children) if (!c.done) c.process.kill('SIGTERM');
     const timer = setTimeout(() => this.kill(), graceMs);
     try {
-      const results = await Promise.all(this.children.map((c) => c.exited));
-      return results.every((r) => r.code === 0);
+      return await Promise.all(this.children.map(async (c) => ({ name: c.name, ...(await c.exited) })));
     } finally {
       clearTimeout(timer);
       await Promise.all(this.children.map((c) => new Promise<void>((resolve) => c.log.end(resolve))));

@@ -60,10 +60,16 @@ export function workdayIndices(ctx: StreamContext): number[] {
   return ctx.dates.map((d, i) => (isWorkday(d) ? i : -1)).filter((i) => i >= 0);
 }
 
-/** Day indices of one weekday (1 = Monday … 5 = Friday) each week, chosen per stream. */
-export function weeklyIndices(ctx: StreamContext, stream: string): number[] {
-  const weekday = 1 + (Rng.for(ctx.seed, 'weekday', stream).int(0, 4));
-  return ctx.dates.map((d, i) => (new Date(`${d}T00:00:00Z`).getUTCDay() === weekday ? i : -1)).filter((i) => i >= 0);
+/**
+ * Day indices of one weekday (1 = Monday … 5 = Friday) every `everyWeeks` weeks, weekday and
+ * week chosen per stream so reports spread over the days.
+ */
+export function weeklyIndices(ctx: StreamContext, stream: string, everyWeeks = 1): number[] {
+  const rng = Rng.for(ctx.seed, 'weekday', stream);
+  const weekday = 1 + rng.int(0, 4);
+  const phase = rng.int(0, everyWeeks - 1);
+  const days = ctx.dates.map((d, i) => (new Date(`${d}T00:00:00Z`).getUTCDay() === weekday ? i : -1)).filter((i) => i >= 0);
+  return days.filter((_, k) => k % everyWeeks === phase);
 }
 
 /** Index of a date in the fiscal year (clamped). */

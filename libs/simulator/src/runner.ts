@@ -3,13 +3,12 @@
  * pure; this file reads the catalogue from MongoDB and publishes with @iw/events-producer. Used
  * by `iw simulate` and by the main job (in-process).
  */
-import type { Clock } from '@iw/clock';
+import { SystemClock, type Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { ActualsPublisher } from '@iw/events-producer';
 import { ACTUALS_ROLES } from '@iw/events';
 import { KafkaAdmin, KafkaClient } from '@iw/kafka';
 import { BindingsProvider, CatalogueRepository, type Connection } from '@iw/mongo';
-import { SystemClock } from '@iw/clock';
 import type { LoggerService } from '@nestjs/common';
 import { playStory, type PlayProgress, type StorySink } from './player';
 import { buildStory, type Story } from './story';

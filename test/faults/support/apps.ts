@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KafkaAdmin, KafkaClient } from '@iw/kafka';
-import { spawnApp, waitFor, type AppProcess } from '@iw/testing';
+import { spawnApp, testKafkaConfig, waitFor, type AppProcess } from '@iw/testing';
 import { startIngest } from '../../integration/ingest/harness';
 import { faultsDir } from './dedicated';
 import { quiet } from './stream';
@@ -64,7 +64,7 @@ export class RssSampler {
 
 /** Messages published but not yet committed by `groupId` on `topics` (null before any commit). */
 export async function lagOf(brokers: string[], groupId: string, topics: string[]): Promise<number | null> {
-  const admin = new KafkaAdmin(new KafkaClient({ brokers, clientId: 'iw-faults-lag', ssl: false }, quiet));
+  const admin = new KafkaAdmin(new KafkaClient({ ...testKafkaConfig(), brokers, clientId: 'iw-faults-lag' }, quiet));
   await admin.connect();
   try {
     const lags = await admin.lag(groupId, topics);
@@ -78,7 +78,7 @@ export { waitFor };
 
 /** Sum of the offsets `groupId` has committed on `topics` (what it will not read again). */
 export async function committedOf(brokers: string[], groupId: string, topics: string[]): Promise<number> {
-  const admin = new KafkaAdmin(new KafkaClient({ brokers, clientId: 'iw-faults-lag', ssl: false }, quiet));
+  const admin = new KafkaAdmin(new KafkaClient({ ...testKafkaConfig(), brokers, clientId: 'iw-faults-lag' }, quiet));
   await admin.connect();
   try {
     const lags = await admin.lag(groupId, topics);

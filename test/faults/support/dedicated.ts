@@ -10,13 +10,20 @@ import * as path from 'node:path';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- infra/ is plain CommonJS run before any build */
 const settings = require('../../../infra/settings') as { loadSettings(env: Record<string, string>): InfraSettings; VERSIONS: Record<string, string> };
-const kafkaInfra = require('../../../infra/kafka') as InfraService;
+const kafkaInfra = require('../../../infra/kafka') as InfraService & { paths(s: InfraSettings): KafkaPaths; serverProperties(s: InfraSettings): string; newClusterId(): string };
 const ferretInfra = require('../../../infra/ferretdb') as InfraService;
 const health = require('../../../infra/health') as {
   kafkaAnswers(brokers: string[]): Promise<boolean>;
   mongoAnswers(url: string): Promise<boolean>;
 };
-const proc = require('../../../infra/proc') as { tail(file: string, n: number): string; isAlive(pid: number): boolean };
+const proc = require('../../../infra/proc') as {
+  tail(file: string, n: number): string;
+  isAlive(pid: number): boolean;
+  runLogged(o: { command: string; args: string[]; cwd: string; logFile: string; what: string; hint: string }): void;
+  startDetached(o: { command: string; args: string[]; cwd: string; logFile: string; pidFile: string; marker: string }): number;
+  stopPidFile(file: string, graceMs: number): Promise<'stopped' | 'killed' | 'not-running'>;
+  runningPid(file: string): number | undefined;
+};
 
 interface InfraSettings {
   localDir: string;
@@ -24,7 +31,18 @@ interface InfraSettings {
   brokers: string[];
   mongoUrl: string;
   kafkaPort: number;
+  controllerPort: number;
   mongoPort: number;
+}
+
+interface KafkaPaths {
+  home: string;
+  libs: string;
+  config: string;
+  serverProperties: string;
+  data: string;
+  stdout: string;
+  pidFile: string;
 }
 
 interface InfraService {
@@ -187,3 +205,110 @@ export class DedicatedFerret extends Dedicated {
     return path.join(this.own.dirs.logs, 'ferretdb.log');
   }
 }
+
+/**
+ * A broker whose client listener requires SASL/PLAIN (SASL_PLAINTEXT), for running the apps
+ * with KAFKA_SASL_* set. infra/kafka.js writes a PLAINTEXT config on every start, so this
+ * launcher takes infra's properties, swaps the listener for a SASL one, and runs the same
+ * cached jars itself.
+ */
+export class SaslKafka {
+  private own!: InfraSettings;
+  private paths!: KafkaPaths;
+
+  private constructor(
+    readonly name: string,
+    readonly username: string,
+    readonly password: string,
+  ) {}
+
+  static async create(name: string, username: string, password: string): Promise<SaslKafka> {
+    const k = new SaslKafka(name, username, password);
+    const [port, controller] = [await freePort(), await freePort()];
+    k.own = settings.loadSettings({
+      IW_LOCAL_DIR: path.join(faultsDir(), name),
+      KAFKA_PORT: String(port),
+      KAFKA_CONTROLLER_PORT: String(controller),
+      KAFKA_BROKERS: `127.0.0.1:${port}`,
+      MONGO_URL: 'mongodb://127.0.0.1:1/unused',
+    });
+    fs.rmSync(k.own.localDir, { recursive: true, force: true });
+    const shared = sharedSettings();
+    kafkaInfra.provision(shared, () => undefined);
+    linkCache(shared, k.own, 'kafka');
+    k.paths = kafkaInfra.paths(k.own);
+    return k;
+  }
+
+  get brokers(): string {
+    return this.own.brokers.join(',');
+  }
+
+  private properties(): string {
+    const port = this.own.kafkaPort;
+    // JAAS values are quoted strings without escapes.
+    if (/["\\;]/.test(this.password)) throw new Error('SaslKafka: the password may not contain quotes, backslashes or semicolons');
+    const base = kafkaInfra
+      .serverProperties(this.own)
+      .split('\n')
+      .filter((l) => !/^(listeners|advertised\.listeners|inter\.broker\.listener\.name|listener\.security\.protocol\.map)=/.test(l));
+    return [
+      ...base,
+      `listeners=SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${this.own.controllerPort}`,
+      `advertised.listeners=SASL_PLAINTEXT://127.0.0.1:${port}`,
+      'inter.broker.listener.name=SASL_PLAINTEXT',
+      'listener.security.protocol.map=SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT',
+      'sasl.enabled.mechanisms=PLAIN',
+      'sasl.mechanism.inter.broker.protocol=PLAIN',
+      `listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="broker" password="broker-pw" user_broker="broker-pw" user_${this.username}="${this.password}";`,
+      '',
+    ].join('\n');
+  }
+
+  private javaArgs(): string[] {
+    const log4j = path.join(this.paths.config, 'log4j.properties');
+    return ['-Xmx512m', '-Xms128m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`, '-cp', `${this.paths.libs}${path.sep}*`];
+  }
+
+  async start(): Promise<number> {
+    const p = this.paths;
+    fs.mkdirSync(p.config, { recursive: true });
+    fs.mkdirSync(p.data, { recursive: true });
+    fs.writeFileSync(p.serverProperties, this.properties());
+    const logFile = path.join(this.own.dirs.logs, 'kafka-server.log');
+    fs.mkdirSync(this.own.dirs.logs, { recursive: true });
+    fs.writeFileSync(
+      path.join(p.config, 'log4j.properties'),
+      ['log4j.rootLogger=INFO, file', 'log4j.appender.file=org.apache.log4j.FileAppender', `log4j.appender.file.File=${logFile}`, 'log4j.appender.file.layout=org.apache.log4j.PatternLayout', 'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n', ''].join('\n'),
+    );
+    if (!fs.existsSync(path.join(p.data, 'meta.properties'))) {
+      proc.runLogged({ command: 'java', args: [...this.javaArgs(), 'kafka.tools.StorageTool', 'format', '-t', kafkaInfra.newClusterId(), '-c', p.serverProperties, '--ignore-formatted'], cwd: p.home, logFile: p.stdout, what: 'formatting SASL Kafka storage', hint: '' });
+    }
+    const pid = proc.startDetached({ command: 'java', args: [...this.javaArgs(), 'kafka.Kafka', p.serverProperties], cwd: p.home, logFile: p.stdout, pidFile: p.pidFile, marker: p.serverProperties });
+    const outcome = await waitUntil(() => this.answers(), 120_000, () => proc.isAlive(pid));
+    if (outcome !== 'up') throw new Error(`SASL kafka ${outcome}:\n${proc.tail(logFile, 15)}\n${proc.tail(p.stdout, 15)}`);
+    return pid;
+  }
+
+  /** Answers a SASL-authenticated admin call. */
+  private async answers(): Promise<boolean> {
+    const { Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs');
+    const admin = new Kafka({ clientId: 'iw-faults-health', brokers: this.own.brokers, sasl: { mechanism: 'plain', username: this.username, password: this.password }, logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } }).admin();
+    try {
+      await admin.connect();
+      const c = await admin.describeCluster();
+      return c.brokers.length > 0;
+    } catch {
+      return false;
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  async destroy(): Promise<void> {
+    if (!this.own) return;
+    await proc.stopPidFile(this.paths.pidFile, 30_000);
+    fs.rmSync(this.own.localDir, { recursive: true, force: true });
+  }
+}
+

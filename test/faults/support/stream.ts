@@ -7,6 +7,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { TopicRole } from '@iw/config';
 import { keyFor } from '@iw/events';
 import { KafkaClient, KafkaProducer, type TopicMessages } from '@iw/kafka';
+import { testKafkaConfig } from '@iw/testing';
 import type { Published } from '../../integration/ingest/traffic';
 
 export interface RawMessage {
@@ -103,7 +104,8 @@ export class TrafficStream {
   }
 
   private async connect(): Promise<KafkaProducer> {
-    const p = new KafkaProducer(new KafkaClient({ brokers: this.options.brokers, clientId: 'iw-faults-stream', ssl: false }, quiet));
+    // SSL/SASL as the environment says (testKafkaConfig), on this stream's brokers.
+    const p = new KafkaProducer(new KafkaClient({ ...testKafkaConfig(), brokers: this.options.brokers, clientId: 'iw-faults-stream' }, quiet));
     await p.connect();
     return p;
   }

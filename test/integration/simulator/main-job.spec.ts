@@ -12,7 +12,7 @@ import { deleteTestTopics, dropTestDatabase, ensureBuilt, spawnApp, testMongoUrl
  * Ctrl-C stops everything with exit code 0. A second run on the same database starts clean.
  */
 
-jest.setTimeout(300_000);
+jest.setTimeout(480_000);
 
 const prefix = testTopicPrefix();
 const mongoUrl = testMongoUrl();
@@ -35,6 +35,7 @@ async function start(): Promise<{ job: AppProcess; statusPort: number }> {
   const [statusPort, smtpPort, metricsIngest, metricsAlerting] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const job = spawnApp({
     entry: 'dist/libs/main-job/src/main.js',
+    echo: Boolean(process.env.IW_TEST_ECHO),
     args: ['--until', '2019-01-20', '--speed', '864000', '--seed', '2'],
     env: {
       MONGO_URL: mongoUrl,

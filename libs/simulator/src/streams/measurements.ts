@@ -6,6 +6,9 @@ import { deliveries, type DeliveryOptions } from '../plan';
 import { Rng } from '../prng';
 import { goalOf, isExact, type UnitView } from '../view';
 
+/** Counts are reported every other week; rates and levels once a quarter (the volume a laptop ingests with ease). */
+const SUM_EVERY_WEEKS = 2;
+const READING_MONTHS = [1, 4, 7, 10];
 /** Milestones are reported done this many days before their deadline (outside every warning window). */
 const DONE_DAYS_BEFORE = 45;
 /** Qualitative indicators are assessed this many days before the period ends. */
@@ -18,7 +21,7 @@ export interface Unfed {
 
 /**
  * The ops portal: direct readings (actuals.measurements) for every unit no binding feeds —
- * weekly increments of counts, monthly readings of rates and levels, milestones done well
+ * fortnightly increments of counts, quarterly readings of rates and levels, milestones done well
  * before their deadline, and a 确定能 assessment of each qualitative indicator in November.
  * Units no reading can satisfy (`<0`) are left alone and reported.
  */
@@ -52,7 +55,7 @@ function unitDrafts(ctx: StreamContext, v: UnitView, key: string): Draft[] | str
     case 'latest': {
       const reading = readingFor(u.target, v.direction);
       if (reading === null) return `no reading meets ${describe(u.target)}`;
-      return monthlyDays(ctx).map((day) => draft(day, { kind: 'set', value: reading(Rng.for(ctx.seed, key, day)) }));
+      return quarterlyDays(ctx, key).map((day) => draft(day, { kind: 'set', value: reading(Rng.for(ctx.seed, key, day)) }));
     }
     case 'milestone': {
       const day = milestoneDay(ctx, u.target, u.period.to);
@@ -74,7 +77,7 @@ function unitDrafts(ctx: StreamContext, v: UnitView, key: string): Draft[] | str
   }
 }
 
-/** Increments of a count or amount: floors weekly ahead of pace, caps weekly under it, ranges every working day. */
+/** Increments of a count or amount: floors ahead of pace, caps under it, ranges every working day. */
 function sums(ctx: StreamContext, v: UnitView, key: string) {
   const goal = goalOf(v.unit.target) ?? 0;
   const integer = Number.isInteger(goal);
@@ -85,7 +88,7 @@ function sums(ctx: StreamContext, v: UnitView, key: string) {
   if (v.direction === 'cap') {
     if (goal <= 0) return []; // "none": nothing to report
     total = goal * UNDER;
-    days = weeklyIndices(ctx, key);
+    days = weeklyIndices(ctx, key, SUM_EVERY_WEEKS);
     options = { mode: 'arrears', rounding: integer ? 'down' : 'none', limit: goal, jitter: 0.02, rngFor };
   } else if (v.direction === 'range' && v.unit.target.kind === 'range') {
     // Both ends matter: near the middle, reported as it happens (no lumps that overshoot).
@@ -94,15 +97,16 @@ function sums(ctx: StreamContext, v: UnitView, key: string) {
     options = { mode: 'arrears', rounding: 'nearest', limit: v.unit.target.max, jitter: 0, rngFor };
   } else {
     total = goal * AHEAD;
-    days = weeklyIndices(ctx, key);
+    days = weeklyIndices(ctx, key, SUM_EVERY_WEEKS);
     options = { mode: 'advance', rounding: integer ? 'up' : 'none', limit: isExact(v.unit.target) ? goal : Infinity, jitter: 0.02, rngFor };
   }
   return deliveries(yearPlan(ctx, total), days, options);
 }
 
-/** The first working day of each month. */
-function monthlyDays(ctx: StreamContext): number[] {
-  return Array.from({ length: 12 }, (_, m) => indexOf(ctx, workdayOnOrAfter(`${ctx.fiscalYear}-${String(m + 1).padStart(2, '0')}-01`)));
+/** A working day in the first fortnight of each quarter, the same one per unit (readings spread out). */
+function quarterlyDays(ctx: StreamContext, key: string): number[] {
+  const offset = Rng.for(ctx.seed, key, 'quarter-day').int(0, 13);
+  return READING_MONTHS.map((m) => indexOf(ctx, workdayOnOrAfter(addDays(`${ctx.fiscalYear}-${String(m).padStart(2, '0')}-01`, offset))));
 }
 
 /** A reading that meets the target, with a little variation; null when none can (`<0`). */
