@@ -2,17 +2,11 @@ import type { AnyBulkWriteOperation, Document } from 'mongodb';
 import type { TopicRole } from '@iw/config';
 import { decodeActual, type ActualsRole } from '@iw/events';
 import { partitionKey, route, type BindingSet } from '@iw/measures';
-import { collection, type Connection } from '@iw/mongo';
+import { collection, MAX_STATEMENTS_PER_COMMAND, type Connection } from '@iw/mongo';
 import type { SeenBatch } from './ceiling-a';
 
 /** Documents keyed by a string `_id` (the driver's default Document has an ObjectId). */
 type Keyed = { _id: string } & Document;
-
-/**
- * FerretDB 1.24 (SQLite) stops answering on one update command of 100 or more updates (the
- * bench found it; see bench/README.md), so updates go in bulks of at most this many.
- */
-export const MAX_UPDATES_PER_BULK = 50;
 
 export interface PlannedBatch {
   /** One claim per event, inserted as ingest inserts them (`insertMany`). */
@@ -61,8 +55,9 @@ export async function runCeilingB(conn: Connection, planned: readonly PlannedBat
       await eventIds.insertMany(p.claims, { ordered: false });
       bulkWrites++;
     }
-    for (let i = 0; i < p.progress.length; i += MAX_UPDATES_PER_BULK) {
-      await progress.bulkWrite(p.progress.slice(i, i + MAX_UPDATES_PER_BULK), { ordered: false });
+    // In commands as small as the repositories send (FerretDB 1.24 deadlocks on big update commands).
+    for (let i = 0; i < p.progress.length; i += MAX_STATEMENTS_PER_COMMAND) {
+      await progress.bulkWrite(p.progress.slice(i, i + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
       bulkWrites++;
     }
     writes += p.claims.length + p.progress.length;

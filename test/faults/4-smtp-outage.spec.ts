@@ -19,7 +19,7 @@ import { recordScenario, since } from './support/results';
  */
 const OUTAGE_MS = 60_000;
 const A = Number(process.env.IW_FAULTS_SMTP_A || 12);
-const B = Number(process.env.IW_FAULTS_SMTP_B || 120);
+const B = Number(process.env.IW_FAULTS_SMTP_B || 60);
 const INDICATOR = '汽油抽检批次';
 
 const projectA = (i: number) => `邮件停机项目${String(i).padStart(3, '0')}`;

@@ -481,6 +481,9 @@ describe('secrets', () => {
       for (const [what, s] of Object.entries(secrets)) if (forms(s).some((f) => text.includes(f))) leaks.push(`${what} in ${where}`);
     }
     const bytes = outputs.reduce((n, [, t]) => n + t.length, 0);
+    // The scan saw real output of the paths that handle the secrets (else "no leak" means nothing).
+    const all = outputs.map(([, t]) => t).join('\n');
+    const seen = { kafkaAuth: all.includes('SASL PLAIN authentication failed') && all.includes(kafka.brokers), mailSent: /sent <iw\./.test(all), smtpDown: all.includes('"smtp"') };
     recordScenario({
       scenario: '7e. secrets never in logs',
       published: events.length + 1,
@@ -500,5 +503,6 @@ describe('secrets', () => {
     expect(ready.status).toBe(200);
     expect(badReady.status).toBe(503);
     expect(bytes).toBeGreaterThan(10_000);
+    expect(seen).toEqual({ kafkaAuth: true, mailSent: true, smtpDown: true });
   });
 });

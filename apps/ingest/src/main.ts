@@ -25,6 +25,9 @@ async function main(): Promise<void> {
       kafka: config.kafka,
       groupId: config.kafka.groups.ingest,
       subscriptions: contractSubscriptions(config.kafka.topics, ['inspectionBatches', 'cases', 'surveys', 'spending', 'measurements']),
+      // Partitions are processed in parallel: a batch waits on MongoDB and Kafka round trips, and
+      // two batches touching the same unit are reconciled by the progress compare-and-set.
+      consumer: { partitionsConsumedConcurrently: 4 },
     }),
     logger: [...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)],
     abortOnError: false,

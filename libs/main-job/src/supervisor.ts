@@ -61,7 +61,8 @@ export class Supervisor {
         tail: [],
         done: false,
         exited: new Promise((resolve) => {
-          proc.once('exit', (code, signal) => {
+          // 'close', not 'exit': it comes after the output streams are drained, so the tail is complete.
+          proc.once('close', (code, signal) => {
             child.done = true;
             resolve({ code, signal });
             if (!this.stopping) this.o.onUnexpectedExit?.(spec.name, signal ? `signal ${signal}` : `exit code ${code}`, child.tail);
