@@ -13,6 +13,12 @@ export interface BenchOptions {
   cEvents: number;
   /** …or for at most this long (seconds), whichever ends first. */
   cSeconds: number;
+  /** Bound on the ingest run (seconds): what was committed by then is reported. */
+  ingestSeconds: number;
+  /** Bound on each sweep (seconds). */
+  sweepSeconds: number;
+  /** Bound on the profiled ingest run (seconds). */
+  profileSeconds: number;
   /** Indicators tipped into at_risk for the alert latency. */
   alerts: number;
   /** Indicators stored for the sweep. */
@@ -35,6 +41,9 @@ export const DEFAULTS: Omit<BenchOptions, 'out'> = {
   partitions: 6,
   cEvents: 20_000,
   cSeconds: 60,
+  ingestSeconds: 600,
+  sweepSeconds: 600,
+  profileSeconds: 120,
   alerts: 200,
   sweep: 100_000,
   parseRuns: 200,
@@ -52,11 +61,14 @@ export const USAGE = `usage: npm run bench -- [options]
   --partitions P   partitions per topic (default ${DEFAULTS.partitions})
   --c-events N     baseline C measured on at most N events (default ${DEFAULTS.cEvents})
   --c-seconds S    … or for at most S seconds (default ${DEFAULTS.cSeconds})
+  --ingest-seconds S   bound on the ingest run (default ${DEFAULTS.ingestSeconds})
   --alerts M       indicators tipped into at_risk for alert latency (default ${DEFAULTS.alerts})
   --sweep N        indicators stored for the sweep (default ${DEFAULTS.sweep})
+  --sweep-seconds S    bound on each sweep (default ${DEFAULTS.sweepSeconds})
   --parse-runs N   parser runs, median reported (default ${DEFAULTS.parseRuns})
   --only a,b       stages to run: ${STAGES.join(',')} (default all)
   --profile        also run ingest under --cpu-prof and print its top frames
+  --profile-seconds S  bound on the profiled run (default ${DEFAULTS.profileSeconds})
   --keep           keep the bench databases and topics
   --out FILE       where the JSON goes (default bench/results/latest.json)`;
 
@@ -80,6 +92,9 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
         partitions: { type: 'string' },
         'c-events': { type: 'string' },
         'c-seconds': { type: 'string' },
+        'ingest-seconds': { type: 'string' },
+        'sweep-seconds': { type: 'string' },
+        'profile-seconds': { type: 'string' },
         alerts: { type: 'string' },
         sweep: { type: 'string' },
         'parse-runs': { type: 'string' },
@@ -107,6 +122,9 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
     partitions: count('partitions', values.partitions, DEFAULTS.partitions, 1, 64),
     cEvents: count('c-events', values['c-events'], DEFAULTS.cEvents, 1, 10_000_000),
     cSeconds: count('c-seconds', values['c-seconds'], DEFAULTS.cSeconds, 1, 3600),
+    ingestSeconds: count('ingest-seconds', values['ingest-seconds'], DEFAULTS.ingestSeconds, 10, 24 * 3600),
+    sweepSeconds: count('sweep-seconds', values['sweep-seconds'], DEFAULTS.sweepSeconds, 10, 24 * 3600),
+    profileSeconds: count('profile-seconds', values['profile-seconds'], DEFAULTS.profileSeconds, 10, 24 * 3600),
     alerts: count('alerts', values.alerts, DEFAULTS.alerts, 1, 5000),
     sweep: count('sweep', values.sweep, DEFAULTS.sweep, 100, 1_000_000),
     parseRuns: count('parse-runs', values['parse-runs'], DEFAULTS.parseRuns, 1, 100_000),

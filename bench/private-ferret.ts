@@ -14,7 +14,11 @@ import { ROOT, sleep } from './world';
  */
 export interface PrivateFerret {
   url: (db: string) => string;
-  stop: () => Promise<void>;
+  /**
+   * Stops it and removes its data. With `dumpTo`, it is stopped with SIGQUIT, which makes a Go
+   * program print every goroutine's stack, and its log is kept there: what a wedged FerretDB waits on.
+   */
+  stop: (dumpTo?: string) => Promise<void>;
 }
 
 interface InfraSettings {
@@ -58,11 +62,20 @@ export async function startPrivateFerret(log: (m: string) => void): Promise<Priv
     '--log-level=ERROR',
     '--log-format=text',
   ];
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', fs.openSync(path.join(dir, 'ferretdb.log'), 'a'), fs.openSync(path.join(dir, 'ferretdb.log'), 'a')] });
+  const out = fs.openSync(path.join(dir, 'ferretdb.log'), 'a');
+  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', out, out] });
+  fs.closeSync(out);
   let exited = false;
   const gone = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
   const base = `mongodb://127.0.0.1:${port}`;
-  const stop = async () => {
+  const logFile = path.join(dir, 'ferretdb.log');
+  const stop = async (dumpTo?: string) => {
+    if (dumpTo && !exited) {
+      child.kill('SIGQUIT');
+      await Promise.race([gone, sleep(5000)]);
+      fs.mkdirSync(path.dirname(dumpTo), { recursive: true });
+      fs.copyFileSync(logFile, dumpTo);
+    }
     if (!exited) child.kill('SIGTERM');
     await Promise.race([gone, sleep(5000)]);
     if (!exited) child.kill('SIGKILL');

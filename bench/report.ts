@@ -35,7 +35,11 @@ export interface IngestResult {
   ceilingB?: { seconds: number; writes: number; bulkWrites: number };
   baselineC?: { events: number; seconds: number; bounded: boolean; how: string };
   progressDocs?: number;
-  profile?: ProfileSummary & { file: string; eventsPerSec: number | null };
+  /** Events committed when the run ran out of time (absent when it drained). */
+  committed?: number;
+  profile?: ProfileSummary & { file: string; eventsPerSec: number | null; committed: number };
+  /** Cost of `_id` lookups in the event-id collection ingest grew (with --profile). */
+  storeProbe?: { eventIdDocs: number; ids: number; findInMs: number; findOneMs: number };
   error?: string;
 }
 
@@ -142,7 +146,8 @@ export function renderReport(r: BenchResult): string {
   const rows: string[][] = [['figure', 'value', 'note']];
   if (r.ingest) {
     const i = r.ingest;
-    rows.push(['ingest events/s', int(i.eventsPerSec), `${int(i.events)} events, ${i.partitions} partitions, spawn → lag 0 committed${i.seconds ? ` in ${fmt(i.seconds)} s` : ''}`]);
+    const span = i.committed != null ? `only ${int(i.committed)} committed in ${fmt(i.seconds)} s` : `spawn → lag 0 committed${i.seconds ? ` in ${fmt(i.seconds)} s` : ''}`;
+    rows.push(['ingest events/s', int(i.eventsPerSec), `${int(i.events)} events, ${i.partitions} partitions, ${span}`]);
     rows.push(['  ceiling A events/s', int(i.ceilingAPerSec), i.ceilingA ? `bare eachBatch consumer, ${i.ceilingA.batches} batches of ~${int(i.ceilingA.meanBatch)}` : '']);
     rows.push(['  ceiling B events/s', int(i.ceilingBPerSec), i.ceilingB ? `${int(i.ceilingB.writes)} writes in ${i.ceilingB.bulkWrites} commands` : '']);
     rows.push(['  baseline C events/s', int(i.baselineCPerSec), i.baselineC ? `${int(i.baselineC.events)} events in ${fmt(i.baselineC.seconds)} s${i.baselineC.bounded ? ' (bounded subset)' : ''}` : '']);
@@ -150,7 +155,11 @@ export function renderReport(r: BenchResult): string {
     rows.push(['  ingest / B', fmt(i.ratioB, 2), '']);
     rows.push(['  ingest / C', i.ratioC == null ? '—' : `${fmt(i.ratioC, 1)}×`, '']);
     rows.push(['  ingest peak RSS', i.peakRssMb == null ? '—' : `${fmt(i.peakRssMb, 0)} MB`, 'VmHWM of the ingest process']);
-    if (i.profile) rows.push(['  profiled ingest events/s', int(i.profile.eventsPerSec), `under --cpu-prof: ${i.profile.file}`]);
+    if (i.profile) rows.push(['  profiled ingest events/s', int(i.profile.eventsPerSec), `under --cpu-prof, ${int(i.profile.committed)} events: ${i.profile.file}`]);
+    if (i.storeProbe) {
+      const p = i.storeProbe;
+      rows.push(['  event_ids lookups', `${int(p.findInMs)} / ${int(p.findOneMs)} ms`, `find $in ${p.ids} ids / findOne, in ${int(p.eventIdDocs)} docs`]);
+    }
     if (i.error) rows.push(['  error', i.error.split('\n')[0], '']);
   }
   if (r.alertLatency) {

@@ -30,14 +30,12 @@ import type { BenchOptions } from './options';
 import { startPrivateFerret, usesLocalFerret, type PrivateFerret } from './private-ferret';
 import type { SweepResult } from './report';
 import { round } from './stats';
-import type { BenchWorld } from './world';
+import { ROOT, type BenchWorld } from './world';
 
 const PER_PROJECT = 100;
 const NOW = Date.parse('2019-08-15T12:00:00+08:00');
 const TZ = 'Asia/Shanghai';
 const EVENT_DAYS = ['2019-03-01T10:00:00+08:00', '2019-05-01T10:00:00+08:00', '2019-08-01T10:00:00+08:00'];
-/** Each sweep is given this long (FerretDB 1.24 makes a 100k sweep very slow; see README). */
-const SWEEP_TIMEOUT_MS = 10 * 60_000;
 
 /** The number a unit's target asks for (its floor, cap or range minimum); 1 when it has none. */
 function targetNumber(unit: TrackedUnit): number {
@@ -171,6 +169,7 @@ export async function benchSweep(world: BenchWorld, opts: BenchOptions, log: (m:
     const m = SWEEP_LINE.exec(line);
     if (m && m[1] !== 'bench') firstSweep(Number(m[3]));
   });
+  let failed = false;
   try {
     let url: string;
     if (usesLocalFerret()) {
@@ -223,21 +222,27 @@ export async function benchSweep(world: BenchWorld, opts: BenchOptions, log: (m:
       const done = await evaluatedSoFar(url);
       throw new Error(`${e.message} (${done ?? '?'} of ${result.units} units evaluated by then)`, { cause: what });
     };
-    const firstMs = await within(SWEEP_TIMEOUT_MS, 'the first sweep', () => firstSweepDone).catch(counted('first'));
+    const firstMs = await within(opts.sweepSeconds * 1000, 'the first sweep', () => firstSweepDone).catch(counted('first'));
     result.firstSeconds = round(firstMs / 1000, 2);
     await evaluation.idle();
     const view = await app.get(CatalogueService).current(Date.now());
     if (view) result.units = view.bindings.units.size;
     log(`sweep: first sweep ${result.firstSeconds} s; now a scheduled one`);
     t = Date.now();
-    await within(SWEEP_TIMEOUT_MS, 'the scheduled sweep', () => evaluation.sweep('bench')).catch(counted('scheduled'));
+    await within(opts.sweepSeconds * 1000, 'the scheduled sweep', () => evaluation.sweep('bench')).catch(counted('scheduled'));
     result.seconds = round((Date.now() - t) / 1000, 2);
     log(`sweep: scheduled sweep of ${result.units} units in ${result.seconds} s`);
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
     restoreStdout();
     if (app) await within(30_000, 'closing alerting', () => app!.close()).catch((e: Error) => log(`sweep: ${e.message}`));
     await sink.stop();
-    if (ferret) await ferret.stop();
+    // A failed sweep keeps the private FerretDB's goroutine dump: what it was waiting on.
+    const dump = path.join(ROOT, 'bench/results/private-ferretdb.log');
+    if (ferret) await ferret.stop(failed ? dump : undefined);
+    if (ferret && failed) log(`sweep: the private FerretDB's goroutine dump is in ${path.relative(ROOT, dump)}`);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,10 @@ import { spawnBenchApp } from '../spawn';
 import { drained } from './drain';
 
 export interface AppRun {
+  /** From spawn to drained, or to the last poll when time ran out. */
   ms: number;
+  /** Messages not committed when time ran out (0: drained). */
+  left: number;
   peakRssMb: number | null;
   output: string;
   /** The .cpuprofile written, when profiled. */
@@ -13,9 +16,9 @@ export interface AppRun {
 }
 
 /**
- * Spawns a consuming app (`dist/.../main.js`), times it from spawn until its group has committed
- * everything on `topics`, samples its peak RSS, then stops it with SIGTERM (which lets a
- * `--cpu-prof` profile be written).
+ * Spawns a consuming app (`.../main.js`), times it from spawn until its group has committed
+ * everything on `topics` (or `timeoutMs` ran out: then `left` says how much was not), samples its
+ * peak RSS, then stops it with SIGTERM (which lets a `--cpu-prof` profile be written).
  */
 export async function runUntilDrained(options: {
   entry: string;
@@ -35,7 +38,7 @@ export async function runUntilDrained(options: {
   const app = spawnBenchApp(options.entry, env);
   const rss = new PeakRss(app.child.pid!);
   try {
-    const at = await drained(options.groupId, options.topics, { timeoutMs: options.timeoutMs, alive: () => app.isRunning() });
+    const drain = await drained(options.groupId, options.topics, { timeoutMs: options.timeoutMs, alive: () => app.isRunning() });
     const peakRssMb = rss.stop();
     const end = await app.stop('SIGTERM', 30_000);
     if (end.code !== 0 && end.signal !== 'SIGTERM') throw new Error(`${options.entry} ended with ${end.code ?? end.signal}:\n${app.output().slice(-2000)}`);
@@ -44,7 +47,7 @@ export async function runUntilDrained(options: {
       const fresh = fs.readdirSync(options.profileDir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
       profileFile = fresh.length ? path.join(options.profileDir, fresh.sort().pop()!) : null;
     }
-    return { ms: at - started, peakRssMb, output: app.output(), profileFile };
+    return { ms: (drain.at ?? drain.lastPollAt) - started, left: drain.left, peakRssMb, output: app.output(), profileFile };
   } catch (e) {
     rss.stop();
     await app.stop('SIGKILL', 1000);

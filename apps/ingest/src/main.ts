@@ -25,9 +25,10 @@ async function main(): Promise<void> {
       kafka: config.kafka,
       groupId: config.kafka.groups.ingest,
       subscriptions: contractSubscriptions(config.kafka.topics, ['inspectionBatches', 'cases', 'surveys', 'spending', 'measurements']),
-      // Partitions are processed in parallel: a batch waits on MongoDB and Kafka round trips, and
-      // two batches touching the same unit are reconciled by the progress compare-and-set.
-      consumer: { partitionsConsumedConcurrently: 4 },
+      // One partition at a time: FerretDB 1.24 does not apply concurrent updates of one document
+      // atomically (measured: 200 concurrent $inc → 78), so a unit fed from several partitions
+      // must not be written by two batches at once (see README, "FerretDB 1.24, not MongoDB").
+      consumer: { partitionsConsumedConcurrently: 1 },
     }),
     logger: [...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)],
     abortOnError: false,
