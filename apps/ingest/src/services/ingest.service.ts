@@ -83,6 +83,8 @@ export class IngestService {
     await control.heartbeat();
 
     const changed = await this.apply(counted.flatMap((a) => a.contributions), bindings, now);
+    // Big batches take a while on FerretDB: keep the group membership alive between stages.
+    await control.heartbeat();
     await this.reject(rejected, now);
     await this.publishProgress(changed, now);
 
