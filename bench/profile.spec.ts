@@ -7,6 +7,7 @@ describe('packageOf', () => {
     ['file:///w/node_modules/mongodb/node_modules/bson/lib/bson.cjs', '', 'bson'],
     ['file:///w/dist/libs/measures/src/apply.js', '', '@iw/measures'],
     ['file:///w/dist/apps/ingest/src/services/ingest.service.js', '', 'apps/ingest'],
+    ['file:///w/.local/bench-dist/libs/clock/src/local-date.js', '', '@iw/clock'],
     ['node:internal/streams/readable', '', 'node'],
     ['', '(garbage collector)', '(garbage collector)'],
     ['', 'JSONParse', '(native)'],
@@ -42,6 +43,7 @@ describe('summariseProfile', () => {
       ['(garbage collector)', 1],
     ]);
     expect(s.top[0].where).toBe('libs/measures/src/apply.js:100');
+    expect(s.top[1].where).toBe('kafkajs/src/decoder.js:10');
     expect(s.top[0].pct).toBe(55.6);
     expect(s.byPackage.map((p) => p.package)).toEqual(['@iw/measures', 'kafkajs', '(garbage collector)']);
   });

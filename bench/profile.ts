@@ -44,7 +44,7 @@ export function packageOf(url: string, functionName = ''): string {
   // The innermost node_modules names the package (mongodb/node_modules/bson → bson).
   const nm = [...url.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].pop();
   if (nm) return nm[1];
-  const ours = /\/dist\/(apps|libs)\/([^/]+)\//.exec(url) ?? /\/(apps|libs)\/([^/]+)\/src\//.exec(url);
+  const ours = /\/(apps|libs)\/([^/]+)\/(?:src|bench)\//.exec(url);
   if (ours) return ours[1] === 'apps' ? `apps/${ours[2]}` : `@iw/${ours[2]}`;
   return url.replace(/^file:\/\//, '');
 }
@@ -52,8 +52,9 @@ export function packageOf(url: string, functionName = ''): string {
 function shortUrl(url: string): string {
   const nm = url.lastIndexOf('node_modules/');
   if (nm >= 0) return url.slice(nm + 'node_modules/'.length);
-  const dist = url.lastIndexOf('/dist/');
-  if (dist >= 0) return url.slice(dist + '/dist/'.length);
+  // Our compiled code: the path inside the build folder (dist/ or the bench's .local/bench-*/).
+  const built = /\/(?:dist|\.local\/bench-[^/]+)\/(.*)$/.exec(url);
+  if (built) return built[1];
   return url.replace(/^file:\/\//, '');
 }
 

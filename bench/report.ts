@@ -49,6 +49,12 @@ export interface AlertLatencyResult {
   p50Ms: number | null;
   p95Ms: number | null;
   maxMs: number | null;
+  /** The first mail of the burst (pipeline latency without queueing behind other mails). */
+  firstMs?: number | null;
+  /** Mails per second from the first of the burst to the last (the sender's pace). */
+  mailsPerSec?: number | null;
+  /** The warm-up: one tipping event alone, publish → SMTP. */
+  singleMs?: number | null;
   how: string;
   error?: string;
 }
@@ -165,6 +171,8 @@ export function renderReport(r: BenchResult): string {
   if (r.alertLatency) {
     const a = r.alertLatency;
     rows.push(['alert latency p50/p95/max', a.p50Ms == null ? '—' : `${int(a.p50Ms)} / ${int(a.p95Ms)} / ${int(a.maxMs)} ms`, `${a.mails} of ${a.indicators} mails; ${a.how}`]);
+    if (a.firstMs != null) rows.push(['  first mail of the burst', `${int(a.firstMs)} ms`, a.mailsPerSec != null ? `then ${fmt(a.mailsPerSec)} mails/s` : '']);
+    if (a.singleMs != null) rows.push(['  one alert alone', `${int(a.singleMs)} ms`, 'the warm-up: a single tipping event']);
     if (a.error) rows.push(['  error', a.error.split('\n')[0], '']);
   }
   if (r.riskEngine) {

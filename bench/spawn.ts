@@ -27,8 +27,13 @@ export async function stopAll(): Promise<void> {
 
 const MAX_KEPT = 1 << 20; // keep the last MiB of output
 
-export function spawnBenchApp(entry: string, env: Record<string, string>, name = path.basename(path.dirname(path.dirname(entry)))): BenchApp {
-  const child = spawn(process.execPath, [path.resolve(ROOT, entry)], {
+export function spawnBenchApp(
+  entry: string,
+  env: Record<string, string>,
+  name = path.basename(path.dirname(path.dirname(entry))),
+  nodeArgs: string[] = [],
+): BenchApp {
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

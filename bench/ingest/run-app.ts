@@ -28,14 +28,15 @@ export async function runUntilDrained(options: {
   timeoutMs: number;
   profileDir?: string;
 }): Promise<AppRun> {
-  const env = { ...options.env };
+  // Node refuses --cpu-prof in NODE_OPTIONS: it goes on the command line.
+  const nodeArgs: string[] = [];
   if (options.profileDir) {
     fs.mkdirSync(options.profileDir, { recursive: true });
-    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${options.profileDir}`.trim();
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
   }
   const before = options.profileDir ? new Set(fs.readdirSync(options.profileDir)) : new Set<string>();
   const started = Date.now();
-  const app = spawnBenchApp(options.entry, env);
+  const app = spawnBenchApp(options.entry, options.env, undefined, nodeArgs);
   const rss = new PeakRss(app.child.pid!);
   try {
     const drain = await drained(options.groupId, options.topics, { timeoutMs: options.timeoutMs, alive: () => app.isRunning() });

@@ -1,7 +1,7 @@
 import { ensureBuilt, uniqueId } from '@iw/testing';
 import { TRAFFIC_IDS } from '../integration/ingest/harness';
 import { generateTraffic, rng } from '../integration/ingest/traffic';
-import { lagOf, runIngest, waitFor, type AppProcess } from './support/apps';
+import { lagOf, runIngest, saveLog, waitFor, type AppProcess } from './support/apps';
 import { recordScenario, since } from './support/results';
 import { TrafficStream, toRaw } from './support/stream';
 import { brief, observedCounts, reconcile } from './support/totals';
@@ -22,6 +22,7 @@ const SEED = Number(process.env.IW_FAULTS_SEED || (Date.now() % 1_000_000));
 
 let w: IngestWorld;
 let ingest: AppProcess | undefined;
+const runs: AppProcess[] = [];
 let stream: TrafficStream | undefined;
 
 beforeAll(async () => {
@@ -32,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   stream?.stop();
   await ingest?.stop('SIGTERM', 10_000);
+  runs.forEach((a, i) => saveLog(`1-crashes-ingest-${i}`, a));
   await w?.teardown();
 });
 
@@ -42,6 +44,7 @@ it(`loses and doubles nothing when ingest is SIGKILLed ${KILLS} times while ${N}
   const r = rng(SEED);
   const events = generateTraffic(N, SEED, uniqueId('crash'), TRAFFIC_IDS);
   ingest = await runIngest(w.env);
+  runs.push(ingest);
   // Publishing spans the kill series (each restart costs ~35 s), so kills land mid-stream.
   stream = new TrafficStream(w.topics, toRaw(events), { brokers: w.brokers, ratePerSec: Math.max(100, N / (KILLS * 30)) });
   const kills: Array<{ atS: number; published: number; lag: number | null; counted: number }> = [];
@@ -56,6 +59,7 @@ it(`loses and doubles nothing when ingest is SIGKILLed ${KILLS} times while ${N}
     expect(killed.signal).toBe('SIGKILL');
     kills.push({ atS: Math.round(since(t0)), published, lag, counted: sum(await observedCounts(w.conn)) });
     ingest = await runIngest(w.env);
+    runs.push(ingest);
   }
   await stream.done;
   await w.drain();
@@ -72,7 +76,7 @@ it(`loses and doubles nothing when ingest is SIGKILLed ${KILLS} times while ${N}
     emailsExpected: null,
     emailsReceived: null,
     emailsDuplicated: null,
-    notes: `seed ${SEED}; ${kills.length} SIGKILLs (${midStream} mid-stream) at ${kills.map((k) => `${k.atS}s[pub ${k.published}, lag ${k.lag}]`).join(' ')}; ${stream.resends} resent chunks; DLQ ${dlq}`,
+    notes: `seed ${SEED}; ${kills.length} SIGKILLs (${midStream} mid-stream) at ${kills.map((k) => `${k.atS}s[pub ${k.published}, lag ${k.lag}]`).join(' ')}; ${stream.resends} resent chunks; DLQ ${dlq}${rec.diff ? `; counts off: ${rec.diff}` : ''}`,
     seconds: since(t0),
   });
   expect(kills).toHaveLength(KILLS);

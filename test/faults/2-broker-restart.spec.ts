@@ -2,7 +2,7 @@ import { SmtpSink } from '@iw/mail';
 import { ensureBuilt, uniqueId } from '@iw/testing';
 import { TRAFFIC_IDS, waitForDrain } from '../integration/ingest/harness';
 import { generateTraffic } from '../integration/ingest/traffic';
-import { runAlerting, runIngest, waitFor, type AppProcess } from './support/apps';
+import { runAlerting, runIngest, saveLog, waitFor, type AppProcess } from './support/apps';
 import { DedicatedKafka } from './support/dedicated';
 import { recordScenario, since } from './support/results';
 import { TrafficStream, toRaw } from './support/stream';
@@ -37,6 +37,8 @@ beforeAll(async () => {
 afterAll(async () => {
   stream?.stop();
   await Promise.all([ingest?.stop('SIGTERM', 10_000), alerting?.stop('SIGTERM', 10_000)]);
+  saveLog('2-broker-ingest', ingest);
+  saveLog('2-broker-alerting', alerting);
   await sink?.stop();
   await w?.teardown();
   await kafka?.destroy();
@@ -81,7 +83,7 @@ it(`ingest and alerting reconnect by themselves when the broker restarts mid-str
     emailsExpected: null,
     emailsReceived: null,
     emailsDuplicated: null,
-    notes: `dedicated broker ${kafka.brokers} ${stopped} at ${atStop.s}s (published ${atStop.published}, counted ${atStop.counted}), down ${DOWN_MS / 1000}s, up at ${restartedAt}s; ${stream.resends} chunks resent by the publisher; same ingest/alerting processes alive: ${JSON.stringify(alive)}; alerting group drained indicators.progress`,
+    notes: `dedicated broker ${kafka.brokers} ${stopped} at ${atStop.s}s (published ${atStop.published}, counted ${atStop.counted}), down ${DOWN_MS / 1000}s, up at ${restartedAt}s; ${stream.resends} chunks resent by the publisher; same ingest/alerting processes alive: ${JSON.stringify(alive)}; alerting group drained indicators.progress${rec.diff ? `; counts off: ${rec.diff}` : ''}`,
     seconds: since(t0),
   });
   expect(atStop.published).toBeLessThan(N);

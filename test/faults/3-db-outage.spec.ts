@@ -5,7 +5,7 @@ import { SmtpSink } from '@iw/mail';
 import { ensureBuilt, uniqueId } from '@iw/testing';
 import { TRAFFIC_IDS } from '../integration/ingest/harness';
 import { generateTraffic } from '../integration/ingest/traffic';
-import { committedOf, runIngest, runStatus, waitFor, type AppProcess } from './support/apps';
+import { committedOf, runIngest, runStatus, saveLog, waitFor, type AppProcess } from './support/apps';
 import { DedicatedFerret, freePort } from './support/dedicated';
 import { recordScenario, since } from './support/results';
 import { TrafficStream, toRaw } from './support/stream';
@@ -43,6 +43,8 @@ beforeAll(async () => {
 afterAll(async () => {
   stream?.stop();
   await Promise.all([ingest?.stop('SIGTERM', 10_000), status?.stop('SIGTERM', 10_000)]);
+  saveLog('3-db-ingest', ingest);
+  saveLog('3-db-status', status);
   await sink?.stop();
   if (!(await ferret?.isUp().catch(() => false))) await ferret?.start().catch(() => undefined);
   await w?.teardown();
@@ -93,7 +95,9 @@ it(`ingest stops committing during a 30 s database outage, resumes by itself, co
   const after = await waitFor(async () => ((await ready()) === 200 ? Date.now() : null), { timeoutMs: 60_000, intervalMs: 500, message: '/health/ready 200 after the outage' });
 
   await stream.done;
-  await w.drain(300_000);
+  await w.drain(300_000).catch((e: Error) => {
+    throw new Error(`ingest did not catch up after the outage (${stream!.sent}/${N} published; see .local/faults/logs/3-db-ingest.log): ${e.message}`);
+  });
   const rec = await reconcile(w.conn, events);
   const alive = ingest.child.exitCode === null;
   const codes = [...new Set(during)].join('/');
@@ -107,7 +111,7 @@ it(`ingest stops committing during a 30 s database outage, resumes by itself, co
     emailsExpected: null,
     emailsReceived: null,
     emailsDuplicated: null,
-    notes: `dedicated FerretDB down ${stopAtS}–${upAtS}s while ${publishedDuring}/${N} published; committed offsets ${committedEarly} → ${committedLate} during the outage; /health/ready ${before} before, ${codes} during (${during.length} probes), 200 ${((after - downAt - OUTAGE_MS) / 1000).toFixed(1)} s after restart; same ingest process alive: ${alive}`,
+    notes: `dedicated FerretDB down ${stopAtS}–${upAtS}s while ${publishedDuring}/${N} published; committed offsets ${committedEarly} → ${committedLate} during the outage; /health/ready ${before} before, ${codes} during (${during.length} probes), 200 ${((after - downAt - OUTAGE_MS) / 1000).toFixed(1)} s after restart; same ingest process alive: ${alive}${rec.diff ? `; counts off: ${rec.diff}` : ''}`,
     seconds: since(t0),
   });
   expect(before).toBe(200);

@@ -82,7 +82,7 @@ it(`a second ingest instance joining and leaving mid-stream changes nothing: ${N
     emailsExpected: null,
     emailsReceived: null,
     emailsDuplicated: null,
-    notes: `6 partitions; ${stream.resends} chunks resent; B joined at ${joinedAt.s}s (published ${joinedAt.published}), first read ${readByB}, left (SIGTERM → exit ${stopped.code}) at ${leftAt.s}s (published ${leftAt.published}) having read ${leftAt.readByB}; A read ${readByA} in all`,
+    notes: `6 partitions; ${stream.resends} chunks resent; B joined at ${joinedAt.s}s (published ${joinedAt.published}), first read ${readByB}, left (SIGTERM → exit ${stopped.code}) at ${leftAt.s}s (published ${leftAt.published}) having read ${leftAt.readByB}; A read ${readByA} in all${rec.diff ? `; counts off: ${rec.diff}` : ''}`,
     seconds: since(t0),
   });
   expect(joinedAt.published).toBeLessThan(N);

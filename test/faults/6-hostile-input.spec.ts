@@ -2,7 +2,7 @@ import { dlqOf } from '@iw/mongo';
 import { ensureBuilt, uniqueId } from '@iw/testing';
 import { TRAFFIC_IDS } from '../integration/ingest/harness';
 import { generateTraffic, rng } from '../integration/ingest/traffic';
-import { RssSampler, lagOf, runIngest, type AppProcess } from './support/apps';
+import { RssSampler, lagOf, runIngest, saveLog, type AppProcess } from './support/apps';
 import { generateHostile, HOSTILE_KINDS, interleave } from './support/hostile';
 import { recordScenario, since } from './support/results';
 import { TrafficStream, toRaw, type RawMessage } from './support/stream';
@@ -33,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   stream?.stop();
   await ingest?.stop('SIGTERM', 10_000);
+  saveLog('6-hostile-ingest', ingest);
   await w?.teardown();
 });
 
@@ -76,7 +77,7 @@ it(`sends each of ${BAD} bad messages to the DLQ with a reason, counts ${GOOD} v
     emailsExpected: null,
     emailsReceived: null,
     emailsDuplicated: null,
-    notes: `${BAD} bad of ${HOSTILE_KINDS.length} kinds among ${GOOD} valid; DLQ docs by class ${JSON.stringify(classes)}; actuals.dlq topic ${dlqTopicMessages} records; missing ${missing.length}, repeated ${repeated.length}, wrong class ${wrongClass.length}, valid in DLQ ${validInDlq.length}; ingest RSS ${mem.first.toFixed(0)} → max ${mem.max.toFixed(0)} → ${mem.last.toFixed(0)} MiB (${rss.samples.length} samples); same process alive: ${alive}`,
+    notes: `${BAD} bad of ${HOSTILE_KINDS.length} kinds among ${GOOD} valid; DLQ docs by class ${JSON.stringify(classes)}; actuals.dlq topic ${dlqTopicMessages} records; missing ${missing.length}, repeated ${repeated.length}, wrong class ${wrongClass.length}, valid in DLQ ${validInDlq.length}; ingest RSS ${mem.first.toFixed(0)} → max ${mem.max.toFixed(0)} → ${mem.last.toFixed(0)} MiB (${rss.samples.length} samples); same process alive: ${alive}${rec.diff ? `; counts off: ${rec.diff}` : ''}${missing.length ? `; not in the DLQ: ${[...new Set(missing.map((b) => b.kind))].join(', ')}` : ''}`,
     seconds: since(t0),
   });
   expect(bad.length).toBeGreaterThanOrEqual(1000);

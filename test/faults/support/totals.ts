@@ -49,6 +49,8 @@ export interface Reconciliation {
   observedCounts: Record<UnitName, number>;
   lost: number;
   doubled: number;
+  /** Units whose count is off, e.g. `coverage 3539→3301` (empty when none). */
+  diff: string;
   /** Distinct events (by role and event id) published. */
   distinctEvents: number;
 }
@@ -64,7 +66,11 @@ export async function reconcile(conn: Connection, events: readonly Published[]):
     lost += Math.max(0, expectedC[name] - observedC[name]);
     doubled += Math.max(0, observedC[name] - expectedC[name]);
   }
-  return { expected: withoutCount(all), observed: await observedTotals(conn), expectedCounts: expectedC, observedCounts: observedC, lost, doubled, distinctEvents: all.eventsByEventId };
+  const diff = (Object.keys(expectedC) as UnitName[])
+    .filter((n) => expectedC[n] !== observedC[n])
+    .map((n) => `${n} ${expectedC[n]}→${observedC[n]}`)
+    .join(', ');
+  return { expected: withoutCount(all), observed: await observedTotals(conn), expectedCounts: expectedC, observedCounts: observedC, lost, doubled, diff, distinctEvents: all.eventsByEventId };
 }
 
 /** A short line for the summary table. */
