@@ -1,21 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, type AppConfig } from '@iw/config';
+import { loadConfigOrExit } from '@iw/config';
 import { createAlertingApp } from './app';
 
 const SHUTDOWN_LIMIT_MS = 20_000;
 
-function configOrExit(): AppConfig {
-  try {
-    return loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(e.message);
-    process.exit(1);
-  }
-}
-
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = loadConfigOrExit();
   const app = await createAlertingApp(config);
   // useProcessExit: exit 0 after a clean close (Nest would otherwise re-raise the signal).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });

@@ -1,25 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
-import { ConfigError, loadConfig, type AppConfig } from '@iw/config';
+import { loadConfigOrExit } from '@iw/config';
 import { KafkaBatchServer, contractSubscriptions } from '@iw/kafka';
 import { IngestModule } from './ingest.module';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 const SHUTDOWN_LIMIT_MS = 20_000;
 
-function configOrExit(): AppConfig {
-  try {
-    return loadConfig();
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    console.error(e.message);
-    process.exit(1);
-  }
-}
-
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = loadConfigOrExit();
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(IngestModule.register(config), {
     strategy: new KafkaBatchServer({
       kafka: config.kafka,

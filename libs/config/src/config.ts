@@ -210,3 +210,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvFile = pa
 export function redactUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }
+
+/**
+ * For an app's main(): the configuration, or the ConfigError's message on stderr and exit 1
+ * (no stack trace: the message names the variable).
+ */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(e.message);
+    process.exit(1);
+  }
+}

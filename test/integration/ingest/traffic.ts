@@ -4,6 +4,7 @@
  * the pipeline against arithmetic it did not share code with.
  */
 import type { TopicRole } from '@iw/config';
+import { mulberry32 } from '@iw/simulator';
 
 export const P_INSPECT = '流通领域商品、成品油、农资产品、网络商品质量抽检监测经费';
 export const P_FOOD = '自治区市场监督管理局食品品监督管理';
@@ -11,17 +12,8 @@ export const SURVEY_KEY = '被检单位对抽检工作的满意度';
 export const REGIONS = ['乌鲁木齐市', '克拉玛依市', '吐鲁番市', '哈密市', '昌吉州', '博州', '巴州', '阿克苏地区', '克州', '喀什地区', '和田地区', '伊犁州', '塔城地区', '阿勒泰地区'];
 const CATEGORIES = ['汽油', '柴油', '化肥', '农膜', '食品'];
 
-/** mulberry32: a small deterministic PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The simulator's deterministic PRNG (mulberry32). */
+export const rng = mulberry32;
 
 export interface Published {
   role: TopicRole;
