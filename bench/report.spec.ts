@@ -30,6 +30,8 @@ describe('checkTargets', () => {
     ['alert latency p95', { alertLatency: { ...result().alertLatency!, p95Ms: 1001 } }],
     ['risk evaluation', { riskEngine: { nsPerEval: { '10000': 900, '100000': 950, '1000000': 1100 } } }],
     ['risk evaluation flat', { riskEngine: { nsPerEval: { '10000': 200, '100000': 300, '1000000': 400 } } }],
+    // A cold first size is as much a broken line as a slow last one.
+    ['risk evaluation flat', { riskEngine: { nsPerEval: { '10000': 950, '100000': 500, '1000000': 510 } } }],
     ['sweep of 100000 (scheduled)', { sweep: { ...result().sweep!, seconds: 31 } }],
     ['sweep of 100000 (first)', { sweep: { ...result().sweep!, firstSeconds: 45 } }],
     ['seed parse (median)', { parser: { medianMs: 20.5, runs: 200, file: 'seed' } }],
@@ -52,6 +54,11 @@ describe('checkTargets', () => {
 });
 
 describe('renderReport', () => {
+  it('shows a tiny ratio with its digits, not as 0.00', () => {
+    const text = renderReport(result({ ingest: { ...result().ingest!, ratioA: 0.00115 } }));
+    expect(text).toContain('0.0011');
+  });
+
   it('prints every figure and ratio, and the verdicts', () => {
     const text = renderReport(result({ ingest: { ...result().ingest!, ratioA: 0.4 } }));
     for (const want of ['6,000', '10,000', '20,000', '500', '0.40', '12.0×', '180 MB', '300 / 800 / 900 ms', '450', '20.0 s', '8.00 ms', 'MISSED', 'Test CPU']) {

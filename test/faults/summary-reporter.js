@@ -63,7 +63,10 @@ class FaultsSummaryReporter {
       }
     }
     table.sort((a, b) => String(a.scenario).localeCompare(String(b.scenario), 'en', { numeric: true }));
-    if (table.length === 0) return;
+    if (table.length === 0) {
+      if (this.file) fs.rmSync(this.file, { force: true });
+      return;
+    }
 
     const cells = table.map((r) => COLUMNS.map(([k]) => dash(r[k])));
     const heads = COLUMNS.map(([, h]) => h);
@@ -80,6 +83,7 @@ class FaultsSummaryReporter {
       const md = path.join(path.dirname(this.file), 'summary.md');
       fs.writeFileSync(md, text);
       process.stdout.write(`(also written to ${md})\n`);
+      fs.rmSync(this.file, { force: true });
     }
   }
 }
