@@ -35,6 +35,8 @@ export interface IngestResult {
   ceilingB?: { seconds: number; writes: number; bulkWrites: number };
   baselineC?: { events: number; seconds: number; bounded: boolean; how: string };
   progressDocs?: number;
+  /** How ingest ended after SIGTERM when it did not exit 0 (e.g. its 20 s shutdown limit hit mid-batch). */
+  shutdown?: string;
   /** Events committed when the run ran out of time (absent when it drained). */
   committed?: number;
   profile?: ProfileSummary & { file: string; eventsPerSec: number | null; committed: number };
@@ -166,6 +168,7 @@ export function renderReport(r: BenchResult): string {
       const p = i.storeProbe;
       rows.push(['  event_ids lookups', `${int(p.findInMs)} / ${int(p.findOneMs)} ms`, `find $in ${p.ids} ids / findOne, in ${int(p.eventIdDocs)} docs`]);
     }
+    if (i.shutdown) rows.push(['  ingest shutdown', 'unclean', i.shutdown.split('\n')[0]]);
     if (i.error) rows.push(['  error', i.error.split('\n')[0], '']);
   }
   if (r.alertLatency) {

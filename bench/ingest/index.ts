@@ -96,6 +96,10 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
   result.ratioC = round(ratio(result.eventsPerSec, result.baselineCPerSec), 2);
   log(`ingest: ${result.eventsPerSec} events/s, peak RSS ${result.peakRssMb} MB${run.left ? `; did not drain: ${n - run.left} of ${n} committed in ${opts.ingestSeconds} s` : ''}`);
   if (run.left > 0) result.error = `ingest did not drain within ${opts.ingestSeconds} s: ${n - run.left} of ${n} events committed (events/s is of those)`;
+  if (run.uncleanExit) {
+    result.shutdown = run.uncleanExit;
+    log(`ingest: ${run.uncleanExit}`);
+  }
 
   const conn = await connectMongo(ingestUrl);
   try {
