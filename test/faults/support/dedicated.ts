@@ -74,7 +74,7 @@ export function freePort(): Promise<number> {
 
 /** Links `<dedicated>/<what>/<version>` to the shared cache so nothing is downloaded or built again. */
 function linkCache(shared: InfraSettings, own: InfraSettings, what: 'kafka' | 'ferretdb'): void {
-  const version = what === 'kafka' ? settings.VERSIONS.kafka : settings.VERSIONS.ferretdb;
+  const version = what === 'kafka' ? settings.VERSIONS.kafka : (ferretInfra as InfraService & { CACHE_FOLDER: string }).CACHE_FOLDER;
   const target = path.join(shared.dirs[what], version);
   const link = path.join(own.dirs[what], version);
   fs.mkdirSync(own.dirs[what], { recursive: true });

@@ -101,3 +101,23 @@ it('fails fast with the URL (password hidden) when the server is not there', asy
     /^MongoDB at mongodb:\/\/u:\*\*\*@127\.0\.0\.1:1\/x is not reachable/,
   );
 });
+
+/**
+ * The store reads and writes by `_id` only (event ids, progress, claims): those must be index
+ * lookups, not scans. Unpatched FerretDB 1.24 scanned the whole table for every one of them
+ * (infra/ferretdb-patches.js); this is what the patch is for.
+ */
+it.each([
+  ['equality', { _id: 'k2' }],
+  ['equality with more keys', { _id: 'k2', indicatorId: 'i' }],
+  ['$in of strings', { _id: { $in: ['k1', 'k3'] } }],
+])('a lookup by _id (%s) uses the _id index', async (_what, filter) => {
+  await EventIds.deleteMany({ _id: { $in: ['k1', 'k2', 'k3'] } });
+  await EventIds.insertMany(['k1', 'k2', 'k3'].map((k) => ({ _id: k, indicatorId: 'i', at: new Date(0) })));
+  const explained = (await conn.db!.command({ explain: { find: 'event_ids', filter } })) as { queryPlanner?: unknown; ferretdbVersion?: string };
+  const plan = JSON.stringify(explained.queryPlanner);
+  // FerretDB answers with SQLite's query plan; MongoDB with its own stage names.
+  expect(plan).toMatch(/USING INDEX \S+__id_|IDHACK|EXPRESS_IXSCAN|IXSCAN/);
+  expect(plan).not.toMatch(/detail=SCAN /);
+  expect(await EventIds.countDocuments(filter)).toBe(typeof filter._id === 'string' ? 1 : 2);
+});
