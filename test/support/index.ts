@@ -6,3 +6,4 @@ export { testKafkaConfig, testTopicPrefix, prefixedTopics, createTestTopics, cre
 export { spawnApp } from './spawn';
 export type { AppProcess, SpawnAppOptions } from './spawn';
 export { ensureBuilt, buildIsStale } from './build';
+export { freePort } from './ports';

@@ -27,6 +27,19 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
     // database (100): a pool that runs dry while a metadata lock is held deadlocks FerretDB 1.24.
     maxPoolSize: options.maxPoolSize ?? 16,
   });
+  if (process.env.IW_MONGO_SDAM_DEBUG) {
+    const t0 = Date.now();
+    conn.on('connected', () => undefined);
+    const attach = () => {
+      const client = conn.getClient();
+      for (const ev of ['serverHeartbeatStarted', 'serverHeartbeatFailed', 'serverHeartbeatSucceeded', 'serverDescriptionChanged', 'connectionPoolCleared', 'connectionPoolReady', 'topologyDescriptionChanged']) {
+        client.on(ev, (e: { failure?: Error; newDescription?: { type?: string; error?: Error } }) =>
+          console.error(`SDAM ${((Date.now() - t0) / 1000).toFixed(1)}s ${ev} ${e.failure?.message ?? e.newDescription?.type ?? ''} ${e.newDescription?.error?.message ?? ''}`),
+        );
+      }
+    };
+    attach();
+  }
   try {
     await conn.asPromise();
   } catch (e) {

@@ -10,6 +10,7 @@ export const COLLECTIONS = {
   projects: 'projects',
   indicators: 'indicators',
   progress: 'progress',
+  progressVersions: 'progress_versions',
   eventIds: 'event_ids',
   dlq: 'dlq',
   owners: 'owners',
@@ -77,6 +78,22 @@ export interface ProgressDoc extends Omit<Progress, 'id'> {
   applied: Record<string, number>;
   version: number;
   updatedAt: Date;
+}
+
+/**
+ * A claimed version of a unit's progress, `_id` `${unitId}@${version}`: inserted BEFORE the
+ * `progress` document is replaced, so of two writers computing the same next version only one
+ * succeeds (an insert under a unique `_id` is atomic on FerretDB too; a conditional update is
+ * not). Holds the full state, so a writer that crashed between the claim and the replace is
+ * rolled forward by the next one. Only the newest two keep their state; older claims stay as
+ * ids, so a version once claimed can never be claimed again.
+ */
+export interface ProgressVersionDoc {
+  _id: string;
+  unit: string;
+  version: number;
+  state?: Omit<ProgressDoc, '_id'>;
+  at: Date;
 }
 
 /** Idempotency record: the first position an eventId was seen at. */

@@ -173,7 +173,7 @@ export async function createWorld(projects: readonly ProjectSpec[], ownersYaml: 
         version,
       };
       const [, project] = unitId.split('.');
-      const lost = await progress.save([{ progress: doc, indicatorId: unitId.replace(/~.*$/, ''), projectId: `2019.${project}`, expectedVersion: before ? (before.version ?? 0) : null }], new Date());
+      const { lost } = await progress.save([{ progress: doc, indicatorId: unitId.replace(/~.*$/, ''), projectId: `2019.${project}` }], new Date());
       if (lost.length) throw new Error(`progress of ${unitId} moved meanwhile`);
       return publishIt ? publish(unitId) : Date.now();
     },

@@ -113,3 +113,11 @@ export function withoutCount(t: Totals): Omit<Totals, 'eventsByEventId'> {
 }
 
 export const groupId = () => uniqueId('ingest');
+
+/** Messages an ingest instance has read (iw_ingest_events_total over topics and outcomes), from its own /metrics. */
+export async function eventsRead(metricsPort: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^iw_ingest_events_total\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  return n;
+}

@@ -10,8 +10,6 @@ import { APP_CONFIG, CLOCK } from '../ingest.module.tokens';
 import { CatalogueService } from './catalogue.service';
 import { IngestMetrics } from './ingest.metrics';
 
-const MAX_CAS_ROUNDS = 8;
-
 interface Rejected {
   message: InboundMessage;
   reason: DlqReason;
@@ -20,7 +18,7 @@ interface Rejected {
 /**
  * One batch of one partition, start to finish:
  *
- *   decode → route → claim event ids → load progress → apply (pure) → write (compare-and-set)
+ *   decode → route → claim event ids → load progress → apply (pure) → claim versions → write
  *   → DLQ (Kafka + MongoDB) → publish indicators.progress → return (the transport commits)
  *
  * Nothing is committed before its effects are durable; a crash anywhere replays the batch, and
@@ -104,7 +102,10 @@ export class IngestService {
     });
   }
 
-  /** Applies contributions unit by unit, retrying units whose version moved under us. */
+  /**
+   * Applies contributions unit by unit. A unit whose next version another writer claimed first
+   * (a second instance, or a zombie of a rebalance) is recomputed from that writer's state.
+   */
   private async apply(events: AppliedEvent[], bindings: BindingSet, now: Date): Promise<Progress[]> {
     const byUnit = new Map<string, AppliedEvent[]>();
     for (const e of events) {
@@ -112,24 +113,14 @@ export class IngestService {
       if (list) list.push(e);
       else byUnit.set(e.trackedId, [e]);
     }
-    let pending = [...byUnit.keys()];
-    const written = new Map<string, Progress>();
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_CAS_ROUNDS) throw new Error(`progress of ${pending.length} units kept changing under us; will retry the batch`);
-      const stored = await this.progress.find(pending);
-      const writes = [];
-      for (const id of pending) {
+    return this.progress.update(
+      [...byUnit.keys()],
+      (before, id) => {
         const unit = bindings.units.get(id) as TrackedUnit;
-        const before = stored.get(id) ?? null;
-        const after = applyEvents(before, unit, byUnit.get(id)!, this.config.timeZone);
-        if (before && after.version === before.version) continue; // all of it counted already
-        writes.push({ progress: after, indicatorId: unit.indicatorId, projectId: unit.projectId, expectedVersion: before ? (before.version ?? 0) : null });
-        written.set(id, after);
-      }
-      pending = await this.progress.save(writes, now);
-      for (const id of pending) written.delete(id);
-    }
-    return [...written.values()];
+        return { progress: applyEvents(before, unit, byUnit.get(id)!, this.config.timeZone), indicatorId: unit.indicatorId, projectId: unit.projectId };
+      },
+      now,
+    );
   }
 
   private async reject(rejected: Rejected[], now: Date): Promise<void> {

@@ -1,6 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { COLLECTIONS, type DlqDoc, type EventIdDoc, type IndicatorDoc, type OwnersDoc, type ProgressDoc, type ProjectDoc } from '../documents';
+import { COLLECTIONS, type DlqDoc, type EventIdDoc, type IndicatorDoc, type OwnersDoc, type ProgressDoc, type ProgressVersionDoc, type ProjectDoc } from '../documents';
 
 /** Typed driver collections of the mongoose connection; repositories use the driver for bulk writes. */
 export function collection<T extends Document>(conn: Connection, name: string): Collection<T> {
@@ -12,6 +12,7 @@ export function collection<T extends Document>(conn: Connection, name: string): 
 export const projectsOf = (c: Connection) => collection<ProjectDoc>(c, COLLECTIONS.projects);
 export const indicatorsOf = (c: Connection) => collection<IndicatorDoc>(c, COLLECTIONS.indicators);
 export const progressOf = (c: Connection) => collection<ProgressDoc>(c, COLLECTIONS.progress);
+export const progressVersionsOf = (c: Connection) => collection<ProgressVersionDoc>(c, COLLECTIONS.progressVersions);
 export const eventIdsOf = (c: Connection) => collection<EventIdDoc>(c, COLLECTIONS.eventIds);
 export const dlqOf = (c: Connection) => collection<DlqDoc>(c, COLLECTIONS.dlq);
 export const ownersOf = (c: Connection) => collection<OwnersDoc>(c, COLLECTIONS.owners);
