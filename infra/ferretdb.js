@@ -120,7 +120,28 @@ async function start(s) {
   await checkPorts(s);
   fs.mkdirSync(p.data, { recursive: true });
   fs.mkdirSync(p.state, { recursive: true });
+  setAsideEmptyDatabases(p.data);
   return startDetached({ command: p.binary, args: args(s), cwd: p.home, logFile: p.stdout, pidFile: p.pidFile, marker: p.binary });
+}
+
+/**
+ * FerretDB refuses to start ("no such table: _ferretdb_collections") when a database file holds
+ * no tables — left behind when it died while creating that database (seen here after a SIGBUS
+ * in SQLite's WAL index). Such a file has a single page (any table needs a second one) and no
+ * WAL to replay, so it holds no data: it is moved aside, never deleted.
+ * @param {string} dataDir
+ */
+function setAsideEmptyDatabases(dataDir) {
+  const size = (/** @type {string} */ f) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+  for (const name of fs.readdirSync(dataDir)) {
+    if (!name.endsWith('.sqlite')) continue;
+    const file = path.join(dataDir, name);
+    if (size(file) > 4096 || size(`${file}-wal`) > 0) continue;
+    const aside = path.join(path.dirname(dataDir), 'ferretdb-empty', `${name}.${Date.now()}`);
+    fs.mkdirSync(path.dirname(aside), { recursive: true });
+    for (const suffix of ['', '-wal', '-shm']) if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, aside + suffix);
+    console.error(`ferretdb: set aside ${name} (no tables, no WAL: left by a crash) → ${aside}`);
+  }
 }
 
 /**

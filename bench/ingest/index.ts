@@ -33,7 +33,7 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
   const n = opts.events;
   const { prefix, topics } = await world.topics('ingest', opts.partitions);
   const actuals = ACTUALS.map((r) => topics[r]);
-  const appEnv = (mongoUrl: string) => ({ MONGO_URL: mongoUrl, KAFKA_TOPIC_PREFIX: prefix, KAFKA_PARTITIONS: String(opts.partitions), IW_LOG_LEVEL: 'warn', IW_METRICS_PORT_INGEST: '0' });
+  const appEnv = (mongoUrl: string) => ({ MONGO_URL: mongoUrl, KAFKA_TOPIC_PREFIX: prefix, KAFKA_PARTITIONS: String(opts.partitions), IW_LOG_LEVEL: process.env.IW_BENCH_LOG_LEVEL ?? 'warn', IW_METRICS_PORT_INGEST: '0' });
   const timeoutMs = 120_000 + n * 5; // ceiling A only: a bare consumer
 
   const events = benchTraffic(n, opts.seed, world.runId);
@@ -87,6 +87,8 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
   log('ingest: the ingest app (spawned, until lag 0 and offsets committed)');
   const run = await runUntilDrained({ entry: INGEST_ENTRY, env: { ...appEnv(ingestUrl), IW_INGEST_GROUP: `${world.runId}-ingest` }, groupId: `${world.runId}-ingest`, topics: actuals, timeoutMs: opts.ingestSeconds * 1000 });
   result.seconds = round(run.ms / 1000, 2);
+  // The app's own output next to the results (IW_BENCH_LOG_LEVEL=debug adds per-batch stage times).
+  fs.writeFileSync(path.join(path.dirname(path.resolve(ROOT, opts.out)), 'ingest-app.log'), run.output);
   // Events committed per second of the run; when it ran out of time, of what it committed by then.
   result.eventsPerSec = round(perSecond(n - run.left, run.ms));
   if (run.left > 0) result.committed = n - run.left;

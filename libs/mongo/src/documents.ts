@@ -69,9 +69,17 @@ export interface IndicatorDoc {
   updatedAt: Date;
 }
 
-/** One tracked unit's progress (indicator, compound part, or project budget). */
-export interface ProgressDoc extends Omit<Progress, 'id'> {
+/**
+ * One tracked unit's progress (indicator, compound part, or project budget). The growing lists
+ * (daily history, distinct values) are stored as JSON text: FerretDB 1.24 stores every nested
+ * field with its type alongside, and a year of daily points made a replace cost 34 ms and a read
+ * 22 ms (as text: 4 ms). Documents written as arrays (older ones) read back the same.
+ */
+export interface ProgressDoc extends Omit<Progress, 'id' | 'history' | 'distinctValues' | 'distinctSeen'> {
   _id: string;
+  history: string | Progress['history'];
+  distinctValues?: string | Progress['distinctValues'];
+  distinctSeen?: string | Progress['distinctSeen'];
   indicatorId: string | null; // null for a budget track
   projectId: string;
   /** Highest Kafka offset applied per source partition (exactly-once fence). */

@@ -1,9 +1,10 @@
 import { applyEvents, type AppliedEvent, type Progress } from '@iw/measures';
-import { connectMongo, prepareDatabase, progressOf, progressVersionsOf, ProgressRepository, versionId, type Connection } from '@iw/mongo';
+import { connectMongo, EventIdRepository, prepareDatabase, progressOf, progressVersionsOf, ProgressRepository, versionId, type Connection } from '@iw/mongo';
 import { dropTestDatabase, testMongoUrl, uniqueId } from '@iw/testing';
 
 /**
- * ProgressRepository on the real server: versions claimed by insert, so concurrent writers of
+ * The store's idempotency on the real server. EventIdRepository: an event id counts at the first
+ * position it was seen at. ProgressRepository: versions claimed by insert, so concurrent writers of
  * one unit lose nothing (FerretDB 1.24 applies concurrent conditional updates non-atomically),
  * and a writer that crashed between its claim and its write is rolled forward by the next.
  */
@@ -71,15 +72,26 @@ it('rolls forward a claim whose writer crashed before writing progress, and coun
   expect(await repo.one(unit)).toMatchObject({ actual: 24, eventCount: 4, version: 3 });
 });
 
-it('keeps the state of the newest two claims only; an old version can never be claimed again', async () => {
+it('drops the states of older claims in steps of 8 versions; an old version can never be claimed again', async () => {
   const unit = uniqueId('u');
-  for (let i = 0; i < 5; i++) await write(repo, unit, [event(unit, 0, i)]);
+  for (let i = 0; i < 10; i++) await write(repo, unit, [event(unit, 0, i)]);
   const claims = await progressVersionsOf(conn).find({ unit }).sort({ version: 1 }).toArray();
-  expect(claims.map((c) => [c.version, c.state !== undefined])).toEqual([[1, false], [2, false], [3, false], [4, true], [5, true]]);
+  // Version 8 dropped the states of 1–6; 7–10 keep theirs until version 16.
+  expect(claims.map((c) => [c.version, c.state !== undefined])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((v) => [v, v >= 7]));
   // A stale writer that computed version 2 from version 1 loses its claim and recomputes.
   const stale = (await progressOf(conn).findOne({ _id: unit }))!;
-  expect(stale.version).toBe(5);
+  expect(stale.version).toBe(10);
   const { lost } = await repo.save([{ progress: { ...(await repo.one(unit))!, version: 2 }, indicatorId: null, projectId: 'p' }], new Date());
   expect(lost).toEqual([unit]);
-  expect((await repo.one(unit))?.version).toBe(5);
+  expect((await repo.one(unit))?.version).toBe(10);
+});
+
+it('event ids: a redelivery is no duplicate; the same id at another position, or twice in a batch, is', async () => {
+  const ids = new EventIdRepository(conn);
+  const run = uniqueId('e');
+  const batch = Array.from({ length: 300 }, (_, i) => ({ key: `t|${run}-${i}`, position: `t:0:${i}` }));
+  expect([...(await ids.claim(batch, new Date()))]).toEqual([]);
+  expect([...(await ids.claim(batch, new Date()))]).toEqual([]); // Kafka redelivered the batch
+  const republished = [{ key: `t|${run}-7`, position: 't:1:0' }, { key: `t|${run}-new`, position: 't:1:1' }, { key: `t|${run}-new`, position: 't:1:2' }];
+  expect([...(await ids.claim(republished, new Date()))].sort()).toEqual(['t:1:0', 't:1:2']);
 });

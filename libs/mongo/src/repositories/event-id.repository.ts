@@ -25,20 +25,23 @@ export class EventIdRepository {
     for (const c of claims) {
       if (!first.has(c.key)) first.set(c.key, c.position);
     }
+    const fresh = [...first].map(([key, position]) => ({ _id: key, position, at: now }));
+    // Only ids already stored need reading back (redeliveries, upstream duplicates): reading
+    // back the whole batch would cost FerretDB an $in of thousands per batch.
+    const seen: string[] = [];
     try {
-      await eventIdsOf(this.conn).insertMany(
-        [...first].map(([key, position]) => ({ _id: key, position, at: now })),
-        { ordered: false },
-      );
+      await eventIdsOf(this.conn).insertMany(fresh, { ordered: false });
     } catch (e) {
-      if (!isDuplicateKey(e) && !Array.isArray((e as { writeErrors?: unknown }).writeErrors)) throw e;
+      const errors = (e as { writeErrors?: Array<{ index: number; code?: number }> }).writeErrors;
+      if (!Array.isArray(errors) || errors.some((x) => x.code !== 11000)) throw e;
+      for (const x of errors) seen.push(fresh[x.index]._id);
     }
-    const stored = await eventIdsOf(this.conn).find({ _id: { $in: [...first.keys()] } }).toArray();
-    const positionOf = new Map(stored.map((d) => [d._id, d.position]));
+    const stored = seen.length ? await eventIdsOf(this.conn).find({ _id: { $in: seen } }).toArray() : [];
+    if (stored.length !== seen.length) throw new Error(`${seen.length - stored.length} event ids were refused as duplicates yet are not stored`);
+    const firstSeenAt = new Map(first);
+    for (const d of stored) firstSeenAt.set(d._id, d.position);
     for (const c of claims) {
-      const p = positionOf.get(c.key);
-      if (p === undefined) throw new Error(`event id ${c.key} was not recorded`);
-      if (p !== c.position) duplicates.add(c.position);
+      if (firstSeenAt.get(c.key) !== c.position) duplicates.add(c.position);
     }
     return duplicates;
   }

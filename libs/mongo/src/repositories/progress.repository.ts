@@ -22,15 +22,24 @@ const MAX_ROUNDS = 20;
 const PROBE = 8;
 /** Claims that keep their state per unit (the newest ones); older ones keep just their id. */
 const KEEP = 2;
+/** Every TRIM versions of a unit, the states of the TRIM claims before the newest KEEP are dropped. */
+const TRIM = 8;
 
 export function toProgress(doc: ProgressDoc): Progress {
   return stateToProgress(doc, doc._id);
 }
 
 function stateToProgress(state: Omit<ProgressDoc, '_id'>, id: string): Progress {
-  const { indicatorId: _i, projectId: _p, updatedAt: _u, ...rest } = state as ProgressDoc;
+  const { indicatorId: _i, projectId: _p, updatedAt: _u, history, distinctValues, distinctSeen, ...rest } = state as ProgressDoc;
   const { _id, ...fields } = rest as typeof rest & { _id?: string };
-  return { ...(fields as unknown as Omit<Progress, 'id'>), id };
+  const progress = { ...(fields as unknown as Omit<Progress, 'id' | 'history'>), id, history: fromText(history) ?? [] } as Progress;
+  if (distinctValues !== undefined) progress.distinctValues = fromText(distinctValues);
+  if (distinctSeen !== undefined) progress.distinctSeen = fromText(distinctSeen);
+  return progress;
+}
+
+function fromText<T>(v: string | T): T {
+  return typeof v === 'string' ? (JSON.parse(v) as T) : v;
 }
 
 export function versionId(unit: string, version: number): string {
@@ -84,7 +93,9 @@ export class ProgressRepository {
       if (round >= MAX_ROUNDS) throw new Error(`progress of ${pending.length} units kept changing under us; will retry`);
       // Writers that collided would collide again in lockstep: a short random pause parts them.
       if (round > 0) await new Promise((r) => setTimeout(r, Math.random() * 5 * round));
-      const { current, lagging } = await this.load(pending);
+      // First round: `progress` as stored. A lagging one shows as a lost claim (claims are never
+      // deleted), and later rounds read the newest claims.
+      const { current, lagging } = round === 0 ? { current: await this.find(pending), lagging: new Set<string>() } : await this.load(pending);
       const writes: ProgressWrite[] = [];
       const catchUp: ProgressWrite[] = [];
       for (const id of pending) {
@@ -162,15 +173,12 @@ export class ProgressRepository {
     }
     const won = [...writes.filter((w) => !lost.has(w.progress.id)), ...catchUp];
     if (won.length > 0) await this.replaceCurrent(won, now);
-    // Older claims keep only their ids: a version once claimed can never be claimed again.
-    const stale = writes.filter((w) => !lost.has(w.progress.id) && (w.progress.version ?? 0) > KEEP);
-    if (stale.length > 0) {
-      await bulkWriteChunked(
-        progressVersionsOf(this.conn),
-        stale.map((w) => ({ updateOne: { filter: { _id: versionId(w.progress.id, (w.progress.version ?? 0) - KEEP) }, update: { $unset: { state: '' } } } })),
-        { ordered: false },
-      );
-    }
+    // Older claims keep only their ids (a version once claimed can never be claimed again);
+    // their states are dropped every TRIM versions, in one statement.
+    const trimmed = writes
+      .filter((w) => !lost.has(w.progress.id) && (w.progress.version ?? 0) % TRIM === 0)
+      .flatMap((w) => Array.from({ length: TRIM }, (_, k) => versionId(w.progress.id, (w.progress.version ?? 0) - KEEP - k)));
+    if (trimmed.length > 0) await progressVersionsOf(this.conn).updateMany({ _id: { $in: trimmed } }, { $unset: { state: '' } });
     return { lost: [...lost] };
   }
 
@@ -190,6 +198,9 @@ export class ProgressRepository {
 }
 
 function docOf(w: ProgressWrite, now: Date): ProgressDoc {
-  const { id, ...rest } = w.progress;
-  return { ...rest, _id: id, indicatorId: w.indicatorId, projectId: w.projectId, updatedAt: now } as ProgressDoc;
+  const { id, history, distinctValues, distinctSeen, ...rest } = w.progress;
+  const doc = { ...rest, _id: id, history: JSON.stringify(history), indicatorId: w.indicatorId, projectId: w.projectId, updatedAt: now } as ProgressDoc;
+  if (distinctValues !== undefined) doc.distinctValues = JSON.stringify(distinctValues);
+  if (distinctSeen !== undefined) doc.distinctSeen = JSON.stringify(distinctSeen);
+  return doc;
 }
