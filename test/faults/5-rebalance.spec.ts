@@ -1,10 +1,9 @@
 import { applyEvents } from '@iw/measures';
 import { ProgressRepository, connectMongo } from '@iw/mongo';
-import { ensureBuilt, uniqueId } from '@iw/testing';
-import { TRAFFIC_IDS } from '../integration/ingest/harness';
+import { ensureBuilt, freePort, uniqueId } from '@iw/testing';
+import { eventsRead, TRAFFIC_IDS } from '../integration/ingest/harness';
 import { generateTraffic } from '../integration/ingest/traffic';
 import { runIngest, saveLog, waitFor, type AppProcess } from './support/apps';
-import { freePort } from './support/dedicated';
 import { recordScenario, since } from './support/results';
 import { TrafficStream, toRaw } from './support/stream';
 import { brief, observedCounts, reconcile } from './support/totals';
@@ -41,14 +40,6 @@ afterAll(async () => {
 });
 
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
-
-/** Messages an instance has read (iw_ingest_events_total over topics and outcomes), from its own /metrics. */
-async function eventsRead(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  let n = 0;
-  for (const m of text.matchAll(/^iw_ingest_events_total\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
-  return n;
-}
 
 it(`a second ingest instance joining and leaving mid-stream changes nothing: ${N} events counted exactly`, async () => {
   const t0 = Date.now();
