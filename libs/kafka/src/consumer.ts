@@ -13,6 +13,8 @@ export interface BatchConsumerOptions {
   /** Partitions handled at the same time; order is kept within each partition. Default 1. */
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
+  /** Bytes one fetch may bring back over all partitions (kafkajs default 10 MiB). */
+  maxBytes?: number;
   /**
    * How long a fetch waits on the broker for new messages. Also bounds how long `stop()` waits
    * for the fetch in flight, hence 1 s rather than kafkajs's 5 s.
@@ -48,6 +50,7 @@ export class BatchConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
       maxBytesPerPartition: options.maxBytesPerPartition,
+      ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
       maxWaitTimeInMs: options.maxWaitTimeMs ?? 1000,
       // Join quickly in a one-broker setup; harmless elsewhere.
       rebalanceTimeout: 30_000,
