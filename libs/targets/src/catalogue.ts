@@ -59,13 +59,16 @@ function yearGuess(rows: SourceRow[]): number | undefined {
   return mostCommon(yearsIn(rows.flatMap((r) => r.cells)));
 }
 
-/** `x`, `x~2`, `x~3` … for ids seen before. */
+/**
+ * `x`, `x_2`, `x_3` … for ids seen before. `_` because an id segment never contains it, and
+ * `~` already means a compound part (`x~2` is the second part of `x`).
+ */
 function disambiguator() {
   const seen = new Map<string, number>();
   return (id: string): { id: string; n: number } => {
     const n = (seen.get(id) ?? 0) + 1;
     seen.set(id, n);
-    return { id: n === 1 ? id : `${id}~${n}`, n };
+    return { id: n === 1 ? id : `${id}_${n}`, n };
   };
 }
 

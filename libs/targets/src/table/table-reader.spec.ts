@@ -202,8 +202,8 @@ describe('table structure', () => {
 
   it('keeps duplicate indicators, disambiguating the id', () => {
     const c = read('项目完成指标|数量指标|监测报告|||1份|', '||监测 报告|||2份|');
-    expect(c.projects[0].indicators.map((i) => i.id)).toEqual(['2019.测试项目.监测报告', '2019.测试项目.监测报告~2']);
-    expect(problemsOf(c)).toEqual([[7, 'warning', 'duplicate indicator 「监测 报告」 (also line 6); both kept, this one is 2019.测试项目.监测报告~2']]);
+    expect(c.projects[0].indicators.map((i) => i.id)).toEqual(['2019.测试项目.监测报告', '2019.测试项目.监测报告_2']);
+    expect(problemsOf(c)).toEqual([[7, 'warning', 'duplicate indicator 「监测 报告」 (also line 6); both kept, this one is 2019.测试项目.监测报告_2']]);
   });
 
   it('warns about targets that cannot be met and arithmetic that does not hold', () => {
