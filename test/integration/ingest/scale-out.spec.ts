@@ -1,5 +1,5 @@
-import { connectMongo, type Connection } from '@iw/mongo';
-import { createTestTopics, deleteTestTopics, dropTestDatabase, ensureBuilt, freePort, testMongoUrl, testTopicPrefix, uniqueId, type AppProcess } from '@iw/testing';
+import { connectMongo, type Connection, type ServiceStatsDoc } from '@iw/mongo';
+import { createTestTopics, deleteTestTopics, dropTestDatabase, ensureBuilt, freePort, testMongoUrl, testTopicPrefix, uniqueId, waitFor, type AppProcess } from '@iw/testing';
 import { eventsRead, groupId, importSeed, observedTotals, publish, startIngest, TRAFFIC_IDS, waitForDrain, withoutCount } from './harness';
 import { expectedTotals, generateTraffic } from './traffic';
 
@@ -47,4 +47,15 @@ it('two instances in one group give the same totals as one', async () => {
   expect(read.every((n) => n > 0)).toBe(true);
   expect(read[0] + read[1]).toBeGreaterThanOrEqual(events.length);
   expect(apps.every((a) => a.child.exitCode === null)).toBe(true);
+  // Each instance reports its per-topic rates for /status (flushed every few seconds).
+  const stats = await waitFor(
+    async () => {
+      const docs = await conn.db!.collection<ServiceStatsDoc>('service_stats').find({ service: 'ingest' }).toArray();
+      const cases = docs.map((d) => d.topics.find((t) => t.topic === topics.cases));
+      const all = cases.reduce((a, t) => a + (t?.events ?? 0), 0) >= events.filter((e) => e.role === 'cases').length;
+      return cases.length === 2 && all && cases.every((t) => (t?.rate1m ?? 0) > 0) ? cases : null;
+    },
+    { timeoutMs: 30_000, message: 'both instances reporting every cases event read and a rate for the topic' },
+  );
+  expect(stats.every((t) => t!.rate5m! > 0 && t!.rate5m! <= t!.rate1m!)).toBe(true);
 });

@@ -38,6 +38,7 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
   private readonly lag = new Gauge({ name: 'iw_ingest_partition_lag', help: 'High watermark minus last processed offset, as seen by this instance', labelNames: ['topic', 'partition'], registers: [this.registry] });
   private readonly rate = new RollingRate();
   private readonly topics = new Map<string, TopicStats>();
+  private readonly topicRates = new Map<string, RollingRate>();
   private readonly stats: StatsRepository;
   private readonly server: MetricsServer;
   private readonly startedAt = new Date();
@@ -79,6 +80,9 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
     t.duplicates += o.duplicates;
     t.rejected += o.rejected;
     t.lastEventAt = new Date(o.lastEventAt);
+    let rate = this.topicRates.get(o.topic);
+    if (!rate) this.topicRates.set(o.topic, (rate = new RollingRate()));
+    rate.add(o.messages, Date.now());
   }
 
   async flush(): Promise<void> {
@@ -90,7 +94,10 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
       version: process.env.npm_package_version ?? '0.1.0',
       startedAt: this.startedAt,
       updatedAt: new Date(now),
-      topics: [...this.topics.values()],
+      topics: [...this.topics.values()].map((t) => {
+        const rate = this.topicRates.get(t.topic)!;
+        return { ...t, rate1m: rate.perSecond(60_000, now), rate5m: rate.perSecond(300_000, now) };
+      }),
       rate1m: this.rate.perSecond(60_000, now),
       rate5m: this.rate.perSecond(300_000, now),
     });

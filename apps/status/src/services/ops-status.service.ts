@@ -186,7 +186,7 @@ export class OpsStatusService {
 export function topicFigures(instances: readonly ServiceStatsDoc[], topics: readonly string[]): OpsStatus['events']['topics'] {
   return topics.map((topic) => {
     const entries = instances.flatMap((s) => (Array.isArray(s.topics) ? s.topics.filter((t) => t.topic === topic) : []));
-    const rates = entries.map((e) => e as { rate1m?: number; rate5m?: number });
+    const rates = entries;
     const hasRates = entries.length > 0 && rates.every((r) => typeof r.rate1m === 'number' && typeof r.rate5m === 'number');
     const last = entries.map((e) => (e.lastEventAt ? new Date(e.lastEventAt).getTime() : 0)).reduce((a, b) => Math.max(a, b), 0);
     return {

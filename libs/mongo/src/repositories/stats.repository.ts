@@ -8,6 +8,9 @@ export interface TopicStats {
   duplicates: number;
   rejected: number;
   lastEventAt: Date | null;
+  /** Events per second on this topic over the last 1 and 5 minutes. */
+  rate1m?: number;
+  rate5m?: number;
 }
 
 /** A service instance's rolling figures, written every few seconds, read by /status. */
