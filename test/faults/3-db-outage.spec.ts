@@ -100,6 +100,12 @@ it(`ingest stops committing during a 30 s database outage, resumes by itself, co
   });
   const rec = await reconcile(w.conn, events);
   const alive = ingest.child.exitCode === null;
+  // What ingest's database supervision said (libs/mongo connection.ts): outage, recovery, monitor restarts.
+  const mongoSaid = ingest
+    .output()
+    .split('\n')
+    .filter((l) => l.includes('[MongoDB]'))
+    .map((l) => l.replace(/^.*\[MongoDB\]\s*/, '').slice(0, 120));
   const codes = [...new Set(during)].join('/');
   recordScenario({
     scenario: '3. database outage 30 s',
@@ -111,7 +117,7 @@ it(`ingest stops committing during a 30 s database outage, resumes by itself, co
     emailsExpected: null,
     emailsReceived: null,
     emailsDuplicated: null,
-    notes: `dedicated FerretDB down ${stopAtS}–${upAtS}s while ${publishedDuring}/${N} published; committed offsets ${committedEarly} → ${committedLate} during the outage; /health/ready ${before} before, ${codes} during (${during.length} probes), 200 ${((after - downAt - OUTAGE_MS) / 1000).toFixed(1)} s after restart; same ingest process alive: ${alive}${rec.diff ? `; counts off: ${rec.diff}` : ''}`,
+    notes: `dedicated FerretDB down ${stopAtS}–${upAtS}s while ${publishedDuring}/${N} published; committed offsets ${committedEarly} → ${committedLate} during the outage; /health/ready ${before} before, ${codes} during (${during.length} probes), 200 ${((after - downAt - OUTAGE_MS) / 1000).toFixed(1)} s after restart; same ingest process alive: ${alive}; ingest's MongoDB log: ${mongoSaid.join(' | ') || 'nothing'}${rec.diff ? `; counts off: ${rec.diff}` : ''}`,
     seconds: since(t0),
   });
   expect(before).toBe(200);

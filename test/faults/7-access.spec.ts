@@ -32,7 +32,8 @@ import { createIngestWorld, type IngestWorld } from './support/world';
  *  d) CR/LF in owner addresses, names and mail fields cannot add mail headers or recipients;
  *  e) with API tokens, an SMTP password and a Kafka SASL password configured (a dedicated
  *     SASL_PLAINTEXT broker), ingest, alerting and status run, work, fail where they must —
- *     and none of the secrets appears in any of their output.
+ *     and none of the secrets appears in any of their output;
+ *  f) the status app listens on loopback only unless IW_STATUS_HOST says otherwise.
  */
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -391,6 +392,57 @@ describe('mail', () => {
       await sink.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('network exposure', () => {
+  const running: AppProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(running.map((a) => a.stop('SIGTERM', 15_000)));
+  });
+
+  /** HTTP status of GET /health/live at host:port, or the connection error's code. */
+  const probe = async (host: string, port: number): Promise<number | string> => {
+    try {
+      const res = await fetch(`http://${host}:${port}/health/live`, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      return res.status;
+    } catch (e) {
+      return ((e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message).toString();
+    }
+  };
+
+  it('f) the status app listens on 127.0.0.1 by default; IW_STATUS_HOST=0.0.0.0 opens it to every interface', async () => {
+    const t0 = Date.now();
+    ensureBuilt();
+    // 127.0.0.2 is loopback too (Linux routes 127/8 to lo), but a socket bound to 127.0.0.1 does not answer it.
+    const env = { IW_API_TOKENS: `net-${uniqueId('tok')}`, MONGO_URL: `mongodb://127.0.0.1:27017/${uniqueId('iw-net')}`, SMTP_URL: 'smtp://127.0.0.1:9' };
+    const [defPort, allPort] = [await freePort(), await freePort()];
+    const def = runStatus({ ...env, IW_STATUS_PORT: String(defPort), IW_STATUS_HOST: '' });
+    const all = runStatus({ ...env, IW_STATUS_PORT: String(allPort), IW_STATUS_HOST: '0.0.0.0' });
+    running.push(def, all);
+    await def.waitForOutput(/listening on port/, 90_000);
+    await all.waitForOutput(/listening on port/, 90_000);
+    const answers = {
+      default: { '127.0.0.1': await probe('127.0.0.1', defPort), '127.0.0.2': await probe('127.0.0.2', defPort) },
+      '0.0.0.0': { '127.0.0.1': await probe('127.0.0.1', allPort), '127.0.0.2': await probe('127.0.0.2', allPort) },
+    };
+    const said = [def, all].map((a) => /listening on port \d+ of (\S+):/.exec(a.output())?.[1] ?? '?');
+    recordScenario({
+      scenario: '7f. status app bound to loopback by default',
+      published: 4,
+      expected: 'default: 127.0.0.1 only; 0.0.0.0: all',
+      observed: JSON.stringify(answers),
+      lost: null,
+      doubled: null,
+      emailsExpected: null,
+      emailsReceived: null,
+      emailsDuplicated: null,
+      notes: `GET /health/live on 127.0.0.1 and 127.0.0.2 (both loopback addresses); the apps said they listen on ${said.join(' and ')}`,
+      seconds: since(t0),
+    });
+    expect(answers).toEqual({ default: { '127.0.0.1': 200, '127.0.0.2': 'ECONNREFUSED' }, '0.0.0.0': { '127.0.0.1': 200, '127.0.0.2': 200 } });
+    expect(said).toEqual(['127.0.0.1', '0.0.0.0']);
   });
 });
 

@@ -26,8 +26,9 @@ async function main(): Promise<void> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => setTimeout(() => process.exit(1), SHUTDOWN_LIMIT_MS).unref());
   }
-  await app.listen(config.http.statusPort);
-  new Logger('status').log(`listening on port ${config.http.statusPort}: dashboard /, API /api (docs /api/docs), /status, /metrics, /health/ready`);
+  // Loopback by default (IW_STATUS_HOST): exposing the dashboard and API is an explicit choice.
+  await app.listen(config.http.statusPort, config.http.statusHost);
+  new Logger('status').log(`listening on port ${config.http.statusPort} of ${config.http.statusHost}: dashboard /, API /api (docs /api/docs), /status, /metrics, /health/ready`);
 }
 
 main().catch((e: unknown) => {

@@ -66,6 +66,11 @@ export const envSchema = z.object({
   KAFKA_SASL_USERNAME: z.string().default(''),
   KAFKA_SASL_PASSWORD: z.string().default(''),
   KAFKA_SSL: bool(false),
+  /** PEM files (paths): a CA to trust, and a client certificate + key for mutual TLS. */
+  KAFKA_SSL_CA: z.string().default(''),
+  KAFKA_SSL_CERT: z.string().default(''),
+  KAFKA_SSL_KEY: z.string().default(''),
+  KAFKA_SSL_REJECT_UNAUTHORIZED: bool(true),
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
   MONGO_URL: z.string().url().default('mongodb://127.0.0.1:27017/indicator-watch'),
@@ -73,6 +78,11 @@ export const envSchema = z.object({
   MAIL_FROM: z.string().default('Indicator Watch <noreply@localhost>'),
   IW_API_TOKENS: list(''),
   IW_STATUS_PORT: port(3000),
+  /** Interface the status app listens on: loopback unless told otherwise (0.0.0.0 or :: for all). */
+  IW_STATUS_HOST: z
+    .string()
+    .default('127.0.0.1')
+    .refine((h) => /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(h), 'not a host name or IP address (e.g. 127.0.0.1, 0.0.0.0, ::)'),
   IW_METRICS_PORT_INGEST: port(9464, 0), // 0: any free port
   IW_METRICS_PORT_ALERTING: port(9465, 0),
   IW_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
@@ -109,6 +119,8 @@ export interface AppConfig {
     brokers: string[];
     clientId: string;
     ssl: boolean;
+    /** TLS details when ssl is on and something beyond the system CAs is needed (PEM contents, read at start-up). */
+    tls?: KafkaTls;
     sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
     partitions: number;
     topics: Record<TopicRole, string>;
@@ -116,13 +128,20 @@ export interface AppConfig {
   };
   mongo: { url: string };
   smtp: { url: string; from: string };
-  http: { statusPort: number; publicUrl: string; apiTokens: string[]; metricsPorts: { ingest: number; alerting: number } };
+  http: { statusHost: string; statusPort: number; publicUrl: string; apiTokens: string[]; metricsPorts: { ingest: number; alerting: number } };
   clock: string;
   timeZone: string;
   alerting: { groupWaitMs: number; repeatIntervalMs: number; pendingForMs: number; noDataGraceMs: number; sweepCron: string };
   files: { owners: string; bindings: string; localDir: string };
   surveys: { satisfiedShare: number };
   logLevel: Env['IW_LOG_LEVEL'];
+}
+
+export interface KafkaTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  rejectUnauthorized: boolean;
 }
 
 export class ConfigError extends Error {
@@ -163,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvFile = pa
   const e = parsed.data;
   const problems: string[] = [];
   if (e.KAFKA_SASL_MECHANISM && !e.KAFKA_SASL_USERNAME) problems.push('KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set');
+  const kafkaTls = readKafkaTls(e, problems);
   if (!/^smtps?:\/\//.test(e.SMTP_URL)) problems.push(`SMTP_URL: must start with smtp:// or smtps:// (got "${redactUrl(e.SMTP_URL)}")`);
   if (problems.length) throw new ConfigError(problems);
 
@@ -176,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvFile = pa
       brokers: e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
       ssl: e.KAFKA_SSL,
+      ...(kafkaTls ? { tls: kafkaTls } : {}),
       sasl: e.KAFKA_SASL_MECHANISM
         ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }
         : undefined,
@@ -186,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvFile = pa
     mongo: { url: e.MONGO_URL },
     smtp: { url: e.SMTP_URL, from: e.MAIL_FROM },
     http: {
+      statusHost: e.IW_STATUS_HOST,
       statusPort: e.IW_STATUS_PORT,
       publicUrl: e.IW_PUBLIC_URL.replace(/\/+$/, ''),
       apiTokens: e.IW_API_TOKENS,
@@ -204,6 +226,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvFile = pa
     surveys: { satisfiedShare: e.IW_SURVEY_SATISFIED_SHARE },
     logLevel: e.IW_LOG_LEVEL,
   };
+}
+
+/**
+ * KAFKA_SSL_* → the TLS options, files read now so a missing or unreadable one stops the start
+ * with its variable named. Only meaningful with KAFKA_SSL=true; setting them without it is a
+ * mistake worth reporting (the connection would silently stay plaintext).
+ */
+function readKafkaTls(e: Env, problems: string[]): KafkaTls | undefined {
+  const files = { ca: ['KAFKA_SSL_CA', e.KAFKA_SSL_CA], cert: ['KAFKA_SSL_CERT', e.KAFKA_SSL_CERT], key: ['KAFKA_SSL_KEY', e.KAFKA_SSL_KEY] } as const;
+  const set = Object.values(files).filter(([, v]) => v);
+  const custom = set.length > 0 || !e.KAFKA_SSL_REJECT_UNAUTHORIZED;
+  if (!custom) return undefined;
+  if (!e.KAFKA_SSL) {
+    const names = [...set.map(([name]) => name), ...(e.KAFKA_SSL_REJECT_UNAUTHORIZED ? [] : ['KAFKA_SSL_REJECT_UNAUTHORIZED'])];
+    problems.push(`${names.join(', ')}: only used with KAFKA_SSL=true (set it, or unset these)`);
+    return undefined;
+  }
+  if (!e.KAFKA_SSL_CERT !== !e.KAFKA_SSL_KEY) problems.push('KAFKA_SSL_CERT and KAFKA_SSL_KEY: set both (client certificate and its private key) or neither');
+  const tls: KafkaTls = { rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED };
+  for (const [field, [name, file]] of Object.entries(files) as Array<[keyof typeof files, readonly [string, string]]>) {
+    if (!file) continue;
+    try {
+      const pem = fs.readFileSync(file, 'utf8');
+      if (!pem.includes('-----BEGIN ')) problems.push(`${name}: ${file} is not a PEM file`);
+      else tls[field] = pem;
+    } catch (err) {
+      problems.push(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  return tls;
 }
 
 /** Hides the password of a URL (`smtp://user:***@host`) so config can be logged. */

@@ -15,7 +15,7 @@ export const DLQ_REASON_CLASSES = [
   'schema', // fails the family's schema
   'negative_count', // a count or an amount below zero
   'unknown_indicator', // measurements: indicatorId not in the catalogue
-  'unknown_project', // spending: project not in the catalogue
+  'unknown_project', // projectName/projectId names no project in the catalogue
   'out_of_period', // occurredAt outside the period of every unit it would feed
   'unbound', // valid, but no binding takes it
   'incompatible', // measurements: a kind the indicator's measure cannot take (e.g. milestone on a sum)

@@ -54,6 +54,18 @@ describe('kafkaOptions', () => {
     expect(o).toMatchObject({ brokers: ['a:1', 'b:2'], clientId: 'iw', ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } });
     expect(o.logLevel).toBe(logLevel.WARN);
   });
+  it('TLS: off, on with the system CAs, or on with a CA, client certificate and verification setting', () => {
+    const at = { brokers: ['a:1'], clientId: 'iw' };
+    expect(kafkaOptions({ ...at, ssl: false, tls: { ca: 'CA', rejectUnauthorized: true } }, logger).ssl).toBe(false);
+    expect(kafkaOptions({ ...at, ssl: true }, logger).ssl).toBe(true);
+    expect(kafkaOptions({ ...at, ssl: true, tls: { ca: 'CA', cert: 'CERT', key: 'KEY', rejectUnauthorized: true } }, logger).ssl).toEqual({
+      rejectUnauthorized: true,
+      ca: ['CA'],
+      cert: 'CERT',
+      key: 'KEY',
+    });
+    expect(kafkaOptions({ ...at, ssl: true, tls: { rejectUnauthorized: false } }, logger).ssl).toEqual({ rejectUnauthorized: false });
+  });
   it('leaves SASL off when not configured', () => {
     expect(kafkaOptions({ brokers: ['a:1'], clientId: 'iw', ssl: false }, logger).sasl).toBeUndefined();
   });

@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import type { KafkaClientConfig } from './types';
@@ -41,12 +42,20 @@ export function kafkaLogCreator(logger: LoggerService) {
     };
 }
 
+/** kafkajs's `ssl`: off, on with the system CAs, or on with the configured CA / client certificate. */
+export function sslOptions(config: Pick<KafkaClientConfig, 'ssl' | 'tls'>): boolean | ConnectionOptions {
+  if (!config.ssl) return false;
+  if (!config.tls) return true;
+  const { ca, cert, key, rejectUnauthorized } = config.tls;
+  return { rejectUnauthorized, ...(ca ? { ca: [ca] } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
+}
+
 /** The kafkajs options for a config. Pure; the SASL password is passed on, never logged. */
 export function kafkaOptions(config: KafkaClientConfig, logger: LoggerService, level: 'warn' | 'info' | 'debug' = 'warn'): KafkaConfig {
   return {
     clientId: config.clientId,
     brokers: config.brokers,
-    ssl: config.ssl,
+    ssl: sslOptions(config),
     sasl: config.sasl ? ({ mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password } as SASLOptions) : undefined,
     connectionTimeout: 3000,
     requestTimeout: 30000,

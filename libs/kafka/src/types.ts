@@ -8,6 +8,8 @@ export interface KafkaClientConfig {
   brokers: string[];
   clientId: string;
   ssl: boolean;
+  /** With ssl: a CA to trust, a client certificate + key (PEM contents), whether to verify the broker. */
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
 }
 

@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseSmtpUrl, redactSmtpUrl, SmtpUrlError } from './smtp-url';
 
 describe('parseSmtpUrl', () => {
@@ -15,6 +18,17 @@ describe('parseSmtpUrl', () => {
     expect(parseSmtpUrl(url)).toMatchObject(want);
   });
 
+  it('reads the CA of caFile (PEM) into the endpoint', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-smtp-ca-'));
+    const ca = path.join(dir, 'ca.pem');
+    fs.writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    fs.writeFileSync(path.join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n');
+    expect(parseSmtpUrl(`smtps://mail.example?caFile=${encodeURIComponent(ca)}`)).toMatchObject({ secure: true, rejectUnauthorized: true, ca: fs.readFileSync(ca, 'utf8') });
+    expect(parseSmtpUrl('smtps://mail.example').ca).toBeUndefined();
+    expect(() => parseSmtpUrl(`smtps://mail.example?caFile=${dir}/missing.pem`)).toThrow(/caFile=.*missing\.pem: cannot read \(ENOENT\)/);
+    expect(() => parseSmtpUrl(`smtps://mail.example?caFile=${dir}/key.pem`)).toThrow(/not a PEM certificate/);
+  });
+
   it('has no auth without a user', () => {
     expect(parseSmtpUrl('smtp://127.0.0.1:2525').auth).toBeUndefined();
   });
@@ -23,6 +37,9 @@ describe('parseSmtpUrl', () => {
     ['http://mail.example', /smtp:\/\//],
     ['not a url', /not a URL/],
     ['smtp://mail.example?requireTLS=maybe', /requireTLS=maybe/],
+    ['smtp://mail.example?requiretls=true', /unknown option requiretls/],
+    ['smtp://mail.example?requireTLS=true&ignoreTLS=true', /contradict/],
+    ['smtps://mail.example?ignoreTLS=true', /ignoreTLS with smtps/],
   ])('rejects %s', (url, message) => {
     expect(() => parseSmtpUrl(url)).toThrow(SmtpUrlError);
     expect(() => parseSmtpUrl(url)).toThrow(message);

@@ -104,6 +104,10 @@ describe('route: rejections carry the DLQ reason', () => {
     ['an uncatalogued category', 'inspectionBatches', { ...env, category: '药品', batches: 1 }, 'unbound', /category=药品/],
     ['an unknown project', 'spending', { ...env, projectName: '不存在的项目', amountYuan: 1 }, 'unknown_project', /不存在的项目/],
     ['an unknown project id', 'spending', { ...env, projectId: '2020.工商行政管理业务费', amountYuan: 1 }, 'unknown_project', /2020/],
+    ['a case of an unknown project', 'cases', { ...env, caseId: 'c', action: 'opened', category: '食品', projectName: '不存在的项目' }, 'unknown_project', /不存在的项目/],
+    ['a bound inspection batch naming an unknown project', 'inspectionBatches', { ...env, category: '汽油', batches: 1, projectName: '不存在的项目' }, 'unknown_project', /不存在的项目/],
+    ['a survey of an unknown project', 'surveys', { ...env, surveyKey: '干部职工满意度', projectName: '2020年的项目', respondents: 5, satisfied: 5 }, 'unknown_project', /2020年的项目/],
+    ['a projectName made only of punctuation', 'cases', { ...env, caseId: 'c', action: 'closed', projectName: '、、' }, 'unknown_project', /、、/],
     ['an unknown indicator id', 'measurements', { ...env, indicatorId: '2019.nope.nothing', kind: 'increment', value: 1 }, 'unknown_indicator', /2019\.nope\.nothing/],
     ['a compound indicator instead of a part', 'measurements', { ...env, indicatorId: `${GS}.会议培训的次数人数天数`, kind: 'increment', value: 1 }, 'unknown_indicator', /~期.*~天.*~人/],
     ['a milestone for a sum', 'measurements', { ...env, indicatorId: `${LT}.汽油抽检批次`, kind: 'milestone', done: true }, 'incompatible', /measured as sum.*send increment/],
@@ -117,6 +121,13 @@ describe('route: rejections carry the DLQ reason', () => {
     const r = route(event as never, role, set);
     expect(r).toMatchObject({ ok: false, reason: { class: cls } });
     if (!r.ok) expect(r.reason.message).toMatch(message);
+  });
+
+  it('an event naming a tracked project by its written name (any spacing or punctuation) is not rejected for it', () => {
+    expect(Object.keys(fed('cases', { ...env, caseId: 'c', action: 'opened', projectName: '流通领域商品、成品油、农资产品、网络商品质量抽检监测经费' })).length).toBeGreaterThan(0);
+    expect(fed('inspectionBatches', { ...env, category: '汽油', batches: 2, projectName: ' 流通领域商品 成品油 农资产品 网络商品质量抽检监测经费 ' })[`${LT}.汽油抽检批次`]).toEqual({ kind: 'add', value: 2 });
+    // a tracked project that no binding of the family serves is unbound, not unknown
+    expect(route({ ...env, surveyKey: '社会公众满意度', projectName: '知识产权专项业务费', respondents: 1, satisfied: 1 }, 'surveys', set)).not.toMatchObject({ reason: { class: 'unknown_project' } });
   });
 
   it('judges the period by the local date at both ends of the fiscal year', () => {

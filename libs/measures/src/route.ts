@@ -20,6 +20,11 @@ export function route<R extends ActualsRole>(event: ActualsEventByRole[R], role:
 
   const candidates: Array<{ unit: TrackedUnit; input: MeasureInput }> = [];
   let own: Binding[] = bindings.byRole[role] as Binding[];
+  // projectName is optional outside spending, but when an event names a project it must be a tracked one.
+  const named = (event as Fields).projectName;
+  if (role !== 'spending' && typeof named === 'string' && !bindings.projects.has(idSegment(named))) {
+    return reject('unknown_project', `no project ${JSON.stringify(named)} in the ${bindings.fiscalYear} catalogue`);
+  }
   if (role === 'spending') {
     const projectId = findProject(event as SpendingEvent, bindings);
     if (!projectId) {

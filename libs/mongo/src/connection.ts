@@ -1,3 +1,5 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { MongoClient } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
 
 /**
@@ -16,7 +18,25 @@ export interface MongoConnectOptions {
   autoIndex?: boolean;
   /** Concurrent operations per process (default 16). */
   maxPoolSize?: number;
+  /** Where outage and recovery lines go (default: a Nest Logger named MongoDB). */
+  logger?: Pick<LoggerService, 'log' | 'warn'>;
 }
+
+/**
+ * Driver timings. A server that went away is looked for every heartbeatFrequencyMS (the driver's
+ * default, 10 s, adds up to 10 s to every recovery); a connection attempt or a monitoring `hello`
+ * gives up after connectTimeoutMS (default 30 s); an operation whose socket stays silent for
+ * socketTimeoutMS fails instead of hanging for ever (default: no limit) — generous, since a
+ * FerretDB collection scan can take tens of seconds.
+ */
+export const MONGO_TIMINGS = { heartbeatFrequencyMS: 2000, connectTimeoutMS: 5000, socketTimeoutMS: 120_000 } as const;
+
+/**
+ * Longest silence of the driver's server monitor (no heartbeat started, succeeded or failed)
+ * before it counts as stuck: a check takes at most a connect plus a `hello`, each bounded by
+ * connectTimeoutMS, and one starts every heartbeatFrequencyMS.
+ */
+export const MONITOR_SILENCE_LIMIT_MS = MONGO_TIMINGS.heartbeatFrequencyMS + 2 * MONGO_TIMINGS.connectTimeoutMS + 5000;
 
 export async function connectMongo(url: string, options: MongoConnectOptions = {}): Promise<Connection> {
   const conn = mongoose.createConnection(url, {
@@ -26,27 +46,79 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
     // Fewer concurrent operations per process than FerretDB's SQLite pool has connections per
     // database (100): a pool that runs dry while a metadata lock is held deadlocks FerretDB 1.24.
     maxPoolSize: options.maxPoolSize ?? 16,
+    ...MONGO_TIMINGS,
   });
-  if (process.env.IW_MONGO_SDAM_DEBUG) {
-    const t0 = Date.now();
-    conn.on('connected', () => undefined);
-    const attach = () => {
-      const client = conn.getClient();
-      for (const ev of ['serverHeartbeatStarted', 'serverHeartbeatFailed', 'serverHeartbeatSucceeded', 'serverDescriptionChanged', 'connectionPoolCleared', 'connectionPoolReady', 'topologyDescriptionChanged']) {
-        client.on(ev, (e: { failure?: Error; newDescription?: { type?: string; error?: Error } }) =>
-          console.error(`SDAM ${((Date.now() - t0) / 1000).toFixed(1)}s ${ev} ${e.failure?.message ?? e.newDescription?.type ?? ''} ${e.newDescription?.error?.message ?? ''}`),
-        );
-      }
-    };
-    attach();
-  }
   try {
     await conn.asPromise();
   } catch (e) {
     await conn.close(true).catch(() => undefined);
     throw new Error(`MongoDB at ${redactMongoUrl(url)} is not reachable: ${(e as Error).message}`);
   }
+  superviseMonitor(conn, options.logger ?? new Logger('MongoDB'));
   return conn;
+}
+
+/** The driver's server monitors (internal API of mongodb 6–7: topology.s.servers → server.monitor). */
+interface InternalMonitor {
+  close(): void;
+  connect(): void;
+}
+function serverMonitors(client: MongoClient): InternalMonitor[] {
+  const servers = (client as unknown as { topology?: { s?: { servers?: Map<string, { monitor?: InternalMonitor | null }> } } }).topology?.s?.servers;
+  return servers ? [...servers.values()].flatMap((s) => (s.monitor ? [s.monitor] : [])) : [];
+}
+
+/**
+ * Keeps an eye on the driver's view of the server, for two reasons.
+ *
+ * Outages are logged once each way ("unreachable: …", "reachable again after N s"), not as one
+ * error per failed operation.
+ *
+ * Recovery must not depend on luck. After an outage the driver resumes only when its server
+ * monitor sees the server again: the connection pool stays paused and every server selection
+ * fails with the last error until then. In the fault suite (issue 9, scenario 3) ingest
+ * sometimes never resumed after FerretDB came back: selection kept failing with the error of the
+ * moment the server went away, i.e. the monitor had stopped reporting. So when the monitor has
+ * been silent for MONITOR_SILENCE_LIMIT_MS this closes and restarts it (the same calls the
+ * driver makes when it starts and stops a server's monitoring).
+ */
+export function superviseMonitor(conn: Connection, logger: Pick<LoggerService, 'log' | 'warn'>, silenceLimitMs: number = MONITOR_SILENCE_LIMIT_MS): { restarts: () => number } {
+  const client = conn.getClient();
+  let lastBeat = Date.now();
+  let downSince: number | null = null;
+  let restarts = 0;
+  const beat = () => {
+    lastBeat = Date.now();
+  };
+  client.on('serverHeartbeatStarted', beat);
+  client.on('serverHeartbeatSucceeded', beat);
+  client.on('serverHeartbeatFailed', beat);
+  client.on('serverDescriptionChanged', (e) => {
+    const unknown = e.newDescription.type === 'Unknown';
+    if (unknown && downSince === null) {
+      downSince = Date.now();
+      logger.warn(`unreachable: ${e.newDescription.error?.message ?? 'no answer'}; retrying every ${MONGO_TIMINGS.heartbeatFrequencyMS} ms`);
+    } else if (!unknown && downSince !== null) {
+      logger.log(`reachable again after ${((Date.now() - downSince) / 1000).toFixed(1)} s`);
+      downSince = null;
+    }
+  });
+  const timer = setInterval(() => {
+    const silentMs = Date.now() - lastBeat;
+    if (silentMs < silenceLimitMs) return;
+    const monitors = serverMonitors(client);
+    if (monitors.length === 0) return;
+    restarts++;
+    logger.warn(`the driver's server monitor has been silent for ${Math.round(silentMs / 1000)} s; restarting it (restart ${restarts})`);
+    lastBeat = Date.now();
+    for (const m of monitors) {
+      m.close();
+      m.connect();
+    }
+  }, Math.min(5000, silenceLimitMs));
+  timer.unref();
+  conn.once('close', () => clearInterval(timer));
+  return { restarts: () => restarts };
 }
 
 /** Resolves when the server answers a `ping`; throws otherwise. */

@@ -184,7 +184,10 @@ const KINDS: Array<{ kind: string; allowed: DlqReasonClass[]; make: (id: string,
         ['spending', { ...base(id), projectId: '2019.nope', amountYuan: 10 }],
         ['cases', { ...base(id), caseId: id, action: 'opened', projectName: '不存在的项目' }],
         ['inspectionBatches', { ...base(id), category: '不存在的品类', batches: 4 }],
-      ][v % 4] as [TopicRole, Obj],
+        // A bound category or survey: without the project check these would be counted.
+        ['inspectionBatches', { ...base(id), category: '汽油', batches: 4, projectName: '不存在的项目' }],
+        ['surveys', { ...base(id), surveyKey: '社会公众满意度', projectName: '2018年的项目', respondents: 3, satisfied: 2 }],
+      ][v % 6] as [TopicRole, Obj],
   },
   {
     kind: 'NUL/odd keys, bad version',

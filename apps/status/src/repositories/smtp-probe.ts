@@ -11,7 +11,7 @@ export async function probeSmtp(url: string, timeoutMs: number): Promise<{ host:
   const ep = parseSmtpUrl(url);
   return new Promise((resolve, reject) => {
     const socket: net.Socket = ep.secure
-      ? tls.connect({ host: ep.host, port: ep.port, servername: ep.host, rejectUnauthorized: ep.rejectUnauthorized })
+      ? tls.connect({ host: ep.host, port: ep.port, servername: ep.host, rejectUnauthorized: ep.rejectUnauthorized, ...(ep.ca !== undefined ? { ca: ep.ca } : {}) })
       : net.connect({ host: ep.host, port: ep.port });
     let buffer = '';
     let greeting = '';
