@@ -11,7 +11,7 @@ import { newRunId, SAMPLE_FILES, simulatedClockSpec, type PlayProgress, type Sto
 import { loadStoryInput, runSimulation } from '@iw/simulator/runner';
 import { ownersFormatOf, parseOwners, parseTargetTable } from '@iw/targets';
 import { parseOptions, UsageError, type MainJobOptions } from './options';
-import { APPS, banner, childEnv, dashboardUrl, entryOf, formatLiveLine, logDir, mailSinkPlan } from './plan';
+import { APPS, banner, childEnv, dashboardUrl, entryOf, formatLiveLine, logDir, mailSinkPlan, replayPendingFor } from './plan';
 import { countMail, prepareReplay, setAsidePreviousMail } from './replay';
 import { Supervisor } from './supervisor';
 import { Terminal } from './terminal';
@@ -181,9 +181,11 @@ class MainJob {
     const clock = options.simulate
       ? simulatedClockSpec(options.from ?? `${fiscalYear}-01-01`, options.speed, config.timeZone, new SystemClock().now() + STARTUP_GRACE_MS)
       : this.env.IW_CLOCK?.trim() || 'system';
+    const hold = options.simulate ? replayPendingFor(options.speed, this.env, config.alerting.pendingForMs) : null;
+    if (hold) term.line(`alerting: a new status counts once it has held ${formatHold(hold.simulatedMs)} of simulated time (${(hold.simulatedMs / options.speed / 1000).toFixed(1)} s real), so events still in the pipeline never raise an alert (IW_PENDING_FOR overrides)`);
     this.supervisor = new Supervisor({
       cwd: this.root,
-      env: childEnv(this.env, { clock, apiTokens: token.tokens }),
+      env: childEnv(this.env, { clock, apiTokens: token.tokens, ...(hold ? { pendingFor: hold.value } : {}) }),
       logDir: logDir(config),
       onNotice: (name, line) => term.line(`${name.padEnd(8)}| ${line}`),
       onUnexpectedExit: (name, how, tail) => {
@@ -349,6 +351,9 @@ class MainJob {
   /** Stops what start() got to start, in reverse order; `started` settles once start() gave up. */
   async shutdown(started: Promise<unknown>): Promise<void> {
     this.stopping = true;
+    // Alerting stops first, with the simulator: once no more events come, a clock that keeps
+    // running would make it judge every indicator as falling behind and mail its owners.
+    const alerting = this.options.simulate && this.supervisor ? this.supervisor.stop(STOP_GRACE_MS, ['alerting']) : Promise.resolve([]);
     this.abort.abort();
     await started;
     if (this.ticker) clearInterval(this.ticker);
@@ -358,7 +363,8 @@ class MainJob {
       if (this.options.simulate && !this.failure) await this.drain();
       this.term.end();
       this.term.line('stopping the services …');
-      for (const r of await this.supervisor.stop(STOP_GRACE_MS)) {
+      const rest = await this.supervisor.stop(STOP_GRACE_MS, this.options.simulate ? APPS.filter((a) => a !== 'alerting') : undefined);
+      for (const r of [...(await alerting), ...rest]) {
         if (r.code !== 0) this.term.line(`${r.name} did not stop cleanly (${r.signal ? `killed: ${r.signal}` : `exit code ${r.code}`}); see ${path.join(logDir(this.config), `${r.name}.log`)}`);
       }
     }
@@ -366,4 +372,12 @@ class MainJob {
     if (this.conn) await closeMongo(this.conn).catch(() => undefined);
     this.term.line('stopped.');
   }
+}
+
+/** 3 days, 36 hours, 90 minutes. */
+function formatHold(ms: number): string {
+  const h = ms / 3_600_000;
+  if (h >= 48) return `${+(h / 24).toFixed(1)} days`;
+  if (h >= 2) return `${+h.toFixed(1)} hours`;
+  return `${Math.round(ms / 60_000)} minutes`;
 }

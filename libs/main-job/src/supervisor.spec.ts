@@ -68,6 +68,30 @@ describe('Supervisor', () => {
     expect(Date.now() - t0).toBeLessThan(10_000); // 300 ms of grace, then SIGKILL: not the 25 s default
   });
 
+  // (Linux, as the README's prerequisites) The process group is the 5th field of /proc/<pid>/stat (after the parenthesised name).
+  const processGroup = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[2]);
+
+  it('runs each child in a process group of its own: a terminal Ctrl-C reaches the main job only', async () => {
+    const sup = supervisor({ cwd: dir, env: process.env, logDir: dir });
+    sup.start([entry('polite')]);
+    const pid = sup.pids.polite!;
+    await until(() => fs.existsSync(path.join(dir, 'polite.log')) && fs.readFileSync(path.join(dir, 'polite.log'), 'utf8').includes('listening'));
+    expect(processGroup(pid)).toBe(pid);
+    expect(processGroup(pid)).not.toBe(processGroup(process.pid));
+    expect(await sup.stop(15_000)).toEqual([{ name: 'polite', code: 0, signal: null }]);
+  });
+
+  it('stops in stages: the named children first, the rest later', async () => {
+    const sup = supervisor({ cwd: dir, env: process.env, logDir: dir });
+    const polite = entry('polite');
+    sup.start([{ name: 'alerting', entry: polite.entry }, { name: 'ingest', entry: polite.entry }]);
+    await until(() => ['alerting', 'ingest'].every((n) => fs.existsSync(path.join(dir, `${n}.log`)) && fs.readFileSync(path.join(dir, `${n}.log`), 'utf8').includes('listening')));
+    expect(await sup.stop(15_000, ['alerting'])).toEqual([{ name: 'alerting', code: 0, signal: null }]);
+    expect(sup.running).toEqual(['ingest']);
+    expect(await sup.stop(15_000, ['ingest'])).toEqual([{ name: 'ingest', code: 0, signal: null }]);
+    expect(sup.running).toEqual([]);
+  });
+
   it('refuses an entry that is not built', () => {
     const sup = supervisor({ cwd: dir, env: process.env, logDir: dir });
     expect(() => sup.start([{ name: 'ingest', entry: path.join(dir, 'dist/apps/ingest/src/main.js') }])).toThrow(/npm run build/);

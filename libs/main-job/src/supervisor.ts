@@ -40,6 +40,7 @@ const NOTICE = /\b(ERROR|WARN|FATAL)\b|cannot start|Invalid configuration/;
 export class Supervisor {
   private readonly children: Child[] = [];
   private stopping = false;
+  private exitHook: (() => void) | null = null;
 
   constructor(private readonly o: SupervisorOptions) {
     fs.mkdirSync(o.logDir, { recursive: true });
@@ -53,7 +54,16 @@ export class Supervisor {
       // A log that cannot be written must not take the job down.
       log.on('error', () => undefined);
       log.write(`\n--- ${new Date().toISOString()} started by the main job (pid ${process.pid}) ---\n`);
-      const proc = spawn(process.execPath, [spec.entry], { cwd: this.o.cwd, env: this.o.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // detached: a process group of its own, so a Ctrl-C in the terminal (SIGINT to the whole
+      // foreground group) reaches the main job only, which then stops the services in order
+      // (ingest drained first); otherwise each service stopped on its own at once, and the job
+      // took the first one to exit for a crash.
+      const proc = spawn(process.execPath, [spec.entry], { cwd: this.o.cwd, env: this.o.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      if (!this.exitHook) {
+        // Children in their own group outlive a main job that exits abruptly: kill them on any exit.
+        this.exitHook = () => this.kill();
+        process.once('exit', this.exitHook);
+      }
       const child: Child = {
         name: spec.name,
         process: proc,
@@ -85,20 +95,35 @@ export class Supervisor {
     }
   }
 
+  /** Process id of each child started. */
+  get pids(): Record<string, number | undefined> {
+    return Object.fromEntries(this.children.map((c) => [c.name, c.process.pid]));
+  }
+
   get running(): string[] {
     return this.children.filter((c) => !c.done).map((c) => c.name);
   }
 
-  /** SIGTERM to every child, SIGKILL to those still running after `graceMs`; how each one ended. */
-  async stop(graceMs = 25_000): Promise<Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }>> {
+  /**
+   * SIGTERM to every child (or only those named: a stop in stages), SIGKILL to those still
+   * running after `graceMs`; how each one ended. Once every child has ended, the logs are closed.
+   */
+  async stop(graceMs = 25_000, names?: readonly string[]): Promise<Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }>> {
     this.stopping = true;
-    for (const c of this.children) if (!c.done) c.process.kill('SIGTERM');
-    const timer = setTimeout(() => this.kill(), graceMs);
+    const which = this.children.filter((c) => !names || names.includes(c.name));
+    for (const c of which) if (!c.done) c.process.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      for (const c of which) if (!c.done) c.process.kill('SIGKILL');
+    }, graceMs);
     try {
-      return await Promise.all(this.children.map(async (c) => ({ name: c.name, ...(await c.exited) })));
+      return await Promise.all(which.map(async (c) => ({ name: c.name, ...(await c.exited) })));
     } finally {
       clearTimeout(timer);
-      await Promise.all(this.children.map((c) => new Promise<void>((resolve) => c.log.end(resolve))));
+      if (this.children.every((c) => c.done)) {
+        if (this.exitHook) process.off('exit', this.exitHook);
+        this.exitHook = null;
+        await Promise.all(this.children.map((c) => new Promise<void>((resolve) => c.log.end(resolve))));
+      }
     }
   }
 

@@ -1,0 +1,367 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { localDate, parseClockSpec, type Clock } from '@iw/clock';
+import { findRepoRoot } from '@iw/config';
+import { ACTUALS_ROLES } from '@iw/events';
+import { KafkaAdmin, KafkaClient } from '@iw/kafka';
+import { closeMongo, COLLECTIONS, connectMongo, type Connection } from '@iw/mongo';
+import { buildStory, SAMPLE_FILES, sampleStoryInput, type Expectation, type ResolvedScenario } from '@iw/simulator';
+import { ownersFor, parseOwners } from '@iw/targets';
+import { deleteTestTopics, dropTestDatabase, ensureBuilt, prefixedTopics, spawnApp, testKafkaConfig, testMongoUrl, testTopicPrefix, uniqueId, waitFor, type AppProcess } from '@iw/testing';
+
+/**
+ * The end-to-end replay: `npm start` (the main job) on the first half of 2019 and a little more,
+ * through the real Kafka, FerretDB, services and SMTP sink. What must come out is derived from
+ * the simulator's story (its scenarios and their expected statuses by date), never written
+ * down here:
+ *  - each scenario's indicator is seen, as of a simulated date inside each of its expectation
+ *    windows, in the expected settled status, and every scenario ends in its expected status;
+ *  - its owners (from the owners file) get the alert emails the story implies (opened, escalated,
+ *    resolved, missed), sent during the transition the story describes, with the figures right;
+ *  - no indicator outside the plot ever pages anyone (the story keeps them on track: a firing
+ *    email there would be alerting judging progress the pipeline had not processed yet);
+ *  - no email twice: unique Message-IDs, no notice twice to one recipient;
+ *  - the DLQ holds exactly the malformed events the replay published.
+ */
+
+jest.setTimeout(600_000);
+
+const SEED = 1;
+/** Past 1 July: the earliest deadline of the seed (30 June) is missed. */
+const UNTIL = '2019-07-12';
+/** A simulated day and a half per second: ~130 s of replay. */
+const SPEED = 129_600;
+
+const root = findRepoRoot();
+const input = sampleStoryInput();
+const tz = input.bindings.timeZone;
+const story = buildStory(input, { seed: SEED, runId: 'e2e', until: UNTIL });
+const owners = parseOwners(fs.readFileSync(path.join(root, SAMPLE_FILES.owners), 'utf8'), 'yaml');
+const plotted = new Set([...story.expectations.map((e) => e.unitId), ...story.unfed.map((u) => u.unitId)]);
+const scenarioUnits = [...new Set(story.expectations.map((e) => e.unitId))];
+
+const prefix = testTopicPrefix();
+const topics = prefixedTopics(prefix);
+const mongoUrl = testMongoUrl();
+const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-e2e-'));
+const groups = { IW_INGEST_GROUP: uniqueId('ingest'), IW_ALERTING_GROUP: uniqueId('alerting') };
+let conn: Connection;
+let job: AppProcess | null = null;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.once('error', reject);
+  });
+}
+
+interface Observation {
+  unitId: string;
+  /** Settled status (after IW_PENDING_FOR), as the dashboard shows it. */
+  status: string;
+  /** Local date of the evaluation's domain time: "as of D, X was S". */
+  date: string;
+}
+
+interface Notice {
+  messageId: string;
+  to: string[];
+  subject: string;
+  /** Notices in the email. */
+  count: number;
+  head: string;
+  fields: Record<string, string>;
+}
+
+/** Plain-text part → one record per notice block (`label：value` lines under a head line). */
+function noticesOf(mail: { messageId: string; to: string[]; subject: string; text: string }): Notice[] {
+  const body = mail.text.split('\n——\n')[0];
+  const blocks = body.split(/\n\n+/).filter((b) => /\n告警编号：/.test(b));
+  return blocks.map((b) => {
+    const [head, ...lines] = b.split('\n');
+    const fields: Record<string, string> = {};
+    for (const l of lines) {
+      const i = l.indexOf('：');
+      if (i > 0) fields[l.slice(0, i)] = l.slice(i + 1);
+    }
+    return { messageId: mail.messageId, to: mail.to, subject: mail.subject, count: blocks.length, head: head.replace(/^\d+\. /, ''), fields };
+  });
+}
+
+async function readMail(dir: string): Promise<Notice[]> {
+  const out: Notice[] = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.eml')).sort()) {
+    const m = await simpleParser(fs.readFileSync(path.join(dir, f)));
+    const to = (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+    out.push(...noticesOf({ messageId: m.messageId ?? '', to, subject: m.subject ?? '', text: m.text ?? '' }));
+  }
+  return out;
+}
+
+const firing = (status: string) => status === 'at_risk' || status === 'off_track';
+const number = (text: string | undefined) => Number((text ?? '').replace(/[^0-9.]/g, ''));
+
+/** The notice heads a change from one expected status to the next implies (render.ts words them). */
+function headsFor(prev: string | null, next: string): RegExp | null {
+  if (next === 'at_risk' && (prev === null || !firing(prev))) return /^【绩效预警】有可能无法完成$/;
+  if (next === 'off_track') return prev === 'at_risk' ? /^【绩效预警】风险升级，不可能完成$/ : /^【绩效预警】(风险升级，)?不可能完成$/;
+  if (next === 'on_track' && prev !== null && firing(prev)) return /^【绩效恢复】已恢复正常$/;
+  if (next === 'missed' && prev !== null && firing(prev)) return /^【目标未完成】目标未完成$/;
+  return null;
+}
+
+/** Messages not yet committed by ingest (actuals) and by alerting (indicators.progress). */
+async function pipelineLag(admin: KafkaAdmin): Promise<{ ingest: number; alerting: number }> {
+  const ingest = (await admin.lag(groups.IW_INGEST_GROUP, ACTUALS_ROLES.map((r) => topics[r]))).reduce((n, p) => n + p.lag, 0);
+  const alerting = (await admin.lag(groups.IW_ALERTING_GROUP, [topics.progress])).reduce((n, p) => n + p.lag, 0);
+  return { ingest, alerting };
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  conn = await connectMongo(mongoUrl);
+});
+
+afterAll(async () => {
+  // After a failure: Ctrl-C, so the job stops its services (they have process groups of their own); SIGKILL if it hangs.
+  if (job) await job.stop('SIGINT', 60_000).catch(() => undefined);
+  await closeMongo(conn);
+  await deleteTestTopics(prefix);
+  await dropTestDatabase(mongoUrl);
+  fs.rmSync(localDir, { recursive: true, force: true });
+});
+
+it('replays January to mid-July: named indicators in named statuses, the owners\' alert emails, nothing twice, the DLQ exact', async () => {
+  const [statusPort, smtpPort, metricsIngest, metricsAlerting] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const realStart = Date.now();
+  job = spawnApp({
+    entry: 'dist/libs/main-job/src/main.js',
+    echo: Boolean(process.env.IW_TEST_ECHO),
+    args: ['--until', UNTIL, '--speed', String(SPEED), '--seed', String(SEED)],
+    env: {
+      MONGO_URL: mongoUrl,
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_PARTITIONS: '2',
+      ...groups,
+      IW_STATUS_PORT: String(statusPort),
+      IW_PUBLIC_URL: `http://127.0.0.1:${statusPort}`,
+      IW_METRICS_PORT_INGEST: String(metricsIngest),
+      IW_METRICS_PORT_ALERTING: String(metricsAlerting),
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      IW_LOCAL_DIR: localDir,
+      IW_API_TOKENS: '',
+      IW_PENDING_FOR: '',
+    },
+  });
+  const mailDir = path.join(localDir, 'mail');
+
+  await job.waitForOutput(/clock {6}IW_CLOCK=(sim:\S+)/, 180_000);
+  const clock: Clock = parseClockSpec(/clock {6}IW_CLOCK=(sim:\S+)/.exec(job.output())![1]);
+
+  // Watch the settled statuses of the plot's units as the replay runs.
+  const observations: Observation[] = [];
+  let watching = true;
+  const watcher = (async () => {
+    while (watching) {
+      const docs = await conn
+        .db!.collection<{ _id: string; status: string; evaluatedAt: Date }>(COLLECTIONS.evaluations)
+        .find({ _id: { $in: scenarioUnits } }, { projection: { status: 1, evaluatedAt: 1 } })
+        .toArray()
+        .catch(() => []);
+      for (const d of docs) observations.push({ unitId: d._id, status: d.status, date: localDate(d.evaluatedAt.getTime(), tz) });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+
+  let firstMailMs: number | null = null;
+  const mailTimer = setInterval(() => {
+    if (firstMailMs === null && fs.existsSync(mailDir) && fs.readdirSync(mailDir).some((f) => f.endsWith('.eml'))) firstMailMs = Date.now() - realStart;
+  }, 200);
+
+  const admin = new KafkaAdmin(new KafkaClient(testKafkaConfig()));
+  await admin.connect();
+  // The pipeline's backlog every 2 s (real seconds since the start → messages behind), for the report.
+  const lags: string[] = [];
+  const peak = { ingest: 0, alerting: 0 };
+  const lagTimer = setInterval(() => {
+    pipelineLag(admin).then(
+      (l) => {
+        lags.push(`${Math.round((Date.now() - realStart) / 1000)}s ${localDate(clock.now(), tz)} ingest ${l.ingest} alerting ${l.alerting}`);
+        peak.ingest = Math.max(peak.ingest, l.ingest);
+        peak.alerting = Math.max(peak.alerting, l.alerting);
+      },
+      () => undefined,
+    );
+  }, 2000);
+  let replayDoneMs = 0;
+  let drainedMs = 0;
+  let finalDate = '';
+  try {
+    await job.waitForOutput(/replay done: (\d+) events published \((\d+) malformed, for the DLQ\)/, 420_000);
+    replayDoneMs = Date.now() - realStart;
+    const [, published, malformed] = /replay done: (\d+) events published \((\d+) malformed/.exec(job.output())!;
+    expect(Number(published)).toBe(story.events.length);
+    expect(Number(malformed)).toBe(story.malformedCount);
+
+    // Ingest catches up with what was published … (alerting's own backlog on indicators.progress
+    // is reported, not waited for: its sweeps read progress from MongoDB, not from that topic.)
+    await waitFor(async () => (await pipelineLag(admin)).ingest === 0, { timeoutMs: 120_000, intervalMs: 500, message: 'ingest consumed everything' }).catch((e: Error) => {
+      throw new Error(`${e.message}; backlog over time:\n${lags.join('\n')}`);
+    });
+    drainedMs = Date.now() - realStart;
+    // … and alerting evaluates every plot unit once more after that (the daily sweep).
+    const after = clock.now();
+    await waitFor(
+      async () => {
+        const docs = await conn.db!.collection<{ _id: string; evaluatedAt: Date }>(COLLECTIONS.evaluations).find({ _id: { $in: scenarioUnits } }, { projection: { evaluatedAt: 1 } }).toArray();
+        return docs.length === scenarioUnits.length && docs.every((d) => d.evaluatedAt.getTime() >= after);
+      },
+      { timeoutMs: 60_000, intervalMs: 250, message: 'a sweep after the pipeline drained' },
+    );
+  } finally {
+    watching = false;
+    await watcher;
+    clearInterval(mailTimer);
+    clearInterval(lagTimer);
+    await admin.disconnect();
+    // The services' logs, for a failure's post-mortem.
+    if (process.env.IW_TEST_KEEP_LOGS) fs.cpSync(path.join(localDir, 'logs'), process.env.IW_TEST_KEEP_LOGS, { recursive: true });
+  }
+
+  // The DLQ holds exactly the malformed events published.
+  const dlq = await conn.db!.collection(COLLECTIONS.dlq).find().toArray();
+  expect(dlq).toHaveLength(story.malformedCount);
+  expect(story.malformedCount).toBe(story.events.filter((e) => e.malformed).length);
+  expect(story.malformedCount).toBeGreaterThanOrEqual(4);
+
+  // --- statuses ------------------------------------------------------------------------------
+  const final = await conn.db!.collection<{ _id: string; status: string; evaluatedAt: Date }>(COLLECTIONS.evaluations).find({ _id: { $in: scenarioUnits } }).toArray();
+  finalDate = localDate(Math.min(...final.map((d) => d.evaluatedAt.getTime())), tz);
+  const checked: string[] = [];
+  const problems: string[] = [];
+  for (const e of story.expectations) {
+    if (e.from > finalDate) continue;
+    const within = observations.filter((o) => o.unitId === e.unitId && o.date >= e.from && o.date <= e.to);
+    const label = `${e.scenario}: ${e.name} ${e.status} ${e.from}…${e.to}`;
+    if (within.length === 0) {
+      problems.push(`${label}: never evaluated inside the window`);
+      continue;
+    }
+    if (!within.some((o) => o.status === e.status)) problems.push(`${label}: seen ${[...new Set(within.map((o) => `${o.status}@${o.date}`))].slice(0, 6).join(', ')}`);
+    else checked.push(label);
+  }
+  // As of the last simulated date: each scenario in the status its story gives for that date.
+  for (const d of final) {
+    const want = story.expectations.find((e) => e.unitId === d._id && e.from <= finalDate && finalDate <= e.to);
+    if (want && d.status !== want.status) problems.push(`as of ${finalDate}: ${want.scenario} ${want.name} is ${d.status}, the story says ${want.status}`);
+  }
+  expect(problems).toEqual([]);
+  // Every scenario and every status of the scale was checked.
+  expect(new Set(checked.map((c) => c.split(':')[0]))).toEqual(new Set(story.scenarios.map((s) => s.name)));
+  expect(new Set(story.expectations.filter((e) => checked.includes(`${e.scenario}: ${e.name} ${e.status} ${e.from}…${e.to}`)).map((e) => e.status))).toEqual(
+    new Set(['on_track', 'at_risk', 'off_track', 'missed', 'no_data', 'achieved', 'manual']),
+  );
+
+  // --- email ---------------------------------------------------------------------------------
+  let notices = await readMail(mailDir);
+  expect(notices.length).toBeGreaterThan(0);
+
+  // Each transition of the plot brings its email to the indicator's owners, sent during the transition.
+  const byUnit = new Map<string, Expectation[]>();
+  for (const e of story.expectations) byUnit.set(`${e.scenario}|${e.unitId}`, [...(byUnit.get(`${e.scenario}|${e.unitId}`) ?? []), e]);
+  const transitionMail = (all: Notice[]): { expected: string[]; problems: string[] } => {
+    const expected: string[] = [];
+    const problems: string[] = [];
+    for (const [key, list] of byUnit) {
+      const scenario = story.scenarios.find((x) => x.name === key.split('|')[0]) as ResolvedScenario;
+      const unitId = list[0].unitId;
+      const recipients = ownersFor(owners, scenario.projectName, scenario.indicatorId ?? unitId).sort();
+      list.sort((a, b) => (a.from < b.from ? -1 : 1));
+      list.forEach((e, i) => {
+        const prev = i > 0 ? list[i - 1] : null;
+        const head = headsFor(prev?.status ?? null, e.status);
+        // Only transitions the replay reached.
+        if (!head || e.from > finalDate) return;
+        const after = prev ? prev.to : `${story.fiscalYear}-01-01`;
+        const got = all.filter((n) => n.fields['告警编号'] === unitId && head.test(n.head) && n.fields['时间'].slice(0, 10) > after && n.fields['时间'].slice(0, 10) <= e.to);
+        const label = `${e.scenario}: ${e.name} → ${e.status} (${head.source}) after ${after}`;
+        expected.push(label);
+        const to = [...new Set(got.flatMap((n) => n.to))].sort();
+        if (to.join() !== recipients.join()) problems.push(`${label}: sent to [${to.join(', ')}], the owners are [${recipients.join(', ')}]`);
+        for (const n of got) if (n.fields['项目'] !== e.projectName || n.fields['指标'] !== e.name) problems.push(`${label}: names ${n.fields['项目']} / ${n.fields['指标']}`);
+      });
+    }
+    return { expected, problems };
+  };
+  // The last transitions' emails may still be on their way (the outbox sends after the evaluation).
+  let mail = transitionMail(notices);
+  await waitFor(
+    async () => {
+      notices = await readMail(mailDir);
+      mail = transitionMail(notices);
+      return mail.problems.length === 0;
+    },
+    { timeoutMs: 90_000, intervalMs: 1000, message: 'the transition emails' },
+  ).catch(() => undefined);
+  expect(mail.problems).toEqual([]);
+  const expectedMail = mail.expected;
+
+  // No email twice: one Message-ID per email, and no notice twice to one recipient.
+  const perEmail = new Map(notices.map((n) => [n.messageId, n]));
+  expect([...perEmail.keys()].every((id) => /^<.+@.+>$/.test(id))).toBe(true);
+  const emailFiles = fs.readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length;
+  expect(perEmail.size).toBe(emailFiles);
+  const seen = new Map<string, number>();
+  for (const n of notices) for (const to of n.to) {
+    const key = `${to} ${n.fields['告警编号']} ${n.head} ${n.fields['时间']}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  expect([...seen].filter(([, c]) => c > 1)).toEqual([]);
+
+  // Subjects as the digest says: one notice names project and indicator, several are counted.
+  for (const [, n] of perEmail) {
+    if (n.count === 1) expect(n.subject).toBe(`${n.head.match(/^【[^】]+】/)![0]}${n.fields['项目']} · ${n.fields['指标']}：${n.head.replace(/^【[^】]+】/, '')}`);
+    else expect(n.subject).toMatch(new RegExp(`^【[^】]+】${n.count} 项指标`));
+  }
+
+  // Nobody outside the plot is paged: the story keeps those indicators on track.
+  // (Up to the last replayed day: after it no event comes any more and, on a clock that keeps running, pace is lost.)
+  const falseAlarms = notices.filter((n) => !plotted.has(n.fields['告警编号']) && /^【绩效预警】/.test(n.head) && n.fields['时间'].slice(0, 10) <= UNTIL);
+  expect(falseAlarms.map((n) => `${n.fields['时间']} ${n.fields['告警编号']} ${n.head} ${n.fields['原因']}`)).toEqual([]);
+
+  expect(expectedMail.length).toBeGreaterThanOrEqual(6);
+
+  // Figures: the lab that falls behind is behind pace in its at-risk email; the milestone's deadline is past in the missed one.
+  const behind = story.scenarios.find((s) => s.name === 'behind-then-recover')!;
+  const lagging = notices.find((n) => n.fields['告警编号'] === behind.unitId && n.head === '【绩效预警】有可能无法完成')!;
+  expect(number(lagging.fields['实际完成值'])).toBeLessThan(number(lagging.fields['按进度应完成']));
+  expect(lagging.fields['当前状态']).toBe('有可能无法完成');
+  expect(lagging.fields['完成目标可能性']).toBe('有可能');
+  expect(lagging.fields['指标值']).toMatch(/^≥ ?\d+ ?批次$/);
+  expect(lagging.fields['详情']).toBe(`http://127.0.0.1:${statusPort}/indicators/${encodeURIComponent(behind.indicatorId!)}`);
+  const milestone = story.scenarios.find((s) => s.name === 'deadline-missed')!;
+  const deadline = story.expectations.find((e) => e.scenario === 'deadline-missed' && e.status === 'at_risk')!.to;
+  const missed = notices.find((n) => n.fields['告警编号'] === milestone.unitId && n.head === '【目标未完成】目标未完成')!;
+  expect(missed.fields['完成时限']).toMatch(new RegExp(`^${deadline}（已逾期 \\d+ 天）$`));
+  expect(missed.fields['当前状态']).toBe('目标未完成');
+
+  // For the report: how long things took on this machine.
+  console.log(
+    `end-to-end replay ${story.from}…${UNTIL} at ${SPEED}: first email ${firstMailMs} ms after the start, replay done at ${replayDoneMs} ms, drained at ${drainedMs} ms; ` +
+      `${notices.length} notices in ${perEmail.size} emails; ${checked.length} status windows checked; final date ${finalDate}; peak backlog (sampled every 2 s): ingest ${peak.ingest}, alerting ${peak.alerting} messages`,
+  );
+
+  const exit = await job.stop('SIGINT', 90_000);
+  const out = job.output();
+  job = null;
+  // Ctrl-C stops every service cleanly (each exits 0 within its limit), and the job with 0.
+  expect(out).not.toMatch(/did not stop cleanly/);
+  expect(exit).toEqual({ code: 0, signal: null });
+
+});
