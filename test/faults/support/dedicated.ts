@@ -5,8 +5,10 @@
  * reuses infra/'s own start/stop code and its cached jars and binary (linked, not copied).
  */
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { freePort } from '@iw/testing';
+
+export { freePort };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- infra/ is plain CommonJS run before any build */
 const settings = require('../../../infra/settings') as { loadSettings(env: Record<string, string>): InfraSettings; VERSIONS: Record<string, string> };
@@ -62,15 +64,6 @@ export function faultsDir(): string {
   return path.join(sharedSettings().localDir, 'faults');
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
 
 /** Links `<dedicated>/<what>/<version>` to the shared cache so nothing is downloaded or built again. */
 function linkCache(shared: InfraSettings, own: InfraSettings, what: 'kafka' | 'ferretdb'): void {

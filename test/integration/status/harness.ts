@@ -28,6 +28,9 @@ import {
 import { budgetTrackId, indicatorId, parseOwners, parseTargetTable, projectId, type ParsedCatalogue } from '@iw/targets';
 import { createTestTopics, dropTestDatabase, deleteTestTopics, testMongoUrl, testTopicPrefix, uniqueId } from '@iw/testing';
 import { createStatusApp } from '../../../apps/status/src/app';
+import { freePort } from '@iw/testing';
+
+export { freePort };
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SEED_FILE = path.join(ROOT, 'samples/targets-2019-xinjiang-market-supervision.txt');
@@ -86,15 +89,6 @@ export interface StatusHarness {
   close(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
 
 export function testConfig(env: Record<string, string>): AppConfig {
   return loadConfig({ ...process.env, IW_API_TOKENS: TOKENS.join(','), IW_TIMEZONE: TZ, IW_LOG_LEVEL: 'warn', ...env }, '/nonexistent/.env');
