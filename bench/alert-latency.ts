@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { keyFor } from '@iw/events';
-import { KafkaClient, KafkaProducer } from '@iw/kafka';
+import { BatchConsumer, KafkaClient, KafkaProducer } from '@iw/kafka';
 import { SmtpSink, type SinkMessage } from '@iw/mail';
 import { closeMongo, connectMongo, importCatalogue } from '@iw/mongo';
 import { indicatorId, parseOwners, parseTargetTable } from '@iw/targets';
@@ -22,6 +22,44 @@ function measurement(projectIndex: number, runId: string) {
   const id = indicatorId(2019, benchProjectName(projectIndex), benchIndicatorName(0));
   const event = { eventId: `${runId}-tip-${projectIndex}`, occurredAt: '2019-08-10T10:00:00+08:00', source: 'bench', schemaVersion: 1, indicatorId: id, kind: 'increment', value: TIPPING_VALUE };
   return { key: keyFor('measurements', event as never), value: JSON.stringify(event) };
+}
+
+/**
+ * Where each mail's latency went: a bare consumer of indicators.progress (a group of its own)
+ * notes when each tracked unit's progress message became readable, which splits publish → SMTP
+ * into ingest (publish → progress message) and alerting (progress message → SMTP accepted).
+ */
+class ProgressWatch {
+  readonly seen = new Map<string, number>();
+  private readonly consumer: BatchConsumer;
+
+  constructor(groupId: string, topic: string, partitions: number) {
+    this.consumer = new BatchConsumer(new KafkaClient(testKafkaConfig()), { groupId, topics: [topic], partitionsConsumedConcurrently: partitions, maxWaitTimeMs: 100 });
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start(async (batch) => {
+      const at = Date.now();
+      for (const m of batch.messages) {
+        try {
+          const id = (JSON.parse(m.value?.toString('utf8') ?? '') as { trackedId?: string }).trackedId;
+          if (id && !this.seen.has(id)) this.seen.set(id, at);
+        } catch {
+          /* not ours to judge */
+        }
+      }
+    });
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+}
+
+/** p50/p95/max of a list of ms, rounded; nulls when empty. */
+function spread(values: number[]): { p50Ms: number | null; p95Ms: number | null; maxMs: number | null } {
+  if (!values.length) return { p50Ms: null, p95Ms: null, maxMs: null };
+  return { p50Ms: round(percentile(values, 50), 0), p95Ms: round(percentile(values, 95), 0), maxMs: round(Math.max(...values), 0) };
 }
 
 async function mailsFor(sink: SmtpSink, owners: string[], timeoutMs: number): Promise<Map<string, SinkMessage>> {
@@ -50,8 +88,12 @@ export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, l
   const url = world.mongoUrl('alerts');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-bench-alerts-'));
   const apps: BenchApp[] = [];
-  const sink = new SmtpSink({ maxKept: projects + 100 });
+  // Not parsed: the sink runs in this process, and parsing 200 MIME messages on its event loop
+  // delayed the 250 replies (and so the measured acceptance) behind its own CPU, which a real
+  // SMTP server in its own process would not. Recipients come from the envelope.
+  const sink = new SmtpSink({ maxKept: projects + 100, parse: false });
   const producer = new KafkaProducer(new KafkaClient(testKafkaConfig()));
+  let watch: ProgressWatch | null = null;
   try {
     const owners = ownersYaml(projects);
     const catalogue = parseTargetTable(targetTableText({ projects, indicatorsPerProject: 1, value: () => ['数量指标', '≥700批次'] }), { fiscalYear: 2019 });
@@ -77,8 +119,17 @@ export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, l
       IW_METRICS_PORT_ALERTING: '0',
     };
     const ingest = spawnBenchApp(path.join(BUILD_DIR, 'apps/ingest/src/main.js'), { ...env, IW_INGEST_GROUP: `${world.runId}-alerts-ingest` });
-    const alerting = spawnBenchApp(path.join(BUILD_DIR, 'apps/alerting/src/main.js'), { ...env, IW_ALERTING_GROUP: `${world.runId}-alerts`, IW_GROUP_WAIT: '0s', IW_PENDING_FOR: '0s' });
+    // IW_BENCH_ALERTING_PROFILE=<dir>: the alerting app runs under --cpu-prof (a .cpuprofile in <dir> at exit).
+    const profileDir = process.env.IW_BENCH_ALERTING_PROFILE;
+    const alerting = spawnBenchApp(
+      path.join(BUILD_DIR, 'apps/alerting/src/main.js'),
+      { ...env, IW_ALERTING_GROUP: `${world.runId}-alerts`, IW_GROUP_WAIT: '0s', IW_PENDING_FOR: '0s', ...(process.env.IW_BENCH_ALERTING_LOG ? { IW_LOG_LEVEL: process.env.IW_BENCH_ALERTING_LOG } : {}) },
+      'alerting',
+      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    );
     apps.push(ingest, alerting);
+    watch = new ProgressWatch(`${world.runId}-alerts-watch`, topics.progress, opts.partitions);
+    await watch.start();
     await alerting.waitFor(/sweep \([^)]*\) at .* units in \d+ ms/, 120_000);
     await ingest.waitFor(/connected; consuming/, 60_000);
     log('alerts: ingest and alerting up; warming up with one alert end to end');
@@ -105,10 +156,28 @@ export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, l
       // After the first mail of the burst, how fast the rest came: the sender's pace.
       if (latencies.length > 1 && result.maxMs! > result.firstMs!) result.mailsPerSec = round(((latencies.length - 1) * 1000) / (result.maxMs! - result.firstMs!), 1);
     }
+    // The split (see ProgressWatch): per mail, publish → its progress message, and that → SMTP.
+    const ingestMs: number[] = [];
+    const alertingMs: number[] = [];
+    got.forEach((mail, owner) => {
+      const k = wanted.indexOf(owner);
+      const seenAt = watch!.seen.get(indicatorId(2019, benchProjectName(k + 1), benchIndicatorName(0)));
+      if (seenAt === undefined) return;
+      ingestMs.push(seenAt - sentAt);
+      alertingMs.push(Date.parse(mail.receivedAt) - seenAt);
+    });
+    const lastProgressMs = watch.seen.size ? Math.max(...[...watch.seen.values()]) - sentAt : null;
+    Object.assign(result, { split: { ingest: spread(ingestMs), alerting: spread(alertingMs), lastProgressMs, measured: ingestMs.length } });
+    log(
+      `alerts: split per mail — publish → indicators.progress (ingest) p50/p95/max ${Object.values(spread(ingestMs)).join(' / ')} ms; ` +
+        `indicators.progress → SMTP (alerting) p50/p95/max ${Object.values(spread(alertingMs)).join(' / ')} ms; last progress message ${lastProgressMs} ms after publish`,
+    );
     if (latencies.length < m) result.error = `${m - latencies.length} of ${m} mails did not arrive within 120 s`;
     log(`alerts: ${latencies.length} mails, first ${result.firstMs} ms, p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms (${result.mailsPerSec} mails/s); one alert alone: ${result.singleMs} ms`);
   } finally {
+    await watch?.stop().catch(() => undefined);
     await Promise.all(apps.map((a) => a.stop('SIGTERM', 20_000)));
+    if (process.env.IW_BENCH_ALERTING_LOG_FILE) fs.writeFileSync(process.env.IW_BENCH_ALERTING_LOG_FILE, apps[1]?.output() ?? '');
     await producer.disconnect().catch(() => undefined);
     await sink.stop();
     fs.rmSync(dir, { recursive: true, force: true });

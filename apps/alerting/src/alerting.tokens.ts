@@ -23,6 +23,8 @@ export interface AlertingOptions {
   leaseRenewMs?: number;
   /** How often a non-system clock is checked for a new local day (real ms). */
   tickMs?: number;
+  /** Digests sent at once, over as many pooled SMTP connections. */
+  sendConcurrency?: number;
   /** This process in the lease and the stats doc. */
   instance?: string;
   /** Prometheus port; null serves no /metrics. IW_METRICS_PORT_ALERTING when absent. */
@@ -34,4 +36,5 @@ export const DEFAULTS = {
   leaseTtlMs: 15_000,
   leaseRenewMs: 5_000,
   tickMs: 1000,
+  sendConcurrency: 5,
 } as const;

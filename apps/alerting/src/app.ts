@@ -6,6 +6,7 @@ import { KafkaBatchServer, contractSubscriptions, type KafkaBatchServerOptions }
 import { AlertingModule } from './alerting.module';
 import type { AlertingOptions } from './alerting.tokens';
 
+const PARTITIONS_AT_ONCE = 8;
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /** The alerting microservice, not yet listening: main.ts runs it; tests run it in-process. */
@@ -19,7 +20,9 @@ export function createAlertingApp(
       kafka: config.kafka,
       groupId: config.kafka.groups.alerting,
       subscriptions: contractSubscriptions(config.kafka.topics, ['progress']),
-      ...(consumer ? { consumer } : {}),
+      // Partition batches handled at once: EvaluationService merges those that arrive together
+      // into one evaluation (a burst over 6 partitions was 6 evaluations one after another).
+      consumer: { partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, ...consumer },
     }),
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
     abortOnError: false,

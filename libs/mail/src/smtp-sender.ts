@@ -3,9 +3,11 @@ import { classifySendError, MailSendError } from './mail-error';
 import { parseSmtpUrl, redactSmtpUrl } from './smtp-url';
 
 /**
- * Delivers one message over SMTP with nodemailer. One connection per message (no pool): the
- * outbox sends one at a time and must learn of each failure on its own. Never logs; the
- * password never leaves the transport (use `describe()` in logs).
+ * Delivers messages over SMTP with nodemailer. By default one connection per message; with
+ * `pool` a few connections are kept open and reused, so concurrent sends do not each pay for a
+ * connection, greeting, EHLO and AUTH (the outbox sends several digests at once). Either way
+ * each send resolves or fails on its own. Never logs; the password never leaves the transport
+ * (use `describe()` in logs).
  */
 
 export interface MailMessage {
@@ -33,7 +35,7 @@ export interface SmtpSenderOptions {
   requireTls?: boolean;
   /** Never try STARTTLS, e.g. against the local sink (overrides `?ignoreTLS=`). */
   ignoreTls?: boolean;
-  /** PEM of a CA to trust, for a server with a self-signed or private certificate. */
+  /** PEM of a CA to trust, for a server with a self-signed or private certificate (overrides `?caFile=`). */
   ca?: string | Buffer;
   /** false accepts any certificate (overrides `?rejectUnauthorized=`); prefer `ca`. */
   rejectUnauthorized?: boolean;
@@ -42,6 +44,8 @@ export interface SmtpSenderOptions {
   socketTimeoutMs?: number;
   /** Host name announced in EHLO. */
   clientName?: string;
+  /** Keep up to this many connections open and reuse them (nodemailer pool); 0 or absent: one per message. */
+  pool?: number;
 }
 
 // No CR, LF or other control characters in anything that becomes a header.
@@ -82,12 +86,13 @@ export class SmtpSender {
       ignoreTLS: options.ignoreTls ?? endpoint.ignoreTls,
       tls: {
         rejectUnauthorized: options.rejectUnauthorized ?? endpoint.rejectUnauthorized,
-        ...(options.ca ? { ca: options.ca } : {}),
+        ...(options.ca ?? endpoint.ca ? { ca: options.ca ?? endpoint.ca } : {}),
       },
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       greetingTimeout: options.greetingTimeoutMs ?? 10_000,
       socketTimeout: options.socketTimeoutMs ?? 30_000,
       ...(options.clientName ? { name: options.clientName } : {}),
+      ...(options.pool && options.pool > 0 ? { pool: true, maxConnections: options.pool, maxMessages: 100 } : {}),
       logger: false,
       debug: false,
     });

@@ -42,6 +42,11 @@ export interface SmtpSinkOptions {
   /** Messages kept in memory (oldest dropped first). Default 10 000. */
   maxKept?: number;
   maxClients?: number;
+  /**
+   * false: keep the envelope and raw size only, do not parse (no subject, text or Message-ID):
+   * for load tests where parsing in the same process would steal CPU from what is measured.
+   */
+  parse?: boolean;
   /** Source of receivedAt; the real clock by default (this is the mail server's own time). */
   now?: () => number;
   log?: (line: string) => void;
@@ -53,6 +58,8 @@ interface Waiter {
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
 }
+
+const SKIP_PARSE = new Error('not parsed');
 
 function smtpError(code: number, message: string): Error {
   return Object.assign(new Error(message), { responseCode: code });
@@ -222,6 +229,7 @@ export class SmtpSink {
       file,
     };
     try {
+      if (this.options.parse === false) throw SKIP_PARSE;
       const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
       const to = parsed.to ? (Array.isArray(parsed.to) ? parsed.to : [parsed.to]) : [];
       Object.assign(message, {
@@ -233,8 +241,9 @@ export class SmtpSink {
         html: typeof parsed.html === 'string' ? parsed.html : '',
       });
     } catch (err) {
+      if (err === SKIP_PARSE) message.to = envelope.rcptTo;
       // Accept any mail: an unparsable one is kept raw (file) with its envelope.
-      this.options.log?.(`smtp sink: could not parse message ${seq}: ${(err as Error).message}`);
+      else this.options.log?.(`smtp sink: could not parse message ${seq}: ${(err as Error).message}`);
     }
     this.received++;
     this.kept.push(message);

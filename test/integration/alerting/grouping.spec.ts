@@ -52,7 +52,14 @@ it('two alerts for one owner inside the group wait arrive as one email, sent by 
   expect(mail.subject).toBe('【绩效预警】2 项指标需要关注');
   expect(mail.text).toContain('1. 【绩效预警】有可能无法完成\n项目：分组测试项目\n指标：汽油抽检批次');
   expect(mail.text).toContain('2. 【绩效预警】有可能无法完成\n项目：分组测试项目\n指标：柴油抽检批次');
-  const sent = await outbox.find({ recipient: 'team@iw.test' });
+  // The outcome is written right after the server accepted the mail.
+  const sent = await waitFor(
+    async () => {
+      const docs = await outbox.find({ recipient: 'team@iw.test' });
+      return docs.every((n) => n.state === 'sent') ? docs : null;
+    },
+    { timeoutMs: 10_000, message: 'both notifications marked sent' },
+  );
   expect(sent.map((n) => n.state)).toEqual(['sent', 'sent']);
   expect(new Set(sent.map((n) => n.messageId))).toEqual(new Set([mail.messageId]));
 

@@ -60,10 +60,19 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
     this.instance = options.instance ?? `${os.hostname()}-${process.pid}`;
   }
 
+  private flushing: Promise<void> | null = null;
+
   async onModuleInit(): Promise<void> {
     const port = this.options.metricsPort === undefined ? this.config.http.metricsPorts.alerting : this.options.metricsPort;
     if (port !== null) await this.server.listen(port);
-    this.timer = setInterval(() => void this.flush().catch((e) => this.logger.warn(`stats not written: ${(e as Error).message}`)), FLUSH_MS);
+    // One flush at a time: each scans the outbox and the alerts, and on a busy FerretDB a flush
+    // can outlast the period; overlapping ones piled up (12 scans in flight in a sweep's dump).
+    this.timer = setInterval(() => {
+      if (this.flushing) return;
+      this.flushing = this.flush()
+        .catch((e) => this.logger.warn(`stats not written: ${(e as Error).message}`))
+        .finally(() => (this.flushing = null));
+    }, FLUSH_MS);
     this.timer.unref();
   }
 

@@ -7,8 +7,11 @@ export const SENDER_LEASE = 'alerting-sender';
 
 /**
  * One alerting instance at a time sends mail and runs the sweep: whoever holds the lease in
- * `leases`, renewed every few seconds. A holder that cannot renew counts itself out once its
- * lease would have expired, so two instances never both believe they lead for long.
+ * `leases` (taken over by inserting the next term, which only one contender can do), renewed
+ * every few seconds. A holder counts itself out as soon as a renewal fails or lands after the
+ * expiry it extends; a contender only takes a lease whose expiry has passed, so two instances
+ * never both believe they lead (on one machine's clock). Outbox claims are atomic too, so even
+ * then a notification is sent by one of them only.
  */
 @Injectable()
 export class LeaderService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -69,9 +72,19 @@ export class LeaderService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.stopped) return;
     const at = this.realNow();
     try {
-      const got = await this.leases.acquire(SENDER_LEASE, this.instance, this.ttlMs, at);
-      if (got) this.validUntil = at + this.ttlMs;
-      this.set(got);
+      // A renewal counts only if it landed before the expiry it extends: a contender that
+      // found the lease expired read it after that expiry, so a later renewal could overlap it.
+      const renewed = this.isLeader() && (await this.leases.renew(SENDER_LEASE, this.instance, this.ttlMs, at)) && this.realNow() < this.validUntil;
+      if (renewed) this.validUntil = at + this.ttlMs;
+      else {
+        // Not (or no longer validly) holding it: take the next term, which only one contender
+        // gets. A holder whose renewal came late usually gets it back at once, and then stays
+        // leader without a flap (no second "took the lead" sweep).
+        const from = this.realNow();
+        const got = await this.leases.take(SENDER_LEASE, this.instance, this.ttlMs, from);
+        if (got) this.validUntil = from + this.ttlMs;
+        this.set(got);
+      }
     } catch (e) {
       this.logger.warn(`lease not renewed: ${(e as Error).message}`);
       if (this.leading && !this.isLeader()) this.set(false);

@@ -46,9 +46,17 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       this.ticker.unref();
       this.logger.log(`${this.clock.kind} clock: sweeping on each new local day (checked every ${this.tickMs} ms)`);
     }
+    // Finding due pending statuses scans the evaluations on FerretDB (100k units: seconds), so
+    // one check at a time (checks every second piled up during a sweep), and none when
+    // IW_PENDING_FOR is 0 (nothing is ever pending then).
+    let checking = false;
     this.pendingTimer = setInterval(() => {
-      if (!this.leader.isLeader() || this.stopped) return;
-      this.evaluation.evaluatePendingDue().catch((e: Error) => this.logger.warn(`pending statuses not re-evaluated: ${e.message}`));
+      if (!this.leader.isLeader() || this.stopped || checking || this.config.alerting.pendingForMs <= 0) return;
+      checking = true;
+      this.evaluation
+        .evaluatePendingDue()
+        .catch((e: Error) => this.logger.warn(`pending statuses not re-evaluated: ${e.message}`))
+        .finally(() => (checking = false));
     }, this.pollMs);
     this.pendingTimer.unref();
   }

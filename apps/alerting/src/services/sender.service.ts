@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { flush, groupNotices, toMail, type Alert, type Notification } from '@iw/alerts';
+import { flush, groupNotices, toMail, type Alert, type AlertPipelineOptions, type Notification } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { classifySendError, DEFAULT_BACKOFF, SmtpSender, type BackoffOptions } from '@iw/mail';
-import { AlertRepository, MONGO_CONNECTION, OutboxRepository, toNotification, type Connection } from '@iw/mongo';
+import { AlertRepository, MONGO_CONNECTION, OutboxRepository, toNotification, type ClaimedDigest, type Connection, type SendOutcome } from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, type AlertingOptions } from '../alerting.tokens';
 import { realDelay, retryPlan, standing } from '../utils/delivery';
 import { AlertingMetrics } from './alerting.metrics';
@@ -11,15 +11,20 @@ import { AlertService } from './alert.service';
 import { LeaderService } from './leader.service';
 import { OutboxSignal } from './outbox-signal';
 
+/** Digests claimed with one insert, then sent. */
+const CLAIM_SLICE = 50;
+
 /**
  * Send side, on the leader only:
  *
  *   claimed digests due (retries, a crash mid-send) ─► send again, same Message-ID
  *   pending ─► standing ─► mute (ack/silence) ─► group (IW_GROUP_WAIT) ─► claim ─► send ─► mark sent
  *
- * A digest is claimed (digest id + Message-ID stored on its notifications) before it is sent,
- * so after a crash it goes out again as it was: at most one duplicate, with the same Message-ID.
- * Failures back off (libs/mail) and are retried until the server accepts.
+ * A digest is claimed (an insert per notification under its key, holding the digest id and
+ * Message-ID: atomic, so of two instances that both think they lead only one sends it) before
+ * it is sent, so after a crash it goes out again as it was: at most one duplicate, with the
+ * same Message-ID. Several digests are sent at once over pooled SMTP connections; outcomes are
+ * written in bulk by key. Failures back off (libs/mail) and are retried until the server accepts.
  */
 @Injectable()
 export class SenderService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,6 +35,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly realNow: () => number;
   private readonly backoff: BackoffOptions;
   private readonly pollMs: number;
+  private readonly concurrency: number;
   private running: Promise<void> | null = null;
   private again = false;
   private stopping = false;
@@ -47,7 +53,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   ) {
     this.outbox = new OutboxRepository(conn);
     this.alertRepo = new AlertRepository(conn);
-    this.smtp = new SmtpSender({ url: config.smtp.url });
+    this.concurrency = Math.max(1, options.sendConcurrency ?? DEFAULTS.sendConcurrency);
+    this.smtp = new SmtpSender({ url: config.smtp.url, pool: this.concurrency });
     this.realNow = options.realNow ?? Date.now;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
@@ -101,15 +108,21 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** One pass over the outbox; returns the real ms until something is due. */
   private async pass(): Promise<number> {
-    for (const digestId of await this.outbox.dueDigests(new Date(this.realNow()))) {
-      if (this.stopping || !this.leader.isLeader()) return this.pollMs;
-      await this.send(digestId);
+    const started = this.realNow();
+    const [options, due] = await Promise.all([this.alerts.pipelineOptions(), this.outbox.dueClaimed(new Date(this.realNow()))]);
+    if (due.length) {
+      const writer = new OutcomeWriter(this.outbox);
+      const completed = await this.sendAll(due, options, writer);
+      await writer.drain();
+      if (!completed) return this.pollMs;
     }
 
     const now = this.clock.now();
-    const pending = (await this.outbox.pending()).map(toNotification);
+    const pendingDocs = await this.outbox.pending();
     let nextFlushAt: number | null = null;
-    if (pending.length) {
+    if (pendingDocs.length) {
+      const pending = pendingDocs.map(toNotification);
+      const docOf = new Map(pendingDocs.map((d) => [d._id, d]));
       const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
       const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
       const ready: Notification[] = [];
@@ -119,18 +132,40 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         if (s === 'ok') ready.push(n);
         else if (s === 'superseded') superseded.push({ key: n.key, reason: 'superseded' });
       }
-      const options = await this.alerts.pipelineOptions();
       const r = flush(ready, alertOf, now, options);
+      this.logger.debug(`pass: ${pending.length} pending → ${r.mails.length} mail(s) after ${this.realNow() - started} ms`);
       const muted = [...superseded, ...r.muted.map((m) => ({ key: m.notification.key, reason: m.reason }))];
       if (muted.length) {
         await this.outbox.markMuted(muted);
         this.metrics.muted(muted.length);
       }
-      for (const mail of r.mails) {
-        if (this.stopping || !this.leader.isLeader()) return this.pollMs;
-        const claimed = await this.outbox.claim(mail.notificationKeys, mail.digestId, mail.messageId, new Date(this.realNow()));
-        if (claimed > 0) await this.send(mail.digestId);
+      // Claim a slice of digests (one insert), send it (concurrently), record outcomes in the
+      // background while the next slice is claimed and sent.
+      const writer = new OutcomeWriter(this.outbox);
+      try {
+        for (let i = 0; i < r.mails.length; i += CLAIM_SLICE) {
+          if (this.stopping || !this.leader.isLeader()) return this.pollMs;
+          const slice = r.mails.slice(i, i + CLAIM_SLICE);
+          const claimedAt = new Date(this.realNow());
+          const { won, lost } = await this.outbox.claimDigests(
+            slice.map((m) => ({ digestId: m.digestId, messageId: m.messageId, keys: m.notificationKeys })),
+            claimedAt,
+          );
+          if (lost.length) {
+            const adopted = await this.outbox.adoptClaims(lost, claimedAt);
+            this.logger.warn(`${lost.length} notification(s) were already claimed by another send (${adopted} adopted: re-sent with their Message-ID unless marked sent meanwhile)`);
+          }
+          const digests: ClaimedDigest[] = [];
+          for (const m of slice) {
+            const keys = won.get(m.digestId);
+            if (keys?.length) digests.push({ digestId: m.digestId, messageId: m.messageId, docs: keys.map((k) => docOf.get(k)!) });
+          }
+          if (!(await this.sendAll(digests, options, writer))) return this.pollMs;
+        }
+      } finally {
+        await writer.drain();
       }
+      this.logger.debug(`pass: ${r.mails.length} mail(s) sent and recorded ${this.realNow() - started} ms after the pass began`);
       nextFlushAt = r.nextFlushAt;
     }
 
@@ -141,30 +176,94 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     return Math.min(...delays);
   }
 
-  /** Sends one claimed digest as stored; marks it sent, or records the failure and when to retry. */
-  private async send(digestId: string): Promise<void> {
-    const docs = await this.outbox.byDigest(digestId);
-    if (docs.length === 0) return;
+  /**
+   * Sends claimed digests, `concurrency` at a time over the SMTP pool; each outcome goes to
+   * `writer`. Stops early (false) when this instance stops or loses the lead: a digest not
+   * sent is recorded as claimed and due at once, so the next leader sends it as it is.
+   */
+  private async sendAll(digests: readonly ClaimedDigest[], options: AlertPipelineOptions, writer: OutcomeWriter): Promise<boolean> {
+    let next = 0;
+    let completed = true;
+    const worker = async () => {
+      while (next < digests.length) {
+        const digest = digests[next++];
+        if (this.stopping || !this.leader.isLeader()) {
+          completed = false;
+          writer.add(this.outcome(digest, {}));
+          continue;
+        }
+        writer.add(await this.send(digest, options));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, digests.length) }, worker));
+    return completed;
+  }
+
+  private outcome(digest: ClaimedDigest, what: Pick<SendOutcome, 'sent' | 'failure'>): SendOutcome {
+    const claimedAt = digest.docs[0]?.claimedAt ?? new Date(this.realNow());
+    return { digestId: digest.digestId, messageId: digest.messageId, keys: digest.docs.map((d) => d._id), claimedAt, ...what };
+  }
+
+  /** Sends one claimed digest as stored; returns its outcome (accepted, or the failure and when to retry). */
+  private async send(claimed: ClaimedDigest, options: AlertPipelineOptions): Promise<SendOutcome> {
+    const { docs } = claimed;
     const notifications = docs.map(toNotification);
     // Same notifications, same order (the group stage's), so a re-send renders the same mail.
     const [digest] = groupNotices(notifications, Math.max(...notifications.map((n) => Date.parse(n.createdAt))), 0, notifications.length).digests;
-    const options = await this.alerts.pipelineOptions();
-    const mail = toMail({ ...digest, id: digestId }, options);
-    const messageId = docs[0].messageId ?? mail.messageId;
+    const mail = toMail({ ...digest, id: claimed.digestId }, options);
+    const messageId = claimed.messageId || mail.messageId;
     const started = this.realNow();
     try {
       const res = await this.smtp.send({ messageId, from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
-      await this.outbox.markSent(digestId, new Date(this.realNow()), res.response);
       this.metrics.sent(docs.length, this.realNow() - started);
       this.logger.log(`sent ${messageId} to ${mail.to}: ${docs.length} notification(s)${docs[0].attempts ? ` after ${docs[0].attempts} failed attempt(s)` : ''}`);
+      return this.outcome({ ...claimed, messageId }, { sent: { at: new Date(this.realNow()), response: res.response } });
     } catch (e) {
       const err = classifySendError(e);
       const plan = retryPlan(Math.max(...docs.map((d) => d.attempts)), err, this.realNow(), this.backoff);
-      await this.outbox.markFailed(digestId, { attempts: plan.attempts, nextAttemptAt: new Date(plan.nextAttemptAt), error: err.message, permanent: plan.permanent });
       this.metrics.failed(plan.permanent);
       this.logger.warn(
         `${messageId} to ${mail.to} not accepted (${plan.permanent ? 'permanent' : 'transient'}: ${err.message}); attempt ${plan.attempts}, next in ${plan.nextAttemptAt - this.realNow()} ms via ${this.smtp.describe()}`,
       );
+      return this.outcome(
+        { ...claimed, messageId },
+        { failure: { attempts: plan.attempts, nextAttemptAt: new Date(plan.nextAttemptAt), error: err.message, permanent: plan.permanent } },
+      );
+    }
+  }
+}
+
+/**
+ * Writes send outcomes in the background, batching whatever accumulated while the previous
+ * write ran (one chunked bulk write by `_id` instead of one update per digest).
+ */
+class OutcomeWriter {
+  private buffer: SendOutcome[] = [];
+  private writing: Promise<void> | null = null;
+  private failure: unknown = null;
+
+  constructor(private readonly outbox: OutboxRepository) {}
+
+  add(outcome: SendOutcome): void {
+    this.buffer.push(outcome);
+    this.writing ??= this.run().finally(() => (this.writing = null));
+  }
+
+  /** Resolves once every outcome added so far is written; throws the first write failure. */
+  async drain(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  private async run(): Promise<void> {
+    while (this.buffer.length) {
+      const batch = this.buffer.splice(0);
+      try {
+        await this.outbox.recordOutcomes(batch);
+      } catch (e) {
+        // Unrecorded outcomes leave their claims behind: adopted and sent again (same Message-ID).
+        this.failure ??= e;
+      }
     }
   }
 }

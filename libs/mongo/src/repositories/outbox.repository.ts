@@ -1,19 +1,23 @@
+import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Notice, Notification } from '@iw/alerts';
 import { COLLECTIONS } from '../documents';
-import { collection, isDuplicateKey } from './collections';
+import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
 
 /**
  * The outbox: every notification, written before anything is sent, keyed by its notification
  * key (so it is never enqueued twice). Its life:
  *
- *   pending ──claim (digestId + messageId stored)──► claimed ──accepted──► sent
- *      └──mute (ack / silence / stale / superseded)──► muted        │
- *                                                   failed: attempts, nextAttemptAt, lastError
+ *   pending ──claim──► (sending) ──accepted──► sent
+ *      │                   └──failed──► claimed: attempts, nextAttemptAt, lastError ──► retried
+ *      └──mute (ack / silence / stale / superseded)──► muted
  *
- * A claimed digest is re-sent as it is until the server accepts it, also after a crash: the
- * Message-ID is stored with it, so a duplicate carries the same one. Real (wall-clock) times
- * drive retries; `createdAt` (domain time) drives the group wait.
+ * A claim is an insert into `outbox_claims` under the notification key (atomic, see
+ * OUTBOX_CLAIMS) holding the digest id and Message-ID; the send's outcome is then written on the
+ * notifications by `_id`. A claimed digest is re-sent as it is until the server accepts it, also
+ * after a crash (adoptClaims): the Message-ID is stored with the claim, so a duplicate carries
+ * the same one. Real (wall-clock) times drive retries; `createdAt` (domain time) drives the
+ * group wait.
  */
 export type OutboxState = 'pending' | 'claimed' | 'sent' | 'muted';
 
@@ -64,6 +68,61 @@ export function toNotification(doc: OutboxDoc): Notification {
   return { key: doc._id, recipient: doc.recipient, notice: doc.notice, createdAt: doc.createdAt };
 }
 
+/**
+ * `outbox_claims`: one document per claimed notification, `_id` = the notification key. An
+ * insert under a unique `_id` is the one write FerretDB 1.24 makes atomic (a conditional update
+ * of the outbox document is read, modified and written back without re-checking its filter, so
+ * two senders could both "win" it): whoever inserts the key first owns the notification, and
+ * its digest id and Message-ID are recorded there before anything is sent.
+ */
+export const OUTBOX_CLAIMS = 'outbox_claims';
+
+export interface ClaimDoc {
+  _id: string; // notification key
+  digestId: string;
+  messageId: string;
+  claimedAt: Date;
+}
+
+/** A digest to claim: its notifications' keys, its id and Message-ID. */
+export interface DigestClaim {
+  digestId: string;
+  messageId: string;
+  keys: readonly string[];
+}
+
+/** A claimed digest the sender sends: its notifications as stored, in the group stage's order. */
+export interface ClaimedDigest {
+  digestId: string;
+  messageId: string;
+  docs: OutboxDoc[];
+}
+
+/** One digest's send outcome, written on each of its notifications by `_id`. */
+export interface SendOutcome {
+  digestId: string;
+  messageId: string;
+  keys: readonly string[];
+  claimedAt: Date;
+  /** The server's reply when accepted. */
+  sent?: { at: Date; response: string };
+  /** Why it was not accepted and when to try again. Neither: not attempted (this sender stopped), due at once. */
+  failure?: FailedSend;
+}
+
+/**
+ * How long a claim found without its outcome is left to the sender that made it before it is
+ * adopted (sent again, same Message-ID): that sender may still be sending. After a crash this
+ * is the delay before the interrupted digest goes out.
+ */
+export const ADOPT_AFTER_MS = 60_000;
+
+function writeErrorsOf(e: unknown): Array<{ code?: number; index?: number }> | null {
+  const errors = (e as { writeErrors?: Array<{ code?: number; index?: number; err?: { index?: number } }> }).writeErrors;
+  if (!Array.isArray(errors)) return null;
+  return errors.map((x) => ({ code: x.code, index: x.index ?? x.err?.index }));
+}
+
 export class OutboxRepository {
   constructor(private readonly conn: Connection) {}
 
@@ -71,9 +130,19 @@ export class OutboxRepository {
     return collection<OutboxDoc>(this.conn, COLLECTIONS.outbox);
   }
 
+  private get claims() {
+    return collection<ClaimDoc>(this.conn, OUTBOX_CLAIMS);
+  }
+
+  /** Called by prepareDatabase at start-up: DDL (the claims collection too) stays out of the hot path. */
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ state: 1 });
     await this.col.createIndex({ digestId: 1 });
+    try {
+      await this.conn.db!.createCollection(OUTBOX_CLAIMS);
+    } catch (e) {
+      if ((e as { code?: number }).code !== 48 && !/already exists/i.test(String((e as Error).message))) throw e;
+    }
   }
 
   /** Inserts the notifications not yet in the outbox; returns how many were new. */
@@ -115,10 +184,25 @@ export class OutboxRepository {
     return this.col.find({ state: 'pending' }).toArray();
   }
 
+  /**
+   * Claimed digests whose next attempt is due at `now` (first attempts are due at once), with
+   * their notifications: one query, no read per digest.
+   */
+  async dueClaimed(now: Date): Promise<ClaimedDigest[]> {
+    const docs = await this.col.find({ state: 'claimed', nextAttemptAt: { $lte: now } }).toArray();
+    const byDigest = new Map<string, ClaimedDigest>();
+    for (const d of docs) {
+      if (d.digestId === null) continue;
+      const digest = byDigest.get(d.digestId) ?? { digestId: d.digestId, messageId: d.messageId ?? '', docs: [] };
+      digest.docs.push(d);
+      byDigest.set(d.digestId, digest);
+    }
+    return [...byDigest.values()];
+  }
+
   /** Claimed digests whose next attempt is due at `now` (first attempts are due at once). */
   async dueDigests(now: Date): Promise<string[]> {
-    const docs = await this.col.find({ state: 'claimed', nextAttemptAt: { $lte: now } }, { projection: { digestId: 1 } }).toArray();
-    return [...new Set(docs.map((d) => d.digestId).filter((d): d is string => d !== null))];
+    return (await this.dueClaimed(now)).map((d) => d.digestId);
   }
 
   /** When the earliest claimed digest is due, or null. */
@@ -140,16 +224,110 @@ export class OutboxRepository {
   }
 
   /**
-   * Stores the digest's id and Message-ID on its (still pending) notifications before anything
-   * is sent; returns how many it claimed. A notification claimed by another sender stays theirs.
+   * Claims the digests' notifications for this sender: one insert of a claim per notification
+   * (atomic: of two concurrent claimers of a key exactly one wins). Returns, per digest, the
+   * keys this call won; the outbox documents themselves stay `pending` until the send's outcome
+   * is recorded (recordOutcomes), which saves a write per notification on the way to SMTP.
+   * A key already claimed (by another sender, or by one that crashed before recording its
+   * outcome) is not this call's; see adoptClaims.
+   */
+  async claimDigests(digests: readonly DigestClaim[], now: Date): Promise<{ won: Map<string, string[]>; lost: string[] }> {
+    const docs: ClaimDoc[] = digests.flatMap((d) => d.keys.map((key) => ({ _id: String(key), digestId: d.digestId, messageId: d.messageId, claimedAt: now })));
+    const lostIndexes = new Set<number>();
+    if (docs.length) {
+      try {
+        await this.claims.insertMany(docs, { ordered: false });
+      } catch (e) {
+        const errors = writeErrorsOf(e);
+        if (!errors || errors.some((x) => x.code !== 11000 || x.index === undefined)) throw e;
+        for (const x of errors) lostIndexes.add(x.index!);
+      }
+    }
+    const won = new Map<string, string[]>();
+    const lost: string[] = [];
+    docs.forEach((doc, i) => {
+      if (lostIndexes.has(i)) return void lost.push(doc._id);
+      const keys = won.get(doc.digestId) ?? [];
+      keys.push(doc._id);
+      won.set(doc.digestId, keys);
+    });
+    return { won, lost };
+  }
+
+  /**
+   * Claims (see claimDigests) and marks the won notifications `claimed`, due at once: the
+   * claim as a crash right before the send leaves it. Returns how many it claimed.
    */
   async claim(keys: readonly string[], digestId: string, messageId: string, now: Date): Promise<number> {
     if (keys.length === 0) return 0;
-    const res = await this.col.updateMany(
-      { _id: { $in: keys.map(String) }, state: 'pending' },
-      { $set: { state: 'claimed', digestId, messageId, claimedAt: now, nextAttemptAt: now } },
+    const { won } = await this.claimDigests([{ digestId, messageId, keys }], now);
+    const mine = won.get(digestId) ?? [];
+    if (mine.length) {
+      await bulkWriteChunked(
+        this.col,
+        mine.map((key) => ({ updateOne: { filter: { _id: key }, update: { $set: { state: 'claimed' as const, digestId, messageId, claimedAt: now, nextAttemptAt: now } } } })),
+        { ordered: false },
+      );
+    }
+    return mine.length;
+  }
+
+  /**
+   * Notifications found `pending` but already claimed (`keys`, as claimDigests reported them
+   * lost): marks them `claimed` with the stored claim's digest and Message-ID, due
+   * ADOPT_AFTER_MS after that claim (not at once: its sender may still be at work). A crashed
+   * sender's digest is thus sent again as it was. Returns how many it adopted.
+   */
+  async adoptClaims(keys: readonly string[], now: Date): Promise<number> {
+    if (keys.length === 0) return 0;
+    const claims = await this.claims.find({ _id: { $in: keys.map(String) } }).toArray();
+    if (claims.length === 0) return 0;
+    const res = await bulkWriteChunked(
+      this.col,
+      claims.map((c) => ({
+        updateOne: {
+          filter: { _id: c._id, state: 'pending' as const },
+          update: {
+            $set: {
+              state: 'claimed' as const,
+              digestId: c.digestId,
+              messageId: c.messageId,
+              claimedAt: c.claimedAt,
+              nextAttemptAt: new Date(Math.max(now.getTime(), c.claimedAt.getTime() + ADOPT_AFTER_MS)),
+            },
+          },
+        },
+      })),
+      { ordered: false },
     );
-    return res.modifiedCount;
+    return res.matchedCount;
+  }
+
+  /**
+   * Records what became of sent digests, on each notification by `_id` (the key lookup FerretDB
+   * serves from its primary key), in chunked bulk writes: accepted → `sent`; failed → `claimed`
+   * with the attempt count and when to try again. The claim's digest id and Message-ID are
+   * written too, so a notification whose claim was never materialised carries them now.
+   */
+  async recordOutcomes(outcomes: readonly SendOutcome[]): Promise<void> {
+    const ops: AnyBulkWriteOperation<OutboxDoc>[] = [];
+    for (const o of outcomes) {
+      const claimed = { digestId: o.digestId, messageId: o.messageId, claimedAt: o.claimedAt };
+      const set = o.sent
+        ? { ...claimed, state: 'sent' as const, sentAt: o.sent.at, response: o.sent.response, nextAttemptAt: null, lastError: null, permanentFailure: false }
+        : o.failure
+          ? {
+              ...claimed,
+              state: 'claimed' as const,
+              attempts: o.failure.attempts,
+              nextAttemptAt: o.failure.nextAttemptAt,
+              lastError: o.failure.error.slice(0, 500),
+              permanentFailure: o.failure.permanent,
+            }
+          : { ...claimed, state: 'claimed' as const, nextAttemptAt: o.claimedAt };
+      for (const key of o.keys) ops.push({ updateOne: { filter: { _id: String(key) }, update: { $set: set } } });
+    }
+    if (ops.length) await bulkWriteChunked(this.col, ops, { ordered: false });
   }
 
   async markSent(digestId: string, now: Date, response: string): Promise<void> {
@@ -173,11 +351,14 @@ export class OutboxRepository {
     );
   }
 
-  /** Pending notifications that will never be sent, with why. */
+  /** Pending notifications that will never be sent, with why (one bulk write by `_id`). */
   async markMuted(entries: ReadonlyArray<{ key: string; reason: string }>): Promise<void> {
-    for (const e of entries) {
-      await this.col.updateOne({ _id: e.key, state: 'pending' }, { $set: { state: 'muted', mutedReason: e.reason } });
-    }
+    if (entries.length === 0) return;
+    await bulkWriteChunked(
+      this.col,
+      entries.map((e) => ({ updateOne: { filter: { _id: String(e.key), state: 'pending' as const }, update: { $set: { state: 'muted' as const, mutedReason: e.reason } } } })),
+      { ordered: false },
+    );
   }
 
   /** The backlog is counted in the app (it is small, and FerretDB's $group is limited). */
