@@ -9,7 +9,7 @@ import { indicatorId, parseOwners, parseTargetTable } from '@iw/targets';
 import { testKafkaConfig } from '@iw/testing';
 import { benchIndicatorName, benchProjectName, ownerOf, ownersYaml, targetTableText } from './catalogue';
 import type { BenchOptions } from './options';
-import type { AlertLatencyResult } from './report';
+import type { AlertLatencyResult, Spread } from './report';
 import { spawnBenchApp, type BenchApp } from './spawn';
 import { percentile, round } from './stats';
 import { BUILD_DIR, sleep, type BenchWorld } from './world';
@@ -57,7 +57,7 @@ class ProgressWatch {
 }
 
 /** p50/p95/max of a list of ms, rounded; nulls when empty. */
-function spread(values: number[]): { p50Ms: number | null; p95Ms: number | null; maxMs: number | null } {
+function spread(values: number[]): Spread {
   if (!values.length) return { p50Ms: null, p95Ms: null, maxMs: null };
   return { p50Ms: round(percentile(values, 50), 0), p95Ms: round(percentile(values, 95), 0), maxMs: round(Math.max(...values), 0) };
 }

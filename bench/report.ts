@@ -45,6 +45,12 @@ export interface IngestResult {
   error?: string;
 }
 
+export interface Spread {
+  p50Ms: number | null;
+  p95Ms: number | null;
+  maxMs: number | null;
+}
+
 export interface AlertLatencyResult {
   indicators: number;
   mails: number;
@@ -57,6 +63,8 @@ export interface AlertLatencyResult {
   mailsPerSec?: number | null;
   /** The warm-up: one tipping event alone, publish → SMTP. */
   singleMs?: number | null;
+  /** Per mail: publish → its indicators.progress message (ingest), and that → SMTP accepted (alerting). */
+  split?: { ingest: Spread; alerting: Spread; lastProgressMs: number | null; measured: number };
   how: string;
   error?: string;
 }
@@ -176,6 +184,11 @@ export function renderReport(r: BenchResult): string {
     rows.push(['alert latency p50/p95/max', a.p50Ms == null ? '—' : `${int(a.p50Ms)} / ${int(a.p95Ms)} / ${int(a.maxMs)} ms`, `${a.mails} of ${a.indicators} mails; ${a.how}`]);
     if (a.firstMs != null) rows.push(['  first mail of the burst', `${int(a.firstMs)} ms`, a.mailsPerSec != null ? `then ${fmt(a.mailsPerSec)} mails/s` : '']);
     if (a.singleMs != null) rows.push(['  one alert alone', `${int(a.singleMs)} ms`, 'the warm-up: a single tipping event']);
+    if (a.split) {
+      const show = (x: Spread) => (x.p50Ms == null ? '—' : `${int(x.p50Ms)} / ${int(x.p95Ms)} / ${int(x.maxMs)} ms`);
+      rows.push(['  of which ingest', show(a.split.ingest), 'publish → the unit\'s indicators.progress message, p50/p95/max']);
+      rows.push(['  of which alerting', show(a.split.alerting), 'that message → SMTP accepted, p50/p95/max']);
+    }
     if (a.error) rows.push(['  error', a.error.split('\n')[0], '']);
   }
   if (r.riskEngine) {

@@ -23,7 +23,10 @@ export interface AlertingOptions {
   leaseRenewMs?: number;
   /** How often a non-system clock is checked for a new local day (real ms). */
   tickMs?: number;
-  /** Digests sent at once, over as many pooled SMTP connections. */
+  /**
+   * Digests sent at once, over as many pooled SMTP connections. 1 by default: a SIGKILL mid-send
+   * then duplicates at most one mail (measured: 5 at once sent no faster here, ≈ 107 mails/s).
+   */
   sendConcurrency?: number;
   /** This process in the lease and the stats doc. */
   instance?: string;
@@ -36,5 +39,5 @@ export const DEFAULTS = {
   leaseTtlMs: 15_000,
   leaseRenewMs: 5_000,
   tickMs: 1000,
-  sendConcurrency: 5,
+  sendConcurrency: 1,
 } as const;

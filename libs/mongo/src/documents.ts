@@ -17,6 +17,7 @@ export const COLLECTIONS = {
   evaluations: 'evaluations',
   alerts: 'alerts',
   outbox: 'outbox',
+  outboxClaims: 'outbox_claims',
   leases: 'leases',
 } as const;
 

@@ -177,8 +177,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * Sends claimed digests, `concurrency` at a time over the SMTP pool; each outcome goes to
-   * `writer`. Stops early (false) when this instance stops or loses the lead: a digest not
+   * Sends claimed digests, `concurrency` at a time over the SMTP pool; each outcome is written
+   * by `writer` before that worker sends its next. Stops early (false) when this instance stops or loses the lead: a digest not
    * sent is recorded as claimed and due at once, so the next leader sends it as it is.
    */
   private async sendAll(digests: readonly ClaimedDigest[], options: AlertPipelineOptions, writer: OutcomeWriter): Promise<boolean> {
@@ -193,6 +193,9 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
           continue;
         }
         writer.add(await this.send(digest, options));
+        // Recorded before the next mail goes out: a crash can then re-send at most the mails in
+        // flight (one per worker; one with the default concurrency), each with its Message-ID.
+        await writer.drain();
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, digests.length) }, worker));

@@ -75,7 +75,7 @@ export function toNotification(doc: OutboxDoc): Notification {
  * two senders could both "win" it): whoever inserts the key first owns the notification, and
  * its digest id and Message-ID are recorded there before anything is sent.
  */
-export const OUTBOX_CLAIMS = 'outbox_claims';
+export const OUTBOX_CLAIMS = COLLECTIONS.outboxClaims;
 
 export interface ClaimDoc {
   _id: string; // notification key
@@ -134,15 +134,10 @@ export class OutboxRepository {
     return collection<ClaimDoc>(this.conn, OUTBOX_CLAIMS);
   }
 
-  /** Called by prepareDatabase at start-up: DDL (the claims collection too) stays out of the hot path. */
+  /** Called by prepareDatabase at start-up (which also creates every collection): DDL stays out of the hot path. */
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ state: 1 });
     await this.col.createIndex({ digestId: 1 });
-    try {
-      await this.conn.db!.createCollection(OUTBOX_CLAIMS);
-    } catch (e) {
-      if ((e as { code?: number }).code !== 48 && !/already exists/i.test(String((e as Error).message))) throw e;
-    }
   }
 
   /** Inserts the notifications not yet in the outbox; returns how many were new. */
