@@ -45,6 +45,25 @@ describe('local dates', () => {
     expect(localDate(Date.parse('2019-03-31T17:00:00Z'), tz)).toBe('2019-04-01');
     expect(localDate(Date.parse('2019-03-31T15:59:59Z'), tz)).toBe('2019-03-31');
   });
+  it.each(['Asia/Shanghai', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham'])(
+    'gives the same local date as formatting each instant, around every local midnight and DST change of 2019 (%s)',
+    (zone) => {
+      const direct = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      const around = [-6 * 3_600_000, -900_000, -1000, -1, 0, 1, 999, 900_000, 2.5 * 3_600_000, 6 * 3_600_000];
+      let checked = 0;
+      for (let date = '2019-01-01'; date <= '2019-12-31'; date = addDays(date, 1)) {
+        const midnight = startOfLocalDay(date, zone);
+        for (const d of around) {
+          expect(localDate(midnight + d, zone)).toBe(direct.format(new Date(midnight + d)));
+          checked++;
+        }
+      }
+      expect(checked).toBe(365 * around.length);
+    },
+  );
+  it('throws on an invalid instant, as formatting does', () => {
+    expect(() => localDate(NaN, tz)).toThrow(RangeError);
+  });
   it('finds local midnight', () => {
     expect(new Date(startOfLocalDay('2019-01-01', tz)).toISOString()).toBe('2018-12-31T16:00:00.000Z');
     expect(new Date(endOfLocalDay('2019-12-31', tz)).toISOString()).toBe('2019-12-31T16:00:00.000Z');
