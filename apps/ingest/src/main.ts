@@ -18,9 +18,9 @@ async function main(): Promise<void> {
       // Two partitions at a time: one batch decodes while another waits on the database. Batches
       // of different partitions may write the same unit; the progress version claims make that
       // safe (README, "Exactly once").
-      // Fetches bounded to 4 MiB (512 KiB a partition): kafkajs holds a whole fetch decoded in
+      // Fetches bounded to 2 MiB (512 KiB a partition): kafkajs holds a whole fetch decoded in
       // memory, and its 10 MiB default took ingest's peak RSS to 345 MB in the bench.
-      consumer: { partitionsConsumedConcurrently: 2, maxBytes: 4 << 20, maxBytesPerPartition: 512 << 10 },
+      consumer: { partitionsConsumedConcurrently: 2, maxBytes: 2 << 20, maxBytesPerPartition: 512 << 10 },
     }),
     logger: [...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)],
     abortOnError: false,
