@@ -20,7 +20,15 @@ const TIPPING_VALUE = 300;
 
 function measurement(projectIndex: number, runId: string) {
   const id = indicatorId(2019, benchProjectName(projectIndex), benchIndicatorName(0));
-  const event = { eventId: `${runId}-tip-${projectIndex}`, occurredAt: '2019-08-10T10:00:00+08:00', source: 'bench', schemaVersion: 1, indicatorId: id, kind: 'increment', value: TIPPING_VALUE };
+  const event = {
+    eventId: `${runId}-tip-${projectIndex}`,
+    occurredAt: '2019-08-10T10:00:00+08:00',
+    source: 'bench',
+    schemaVersion: 1,
+    indicatorId: id,
+    kind: 'increment',
+    value: TIPPING_VALUE,
+  };
   return { key: keyFor('measurements', event as never), value: JSON.stringify(event) };
 }
 
@@ -34,7 +42,12 @@ class ProgressWatch {
   private readonly consumer: BatchConsumer;
 
   constructor(groupId: string, topic: string, partitions: number) {
-    this.consumer = new BatchConsumer(new KafkaClient(testKafkaConfig()), { groupId, topics: [topic], partitionsConsumedConcurrently: partitions, maxWaitTimeMs: 100 });
+    this.consumer = new BatchConsumer(new KafkaClient(testKafkaConfig()), {
+      groupId,
+      topics: [topic],
+      partitionsConsumedConcurrently: partitions,
+      maxWaitTimeMs: 100,
+    });
   }
 
   start(): Promise<void> {
@@ -59,7 +72,11 @@ class ProgressWatch {
 /** p50/p95/max of a list of ms, rounded; nulls when empty. */
 function spread(values: number[]): Spread {
   if (!values.length) return { p50Ms: null, p95Ms: null, maxMs: null };
-  return { p50Ms: round(percentile(values, 50), 0), p95Ms: round(percentile(values, 95), 0), maxMs: round(Math.max(...values), 0) };
+  return {
+    p50Ms: round(percentile(values, 50), 0),
+    p95Ms: round(percentile(values, 95), 0),
+    maxMs: round(Math.max(...values), 0),
+  };
 }
 
 async function mailsFor(sink: SmtpSink, owners: string[], timeoutMs: number): Promise<Map<string, SinkMessage>> {
@@ -80,7 +97,12 @@ async function mailsFor(sink: SmtpSink, owners: string[], timeoutMs: number): Pr
  * gone all the way through, M tipping measurements are published in one send; each mail's
  * latency is from that send to the SMTP server accepting it.
  */
-export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, log: (m: string) => void, result: AlertLatencyResult): Promise<void> {
+export async function benchAlertLatency(
+  world: BenchWorld,
+  opts: BenchOptions,
+  log: (m: string) => void,
+  result: AlertLatencyResult,
+): Promise<void> {
   const m = opts.alerts;
   const projects = m + 1; // project 0 is the warm-up
   result.how = `burst: ${m} tipping measurements in one send; actuals → ingest → indicators.progress → alerting → outbox → SMTP`;
@@ -96,9 +118,16 @@ export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, l
   let watch: ProgressWatch | null = null;
   try {
     const owners = ownersYaml(projects);
-    const catalogue = parseTargetTable(targetTableText({ projects, indicatorsPerProject: 1, value: () => ['数量指标', '≥700批次'] }), { fiscalYear: 2019 });
+    const catalogue = parseTargetTable(
+      targetTableText({ projects, indicatorsPerProject: 1, value: () => ['数量指标', '≥700批次'] }),
+      { fiscalYear: 2019 },
+    );
     const conn = await connectMongo(url);
-    await importCatalogue(conn, catalogue, { sourceFile: 'bench:alerts', owners: parseOwners(owners, 'yaml'), now: new Date() });
+    await importCatalogue(conn, catalogue, {
+      sourceFile: 'bench:alerts',
+      owners: parseOwners(owners, 'yaml'),
+      now: new Date(),
+    });
     await closeMongo(conn);
     fs.writeFileSync(path.join(dir, 'bindings.yaml'), 'version: 1\nbindings: []\n');
     fs.writeFileSync(path.join(dir, 'owners.yaml'), owners);
@@ -118,12 +147,21 @@ export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, l
       IW_METRICS_PORT_INGEST: '0',
       IW_METRICS_PORT_ALERTING: '0',
     };
-    const ingest = spawnBenchApp(path.join(BUILD_DIR, 'apps/ingest/src/main.js'), { ...env, IW_INGEST_GROUP: `${world.runId}-alerts-ingest` });
+    const ingest = spawnBenchApp(path.join(BUILD_DIR, 'apps/ingest/src/main.js'), {
+      ...env,
+      IW_INGEST_GROUP: `${world.runId}-alerts-ingest`,
+    });
     // IW_BENCH_ALERTING_PROFILE=<dir>: the alerting app runs under --cpu-prof (a .cpuprofile in <dir> at exit).
     const profileDir = process.env.IW_BENCH_ALERTING_PROFILE;
     const alerting = spawnBenchApp(
       path.join(BUILD_DIR, 'apps/alerting/src/main.js'),
-      { ...env, IW_ALERTING_GROUP: `${world.runId}-alerts`, IW_GROUP_WAIT: '0s', IW_PENDING_FOR: '0s', ...(process.env.IW_BENCH_ALERTING_LOG ? { IW_LOG_LEVEL: process.env.IW_BENCH_ALERTING_LOG } : {}) },
+      {
+        ...env,
+        IW_ALERTING_GROUP: `${world.runId}-alerts`,
+        IW_GROUP_WAIT: '0s',
+        IW_PENDING_FOR: '0s',
+        ...(process.env.IW_BENCH_ALERTING_LOG ? { IW_LOG_LEVEL: process.env.IW_BENCH_ALERTING_LOG } : {}),
+      },
       'alerting',
       profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     );
@@ -138,7 +176,10 @@ export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, l
     await producer.send(topics.measurements, [measurement(0, world.runId)]);
     const warm = await mailsFor(sink, [ownerOf(0)], 120_000);
     if (warm.size) result.singleMs = Date.parse(warm.get(ownerOf(0))!.receivedAt) - warmAt;
-    if (!warm.size) throw new Error(`the warm-up alert never arrived\n--- alerting ---\n${alerting.output().slice(-2000)}\n--- ingest ---\n${ingest.output().slice(-2000)}`);
+    if (!warm.size)
+      throw new Error(
+        `the warm-up alert never arrived\n--- alerting ---\n${alerting.output().slice(-2000)}\n--- ingest ---\n${ingest.output().slice(-2000)}`,
+      );
 
     const messages = Array.from({ length: m }, (_, k) => measurement(k + 1, world.runId));
     const wanted = messages.map((_, k) => ownerOf(k + 1));
@@ -154,7 +195,8 @@ export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, l
       result.maxMs = round(Math.max(...latencies), 0);
       result.firstMs = round(Math.min(...latencies), 0);
       // After the first mail of the burst, how fast the rest came: the sender's pace.
-      if (latencies.length > 1 && result.maxMs! > result.firstMs!) result.mailsPerSec = round(((latencies.length - 1) * 1000) / (result.maxMs! - result.firstMs!), 1);
+      if (latencies.length > 1 && result.maxMs! > result.firstMs!)
+        result.mailsPerSec = round(((latencies.length - 1) * 1000) / (result.maxMs! - result.firstMs!), 1);
     }
     // The split (see ProgressWatch): per mail, publish → its progress message, and that → SMTP.
     const ingestMs: number[] = [];
@@ -167,17 +209,22 @@ export async function benchAlertLatency(world: BenchWorld, opts: BenchOptions, l
       alertingMs.push(Date.parse(mail.receivedAt) - seenAt);
     });
     const lastProgressMs = watch.seen.size ? Math.max(...[...watch.seen.values()]) - sentAt : null;
-    Object.assign(result, { split: { ingest: spread(ingestMs), alerting: spread(alertingMs), lastProgressMs, measured: ingestMs.length } });
+    Object.assign(result, {
+      split: { ingest: spread(ingestMs), alerting: spread(alertingMs), lastProgressMs, measured: ingestMs.length },
+    });
     log(
       `alerts: split per mail — publish → indicators.progress (ingest) p50/p95/max ${Object.values(spread(ingestMs)).join(' / ')} ms; ` +
         `indicators.progress → SMTP (alerting) p50/p95/max ${Object.values(spread(alertingMs)).join(' / ')} ms; last progress message ${lastProgressMs} ms after publish`,
     );
     if (latencies.length < m) result.error = `${m - latencies.length} of ${m} mails did not arrive within 120 s`;
-    log(`alerts: ${latencies.length} mails, first ${result.firstMs} ms, p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms (${result.mailsPerSec} mails/s); one alert alone: ${result.singleMs} ms`);
+    log(
+      `alerts: ${latencies.length} mails, first ${result.firstMs} ms, p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, max ${result.maxMs} ms (${result.mailsPerSec} mails/s); one alert alone: ${result.singleMs} ms`,
+    );
   } finally {
     await watch?.stop().catch(() => undefined);
     await Promise.all(apps.map((a) => a.stop('SIGTERM', 20_000)));
-    if (process.env.IW_BENCH_ALERTING_LOG_FILE) fs.writeFileSync(process.env.IW_BENCH_ALERTING_LOG_FILE, apps[1]?.output() ?? '');
+    if (process.env.IW_BENCH_ALERTING_LOG_FILE)
+      fs.writeFileSync(process.env.IW_BENCH_ALERTING_LOG_FILE, apps[1]?.output() ?? '');
     await producer.disconnect().catch(() => undefined);
     await sink.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,9 @@ describe('synthetic target tables', () => {
   });
 
   it('reads every mixed value as its intended kind', () => {
-    const c = parseTargetTable(targetTableText({ projects: 1, indicatorsPerProject: MIXED_VALUES.length }), { fiscalYear: 2019 });
+    const c = parseTargetTable(targetTableText({ projects: 1, indicatorsPerProject: MIXED_VALUES.length }), {
+      fiscalYear: 2019,
+    });
     expect(c.projects[0].indicators.map((i) => i.target.kind)).toEqual([
       'numeric',
       'numeric',

@@ -45,7 +45,8 @@ export function benchIndicatorName(j: number): string {
 
 export function targetTableText(spec: TableSpec): string {
   const name = spec.projectName ?? benchProjectName;
-  const value = spec.value ?? ((i: number, j: number) => MIXED_VALUES[(i * spec.indicatorsPerProject + j) % MIXED_VALUES.length]);
+  const value =
+    spec.value ?? ((i: number, j: number) => MIXED_VALUES[(i * spec.indicatorsPerProject + j) % MIXED_VALUES.length]);
   const lines: string[] = [];
   for (let i = 0; i < spec.projects; i++) {
     lines.push(

@@ -75,7 +75,8 @@ export const USAGE = `usage: npm run bench -- [options]
 function count(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw.replace(/_/g, ''));
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -112,9 +113,15 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
   if (values.help) throw new UsageError('');
   let stages: Stage[] = [...STAGES];
   if (values.only !== undefined) {
-    const asked = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+    const asked = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = asked.filter((s) => !(STAGES as readonly string[]).includes(s));
-    if (unknown.length || asked.length === 0) throw new UsageError(`--only: unknown stage(s) "${unknown.join(',') || values.only}"; stages: ${STAGES.join(',')}`);
+    if (unknown.length || asked.length === 0)
+      throw new UsageError(
+        `--only: unknown stage(s) "${unknown.join(',') || values.only}"; stages: ${STAGES.join(',')}`,
+      );
     stages = STAGES.filter((s) => asked.includes(s));
   }
   return {

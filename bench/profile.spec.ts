@@ -21,8 +21,15 @@ describe('summariseProfile', () => {
     endTime: 10_000,
     nodes: [
       { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 4, 5] },
-      { id: 2, callFrame: { functionName: 'decode', url: 'file:///w/node_modules/kafkajs/src/decoder.js', lineNumber: 9 }, children: [3] },
-      { id: 3, callFrame: { functionName: 'applyEvents', url: 'file:///w/dist/libs/measures/src/apply.js', lineNumber: 99 } },
+      {
+        id: 2,
+        callFrame: { functionName: 'decode', url: 'file:///w/node_modules/kafkajs/src/decoder.js', lineNumber: 9 },
+        children: [3],
+      },
+      {
+        id: 3,
+        callFrame: { functionName: 'applyEvents', url: 'file:///w/dist/libs/measures/src/apply.js', lineNumber: 99 },
+      },
       { id: 4, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 } },
       { id: 5, callFrame: { functionName: '(garbage collector)', url: '', lineNumber: -1 } },
     ],
@@ -53,7 +60,11 @@ describe('summariseProfile', () => {
       startTime: 0,
       endTime: 4000,
       nodes: [
-        { id: 1, callFrame: { functionName: 'f', url: 'file:///w/node_modules/zod/v4/core.js', lineNumber: 0 }, hitCount: 3 },
+        {
+          id: 1,
+          callFrame: { functionName: 'f', url: 'file:///w/node_modules/zod/v4/core.js', lineNumber: 0 },
+          hitCount: 3,
+        },
         { id: 2, callFrame: { functionName: '(idle)', url: '', lineNumber: -1 }, hitCount: 1 },
       ],
     });

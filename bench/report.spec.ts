@@ -1,13 +1,33 @@
 import { checkTargets, renderReport, type BenchResult } from './report';
 
-const machine = { cpu: 'Test CPU', cores: 2, memGb: 24, os: 'Linux 6', node: 'v20', kafka: '3.9.1', mongo: 'FerretDB 1.24.2', loadAvg: [1, 1, 1] };
+const machine = {
+  cpu: 'Test CPU',
+  cores: 2,
+  memGb: 24,
+  os: 'Linux 6',
+  node: 'v20',
+  kafka: '3.9.1',
+  mongo: 'FerretDB 1.24.2',
+  loadAvg: [1, 1, 1],
+};
 
 function result(over: Partial<BenchResult> = {}): BenchResult {
   return {
     machine,
     at: '2026-01-01T00:00:00.000Z',
     options: {},
-    ingest: { events: 200_000, partitions: 6, eventsPerSec: 6000, ceilingAPerSec: 10_000, ceilingBPerSec: 20_000, baselineCPerSec: 500, ratioA: 0.6, ratioC: 12, peakRssMb: 180, seconds: 33.3 },
+    ingest: {
+      events: 200_000,
+      partitions: 6,
+      eventsPerSec: 6000,
+      ceilingAPerSec: 10_000,
+      ceilingBPerSec: 20_000,
+      baselineCPerSec: 500,
+      ratioA: 0.6,
+      ratioC: 12,
+      peakRssMb: 180,
+      seconds: 33.3,
+    },
     alertLatency: { indicators: 200, mails: 200, p50Ms: 300, p95Ms: 800, maxMs: 900, how: 'burst' },
     riskEngine: { nsPerEval: { '10000': 400, '100000': 420, '1000000': 450 } },
     sweep: { indicators: 100_000, units: 101_000, seconds: 20, firstSeconds: 25, how: 'EvaluationService.sweep' },
@@ -42,7 +62,9 @@ describe('checkTargets', () => {
   });
 
   it('says "not measured" for a stage that failed', () => {
-    const r = result({ alertLatency: { indicators: 200, mails: 0, p50Ms: null, p95Ms: null, maxMs: null, how: 'burst', error: 'boom' } });
+    const r = result({
+      alertLatency: { indicators: 200, mails: 0, p50Ms: null, p95Ms: null, maxMs: null, how: 'burst', error: 'boom' },
+    });
     expect(verdicts(r)['alert latency p95']).toBeNull();
     expect(renderReport(r)).toContain('not measured');
   });
@@ -61,7 +83,21 @@ describe('renderReport', () => {
 
   it('prints every figure and ratio, and the verdicts', () => {
     const text = renderReport(result({ ingest: { ...result().ingest!, ratioA: 0.4 } }));
-    for (const want of ['6,000', '10,000', '20,000', '500', '0.40', '12.0×', '180 MB', '300 / 800 / 900 ms', '450', '20.0 s', '8.00 ms', 'MISSED', 'Test CPU']) {
+    for (const want of [
+      '6,000',
+      '10,000',
+      '20,000',
+      '500',
+      '0.40',
+      '12.0×',
+      '180 MB',
+      '300 / 800 / 900 ms',
+      '450',
+      '20.0 s',
+      '8.00 ms',
+      'MISSED',
+      'Test CPU',
+    ]) {
       expect(text).toContain(want);
     }
   });

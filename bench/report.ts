@@ -116,38 +116,66 @@ export const FLAT_FACTOR = 1.5;
 
 const fmt = (v: number | null | undefined, digits = 1) => (v == null ? '—' : v.toFixed(digits));
 /** A ratio: two decimals, or two significant digits when it is that small (0.0011, not 0.00). */
-const ratioText = (v: number | null | undefined) => (v == null ? '—' : v !== 0 && Math.abs(v) < 0.1 ? v.toPrecision(2) : v.toFixed(2));
+const ratioText = (v: number | null | undefined) =>
+  v == null ? '—' : v !== 0 && Math.abs(v) < 0.1 ? v.toPrecision(2) : v.toFixed(2);
 
 /** Issue 8's targets against a result. Pure. */
 export function checkTargets(r: BenchResult): TargetCheck[] {
   const out: TargetCheck[] = [];
-  const add = (what: string, target: string, value: number | null | undefined, ok: (v: number) => boolean, shown = fmt(value)) =>
-    out.push({ what, target, value: value == null ? '—' : shown, ok: value == null ? null : ok(value) });
+  const add = (
+    what: string,
+    target: string,
+    value: number | null | undefined,
+    ok: (v: number) => boolean,
+    shown = fmt(value),
+  ) => out.push({ what, target, value: value == null ? '—' : shown, ok: value == null ? null : ok(value) });
   if (r.ingest) {
     add('ingest / ceiling A', '≥ 0.50', r.ingest.ratioA, (v) => v >= 0.5, ratioText(r.ingest.ratioA));
     add('ingest / baseline C', '≥ 10×', r.ingest.ratioC, (v) => v >= 10, `${fmt(r.ingest.ratioC, 1)}×`);
     add('ingest peak RSS', '≤ 300 MB', r.ingest.peakRssMb, (v) => v <= 300, `${fmt(r.ingest.peakRssMb, 0)} MB`);
   }
-  if (r.alertLatency) add('alert latency p95', '≤ 1000 ms', r.alertLatency.p95Ms, (v) => v <= 1000, `${fmt(r.alertLatency.p95Ms, 0)} ms`);
+  if (r.alertLatency)
+    add('alert latency p95', '≤ 1000 ms', r.alertLatency.p95Ms, (v) => v <= 1000, `${fmt(r.alertLatency.p95Ms, 0)} ms`);
   if (r.riskEngine) {
     const values = Object.values(r.riskEngine.nsPerEval);
     const worst = values.some((v) => v == null) ? null : Math.max(...(values as number[]));
     add('risk evaluation', '≤ 1000 ns', worst, (v) => v <= 1000, `${fmt(worst, 0)} ns (worst size)`);
     // Flat: no size costs more than FLAT_FACTOR × another, whichever way it leans.
-    const spread = worst !== null && Math.min(...(values as number[])) > 0 ? worst / Math.min(...(values as number[])) : null;
+    const spread =
+      worst !== null && Math.min(...(values as number[])) > 0 ? worst / Math.min(...(values as number[])) : null;
     add('risk evaluation flat', `max/min over sizes ≤ ${FLAT_FACTOR}`, spread, (v) => v <= FLAT_FACTOR, fmt(spread, 2));
   }
   if (r.sweep) {
-    add(`sweep of ${r.sweep.indicators} (scheduled)`, '≤ 30 s', r.sweep.seconds, (v) => v <= 30, `${fmt(r.sweep.seconds)} s`);
-    add(`sweep of ${r.sweep.indicators} (first)`, '≤ 30 s', r.sweep.firstSeconds, (v) => v <= 30, `${fmt(r.sweep.firstSeconds)} s`);
+    add(
+      `sweep of ${r.sweep.indicators} (scheduled)`,
+      '≤ 30 s',
+      r.sweep.seconds,
+      (v) => v <= 30,
+      `${fmt(r.sweep.seconds)} s`,
+    );
+    add(
+      `sweep of ${r.sweep.indicators} (first)`,
+      '≤ 30 s',
+      r.sweep.firstSeconds,
+      (v) => v <= 30,
+      `${fmt(r.sweep.firstSeconds)} s`,
+    );
   }
-  if (r.parser) add('seed parse (median)', '≤ 20 ms', r.parser.medianMs, (v) => v <= 20, `${fmt(r.parser.medianMs, 2)} ms`);
+  if (r.parser)
+    add('seed parse (median)', '≤ 20 ms', r.parser.medianMs, (v) => v <= 20, `${fmt(r.parser.medianMs, 2)} ms`);
   return out;
 }
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => [...(r[i] ?? '')].length)));
-  return rows.map((r) => r.map((c, i) => c + ' '.repeat(widths[i] - [...c].length)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c + ' '.repeat(widths[i] - [...c].length))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 const int = (v: number | null | undefined) => (v == null ? '—' : Math.round(v).toLocaleString('en-US'));
@@ -157,65 +185,137 @@ export function renderReport(r: BenchResult): string {
   const lines: string[] = [];
   const m = r.machine;
   lines.push(`Indicator Watch bench — ${r.at}`);
-  lines.push(`machine: ${m.cpu}, ${m.cores} cores, ${m.memGb} GB, ${m.os}, Node ${m.node}; Kafka ${m.kafka}, ${m.mongo}; load ${m.loadAvg.map((l) => l.toFixed(2)).join(' ')}`);
+  lines.push(
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memGb} GB, ${m.os}, Node ${m.node}; Kafka ${m.kafka}, ${m.mongo}; load ${m.loadAvg.map((l) => l.toFixed(2)).join(' ')}`,
+  );
   lines.push('');
   const rows: string[][] = [['figure', 'value', 'note']];
   if (r.ingest) {
     const i = r.ingest;
-    const span = i.committed != null ? `only ${int(i.committed)} committed in ${fmt(i.seconds)} s` : `spawn → lag 0 committed${i.seconds ? ` in ${fmt(i.seconds)} s` : ''}`;
+    const span =
+      i.committed != null
+        ? `only ${int(i.committed)} committed in ${fmt(i.seconds)} s`
+        : `spawn → lag 0 committed${i.seconds ? ` in ${fmt(i.seconds)} s` : ''}`;
     rows.push(['ingest events/s', int(i.eventsPerSec), `${int(i.events)} events, ${i.partitions} partitions, ${span}`]);
-    rows.push(['  ceiling A events/s', int(i.ceilingAPerSec), i.ceilingA ? `bare eachBatch consumer, ${i.ceilingA.batches} batches of ~${int(i.ceilingA.meanBatch)}` : '']);
-    rows.push(['  ceiling B events/s', int(i.ceilingBPerSec), i.ceilingB ? `${int(i.ceilingB.writes)} writes in ${i.ceilingB.bulkWrites} commands` : '']);
-    rows.push(['  baseline C events/s', int(i.baselineCPerSec), i.baselineC ? `${int(i.baselineC.events)} events in ${fmt(i.baselineC.seconds)} s${i.baselineC.bounded ? ' (bounded subset)' : ''}` : '']);
+    rows.push([
+      '  ceiling A events/s',
+      int(i.ceilingAPerSec),
+      i.ceilingA ? `bare eachBatch consumer, ${i.ceilingA.batches} batches of ~${int(i.ceilingA.meanBatch)}` : '',
+    ]);
+    rows.push([
+      '  ceiling B events/s',
+      int(i.ceilingBPerSec),
+      i.ceilingB ? `${int(i.ceilingB.writes)} writes in ${i.ceilingB.bulkWrites} commands` : '',
+    ]);
+    rows.push([
+      '  baseline C events/s',
+      int(i.baselineCPerSec),
+      i.baselineC
+        ? `${int(i.baselineC.events)} events in ${fmt(i.baselineC.seconds)} s${i.baselineC.bounded ? ' (bounded subset)' : ''}`
+        : '',
+    ]);
     rows.push(['  ingest / A', ratioText(i.ratioA), '']);
     rows.push(['  ingest / B', ratioText(i.ratioB), '']);
     rows.push(['  ingest / C', i.ratioC == null ? '—' : `${fmt(i.ratioC, 1)}×`, '']);
-    rows.push(['  ingest peak RSS', i.peakRssMb == null ? '—' : `${fmt(i.peakRssMb, 0)} MB`, 'VmHWM of the ingest process']);
-    if (i.profile) rows.push(['  profiled ingest events/s', int(i.profile.eventsPerSec), `under --cpu-prof, ${int(i.profile.committed)} events: ${i.profile.file}`]);
+    rows.push([
+      '  ingest peak RSS',
+      i.peakRssMb == null ? '—' : `${fmt(i.peakRssMb, 0)} MB`,
+      'VmHWM of the ingest process',
+    ]);
+    if (i.profile)
+      rows.push([
+        '  profiled ingest events/s',
+        int(i.profile.eventsPerSec),
+        `under --cpu-prof, ${int(i.profile.committed)} events: ${i.profile.file}`,
+      ]);
     if (i.storeProbe) {
       const p = i.storeProbe;
-      rows.push(['  event_ids lookups', `${int(p.findInMs)} / ${int(p.findOneMs)} ms`, `find $in ${p.ids} ids / findOne, in ${int(p.eventIdDocs)} docs`]);
+      rows.push([
+        '  event_ids lookups',
+        `${int(p.findInMs)} / ${int(p.findOneMs)} ms`,
+        `find $in ${p.ids} ids / findOne, in ${int(p.eventIdDocs)} docs`,
+      ]);
     }
     if (i.shutdown) rows.push(['  ingest shutdown', 'unclean', i.shutdown.split('\n')[0]]);
     if (i.error) rows.push(['  error', i.error.split('\n')[0], '']);
   }
   if (r.alertLatency) {
     const a = r.alertLatency;
-    rows.push(['alert latency p50/p95/max', a.p50Ms == null ? '—' : `${int(a.p50Ms)} / ${int(a.p95Ms)} / ${int(a.maxMs)} ms`, `${a.mails} of ${a.indicators} mails; ${a.how}`]);
-    if (a.firstMs != null) rows.push(['  first mail of the burst', `${int(a.firstMs)} ms`, a.mailsPerSec != null ? `then ${fmt(a.mailsPerSec)} mails/s` : '']);
-    if (a.singleMs != null) rows.push(['  one alert alone', `${int(a.singleMs)} ms`, 'the warm-up: a single tipping event']);
+    rows.push([
+      'alert latency p50/p95/max',
+      a.p50Ms == null ? '—' : `${int(a.p50Ms)} / ${int(a.p95Ms)} / ${int(a.maxMs)} ms`,
+      `${a.mails} of ${a.indicators} mails; ${a.how}`,
+    ]);
+    if (a.firstMs != null)
+      rows.push([
+        '  first mail of the burst',
+        `${int(a.firstMs)} ms`,
+        a.mailsPerSec != null ? `then ${fmt(a.mailsPerSec)} mails/s` : '',
+      ]);
+    if (a.singleMs != null)
+      rows.push(['  one alert alone', `${int(a.singleMs)} ms`, 'the warm-up: a single tipping event']);
     if (a.split) {
       const show = (x: Spread) => (x.p50Ms == null ? '—' : `${int(x.p50Ms)} / ${int(x.p95Ms)} / ${int(x.maxMs)} ms`);
-      rows.push(['  of which ingest', show(a.split.ingest), 'publish → the unit\'s indicators.progress message, p50/p95/max']);
+      rows.push([
+        '  of which ingest',
+        show(a.split.ingest),
+        "publish → the unit's indicators.progress message, p50/p95/max",
+      ]);
       rows.push(['  of which alerting', show(a.split.alerting), 'that message → SMTP accepted, p50/p95/max']);
     }
     if (a.error) rows.push(['  error', a.error.split('\n')[0], '']);
   }
   if (r.riskEngine) {
-    for (const [size, ns] of Object.entries(r.riskEngine.nsPerEval)) rows.push([`risk ns/eval @ ${int(Number(size))}`, fmt(ns, 0), '']);
+    for (const [size, ns] of Object.entries(r.riskEngine.nsPerEval))
+      rows.push([`risk ns/eval @ ${int(Number(size))}`, fmt(ns, 0), '']);
     if (r.riskEngine.error) rows.push(['  error', r.riskEngine.error.split('\n')[0], '']);
   }
   if (r.sweep) {
     const s = r.sweep;
-    rows.push([`sweep of ${int(s.indicators)} indicators`, s.seconds == null ? '—' : `${fmt(s.seconds)} s`, `scheduled; first sweep ${fmt(s.firstSeconds)} s; ${int(s.units)} units; ${s.how}`]);
+    rows.push([
+      `sweep of ${int(s.indicators)} indicators`,
+      s.seconds == null ? '—' : `${fmt(s.seconds)} s`,
+      `scheduled; first sweep ${fmt(s.firstSeconds)} s; ${int(s.units)} units; ${s.how}`,
+    ]);
     if (s.error) rows.push(['  error', s.error.split('\n')[0], '']);
   }
   if (r.parser) {
-    rows.push(['seed parse median', r.parser.medianMs == null ? '—' : `${fmt(r.parser.medianMs, 2)} ms`, `${r.parser.runs} runs`]);
+    rows.push([
+      'seed parse median',
+      r.parser.medianMs == null ? '—' : `${fmt(r.parser.medianMs, 2)} ms`,
+      `${r.parser.runs} runs`,
+    ]);
     if (r.parser.error) rows.push(['  error', r.parser.error.split('\n')[0], '']);
   }
   lines.push(table(rows));
   const checks = r.targets ?? checkTargets(r);
   if (checks.length) {
     lines.push('');
-    lines.push(table([['target', 'wanted', 'measured', ''], ...checks.map((c) => [c.what, c.target, c.value, c.ok === null ? 'not measured' : c.ok ? 'met' : 'MISSED'])]));
+    lines.push(
+      table([
+        ['target', 'wanted', 'measured', ''],
+        ...checks.map((c) => [c.what, c.target, c.value, c.ok === null ? 'not measured' : c.ok ? 'met' : 'MISSED']),
+      ]),
+    );
   }
   const p = r.ingest?.profile;
   if (p) {
     lines.push('');
-    lines.push(`ingest CPU profile: ${fmt(p.busyMs / 1000)} s busy of ${fmt(p.wallMs / 1000)} s (GC ${fmt(p.gcMs / 1000)} s)`);
-    lines.push(table([['package', 'self ms', '% busy'], ...p.byPackage.slice(0, 10).map((x) => [x.package, int(x.selfMs), fmt(x.pct)])]));
-    lines.push(table([['function', 'where', 'self ms', '% busy'], ...p.top.slice(0, 12).map((x) => [x.name, x.where, int(x.selfMs), fmt(x.pct)])]));
+    lines.push(
+      `ingest CPU profile: ${fmt(p.busyMs / 1000)} s busy of ${fmt(p.wallMs / 1000)} s (GC ${fmt(p.gcMs / 1000)} s)`,
+    );
+    lines.push(
+      table([
+        ['package', 'self ms', '% busy'],
+        ...p.byPackage.slice(0, 10).map((x) => [x.package, int(x.selfMs), fmt(x.pct)]),
+      ]),
+    );
+    lines.push(
+      table([
+        ['function', 'where', 'self ms', '% busy'],
+        ...p.top.slice(0, 12).map((x) => [x.name, x.where, int(x.selfMs), fmt(x.pct)]),
+      ]),
+    );
   }
   return lines.join('\n');
 }

@@ -20,7 +20,9 @@ export function benchRisk(sizes: readonly number[], log: (m: string) => void): R
     const runs = size >= 1_000_000 ? 3 : size >= 100_000 ? 9 : 51;
     const samples = Array.from({ length: runs }, () => evaluateBench(size));
     nsPerEval[String(size)] = round(median(samples), 1);
-    log(`risk: ${size} states, ${nsPerEval[String(size)]} ns per evaluation (median of ${runs}, after ${WARM_UP} warm-up evaluations)`);
+    log(
+      `risk: ${size} states, ${nsPerEval[String(size)]} ns per evaluation (median of ${runs}, after ${WARM_UP} warm-up evaluations)`,
+    );
   }
   return { nsPerEval };
 }

@@ -51,9 +51,25 @@ async function runStage(stage: Stage, world: BenchWorld, opts: BenchOptions, res
     await stopAll();
     const error = failure(e);
     if (stage === 'ingest') result.ingest = { ...(result.ingest ?? emptyIngestResult(opts)), error };
-    if (stage === 'alerts') result.alertLatency = { ...(result.alertLatency ?? { indicators: opts.alerts, mails: 0, p50Ms: null, p95Ms: null, maxMs: null, how: '' }), error };
-    if (stage === 'risk') result.riskEngine = { nsPerEval: Object.fromEntries(opts.riskSizes.map((s) => [String(s), null])), error };
-    if (stage === 'sweep') result.sweep = { ...(result.sweep ?? { indicators: opts.sweep, units: null, seconds: null, firstSeconds: null, how: '' }), error };
+    if (stage === 'alerts')
+      result.alertLatency = {
+        ...(result.alertLatency ?? {
+          indicators: opts.alerts,
+          mails: 0,
+          p50Ms: null,
+          p95Ms: null,
+          maxMs: null,
+          how: '',
+        }),
+        error,
+      };
+    if (stage === 'risk')
+      result.riskEngine = { nsPerEval: Object.fromEntries(opts.riskSizes.map((s) => [String(s), null])), error };
+    if (stage === 'sweep')
+      result.sweep = {
+        ...(result.sweep ?? { indicators: opts.sweep, units: null, seconds: null, firstSeconds: null, how: '' }),
+        error,
+      };
     if (stage === 'parser') result.parser = { medianMs: null, runs: opts.parseRuns, file: '', error };
   }
   return false;

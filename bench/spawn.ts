@@ -66,9 +66,16 @@ export function spawnBenchApp(
         const check = () => {
           const m = pattern.exec(out);
           if (m) finish(() => resolve(m));
-          else if (done) finish(() => reject(new Error(`${name} exited before printing ${pattern}:\n${out.slice(-3000)}`)));
+          else if (done)
+            finish(() => reject(new Error(`${name} exited before printing ${pattern}:\n${out.slice(-3000)}`)));
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${out.slice(-3000)}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            finish(() =>
+              reject(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${out.slice(-3000)}`)),
+            ),
+          timeoutMs,
+        );
         const finish = (f: () => void) => {
           clearTimeout(timer);
           listeners.delete(check);

@@ -17,7 +17,11 @@ describe('percentile (nearest rank)', () => {
     expect(percentile(xs, 50)).toBe(100);
   });
 
-  it.each([[[], 50], [[1], 0], [[1], 101]] as Array<[number[], number]>)('refuses %j at p%d', (xs, p) => expect(() => percentile(xs, p)).toThrow());
+  it.each([
+    [[], 50],
+    [[1], 0],
+    [[1], 101],
+  ] as Array<[number[], number]>)('refuses %j at p%d', (xs, p) => expect(() => percentile(xs, p)).toThrow());
 });
 
 describe('median', () => {

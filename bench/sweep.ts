@@ -123,8 +123,14 @@ async function storeCatalogue(conn: Connection, catalogue: ParsedCatalogue, owne
     })),
   );
   await projectsOf(conn).insertMany(projects, { ordered: false });
-  for (let k = 0; k < indicators.length; k += 5000) await indicatorsOf(conn).insertMany(indicators.slice(k, k + 5000), { ordered: false });
-  await ownersOf(conn).insertOne({ _id: 'owners', ...ownersToDoc(parseOwners(ownersText, 'yaml')), sourceFile: 'bench:sweep', updatedAt: now });
+  for (let k = 0; k < indicators.length; k += 5000)
+    await indicatorsOf(conn).insertMany(indicators.slice(k, k + 5000), { ordered: false });
+  await ownersOf(conn).insertOne({
+    _id: 'owners',
+    ...ownersToDoc(parseOwners(ownersText, 'yaml')),
+    sourceFile: 'bench:sweep',
+    updatedAt: now,
+  });
 }
 
 async function storeProgress(conn: Connection, units: TrackedUnit[]): Promise<void> {
@@ -132,7 +138,13 @@ async function storeProgress(conn: Connection, units: TrackedUnit[]): Promise<vo
   for (let start = 0; start < units.length; start += 2000) {
     const docs = units.slice(start, start + 2000).map((unit, k) => {
       const { id, ...rest } = syntheticProgress(unit, start + k);
-      return { ...rest, _id: id, indicatorId: unit.indicatorId, projectId: unit.projectId, updatedAt: now } as ProgressDoc;
+      return {
+        ...rest,
+        _id: id,
+        indicatorId: unit.indicatorId,
+        projectId: unit.projectId,
+        updatedAt: now,
+      } as ProgressDoc;
     });
     await progressOf(conn).insertMany(docs, { ordered: false });
   }
@@ -142,7 +154,13 @@ async function storeProgress(conn: Connection, units: TrackedUnit[]): Promise<vo
 async function within<T>(ms: number, what: string, fn: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([fn(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms)))]);
+    return await Promise.race([
+      fn(),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -157,7 +175,12 @@ const SWEEP_LINE = /sweep \(([^)]*)\) at [^:]+:[^:]+:[^:]+: (\d+) units in (\d+)
  * its scheduler calls) run in-process: the first one after start (every evaluation written for
  * the first time, alerts opened for the units behind), then a scheduled one timed around the call.
  */
-export async function benchSweep(world: BenchWorld, opts: BenchOptions, log: (m: string) => void, result: SweepResult): Promise<void> {
+export async function benchSweep(
+  world: BenchWorld,
+  opts: BenchOptions,
+  log: (m: string) => void,
+  result: SweepResult,
+): Promise<void> {
   const projects = Math.ceil(opts.sweep / PER_PROJECT);
   let ferret: PrivateFerret | null = null;
   let app: INestMicroservice | null = null;
@@ -177,13 +200,16 @@ export async function benchSweep(world: BenchWorld, opts: BenchOptions, log: (m:
     if (usesLocalFerret()) {
       ferret = await startPrivateFerret(log);
       url = ferret.url('iw-bench-sweep');
-      result.how = 'alerting EvaluationService.sweep in-process, against a FerretDB of the bench\'s own (see README: FerretDB 1.24 and bulk updates)';
+      result.how =
+        "alerting EvaluationService.sweep in-process, against a FerretDB of the bench's own (see README: FerretDB 1.24 and bulk updates)";
     } else {
       url = world.mongoUrl('sweep');
       result.how = 'alerting EvaluationService.sweep in-process';
     }
     log(`sweep: reading a synthetic table of ${projects} projects × ${PER_PROJECT} indicators`);
-    const catalogue = parseTargetTable(targetTableText({ projects, indicatorsPerProject: PER_PROJECT }), { fiscalYear: 2019 });
+    const catalogue = parseTargetTable(targetTableText({ projects, indicatorsPerProject: PER_PROJECT }), {
+      fiscalYear: 2019,
+    });
     const errors = catalogue.problems.filter((p) => p.severity === 'error');
     if (errors.length) throw new Error(`synthetic table: ${errors.length} errors, first: ${errors[0].message}`);
     result.indicators = catalogue.projects.reduce((s, p) => s + p.indicators.length, 0);
@@ -194,7 +220,11 @@ export async function benchSweep(world: BenchWorld, opts: BenchOptions, log: (m:
     log(`sweep: catalogue of ${result.indicators} indicators stored in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     const bindingsFile = path.join(dir, 'bindings.yaml');
     fs.writeFileSync(bindingsFile, 'version: 1\nbindings: []\n');
-    const units = [...(await new BindingsProvider(conn, { bindingsFile, timeZone: TZ, satisfiedShare: 0.8 }).get(Date.now())).units.values()];
+    const units = [
+      ...(
+        await new BindingsProvider(conn, { bindingsFile, timeZone: TZ, satisfiedShare: 0.8 }).get(Date.now())
+      ).units.values(),
+    ];
     result.units = units.length;
     t = Date.now();
     await storeProgress(conn, units);
@@ -225,14 +255,18 @@ export async function benchSweep(world: BenchWorld, opts: BenchOptions, log: (m:
       const done = await evaluatedSoFar(url);
       throw new Error(`${e.message} (${done ?? '?'} of ${result.units} units evaluated by then)`, { cause: what });
     };
-    const firstMs = await within(opts.sweepSeconds * 1000, 'the first sweep', () => firstSweepDone).catch(counted('first'));
+    const firstMs = await within(opts.sweepSeconds * 1000, 'the first sweep', () => firstSweepDone).catch(
+      counted('first'),
+    );
     result.firstSeconds = round(firstMs / 1000, 2);
     await evaluation.idle();
     const view = await app.get(CatalogueService).current(Date.now());
     if (view) result.units = view.bindings.units.size;
     log(`sweep: first sweep ${result.firstSeconds} s; now a scheduled one`);
     t = Date.now();
-    await within(opts.sweepSeconds * 1000, 'the scheduled sweep', () => evaluation.sweep('bench')).catch(counted('scheduled'));
+    await within(opts.sweepSeconds * 1000, 'the scheduled sweep', () => evaluation.sweep('bench')).catch(
+      counted('scheduled'),
+    );
     result.seconds = round((Date.now() - t) / 1000, 2);
     log(`sweep: scheduled sweep of ${result.units} units in ${result.seconds} s`);
   } catch (e) {
@@ -240,7 +274,8 @@ export async function benchSweep(world: BenchWorld, opts: BenchOptions, log: (m:
     throw e;
   } finally {
     restoreStdout();
-    if (app) await within(30_000, 'closing alerting', () => app!.close()).catch((e: Error) => log(`sweep: ${e.message}`));
+    if (app)
+      await within(30_000, 'closing alerting', () => app!.close()).catch((e: Error) => log(`sweep: ${e.message}`));
     await sink.stop();
     // A failed sweep keeps the private FerretDB's goroutine dump: what it was waiting on.
     const dump = path.join(ROOT, 'bench/results/private-ferretdb.log');
@@ -255,7 +290,9 @@ async function evaluatedSoFar(url: string): Promise<number | null> {
   try {
     const conn = await connectMongo(url);
     try {
-      return await within(30_000, 'counting', () => conn.db!.collection(COLLECTIONS.evaluations).countDocuments({ evaluatedAt: { $gte: new Date(0) } }));
+      return await within(30_000, 'counting', () =>
+        conn.db!.collection(COLLECTIONS.evaluations).countDocuments({ evaluatedAt: { $gte: new Date(0) } }),
+      );
     } finally {
       await closeMongo(conn).catch(() => undefined);
     }
@@ -279,4 +316,3 @@ function tapLines(onLine: (line: string) => void): () => void {
     process.stdout.write = write;
   };
 }
-

@@ -50,7 +50,8 @@ export class BenchWorld {
         log(`could not drop ${name}: ${(e as Error).message}`);
       }
     }
-    for (const prefix of this.prefixes) await deleteTestTopics(prefix).catch((e: Error) => log(`could not delete topics ${prefix}*: ${e.message}`));
+    for (const prefix of this.prefixes)
+      await deleteTestTopics(prefix).catch((e: Error) => log(`could not delete topics ${prefix}*: ${e.message}`));
   }
 }
 
@@ -61,7 +62,11 @@ export class BenchWorld {
  */
 export function infraUp(log: (m: string) => void, attempts = 3): void {
   for (let i = 1; ; i++) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'infra/cli.js'), 'up'], { cwd: ROOT, encoding: 'utf8', timeout: 10 * 60_000 });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'infra/cli.js'), 'up'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 10 * 60_000,
+    });
     if (r.status === 0) return;
     const why = `node infra/cli.js up failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`;
     if (i >= attempts) throw new Error(why);
@@ -84,7 +89,10 @@ export async function describeMachine(): Promise<Machine> {
   let kafka = 'unknown';
   try {
     // The local broker's version is the one infra/ provisions.
-    const settings = require(path.join(ROOT, 'infra/settings.js')) as { VERSIONS: { kafka: string }; loadSettings: () => { manageKafka: boolean } };
+    const settings = require(path.join(ROOT, 'infra/settings.js')) as {
+      VERSIONS: { kafka: string };
+      loadSettings: () => { manageKafka: boolean };
+    };
     kafka = settings.loadSettings().manageKafka ? settings.VERSIONS.kafka : 'remote';
   } catch {
     /* unknown */

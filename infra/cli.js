@@ -27,8 +27,14 @@ async function main(argv) {
     }
     case 'down': {
       const only = option(argv, '--only');
-      const names = only ? only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      for (const n of names ?? []) if (n !== 'kafka' && n !== 'ferretdb') throw new UsageError(`unknown service "${n}" (kafka, ferretdb)`);
+      const names = only
+        ? only
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined;
+      for (const n of names ?? [])
+        if (n !== 'kafka' && n !== 'ferretdb') throw new UsageError(`unknown service "${n}" (kafka, ferretdb)`);
       await down({ only: /** @type {any} */ (names) });
       return 0;
     }

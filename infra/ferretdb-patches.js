@@ -117,7 +117,8 @@ function applyPatches(srcDir) {
     const file = path.join(srcDir, p.file);
     const text = fs.readFileSync(file, 'utf8');
     const found = text.split(p.find).length - 1;
-    if (found !== p.count) throw new Error(`FerretDB patch: expected ${p.count} occurrence(s) in ${p.file}, found ${found}`);
+    if (found !== p.count)
+      throw new Error(`FerretDB patch: expected ${p.count} occurrence(s) in ${p.file}, found ${found}`);
     fs.writeFileSync(file, text.split(p.find).join(p.replace));
   }
   fs.appendFileSync(path.join(srcDir, 'internal/backends/sqlite/collection.go'), ID_IN);

@@ -61,7 +61,10 @@ function provision(s, say) {
     /* reported below */
   }
   if (dl.status !== 0 || !info.Dir) {
-    throw new InfraError(`downloading FerretDB ${VERSIONS.ferretdb} failed${info.Error ? `: ${info.Error}` : ''}; see ${p.buildLog}`, hint);
+    throw new InfraError(
+      `downloading FerretDB ${VERSIONS.ferretdb} failed${info.Error ? `: ${info.Error}` : ''}; see ${p.buildLog}`,
+      hint,
+    );
   }
   fs.rmSync(p.src, { recursive: true, force: true });
   fs.cpSync(info.Dir, p.src, { recursive: true });
@@ -121,7 +124,14 @@ async function start(s) {
   fs.mkdirSync(p.data, { recursive: true });
   fs.mkdirSync(p.state, { recursive: true });
   setAsideEmptyDatabases(p.data);
-  return startDetached({ command: p.binary, args: args(s), cwd: p.home, logFile: p.stdout, pidFile: p.pidFile, marker: p.binary });
+  return startDetached({
+    command: p.binary,
+    args: args(s),
+    cwd: p.home,
+    logFile: p.stdout,
+    pidFile: p.pidFile,
+    marker: p.binary,
+  });
 }
 
 /**
@@ -139,7 +149,8 @@ function setAsideEmptyDatabases(dataDir) {
     if (size(file) > 4096 || size(`${file}-wal`) > 0) continue;
     const aside = path.join(path.dirname(dataDir), 'ferretdb-empty', `${name}.${Date.now()}`);
     fs.mkdirSync(path.dirname(aside), { recursive: true });
-    for (const suffix of ['', '-wal', '-shm']) if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, aside + suffix);
+    for (const suffix of ['', '-wal', '-shm'])
+      if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, aside + suffix);
     console.error(`ferretdb: set aside ${name} (no tables, no WAL: left by a crash) → ${aside}`);
   }
 }

@@ -57,7 +57,8 @@ async function withLock(s, fn) {
         fs.rmSync(file, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new InfraError(`another infra command (pid ${holder}) holds ${file}`, 'wait for it or remove the file');
+      if (Date.now() > deadline)
+        throw new InfraError(`another infra command (pid ${holder}) holds ${file}`, 'wait for it or remove the file');
       await sleep(500);
     }
   }
@@ -110,7 +111,10 @@ async function up(o = {}) {
       });
       if (outcome === 'died') {
         const last = tail(logOf(s, name), 5);
-        throw new InfraError(`${svc.label} exited during start-up${last ? `; last log lines:\n${last}\n` : ''}`, `see ${logOf(s, name)}`);
+        throw new InfraError(
+          `${svc.label} exited during start-up${last ? `; last log lines:\n${last}\n` : ''}`,
+          `see ${logOf(s, name)}`,
+        );
       }
       if (outcome === 'timeout') {
         const where = name === 'kafka' ? s.brokers.join(',') : redact(s.mongoUrl);
@@ -128,8 +132,12 @@ async function up(o = {}) {
     result.seconds = (Date.now() - t0) / 1000;
     for (const n of result.alreadyRunning) say(`${SERVICES[n].label}: already running (pid ${pids[n]})`);
     for (const n of result.started) say(`${SERVICES[n].label}: started (pid ${pids[n]})`);
-    for (const n of result.external) say(`${SERVICES[n].label}: external (${n === 'kafka' ? s.brokers.join(',') : redact(s.mongoUrl)}), not managed here`);
-    if (result.topicsCreated.length) say(`topics created: ${result.topicsCreated.join(', ')} (${s.partitions} partitions)`);
+    for (const n of result.external)
+      say(
+        `${SERVICES[n].label}: external (${n === 'kafka' ? s.brokers.join(',') : redact(s.mongoUrl)}), not managed here`,
+      );
+    if (result.topicsCreated.length)
+      say(`topics created: ${result.topicsCreated.join(', ')} (${s.partitions} partitions)`);
     say(`infra up in ${result.seconds.toFixed(1)} s — Kafka ${s.brokers.join(',')}, MongoDB ${redact(s.mongoUrl)}`);
     return result;
   });

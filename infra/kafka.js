@@ -128,7 +128,15 @@ function provision(s, say) {
   fs.rmSync(p.libs, { recursive: true, force: true });
   runLogged({
     command: 'mvn',
-    args: ['-B', '-q', '-f', p.pom, 'dependency:copy-dependencies', `-DoutputDirectory=${p.libs}`, '-DincludeScope=runtime'],
+    args: [
+      '-B',
+      '-q',
+      '-f',
+      p.pom,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${p.libs}`,
+      '-DincludeScope=runtime',
+    ],
     cwd: p.home,
     logFile: p.buildLog,
     what: 'resolving the Kafka jars with Maven',
@@ -178,7 +186,16 @@ async function start(s) {
     fs.writeFileSync(p.clusterIdFile, clusterId + '\n');
     runLogged({
       command: 'java',
-      args: [...javaArgs(s), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', p.serverProperties, '--ignore-formatted'],
+      args: [
+        ...javaArgs(s),
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        p.serverProperties,
+        '--ignore-formatted',
+      ],
       cwd: p.home,
       logFile: p.stdout,
       what: 'formatting Kafka storage',

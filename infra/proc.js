@@ -87,9 +87,15 @@ function startDetached(o) {
   fs.mkdirSync(path.dirname(o.logFile), { recursive: true });
   fs.mkdirSync(path.dirname(o.pidFile), { recursive: true });
   const out = fs.openSync(o.logFile, 'a');
-  const child = spawn(o.command, o.args, { cwd: o.cwd, detached: true, stdio: ['ignore', out, out], env: o.env ?? process.env });
+  const child = spawn(o.command, o.args, {
+    cwd: o.cwd,
+    detached: true,
+    stdio: ['ignore', out, out],
+    env: o.env ?? process.env,
+  });
   fs.closeSync(out);
-  if (child.pid === undefined) throw new InfraError(`could not start ${o.command}`, 'check that it is installed and on PATH');
+  if (child.pid === undefined)
+    throw new InfraError(`could not start ${o.command}`, 'check that it is installed and on PATH');
   child.unref();
   /** @type {PidRecord} */
   const rec = { pid: child.pid, marker: o.marker, startedAt: new Date().toISOString() };
@@ -166,4 +172,16 @@ function tail(file, n) {
 /** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { InfraError, readPidFile, runningPid, startDetached, stopPidFile, portTaken, runLogged, tail, sleep, commandLine, isAlive };
+module.exports = {
+  InfraError,
+  readPidFile,
+  runningPid,
+  startDetached,
+  stopPidFile,
+  portTaken,
+  runLogged,
+  tail,
+  sleep,
+  commandLine,
+  isAlive,
+};

@@ -76,10 +76,14 @@ function loadSettings(processEnv = process.env) {
   const kafkaPort = portOf(get('KAFKA_PORT') ?? '9092', 'KAFKA_PORT');
   const controllerPort = portOf(get('KAFKA_CONTROLLER_PORT') ?? '9093', 'KAFKA_CONTROLLER_PORT');
   const mongoPort = portOf(get('MONGO_PORT') ?? '27017', 'MONGO_PORT');
-  const brokers = (get('KAFKA_BROKERS') ?? `127.0.0.1:${kafkaPort}`).split(',').map((s) => s.trim()).filter(Boolean);
+  const brokers = (get('KAFKA_BROKERS') ?? `127.0.0.1:${kafkaPort}`)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const mongoUrl = get('MONGO_URL') ?? `mongodb://127.0.0.1:${mongoPort}/indicator-watch`;
   const partitions = Number(get('KAFKA_PARTITIONS') ?? '6');
-  if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`KAFKA_PARTITIONS: not a positive integer (got "${get('KAFKA_PARTITIONS')}")`);
+  if (!Number.isInteger(partitions) || partitions < 1)
+    throw new Error(`KAFKA_PARTITIONS: not a positive integer (got "${get('KAFKA_PARTITIONS')}")`);
   return {
     root: ROOT,
     localDir,

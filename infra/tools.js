@@ -34,7 +34,8 @@ function atLeast(have, want) {
 function requireJava() {
   const out = probe('java', ['-version'], 'install Java 17 or newer (e.g. apt-get install openjdk-17-jre-headless)');
   const v = versionIn(out, /version "(\d+)(?:\.(\d+))?/);
-  if (!atLeast(v, [17])) throw new InfraError(`Java ${v.join('.')} is too old for Kafka 3.9 here`, 'install Java 17 or newer');
+  if (!atLeast(v, [17]))
+    throw new InfraError(`Java ${v.join('.')} is too old for Kafka 3.9 here`, 'install Java 17 or newer');
 }
 
 function requireMaven() {
@@ -44,7 +45,8 @@ function requireMaven() {
 function requireGo() {
   const out = probe('go', ['version'], 'install Go 1.24 or newer (https://go.dev/dl) to build FerretDB');
   const v = versionIn(out, /go(\d+)\.(\d+)/);
-  if (!atLeast(v, [1, 24])) throw new InfraError(`Go ${v.join('.')} is too old to build FerretDB 1.24`, 'install Go 1.24 or newer');
+  if (!atLeast(v, [1, 24]))
+    throw new InfraError(`Go ${v.join('.')} is too old to build FerretDB 1.24`, 'install Go 1.24 or newer');
 }
 
 module.exports = { requireJava, requireMaven, requireGo, atLeast, versionIn };

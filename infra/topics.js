@@ -35,7 +35,12 @@ function contractTopicNames(prefix, env = {}) {
  * @returns {Promise<string[]>} the topics created now
  */
 async function createTopics(o) {
-  const kafka = new Kafka({ clientId: 'iw-infra', brokers: o.brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+  const kafka = new Kafka({
+    clientId: 'iw-infra',
+    brokers: o.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 3 },
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -59,7 +64,11 @@ async function createTopics(o) {
  * @param {{brokers: string[], prefix?: string, partitions?: number, env?: Record<string, string | undefined>}} o
  */
 function createContractTopics(o) {
-  return createTopics({ brokers: o.brokers, topics: contractTopicNames(o.prefix ?? '', o.env), partitions: o.partitions ?? 6 });
+  return createTopics({
+    brokers: o.brokers,
+    topics: contractTopicNames(o.prefix ?? '', o.env),
+    partitions: o.partitions ?? 6,
+  });
 }
 
 module.exports = { CONTRACT_TOPICS, contractTopicNames, createTopics, createContractTopics };

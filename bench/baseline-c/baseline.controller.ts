@@ -20,7 +20,11 @@ export function baselineController(topics: Record<TopicRole, string>): Type<unkn
 
     private async handle(role: ActualsRole, data: unknown, ctx: KafkaContext): Promise<void> {
       this.meter.started();
-      await this.store.handle(role, data, { topic: ctx.getTopic(), partition: ctx.getPartition(), offset: Number(ctx.getMessage().offset) });
+      await this.store.handle(role, data, {
+        topic: ctx.getTopic(),
+        partition: ctx.getPartition(),
+        offset: Number(ctx.getMessage().offset),
+      });
       this.meter.handled();
     }
 

@@ -38,12 +38,18 @@ export class BaselineMeter {
     if (this.done) return;
     this.count++;
     const now = Date.now();
-    if (this.count >= Math.min(this.limits.maxEvents, this.limits.total) || now - this.firstAt >= this.limits.maxMs) this.finish(now);
+    if (this.count >= Math.min(this.limits.maxEvents, this.limits.total) || now - this.firstAt >= this.limits.maxMs)
+      this.finish(now);
   }
 
   private finish(now: number): void {
     this.done = true;
-    const report: BaselineReport = { handled: this.count, firstAt: this.firstAt, lastAt: now, bounded: this.count < this.limits.total };
+    const report: BaselineReport = {
+      handled: this.count,
+      firstAt: this.firstAt,
+      lastAt: now,
+      bounded: this.count < this.limits.total,
+    };
     (this.limits.report ?? ((l) => process.stdout.write(l + '\n')))(`${RESULT_TAG} ${JSON.stringify(report)}`);
   }
 }

@@ -16,7 +16,10 @@ export class BaselineModule implements OnApplicationShutdown {
       providers: [
         { provide: BASELINE_CONFIG, useValue: config },
         { provide: BASELINE_LIMITS, useValue: limits },
-        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.mongo.url, { appName: 'iw-bench-baseline-c' }) },
+        {
+          provide: MONGO_CONNECTION,
+          useFactory: () => connectMongo(config.mongo.url, { appName: 'iw-bench-baseline-c' }),
+        },
         BaselineStore,
         BaselineMeter,
       ],

@@ -60,7 +60,11 @@ export class BaselineStore {
     @Inject(BASELINE_CONFIG) config: AppConfig,
     @Inject(MONGO_CONNECTION) private readonly conn: Connection,
   ) {
-    this.bindings = new BindingsProvider(conn, { bindingsFile: config.files.bindings, timeZone: config.timeZone, satisfiedShare: config.surveys.satisfiedShare });
+    this.bindings = new BindingsProvider(conn, {
+      bindingsFile: config.files.bindings,
+      timeZone: config.timeZone,
+      satisfiedShare: config.surveys.satisfiedShare,
+    });
   }
 
   async handle(role: ActualsRole, data: unknown, at: Delivery): Promise<'applied' | 'duplicate' | 'rejected'> {
@@ -84,7 +88,11 @@ export class BaselineStore {
       const update = updateFor(c, now);
       (update.$set as Document)[fence] = at.offset;
       try {
-        await progress.findOneAndUpdate({ _id: c.trackedId, $or: [{ [fence]: { $exists: false } }, { [fence]: { $lt: at.offset } }] } as Document, update, { upsert: true });
+        await progress.findOneAndUpdate(
+          { _id: c.trackedId, $or: [{ [fence]: { $exists: false } }, { [fence]: { $lt: at.offset } }] } as Document,
+          update,
+          { upsert: true },
+        );
       } catch (e) {
         if (!isDuplicateKey(e)) throw e; // fenced: this unit already counted this message
       }
@@ -94,7 +102,12 @@ export class BaselineStore {
 
   private async reject(at: Delivery, reason: DlqReason, now: Date): Promise<'rejected'> {
     try {
-      await collection<Document>(this.conn, 'dlq').insertOne({ _id: `${at.topic}:${at.partition}:${at.offset}`, reason: reason.message, class: reason.class, at: now } as Document);
+      await collection<Document>(this.conn, 'dlq').insertOne({
+        _id: `${at.topic}:${at.partition}:${at.offset}`,
+        reason: reason.message,
+        class: reason.class,
+        at: now,
+      } as Document);
     } catch (e) {
       if (!isDuplicateKey(e)) throw e;
     }

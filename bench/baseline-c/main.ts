@@ -18,7 +18,11 @@ function positive(name: string): number {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const limits = { maxEvents: positive('BENCH_C_MAX_EVENTS'), maxMs: positive('BENCH_C_MAX_MS'), total: positive('BENCH_C_TOTAL') };
+  const limits = {
+    maxEvents: positive('BENCH_C_MAX_EVENTS'),
+    maxMs: positive('BENCH_C_MAX_MS'),
+    total: positive('BENCH_C_TOTAL'),
+  };
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(BaselineModule.register(config, limits), {
     transport: Transport.KAFKA,
     options: {

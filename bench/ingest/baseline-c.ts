@@ -12,7 +12,10 @@ export interface BaselineCRun extends BaselineReport {
  * `maxMs` after its first message, or once all `total` were handled. The rate is taken from
  * its first message to its last, i.e. without start-up and group join, which favours C.
  */
-export async function runBaselineC(env: Record<string, string>, limits: { maxEvents: number; maxMs: number; total: number }): Promise<BaselineCRun> {
+export async function runBaselineC(
+  env: Record<string, string>,
+  limits: { maxEvents: number; maxMs: number; total: number },
+): Promise<BaselineCRun> {
   const app = spawnBenchApp(
     path.join(BUILD_DIR, 'bench/baseline-c/main.js'),
     {

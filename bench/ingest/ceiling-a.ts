@@ -19,7 +19,12 @@ export interface CeilingA {
  * the same fetch and commit path ingest uses) that does nothing with the messages. Times a
  * fresh group from start until it has been handed all `expected` messages.
  */
-export async function ceilingA(groupId: string, topics: string[], expected: number, timeoutMs: number): Promise<CeilingA> {
+export async function ceilingA(
+  groupId: string,
+  topics: string[],
+  expected: number,
+  timeoutMs: number,
+): Promise<CeilingA> {
   const consumer = new BatchConsumer(new KafkaClient(testKafkaConfig()), { groupId, topics });
   const batches: SeenBatch[] = [];
   let messages = 0;

@@ -20,7 +20,12 @@ export interface PlannedBatch {
  * write per tracked unit changed. Planned before timing: decoding and routing are not part of
  * the ceiling.
  */
-export function planCeilingB(batches: readonly SeenBatch[], topics: Record<TopicRole, string>, bindings: BindingSet, at: Date): PlannedBatch[] {
+export function planCeilingB(
+  batches: readonly SeenBatch[],
+  topics: Record<TopicRole, string>,
+  bindings: BindingSet,
+  at: Date,
+): PlannedBatch[] {
   const roleOf = new Map(Object.entries(topics).map(([role, topic]) => [topic, role as ActualsRole]));
   return batches.map((b) => {
     const role = roleOf.get(b.topic);
@@ -37,14 +42,21 @@ export function planCeilingB(batches: readonly SeenBatch[], topics: Record<Topic
     const fence = `applied.${partitionKey(b.topic, b.partition)}`;
     const last = Number(b.messages[b.messages.length - 1]?.offset ?? 0);
     const progress: AnyBulkWriteOperation<Keyed>[] = [...units].map(([id, n]) => ({
-      updateOne: { filter: { _id: id }, update: { $inc: { eventCount: n, version: 1 }, $set: { [fence]: last, updatedAt: at } }, upsert: true },
+      updateOne: {
+        filter: { _id: id },
+        update: { $inc: { eventCount: n, version: 1 }, $set: { [fence]: last, updatedAt: at } },
+        upsert: true,
+      },
     }));
     return { claims, progress };
   });
 }
 
 /** Ceiling B: the planned writes through the bare driver, batch after batch (as ingest writes). */
-export async function runCeilingB(conn: Connection, planned: readonly PlannedBatch[]): Promise<{ ms: number; writes: number; bulkWrites: number }> {
+export async function runCeilingB(
+  conn: Connection,
+  planned: readonly PlannedBatch[],
+): Promise<{ ms: number; writes: number; bulkWrites: number }> {
   const eventIds = collection<Keyed>(conn, 'event_ids');
   const progress = collection<Keyed>(conn, 'progress');
   let writes = 0;

@@ -16,7 +16,11 @@ export interface Drain {
  * partition that has messages), for at most `timeoutMs`. The moment is known to `intervalMs`.
  * Throws at once if `alive` says the consumer is gone.
  */
-export async function drained(groupId: string, topics: string[], options: { timeoutMs: number; intervalMs?: number; alive?: () => boolean }): Promise<Drain> {
+export async function drained(
+  groupId: string,
+  topics: string[],
+  options: { timeoutMs: number; intervalMs?: number; alive?: () => boolean },
+): Promise<Drain> {
   const admin = new KafkaAdmin(new KafkaClient(testKafkaConfig()));
   await admin.connect();
   const deadline = Date.now() + options.timeoutMs;
@@ -25,7 +29,8 @@ export async function drained(groupId: string, topics: string[], options: { time
       const lags = await admin.lag(groupId, topics);
       const at = Date.now();
       const left = lags.reduce((s, l) => s + l.lag, 0);
-      if (lags.length > 0 && lags.every((l) => l.lag === 0 && (l.committed !== null || l.end === '0'))) return { at, left: 0, lastPollAt: at };
+      if (lags.length > 0 && lags.every((l) => l.lag === 0 && (l.committed !== null || l.end === '0')))
+        return { at, left: 0, lastPollAt: at };
       if (options.alive && !options.alive()) throw new Error(`the consumer of group ${groupId} exited before draining`);
       if (at > deadline) return { at: null, left, lastPollAt: at };
       await sleep(options.intervalMs ?? 100);

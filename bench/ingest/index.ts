@@ -25,15 +25,37 @@ const INGEST_ENTRY = path.join(BUILD_DIR, 'apps/ingest/src/main.js');
  * database of its own.
  */
 export function emptyIngestResult(opts: BenchOptions): IngestResult {
-  return { events: opts.events, partitions: opts.partitions, eventsPerSec: null, ceilingAPerSec: null, ceilingBPerSec: null, baselineCPerSec: null, ratioA: null, ratioC: null, peakRssMb: null, seconds: null };
+  return {
+    events: opts.events,
+    partitions: opts.partitions,
+    eventsPerSec: null,
+    ceilingAPerSec: null,
+    ceilingBPerSec: null,
+    baselineCPerSec: null,
+    ratioA: null,
+    ratioC: null,
+    peakRssMb: null,
+    seconds: null,
+  };
 }
 
 /** Fills `result` as the measurements come in, so a later failure keeps the earlier figures. */
-export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m: string) => void, result: IngestResult): Promise<void> {
+export async function benchIngest(
+  world: BenchWorld,
+  opts: BenchOptions,
+  log: (m: string) => void,
+  result: IngestResult,
+): Promise<void> {
   const n = opts.events;
   const { prefix, topics } = await world.topics('ingest', opts.partitions);
   const actuals = ACTUALS.map((r) => topics[r]);
-  const appEnv = (mongoUrl: string) => ({ MONGO_URL: mongoUrl, KAFKA_TOPIC_PREFIX: prefix, KAFKA_PARTITIONS: String(opts.partitions), IW_LOG_LEVEL: process.env.IW_BENCH_LOG_LEVEL ?? 'warn', IW_METRICS_PORT_INGEST: '0' });
+  const appEnv = (mongoUrl: string) => ({
+    MONGO_URL: mongoUrl,
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_PARTITIONS: String(opts.partitions),
+    IW_LOG_LEVEL: process.env.IW_BENCH_LOG_LEVEL ?? 'warn',
+    IW_METRICS_PORT_INGEST: '0',
+  });
   const timeoutMs = 120_000 + n * 5; // ceiling A only: a bare consumer
 
   const events = benchTraffic(n, opts.seed, world.runId);
@@ -45,7 +67,11 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
   log('ingest: ceiling A (bare eachBatch consumer)');
   const a = await ceilingA(`${world.runId}-a`, actuals, n, timeoutMs);
   result.ceilingAPerSec = round(perSecond(a.messages, a.ms));
-  result.ceilingA = { seconds: round(a.ms / 1000, 2)!, batches: a.batches.length, meanBatch: round(a.messages / a.batches.length)! };
+  result.ceilingA = {
+    seconds: round(a.ms / 1000, 2)!,
+    batches: a.batches.length,
+    meanBatch: round(a.messages / a.batches.length)!,
+  };
   log(`ingest: ceiling A ${result.ceilingAPerSec} events/s (${a.batches.length} batches)`);
 
   const ingestUrl = world.mongoUrl('ingest');
@@ -54,7 +80,11 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
     log('ingest: ceiling B (bare driver writes of what ingest writes, same batches)');
     const config = loadConfig(process.env);
     const seeded = await connectMongo(ingestUrl);
-    const bindings = await new BindingsProvider(seeded, { bindingsFile: config.files.bindings, timeZone: config.timeZone, satisfiedShare: config.surveys.satisfiedShare }).get(Date.now());
+    const bindings = await new BindingsProvider(seeded, {
+      bindingsFile: config.files.bindings,
+      timeZone: config.timeZone,
+      satisfiedShare: config.surveys.satisfiedShare,
+    }).get(Date.now());
     await closeMongo(seeded);
     const planned = planCeilingB(a.batches, topics, bindings, new Date());
     a.batches.length = 0; // let the messages go
@@ -70,10 +100,15 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
   }
 
   {
-    log(`ingest: baseline C (stock Nest Kafka transport, per message; at most ${opts.cEvents} events or ${opts.cSeconds} s)`);
+    log(
+      `ingest: baseline C (stock Nest Kafka transport, per message; at most ${opts.cEvents} events or ${opts.cSeconds} s)`,
+    );
     const cUrl = world.mongoUrl('baseline-c');
     await importSeed(cUrl);
-    const c = await runBaselineC({ ...appEnv(cUrl), BENCH_C_GROUP: `${world.runId}-c` }, { maxEvents: opts.cEvents, maxMs: opts.cSeconds * 1000, total: n });
+    const c = await runBaselineC(
+      { ...appEnv(cUrl), BENCH_C_GROUP: `${world.runId}-c` },
+      { maxEvents: opts.cEvents, maxMs: opts.cSeconds * 1000, total: n },
+    );
     result.baselineCPerSec = round(perSecond(c.handled, c.ms));
     result.baselineC = {
       events: c.handled,
@@ -81,11 +116,19 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
       bounded: c.bounded,
       how: 'stock Transport.KAFKA, @EventPattern per message; event-id claim + one fenced findOneAndUpdate per unit fed; rate from its first to its last message',
     };
-    log(`ingest: baseline C ${result.baselineCPerSec} events/s (${c.handled} events${c.bounded ? ', bounded subset' : ''})`);
+    log(
+      `ingest: baseline C ${result.baselineCPerSec} events/s (${c.handled} events${c.bounded ? ', bounded subset' : ''})`,
+    );
   }
 
   log('ingest: the ingest app (spawned, until lag 0 and offsets committed)');
-  const run = await runUntilDrained({ entry: INGEST_ENTRY, env: { ...appEnv(ingestUrl), IW_INGEST_GROUP: `${world.runId}-ingest` }, groupId: `${world.runId}-ingest`, topics: actuals, timeoutMs: opts.ingestSeconds * 1000 });
+  const run = await runUntilDrained({
+    entry: INGEST_ENTRY,
+    env: { ...appEnv(ingestUrl), IW_INGEST_GROUP: `${world.runId}-ingest` },
+    groupId: `${world.runId}-ingest`,
+    topics: actuals,
+    timeoutMs: opts.ingestSeconds * 1000,
+  });
   result.seconds = round(run.ms / 1000, 2);
   // The app's own output next to the results (IW_BENCH_LOG_LEVEL=debug adds per-batch stage times).
   fs.writeFileSync(path.join(path.dirname(path.resolve(ROOT, opts.out)), 'ingest-app.log'), run.output);
@@ -96,8 +139,11 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
   result.ratioA = round(ratio(result.eventsPerSec, result.ceilingAPerSec), 3);
   result.ratioB = round(ratio(result.eventsPerSec, result.ceilingBPerSec), 3);
   result.ratioC = round(ratio(result.eventsPerSec, result.baselineCPerSec), 2);
-  log(`ingest: ${result.eventsPerSec} events/s, peak RSS ${result.peakRssMb} MB${run.left ? `; did not drain: ${n - run.left} of ${n} committed in ${opts.ingestSeconds} s` : ''}`);
-  if (run.left > 0) result.error = `ingest did not drain within ${opts.ingestSeconds} s: ${n - run.left} of ${n} events committed (events/s is of those)`;
+  log(
+    `ingest: ${result.eventsPerSec} events/s, peak RSS ${result.peakRssMb} MB${run.left ? `; did not drain: ${n - run.left} of ${n} committed in ${opts.ingestSeconds} s` : ''}`,
+  );
+  if (run.left > 0)
+    result.error = `ingest did not drain within ${opts.ingestSeconds} s: ${n - run.left} of ${n} events committed (events/s is of those)`;
   if (run.uncleanExit) {
     result.shutdown = run.uncleanExit;
     log(`ingest: ${run.uncleanExit}`);
@@ -111,8 +157,11 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
     if (run.left === 0) {
       const want = withoutCount(expectedTotals(events));
       const got = await observedTotals(conn);
-      const diff = Object.keys(want).filter((k) => JSON.stringify(want[k as keyof typeof want]) !== JSON.stringify(got[k as keyof typeof got]));
-      if (diff.length) result.error = `ingest totals differ from the traffic's: ${diff.map((k) => `${k} ${JSON.stringify(got[k as keyof typeof got])} ≠ ${JSON.stringify(want[k as keyof typeof want])}`).join(', ')}`;
+      const diff = Object.keys(want).filter(
+        (k) => JSON.stringify(want[k as keyof typeof want]) !== JSON.stringify(got[k as keyof typeof got]),
+      );
+      if (diff.length)
+        result.error = `ingest totals differ from the traffic's: ${diff.map((k) => `${k} ${JSON.stringify(got[k as keyof typeof got])} ≠ ${JSON.stringify(want[k as keyof typeof want])}`).join(', ')}`;
     }
   } finally {
     await closeMongo(conn);
@@ -133,7 +182,12 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
     });
     if (prof.profileFile) {
       const summary = summariseProfile(JSON.parse(fs.readFileSync(prof.profileFile, 'utf8')) as CpuProfile);
-      result.profile = { ...summary, file: path.relative(ROOT, prof.profileFile), eventsPerSec: round(perSecond(n - prof.left, prof.ms)), committed: n - prof.left };
+      result.profile = {
+        ...summary,
+        file: path.relative(ROOT, prof.profileFile),
+        eventsPerSec: round(perSecond(n - prof.left, prof.ms)),
+        committed: n - prof.left,
+      };
     } else {
       log('ingest: no .cpuprofile was written');
     }
@@ -147,7 +201,12 @@ export async function benchIngest(world: BenchWorld, opts: BenchOptions, log: (m
 async function probeEventIds(conn: Connection): Promise<NonNullable<IngestResult['storeProbe']>> {
   const col = eventIdsOf(conn);
   const docs = await col.estimatedDocumentCount();
-  const ids = (await col.find({}, { projection: { _id: 1 } }).limit(3000).toArray()).map((d) => d._id);
+  const ids = (
+    await col
+      .find({}, { projection: { _id: 1 } })
+      .limit(3000)
+      .toArray()
+  ).map((d) => d._id);
   let t = Date.now();
   await col.find({ _id: { $in: ids } }).toArray();
   const findInMs = Date.now() - t;

@@ -13,7 +13,10 @@ export function benchTraffic(n: number, seed: number, runId: string): Published[
 }
 
 /** Publishes `events` keyed as the contract says (so they spread over partitions by key). */
-export async function publishTraffic(topics: Record<TopicRole, string>, events: readonly Published[]): Promise<Record<string, number>> {
+export async function publishTraffic(
+  topics: Record<TopicRole, string>,
+  events: readonly Published[],
+): Promise<Record<string, number>> {
   const byTopic = new Map<string, OutboundMessage[]>();
   for (const e of events) {
     const topic = topics[e.role];

@@ -41,16 +41,32 @@ export async function runUntilDrained(options: {
   const app = spawnBenchApp(options.entry, options.env, undefined, nodeArgs);
   const rss = new PeakRss(app.child.pid!);
   try {
-    const drain = await drained(options.groupId, options.topics, { timeoutMs: options.timeoutMs, alive: () => app.isRunning() });
+    const drain = await drained(options.groupId, options.topics, {
+      timeoutMs: options.timeoutMs,
+      alive: () => app.isRunning(),
+    });
     const peakRssMb = rss.stop();
     const end = await app.stop('SIGTERM', 30_000);
-    const uncleanExit = end.code === 0 ? null : `ended with ${end.code ?? end.signal} after SIGTERM: ${app.output().trim().split('\n').slice(-1)[0] ?? ''}`.slice(0, 300);
+    const uncleanExit =
+      end.code === 0
+        ? null
+        : `ended with ${end.code ?? end.signal} after SIGTERM: ${app.output().trim().split('\n').slice(-1)[0] ?? ''}`.slice(
+            0,
+            300,
+          );
     let profileFile: string | null = null;
     if (options.profileDir) {
       const fresh = fs.readdirSync(options.profileDir).filter((f) => f.endsWith('.cpuprofile') && !before.has(f));
       profileFile = fresh.length ? path.join(options.profileDir, fresh.sort().pop()!) : null;
     }
-    return { ms: (drain.at ?? drain.lastPollAt) - started, left: drain.left, peakRssMb, output: app.output(), profileFile, uncleanExit };
+    return {
+      ms: (drain.at ?? drain.lastPollAt) - started,
+      left: drain.left,
+      peakRssMb,
+      output: app.output(),
+      profileFile,
+      uncleanExit,
+    };
   } catch (e) {
     rss.stop();
     await app.stop('SIGKILL', 1000);

@@ -20,7 +20,7 @@ import { createIngestWorld, type IngestWorld } from './support/world';
 const N = Number(process.env.IW_FAULTS_EVENTS || 100_000);
 const DRAIN_MS = 600_000;
 const KILLS = Number(process.env.IW_FAULTS_KILLS || 5);
-const SEED = Number(process.env.IW_FAULTS_SEED || (Date.now() % 1_000_000));
+const SEED = Number(process.env.IW_FAULTS_SEED || Date.now() % 1_000_000);
 
 let w: IngestWorld;
 let ingest: AppProcess | undefined;
@@ -59,12 +59,19 @@ it(`loses and doubles nothing when ingest is SIGKILLed ${KILLS} times while ${N}
   ingest = await runIngest(w.env);
   runs.push(ingest);
   // Publishing spans the kill series (each restart costs ~35 s), so kills land mid-stream.
-  stream = new TrafficStream(w.topics, toRaw(events), { brokers: w.brokers, ratePerSec: Math.max(100, N / (KILLS * 30)) });
+  stream = new TrafficStream(w.topics, toRaw(events), {
+    brokers: w.brokers,
+    ratePerSec: Math.max(100, N / (KILLS * 30)),
+  });
   const kills: Array<{ atS: number; published: number; lag: number | null; counted: number }> = [];
   for (let k = 0; k < KILLS; k++) {
     // Let the fresh instance do some work, then kill it at a random moment of that work.
     const before = sum(await observedCounts(w.conn));
-    await waitFor(async () => sum(await observedCounts(w.conn)) > before, { timeoutMs: 180_000, intervalMs: 100, message: `progress after restart ${k}` });
+    await waitFor(async () => sum(await observedCounts(w.conn)) > before, {
+      timeoutMs: 180_000,
+      intervalMs: 100,
+      message: `progress after restart ${k}`,
+    });
     await new Promise((res) => setTimeout(res, 300 + r() * 3000));
     const lag = await lagOf(w.brokers, w.group, w.actualsTopics);
     const published = stream.sent;

@@ -60,7 +60,11 @@ it(`ingest and alerting reconnect by themselves when the broker restarts mid-str
   await alerting.waitForOutput(/successfully started/, 90_000);
   stream = new TrafficStream(w.topics, toRaw(events), { brokers: w.brokers, ratePerSec: 400 });
 
-  await waitFor(async () => sum(await observedCounts(w.conn)) > 500, { timeoutMs: 120_000, intervalMs: 200, message: 'ingest under way' });
+  await waitFor(async () => sum(await observedCounts(w.conn)) > 500, {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    message: 'ingest under way',
+  });
   const atStop = { published: stream.sent, counted: sum(await observedCounts(w.conn)), s: Math.round(since(t0)) };
   const stopped = await kafka.stop();
   await new Promise((r) => setTimeout(r, DOWN_MS));

@@ -66,15 +66,29 @@ it(`ingest stops committing during a 30 s database outage, resumes by itself, co
       return 0; // no answer at all
     }
   };
-  status = runStatus({ ...w.env, IW_STATUS_PORT: String(port), IW_API_TOKENS: TOKEN, SMTP_URL: sink.url, IW_LOCAL_DIR: localDir, IW_INGEST_GROUP: w.group });
+  status = runStatus({
+    ...w.env,
+    IW_STATUS_PORT: String(port),
+    IW_API_TOKENS: TOKEN,
+    SMTP_URL: sink.url,
+    IW_LOCAL_DIR: localDir,
+    IW_INGEST_GROUP: w.group,
+  });
   await status.waitForOutput(/listening on port/, 90_000);
   ingest = await runIngest(w.env);
-  const before = await waitFor(async () => ((await ready()) === 200 ? 200 : null), { timeoutMs: 30_000, message: '/health/ready 200 before the outage' });
+  const before = await waitFor(async () => ((await ready()) === 200 ? 200 : null), {
+    timeoutMs: 30_000,
+    message: '/health/ready 200 before the outage',
+  });
 
   const events = generateTraffic(N, 3, uniqueId('db'), TRAFFIC_IDS);
   // ~40 s of publishing: the stream goes on through the outage.
   stream = new TrafficStream(w.topics, toRaw(events), { brokers: w.brokers, ratePerSec: 250 });
-  await waitFor(async () => sum(await observedCounts(w.conn)) > 500, { timeoutMs: 120_000, intervalMs: 200, message: 'ingest under way' });
+  await waitFor(async () => sum(await observedCounts(w.conn)) > 500, {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    message: 'ingest under way',
+  });
 
   await ferret.stop();
   const downAt = Date.now();
@@ -92,11 +106,17 @@ it(`ingest stops committing during a 30 s database outage, resumes by itself, co
   await new Promise((r) => setTimeout(r, Math.max(0, downAt + OUTAGE_MS - Date.now())));
   await ferret.start();
   const upAtS = Math.round(since(t0));
-  const after = await waitFor(async () => ((await ready()) === 200 ? Date.now() : null), { timeoutMs: 60_000, intervalMs: 500, message: '/health/ready 200 after the outage' });
+  const after = await waitFor(async () => ((await ready()) === 200 ? Date.now() : null), {
+    timeoutMs: 60_000,
+    intervalMs: 500,
+    message: '/health/ready 200 after the outage',
+  });
 
   await stream.done;
   await w.drain(300_000).catch((e: Error) => {
-    throw new Error(`ingest did not catch up after the outage (${stream!.sent}/${N} published; see .local/faults/logs/3-db-ingest.log): ${e.message}`);
+    throw new Error(
+      `ingest did not catch up after the outage (${stream!.sent}/${N} published; see .local/faults/logs/3-db-ingest.log): ${e.message}`,
+    );
   });
   const rec = await reconcile(w.conn, events);
   const alive = ingest.child.exitCode === null;

@@ -36,7 +36,8 @@ afterAll(async () => {
 
 type Frozen = { monitorId?: { stop(): void } };
 function freezeMonitors(conn: Connection): number {
-  const servers = (conn.getClient() as unknown as { topology: { s: { servers: Map<string, { monitor: Frozen }> } } }).topology.s.servers;
+  const servers = (conn.getClient() as unknown as { topology: { s: { servers: Map<string, { monitor: Frozen }> } } })
+    .topology.s.servers;
   let n = 0;
   for (const s of servers.values()) {
     s.monitor.monitorId?.stop();
@@ -47,7 +48,9 @@ function freezeMonitors(conn: Connection): number {
 
 async function works(conn: Connection): Promise<boolean> {
   try {
-    await conn.collection('probe').updateOne({ _id: 'p' as never }, { $inc: { n: 1 } }, { upsert: true, maxTimeMS: 2000 });
+    await conn
+      .collection('probe')
+      .updateOne({ _id: 'p' as never }, { $inc: { n: 1 } }, { upsert: true, maxTimeMS: 2000 });
     return true;
   } catch {
     return false;
@@ -65,7 +68,9 @@ function writers(conn: Connection, n: number) {
     let k = 0;
     while (state.running) {
       try {
-        await conn.collection('load').updateOne({ _id: `w${i}-${k++ % 20}` as never }, { $inc: { n: 1 } }, { upsert: true });
+        await conn
+          .collection('load')
+          .updateOne({ _id: `w${i}-${k++ % 20}` as never }, { $inc: { n: 1 } }, { upsert: true });
         state.ok++;
         state.lastOkAt = Date.now();
       } catch {
@@ -91,8 +96,13 @@ it('the database connection recovers after an outage even when the driver monito
   const db = uniqueId('iw-mon');
   const url = ferret.baseUrl.replace(/\/indicator-watch$/, `/${db}`);
   const lines: string[] = [];
-  supervised = await connectMongo(url, { appName: 'faults-supervised', logger: { log: (m: string) => lines.push(`log ${m}`), warn: (m: string) => lines.push(`warn ${m}`) } });
-  bare = await mongoose.createConnection(url, { serverSelectionTimeoutMS: 5000, maxPoolSize: 4, ...MONGO_TIMINGS }).asPromise();
+  supervised = await connectMongo(url, {
+    appName: 'faults-supervised',
+    logger: { log: (m: string) => lines.push(`log ${m}`), warn: (m: string) => lines.push(`warn ${m}`) },
+  });
+  bare = await mongoose
+    .createConnection(url, { serverSelectionTimeoutMS: 5000, maxPoolSize: 4, ...MONGO_TIMINGS })
+    .asPromise();
   expect(await works(supervised)).toBe(true);
   expect(await works(bare)).toBe(true);
 
@@ -110,7 +120,10 @@ it('the database connection recovers after an outage even when the driver monito
 
   // The supervisor needs the silence limit plus one check interval; the bare connection gets as long.
   const windowMs = MONITOR_SILENCE_LIMIT_MS + 20_000;
-  const [supervisedAfterMs, bareAfterMs] = await Promise.all([firstSuccess(supervised, windowMs), firstSuccess(bare, windowMs)]);
+  const [supervisedAfterMs, bareAfterMs] = await Promise.all([
+    firstSuccess(supervised, windowMs),
+    firstSuccess(bare, windowMs),
+  ]);
   const restarts = lines.filter((l) => /silent .* restarting it/.test(l));
   recordScenario({
     scenario: '3b. stuck driver monitor after a DB outage',

@@ -67,8 +67,14 @@ function tally(owners: string[], messages: SinkMessage[]) {
 beforeAll(async () => {
   ensureBuilt();
   const projects = [
-    ...Array.from({ length: A }, (_, i) => ({ name: projectA(i), indicators: [[INDICATOR, '数量指标', '≥700批次']] as Array<[string, string, string]> })),
-    ...Array.from({ length: B }, (_, i) => ({ name: projectB(i), indicators: [[INDICATOR, '数量指标', '≥700批次']] as Array<[string, string, string]> })),
+    ...Array.from({ length: A }, (_, i) => ({
+      name: projectA(i),
+      indicators: [[INDICATOR, '数量指标', '≥700批次']] as Array<[string, string, string]>,
+    })),
+    ...Array.from({ length: B }, (_, i) => ({
+      name: projectB(i),
+      indicators: [[INDICATOR, '数量指标', '≥700批次']] as Array<[string, string, string]>,
+    })),
   ];
   const owners = [
     'fallback: ops@iw.test',
@@ -94,14 +100,22 @@ it(`delivers every notification exactly once after a ${OUTAGE_MS / 1000} s SMTP 
   for (let i = 0; i < A; i++) await world.setProgress(indicatorId(projectA(i), INDICATOR), 'sum', { actual: 100 });
   const outbox = new OutboxRepository(world.conn);
   // Alerting has tried (and failed) for every one of them during the outage.
-  await waitFor(async () => (await outbox.find({})).filter((d) => d.attempts > 0).length >= A, { timeoutMs: OUTAGE_MS - 10_000, intervalMs: 500, message: 'failed attempts for every notification' });
+  await waitFor(async () => (await outbox.find({})).filter((d) => d.attempts > 0).length >= A, {
+    timeoutMs: OUTAGE_MS - 10_000,
+    intervalMs: 500,
+    message: 'failed attempts for every notification',
+  });
   await new Promise((r) => setTimeout(r, Math.max(0, outageStart + OUTAGE_MS - Date.now())));
   const duringOutage = world.sink.count;
   const attempts = (await outbox.find({})).reduce((s, d) => s + d.attempts, 0);
   world.sink.setFailing(false);
   const recoveredAt = Date.now();
   const owners = Array.from({ length: A }, (_, i) => ownerA(i));
-  await waitFor(() => tally(owners, world.sink.messages()).received === A, { timeoutMs: 180_000, intervalMs: 500, message: `all ${A} owners mailed after recovery` });
+  await waitFor(() => tally(owners, world.sink.messages()).received === A, {
+    timeoutMs: 180_000,
+    intervalMs: 500,
+    message: `all ${A} owners mailed after recovery`,
+  });
   const allInS = (Date.now() - recoveredAt) / 1000;
   await new Promise((r) => setTimeout(r, 5000)); // anything sent twice would show up now
   const t = tally(owners, world.sink.messages());
@@ -133,12 +147,20 @@ it('after a SIGKILL in the middle of sending, delivers every notification with a
   })();
   // Kill once a good part of the queue went out, while the rest is still being sent.
   const third = Math.ceil(B / 3);
-  await waitFor(() => world.sink.count - before >= third, { timeoutMs: 180_000, intervalMs: 10, message: `${third} mails sent` });
+  await waitFor(() => world.sink.count - before >= third, {
+    timeoutMs: 180_000,
+    intervalMs: 10,
+    message: `${third} mails sent`,
+  });
   const killed = await alerting!.stop('SIGKILL');
   const atKill = world.sink.count - before;
   await tipping;
   alerting = await startAlerting();
-  await waitFor(() => tally(owners, world.sink.messages()).received === B, { timeoutMs: 240_000, intervalMs: 500, message: `all ${B} owners mailed after the restart` });
+  await waitFor(() => tally(owners, world.sink.messages()).received === B, {
+    timeoutMs: 240_000,
+    intervalMs: 500,
+    message: `all ${B} owners mailed after the restart`,
+  });
   await new Promise((r) => setTimeout(r, 5000));
   const t = tally(owners, world.sink.messages());
   const earlier = tally(

@@ -47,13 +47,21 @@ it(`a second ingest instance joining and leaving mid-stream changes nothing: ${N
   const [portA, portB] = [await freePort(), await freePort()];
   apps.push(await runIngest({ ...w.env, IW_METRICS_PORT_INGEST: String(portA) }));
   stream = new TrafficStream(w.topics, toRaw(events), { brokers: w.brokers, ratePerSec: 250 });
-  await waitFor(async () => sum(await observedCounts(w.conn)) > 500, { timeoutMs: 120_000, intervalMs: 200, message: 'ingest under way' });
+  await waitFor(async () => sum(await observedCounts(w.conn)) > 500, {
+    timeoutMs: 120_000,
+    intervalMs: 200,
+    message: 'ingest under way',
+  });
 
   const joinedAt = { s: Math.round(since(t0)), published: stream.sent };
   const b = await runIngest({ ...w.env, IW_METRICS_PORT_INGEST: String(portB) });
   apps.push(b);
   // B has its partitions once it has read something of its own.
-  const readByB = await waitFor(async () => eventsRead(portB), { timeoutMs: 120_000, intervalMs: 500, message: 'second instance consuming' });
+  const readByB = await waitFor(async () => eventsRead(portB), {
+    timeoutMs: 120_000,
+    intervalMs: 500,
+    message: 'second instance consuming',
+  });
   // Both members write progress for the same units meanwhile (a unit takes events from every partition).
   await new Promise((r) => setTimeout(r, OVERLAP_MS));
   const leftAt = { s: Math.round(since(t0)), published: stream.sent, readByB: await eventsRead(portB) };
@@ -89,7 +97,11 @@ it('concurrent progress writers on one unit lose no event (the premise of scale-
   const t0 = Date.now();
   const WRITERS = 4;
   const EACH = 30;
-  const unit = { id: `claim-probe-${uniqueId('u')}`, measure: 'sum' as const, period: { from: '2019-01-01', to: '2019-12-31' } };
+  const unit = {
+    id: `claim-probe-${uniqueId('u')}`,
+    measure: 'sum' as const,
+    period: { from: '2019-01-01', to: '2019-12-31' },
+  };
   const conns = await Promise.all(Array.from({ length: 2 }, () => connectMongo(w.mongoUrl)));
   let saves = 0;
   let rounds = 0;
@@ -99,12 +111,22 @@ it('concurrent progress writers on one unit lose no event (the premise of scale-
     const writer = async (n: number) => {
       const repo = new ProgressRepository(conns[n % conns.length]);
       for (let i = 0; i < EACH; i++) {
-        const event = { trackedId: unit.id, eventId: `w${n}-${i}`, occurredAt: '2019-05-01T10:00:00+08:00', input: { kind: 'add' as const, value: 1 }, position: { topic: 'probe', partition: n, offset: i } };
+        const event = {
+          trackedId: unit.id,
+          eventId: `w${n}-${i}`,
+          occurredAt: '2019-05-01T10:00:00+08:00',
+          input: { kind: 'add' as const, value: 1 },
+          position: { topic: 'probe', partition: n, offset: i },
+        };
         const written = await repo.update(
           [unit.id],
           (before) => {
             rounds++;
-            return { progress: applyEvents(before, unit, [event], 'Asia/Shanghai'), indicatorId: null, projectId: 'probe' };
+            return {
+              progress: applyEvents(before, unit, [event], 'Asia/Shanghai'),
+              indicatorId: null,
+              projectId: 'probe',
+            };
           },
           new Date(),
         );

@@ -52,12 +52,18 @@ it(`sends each of ${BAD} bad messages to the DLQ with a reason, counts ${GOOD} v
   await w.drain(300_000);
   const mem = rss.stop();
 
-  const docs = await dlqOf(w.conn).find({}, { projection: { key: 1, reasonClass: 1, reason: 1, topic: 1, partition: 1, offset: 1 } }).toArray();
+  const docs = await dlqOf(w.conn)
+    .find({}, { projection: { key: 1, reasonClass: 1, reason: 1, topic: 1, partition: 1, offset: 1 } })
+    .toArray();
   const byKey = new Map<string, typeof docs>();
   for (const d of docs) byKey.set(d.key ?? '', [...(byKey.get(d.key ?? '') ?? []), d]);
   const missing = bad.filter((b) => !byKey.has(b.key));
   const repeated = bad.filter((b) => (byKey.get(b.key)?.length ?? 0) > 1);
-  const wrongClass = bad.flatMap((b) => (byKey.get(b.key) ?? []).filter((d) => !b.allowed.includes(d.reasonClass as never)).map((d) => `${b.kind} → ${d.reasonClass}: ${d.reason}`));
+  const wrongClass = bad.flatMap((b) =>
+    (byKey.get(b.key) ?? [])
+      .filter((d) => !b.allowed.includes(d.reasonClass as never))
+      .map((d) => `${b.kind} → ${d.reasonClass}: ${d.reason}`),
+  );
   const noReason = docs.filter((d) => !d.reasonClass || !d.reason || d.reason.trim().length < 3);
   const badKeys = new Set(bad.map((b) => b.key));
   const validInDlq = docs.filter((d) => !badKeys.has(d.key ?? ''));

@@ -13,7 +13,14 @@ import { evaluation, trackedUnit } from '../../libs/alerts/src/fixtures';
 import { createWorld, indicatorId as worldIndicatorId } from '../integration/alerting/helpers';
 import { TRAFFIC_IDS, startIngest, waitForDrain } from '../integration/ingest/harness';
 import { generateTraffic } from '../integration/ingest/traffic';
-import { EVIL_INDICATOR, EVIL_PROJECT, IDS, TOKENS, startHarness, type StatusHarness } from '../integration/status/harness';
+import {
+  EVIL_INDICATOR,
+  EVIL_PROJECT,
+  IDS,
+  TOKENS,
+  startHarness,
+  type StatusHarness,
+} from '../integration/status/harness';
 import { runAlerting, runIngest, runStatus, saveLog, type AppProcess } from './support/apps';
 import { SaslKafka, freePort } from './support/dedicated';
 import { recordScenario, since } from './support/results';
@@ -59,7 +66,8 @@ describe('status app (in-process, seeded with markup in names)', () => {
     const out: Array<[string, string]> = [];
     for (const layer of express.router.stack) {
       if (!layer.route) continue;
-      for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') out.push([method.toUpperCase(), layer.route.path]);
+      for (const [method, on] of Object.entries(layer.route.methods))
+        if (on && method !== '_all') out.push([method.toUpperCase(), layer.route.path]);
     }
     return out;
   }
@@ -85,7 +93,12 @@ describe('status app (in-process, seeded with markup in names)', () => {
       for (const headers of credentials) {
         // A cookie never authorises a change; a `?token=` is only a login on GET pages.
         for (const url of [fill(p), `${fill(p)}?token=not-a-token`]) {
-          const res = await fetch(h.base + url, { method, headers: { 'content-type': 'application/json', ...headers }, body: method === 'GET' || method === 'HEAD' ? undefined : '{}', redirect: 'manual' });
+          const res = await fetch(h.base + url, {
+            method,
+            headers: { 'content-type': 'application/json', ...headers },
+            body: method === 'GET' || method === 'HEAD' ? undefined : '{}',
+            redirect: 'manual',
+          });
           await res.arrayBuffer();
           requests++;
           if (res.status !== 401) leaks.push(`${method} ${url} ${JSON.stringify(headers)} → ${res.status}`);
@@ -94,13 +107,20 @@ describe('status app (in-process, seeded with markup in names)', () => {
     }
     // A valid cookie must not authorise a change either (no CSRF).
     for (const [method, p] of guarded.filter(([m]) => m !== 'GET' && m !== 'HEAD')) {
-      const res = await fetch(h.base + fill(p), { method, headers: { 'content-type': 'application/json', cookie: `iw_token=${TOKENS[0]}` }, body: '{}', redirect: 'manual' });
+      const res = await fetch(h.base + fill(p), {
+        method,
+        headers: { 'content-type': 'application/json', cookie: `iw_token=${TOKENS[0]}` },
+        body: '{}',
+        redirect: 'manual',
+      });
       await res.arrayBuffer();
       requests++;
       if (res.status !== 401) leaks.push(`${method} ${p} with a valid cookie → ${res.status}`);
     }
     const health = all.filter(([, p]) => p.startsWith('/health/'));
-    const healthCodes = await Promise.all(health.map(async ([m, p]) => (await fetch(h.base + p, { method: m })).status));
+    const healthCodes = await Promise.all(
+      health.map(async ([m, p]) => (await fetch(h.base + p, { method: m })).status),
+    );
     recordScenario({
       scenario: '7a. 401 on every non-health route',
       published: requests,
@@ -135,7 +155,9 @@ describe('status app (in-process, seeded with markup in names)', () => {
       }
     };
     const before = await snapshot();
-    const gets = routes().filter(([m, p]) => m === 'GET' && (p.startsWith('/api/') || p === '/status') && !p.startsWith('/api/docs'));
+    const gets = routes().filter(
+      ([m, p]) => m === 'GET' && (p.startsWith('/api/') || p === '/status') && !p.startsWith('/api/docs'),
+    );
     // Each operator query with a control: the same parameter holding a plain value that matches
     // nothing. An operator read literally (or ignored) answers like its control; 400 refuses it.
     const hostileQueries: Array<[string, string]> = [
@@ -151,13 +173,22 @@ describe('status app (in-process, seeded with markup in names)', () => {
       ['__proto__[polluted]=1', 'zz-none=1'],
       ['constructor[prototype][polluted]=1', 'zz-none=1'],
     ];
-    const hostileIds = ['{"$ne":null}', '%24ne', '[$ne]=1', encodeURIComponent('{"$gt":""}'), '..%2F..%2Fetc%2Fpasswd', encodeURIComponent('a.b.$c')];
+    const hostileIds = [
+      '{"$ne":null}',
+      '%24ne',
+      '[$ne]=1',
+      encodeURIComponent('{"$gt":""}'),
+      '..%2F..%2Fetc%2Fpasswd',
+      encodeURIComponent('a.b.$c'),
+    ];
     const problems: string[] = [];
     let requests = 0;
     const byStatus: Record<number, number> = {};
     const real = { project: IDS.inspect, indicator: IDS.gasoline, alert: IDS.gasoline };
     for (const [, p] of gets) {
-      const path0 = p.includes(':id') ? p.replace(':id', encodeURIComponent(p.startsWith('/api/projects') ? real.project : real.indicator)) : p;
+      const path0 = p.includes(':id')
+        ? p.replace(':id', encodeURIComponent(p.startsWith('/api/projects') ? real.project : real.indicator))
+        : p;
       for (const [q, control] of hostileQueries) {
         const res = await h.get(`${path0}?${q}`);
         const body = await res.text();
@@ -167,7 +198,10 @@ describe('status app (in-process, seeded with markup in names)', () => {
         else if (res.status === 200 && !p.startsWith('/status')) {
           const c = await h.get(`${path0}?${control}`);
           const cBody = await c.text();
-          if (c.status !== 200 || cBody !== body) problems.push(`GET ${path0}?${q} → 200, but its control ?${control} → ${c.status}${c.status === 200 ? ' with another answer' : ''}`);
+          if (c.status !== 200 || cBody !== body)
+            problems.push(
+              `GET ${path0}?${q} → 200, but its control ?${control} → ${c.status}${c.status === 200 ? ' with another answer' : ''}`,
+            );
         } else if (![200, 400].includes(res.status)) problems.push(`GET ${path0}?${q} → ${res.status}`);
       }
       if (p.includes(':id')) {
@@ -182,22 +216,49 @@ describe('status app (in-process, seeded with markup in names)', () => {
     }
     const writes: Array<[string, string, unknown]> = [
       ['POST', `/api/alerts/${encodeURIComponent(real.alert)}/ack`, { by: { $ne: null } }],
-      ['POST', `/api/alerts/${encodeURIComponent(real.alert)}/ack`, { by: 'x', $set: { state: 'closed', canary: CANARY } }],
+      [
+        'POST',
+        `/api/alerts/${encodeURIComponent(real.alert)}/ack`,
+        { by: 'x', $set: { state: 'closed', canary: CANARY } },
+      ],
       ['POST', `/api/alerts/${encodeURIComponent('{"$ne":null}')}/ack`, { by: 'x' }],
       ['POST', `/api/alerts/${encodeURIComponent(real.alert)}/silence`, { until: { $gt: '' } }],
-      ['POST', `/api/alerts/${encodeURIComponent(real.alert)}/silence`, { until: '2019-08-01', $inc: { version: CANARY } }],
+      [
+        'POST',
+        `/api/alerts/${encodeURIComponent(real.alert)}/silence`,
+        { until: '2019-08-01', $inc: { version: CANARY } },
+      ],
       ['PUT', `/api/indicators/${encodeURIComponent(real.indicator)}/deviation`, { category: { $in: ['其他'] } }],
-      ['PUT', `/api/indicators/${encodeURIComponent(real.indicator)}/deviation`, { category: '其他', remark: { $set: { actual: CANARY } } }],
-      ['PUT', `/api/indicators/${encodeURIComponent(real.indicator)}/deviation`, { category: '其他', remark: 'r', 'actual.$': CANARY, $set: { actual: CANARY }, __proto__: { polluted: CANARY } }],
+      [
+        'PUT',
+        `/api/indicators/${encodeURIComponent(real.indicator)}/deviation`,
+        { category: '其他', remark: { $set: { actual: CANARY } } },
+      ],
+      [
+        'PUT',
+        `/api/indicators/${encodeURIComponent(real.indicator)}/deviation`,
+        {
+          category: '其他',
+          remark: 'r',
+          'actual.$': CANARY,
+          $set: { actual: CANARY },
+          __proto__: { polluted: CANARY },
+        },
+      ],
       ['PUT', `/api/indicators/${encodeURIComponent('{"$gt":""}')}/deviation`, { category: '其他' }],
     ];
     const writeCodes: string[] = [];
     for (const [method, p, body] of writes) {
-      const res = await h.get(p, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await h.get(p, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const text = await res.text();
       requests++;
       writeCodes.push(String(res.status));
-      if (res.status >= 500) problems.push(`${method} ${p} ${JSON.stringify(body)} → ${res.status} ${text.slice(0, 120)}`);
+      if (res.status >= 500)
+        problems.push(`${method} ${p} ${JSON.stringify(body)} → ${res.status} ${text.slice(0, 120)}`);
     }
     const after = await snapshot();
     // What a write may legitimately change (ack, silence, deviation without the operators) is
@@ -219,7 +280,8 @@ describe('status app (in-process, seeded with markup in names)', () => {
       scenario: '7b. no MongoDB operators via query/id/body',
       published: requests,
       expected: 'no 5xx, no changed answers, no operator stored',
-      observed: problems.length || found.length ? `${problems.length} bad answers, ${found.length} stored` : 'none got through',
+      observed:
+        problems.length || found.length ? `${problems.length} bad answers, ${found.length} stored` : 'none got through',
       lost: null,
       doubled: null,
       emailsExpected: null,
@@ -235,14 +297,20 @@ describe('status app (in-process, seeded with markup in names)', () => {
 
   it('c) renders names holding markup as text in the dashboard, also in a real browser', async () => {
     const t0 = Date.now();
-    const pages = ['/', `/projects/${encodeURIComponent(IDS.evilProject)}`, `/indicators/${encodeURIComponent(IDS.evilIndicator)}`];
+    const pages = [
+      '/',
+      `/projects/${encodeURIComponent(IDS.evilProject)}`,
+      `/indicators/${encodeURIComponent(IDS.evilIndicator)}`,
+    ];
     const problems: string[] = [];
     for (const p of pages) {
       const res = await h.get(p);
       const html = await res.text();
       if (res.status !== 200) problems.push(`${p} → ${res.status}`);
-      if (html.includes('<script>window.__xss') || html.includes('<img src=x onerror')) problems.push(`${p}: raw markup from a name`);
-      if (!html.includes('window.__xss=1') && p !== `/indicators/${encodeURIComponent(IDS.evilIndicator)}`) problems.push(`${p}: the project name is not shown`);
+      if (html.includes('<script>window.__xss') || html.includes('<img src=x onerror'))
+        problems.push(`${p}: raw markup from a name`);
+      if (!html.includes('window.__xss=1') && p !== `/indicators/${encodeURIComponent(IDS.evilIndicator)}`)
+        problems.push(`${p}: the project name is not shown`);
       const inline = [...html.matchAll(/<script\b[^>]*>/gi)].filter((m) => !/\bsrc="\/assets\//.test(m[0]));
       if (inline.length) problems.push(`${p}: inline <script>: ${inline.map((m) => m[0]).join(' ')}`);
       if (!/script-src 'self'/.test(res.headers.get('content-security-policy') ?? '')) problems.push(`${p}: no CSP`);
@@ -260,7 +328,8 @@ describe('status app (in-process, seeded with markup in names)', () => {
           const text = String(await page.evaluate('document.body.innerText'));
           results.push(`${p}: __xss=${String(xss)}`);
           if (xss !== undefined) problems.push(`${p}: markup ran in the browser (__xss=${String(xss)})`);
-          if (!text.includes(EVIL_PROJECT) && !text.includes(EVIL_INDICATOR)) problems.push(`${p}: the name is not shown as text`);
+          if (!text.includes(EVIL_PROJECT) && !text.includes(EVIL_INDICATOR))
+            problems.push(`${p}: the name is not shown as text`);
         }
         browser = results.join(', ');
       } finally {
@@ -289,16 +358,26 @@ describe('mail', () => {
     const t0 = Date.now();
     const P = "<script>alert('p')</script>恶意项目";
     const I = '<img src=x onerror=alert(1)>检查次数';
-    const world = await createWorld([{ name: P, indicators: [[I, '数量指标', '≥700次']] }], `fallback: ops@iw.test\nprojects:\n  "${P}": [evil-owner@iw.test]\n`);
+    const world = await createWorld(
+      [{ name: P, indicators: [[I, '数量指标', '≥700次']] }],
+      `fallback: ops@iw.test\nprojects:\n  "${P}": [evil-owner@iw.test]\n`,
+    );
     try {
       await world.start(new FixedClock(Date.parse('2019-06-15T12:00:00+08:00')));
-      const id = (await world.conn.collection('indicators').find({}).toArray()).map((d) => String(d._id))[0] ?? worldIndicatorId(P, I);
+      const id =
+        (await world.conn.collection('indicators').find({}).toArray()).map((d) => String(d._id))[0] ??
+        worldIndicatorId(P, I);
       await world.setProgress(id, 'sum', { actual: 100 });
-      const mail = await waitFor(() => world.mailsTo('evil-owner@iw.test')[0], { timeoutMs: 60_000, message: 'the alert mail' });
+      const mail = await waitFor(() => world.mailsTo('evil-owner@iw.test')[0], {
+        timeoutMs: 60_000,
+        message: 'the alert mail',
+      });
       const problems: string[] = [];
       if (/<script>alert|<img src=x/i.test(mail.html)) problems.push('raw markup in the HTML part');
-      if (!mail.html.includes('&lt;script&gt;') || !mail.html.includes('&lt;img')) problems.push('names not shown escaped in the HTML part');
-      if (!mail.text.includes(P) || !mail.text.includes(I)) problems.push('names not shown as written in the text part');
+      if (!mail.html.includes('&lt;script&gt;') || !mail.html.includes('&lt;img'))
+        problems.push('names not shown escaped in the HTML part');
+      if (!mail.text.includes(P) || !mail.text.includes(I))
+        problems.push('names not shown as written in the text part');
       if (/[\r\n]/.test(mail.subject)) problems.push('line break in the subject');
       recordScenario({
         scenario: '7c. markup in names → text (email)',
@@ -328,7 +407,16 @@ describe('mail', () => {
     const problems: string[] = [];
     try {
       // 1. Owner addresses are refused at load time.
-      const hostileAddresses = ['a@iw.test\r\nBcc: victim@evil.test', 'a@iw.test\nBcc: victim@evil.test', 'a@iw.test\rX-Injected: 1', 'Name <a@iw.test>', 'a@iw.test, victim@evil.test', 'a@iw.test;victim@evil.test', '"a\r\nBcc: v@evil.test"@iw.test', 'a@iw.test\u2028Bcc: v@evil.test'];
+      const hostileAddresses = [
+        'a@iw.test\r\nBcc: victim@evil.test',
+        'a@iw.test\nBcc: victim@evil.test',
+        'a@iw.test\rX-Injected: 1',
+        'Name <a@iw.test>',
+        'a@iw.test, victim@evil.test',
+        'a@iw.test;victim@evil.test',
+        '"a\r\nBcc: v@evil.test"@iw.test',
+        'a@iw.test\u2028Bcc: v@evil.test',
+      ];
       const acceptedOwners = hostileAddresses.filter((a) => {
         try {
           parseOwners(JSON.stringify({ fallback: 'ops@iw.test', projects: { P: [a] } }), 'json');
@@ -341,11 +429,36 @@ describe('mail', () => {
 
       // 2. Names with header lines, through the real render stage and sender.
       const inject = '\r\nBcc: victim@evil.test\r\nX-Injected: yes\r\n\r\nbody';
-      const unit = trackedUnit({ projectName: `项目${inject}`, indicatorName: `指标\nCc: cc@evil.test`, targetText: `≥700${inject}`, unit: `批次\rSubject: hacked` });
-      const notice = transition(null, evaluation('at_risk', { unit, reason: `原因${inject}` }), Date.parse('2019-06-15T12:00:00+08:00')).notices[0];
-      const digest = { id: 'd-crlf', recipient: 'owner@iw.test', createdAt: new Date().toISOString(), notifications: [{ key: 'n-crlf', recipient: 'owner@iw.test', notice, createdAt: new Date().toISOString() }] };
-      const mail = toMail(digest, { publicUrl: 'http://127.0.0.1:3000', timeZone: 'Asia/Shanghai', from: 'Indicator Watch <noreply@iw.test>' });
-      await sender.send({ messageId: mail.messageId, from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      const unit = trackedUnit({
+        projectName: `项目${inject}`,
+        indicatorName: `指标\nCc: cc@evil.test`,
+        targetText: `≥700${inject}`,
+        unit: `批次\rSubject: hacked`,
+      });
+      const notice = transition(
+        null,
+        evaluation('at_risk', { unit, reason: `原因${inject}` }),
+        Date.parse('2019-06-15T12:00:00+08:00'),
+      ).notices[0];
+      const digest = {
+        id: 'd-crlf',
+        recipient: 'owner@iw.test',
+        createdAt: new Date().toISOString(),
+        notifications: [{ key: 'n-crlf', recipient: 'owner@iw.test', notice, createdAt: new Date().toISOString() }],
+      };
+      const mail = toMail(digest, {
+        publicUrl: 'http://127.0.0.1:3000',
+        timeZone: 'Asia/Shanghai',
+        from: 'Indicator Watch <noreply@iw.test>',
+      });
+      await sender.send({
+        messageId: mail.messageId,
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      });
 
       // 3. Mail fields straight to the sender: refused, or sent without effect.
       const direct: Array<[string, Record<string, string>]> = [
@@ -357,7 +470,15 @@ describe('mail', () => {
       const refused: string[] = [];
       for (const [field, o] of direct) {
         try {
-          await sender.send({ messageId: '<direct@iw.test>', from: 'noreply@iw.test', to: 'owner@iw.test', subject: 's', text: 't', html: '<p>t</p>', ...o });
+          await sender.send({
+            messageId: '<direct@iw.test>',
+            from: 'noreply@iw.test',
+            to: 'owner@iw.test',
+            subject: 's',
+            text: 't',
+            html: '<p>t</p>',
+            ...o,
+          });
         } catch {
           refused.push(field);
         }
@@ -366,11 +487,17 @@ describe('mail', () => {
       for (const m of sink.messages()) {
         const raw = fs.readFileSync(m.file!, 'utf8');
         const head = raw.split(/\r?\n\r?\n/)[0];
-        const names = head.split(/\r?\n/).filter((l) => /^\S/.test(l)).map((l) => l.split(':')[0].toLowerCase());
+        const names = head
+          .split(/\r?\n/)
+          .filter((l) => /^\S/.test(l))
+          .map((l) => l.split(':')[0].toLowerCase());
         const count = (n: string) => names.filter((x) => x === n).length;
-        if (m.envelope.rcptTo.some((r) => r !== 'owner@iw.test')) problems.push(`extra recipient ${m.envelope.rcptTo.join(',')}`);
-        if (names.some((n) => ['bcc', 'cc', 'x-injected'].includes(n))) problems.push(`injected header in ${m.messageId}: ${names.join(',')}`);
-        if (count('subject') !== 1 || count('from') !== 1 || count('to') !== 1) problems.push(`header counts in ${m.messageId}: ${names.join(',')}`);
+        if (m.envelope.rcptTo.some((r) => r !== 'owner@iw.test'))
+          problems.push(`extra recipient ${m.envelope.rcptTo.join(',')}`);
+        if (names.some((n) => ['bcc', 'cc', 'x-injected'].includes(n)))
+          problems.push(`injected header in ${m.messageId}: ${names.join(',')}`);
+        if (count('subject') !== 1 || count('from') !== 1 || count('to') !== 1)
+          problems.push(`header counts in ${m.messageId}: ${names.join(',')}`);
       }
       recordScenario({
         scenario: '7d. CR/LF cannot inject mail headers',
@@ -416,7 +543,11 @@ describe('network exposure', () => {
     const t0 = Date.now();
     ensureBuilt();
     // 127.0.0.2 is loopback too (Linux routes 127/8 to lo), but a socket bound to 127.0.0.1 does not answer it.
-    const env = { IW_API_TOKENS: `net-${uniqueId('tok')}`, MONGO_URL: `mongodb://127.0.0.1:27017/${uniqueId('iw-net')}`, SMTP_URL: 'smtp://127.0.0.1:9' };
+    const env = {
+      IW_API_TOKENS: `net-${uniqueId('tok')}`,
+      MONGO_URL: `mongodb://127.0.0.1:27017/${uniqueId('iw-net')}`,
+      SMTP_URL: 'smtp://127.0.0.1:9',
+    };
     const [defPort, allPort] = [await freePort(), await freePort()];
     const def = runStatus({ ...env, IW_STATUS_PORT: String(defPort), IW_STATUS_HOST: '' });
     const all = runStatus({ ...env, IW_STATUS_PORT: String(allPort), IW_STATUS_HOST: '0.0.0.0' });
@@ -441,7 +572,10 @@ describe('network exposure', () => {
       notes: `GET /health/live on 127.0.0.1 and 127.0.0.2 (both loopback addresses); the apps said they listen on ${said.join(' and ')}`,
       seconds: since(t0),
     });
-    expect(answers).toEqual({ default: { '127.0.0.1': 200, '127.0.0.2': 'ECONNREFUSED' }, '0.0.0.0': { '127.0.0.1': 200, '127.0.0.2': 200 } });
+    expect(answers).toEqual({
+      default: { '127.0.0.1': 200, '127.0.0.2': 'ECONNREFUSED' },
+      '0.0.0.0': { '127.0.0.1': 200, '127.0.0.2': 200 },
+    });
     expect(said).toEqual(['127.0.0.1', '0.0.0.0']);
   });
 });
@@ -462,7 +596,11 @@ describe('secrets', () => {
     ensureBuilt();
     kafka = await SaslKafka.create(uniqueId('sasl'), SASL_USER, SASL);
     await kafka.start();
-    Object.assign(process.env, { KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: SASL_USER, KAFKA_SASL_PASSWORD: SASL });
+    Object.assign(process.env, {
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: SASL_USER,
+      KAFKA_SASL_PASSWORD: SASL,
+    });
     w = await createIngestWorld({ brokers: kafka.brokers, partitions: 2 });
     sink = new SmtpSink();
     await sink.start();
@@ -479,20 +617,43 @@ describe('secrets', () => {
   it('e) apps run on SASL and SMTP auth, and never print a token or password', async () => {
     const t0 = Date.now();
     const smtpUrl = `smtp://iwmail:${SMTP}@127.0.0.1:${sink.port}`;
-    const common = { ...w.env, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: SASL_USER, KAFKA_SASL_PASSWORD: SASL, SMTP_URL: smtpUrl, IW_API_TOKENS: `${TOKEN},second-${TOKEN}`, IW_LOG_LEVEL: 'debug' };
+    const common = {
+      ...w.env,
+      KAFKA_SASL_MECHANISM: 'plain',
+      KAFKA_SASL_USERNAME: SASL_USER,
+      KAFKA_SASL_PASSWORD: SASL,
+      SMTP_URL: smtpUrl,
+      IW_API_TOKENS: `${TOKEN},second-${TOKEN}`,
+      IW_LOG_LEVEL: 'debug',
+    };
     const alertingGroup = uniqueId('alerting');
     const [statusPort, badStatusPort, closedPort] = [await freePort(), await freePort(), await freePort()];
 
     const ingest = await runIngest(common);
     apps.push(['ingest', ingest]);
-    const alerting = runAlerting({ ...common, IW_ALERTING_GROUP: alertingGroup, IW_CLOCK: 'sim:2019-06-15T12:00:00+08:00@1', IW_PENDING_FOR: '0s', IW_GROUP_WAIT: '0s' });
+    const alerting = runAlerting({
+      ...common,
+      IW_ALERTING_GROUP: alertingGroup,
+      IW_CLOCK: 'sim:2019-06-15T12:00:00+08:00@1',
+      IW_PENDING_FOR: '0s',
+      IW_GROUP_WAIT: '0s',
+    });
     apps.push(['alerting', alerting]);
-    const status = runStatus({ ...common, IW_STATUS_PORT: String(statusPort), IW_INGEST_GROUP: w.group, IW_ALERTING_GROUP: alertingGroup });
+    const status = runStatus({
+      ...common,
+      IW_STATUS_PORT: String(statusPort),
+      IW_INGEST_GROUP: w.group,
+      IW_ALERTING_GROUP: alertingGroup,
+    });
     apps.push(['status', status]);
     // Failing paths log the most: a wrong SASL password, an SMTP server that is not there.
     const wrong = startIngest({ ...common, KAFKA_SASL_PASSWORD: WRONG_SASL, IW_INGEST_GROUP: uniqueId('wrong') });
     apps.push(['ingest-wrong-sasl', wrong]);
-    const badStatus = runStatus({ ...common, SMTP_URL: `smtp://iwmail:${SMTP}@127.0.0.1:${closedPort}`, IW_STATUS_PORT: String(badStatusPort) });
+    const badStatus = runStatus({
+      ...common,
+      SMTP_URL: `smtp://iwmail:${SMTP}@127.0.0.1:${closedPort}`,
+      IW_STATUS_PORT: String(badStatusPort),
+    });
     apps.push(['status-no-smtp', badStatus]);
     await alerting.waitForOutput(/successfully started/, 90_000);
     await status.waitForOutput(/listening on port/, 90_000);
@@ -500,7 +661,10 @@ describe('secrets', () => {
 
     // Work: traffic with some bad messages, HTTP with good and bad credentials.
     const events = generateTraffic(1500, 9, uniqueId('sec'), TRAFFIC_IDS);
-    const stream = new TrafficStream(w.topics, [...toRaw(events), { role: 'cases', key: 'bad', value: '{not json' }], { brokers: w.brokers, ratePerSec: 2000 });
+    const stream = new TrafficStream(w.topics, [...toRaw(events), { role: 'cases', key: 'bad', value: '{not json' }], {
+      brokers: w.brokers,
+      ratePerSec: 2000,
+    });
     const base = `http://127.0.0.1:${statusPort}`;
     const codes: number[] = [];
     const call = async (url: string, headers: Record<string, string> = {}) => {
@@ -521,21 +685,43 @@ describe('secrets', () => {
     await w.drain(180_000);
     const rec = await reconcile(w.conn, events);
     await waitForDrain(alertingGroup, [w.topics.progress], 120_000);
-    const mail = await waitFor(() => sink.messages()[0], { timeoutMs: 60_000, message: 'an alert mail through SMTP with AUTH' });
+    const mail = await waitFor(() => sink.messages()[0], {
+      timeoutMs: 60_000,
+      message: 'an alert mail through SMTP with AUTH',
+    });
     const wrongExit = wrong.child.exitCode;
     await Promise.all(apps.map(([, a]) => a.stop('SIGTERM', 15_000)));
 
-    const secrets: Record<string, string> = { 'SASL password': SASL, 'wrong SASL password': WRONG_SASL, 'SMTP password': SMTP, 'API token': TOKEN };
-    const forms = (s: string) => [s, Buffer.from(s).toString('base64'), Buffer.from(`\u0000${SASL_USER}\u0000${s}`).toString('base64'), encodeURIComponent(s)];
-    const outputs: Array<[string, string]> = [...apps.map(([n, a]): [string, string] => [n, a.output()]), ['GET /health/ready body', ready.body], ['GET /health/ready body (SMTP down)', badReady.body]];
+    const secrets: Record<string, string> = {
+      'SASL password': SASL,
+      'wrong SASL password': WRONG_SASL,
+      'SMTP password': SMTP,
+      'API token': TOKEN,
+    };
+    const forms = (s: string) => [
+      s,
+      Buffer.from(s).toString('base64'),
+      Buffer.from(`\u0000${SASL_USER}\u0000${s}`).toString('base64'),
+      encodeURIComponent(s),
+    ];
+    const outputs: Array<[string, string]> = [
+      ...apps.map(([n, a]): [string, string] => [n, a.output()]),
+      ['GET /health/ready body', ready.body],
+      ['GET /health/ready body (SMTP down)', badReady.body],
+    ];
     const leaks: string[] = [];
     for (const [where, text] of outputs) {
-      for (const [what, s] of Object.entries(secrets)) if (forms(s).some((f) => text.includes(f))) leaks.push(`${what} in ${where}`);
+      for (const [what, s] of Object.entries(secrets))
+        if (forms(s).some((f) => text.includes(f))) leaks.push(`${what} in ${where}`);
     }
     const bytes = outputs.reduce((n, [, t]) => n + t.length, 0);
     // The scan saw real output of the paths that handle the secrets (else "no leak" means nothing).
     const all = outputs.map(([, t]) => t).join('\n');
-    const seen = { kafkaAuth: all.includes('SASL PLAIN authentication failed') && all.includes(kafka.brokers), mailSent: /sent <iw\./.test(all), smtpDown: all.includes('"smtp"') };
+    const seen = {
+      kafkaAuth: all.includes('SASL PLAIN authentication failed') && all.includes(kafka.brokers),
+      mailSent: /sent <iw\./.test(all),
+      smtpDown: all.includes('"smtp"'),
+    };
     recordScenario({
       scenario: '7e. secrets never in logs',
       published: events.length + 1,

@@ -9,7 +9,8 @@ const integration = base.projects.find((p) => p.displayName === 'integration');
 
 // Rows of the summary: one file per jest process (specs append, the reporter reads).
 const localDir = process.env.IW_LOCAL_DIR || path.join(root, '.local');
-process.env.IW_FAULTS_RESULTS = process.env.IW_FAULTS_RESULTS || path.join(localDir, 'faults', `results-${process.pid}.jsonl`);
+process.env.IW_FAULTS_RESULTS =
+  process.env.IW_FAULTS_RESULTS || path.join(localDir, 'faults', `results-${process.pid}.jsonl`);
 
 // The shared Kafka/FerretDB are never stopped by this suite (other people's runs use them);
 // `npm run infra:down` stops them.

@@ -49,7 +49,10 @@ class FaultsSummaryReporter {
       const status = statusOf.get(`${r.testPath}\0${r.testName}`);
       return {
         ...r,
-        emails: r.emailsExpected === null ? '-' : `${dash(r.emailsExpected)}/${dash(r.emailsReceived)}/${dash(r.emailsDuplicated)}`,
+        emails:
+          r.emailsExpected === null
+            ? '-'
+            : `${dash(r.emailsExpected)}/${dash(r.emailsReceived)}/${dash(r.emailsDuplicated)}`,
         result: status === 'passed' ? 'PASS' : 'FAIL',
         seconds: Math.round(r.seconds),
       };
@@ -58,8 +61,23 @@ class FaultsSummaryReporter {
       const failed = file.numFailingTests > 0 || file.testExecError;
       const hasRow = rows.some((r) => r.testPath === file.testFilePath);
       if (failed && !hasRow) {
-        const msg = (file.testExecError?.message ?? file.testResults.find((a) => a.status === 'failed')?.failureMessages?.[0] ?? '').split('\n')[0];
-        table.push({ scenario: path.basename(file.testFilePath), published: '-', expected: '-', observed: msg.slice(0, 60), lost: '-', doubled: '-', emails: '-', result: 'FAIL', seconds: Math.round((file.perfStats.end - file.perfStats.start) / 1000), notes: msg });
+        const msg = (
+          file.testExecError?.message ??
+          file.testResults.find((a) => a.status === 'failed')?.failureMessages?.[0] ??
+          ''
+        ).split('\n')[0];
+        table.push({
+          scenario: path.basename(file.testFilePath),
+          published: '-',
+          expected: '-',
+          observed: msg.slice(0, 60),
+          lost: '-',
+          doubled: '-',
+          emails: '-',
+          result: 'FAIL',
+          seconds: Math.round((file.perfStats.end - file.perfStats.start) / 1000),
+          notes: msg,
+        });
       }
     }
     table.sort((a, b) => String(a.scenario).localeCompare(String(b.scenario), 'en', { numeric: true }));
@@ -77,7 +95,17 @@ class FaultsSummaryReporter {
     const out = [line(heads), rule, ...cells.map(line)];
     const notes = table.map((r) => `- ${r.scenario}: ${r.notes ?? ''}`);
     const total = (results.startTime ? (Date.now() - results.startTime) / 1000 : 0).toFixed(0);
-    const text = ['', 'Fault suite summary', ...out, '', 'Notes', ...notes, '', `${table.filter((r) => r.result === 'PASS').length}/${table.length} scenarios passed in ${total} s`, ''].join('\n');
+    const text = [
+      '',
+      'Fault suite summary',
+      ...out,
+      '',
+      'Notes',
+      ...notes,
+      '',
+      `${table.filter((r) => r.result === 'PASS').length}/${table.length} scenarios passed in ${total} s`,
+      '',
+    ].join('\n');
     process.stdout.write(text + '\n');
     if (this.file) {
       const md = path.join(path.dirname(this.file), 'summary.md');
@@ -91,7 +119,10 @@ class FaultsSummaryReporter {
 /** Display width: CJK characters take two columns. */
 function strWidth(s) {
   let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  for (const ch of s)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+      ? 2
+      : 1;
   return w;
 }
 

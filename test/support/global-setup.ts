@@ -18,8 +18,12 @@ export default async function globalSetup(): Promise<void> {
   if (status.status !== 0) {
     const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iw-infra-')), 'up.json');
     process.stdout.write('\n');
-    const up = spawnSync(process.execPath, [CLI, 'up', '--report', report], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (up.status !== 0) throw new Error('the local infrastructure did not start (see the line above); integration tests cannot run');
+    const up = spawnSync(process.execPath, [CLI, 'up', '--report', report], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (up.status !== 0)
+      throw new Error('the local infrastructure did not start (see the line above); integration tests cannot run');
     started = (JSON.parse(fs.readFileSync(report, 'utf8')) as { started: string[] }).started;
     fs.rmSync(path.dirname(report), { recursive: true, force: true });
   }

@@ -9,7 +9,9 @@ export default async function globalTeardown(): Promise<void> {
   const toStop = releaseLease();
   if (toStop.length === 0) return;
   if (process.env.IW_KEEP_INFRA) {
-    process.stdout.write(`\nIW_KEEP_INFRA is set: leaving ${toStop.join(', ')} running (npm run infra:down stops them)\n`);
+    process.stdout.write(
+      `\nIW_KEEP_INFRA is set: leaving ${toStop.join(', ')} running (npm run infra:down stops them)\n`,
+    );
     return;
   }
   spawnSync(process.execPath, [path.join(ROOT, 'infra', 'cli.js'), 'down', '--only', toStop.join(',')], {

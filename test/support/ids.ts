@@ -8,6 +8,11 @@ let counter = 0;
  */
 export function uniqueId(prefix: string): string {
   counter += 1;
-  const parts = [Date.now().toString(36), process.pid.toString(36), counter.toString(36), randomBytes(3).toString('hex')];
+  const parts = [
+    Date.now().toString(36),
+    process.pid.toString(36),
+    counter.toString(36),
+    randomBytes(3).toString('hex'),
+  ];
   return `${prefix}-${parts.join('')}`;
 }

@@ -15,7 +15,10 @@ export function testTopicPrefix(): string {
 
 /** The contract topic names under `prefix`, by role (as loadConfig with KAFKA_TOPIC_PREFIX gives). */
 export function prefixedTopics(prefix: string): Record<TopicRole, string> {
-  return Object.fromEntries(Object.entries(DEFAULT_TOPICS).map(([role, name]) => [role, prefix + name])) as Record<TopicRole, string>;
+  return Object.fromEntries(Object.entries(DEFAULT_TOPICS).map(([role, name]) => [role, prefix + name])) as Record<
+    TopicRole,
+    string
+  >;
 }
 
 async function withAdmin<T>(fn: (admin: KafkaAdmin) => Promise<T>): Promise<T> {

@@ -8,7 +8,10 @@ const ts = require('typescript');
 
 const root = path.resolve(__dirname, '../..');
 const tsconfig = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8'));
-const aliases = Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [alias, path.join(root, target)]);
+const aliases = Object.entries(tsconfig.compilerOptions.paths).map(([alias, [target]]) => [
+  alias,
+  path.join(root, target),
+]);
 
 const resolve = Module._resolveFilename;
 Module._resolveFilename = function (request, ...rest) {

@@ -14,7 +14,13 @@ async function main(): Promise<void> {
     strategy: new KafkaBatchServer({
       kafka: config.kafka,
       groupId: config.kafka.groups.ingest,
-      subscriptions: contractSubscriptions(config.kafka.topics, ['inspectionBatches', 'cases', 'surveys', 'spending', 'measurements']),
+      subscriptions: contractSubscriptions(config.kafka.topics, [
+        'inspectionBatches',
+        'cases',
+        'surveys',
+        'spending',
+        'measurements',
+      ]),
       // Two partitions at a time: one batch decodes while another waits on the database. Batches
       // of different partitions may write the same unit; the progress version claims make that
       // safe (README, "Exactly once").

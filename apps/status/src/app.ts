@@ -10,14 +10,18 @@ import { VERSION } from './services/ops-status.service';
 import { StatusModule, type StatusModuleOptions } from './status.module';
 
 /** Pages may load their own script and styles only: an injected <script> would not run even if escaping failed. */
-const CSP = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export interface CreateStatusAppOptions extends StatusModuleOptions {
   logger?: LogLevel[] | false;
 }
 
 /** The status app, configured (guards, docs, headers) but not listening: main.ts and tests share it. */
-export async function createStatusApp(config: AppConfig, options: CreateStatusAppOptions = {}): Promise<INestApplication> {
+export async function createStatusApp(
+  config: AppConfig,
+  options: CreateStatusAppOptions = {},
+): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(StatusModule.register(config, options), {
     logger: options.logger ?? ['error', 'warn', 'log'],
     abortOnError: false,
@@ -34,11 +38,16 @@ export async function createStatusApp(config: AppConfig, options: CreateStatusAp
     app,
     new DocumentBuilder()
       .setTitle('Indicator Watch — status API')
-      .setDescription('绩效运行监控: projects, indicators, alerts and the 绩效监控表. Every route but /health/* needs a bearer token (IW_API_TOKENS).')
+      .setDescription(
+        '绩效运行监控: projects, indicators, alerts and the 绩效监控表. Every route but /health/* needs a bearer token (IW_API_TOKENS).',
+      )
       .setVersion(VERSION)
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/openapi.json', yamlDocumentUrl: 'api/docs/openapi.yaml' });
+  SwaggerModule.setup('api/docs', app, doc, {
+    jsonDocumentUrl: 'api/docs/openapi.json',
+    yamlDocumentUrl: 'api/docs/openapi.yaml',
+  });
   return app;
 }

@@ -20,7 +20,9 @@ function configOrExit(): AppConfig {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const app = await createStatusApp(config, { logger: [...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)] });
+  const app = await createStatusApp(config, {
+    logger: [...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)],
+  });
   // useProcessExit: exit 0 after a clean close (Nest would otherwise re-raise the signal).
   app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -28,7 +30,9 @@ async function main(): Promise<void> {
   }
   // Loopback by default (IW_STATUS_HOST): exposing the dashboard and API is an explicit choice.
   await app.listen(config.http.statusPort, config.http.statusHost);
-  new Logger('status').log(`listening on port ${config.http.statusPort} of ${config.http.statusHost}: dashboard /, API /api (docs /api/docs), /status, /metrics, /health/ready`);
+  new Logger('status').log(
+    `listening on port ${config.http.statusPort} of ${config.http.statusHost}: dashboard /, API /api (docs /api/docs), /status, /metrics, /health/ready`,
+  );
 }
 
 main().catch((e: unknown) => {

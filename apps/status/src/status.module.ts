@@ -49,8 +49,18 @@ export class StatusModule {
     const tokens = new ApiTokens(config.http.apiTokens);
     return {
       module: StatusModule,
-      imports: [KafkaModule.forRoot(config.kafka), TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthLogger, gracefulShutdownTimeoutMs: 0 })],
-      controllers: [HealthController, OpsController, ProjectsController, IndicatorsController, AlertsController, DashboardController],
+      imports: [
+        KafkaModule.forRoot(config.kafka),
+        TerminusModule.forRoot({ errorLogStyle: 'json', logger: HealthLogger, gracefulShutdownTimeoutMs: 0 }),
+      ],
+      controllers: [
+        HealthController,
+        OpsController,
+        ProjectsController,
+        IndicatorsController,
+        AlertsController,
+        DashboardController,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useFactory: () => options.clock ?? parseClockSpec(config.clock) },

@@ -20,7 +20,10 @@ export interface DedupResult {
 }
 
 /** Drops notifications whose key was already seen in this batch or is already known (e.g. in the outbox). */
-export function dedupe(notifications: readonly Notification[], isKnown: (key: string) => boolean = () => false): DedupResult {
+export function dedupe(
+  notifications: readonly Notification[],
+  isKnown: (key: string) => boolean = () => false,
+): DedupResult {
   const seen = new Set<string>();
   const result: DedupResult = { fresh: [], duplicates: [] };
   for (const n of notifications) {

@@ -52,7 +52,15 @@ export function groupNotices(
     }
     for (let i = 0; i < list.length; i += Math.max(1, maxPerDigest)) {
       const notifications = list.slice(i, i + Math.max(1, maxPerDigest));
-      result.digests.push({ id: digestId(recipient, notifications.map((n) => n.key)), recipient, notifications, createdAt });
+      result.digests.push({
+        id: digestId(
+          recipient,
+          notifications.map((n) => n.key),
+        ),
+        recipient,
+        notifications,
+        createdAt,
+      });
     }
   }
   return result;

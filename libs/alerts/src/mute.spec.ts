@@ -18,7 +18,8 @@ const alerts: Record<string, () => Alert> = {
   silenced: () => silence(open(), T0 + DAY, T0 + MINUTE),
   'silence over': () => silence(open(), T0 + 2 * MINUTE, T0 + MINUTE),
   resolved: () => transition(open(), evaluation('on_track'), T0 + MINUTE).alert!,
-  'resolved, silenced': () => silence(transition(open(), evaluation('on_track'), T0 + MINUTE).alert!, T0 + DAY, T0 + MINUTE),
+  'resolved, silenced': () =>
+    silence(transition(open(), evaluation('on_track'), T0 + MINUTE).alert!, T0 + DAY, T0 + MINUTE),
 };
 
 const now = T0 + 5 * MINUTE;

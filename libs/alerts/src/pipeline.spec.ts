@@ -7,7 +7,11 @@ import type { Alert, Notification, UnitEvaluation, UnitStatus } from './types';
 
 const WAIT = 30_000;
 const options: AlertPipelineOptions = {
-  resolveOwners: ownersResolver({ projects: { p1: ['owner@x.cn'] }, indicators: { 'p1.b': ['other@x.cn'] }, fallback: 'ops@x.cn' }),
+  resolveOwners: ownersResolver({
+    projects: { p1: ['owner@x.cn'] },
+    indicators: { 'p1.b': ['other@x.cn'] },
+    fallback: 'ops@x.cn',
+  }),
   repeatIntervalMs: 7 * DAY,
   groupWaitMs: WAIT,
   publicUrl: 'http://127.0.0.1:3000',
@@ -30,7 +34,13 @@ class World {
     }
   }
   evaluate(id: string, status: UnitStatus, now: number, overrides: Partial<UnitEvaluation> = {}) {
-    const r = onEvaluation(this.alerts.get(id) ?? null, evaluation(status, { unit: unit(id), ...overrides }), now, options, (k) => this.outbox.has(k));
+    const r = onEvaluation(
+      this.alerts.get(id) ?? null,
+      evaluation(status, { unit: unit(id), ...overrides }),
+      now,
+      options,
+      (k) => this.outbox.has(k),
+    );
     if (r.changed && r.alert) this.alerts.set(id, r.alert);
     this.enqueue(r.notifications);
     return r;
@@ -96,7 +106,8 @@ describe('alert pipeline', () => {
     const step = (d: number, status?: UnitStatus) => {
       if (status) w.evaluate('p1.a', status, day(d));
       w.sweep(day(d));
-      for (const m of w.flush(day(d) + WAIT).mails) subjects.push([d, m.subject.replace('食品药品安全监管 · 指标p1.a：', '')]);
+      for (const m of w.flush(day(d) + WAIT).mails)
+        subjects.push([d, m.subject.replace('食品药品安全监管 · 指标p1.a：', '')]);
     };
     step(0, 'at_risk');
     for (let d = 1; d <= 8; d++) step(d);
@@ -123,7 +134,10 @@ describe('alert pipeline', () => {
   });
 
   it('reports notices with no valid recipient', () => {
-    const r = onEvaluation(null, evaluation('at_risk', { unit: unit('p1.a') }), T0, { ...options, resolveOwners: () => ['x\r\n@y'] });
+    const r = onEvaluation(null, evaluation('at_risk', { unit: unit('p1.a') }), T0, {
+      ...options,
+      resolveOwners: () => ['x\r\n@y'],
+    });
     expect(r.notifications).toEqual([]);
     expect(r.unroutable).toHaveLength(1);
     expect(r.invalidAddresses).toEqual(['x\r\n@y']);

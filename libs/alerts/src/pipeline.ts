@@ -63,7 +63,14 @@ function enqueue(
 ): EnqueueResult {
   const routed = route(notices, options.resolveOwners, now);
   const { fresh } = dedupe(routed.notifications, isKnown);
-  return { alert, changed, notices, notifications: fresh, unroutable: routed.unroutable, invalidAddresses: routed.invalidAddresses };
+  return {
+    alert,
+    changed,
+    notices,
+    notifications: fresh,
+    unroutable: routed.unroutable,
+    invalidAddresses: routed.invalidAddresses,
+  };
 }
 
 /** A new evaluation of one tracked unit (progress event or sweep). */
@@ -79,7 +86,12 @@ export function onEvaluation(
 }
 
 /** The periodic sweep of one alert: a repeat when due. */
-export function onSweep(alert: Alert, now: number, options: AlertPipelineOptions, isKnown?: (key: string) => boolean): EnqueueResult {
+export function onSweep(
+  alert: Alert,
+  now: number,
+  options: AlertPipelineOptions,
+  isKnown?: (key: string) => boolean,
+): EnqueueResult {
   const t = dueRepeats(alert, now, options.repeatIntervalMs);
   return enqueue(t.alert, t.changed, t.notices, now, options, isKnown);
 }
@@ -96,7 +108,10 @@ export interface FlushResult {
 }
 
 /** Turns one digest into the mail to send: same digest, same Message-ID. */
-export function toMail(digest: Digest, options: Pick<AlertPipelineOptions, 'publicUrl' | 'timeZone' | 'from'>): OutgoingMail {
+export function toMail(
+  digest: Digest,
+  options: Pick<AlertPipelineOptions, 'publicUrl' | 'timeZone' | 'from'>,
+): OutgoingMail {
   return {
     ...renderDigest(digest, options),
     digestId: digest.id,

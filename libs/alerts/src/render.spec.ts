@@ -26,7 +26,13 @@ function digest(notices: Notice[]): Digest {
   };
 }
 
-const unitB = trackedUnit({ id: 'p.b', indicatorId: 'p.b', indicatorName: '案件办结率', targetText: '≥90%', unit: '%' });
+const unitB = trackedUnit({
+  id: 'p.b',
+  indicatorId: 'p.b',
+  indicatorName: '案件办结率',
+  targetText: '≥90%',
+  unit: '%',
+});
 
 describe('renderSubject', () => {
   const repeat = () => {
@@ -36,17 +42,53 @@ describe('renderSubject', () => {
   it.each<[string, () => Notice[], string]>([
     ['opened at_risk', () => walk(['at_risk']), '【绩效预警】食品药品安全监管 · 汽油抽检批次：有可能无法完成'],
     ['opened off_track', () => walk(['off_track']), '【绩效预警】食品药品安全监管 · 汽油抽检批次：不可能完成'],
-    ['escalated', () => walk(['at_risk', 'off_track']).slice(1), '【绩效预警】食品药品安全监管 · 汽油抽检批次：风险升级，不可能完成'],
+    [
+      'escalated',
+      () => walk(['at_risk', 'off_track']).slice(1),
+      '【绩效预警】食品药品安全监管 · 汽油抽检批次：风险升级，不可能完成',
+    ],
     ['repeat', repeat, '【绩效预警】食品药品安全监管 · 汽油抽检批次：有可能无法完成（第 1 次提醒）'],
-    ['resolved', () => walk(['at_risk', 'on_track']).slice(1), '【绩效恢复】食品药品安全监管 · 汽油抽检批次：已恢复正常'],
-    ['achieved', () => walk(['at_risk', 'achieved']).slice(1), '【目标达成】食品药品安全监管 · 汽油抽检批次：目标已达成'],
+    [
+      'resolved',
+      () => walk(['at_risk', 'on_track']).slice(1),
+      '【绩效恢复】食品药品安全监管 · 汽油抽检批次：已恢复正常',
+    ],
+    [
+      'achieved',
+      () => walk(['at_risk', 'achieved']).slice(1),
+      '【目标达成】食品药品安全监管 · 汽油抽检批次：目标已达成',
+    ],
     ['missed', () => walk(['missed']), '【目标未完成】食品药品安全监管 · 汽油抽检批次：目标未完成'],
-    ['one alert, two notices: the latest speaks', () => walk(['at_risk', 'on_track']), '【绩效恢复】食品药品安全监管 · 汽油抽检批次：已恢复正常'],
-    ['a compound part', () => walk(['at_risk'], { unit: trackedUnit({ id: 'x~县道', partLabel: '县道' }) }), '【绩效预警】食品药品安全监管 · 汽油抽检批次（县道）：有可能无法完成'],
-    ['two alerts, one firing', () => [...walk(['at_risk']), ...walk(['at_risk', 'on_track'], { unit: unitB }).slice(1)], '【绩效预警】2 项指标需要关注'],
-    ['two alerts resolved', () => [...walk(['at_risk', 'on_track']).slice(1), ...walk(['at_risk', 'on_track'], { unit: unitB }).slice(1)], '【绩效恢复】2 项指标已恢复正常'],
-    ['two alerts missed', () => [...walk(['missed']), ...walk(['missed'], { unit: unitB })], '【目标未完成】2 项指标目标未完成'],
-    ['mixed endings', () => [...walk(['missed']), ...walk(['at_risk', 'achieved'], { unit: unitB }).slice(1)], '【绩效通知】2 项指标状态更新'],
+    [
+      'one alert, two notices: the latest speaks',
+      () => walk(['at_risk', 'on_track']),
+      '【绩效恢复】食品药品安全监管 · 汽油抽检批次：已恢复正常',
+    ],
+    [
+      'a compound part',
+      () => walk(['at_risk'], { unit: trackedUnit({ id: 'x~县道', partLabel: '县道' }) }),
+      '【绩效预警】食品药品安全监管 · 汽油抽检批次（县道）：有可能无法完成',
+    ],
+    [
+      'two alerts, one firing',
+      () => [...walk(['at_risk']), ...walk(['at_risk', 'on_track'], { unit: unitB }).slice(1)],
+      '【绩效预警】2 项指标需要关注',
+    ],
+    [
+      'two alerts resolved',
+      () => [...walk(['at_risk', 'on_track']).slice(1), ...walk(['at_risk', 'on_track'], { unit: unitB }).slice(1)],
+      '【绩效恢复】2 项指标已恢复正常',
+    ],
+    [
+      'two alerts missed',
+      () => [...walk(['missed']), ...walk(['missed'], { unit: unitB })],
+      '【目标未完成】2 项指标目标未完成',
+    ],
+    [
+      'mixed endings',
+      () => [...walk(['missed']), ...walk(['at_risk', 'achieved'], { unit: unitB }).slice(1)],
+      '【绩效通知】2 项指标状态更新',
+    ],
   ])('%s', (_, notices, want) => {
     expect(renderSubject(notices())).toBe(want);
   });
@@ -86,18 +128,29 @@ describe('renderDigest', () => {
     ['reason', '原因：进度落后：应完成 196 批次，实际 180 批次'],
     ['time in IW_TIMEZONE', '时间：2019-04-12 10:30'],
     ['alert id for ack', '告警编号：2019.食品药品安全监管.汽油抽检批次'],
-    ['dashboard link', `详情：http://127.0.0.1:3000/indicators/${encodeURIComponent('2019.食品药品安全监管.汽油抽检批次')}`],
+    [
+      'dashboard link',
+      `详情：http://127.0.0.1:3000/indicators/${encodeURIComponent('2019.食品药品安全监管.汽油抽检批次')}`,
+    ],
   ])('text has the %s', (_, line) => {
     expect(mail.text.split('\n')).toContain(line);
   });
 
-  it.each(['食品药品安全监管', '≥700批次', '180批次', '196批次', '640批次', '2019-12-31（剩余 263 天）', '有可能', '查看详情'])(
-    'html has %s',
-    (value) => expect(mail.html).toContain(value),
-  );
+  it.each([
+    '食品药品安全监管',
+    '≥700批次',
+    '180批次',
+    '196批次',
+    '640批次',
+    '2019-12-31（剩余 263 天）',
+    '有可能',
+    '查看详情',
+  ])('html has %s', (value) => expect(mail.html).toContain(value));
 
   it('links the dashboard in html', () => {
-    expect(mail.html).toContain(`<a href="http://127.0.0.1:3000/indicators/${encodeURIComponent('2019.食品药品安全监管.汽油抽检批次')}">`);
+    expect(mail.html).toContain(
+      `<a href="http://127.0.0.1:3000/indicators/${encodeURIComponent('2019.食品药品安全监管.汽油抽检批次')}">`,
+    );
   });
 
   it.each<[Partial<UnitEvaluation>, string]>([
@@ -120,7 +173,10 @@ describe('renderDigest', () => {
       indicatorName: '<img src=x onerror=alert(1)>',
       targetText: '≥"90"&<b>%',
     });
-    const out = renderDigest(digest(walk(['at_risk'], { unit: evil, reason: "<a href='javascript:x'>看</a>" })), OPTIONS);
+    const out = renderDigest(
+      digest(walk(['at_risk'], { unit: evil, reason: "<a href='javascript:x'>看</a>" })),
+      OPTIONS,
+    );
 
     it('renders <script> as text in html', () => {
       expect(out.html).not.toMatch(/<script|<img|<b>|<a href='/);

@@ -37,7 +37,10 @@ const MAX_NAME = 60;
 
 /** One line of header-safe text: control characters (CR, LF, TAB, NUL, U+2028 …) become spaces. */
 export function singleLine(text: string, max = Infinity): string {
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = text
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -59,7 +62,15 @@ const LOCAL_TIME = new Map<string, Intl.DateTimeFormat>();
 function localTimeFormat(timeZone: string): Intl.DateTimeFormat {
   let f = LOCAL_TIME.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     LOCAL_TIME.set(timeZone, f);
   }
   return f;
@@ -123,7 +134,9 @@ export function renderSubject(notices: readonly Notice[]): string {
   if (latest.length === 0) throw new Error('renderSubject: empty digest');
   if (latest.length === 1) {
     const n = latest[0];
-    return singleLine(`${PREFIX[n.kind]}${singleLine(n.unit.projectName, MAX_NAME)} · ${indicatorLabel(n)}：${noticePhrase(n)}`);
+    return singleLine(
+      `${PREFIX[n.kind]}${singleLine(n.unit.projectName, MAX_NAME)} · ${indicatorLabel(n)}：${noticePhrase(n)}`,
+    );
   }
   const count = latest.length;
   if (latest.some((n) => FIRING_KINDS.includes(n.kind))) return `【绩效预警】${count} 项指标需要关注`;
@@ -159,12 +172,14 @@ function rows(notice: Notice, timeZone: string): Row[] {
   ];
 }
 
-const FOOTER = '此邮件由 Indicator Watch 自动发送。确认告警（停止重复提醒）：npx iw alerts ack <告警编号>；静默至某日：npx iw alerts silence <告警编号> --until <日期>';
+const FOOTER =
+  '此邮件由 Indicator Watch 自动发送。确认告警（停止重复提醒）：npx iw alerts ack <告警编号>；静默至某日：npx iw alerts silence <告警编号> --until <日期>';
 
 export function renderDigest(digest: Digest, options: RenderOptions): RenderedEmail {
   const notices = digest.notifications.map((n) => n.notice);
   const subject = renderSubject(notices);
-  const intro = notices.length === 1 ? '以下绩效指标的状态需要您知悉：' : `以下 ${notices.length} 条绩效指标提醒需要您知悉：`;
+  const intro =
+    notices.length === 1 ? '以下绩效指标的状态需要您知悉：' : `以下 ${notices.length} 条绩效指标提醒需要您知悉：`;
 
   const textBlocks = notices.map((notice, i) => {
     const link = dashboardLink(options.publicUrl, notice.unit.indicatorId);

@@ -58,7 +58,9 @@ describe('route', () => {
     const asked: string[][] = [];
     const part = transition(
       null,
-      evaluation('at_risk', { unit: trackedUnit({ id: 'p1.i1~县道', indicatorId: 'p1.i1', projectId: 'p1', partLabel: '县道' }) }),
+      evaluation('at_risk', {
+        unit: trackedUnit({ id: 'p1.i1~县道', indicatorId: 'p1.i1', projectId: 'p1', partLabel: '县道' }),
+      }),
       T0,
     ).notices[0];
     route([part], (p, i) => (asked.push([p, i]), ['a@x.cn']), T0);

@@ -29,7 +29,8 @@ export function ownersResolver(book: OwnersBook): OwnersResolver {
 }
 
 // A plain addr-spec: no display names, no quoting, nothing that could break a header.
-const ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)*$/u;
+const ADDRESS =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)*$/u;
 
 /**
  * `Name <a@b.cn>` or `a@b.cn` → `a@b.cn` (lower case), or null when it is not a single

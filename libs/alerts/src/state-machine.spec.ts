@@ -24,8 +24,18 @@ function alertIn(from: From, at = T0 - DAY): Alert | null {
 
 type Expect = { state: AlertState | null; severity?: AlertSeverity | null; notices: NoticeKind[]; changed: boolean };
 
-const S = (state: AlertState, severity: AlertSeverity | null, notices: NoticeKind[], changed = true): Expect => ({ state, severity, notices, changed });
-const SAME = (state: AlertState | null, severity?: AlertSeverity | null): Expect => ({ state, severity, notices: [], changed: false });
+const S = (state: AlertState, severity: AlertSeverity | null, notices: NoticeKind[], changed = true): Expect => ({
+  state,
+  severity,
+  notices,
+  changed,
+});
+const SAME = (state: AlertState | null, severity?: AlertSeverity | null): Expect => ({
+  state,
+  severity,
+  notices: [],
+  changed: false,
+});
 
 const table: Array<[From, UnitStatus, Expect]> = [
   ['none', 'on_track', SAME(null)],
@@ -102,7 +112,14 @@ describe('transition', () => {
     });
     expect(kinds).toEqual(['opened', 'escalated', 'resolved', 'opened', 'missed']);
     expect(versions.size).toBe(kinds.length);
-    expect(alert!.history.map((h) => h.change)).toEqual(['opened', 'escalated', 'de-escalated', 'resolved', 'opened', 'missed']);
+    expect(alert!.history.map((h) => h.change)).toEqual([
+      'opened',
+      'escalated',
+      'de-escalated',
+      'resolved',
+      'opened',
+      'missed',
+    ]);
     expect(alert!.openedAt).toBe(new Date(T0 + 5 * DAY).toISOString());
     expect(alert!.endedAt).toBe(new Date(T0 + 6 * DAY).toISOString());
   });
@@ -212,8 +229,22 @@ describe('dueRepeats', () => {
     ['silenced', () => silence(opened(), T0 + 2 * WEEK, T0 + 1), T0 + WEEK, WEEK, false],
     ['silence over', () => silence(opened(), T0 + WEEK, T0 + 1), T0 + WEEK, WEEK, true],
     ['resolved', () => transition(opened(), evaluation('on_track'), T0 + 1).alert!, T0 + WEEK, WEEK, false],
-    ['escalated recently', () => transition(opened(), evaluation('off_track'), T0 + DAY).alert!, T0 + WEEK, WEEK, false],
-    ['de-escalated (counts from the last mail)', () => transition(transition(opened(), evaluation('off_track'), T0 + DAY).alert!, evaluation('at_risk'), T0 + 2 * DAY).alert!, T0 + DAY + WEEK, WEEK, true],
+    [
+      'escalated recently',
+      () => transition(opened(), evaluation('off_track'), T0 + DAY).alert!,
+      T0 + WEEK,
+      WEEK,
+      false,
+    ],
+    [
+      'de-escalated (counts from the last mail)',
+      () =>
+        transition(transition(opened(), evaluation('off_track'), T0 + DAY).alert!, evaluation('at_risk'), T0 + 2 * DAY)
+          .alert!,
+      T0 + DAY + WEEK,
+      WEEK,
+      true,
+    ],
   ])('%s', (_, make, now, interval, due) => {
     const before = make();
     const t = dueRepeats(before, now, interval);

@@ -164,7 +164,14 @@ export function transition(alert: Alert | null, evaluation: UnitEvaluation, now:
     }
     // A miss is told once even when no alert was open (e.g. on pace until the last day).
     if (status === 'missed' && base.state !== 'closed') {
-      const closed = change(base, 'missed', now, { unit: evaluation.unit, state: 'closed', status, last, endedAt: iso(now), ...noAck });
+      const closed = change(base, 'missed', now, {
+        unit: evaluation.unit,
+        state: 'closed',
+        status,
+        last,
+        endedAt: iso(now),
+        ...noAck,
+      });
       return { alert: closed, changed: true, notices: [notice(closed, 'missed', now)] };
     }
     return { alert, changed: false, notices: [] };
@@ -173,13 +180,22 @@ export function transition(alert: Alert | null, evaluation: UnitEvaluation, now:
   // The alert is open.
   if (severity === alert.severity) {
     const refreshed = { ...alert, unit: evaluation.unit, last };
-    const changed = JSON.stringify(alert.last) !== JSON.stringify(last) || JSON.stringify(alert.unit) !== JSON.stringify(evaluation.unit);
-    return changed ? { alert: { ...refreshed, updatedAt: iso(now) }, changed, notices: [] } : { alert, changed, notices: [] };
+    const changed =
+      JSON.stringify(alert.last) !== JSON.stringify(last) ||
+      JSON.stringify(alert.unit) !== JSON.stringify(evaluation.unit);
+    return changed
+      ? { alert: { ...refreshed, updatedAt: iso(now) }, changed, notices: [] }
+      : { alert, changed, notices: [] };
   }
   const common = { unit: evaluation.unit, status, last };
   switch (status) {
     case 'off_track': {
-      const escalated = change(alert, 'escalated', now, { ...common, severity: 'off_track', lastNotifiedAt: iso(now), ...noAck });
+      const escalated = change(alert, 'escalated', now, {
+        ...common,
+        severity: 'off_track',
+        lastNotifiedAt: iso(now),
+        ...noAck,
+      });
       return { alert: escalated, changed: true, notices: [notice(escalated, 'escalated', now)] };
     }
     case 'at_risk': {
@@ -221,7 +237,8 @@ export function dueRepeats(alert: Alert, now: number, repeatIntervalMs: number):
 
 /** Acknowledges an open alert: repeats stop until it resolves or its severity changes. Idempotent. */
 export function acknowledge(alert: Alert, now: number, by?: string): Alert {
-  if (alert.state !== 'open') throw new AlertActionError(`alert ${alert.id} is ${alert.state}, not open: nothing to acknowledge`);
+  if (alert.state !== 'open')
+    throw new AlertActionError(`alert ${alert.id} is ${alert.state}, not open: nothing to acknowledge`);
   if (isAcknowledged(alert)) return alert;
   return change(alert, 'acknowledged', now, { acknowledgedAt: iso(now), acknowledgedBy: by ?? null }, by);
 }

@@ -57,12 +57,7 @@ export type NoticeKind = 'opened' | 'escalated' | 'repeat' | 'resolved' | 'achie
 
 export const FIRING_KINDS: readonly NoticeKind[] = ['opened', 'escalated', 'repeat'];
 
-export type AlertChange =
-  | NoticeKind
-  | 'de-escalated'
-  | 'acknowledged'
-  | 'silenced'
-  | 'unsilenced';
+export type AlertChange = NoticeKind | 'de-escalated' | 'acknowledged' | 'silenced' | 'unsilenced';
 
 export interface AlertHistoryEntry {
   /** ISO instant. */

@@ -25,7 +25,11 @@ export function buildProgram(io: CliIo, commands: readonly CliCommand[] = COMMAN
 }
 
 /** Runs `argv` (as process.argv: node, script, args…) and returns the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = processIo, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = processIo,
+  commands: readonly CliCommand[] = COMMANDS,
+): Promise<number> {
   const program = buildProgram(io, commands);
   try {
     await program.parseAsync([...argv]);
@@ -33,7 +37,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo, com
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are "errors" to commander; commander already printed the message.
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return EXIT.ok;
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof CliError) {

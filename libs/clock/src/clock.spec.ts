@@ -48,7 +48,12 @@ describe('local dates', () => {
   it.each(['Asia/Shanghai', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham'])(
     'gives the same local date as formatting each instant, around every local midnight and DST change of 2019 (%s)',
     (zone) => {
-      const direct = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+      const direct = new Intl.DateTimeFormat('en-CA', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
       const around = [-6 * 3_600_000, -900_000, -1000, -1, 0, 1, 999, 900_000, 2.5 * 3_600_000, 6 * 3_600_000];
       let checked = 0;
       for (let date = '2019-01-01'; date <= '2019-12-31'; date = addDays(date, 1)) {

@@ -60,9 +60,14 @@ describe('status app interface (IW_STATUS_HOST)', () => {
   it.each(['0.0.0.0', '::', '::1', 'localhost', 'status.internal.example', '10.0.0.7'])('accepts %s', (host) => {
     expect(loadConfig({ IW_STATUS_HOST: host }, noDotEnv).http.statusHost).toBe(host);
   });
-  it.each(['http://0.0.0.0', '0.0.0.0:3000x', 'a b', '-bad.example', 'host/path'])('rejects %p naming the variable', (host) => {
-    expect(() => loadConfig({ IW_STATUS_HOST: host }, noDotEnv)).toThrow(/IW_STATUS_HOST: not a host name or IP address/);
-  });
+  it.each(['http://0.0.0.0', '0.0.0.0:3000x', 'a b', '-bad.example', 'host/path'])(
+    'rejects %p naming the variable',
+    (host) => {
+      expect(() => loadConfig({ IW_STATUS_HOST: host }, noDotEnv)).toThrow(
+        /IW_STATUS_HOST: not a host name or IP address/,
+      );
+    },
+  );
 });
 
 describe('Kafka SASL and TLS (KAFKA_SASL_*, KAFKA_SSL*)', () => {
@@ -85,32 +90,53 @@ describe('Kafka SASL and TLS (KAFKA_SASL_*, KAFKA_SSL*)', () => {
   });
 
   it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)('SASL %s with user and password', (mechanism) => {
-    const k = loadConfig({ KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: 'iw', KAFKA_SASL_PASSWORD: 'pw', KAFKA_SSL: 'true' }, noDotEnv).kafka;
+    const k = loadConfig(
+      { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: 'iw', KAFKA_SASL_PASSWORD: 'pw', KAFKA_SSL: 'true' },
+      noDotEnv,
+    ).kafka;
     expect(k.sasl).toEqual({ mechanism, username: 'iw', password: 'pw' });
     expect(k.ssl).toBe(true);
     expect(k.tls).toBeUndefined(); // system CAs, certificate verified
   });
 
   it('rejects an unknown SASL mechanism naming the variable', () => {
-    expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'iw' }, noDotEnv)).toThrow(/KAFKA_SASL_MECHANISM/);
+    expect(() => loadConfig({ KAFKA_SASL_MECHANISM: 'gssapi', KAFKA_SASL_USERNAME: 'iw' }, noDotEnv)).toThrow(
+      /KAFKA_SASL_MECHANISM/,
+    );
   });
 
   it('reads the CA, client certificate and key files', () => {
-    const k = loadConfig({ KAFKA_SSL: 'true', KAFKA_SSL_CA: ca, KAFKA_SSL_CERT: cert, KAFKA_SSL_KEY: key }, noDotEnv).kafka;
+    const k = loadConfig(
+      { KAFKA_SSL: 'true', KAFKA_SSL_CA: ca, KAFKA_SSL_CERT: cert, KAFKA_SSL_KEY: key },
+      noDotEnv,
+    ).kafka;
     expect(k.ssl).toBe(true);
-    expect(k.tls).toEqual({ rejectUnauthorized: true, ca: fs.readFileSync(ca, 'utf8'), cert: fs.readFileSync(cert, 'utf8'), key: fs.readFileSync(key, 'utf8') });
+    expect(k.tls).toEqual({
+      rejectUnauthorized: true,
+      ca: fs.readFileSync(ca, 'utf8'),
+      cert: fs.readFileSync(cert, 'utf8'),
+      key: fs.readFileSync(key, 'utf8'),
+    });
   });
 
   it('a CA alone, and verification switched off alone', () => {
-    expect(loadConfig({ KAFKA_SSL: '1', KAFKA_SSL_CA: ca }, noDotEnv).kafka.tls).toEqual({ rejectUnauthorized: true, ca: fs.readFileSync(ca, 'utf8') });
-    expect(loadConfig({ KAFKA_SSL: 'yes', KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' }, noDotEnv).kafka.tls).toEqual({ rejectUnauthorized: false });
+    expect(loadConfig({ KAFKA_SSL: '1', KAFKA_SSL_CA: ca }, noDotEnv).kafka.tls).toEqual({
+      rejectUnauthorized: true,
+      ca: fs.readFileSync(ca, 'utf8'),
+    });
+    expect(loadConfig({ KAFKA_SSL: 'yes', KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' }, noDotEnv).kafka.tls).toEqual({
+      rejectUnauthorized: false,
+    });
   });
 
   it.each([
     [{ KAFKA_SSL_CA: ca }, /KAFKA_SSL_CA: only used with KAFKA_SSL=true/],
     [{ KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' }, /KAFKA_SSL_REJECT_UNAUTHORIZED: only used with KAFKA_SSL=true/],
     [{ KAFKA_SSL: 'true', KAFKA_SSL_CERT: cert }, /KAFKA_SSL_CERT and KAFKA_SSL_KEY: set both/],
-    [{ KAFKA_SSL: 'true', KAFKA_SSL_CA: path.join(dir, 'missing.pem') }, /KAFKA_SSL_CA: cannot read .*missing\.pem \(ENOENT\)/],
+    [
+      { KAFKA_SSL: 'true', KAFKA_SSL_CA: path.join(dir, 'missing.pem') },
+      /KAFKA_SSL_CA: cannot read .*missing\.pem \(ENOENT\)/,
+    ],
     [{ KAFKA_SSL: 'true', KAFKA_SSL_CA: dir }, /KAFKA_SSL_CA: cannot read .*EISDIR/],
     [{ KAFKA_SSL: 'true', KAFKA_SSL_CA: notPem }, /KAFKA_SSL_CA: .*ca\.der is not a PEM file/],
     [{ KAFKA_SSL: 'maybe' }, /KAFKA_SSL/],
@@ -140,7 +166,9 @@ describe('durations', () => {
   ])('%s = %d ms', (text, ms) => {
     expect(parseDuration(text)).toBe(ms);
   });
-  it.each(['', 'abc', '5', '5x', '1h 30m'])('rejects %p', (t) => expect(() => parseDuration(t)).toThrow(/not a duration/));
+  it.each(['', 'abc', '5', '5x', '1h 30m'])('rejects %p', (t) =>
+    expect(() => parseDuration(t)).toThrow(/not a duration/),
+  );
   it('formats', () => {
     expect(formatDuration(0)).toBe('0s');
     expect(formatDuration(604_800_000)).toBe('7d');

@@ -44,7 +44,12 @@ const list = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const fromRoot = (rel: string) => path.join(findRepoRoot(), rel);
@@ -82,7 +87,13 @@ export const envSchema = z.object({
   IW_STATUS_HOST: z
     .string()
     .default('127.0.0.1')
-    .refine((h) => /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(h), 'not a host name or IP address (e.g. 127.0.0.1, 0.0.0.0, ::)'),
+    .refine(
+      (h) =>
+        /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/.test(
+          h,
+        ),
+      'not a host name or IP address (e.g. 127.0.0.1, 0.0.0.0, ::)',
+    ),
   IW_METRICS_PORT_INGEST: port(9464, 0), // 0: any free port
   IW_METRICS_PORT_ALERTING: port(9465, 0),
   IW_PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
@@ -128,10 +139,22 @@ export interface AppConfig {
   };
   mongo: { url: string };
   smtp: { url: string; from: string };
-  http: { statusHost: string; statusPort: number; publicUrl: string; apiTokens: string[]; metricsPorts: { ingest: number; alerting: number } };
+  http: {
+    statusHost: string;
+    statusPort: number;
+    publicUrl: string;
+    apiTokens: string[];
+    metricsPorts: { ingest: number; alerting: number };
+  };
   clock: string;
   timeZone: string;
-  alerting: { groupWaitMs: number; repeatIntervalMs: number; pendingForMs: number; noDataGraceMs: number; sweepCron: string };
+  alerting: {
+    groupWaitMs: number;
+    repeatIntervalMs: number;
+    pendingForMs: number;
+    noDataGraceMs: number;
+    sweepCron: string;
+  };
   files: { owners: string; bindings: string; localDir: string };
   surveys: { satisfiedShare: number };
   logLevel: Env['IW_LOG_LEVEL'];
@@ -165,7 +188,10 @@ export function readDotEnv(file: string): Record<string, string> {
   return out;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvFile = path.join(process.cwd(), '.env')): AppConfig {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  dotEnvFile = path.join(process.cwd(), '.env'),
+): AppConfig {
   const merged: Record<string, string | undefined> = { ...readDotEnv(dotEnvFile), ...env };
   // Empty strings mean "unset" so `FOO= npm start` falls back to the default.
   const relevant: Record<string, string> = {};
@@ -176,19 +202,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvFile = pa
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}${i.path.length ? ` (got "${relevant[String(i.path[0])]}")` : ''}`),
+      parsed.error.issues.map(
+        (i) =>
+          `${i.path.join('.') || '(env)'}: ${i.message}${i.path.length ? ` (got "${relevant[String(i.path[0])]}")` : ''}`,
+      ),
     );
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.KAFKA_SASL_MECHANISM && !e.KAFKA_SASL_USERNAME) problems.push('KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set');
+  if (e.KAFKA_SASL_MECHANISM && !e.KAFKA_SASL_USERNAME)
+    problems.push('KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set');
   const kafkaTls = readKafkaTls(e, problems);
-  if (!/^smtps?:\/\//.test(e.SMTP_URL)) problems.push(`SMTP_URL: must start with smtp:// or smtps:// (got "${redactUrl(e.SMTP_URL)}")`);
+  if (!/^smtps?:\/\//.test(e.SMTP_URL))
+    problems.push(`SMTP_URL: must start with smtp:// or smtps:// (got "${redactUrl(e.SMTP_URL)}")`);
   if (problems.length) throw new ConfigError(problems);
 
   const prefix = e.KAFKA_TOPIC_PREFIX;
   const topics = Object.fromEntries(
-    Object.entries(DEFAULT_TOPICS).map(([role, name]) => [role, prefix + (merged[`IW_TOPIC_${role.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}`] || name)]),
+    Object.entries(DEFAULT_TOPICS).map(([role, name]) => [
+      role,
+      prefix + (merged[`IW_TOPIC_${role.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}`] || name),
+    ]),
   ) as Record<TopicRole, string>;
 
   return {
@@ -234,16 +268,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, dotEnvFile = pa
  * mistake worth reporting (the connection would silently stay plaintext).
  */
 function readKafkaTls(e: Env, problems: string[]): KafkaTls | undefined {
-  const files = { ca: ['KAFKA_SSL_CA', e.KAFKA_SSL_CA], cert: ['KAFKA_SSL_CERT', e.KAFKA_SSL_CERT], key: ['KAFKA_SSL_KEY', e.KAFKA_SSL_KEY] } as const;
+  const files = {
+    ca: ['KAFKA_SSL_CA', e.KAFKA_SSL_CA],
+    cert: ['KAFKA_SSL_CERT', e.KAFKA_SSL_CERT],
+    key: ['KAFKA_SSL_KEY', e.KAFKA_SSL_KEY],
+  } as const;
   const set = Object.values(files).filter(([, v]) => v);
   const custom = set.length > 0 || !e.KAFKA_SSL_REJECT_UNAUTHORIZED;
   if (!custom) return undefined;
   if (!e.KAFKA_SSL) {
-    const names = [...set.map(([name]) => name), ...(e.KAFKA_SSL_REJECT_UNAUTHORIZED ? [] : ['KAFKA_SSL_REJECT_UNAUTHORIZED'])];
+    const names = [
+      ...set.map(([name]) => name),
+      ...(e.KAFKA_SSL_REJECT_UNAUTHORIZED ? [] : ['KAFKA_SSL_REJECT_UNAUTHORIZED']),
+    ];
     problems.push(`${names.join(', ')}: only used with KAFKA_SSL=true (set it, or unset these)`);
     return undefined;
   }
-  if (!e.KAFKA_SSL_CERT !== !e.KAFKA_SSL_KEY) problems.push('KAFKA_SSL_CERT and KAFKA_SSL_KEY: set both (client certificate and its private key) or neither');
+  if (!e.KAFKA_SSL_CERT !== !e.KAFKA_SSL_KEY)
+    problems.push('KAFKA_SSL_CERT and KAFKA_SSL_KEY: set both (client certificate and its private key) or neither');
   const tls: KafkaTls = { rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED };
   for (const [field, [name, file]] of Object.entries(files) as Array<[keyof typeof files, readonly [string, string]]>) {
     if (!file) continue;

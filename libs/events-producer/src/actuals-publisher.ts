@@ -1,5 +1,12 @@
 import type { TopicRole } from '@iw/config';
-import { buildMessage, InvalidEventError, type ActualsEventByRole, type ActualsRole, type DlqReason, type KafkaMessage } from '@iw/events';
+import {
+  buildMessage,
+  InvalidEventError,
+  type ActualsEventByRole,
+  type ActualsRole,
+  type DlqReason,
+  type KafkaMessage,
+} from '@iw/events';
 import { KafkaClient, KafkaProducer, type KafkaClientConfig } from '@iw/kafka';
 import type { LoggerService } from '@nestjs/common';
 
@@ -10,7 +17,9 @@ export class InvalidEventsError extends Error {
     readonly problems: ReadonlyArray<{ index: number; reason: DlqReason }>,
   ) {
     const first = problems.slice(0, 3).map((p) => `#${p.index}: ${p.reason.class}: ${p.reason.message}`);
-    super(`${problems.length} invalid ${role} event(s), nothing published — ${first.join('; ')}${problems.length > 3 ? ' …' : ''}`);
+    super(
+      `${problems.length} invalid ${role} event(s), nothing published — ${first.join('; ')}${problems.length > 3 ? ' …' : ''}`,
+    );
     this.name = 'InvalidEventsError';
   }
 }
@@ -69,7 +78,10 @@ export class ActualsPublisher {
    * cases). The shape of a simulator StorySink.
    */
   async send(role: ActualsRole, messages: ReadonlyArray<{ key: string | null; value: string }>): Promise<void> {
-    await this.producer.send(this.topicOf(role), messages.map((m) => ({ key: m.key, value: m.value })));
+    await this.producer.send(
+      this.topicOf(role),
+      messages.map((m) => ({ key: m.key, value: m.value })),
+    );
   }
 
   topicOf(role: ActualsRole): string {

@@ -2,7 +2,8 @@ import { DEFAULT_TOPICS, loadConfig } from '@iw/config';
 import { actualsRoleOf } from './topics';
 
 describe('actualsRoleOf', () => {
-  const prefixed = loadConfig({ KAFKA_TOPIC_PREFIX: 't-1.', IW_TOPIC_CASES: 'cms.cases' }, '/nonexistent/.env').kafka.topics;
+  const prefixed = loadConfig({ KAFKA_TOPIC_PREFIX: 't-1.', IW_TOPIC_CASES: 'cms.cases' }, '/nonexistent/.env').kafka
+    .topics;
 
   it.each([
     ['cases', 'cases'],

@@ -64,13 +64,25 @@ export const surveySchema = z
     const aggregate = e.respondents !== undefined || e.satisfied !== undefined;
     const answer = e.score !== undefined || e.scale !== undefined;
     if (aggregate === answer) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'needs either respondents + satisfied, or score + scale (not both)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'needs either respondents + satisfied, or score + scale (not both)',
+      });
     } else if (aggregate && (e.respondents === undefined || e.satisfied === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [e.respondents === undefined ? 'respondents' : 'satisfied'], message: 'respondents and satisfied go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [e.respondents === undefined ? 'respondents' : 'satisfied'],
+        message: 'respondents and satisfied go together',
+      });
     } else if (aggregate && e.satisfied! > e.respondents!) {
       ctx.addIssue({ code: 'custom', path: ['satisfied'], message: 'must not exceed respondents' });
     } else if (answer && (e.score === undefined || e.scale === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [e.score === undefined ? 'score' : 'scale'], message: 'score and scale go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [e.score === undefined ? 'score' : 'scale'],
+        message: 'score and scale go together',
+      });
     } else if (answer && e.score! > e.scale!) {
       ctx.addIssue({ code: 'custom', path: ['score'], message: 'must not exceed scale' });
     }
@@ -116,7 +128,12 @@ export const measurementSchema = z.discriminatedUnion('kind', [
       }
     }),
   z.looseObject({ ...measurementBase, kind: z.literal('milestone'), done: z.boolean() }),
-  z.looseObject({ ...measurementBase, kind: z.literal('assessment'), likelihood: z.enum(LIKELIHOODS), text: text(2000) }),
+  z.looseObject({
+    ...measurementBase,
+    kind: z.literal('assessment'),
+    likelihood: z.enum(LIKELIHOODS),
+    text: text(2000),
+  }),
 ]);
 
 export const ACTUALS_SCHEMAS = {
@@ -149,20 +166,50 @@ export type ActualsEvent = ActualsEventByRole[ActualsRole];
 export type FieldType = 'string' | 'number' | 'boolean';
 export const FAMILY_FIELDS: Record<Exclude<ActualsRole, 'measurements'>, Record<string, FieldType>> = {
   inspectionBatches: {
-    eventId: 'string', occurredAt: 'string', source: 'string', schemaVersion: 'number',
-    category: 'string', batches: 'number', qualifiedBatches: 'number', region: 'string', costYuan: 'number', projectName: 'string',
+    eventId: 'string',
+    occurredAt: 'string',
+    source: 'string',
+    schemaVersion: 'number',
+    category: 'string',
+    batches: 'number',
+    qualifiedBatches: 'number',
+    region: 'string',
+    costYuan: 'number',
+    projectName: 'string',
   },
   cases: {
-    eventId: 'string', occurredAt: 'string', source: 'string', schemaVersion: 'number',
-    caseId: 'string', action: 'string', category: 'string', region: 'string', projectName: 'string',
+    eventId: 'string',
+    occurredAt: 'string',
+    source: 'string',
+    schemaVersion: 'number',
+    caseId: 'string',
+    action: 'string',
+    category: 'string',
+    region: 'string',
+    projectName: 'string',
   },
   surveys: {
-    eventId: 'string', occurredAt: 'string', source: 'string', schemaVersion: 'number',
-    surveyKey: 'string', respondents: 'number', satisfied: 'number', score: 'number', scale: 'number', region: 'string', projectName: 'string',
+    eventId: 'string',
+    occurredAt: 'string',
+    source: 'string',
+    schemaVersion: 'number',
+    surveyKey: 'string',
+    respondents: 'number',
+    satisfied: 'number',
+    score: 'number',
+    scale: 'number',
+    region: 'string',
+    projectName: 'string',
   },
   spending: {
-    eventId: 'string', occurredAt: 'string', source: 'string', schemaVersion: 'number',
-    projectName: 'string', projectId: 'string', amountYuan: 'number', item: 'string',
+    eventId: 'string',
+    occurredAt: 'string',
+    source: 'string',
+    schemaVersion: 'number',
+    projectName: 'string',
+    projectId: 'string',
+    amountYuan: 'number',
+    item: 'string',
   },
 };
 

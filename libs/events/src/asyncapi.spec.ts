@@ -17,7 +17,11 @@ const root = path.resolve(__dirname, '../../..');
 const asyncapi = parse(fs.readFileSync(path.join(root, 'docs/asyncapi.yaml'), 'utf8'));
 const eventsMd = fs.readFileSync(path.join(root, 'docs/events.md'), 'utf8');
 
-const SCHEMAS: Record<TopicRole, z.ZodType> = { ...ACTUALS_SCHEMAS, dlq: dlqRecordSchema, progress: progressMessageSchema };
+const SCHEMAS: Record<TopicRole, z.ZodType> = {
+  ...ACTUALS_SCHEMAS,
+  dlq: dlqRecordSchema,
+  progress: progressMessageSchema,
+};
 const ROLES = Object.keys(DEFAULT_TOPICS) as TopicRole[];
 
 type Json = Record<string, any>;
@@ -37,7 +41,11 @@ function essence(raw: Json): unknown {
       type: 'object',
       required: [...(node.required ?? [])].sort(),
       extra: node.additionalProperties === false ? 'closed' : 'open',
-      properties: Object.fromEntries(Object.keys(node.properties ?? {}).sort().map((k) => [k, essence(node.properties[k])])),
+      properties: Object.fromEntries(
+        Object.keys(node.properties ?? {})
+          .sort()
+          .map((k) => [k, essence(node.properties[k])]),
+      ),
     };
   }
   const types = new Set<string>();
@@ -65,7 +73,10 @@ describe('docs/asyncapi.yaml', () => {
   it('has a send and a receive operation for every actuals channel', () => {
     const ops = Object.values(asyncapi.operations) as Json[];
     for (const role of ROLES.filter(isActualsRole)) {
-      const actions = ops.filter((o) => o.channel.$ref === `#/channels/${role}`).map((o) => o.action).sort();
+      const actions = ops
+        .filter((o) => o.channel.$ref === `#/channels/${role}`)
+        .map((o) => o.action)
+        .sort();
       expect(actions).toEqual(['receive', 'send']);
     }
   });

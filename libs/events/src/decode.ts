@@ -6,11 +6,21 @@ import { LIMITS } from './limits';
 import { checkJsonSafety } from './safety';
 
 export type Decoded<R extends ActualsRole = ActualsRole> =
-  | { ok: true; event: ActualsEventByRole[R] }
-  | { ok: false; reason: DlqReason };
+  { ok: true; event: ActualsEventByRole[R] } | { ok: false; reason: DlqReason };
 
 /** Fields that hold counts or amounts: a value below zero there is `negative_count`, not `schema`. */
-const NON_NEGATIVE_FIELDS = new Set(['batches', 'qualifiedBatches', 'respondents', 'satisfied', 'costYuan', 'amountYuan', 'score', 'value', 'numerator', 'denominator']);
+const NON_NEGATIVE_FIELDS = new Set([
+  'batches',
+  'qualifiedBatches',
+  'respondents',
+  'satisfied',
+  'costYuan',
+  'amountYuan',
+  'score',
+  'value',
+  'numerator',
+  'denominator',
+]);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -50,13 +60,19 @@ function decode<R extends ActualsRole>(role: R, bytes: Buffer | Uint8Array | nul
 /** The checks after parsing, shared with the producer side (`buildMessage`). */
 export function validateActual<R extends ActualsRole>(role: R, value: unknown): Decoded<R> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return reject('schema', `expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+    return reject(
+      'schema',
+      `expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+    );
   }
   const unsafe = checkJsonSafety(value);
   if (unsafe) return reject(unsafe.class, unsafe.message);
   const version = (value as Record<string, unknown>).schemaVersion;
   if (version !== undefined && version !== SCHEMA_VERSION) {
-    return reject('unsupported_version', `schemaVersion ${JSON.stringify(version)}; this consumer reads ${SCHEMA_VERSION}`);
+    return reject(
+      'unsupported_version',
+      `schemaVersion ${JSON.stringify(version)}; this consumer reads ${SCHEMA_VERSION}`,
+    );
   }
   const schema = ACTUALS_SCHEMAS[role] as unknown as z.ZodType<ActualsEventByRole[R]>;
   const parsed = schema.safeParse(value);
@@ -64,7 +80,10 @@ export function validateActual<R extends ActualsRole>(role: R, value: unknown): 
   const negative = parsed.error.issues.find((i) => isNegativeCount(value as Record<string, unknown>, i.path));
   if (negative) {
     const field = negative.path.join('.');
-    return reject('negative_count', `${field} is ${String((value as Record<string, unknown>)[field])}; counts and amounts are ≥ 0`);
+    return reject(
+      'negative_count',
+      `${field} is ${String((value as Record<string, unknown>)[field])}; counts and amounts are ≥ 0`,
+    );
   }
   return reject('schema', describeIssues(parsed.error.issues));
 }

@@ -72,7 +72,10 @@ export function buildDlqRecord(m: RejectedMessage): DlqRecord {
     originalBase64: kept.toString('base64'),
     originalSize: value.length,
     truncated: kept.length < value.length,
-    preview: value.subarray(0, LIMITS.maxDlqPreviewChars * 4).toString('utf8').slice(0, LIMITS.maxDlqPreviewChars),
+    preview: value
+      .subarray(0, LIMITS.maxDlqPreviewChars * 4)
+      .toString('utf8')
+      .slice(0, LIMITS.maxDlqPreviewChars),
     reason: { class: m.reason.class, message: m.reason.message.slice(0, LIMITS.maxReasonChars) },
     at: m.at,
   };

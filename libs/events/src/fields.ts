@@ -6,7 +6,11 @@ import { z } from 'zod';
 export const text = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank');
 
 /** An ISO 8601 instant WITH an offset (`Z` or `±hh:mm`): local times are ambiguous. */
-export const instant = () => z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset, e.g. 2019-04-12T10:30:00+08:00' });
+export const instant = () =>
+  z.iso.datetime({
+    offset: true,
+    message: 'must be an ISO 8601 date-time with an offset, e.g. 2019-04-12T10:30:00+08:00',
+  });
 
 /** A count: an integer ≥ 0 (a billion is far above any real batch or respondent count). */
 export const count = () => z.number().int().min(0).max(1_000_000_000);

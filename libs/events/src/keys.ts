@@ -38,7 +38,9 @@ export function keyFor<R extends TopicRole>(role: R, event: MessageByRole[R]): s
     case 'spending': {
       const s = e as MessageByRole['spending'];
       // `2019.工商行政管理业务费` and `工商行政管理业务费` share a key.
-      return s.projectId !== undefined ? idSegment(s.projectId.replace(/^\d{4}\./, '')) : idSegment(s.projectName ?? '');
+      return s.projectId !== undefined
+        ? idSegment(s.projectId.replace(/^\d{4}\./, ''))
+        : idSegment(s.projectName ?? '');
     }
     case 'measurements':
       return (e as MessageByRole['measurements']).indicatorId.split('~')[0];

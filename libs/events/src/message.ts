@@ -14,7 +14,10 @@ export interface KafkaMessage {
 
 /** Thrown by `buildMessage` when an event would be rejected by the consumer. */
 export class InvalidEventError extends Error {
-  constructor(readonly role: TopicRole, readonly reason: DlqReason) {
+  constructor(
+    readonly role: TopicRole,
+    readonly reason: DlqReason,
+  ) {
     super(`invalid ${role} event (${reason.class}): ${reason.message}`);
     this.name = 'InvalidEventError';
   }
@@ -36,7 +39,10 @@ export function buildMessage<R extends TopicRole>(role: R, event: MessageByRole[
   const size = Buffer.byteLength(value, 'utf8');
   if (isActualsRole(role)) {
     if (size > LIMITS.maxMessageBytes) {
-      throw new InvalidEventError(role, { class: 'too_large', message: `${size} bytes; the limit is ${LIMITS.maxMessageBytes}` });
+      throw new InvalidEventError(role, {
+        class: 'too_large',
+        message: `${size} bytes; the limit is ${LIMITS.maxMessageBytes}`,
+      });
     }
     // Re-parse so NaN/Infinity (which JSON.stringify turns into null) are judged as the consumer sees them.
     const checked = validateActual(role, JSON.parse(value));

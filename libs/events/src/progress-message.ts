@@ -2,7 +2,18 @@ import { z } from 'zod';
 import { instant, SCHEMA_VERSION, text } from './fields';
 
 /** `indicators.progress`: published by ingest after each durable change of a tracked unit. */
-export const MEASURE_KINDS = ['sum', 'count', 'distinct', 'ratio', 'mean', 'max', 'min', 'latest', 'milestone', 'assessment'] as const;
+export const MEASURE_KINDS = [
+  'sum',
+  'count',
+  'distinct',
+  'ratio',
+  'mean',
+  'max',
+  'min',
+  'latest',
+  'milestone',
+  'assessment',
+] as const;
 
 export const progressMessageSchema = z.strictObject({
   schemaVersion: z.literal(SCHEMA_VERSION),

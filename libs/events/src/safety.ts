@@ -32,7 +32,8 @@ function walk(value: unknown, depth: number, path: string): SafetyProblem | null
       : null;
   }
   if (value === null || typeof value !== 'object') return null;
-  if (depth > LIMITS.maxDepth) return { class: 'too_large', message: `${at}: nested deeper than ${LIMITS.maxDepth} levels` };
+  if (depth > LIMITS.maxDepth)
+    return { class: 'too_large', message: `${at}: nested deeper than ${LIMITS.maxDepth} levels` };
   if (Array.isArray(value)) {
     if (value.length > LIMITS.maxArrayLength) {
       return { class: 'too_large', message: `${at}: array longer than ${LIMITS.maxArrayLength} elements` };
@@ -46,7 +47,8 @@ function walk(value: unknown, depth: number, path: string): SafetyProblem | null
   const keys = Object.keys(value);
   if (keys.length > LIMITS.maxKeys) return { class: 'too_large', message: `${at}: more than ${LIMITS.maxKeys} keys` };
   for (const key of keys) {
-    if (key.length > LIMITS.maxStringLength) return { class: 'too_large', message: `${at}: key longer than ${LIMITS.maxStringLength} characters` };
+    if (key.length > LIMITS.maxStringLength)
+      return { class: 'too_large', message: `${at}: key longer than ${LIMITS.maxStringLength} characters` };
     const bad = unsafeKeyReason(key);
     if (bad) return { class: 'unsafe', message: `${path ? path + ': ' : ''}${bad}` };
     const p = walk((value as Record<string, unknown>)[key], depth + 1, path ? `${path}.${key}` : key);

@@ -25,7 +25,11 @@ export class KafkaAdmin {
     await this.admin.createTopics({
       waitForLeaders: true,
       timeout: timeoutMs,
-      topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.partitions, replicationFactor: s.replicationFactor ?? 1 })),
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.partitions,
+        replicationFactor: s.replicationFactor ?? 1,
+      })),
     });
     return missing.map((s) => s.topic);
   }
@@ -53,7 +57,13 @@ export class KafkaAdmin {
     for (const topic of topics) {
       const ends = await this.admin.fetchTopicOffsets(topic);
       const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
-      out.push(...computeLag(topic, mine, ends.map((e) => ({ partition: e.partition, end: e.high, start: e.low }))));
+      out.push(
+        ...computeLag(
+          topic,
+          mine,
+          ends.map((e) => ({ partition: e.partition, end: e.high, start: e.low })),
+        ),
+      );
     }
     return out;
   }

@@ -101,7 +101,8 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     try {
       this.client = new KafkaClient(this.options.kafka, new Logger('Kafka'));
       const { active, idle } = splitByHandler(this.options.subscriptions, (p) => this.getHandlerByPattern(p) !== null);
-      if (idle.length) this.logger.warn(`no @EventPattern handler for ${idle.map((s) => `'${s.pattern}'`).join(', ')}: not consumed`);
+      if (idle.length)
+        this.logger.warn(`no @EventPattern handler for ${idle.map((s) => `'${s.pattern}'`).join(', ')}: not consumed`);
       this.routes = new Map(active.map((s) => [s.topic, s.pattern]));
       this.consumer = new BatchConsumer(this.client, {
         ...this.options.consumer,
@@ -112,7 +113,9 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
       await this.consumer.connect();
       if (active.length > 0) await this.consumer.start((batch, control) => this.dispatch(batch, control));
       this._status$.next('connected');
-      this.logger.log(`group ${this.options.groupId} connected; consuming ${active.map((s) => s.topic).join(', ') || 'nothing yet'}`);
+      this.logger.log(
+        `group ${this.options.groupId} connected; consuming ${active.map((s) => s.topic).join(', ') || 'nothing yet'}`,
+      );
       callback();
     } catch (e) {
       callback(e);

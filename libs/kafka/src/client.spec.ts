@@ -17,16 +17,30 @@ const base = { timestamp: '2026-01-01T00:00:00Z', logger: 'kafkajs' };
 
 describe('formatKafkaLog', () => {
   it.each([
-    [{ ...base, message: 'Connection error', broker: '127.0.0.1:9092' }, '[Connection] Connection error broker=127.0.0.1:9092'],
+    [
+      { ...base, message: 'Connection error', broker: '127.0.0.1:9092' },
+      '[Connection] Connection error broker=127.0.0.1:9092',
+    ],
     [{ ...base, message: 'auth', sasl: { username: 'u', password: 'hunter2' } }, '[Connection] auth sasl=***'],
-    [{ ...base, message: 'auth', config: { password: 'hunter2', user: 'u' } }, '[Connection] auth config={"password":"***","user":"u"}'],
-    [{ ...base, message: 'boom', error: 'The group is rebalancing', stack: 'Error: at …' }, '[Connection] boom error=The group is rebalancing'],
+    [
+      { ...base, message: 'auth', config: { password: 'hunter2', user: 'u' } },
+      '[Connection] auth config={"password":"***","user":"u"}',
+    ],
+    [
+      { ...base, message: 'boom', error: 'The group is rebalancing', stack: 'Error: at …' },
+      '[Connection] boom error=The group is rebalancing',
+    ],
   ])('%o', (entry, line) => {
     expect(formatKafkaLog('Connection', entry as never)).toBe(line);
   });
 
   it('never prints a password anywhere in the line', () => {
-    const line = formatKafkaLog('SASL', { ...base, message: 'x', nested: { deeper: { password: 's3cret' } }, token: 's3cret' } as never);
+    const line = formatKafkaLog('SASL', {
+      ...base,
+      message: 'x',
+      nested: { deeper: { password: 's3cret' } },
+      token: 's3cret',
+    } as never);
     expect(line).not.toContain('s3cret');
   });
 });
@@ -48,23 +62,38 @@ describe('kafkaOptions', () => {
   const { logger } = recordingLogger();
   it('passes brokers, TLS and SASL through', () => {
     const o = kafkaOptions(
-      { brokers: ['a:1', 'b:2'], clientId: 'iw', ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } },
+      {
+        brokers: ['a:1', 'b:2'],
+        clientId: 'iw',
+        ssl: true,
+        sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' },
+      },
       logger,
     );
-    expect(o).toMatchObject({ brokers: ['a:1', 'b:2'], clientId: 'iw', ssl: true, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } });
+    expect(o).toMatchObject({
+      brokers: ['a:1', 'b:2'],
+      clientId: 'iw',
+      ssl: true,
+      sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' },
+    });
     expect(o.logLevel).toBe(logLevel.WARN);
   });
   it('TLS: off, on with the system CAs, or on with a CA, client certificate and verification setting', () => {
     const at = { brokers: ['a:1'], clientId: 'iw' };
     expect(kafkaOptions({ ...at, ssl: false, tls: { ca: 'CA', rejectUnauthorized: true } }, logger).ssl).toBe(false);
     expect(kafkaOptions({ ...at, ssl: true }, logger).ssl).toBe(true);
-    expect(kafkaOptions({ ...at, ssl: true, tls: { ca: 'CA', cert: 'CERT', key: 'KEY', rejectUnauthorized: true } }, logger).ssl).toEqual({
+    expect(
+      kafkaOptions({ ...at, ssl: true, tls: { ca: 'CA', cert: 'CERT', key: 'KEY', rejectUnauthorized: true } }, logger)
+        .ssl,
+    ).toEqual({
       rejectUnauthorized: true,
       ca: ['CA'],
       cert: 'CERT',
       key: 'KEY',
     });
-    expect(kafkaOptions({ ...at, ssl: true, tls: { rejectUnauthorized: false } }, logger).ssl).toEqual({ rejectUnauthorized: false });
+    expect(kafkaOptions({ ...at, ssl: true, tls: { rejectUnauthorized: false } }, logger).ssl).toEqual({
+      rejectUnauthorized: false,
+    });
   });
   it('leaves SASL off when not configured', () => {
     expect(kafkaOptions({ brokers: ['a:1'], clientId: 'iw', ssl: false }, logger).sasl).toBeUndefined();

@@ -51,12 +51,22 @@ export function sslOptions(config: Pick<KafkaClientConfig, 'ssl' | 'tls'>): bool
 }
 
 /** The kafkajs options for a config. Pure; the SASL password is passed on, never logged. */
-export function kafkaOptions(config: KafkaClientConfig, logger: LoggerService, level: 'warn' | 'info' | 'debug' = 'warn'): KafkaConfig {
+export function kafkaOptions(
+  config: KafkaClientConfig,
+  logger: LoggerService,
+  level: 'warn' | 'info' | 'debug' = 'warn',
+): KafkaConfig {
   return {
     clientId: config.clientId,
     brokers: config.brokers,
     ssl: sslOptions(config),
-    sasl: config.sasl ? ({ mechanism: config.sasl.mechanism, username: config.sasl.username, password: config.sasl.password } as SASLOptions) : undefined,
+    sasl: config.sasl
+      ? ({
+          mechanism: config.sasl.mechanism,
+          username: config.sasl.username,
+          password: config.sasl.password,
+        } as SASLOptions)
+      : undefined,
     connectionTimeout: 3000,
     requestTimeout: 30000,
     logLevel: level === 'debug' ? logLevel.DEBUG : level === 'info' ? logLevel.INFO : logLevel.WARN,

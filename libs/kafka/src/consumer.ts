@@ -119,23 +119,29 @@ export class BatchConsumer {
   }
 }
 
-export function toInboundBatch(topic: string, partition: number, highWatermark: string, messages: KafkaMessage[]): InboundBatch {
+export function toInboundBatch(
+  topic: string,
+  partition: number,
+  highWatermark: string,
+  messages: KafkaMessage[],
+): InboundBatch {
   return {
     topic,
     partition,
     highWatermark,
-    messages: messages.map(
-      (m): InboundMessage => ({
-        topic,
-        partition,
-        offset: m.offset,
-        key: m.key ?? null,
-        value: m.value ?? null,
-        timestamp: m.timestamp,
-        headers: Object.fromEntries(
-          Object.entries(m.headers ?? {}).map(([k, v]) => [k, v === undefined ? undefined : Array.isArray(v) ? v.map(String).join(',') : String(v)]),
-        ),
-      }),
-    ),
+    messages: messages.map((m): InboundMessage => ({
+      topic,
+      partition,
+      offset: m.offset,
+      key: m.key ?? null,
+      value: m.value ?? null,
+      timestamp: m.timestamp,
+      headers: Object.fromEntries(
+        Object.entries(m.headers ?? {}).map(([k, v]) => [
+          k,
+          v === undefined ? undefined : Array.isArray(v) ? v.map(String).join(',') : String(v),
+        ]),
+      ),
+    })),
   };
 }

@@ -16,9 +16,24 @@ describe('computeLag', () => {
   ];
 
   it.each([
-    ['committed partitions lag end − committed', [{ partition: 0, offset: '18' }, { partition: 1, offset: '10' }, { partition: 2, offset: '3' }], [2, 0, 0]],
+    [
+      'committed partitions lag end − committed',
+      [
+        { partition: 0, offset: '18' },
+        { partition: 1, offset: '10' },
+        { partition: 2, offset: '3' },
+      ],
+      [2, 0, 0],
+    ],
     ['no commit (-1) counts from the log start', [{ partition: 0, offset: '-1' }], [15, 10, 0]],
-    ['a commit beyond the end (truncated log) is 0, not negative', [{ partition: 0, offset: '25' }, { partition: 1, offset: '11' }], [0, 0, 0]],
+    [
+      'a commit beyond the end (truncated log) is 0, not negative',
+      [
+        { partition: 0, offset: '25' },
+        { partition: 1, offset: '11' },
+      ],
+      [0, 0, 0],
+    ],
   ])('%s', (_name, committed, lags) => {
     const result = computeLag('t', committed, ends);
     expect(result.map((r) => r.partition)).toEqual([0, 1, 2]);

@@ -39,13 +39,18 @@ export class KafkaProducer {
 
   /** Sends to several topics in one request per broker. */
   async sendBatch(batches: TopicMessages[]): Promise<void> {
-    const topicMessages = batches.filter((b) => b.messages.length > 0).map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkajs) }));
+    const topicMessages = batches
+      .filter((b) => b.messages.length > 0)
+      .map((b) => ({ topic: b.topic, messages: b.messages.map(toKafkajs) }));
     if (topicMessages.length === 0) return;
     await this.producer.sendBatch({ acks: -1, topicMessages });
   }
 
   /** Serialises `value`s as JSON (UTF-8) and sends them. */
-  async sendJson<T>(topic: string, records: Array<{ key: string | null; value: T; headers?: Record<string, string> }>): Promise<void> {
+  async sendJson<T>(
+    topic: string,
+    records: Array<{ key: string | null; value: T; headers?: Record<string, string> }>,
+  ): Promise<void> {
     await this.send(
       topic,
       records.map((r) => ({ key: r.key, value: JSON.stringify(r.value), headers: r.headers })),

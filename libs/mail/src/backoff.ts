@@ -14,7 +14,11 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 0.2 };
 
 /** Delay before retry number `attempt` (1 = after the first failure); 0 for attempt < 1. */
-export function backoff(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+export function backoff(
+  attempt: number,
+  options: BackoffOptions = DEFAULT_BACKOFF,
+  random: () => number = Math.random,
+): number {
   if (!(attempt >= 1)) return 0;
   const { baseMs, maxMs } = options;
   const jitter = Math.min(1, Math.max(0, options.jitter));

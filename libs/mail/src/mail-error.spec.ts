@@ -23,9 +23,21 @@ describe('isTransient', () => {
 });
 
 it('classifySendError keeps what the server said', () => {
-  const e = classifySendError(Object.assign(new Error('Mail command failed: 451 later'), { code: 'EENVELOPE', responseCode: 451, response: '451 later' }));
+  const e = classifySendError(
+    Object.assign(new Error('Mail command failed: 451 later'), {
+      code: 'EENVELOPE',
+      responseCode: 451,
+      response: '451 later',
+    }),
+  );
   expect(e).toBeInstanceOf(MailSendError);
-  expect(e).toMatchObject({ transient: true, permanent: false, code: 'EENVELOPE', responseCode: 451, response: '451 later' });
+  expect(e).toMatchObject({
+    transient: true,
+    permanent: false,
+    code: 'EENVELOPE',
+    responseCode: 451,
+    response: '451 later',
+  });
   expect(classifySendError(e)).toBe(e);
   expect(classifySendError('boom')).toMatchObject({ message: 'boom', transient: true });
 });

@@ -27,7 +27,9 @@ describe('validateMessage', () => {
     ['Message-ID with a line break', { messageId: '<iw.1@localhost>\r\nBcc: x' }],
     ['Message-ID with a space', { messageId: '<iw 1@localhost>' }],
   ])('refuses %s as permanent', (_, patch) => {
-    expect(() => validateMessage({ ...good, ...patch })).toThrow(expect.objectContaining({ code: 'EINVALID', transient: false }));
+    expect(() => validateMessage({ ...good, ...patch })).toThrow(
+      expect.objectContaining({ code: 'EINVALID', transient: false }),
+    );
   });
 });
 
@@ -42,7 +44,10 @@ describe('SmtpSender', () => {
   it('refuses an injected header before connecting anywhere', async () => {
     // Port 9 (discard) on a TEST-NET address: were it to connect, the test would time out, not pass.
     const sender = new SmtpSender({ url: 'smtp://192.0.2.1:9', connectionTimeoutMs: 60_000 });
-    await expect(sender.send({ ...good, subject: 'a\r\nBcc: evil@y.cn' })).rejects.toMatchObject({ code: 'EINVALID', transient: false });
+    await expect(sender.send({ ...good, subject: 'a\r\nBcc: evil@y.cn' })).rejects.toMatchObject({
+      code: 'EINVALID',
+      transient: false,
+    });
     sender.close();
   });
 });

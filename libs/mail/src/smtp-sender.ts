@@ -86,7 +86,7 @@ export class SmtpSender {
       ignoreTLS: options.ignoreTls ?? endpoint.ignoreTls,
       tls: {
         rejectUnauthorized: options.rejectUnauthorized ?? endpoint.rejectUnauthorized,
-        ...(options.ca ?? endpoint.ca ? { ca: options.ca ?? endpoint.ca } : {}),
+        ...((options.ca ?? endpoint.ca) ? { ca: options.ca ?? endpoint.ca } : {}),
       },
       connectionTimeout: options.connectionTimeoutMs ?? 10_000,
       greetingTimeout: options.greetingTimeoutMs ?? 10_000,

@@ -17,10 +17,40 @@ const file = (name: string) => path.join(dir, name);
 
 function makeCertificates(): void {
   const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=iw test CA');
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=iw test CA',
+  );
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
   fs.writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '2',
+    '-extfile',
+    'san.ext',
+  );
 }
 
 interface Received {
@@ -39,7 +69,9 @@ async function startServer(options: Partial<SMTPServerOptions>): Promise<number>
     disableReverseLookup: true,
     authOptional: true,
     onAuth: (auth, _session, callback) =>
-      auth.username === 'iwmail' && auth.password === 'p@ss word' ? callback(null, { user: auth.username }) : callback(new Error('bad credentials')),
+      auth.username === 'iwmail' && auth.password === 'p@ss word'
+        ? callback(null, { user: auth.username })
+        : callback(new Error('bad credentials')),
     onData: (stream, session, callback) => {
       stream.resume();
       stream.on('end', () => {
@@ -81,7 +113,8 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const sender = (url: string) => new SmtpSender({ url, connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000 });
+const sender = (url: string) =>
+  new SmtpSender({ url, connectionTimeoutMs: 5000, greetingTimeoutMs: 5000, socketTimeoutMs: 5000 });
 
 describe('SMTP over TLS with a private CA', () => {
   beforeEach(() => received.splice(0));
@@ -109,7 +142,9 @@ describe('SMTP over TLS with a private CA', () => {
   });
 
   it('smtp:// with requireTLS refuses a server that does not offer STARTTLS', async () => {
-    await expect(sender(`smtp://iwmail:x@127.0.0.1:${plainOnly}?requireTLS=true`).send(message(5))).rejects.toThrow(/STARTTLS/i);
+    await expect(sender(`smtp://iwmail:x@127.0.0.1:${plainOnly}?requireTLS=true`).send(message(5))).rejects.toThrow(
+      /STARTTLS/i,
+    );
     expect(received).toEqual([]);
   });
 

@@ -5,7 +5,10 @@ import { parseSmtpUrl, redactSmtpUrl, SmtpUrlError } from './smtp-url';
 
 describe('parseSmtpUrl', () => {
   it.each<[string, object]>([
-    ['smtp://127.0.0.1:2525', { secure: false, host: '127.0.0.1', port: 2525, requireTls: false, ignoreTls: false, rejectUnauthorized: true }],
+    [
+      'smtp://127.0.0.1:2525',
+      { secure: false, host: '127.0.0.1', port: 2525, requireTls: false, ignoreTls: false, rejectUnauthorized: true },
+    ],
     ['smtp://mail.example', { secure: false, host: 'mail.example', port: 587 }],
     ['smtps://mail.example', { secure: true, host: 'mail.example', port: 465 }],
     ['smtp://user:pa%40ss@mail.example:587', { auth: { user: 'user', pass: 'pa@ss' }, port: 587 }],
@@ -23,9 +26,15 @@ describe('parseSmtpUrl', () => {
     const ca = path.join(dir, 'ca.pem');
     fs.writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     fs.writeFileSync(path.join(dir, 'key.pem'), '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n');
-    expect(parseSmtpUrl(`smtps://mail.example?caFile=${encodeURIComponent(ca)}`)).toMatchObject({ secure: true, rejectUnauthorized: true, ca: fs.readFileSync(ca, 'utf8') });
+    expect(parseSmtpUrl(`smtps://mail.example?caFile=${encodeURIComponent(ca)}`)).toMatchObject({
+      secure: true,
+      rejectUnauthorized: true,
+      ca: fs.readFileSync(ca, 'utf8'),
+    });
     expect(parseSmtpUrl('smtps://mail.example').ca).toBeUndefined();
-    expect(() => parseSmtpUrl(`smtps://mail.example?caFile=${dir}/missing.pem`)).toThrow(/caFile=.*missing\.pem: cannot read \(ENOENT\)/);
+    expect(() => parseSmtpUrl(`smtps://mail.example?caFile=${dir}/missing.pem`)).toThrow(
+      /caFile=.*missing\.pem: cannot read \(ENOENT\)/,
+    );
     expect(() => parseSmtpUrl(`smtps://mail.example?caFile=${dir}/key.pem`)).toThrow(/not a PEM certificate/);
   });
 

@@ -44,17 +44,20 @@ export function parseSmtpUrl(url: string): SmtpEndpoint {
   } catch {
     throw new SmtpUrlError(`SMTP_URL: not a URL (${redactSmtpUrl(url)})`);
   }
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new SmtpUrlError(`SMTP_URL: must start with smtp:// or smtps:// (${redactSmtpUrl(url)})`);
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:')
+    throw new SmtpUrlError(`SMTP_URL: must start with smtp:// or smtps:// (${redactSmtpUrl(url)})`);
   if (!u.hostname) throw new SmtpUrlError('SMTP_URL: no host');
   const secure = u.protocol === 'smtps:';
   const port = u.port ? Number(u.port) : secure ? 465 : 587;
   for (const name of u.searchParams.keys()) {
-    if (!OPTIONS.includes(name)) throw new SmtpUrlError(`SMTP_URL: unknown option ${name} (known: ${OPTIONS.join(', ')})`);
+    if (!OPTIONS.includes(name))
+      throw new SmtpUrlError(`SMTP_URL: unknown option ${name} (known: ${OPTIONS.join(', ')})`);
   }
   const requireTls = flag(u.searchParams, 'requireTLS', false);
   const ignoreTls = flag(u.searchParams, 'ignoreTLS', false);
   if (requireTls && ignoreTls) throw new SmtpUrlError('SMTP_URL: requireTLS and ignoreTLS contradict each other');
-  if (secure && ignoreTls) throw new SmtpUrlError('SMTP_URL: ignoreTLS with smtps:// (TLS from the start) makes no sense; use smtp://');
+  if (secure && ignoreTls)
+    throw new SmtpUrlError('SMTP_URL: ignoreTLS with smtps:// (TLS from the start) makes no sense; use smtp://');
   const caFile = u.searchParams.get('caFile');
   const user = decodeURIComponent(u.username);
   const pass = decodeURIComponent(u.password);
@@ -75,9 +78,12 @@ function readCa(file: string): string {
   try {
     pem = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new SmtpUrlError(`SMTP_URL: caFile=${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new SmtpUrlError(
+      `SMTP_URL: caFile=${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new SmtpUrlError(`SMTP_URL: caFile=${file}: not a PEM certificate`);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new SmtpUrlError(`SMTP_URL: caFile=${file}: not a PEM certificate`);
   return pem;
 }
 

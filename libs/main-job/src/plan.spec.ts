@@ -1,8 +1,17 @@
 import { loadConfig } from '@iw/config';
 import { parseDuration } from '@iw/config';
-import { banner, childEnv, dashboardUrl, formatLiveLine, mailSinkPlan, replayPendingFor, REPLAY_DELAY_BUDGET_S } from './plan';
+import {
+  banner,
+  childEnv,
+  dashboardUrl,
+  formatLiveLine,
+  mailSinkPlan,
+  replayPendingFor,
+  REPLAY_DELAY_BUDGET_S,
+} from './plan';
 
-const config = (env: Record<string, string> = {}) => loadConfig({ IW_LOCAL_DIR: '/srv/iw/.local', ...env }, '/nonexistent/.env');
+const config = (env: Record<string, string> = {}) =>
+  loadConfig({ IW_LOCAL_DIR: '/srv/iw/.local', ...env }, '/nonexistent/.env');
 
 describe('mailSinkPlan', () => {
   const dir = '/srv/iw/.local/mail';
@@ -10,7 +19,11 @@ describe('mailSinkPlan', () => {
     ['default SMTP_URL: the local sink', {}, { host: '127.0.0.1', port: 2525, dir }],
     ['the default spelled out', { SMTP_URL: 'smtp://127.0.0.1:2525' }, { host: '127.0.0.1', port: 2525, dir }],
     ['another loopback port (a test)', { SMTP_URL: 'smtp://localhost:40125' }, { host: 'localhost', port: 40125, dir }],
-    ['IW_MAIL_SINK=off: your own catcher on loopback', { SMTP_URL: 'smtp://127.0.0.1:1025', IW_MAIL_SINK: 'off' }, null],
+    [
+      'IW_MAIL_SINK=off: your own catcher on loopback',
+      { SMTP_URL: 'smtp://127.0.0.1:1025', IW_MAIL_SINK: 'off' },
+      null,
+    ],
     ['loopback with credentials: a real relay', { SMTP_URL: 'smtp://me:secret@127.0.0.1:2525' }, null],
     ['an external server', { SMTP_URL: 'smtp://user:pass@mail.example:587' }, null],
     ['TLS', { SMTP_URL: 'smtps://127.0.0.1:465' }, null],
@@ -43,11 +56,18 @@ describe('replayPendingFor', () => {
 
 describe('dashboardUrl and childEnv', () => {
   it('puts the token in the dashboard link, encoded', () => {
-    expect(dashboardUrl(config({ IW_PUBLIC_URL: 'http://iw.local:8080/' }), 'a+b/c')).toBe('http://iw.local:8080/?token=a%2Bb%2Fc');
+    expect(dashboardUrl(config({ IW_PUBLIC_URL: 'http://iw.local:8080/' }), 'a+b/c')).toBe(
+      'http://iw.local:8080/?token=a%2Bb%2Fc',
+    );
   });
 
   it('gives every service one clock and one token set, keeping the rest of the environment', () => {
-    expect(childEnv({ MONGO_URL: 'mongodb://x/db', IW_CLOCK: 'system' }, { clock: 'sim:2019-01-01T00:00:00+08:00@86400~1', apiTokens: 't1,t2' })).toEqual({
+    expect(
+      childEnv(
+        { MONGO_URL: 'mongodb://x/db', IW_CLOCK: 'system' },
+        { clock: 'sim:2019-01-01T00:00:00+08:00@86400~1', apiTokens: 't1,t2' },
+      ),
+    ).toEqual({
       MONGO_URL: 'mongodb://x/db',
       IW_CLOCK: 'sim:2019-01-01T00:00:00+08:00@86400~1',
       IW_API_TOKENS: 't1,t2',
@@ -58,9 +78,18 @@ describe('dashboardUrl and childEnv', () => {
 
 describe('formatLiveLine', () => {
   it.each([
-    [{ date: '2019-03-14', published: 1234, total: 6437, malformed: 3, alerts: 17 }, '2019-03-14 · 1234/6437 events published · 3 malformed → DLQ · 17 alerts sent'],
-    [{ date: '2019-01-02', published: 0, total: 6437, malformed: 0, alerts: 1 }, '2019-01-02 · 0/6437 events published · 1 alert sent'],
-    [{ date: '2019-12-31', published: 6437, total: 6437, malformed: 6, alerts: 40, done: true }, '2019-12-31 · 6437/6437 events published (replay done) · 6 malformed → DLQ · 40 alerts sent'],
+    [
+      { date: '2019-03-14', published: 1234, total: 6437, malformed: 3, alerts: 17 },
+      '2019-03-14 · 1234/6437 events published · 3 malformed → DLQ · 17 alerts sent',
+    ],
+    [
+      { date: '2019-01-02', published: 0, total: 6437, malformed: 0, alerts: 1 },
+      '2019-01-02 · 0/6437 events published · 1 alert sent',
+    ],
+    [
+      { date: '2019-12-31', published: 6437, total: 6437, malformed: 6, alerts: 40, done: true },
+      '2019-12-31 · 6437/6437 events published (replay done) · 6 malformed → DLQ · 40 alerts sent',
+    ],
     [{ date: '2025-05-01', alerts: null }, '2025-05-01 · alerts: see your mail server'],
   ])('%j', (figures, line) => {
     expect(formatLiveLine(figures)).toBe(line);

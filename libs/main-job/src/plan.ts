@@ -19,7 +19,10 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * this machine without credentials (the default, smtp://127.0.0.1:2525, or a test's port);
  * null when mail goes to a real server, or IW_MAIL_SINK=off (your own catcher on loopback).
  */
-export function mailSinkPlan(config: AppConfig, env: NodeJS.ProcessEnv = {}): { host: string; port: number; dir: string } | null {
+export function mailSinkPlan(
+  config: AppConfig,
+  env: NodeJS.ProcessEnv = {},
+): { host: string; port: number; dir: string } | null {
   if (/^(off|false|0|no)$/i.test(env.IW_MAIL_SINK?.trim() ?? '')) return null;
   const url = new URL(config.smtp.url);
   if (url.protocol !== 'smtp:' || !LOOPBACK.has(url.hostname) || url.username || url.password) return null;
@@ -40,9 +43,18 @@ export function dashboardUrl(config: AppConfig, token: string): string {
 }
 
 /** The environment of every service: one clock, one token set, the same configuration. */
-export function childEnv(base: NodeJS.ProcessEnv, o: { clock: string; apiTokens: string; pendingFor?: string }): NodeJS.ProcessEnv {
+export function childEnv(
+  base: NodeJS.ProcessEnv,
+  o: { clock: string; apiTokens: string; pendingFor?: string },
+): NodeJS.ProcessEnv {
   // NO_COLOR: log files without escape codes (Nest honours it).
-  return { ...base, IW_CLOCK: o.clock, IW_API_TOKENS: o.apiTokens, NO_COLOR: '1', ...(o.pendingFor ? { IW_PENDING_FOR: o.pendingFor } : {}) };
+  return {
+    ...base,
+    IW_CLOCK: o.clock,
+    IW_API_TOKENS: o.apiTokens,
+    NO_COLOR: '1',
+    ...(o.pendingFor ? { IW_PENDING_FOR: o.pendingFor } : {}),
+  };
 }
 
 /**
@@ -56,7 +68,11 @@ export function childEnv(base: NodeJS.ProcessEnv, o: { clock: string; apiTokens:
 export const REPLAY_DELAY_BUDGET_S = 3;
 
 /** IW_PENDING_FOR for a replay: the configured hold, or the delay budget in simulated time if longer; null when the user set it. */
-export function replayPendingFor(speed: number, env: NodeJS.ProcessEnv, configuredMs: number): { value: string; simulatedMs: number } | null {
+export function replayPendingFor(
+  speed: number,
+  env: NodeJS.ProcessEnv,
+  configuredMs: number,
+): { value: string; simulatedMs: number } | null {
   if (env.IW_PENDING_FOR?.trim()) return null;
   const simulatedMs = Math.max(configuredMs, Math.round(REPLAY_DELAY_BUDGET_S * 1000 * speed));
   return { value: `${simulatedMs}ms`, simulatedMs };
@@ -106,8 +122,14 @@ export function banner(o: {
     lines.push(`Indicator Watch — services only (clock: ${o.clock})`);
   }
   lines.push(`  dashboard  ${o.dashboard}`);
-  lines.push(`  API token  ${o.token}${o.tokenGenerated ? ` (generated${o.tokenFile ? `, kept in ${o.tokenFile}` : ''}; set IW_API_TOKENS to choose your own)` : ''}`);
-  lines.push(o.mail ? `  mail       ${o.mail.dir} (.eml files; local SMTP sink on port ${o.mail.port})` : '  mail       sent through SMTP_URL');
+  lines.push(
+    `  API token  ${o.token}${o.tokenGenerated ? ` (generated${o.tokenFile ? `, kept in ${o.tokenFile}` : ''}; set IW_API_TOKENS to choose your own)` : ''}`,
+  );
+  lines.push(
+    o.mail
+      ? `  mail       ${o.mail.dir} (.eml files; local SMTP sink on port ${o.mail.port})`
+      : '  mail       sent through SMTP_URL',
+  );
   lines.push(`  logs       ${o.logs}/{ingest,alerting,status}.log`);
   // The services' one clock: give it to `npx iw …` commands (IW_CLOCK=…) to see the same "now".
   lines.push(`  clock      IW_CLOCK=${o.clock}`);

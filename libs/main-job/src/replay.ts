@@ -32,10 +32,15 @@ export interface ReplayRecord {
  * for a redelivery of an earlier replay's. A database with progress but no record of a replay
  * holds real data and is refused.
  */
-export async function prepareReplay(conn: Connection, run: ReplayRecord): Promise<{ dropped: string[]; previous: string | null }> {
+export async function prepareReplay(
+  conn: Connection,
+  run: ReplayRecord,
+): Promise<{ dropped: string[]; previous: string | null }> {
   const db = conn.db;
   if (!db) throw new Error('MongoDB connection is not open');
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !n.startsWith('system.'));
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray())
+    .map((c) => c.name)
+    .filter((n) => !n.startsWith('system.'));
   const runtime = names.filter((n) => !KEPT_COLLECTIONS.includes(n) && n !== RUNS_COLLECTION);
   const runs = db.collection<{ _id: string; startedAt: Date }>(RUNS_COLLECTION);
   const previous = names.includes(RUNS_COLLECTION) ? await runs.find().sort({ startedAt: -1 }).limit(1).next() : null;

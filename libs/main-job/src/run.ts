@@ -6,12 +6,36 @@ import { ACTUALS_ROLES } from '@iw/events';
 import { KafkaAdmin, KafkaClient } from '@iw/kafka';
 import type { LoggerService } from '@nestjs/common';
 import { SmtpSink } from '@iw/mail';
-import { CatalogueRepository, closeMongo, connectMongo, importCatalogue, redactMongoUrl, type Connection } from '@iw/mongo';
-import { newRunId, SAMPLE_FILES, simulatedClockSpec, type PlayProgress, type Story, type StoryInput } from '@iw/simulator';
+import {
+  CatalogueRepository,
+  closeMongo,
+  connectMongo,
+  importCatalogue,
+  redactMongoUrl,
+  type Connection,
+} from '@iw/mongo';
+import {
+  newRunId,
+  SAMPLE_FILES,
+  simulatedClockSpec,
+  type PlayProgress,
+  type Story,
+  type StoryInput,
+} from '@iw/simulator';
 import { loadStoryInput, runSimulation } from '@iw/simulator/runner';
 import { ownersFormatOf, parseOwners, parseTargetTable } from '@iw/targets';
 import { parseOptions, UsageError, type MainJobOptions } from './options';
-import { APPS, banner, childEnv, dashboardUrl, entryOf, formatLiveLine, logDir, mailSinkPlan, replayPendingFor } from './plan';
+import {
+  APPS,
+  banner,
+  childEnv,
+  dashboardUrl,
+  entryOf,
+  formatLiveLine,
+  logDir,
+  mailSinkPlan,
+  replayPendingFor,
+} from './plan';
 import { countMail, prepareReplay, setAsidePreviousMail } from './replay';
 import { Supervisor } from './supervisor';
 import { Terminal } from './terminal';
@@ -150,8 +174,18 @@ class MainJob {
     let input: StoryInput | null = null;
     const mailPlan = mailSinkPlan(config, this.env);
     if (options.simulate) {
-      const reset = await prepareReplay(this.conn, { runId, seed: options.seed, speed: options.speed, from: options.from ?? '', until: options.until ?? '', startedAt: new Date(realNow) });
-      if (reset.previous) term.line(`new replay: cleared the state of replay ${reset.previous} in ${redactMongoUrl(config.mongo.url)} (the catalogue is kept)`);
+      const reset = await prepareReplay(this.conn, {
+        runId,
+        seed: options.seed,
+        speed: options.speed,
+        from: options.from ?? '',
+        until: options.until ?? '',
+        startedAt: new Date(realNow),
+      });
+      if (reset.previous)
+        term.line(
+          `new replay: cleared the state of replay ${reset.previous} in ${redactMongoUrl(config.mongo.url)} (the catalogue is kept)`,
+        );
       if (mailPlan) {
         const moved = setAsidePreviousMail(mailPlan.dir);
         if (moved) term.line(`the previous replay's ${moved} mails are in ${mailPlan.dir}-previous`);
@@ -159,7 +193,9 @@ class MainJob {
       await this.importSeed(realNow);
       input = await loadStoryInput(this.conn, config);
     } else if ((await new CatalogueRepository(this.conn).fiscalYears()).length === 0) {
-      term.line('warning: the catalogue is empty — import a table: npx iw targets import <file> --owners <owners.yaml>');
+      term.line(
+        'warning: the catalogue is empty — import a table: npx iw targets import <file> --owners <owners.yaml>',
+      );
     }
 
     this.check();
@@ -172,17 +208,27 @@ class MainJob {
         await this.sink.start();
       } catch (e) {
         this.sink = null;
-        throw new Error(`cannot start the mail sink on ${mailPlan.host}:${mailPlan.port}: ${(e as Error).message} (is another npm start running? set SMTP_URL to your mail server, or IW_MAIL_SINK=off if one listens there)`);
+        throw new Error(
+          `cannot start the mail sink on ${mailPlan.host}:${mailPlan.port}: ${(e as Error).message} (is another npm start running? set SMTP_URL to your mail server, or IW_MAIL_SINK=off if one listens there)`,
+        );
       }
     }
 
     this.check();
     const fiscalYear = input?.bindings.fiscalYear;
     const clock = options.simulate
-      ? simulatedClockSpec(options.from ?? `${fiscalYear}-01-01`, options.speed, config.timeZone, new SystemClock().now() + STARTUP_GRACE_MS)
+      ? simulatedClockSpec(
+          options.from ?? `${fiscalYear}-01-01`,
+          options.speed,
+          config.timeZone,
+          new SystemClock().now() + STARTUP_GRACE_MS,
+        )
       : this.env.IW_CLOCK?.trim() || 'system';
     const hold = options.simulate ? replayPendingFor(options.speed, this.env, config.alerting.pendingForMs) : null;
-    if (hold) term.line(`alerting: a new status counts once it has held ${formatHold(hold.simulatedMs)} of simulated time (${(hold.simulatedMs / options.speed / 1000).toFixed(1)} s real), so events still in the pipeline never raise an alert (IW_PENDING_FOR overrides)`);
+    if (hold)
+      term.line(
+        `alerting: a new status counts once it has held ${formatHold(hold.simulatedMs)} of simulated time (${(hold.simulatedMs / options.speed / 1000).toFixed(1)} s real), so events still in the pipeline never raise an alert (IW_PENDING_FOR overrides)`,
+      );
     this.supervisor = new Supervisor({
       cwd: this.root,
       env: childEnv(this.env, { clock, apiTokens: token.tokens, ...(hold ? { pendingFor: hold.value } : {}) }),
@@ -213,7 +259,11 @@ class MainJob {
           this.story = story;
         },
       }).then(
-        ({ progress }) => progress.done && term.line(`replay done: ${progress.published} events published (${progress.malformed} malformed, for the DLQ); the services keep running — Ctrl-C stops them`),
+        ({ progress }) =>
+          progress.done &&
+          term.line(
+            `replay done: ${progress.published} events published (${progress.malformed} malformed, for the DLQ); the services keep running — Ctrl-C stops them`,
+          ),
         (e: Error) => {
           this.failure = true;
           this.fail(`the simulator failed: ${e.message}`);
@@ -239,7 +289,10 @@ class MainJob {
         clock,
       }),
     );
-    if (!ready) term.line(`warning: the status app did not answer on port ${config.http.statusPort} yet; see ${path.join(logDir(config), 'status.log')}`);
+    if (!ready)
+      term.line(
+        `warning: the status app did not answer on port ${config.http.statusPort} yet; see ${path.join(logDir(config), 'status.log')}`,
+      );
     this.ticker = setInterval(() => this.tick(clock, mailPlan?.dir ?? null), 1000);
     this.tick(clock, mailPlan?.dir ?? null);
   }
@@ -255,7 +308,14 @@ class MainJob {
     this.term.live(
       formatLiveLine({
         date: localDate(now, this.config.timeZone),
-        ...(this.options.simulate ? { published: p?.published ?? 0, total: this.story?.events.length ?? p?.total ?? 0, malformed: p?.malformed ?? 0, done: p?.done } : {}),
+        ...(this.options.simulate
+          ? {
+              published: p?.published ?? 0,
+              total: this.story?.events.length ?? p?.total ?? 0,
+              malformed: p?.malformed ?? 0,
+              done: p?.done,
+            }
+          : {}),
         alerts: mail === null ? null : countMail(mail),
       }),
     );
@@ -266,7 +326,11 @@ class MainJob {
     const catalogue = parseTargetTable(fs.readFileSync(targets, 'utf8'));
     const ownersFile = this.config.files.owners;
     const owners = parseOwners(fs.readFileSync(ownersFile, 'utf8'), ownersFormatOf(ownersFile));
-    const result = await importCatalogue(this.conn!, catalogue, { sourceFile: targets, owners, now: new Date(realNow) });
+    const result = await importCatalogue(this.conn!, catalogue, {
+      sourceFile: targets,
+      owners,
+      now: new Date(realNow),
+    });
     const d = result.diff.indicators;
     this.term.line(
       `catalogue: ${catalogue.projects.length} projects of ${catalogue.fiscalYear} from ${SAMPLE_FILES.targets} (${d.added.length} indicators added, ${d.updated.length} updated, ${d.unchanged.length} unchanged), owners from ${path.relative(this.root, ownersFile) || ownersFile}`,
@@ -279,15 +343,27 @@ class MainJob {
     try {
       await admin.connect();
       const roles = Object.keys(DEFAULT_TOPICS) as TopicRole[];
-      await admin.createTopics(roles.map((r) => ({ topic: this.config.kafka.topics[r], partitions: this.config.kafka.partitions })));
+      await admin.createTopics(
+        roles.map((r) => ({ topic: this.config.kafka.topics[r], partitions: this.config.kafka.partitions })),
+      );
     } catch (e) {
       await admin.disconnect().catch(() => undefined);
-      throw new Error(`Kafka at ${this.config.kafka.brokers.join(',')}: ${(e as Error).message} — is the infrastructure up? (npm run infra:up)`);
+      throw new Error(
+        `Kafka at ${this.config.kafka.brokers.join(',')}: ${(e as Error).message} — is the infrastructure up? (npm run infra:up)`,
+      );
     }
     try {
       if (simulate) {
-        const left = (await admin.lag(this.config.kafka.groups.ingest, ACTUALS_ROLES.map((r) => this.config.kafka.topics[r]))).reduce((n, p) => n + (p.committed === null ? 0 : p.lag), 0);
-        if (left > 0) this.term.line(`warning: ${left} actuals of an earlier run were never consumed; ingest will count them in this replay`);
+        const left = (
+          await admin.lag(
+            this.config.kafka.groups.ingest,
+            ACTUALS_ROLES.map((r) => this.config.kafka.topics[r]),
+          )
+        ).reduce((n, p) => n + (p.committed === null ? 0 : p.lag), 0);
+        if (left > 0)
+          this.term.line(
+            `warning: ${left} actuals of an earlier run were never consumed; ingest will count them in this replay`,
+          );
       }
     } catch {
       // Only a warning: new topics may still be electing leaders.
@@ -298,13 +374,26 @@ class MainJob {
 
   /** Kafka client warnings and errors as console lines that keep the live line intact. */
   private consoleLogger(name: string): LoggerService {
-    const say = (level: string) => (message: unknown) => this.term.line(`${name.padEnd(8)}| ${level} ${String(message)}`);
-    return { log: () => undefined, debug: () => undefined, verbose: () => undefined, warn: say('WARN'), error: say('ERROR') };
+    const say = (level: string) => (message: unknown) =>
+      this.term.line(`${name.padEnd(8)}| ${level} ${String(message)}`);
+    return {
+      log: () => undefined,
+      debug: () => undefined,
+      verbose: () => undefined,
+      warn: say('WARN'),
+      error: say('ERROR'),
+    };
   }
 
   /** An admin client whose log stays off the console (the live line is there). */
   private admin(): KafkaAdmin {
-    const quiet: LoggerService = { log: () => undefined, error: () => undefined, warn: () => undefined, debug: () => undefined, verbose: () => undefined };
+    const quiet: LoggerService = {
+      log: () => undefined,
+      error: () => undefined,
+      warn: () => undefined,
+      debug: () => undefined,
+      verbose: () => undefined,
+    };
     return new KafkaAdmin(new KafkaClient(this.config.kafka, quiet));
   }
 
@@ -353,7 +442,10 @@ class MainJob {
     this.stopping = true;
     // Alerting stops first, with the simulator: once no more events come, a clock that keeps
     // running would make it judge every indicator as falling behind and mail its owners.
-    const alerting = this.options.simulate && this.supervisor ? this.supervisor.stop(STOP_GRACE_MS, ['alerting']) : Promise.resolve([]);
+    const alerting =
+      this.options.simulate && this.supervisor
+        ? this.supervisor.stop(STOP_GRACE_MS, ['alerting'])
+        : Promise.resolve([]);
     this.abort.abort();
     await started;
     if (this.ticker) clearInterval(this.ticker);
@@ -363,9 +455,15 @@ class MainJob {
       if (this.options.simulate && !this.failure) await this.drain();
       this.term.end();
       this.term.line('stopping the services …');
-      const rest = await this.supervisor.stop(STOP_GRACE_MS, this.options.simulate ? APPS.filter((a) => a !== 'alerting') : undefined);
+      const rest = await this.supervisor.stop(
+        STOP_GRACE_MS,
+        this.options.simulate ? APPS.filter((a) => a !== 'alerting') : undefined,
+      );
       for (const r of [...(await alerting), ...rest]) {
-        if (r.code !== 0) this.term.line(`${r.name} did not stop cleanly (${r.signal ? `killed: ${r.signal}` : `exit code ${r.code}`}); see ${path.join(logDir(this.config), `${r.name}.log`)}`);
+        if (r.code !== 0)
+          this.term.line(
+            `${r.name} did not stop cleanly (${r.signal ? `killed: ${r.signal}` : `exit code ${r.code}`}); see ${path.join(logDir(this.config), `${r.name}.log`)}`,
+          );
       }
     }
     await this.sink?.stop().catch(() => undefined);

@@ -36,7 +36,12 @@ describe('Supervisor', () => {
 
   it('logs to files, echoes warnings, and stops the children cleanly', async () => {
     const notices: string[] = [];
-    const sup = supervisor({ cwd: dir, env: process.env, logDir: path.join(dir, 'logs'), onNotice: (n, l) => notices.push(`${n}: ${l}`) });
+    const sup = supervisor({
+      cwd: dir,
+      env: process.env,
+      logDir: path.join(dir, 'logs'),
+      onNotice: (n, l) => notices.push(`${n}: ${l}`),
+    });
     sup.start([entry('polite')]);
     const log = path.join(dir, 'logs', 'polite.log');
     await until(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('listening'));
@@ -48,7 +53,12 @@ describe('Supervisor', () => {
 
   it('reports a child that dies on its own, with its last lines', async () => {
     const died: Array<{ name: string; how: string; tail: string[] }> = [];
-    const sup = supervisor({ cwd: dir, env: process.env, logDir: dir, onUnexpectedExit: (name, how, tail) => died.push({ name, how, tail: [...tail] }) });
+    const sup = supervisor({
+      cwd: dir,
+      env: process.env,
+      logDir: dir,
+      onUnexpectedExit: (name, how, tail) => died.push({ name, how, tail: [...tail] }),
+    });
     sup.start([entry('crash'), entry('polite')]);
     await until(() => died.length > 0);
     expect(died).toEqual([{ name: 'crash', how: 'exit code 3', tail: ['starting', 'ERROR cannot start: boom'] }]);
@@ -69,13 +79,23 @@ describe('Supervisor', () => {
   });
 
   // (Linux, as the README's prerequisites) The process group is the 5th field of /proc/<pid>/stat (after the parenthesised name).
-  const processGroup = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[2]);
+  const processGroup = (pid: number) =>
+    Number(
+      fs
+        .readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /s, '')
+        .split(' ')[2],
+    );
 
   it('runs each child in a process group of its own: a terminal Ctrl-C reaches the main job only', async () => {
     const sup = supervisor({ cwd: dir, env: process.env, logDir: dir });
     sup.start([entry('polite')]);
     const pid = sup.pids.polite!;
-    await until(() => fs.existsSync(path.join(dir, 'polite.log')) && fs.readFileSync(path.join(dir, 'polite.log'), 'utf8').includes('listening'));
+    await until(
+      () =>
+        fs.existsSync(path.join(dir, 'polite.log')) &&
+        fs.readFileSync(path.join(dir, 'polite.log'), 'utf8').includes('listening'),
+    );
     expect(processGroup(pid)).toBe(pid);
     expect(processGroup(pid)).not.toBe(processGroup(process.pid));
     expect(await sup.stop(15_000)).toEqual([{ name: 'polite', code: 0, signal: null }]);
@@ -84,8 +104,17 @@ describe('Supervisor', () => {
   it('stops in stages: the named children first, the rest later', async () => {
     const sup = supervisor({ cwd: dir, env: process.env, logDir: dir });
     const polite = entry('polite');
-    sup.start([{ name: 'alerting', entry: polite.entry }, { name: 'ingest', entry: polite.entry }]);
-    await until(() => ['alerting', 'ingest'].every((n) => fs.existsSync(path.join(dir, `${n}.log`)) && fs.readFileSync(path.join(dir, `${n}.log`), 'utf8').includes('listening')));
+    sup.start([
+      { name: 'alerting', entry: polite.entry },
+      { name: 'ingest', entry: polite.entry },
+    ]);
+    await until(() =>
+      ['alerting', 'ingest'].every(
+        (n) =>
+          fs.existsSync(path.join(dir, `${n}.log`)) &&
+          fs.readFileSync(path.join(dir, `${n}.log`), 'utf8').includes('listening'),
+      ),
+    );
     expect(await sup.stop(15_000, ['alerting'])).toEqual([{ name: 'alerting', code: 0, signal: null }]);
     expect(sup.running).toEqual(['ingest']);
     expect(await sup.stop(15_000, ['ingest'])).toEqual([{ name: 'ingest', code: 0, signal: null }]);
@@ -94,6 +123,8 @@ describe('Supervisor', () => {
 
   it('refuses an entry that is not built', () => {
     const sup = supervisor({ cwd: dir, env: process.env, logDir: dir });
-    expect(() => sup.start([{ name: 'ingest', entry: path.join(dir, 'dist/apps/ingest/src/main.js') }])).toThrow(/npm run build/);
+    expect(() => sup.start([{ name: 'ingest', entry: path.join(dir, 'dist/apps/ingest/src/main.js') }])).toThrow(
+      /npm run build/,
+    );
   });
 });

@@ -58,7 +58,12 @@ export class Supervisor {
       // foreground group) reaches the main job only, which then stops the services in order
       // (ingest drained first); otherwise each service stopped on its own at once, and the job
       // took the first one to exit for a crash.
-      const proc = spawn(process.execPath, [spec.entry], { cwd: this.o.cwd, env: this.o.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const proc = spawn(process.execPath, [spec.entry], {
+        cwd: this.o.cwd,
+        env: this.o.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       if (!this.exitHook) {
         // Children in their own group outlive a main job that exits abruptly: kill them on any exit.
         this.exitHook = () => this.kill();
@@ -75,7 +80,8 @@ export class Supervisor {
           proc.once('close', (code, signal) => {
             child.done = true;
             resolve({ code, signal });
-            if (!this.stopping) this.o.onUnexpectedExit?.(spec.name, signal ? `signal ${signal}` : `exit code ${code}`, child.tail);
+            if (!this.stopping)
+              this.o.onUnexpectedExit?.(spec.name, signal ? `signal ${signal}` : `exit code ${code}`, child.tail);
           });
         }),
       };
@@ -108,7 +114,10 @@ export class Supervisor {
    * SIGTERM to every child (or only those named: a stop in stages), SIGKILL to those still
    * running after `graceMs`; how each one ended. Once every child has ended, the logs are closed.
    */
-  async stop(graceMs = 25_000, names?: readonly string[]): Promise<Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }>> {
+  async stop(
+    graceMs = 25_000,
+    names?: readonly string[],
+  ): Promise<Array<{ name: string; code: number | null; signal: NodeJS.Signals | null }>> {
     this.stopping = true;
     const which = this.children.filter((c) => !names || names.includes(c.name));
     for (const c of which) if (!c.done) c.process.kill('SIGTERM');

@@ -3,7 +3,9 @@ import { Terminal } from './terminal';
 
 function output(isTTY: boolean) {
   let text = '';
-  const stream = new Writable({ write: (chunk, _enc, cb) => ((text += chunk.toString()), cb()) }) as Writable & { isTTY?: boolean };
+  const stream = new Writable({ write: (chunk, _enc, cb) => ((text += chunk.toString()), cb()) }) as Writable & {
+    isTTY?: boolean;
+  };
   stream.isTTY = isTTY;
   return { stream, text: () => text };
 }
@@ -17,7 +19,10 @@ describe('Terminal', () => {
     t.line('ingest  | WARN something');
     t.end();
     expect(out.text()).toBe(
-      '\r\x1b[K2019-01-01 · 0 alerts sent' + '\r\x1b[K2019-01-02 · 0 alerts sent' + '\r\x1b[Kingest  | WARN something\n2019-01-02 · 0 alerts sent' + '\n',
+      '\r\x1b[K2019-01-01 · 0 alerts sent' +
+        '\r\x1b[K2019-01-02 · 0 alerts sent' +
+        '\r\x1b[Kingest  | WARN something\n2019-01-02 · 0 alerts sent' +
+        '\n',
     );
   });
 

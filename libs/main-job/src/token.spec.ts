@@ -9,13 +9,23 @@ describe('ensureApiToken', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('uses IW_API_TOKENS when set, and writes nothing', () => {
-    expect(ensureApiToken(['first', 'second'], dir)).toEqual({ tokens: 'first,second', token: 'first', generated: false, file: null });
+    expect(ensureApiToken(['first', 'second'], dir)).toEqual({
+      tokens: 'first,second',
+      token: 'first',
+      generated: false,
+      file: null,
+    });
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
   it('generates one, keeps it private, and reuses it on the next run', () => {
     const first = ensureApiToken([], dir, () => 'generated-token-0123456789');
-    expect(first).toEqual({ tokens: 'generated-token-0123456789', token: 'generated-token-0123456789', generated: true, file: path.join(dir, 'api-token') });
+    expect(first).toEqual({
+      tokens: 'generated-token-0123456789',
+      token: 'generated-token-0123456789',
+      generated: true,
+      file: path.join(dir, 'api-token'),
+    });
     expect(fs.statSync(first.file!).mode & 0o777).toBe(0o600);
     expect(ensureApiToken([], dir, () => 'another-token-0123456789').token).toBe('generated-token-0123456789');
   });

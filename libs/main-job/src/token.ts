@@ -16,7 +16,11 @@ export interface ApiToken {
  * IW_API_TOKENS when set; otherwise the token kept in `<localDir>/api-token` from an earlier
  * run, or a new random one written there (mode 0600).
  */
-export function ensureApiToken(configured: readonly string[], localDir: string, random: () => string = () => randomBytes(24).toString('base64url')): ApiToken {
+export function ensureApiToken(
+  configured: readonly string[],
+  localDir: string,
+  random: () => string = () => randomBytes(24).toString('base64url'),
+): ApiToken {
   if (configured.length) return { tokens: configured.join(','), token: configured[0], generated: false, file: null };
   const file = path.join(localDir, 'api-token');
   let token = '';

@@ -1,4 +1,11 @@
-import { applyEvents, newProgress, partitionKey, type AppliedEvent, type MeasureInput, type ProgressInit } from './apply';
+import {
+  applyEvents,
+  newProgress,
+  partitionKey,
+  type AppliedEvent,
+  type MeasureInput,
+  type ProgressInit,
+} from './apply';
 import { MEASURE_KINDS } from '@iw/events';
 import type { MeasureKind, Progress } from './progress';
 
@@ -8,11 +15,28 @@ const sameKinds: [MeasureKind] extends [EventKind] ? ([EventKind] extends [Measu
 
 const TZ = 'Asia/Shanghai';
 const period = { from: '2019-01-01', to: '2019-12-31' };
-const init = (measure: MeasureKind, extra: Partial<ProgressInit> = {}): ProgressInit => ({ id: 'u', measure, period, ...extra });
+const init = (measure: MeasureKind, extra: Partial<ProgressInit> = {}): ProgressInit => ({
+  id: 'u',
+  measure,
+  period,
+  ...extra,
+});
 
 let seq = 0;
-function ev(input: MeasureInput, occurredAt = '2019-04-12T10:00:00+08:00', offset = seq++, partition = 0, eventId = `e${offset}-${partition}`): AppliedEvent {
-  return { trackedId: 'u', eventId, occurredAt, input, position: { topic: 'actuals.inspection-batches', partition, offset } };
+function ev(
+  input: MeasureInput,
+  occurredAt = '2019-04-12T10:00:00+08:00',
+  offset = seq++,
+  partition = 0,
+  eventId = `e${offset}-${partition}`,
+): AppliedEvent {
+  return {
+    trackedId: 'u',
+    eventId,
+    occurredAt,
+    input,
+    position: { topic: 'actuals.inspection-batches', partition, offset },
+  };
 }
 const add = (value: number): MeasureInput => ({ kind: 'add', value });
 const ratio = (numerator: number, denominator: number): MeasureInput => ({ kind: 'ratio', numerator, denominator });
@@ -28,24 +52,92 @@ function run(i: ProgressInit, events: AppliedEvent[]): Progress {
 describe('applyEvents: every measure kind', () => {
   const cases: Array<[string, ProgressInit, AppliedEvent[], Partial<Progress>]> = [
     ['sum', init('sum'), [ev(add(12)), ev(add(8))], { actual: 20, numerator: 20, eventCount: 2 }],
-    ['sum out of a budget, in percent', init('sum', { of: 1_875_000, scale: 100 }), [ev(add(468_750)), ev(add(468_750))], { actual: 50, numerator: 937_500, denominator: 1_875_000 }],
-    ['sum out of an unknown total', init('sum', { of: null, scale: 100 }), [ev(add(5))], { actual: null, numerator: 5 }],
+    [
+      'sum out of a budget, in percent',
+      init('sum', { of: 1_875_000, scale: 100 }),
+      [ev(add(468_750)), ev(add(468_750))],
+      { actual: 50, numerator: 937_500, denominator: 1_875_000 },
+    ],
+    [
+      'sum out of an unknown total',
+      init('sum', { of: null, scale: 100 }),
+      [ev(add(5))],
+      { actual: null, numerator: 5 },
+    ],
     ['count', init('count'), [ev(add(1)), ev(add(1)), ev(add(1))], { actual: 3 }],
-    ['distinct out of 14 地州, in percent', init('distinct', { of: 14, scale: 100 }), [ev(distinct('喀什地区')), ev(distinct('哈密市')), ev(distinct('喀什地区'))], { actual: (2 / 14) * 100, numerator: 2, denominator: 14, distinctValues: ['哈密市', '喀什地区'], distinctOf: 14 }],
+    [
+      'distinct out of 14 地州, in percent',
+      init('distinct', { of: 14, scale: 100 }),
+      [ev(distinct('喀什地区')), ev(distinct('哈密市')), ev(distinct('喀什地区'))],
+      { actual: (2 / 14) * 100, numerator: 2, denominator: 14, distinctValues: ['哈密市', '喀什地区'], distinctOf: 14 },
+    ],
     ['distinct count', init('distinct'), [ev(distinct('a')), ev(distinct('b')), ev(distinct('c'))], { actual: 3 }],
-    ['ratio in percent', init('ratio', { scale: 100 }), [ev(ratio(11, 12)), ev(ratio(9, 10))], { actual: (20 / 22) * 100, numerator: 20, denominator: 22 }],
-    ['ratio with nothing in the denominator yet', init('ratio', { scale: 100 }), [ev(ratio(0, 0))], { actual: null, numerator: 0, denominator: 0 }],
+    [
+      'ratio in percent',
+      init('ratio', { scale: 100 }),
+      [ev(ratio(11, 12)), ev(ratio(9, 10))],
+      { actual: (20 / 22) * 100, numerator: 20, denominator: 22 },
+    ],
+    [
+      'ratio with nothing in the denominator yet',
+      init('ratio', { scale: 100 }),
+      [ev(ratio(0, 0))],
+      { actual: null, numerator: 0, denominator: 0 },
+    ],
     ['mean (cost per batch)', init('mean'), [ev(ratio(33_600, 12)), ev(ratio(30_000, 10))], { actual: 63_600 / 22 }],
     ['max', init('max'), [ev(reading(3)), ev(reading(9)), ev(reading(4))], { actual: 9, value: 9 }],
     ['min', init('min'), [ev(reading(3)), ev(reading(9)), ev(reading(-4))], { actual: -4 }],
-    ['latest: the latest occurredAt wins, not the last arrival', init('latest'), [ev(reading(70), day(12, '10:00:00')), ev(reading(50), day(12, '09:00:00'))], { actual: 70, latestAt: day(12, '10:00:00') }],
-    ['latest: a tie on occurredAt goes to the greater eventId', init('latest'), [ev(reading(1), day(12), 1, 0, 'b'), ev(reading(2), day(12), 2, 0, 'a')], { actual: 1, latestEventId: 'b' }],
+    [
+      'latest: the latest occurredAt wins, not the last arrival',
+      init('latest'),
+      [ev(reading(70), day(12, '10:00:00')), ev(reading(50), day(12, '09:00:00'))],
+      { actual: 70, latestAt: day(12, '10:00:00') },
+    ],
+    [
+      'latest: a tie on occurredAt goes to the greater eventId',
+      init('latest'),
+      [ev(reading(1), day(12), 1, 0, 'b'), ev(reading(2), day(12), 2, 0, 'a')],
+      { actual: 1, latestEventId: 'b' },
+    ],
     ['milestone done', init('milestone'), [ev(milestone(true), day(20))], { actual: 1, done: true, doneAt: day(20) }],
-    ['milestone undone later', init('milestone'), [ev(milestone(true), day(20)), ev(milestone(false), day(22))], { actual: 0, done: false, doneAt: null, undoneAt: day(22) }],
-    ['milestone: a late undo between two dones keeps the later done (documented upper bound)', init('milestone'), [ev(milestone(true), day(1)), ev(milestone(true), day(7)), ev(milestone(false), day(3))], { done: true, doneAt: day(7) }],
-    ['milestone re-done keeps the first done after the undo', init('milestone'), [ev(milestone(true), day(20)), ev(milestone(false), day(22)), ev(milestone(true), day(25)), ev(milestone(true), day(26))], { done: true, doneAt: day(25) }],
-    ['assessment: the latest wins', init('assessment'), [ev({ kind: 'assessment', likelihood: '有可能', text: 'b' }, day(13)), ev({ kind: 'assessment', likelihood: '确定能', text: 'a' }, day(12))], { actual: null, assessment: { likelihood: '有可能', text: 'b', at: day(13), eventId: expect.any(String) } }],
-    ['assessment on a numeric measure keeps the actual', init('sum'), [ev(add(5)), ev({ kind: 'assessment', likelihood: '不可能', text: '经费未到位' })], { actual: 5, assessment: expect.objectContaining({ likelihood: '不可能' }) }],
+    [
+      'milestone undone later',
+      init('milestone'),
+      [ev(milestone(true), day(20)), ev(milestone(false), day(22))],
+      { actual: 0, done: false, doneAt: null, undoneAt: day(22) },
+    ],
+    [
+      'milestone: a late undo between two dones keeps the later done (documented upper bound)',
+      init('milestone'),
+      [ev(milestone(true), day(1)), ev(milestone(true), day(7)), ev(milestone(false), day(3))],
+      { done: true, doneAt: day(7) },
+    ],
+    [
+      'milestone re-done keeps the first done after the undo',
+      init('milestone'),
+      [
+        ev(milestone(true), day(20)),
+        ev(milestone(false), day(22)),
+        ev(milestone(true), day(25)),
+        ev(milestone(true), day(26)),
+      ],
+      { done: true, doneAt: day(25) },
+    ],
+    [
+      'assessment: the latest wins',
+      init('assessment'),
+      [
+        ev({ kind: 'assessment', likelihood: '有可能', text: 'b' }, day(13)),
+        ev({ kind: 'assessment', likelihood: '确定能', text: 'a' }, day(12)),
+      ],
+      { actual: null, assessment: { likelihood: '有可能', text: 'b', at: day(13), eventId: expect.any(String) } },
+    ],
+    [
+      'assessment on a numeric measure keeps the actual',
+      init('sum'),
+      [ev(add(5)), ev({ kind: 'assessment', likelihood: '不可能', text: '经费未到位' })],
+      { actual: 5, assessment: expect.objectContaining({ likelihood: '不可能' }) },
+    ],
   ];
 
   it.each(cases)('%s', (_name, i, events, expected) => {
@@ -59,13 +151,24 @@ describe('applyEvents: every measure kind', () => {
   });
 
   it('scales raw sums once, without accumulating rounding (元 → 万元)', () => {
-    const p = run(init('sum', { scale: 0.0001 }), Array.from({ length: 1000 }, () => ev(add(0.1 * 10_000))));
+    const p = run(
+      init('sum', { scale: 0.0001 }),
+      Array.from({ length: 1000 }, () => ev(add(0.1 * 10_000))),
+    );
     expect(p.numerator).toBe(1_000_000);
     expect(p.actual).toBe(100);
   });
 
   it('starts empty', () => {
-    expect(newProgress(init('ratio', { scale: 100 }))).toMatchObject({ actual: null, eventCount: 0, history: [], firstEventAt: null, lastEventAt: null, applied: {}, version: 0 });
+    expect(newProgress(init('ratio', { scale: 100 }))).toMatchObject({
+      actual: null,
+      eventCount: 0,
+      history: [],
+      firstEventAt: null,
+      lastEventAt: null,
+      applied: {},
+      version: 0,
+    });
     expect(newProgress(init('milestone'))).toMatchObject({ done: false, doneAt: null });
   });
 });
@@ -121,20 +224,37 @@ describe('applyEvents: order independence', () => {
   function permutations(events: AppliedEvent[]): AppliedEvent[][] {
     const spread = events.map((e, k) => ({ ...e, position: { ...e.position, partition: k, offset: 0 } }));
     const out = [spread, [...spread].reverse()];
-    for (let s = 1; s <= 4; s++) out.push(spread.map((e, k) => ({ e, key: (k * 7919 * s) % 101 })).sort((a, b) => a.key - b.key).map((x) => x.e));
+    for (let s = 1; s <= 4; s++)
+      out.push(
+        spread
+          .map((e, k) => ({ e, key: (k * 7919 * s) % 101 }))
+          .sort((a, b) => a.key - b.key)
+          .map((x) => x.e),
+      );
     return out;
   }
   const table: Array<[string, ProgressInit, AppliedEvent[]]> = [
     ['sum', init('sum'), [1, 2, 3, 4, 5, 6].map((v, k) => ev(add(v), day(k + 1)))],
-    ['distinct', init('distinct', { of: 14, scale: 100 }), ['a', 'b', 'a', 'c', 'b', 'd'].map((v, k) => ev(distinct(v), day(10 - k)))],
+    [
+      'distinct',
+      init('distinct', { of: 14, scale: 100 }),
+      ['a', 'b', 'a', 'c', 'b', 'd'].map((v, k) => ev(distinct(v), day(10 - k))),
+    ],
     ['max', init('max'), [5, 1, 9, 3, 9, 2].map((v, k) => ev(reading(v), day(k + 3)))],
-    ['latest', init('latest'), [5, 1, 9, 3, 7, 2].map((v, k) => ev(reading(v), day((k * 3) % 7 + 1, `1${k}:00:00`)))],
+    ['latest', init('latest'), [5, 1, 9, 3, 7, 2].map((v, k) => ev(reading(v), day(((k * 3) % 7) + 1, `1${k}:00:00`)))],
     ['milestone', init('milestone'), [true, true, false, true].map((d, k) => ev(milestone(d), day(k * 2 + 1)))],
   ];
   it.each(table)('%s gives one result whatever the arrival order', (_n, i, events) => {
     const results = permutations(events).map((order) => {
       const p = run(i, order);
-      return { actual: p.actual, history: p.history, distinctValues: p.distinctValues, done: p.done, doneAt: p.doneAt, latestAt: p.latestAt };
+      return {
+        actual: p.actual,
+        history: p.history,
+        distinctValues: p.distinctValues,
+        done: p.done,
+        doneAt: p.doneAt,
+        latestAt: p.latestAt,
+      };
     });
     for (const r of results.slice(1)) expect(r).toEqual(results[0]);
   });
@@ -144,8 +264,13 @@ describe('applyEvents: daily history by local date', () => {
   it('uses the local date of occurredAt in the time zone', () => {
     // 16:30Z on the 12th is 00:30 on the 13th in Shanghai.
     const p = run(init('sum'), [ev(add(1), '2019-04-12T23:30:00+08:00'), ev(add(2), '2019-04-12T16:30:00Z')]);
-    expect(p.history.map((h) => [h.date, h.actual])).toEqual([['2019-04-12', 1], ['2019-04-13', 3]]);
-    expect(applyEvents(null, init('sum'), [ev(add(1), '2019-04-12T16:30:00Z')], 'UTC').history[0].date).toBe('2019-04-12');
+    expect(p.history.map((h) => [h.date, h.actual])).toEqual([
+      ['2019-04-12', 1],
+      ['2019-04-13', 3],
+    ]);
+    expect(applyEvents(null, init('sum'), [ev(add(1), '2019-04-12T16:30:00Z')], 'UTC').history[0].date).toBe(
+      '2019-04-12',
+    );
   });
 
   it('a late event for an earlier day updates that day and every later one', () => {
@@ -164,13 +289,27 @@ describe('applyEvents: daily history by local date', () => {
 
   it('distinct: a value first seen earlier counts from that day on', () => {
     const p = run(init('distinct'), [ev(distinct('a'), day(5)), ev(distinct('b'), day(8)), ev(distinct('b'), day(3))]);
-    expect(p.history.map((h) => [h.date.slice(8), h.actual])).toEqual([['03', 1], ['05', 2], ['08', 2]]);
-    expect(p.distinctSeen).toEqual([{ value: 'a', date: '2019-04-05' }, { value: 'b', date: '2019-04-03' }]);
+    expect(p.history.map((h) => [h.date.slice(8), h.actual])).toEqual([
+      ['03', 1],
+      ['05', 2],
+      ['08', 2],
+    ]);
+    expect(p.distinctSeen).toEqual([
+      { value: 'a', date: '2019-04-05' },
+      { value: 'b', date: '2019-04-03' },
+    ]);
   });
 
   it('latest: a late reading changes its own day only', () => {
-    const p = run(init('latest'), [ev(reading(80), day(10)), ev(reading(60), day(4)), ev(reading(70), day(4, '11:00:00'))]);
-    expect(p.history.map((h) => [h.date.slice(8), h.actual])).toEqual([['04', 70], ['10', 80]]);
+    const p = run(init('latest'), [
+      ev(reading(80), day(10)),
+      ev(reading(60), day(4)),
+      ev(reading(70), day(4, '11:00:00')),
+    ]);
+    expect(p.history.map((h) => [h.date.slice(8), h.actual])).toEqual([
+      ['04', 70],
+      ['10', 80],
+    ]);
     expect(p.actual).toBe(80);
   });
 });
@@ -184,7 +323,12 @@ describe('applyEvents: guards', () => {
 
   it('takes period, scale and of from init (a re-imported catalogue wins)', () => {
     const p = run(init('sum', { scale: 1 }), [ev(add(50))]);
-    const q = applyEvents(p, init('sum', { scale: 100, of: 200, period: { from: '2019-01-01', to: '2019-06-30' } }), [], TZ);
+    const q = applyEvents(
+      p,
+      init('sum', { scale: 100, of: 200, period: { from: '2019-01-01', to: '2019-06-30' } }),
+      [],
+      TZ,
+    );
     expect(q).toMatchObject({ actual: 25, period: { to: '2019-06-30' }, version: p.version });
   });
 });

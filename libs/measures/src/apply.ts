@@ -106,7 +106,12 @@ export function newProgress(init: ProgressInit): Progress {
  * (a re-imported catalogue may move a deadline); a changed measure needs a rebuild and throws.
  * Local dates of the history are in `timeZone`. Never mutates its arguments.
  */
-export function applyEvents(progress: Progress | null, init: ProgressInit, events: readonly AppliedEvent[], timeZone: string): Progress {
+export function applyEvents(
+  progress: Progress | null,
+  init: ProgressInit,
+  events: readonly AppliedEvent[],
+  timeZone: string,
+): Progress {
   if (progress && progress.id !== init.id) throw new Error(`progress ${progress.id} given with init for ${init.id}`);
   if (progress && progress.measure !== init.measure) {
     throw new Error(`${init.id}: measure changed from ${progress.measure} to ${init.measure}; rebuild its progress`);
@@ -127,7 +132,8 @@ export function applyEvents(progress: Progress | null, init: ProgressInit, event
   let changed = false;
   for (const { e, key } of ordered) {
     if (e.trackedId !== p.id) throw new Error(`contribution for ${e.trackedId} applied to ${p.id}`);
-    if (!accepts(p.measure, e.input.kind)) throw new Error(`${p.id}: a ${p.measure} measure cannot take a ${e.input.kind} input`);
+    if (!accepts(p.measure, e.input.kind))
+      throw new Error(`${p.id}: a ${p.measure} measure cannot take a ${e.input.kind} input`);
     const mark = p.applied[key];
     if (mark !== undefined && e.position.offset <= mark) continue;
     p.applied[key] = e.position.offset;
@@ -175,7 +181,8 @@ function applyOne(p: Progress, e: MeasureContribution, timeZone: string): void {
       if (known && known.date <= date) break;
       if (known) known.date = date;
       else seen.push({ value: input.value, date });
-      for (let j = i; j < h.length && (until === null || h[j].date < until); j++) h[j].numerator = (h[j].numerator ?? 0) + 1;
+      for (let j = i; j < h.length && (until === null || h[j].date < until); j++)
+        h[j].numerator = (h[j].numerator ?? 0) + 1;
       break;
     }
     case 'reading':
@@ -183,7 +190,8 @@ function applyOne(p: Progress, e: MeasureContribution, timeZone: string): void {
         setIfNewer(h[i], t, e, input.value, input);
       } else {
         const pick = p.measure === 'max' ? Math.max : Math.min;
-        for (let j = i; j < h.length; j++) h[j].value = h[j].value === undefined ? input.value : pick(h[j].value!, input.value);
+        for (let j = i; j < h.length; j++)
+          h[j].value = h[j].value === undefined ? input.value : pick(h[j].value!, input.value);
       }
       break;
     case 'milestone':
@@ -194,7 +202,13 @@ function applyOne(p: Progress, e: MeasureContribution, timeZone: string): void {
 }
 
 /** latest/milestone: a day's point keeps the reading with the greatest (occurredAt, eventId). */
-function setIfNewer(pt: DailyPoint, t: number, e: MeasureContribution, value: number, ratio?: { numerator?: number; denominator?: number }): void {
+function setIfNewer(
+  pt: DailyPoint,
+  t: number,
+  e: MeasureContribution,
+  value: number,
+  ratio?: { numerator?: number; denominator?: number },
+): void {
   if (pt.latestAt !== undefined && !newer(t, e.eventId, pt.latestAt, pt.latestEventId)) return;
   pt.value = value;
   pt.latestAt = e.occurredAt;
@@ -299,7 +313,12 @@ function assign<K extends 'numerator' | 'denominator' | 'value'>(p: Progress, k:
   else p[k] = v;
 }
 
-function newer(t: number, eventId: string, at: string | undefined | null, atEventId: string | undefined | null): boolean {
+function newer(
+  t: number,
+  eventId: string,
+  at: string | undefined | null,
+  atEventId: string | undefined | null,
+): boolean {
   if (!at) return true;
   const u = Date.parse(at);
   return t > u || (t === u && eventId > (atEventId ?? ''));

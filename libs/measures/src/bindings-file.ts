@@ -6,7 +6,22 @@ import type { Problem } from '@iw/targets';
  * name the line of whatever is wrong. Groups (`project` + `indicators`) are flattened here.
  */
 
-export const BINDING_KEYS = ['project', 'indicator', 'id', 'part', 'from', 'where', 'measure', 'field', 'numerator', 'denominator', 'weight', 'of', 'scale', 'note'] as const;
+export const BINDING_KEYS = [
+  'project',
+  'indicator',
+  'id',
+  'part',
+  'from',
+  'where',
+  'measure',
+  'field',
+  'numerator',
+  'denominator',
+  'weight',
+  'of',
+  'scale',
+  'note',
+] as const;
 export type BindingKey = (typeof BINDING_KEYS)[number];
 
 export interface RawBinding {
@@ -58,7 +73,13 @@ function scalarKey(pair: Pair<Node, Node>): string {
   return isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
 }
 
-function collect(item: Node, group: { project: unknown; line: number } | undefined, out: RawBinding[], lineOf: LineOf, error: ErrorFn): void {
+function collect(
+  item: Node,
+  group: { project: unknown; line: number } | undefined,
+  out: RawBinding[],
+  lineOf: LineOf,
+  error: ErrorFn,
+): void {
   const line = lineOf(item);
   if (!isMap(item)) {
     error(line, 'each binding must be a mapping');
@@ -73,7 +94,8 @@ function collect(item: Node, group: { project: unknown; line: number } | undefin
       const key = scalarKey(p);
       if (key === 'project') project = p.value ? (p.value as Node).toJSON() : null;
       else if (key === 'indicators') list = p.value;
-      else if (key !== 'note') error(lineOf(p.key), `unknown key "${key}" in a project group (expected project, indicators, note)`);
+      else if (key !== 'note')
+        error(lineOf(p.key), `unknown key "${key}" in a project group (expected project, indicators, note)`);
     }
     if (typeof project !== 'string') error(line, 'a group needs `project:` (the project name or id)');
     if (!list || !isSeq(list)) {

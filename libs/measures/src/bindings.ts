@@ -1,6 +1,19 @@
 import { DEFAULT_TOPICS } from '@iw/config';
-import { ACTUALS_ROLES, FAMILY_FIELDS, FIELD_VALUES, isActualsRole, type ActualsRole, type FieldType } from '@iw/events';
-import { idSegment, projectId as makeProjectId, type ParsedCatalogue, type ParsedProject, type Problem } from '@iw/targets';
+import {
+  ACTUALS_ROLES,
+  FAMILY_FIELDS,
+  FIELD_VALUES,
+  isActualsRole,
+  type ActualsRole,
+  type FieldType,
+} from '@iw/events';
+import {
+  idSegment,
+  projectId as makeProjectId,
+  type ParsedCatalogue,
+  type ParsedProject,
+  type Problem,
+} from '@iw/targets';
 import { readBindingsFile, type BindingKey, type ErrorFn, type RawBinding } from './bindings-file';
 import type { MeasureKind } from './progress';
 import { budgetYuan, catalogueUnits, defaultScale, measuresFor, type TrackedUnit } from './units';
@@ -103,7 +116,8 @@ export function checkBindings(
 
   const units = new Map(catalogueUnits(catalogue).map((u) => [u.id, u]));
   const compoundParts = new Map<string, string[]>();
-  for (const u of units.values()) if (u.kind === 'part') compoundParts.set(u.indicatorId!, [...(compoundParts.get(u.indicatorId!) ?? []), u.id]);
+  for (const u of units.values())
+    if (u.kind === 'part') compoundParts.set(u.indicatorId!, [...(compoundParts.get(u.indicatorId!) ?? []), u.id]);
   const ctx: Ctx = { catalogue, units, compoundParts, error };
   const bindings: Binding[] = [];
   const boundAt = new Map<string, number>();
@@ -122,7 +136,10 @@ export function checkBindings(
   }
   if (problems.some((p) => p.severity === 'error')) return { bindings: null, problems: sortByLine(problems) };
 
-  const byRole = Object.fromEntries(ACTUALS_ROLES.map((r) => [r, bindings.filter((b) => b.from === r)])) as Record<ActualsRole, Binding[]>;
+  const byRole = Object.fromEntries(ACTUALS_ROLES.map((r) => [r, bindings.filter((b) => b.from === r)])) as Record<
+    ActualsRole,
+    Binding[]
+  >;
   const projects = new Map<string, string>();
   for (const p of catalogue.projects) {
     projects.set(p.id, p.id);
@@ -153,7 +170,18 @@ interface Ctx {
   error: ErrorFn;
 }
 
-const MEASURES: readonly MeasureKind[] = ['sum', 'count', 'distinct', 'ratio', 'mean', 'max', 'min', 'latest', 'milestone', 'assessment'];
+const MEASURES: readonly MeasureKind[] = [
+  'sum',
+  'count',
+  'distinct',
+  'ratio',
+  'mean',
+  'max',
+  'min',
+  'latest',
+  'milestone',
+  'assessment',
+];
 /** measurements events carry their own reading; a binding only chooses how it is kept. */
 const MEASUREMENT_MEASURES: readonly MeasureKind[] = ['sum', 'latest', 'max', 'min', 'milestone', 'assessment'];
 const NEEDS_FIELD: readonly MeasureKind[] = ['sum', 'distinct', 'mean', 'max', 'min', 'latest'];
@@ -171,12 +199,14 @@ function resolve(raw: RawBinding, ctx: Ctx): Binding | null {
   let from: ActualsRole | null = null;
   if (v.from === undefined) fail(raw.line, 'missing `from` (a topic role: ' + ACTUALS_ROLES.join(', ') + ')');
   else from = roleOf(v.from);
-  if (v.from !== undefined && !from) fail(at('from'), `unknown topic role ${JSON.stringify(v.from)} (expected ${ACTUALS_ROLES.join(', ')})`);
+  if (v.from !== undefined && !from)
+    fail(at('from'), `unknown topic role ${JSON.stringify(v.from)} (expected ${ACTUALS_ROLES.join(', ')})`);
 
   // measure
   const measure = MEASURES.find((m) => m === v.measure) ?? null;
   if (v.measure === undefined) fail(raw.line, 'missing `measure`');
-  else if (!measure) fail(at('measure'), `unknown measure ${JSON.stringify(v.measure)} (expected ${MEASURES.join(', ')})`);
+  else if (!measure)
+    fail(at('measure'), `unknown measure ${JSON.stringify(v.measure)} (expected ${MEASURES.join(', ')})`);
 
   // the tracked unit
   const unit = resolveUnit(raw, ctx, fail);
@@ -193,9 +223,14 @@ function resolve(raw: RawBinding, ctx: Ctx): Binding | null {
   const present = (k: BindingKey) => v[k] !== undefined && v[k] !== null;
   if (from && measure) {
     if (from === 'measurements') {
-      if (!MEASUREMENT_MEASURES.includes(measure)) fail(at('measure'), `measure ${measure} cannot be fed by measurements (use ${MEASUREMENT_MEASURES.join(', ')})`);
+      if (!MEASUREMENT_MEASURES.includes(measure))
+        fail(
+          at('measure'),
+          `measure ${measure} cannot be fed by measurements (use ${MEASUREMENT_MEASURES.join(', ')})`,
+        );
       for (const k of ['where', 'field', 'numerator', 'denominator', 'weight', 'of'] as const) {
-        if (present(k)) fail(at(k), `\`${k}\` does not apply to measurements: they name their indicator and carry their value`);
+        if (present(k))
+          fail(at(k), `\`${k}\` does not apply to measurements: they name their indicator and carry their value`);
       }
     } else if (measure === 'milestone' || measure === 'assessment') {
       fail(at('measure'), `measure ${measure} is fed only by measurements (from: measurements)`);
@@ -223,7 +258,10 @@ function resolve(raw: RawBinding, ctx: Ctx): Binding | null {
       if (!present('field')) fail(raw.line, `measure ${measure} needs \`field\``);
       else field = checkField('field', v.field, measure === 'distinct' ? undefined : 'number');
     } else if (present('field')) {
-      fail(at('field'), `measure ${measure} takes no \`field\`` + (measure === 'ratio' ? ' (use numerator and denominator)' : ''));
+      fail(
+        at('field'),
+        `measure ${measure} takes no \`field\`` + (measure === 'ratio' ? ' (use numerator and denominator)' : ''),
+      );
     }
     if (measure === 'ratio') {
       for (const side of ['numerator', 'denominator'] as const) {
@@ -235,7 +273,8 @@ function resolve(raw: RawBinding, ctx: Ctx): Binding | null {
         }
       }
     } else {
-      for (const side of ['numerator', 'denominator'] as const) if (present(side)) fail(at(side), `\`${side}\` applies to ratio only`);
+      for (const side of ['numerator', 'denominator'] as const)
+        if (present(side)) fail(at(side), `\`${side}\` applies to ratio only`);
     }
     if (present('weight')) {
       if (measure !== 'mean') fail(at('weight'), '`weight` applies to mean only');
@@ -244,11 +283,13 @@ function resolve(raw: RawBinding, ctx: Ctx): Binding | null {
   }
 
   let where: WhereClause[] = [];
-  if (from && from !== 'measurements' && present('where')) where = whereClauses(v.where, at('where'), from, fields!, fail);
+  if (from && from !== 'measurements' && present('where'))
+    where = whereClauses(v.where, at('where'), from, fields!, fail);
 
   let of: number | null | undefined;
   if (present('of')) {
-    if (!measure || !['sum', 'count', 'distinct'].includes(measure)) fail(at('of'), '`of` applies to sum, count and distinct');
+    if (!measure || !['sum', 'count', 'distinct'].includes(measure))
+      fail(at('of'), '`of` applies to sum, count and distinct');
     else if (v.of === 'budget') {
       if (measure === 'distinct') fail(at('of'), '`of: budget` applies to sums of money');
       else if (unit) {
@@ -307,7 +348,14 @@ function resolveUnit(raw: RawBinding, ctx: Ctx, fail: ErrorFn): TrackedUnit | nu
   }
   const project = findProject(ctx.catalogue, v.project);
   if (!project) {
-    fail(at('project'), `unknown project "${v.project}"` + suggest(v.project, ctx.catalogue.projects.map((p) => p.name)));
+    fail(
+      at('project'),
+      `unknown project "${v.project}"` +
+        suggest(
+          v.project,
+          ctx.catalogue.projects.map((p) => p.name),
+        ),
+    );
     return null;
   }
   if (typeof v.indicator !== 'string' || !v.indicator.trim()) {
@@ -317,11 +365,21 @@ function resolveUnit(raw: RawBinding, ctx: Ctx, fail: ErrorFn): TrackedUnit | nu
   const want = idSegment(v.indicator);
   const matches = project.indicators.filter((i) => idSegment(i.name) === want);
   if (matches.length === 0) {
-    fail(at('indicator'), `unknown indicator "${v.indicator}" in ${project.name}` + suggest(v.indicator, project.indicators.map((i) => i.name)));
+    fail(
+      at('indicator'),
+      `unknown indicator "${v.indicator}" in ${project.name}` +
+        suggest(
+          v.indicator,
+          project.indicators.map((i) => i.name),
+        ),
+    );
     return null;
   }
   if (matches.length > 1) {
-    fail(at('indicator'), `"${v.indicator}" names ${matches.length} indicators of ${project.name} (table lines ${matches.map((m) => m.line).join(', ')}); use \`id\``);
+    fail(
+      at('indicator'),
+      `"${v.indicator}" names ${matches.length} indicators of ${project.name} (table lines ${matches.map((m) => m.line).join(', ')}); use \`id\``,
+    );
     return null;
   }
   return unitById(matches[0].id, v.part, at('indicator'), ctx, fail);
@@ -335,7 +393,9 @@ function unitById(id: string, part: unknown, line: number, ctx: Ctx, fail: Error
       return null;
     }
     const label = String(part);
-    const unit = parts.map((p) => ctx.units.get(p)!).find((u) => u.part === label || idSegment(u.part ?? '') === idSegment(label) || u.id === `${id}~${label}`);
+    const unit = parts
+      .map((p) => ctx.units.get(p)!)
+      .find((u) => u.part === label || idSegment(u.part ?? '') === idSegment(label) || u.id === `${id}~${label}`);
     if (!unit) fail(line, `${id} has no part "${label}" (parts: ${partNames(parts, ctx).join(', ')})`);
     return unit ?? null;
   }
@@ -345,7 +405,10 @@ function unitById(id: string, part: unknown, line: number, ctx: Ctx, fail: Error
     return null;
   }
   if (unit.kind === 'budget') {
-    fail(line, `${id} is a budget execution track: it is fed by every spending event of its project, no binding needed`);
+    fail(
+      line,
+      `${id} is a budget execution track: it is fed by every spending event of its project, no binding needed`,
+    );
     return null;
   }
   if (part !== undefined && part !== null && unit.kind !== 'part') {
@@ -372,10 +435,21 @@ function suggest(given: string, names: string[]): string {
     const s = idSegment(n);
     return g.length > 1 && (s.includes(g) || g.includes(s));
   });
-  return close.length ? ` (did you mean ${close.slice(0, 3).map((c) => `"${c}"`).join(', ')}?)` : '';
+  return close.length
+    ? ` (did you mean ${close
+        .slice(0, 3)
+        .map((c) => `"${c}"`)
+        .join(', ')}?)`
+    : '';
 }
 
-function whereClauses(value: unknown, line: number, from: ActualsRole, fields: Record<string, FieldType>, fail: ErrorFn): WhereClause[] {
+function whereClauses(
+  value: unknown,
+  line: number,
+  from: ActualsRole,
+  fields: Record<string, FieldType>,
+  fail: ErrorFn,
+): WhereClause[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     fail(line, '`where` must map field names to a value or a list of values');
     return [];
@@ -399,7 +473,10 @@ function whereClauses(value: unknown, line: number, from: ActualsRole, fields: R
     const allowed = FIELD_VALUES[from]?.[field];
     const unknown = allowed ? values.filter((x) => !allowed.includes(String(x))) : [];
     if (unknown.length) {
-      fail(line, `where ${field}: ${unknown.map((u) => JSON.stringify(u)).join(', ')} is not one of ${allowed!.join(', ')}`);
+      fail(
+        line,
+        `where ${field}: ${unknown.map((u) => JSON.stringify(u)).join(', ')} is not one of ${allowed!.join(', ')}`,
+      );
       continue;
     }
     clauses.push({ field, values: values.map((x) => (typeof x === 'string' ? normaliseText(x) : (x as WhereValue))) });
@@ -423,7 +500,8 @@ function ratioSide(
   }
   const o = value as Record<string, unknown>;
   const extra = Object.keys(o).filter((k) => k !== 'field' && k !== 'where');
-  if (extra.length) fail(line, `unknown key ${extra.map((e) => `"${e}"`).join(', ')} in \`${key}\` (expected field, where)`);
+  if (extra.length)
+    fail(line, `unknown key ${extra.map((e) => `"${e}"`).join(', ')} in \`${key}\` (expected field, where)`);
   if (o.field === undefined && o.where === undefined) fail(line, `\`${key}\` needs a field to sum or a where to count`);
   return {
     ...(o.field !== undefined ? { field: checkField(key, o.field, 'number') } : {}),

@@ -4,13 +4,37 @@ import { defaultMeasure, defaultScale } from './units';
 
 describe('periodOf', () => {
   const cases: Array<[string, Target, { from: string; to: string }]> = [
-    ['numeric: the fiscal year', { kind: 'numeric', op: '>=', value: 700, unit: '批次' }, { from: '2019-01-01', to: '2019-12-31' }],
-    ['qualitative: the fiscal year', { kind: 'qualitative', text: '有所提升' }, { from: '2019-01-01', to: '2019-12-31' }],
-    ['deadline: year start to the deadline', { kind: 'deadline', by: '2019-10-31' }, { from: '2019-01-01', to: '2019-10-31' }],
-    ['deadline with two readings: the later one', { kind: 'deadline', by: '2019-05-31', byAlternative: '2019-06-30' }, { from: '2019-01-01', to: '2019-06-30' }],
-    ['window: year start to its end', { kind: 'window', from: '2019-06-01', to: '2019-10-31' }, { from: '2019-01-01', to: '2019-10-31' }],
+    [
+      'numeric: the fiscal year',
+      { kind: 'numeric', op: '>=', value: 700, unit: '批次' },
+      { from: '2019-01-01', to: '2019-12-31' },
+    ],
+    [
+      'qualitative: the fiscal year',
+      { kind: 'qualitative', text: '有所提升' },
+      { from: '2019-01-01', to: '2019-12-31' },
+    ],
+    [
+      'deadline: year start to the deadline',
+      { kind: 'deadline', by: '2019-10-31' },
+      { from: '2019-01-01', to: '2019-10-31' },
+    ],
+    [
+      'deadline with two readings: the later one',
+      { kind: 'deadline', by: '2019-05-31', byAlternative: '2019-06-30' },
+      { from: '2019-01-01', to: '2019-06-30' },
+    ],
+    [
+      'window: year start to its end',
+      { kind: 'window', from: '2019-06-01', to: '2019-10-31' },
+      { from: '2019-01-01', to: '2019-10-31' },
+    ],
     ['deadline in the next year', { kind: 'deadline', by: '2020-03-31' }, { from: '2019-01-01', to: '2020-03-31' }],
-    ['deadline before the fiscal year', { kind: 'deadline', by: '2018-12-31' }, { from: '2018-12-31', to: '2018-12-31' }],
+    [
+      'deadline before the fiscal year',
+      { kind: 'deadline', by: '2018-12-31' },
+      { from: '2018-12-31', to: '2018-12-31' },
+    ],
   ];
   it.each(cases)('%s', (_n, target, period) => expect(periodOf(target, 2019)).toEqual(period));
 });
@@ -49,5 +73,6 @@ describe('defaultMeasure and defaultScale', () => {
     ['sum', undefined, '%', 1],
     ['mean', undefined, '%', 1],
   ])('%s of %s against %s → ×%d', (measure, of, unit, scale) =>
-    expect(defaultScale(measure as never, { kind: 'numeric', op: '>=', value: 1, unit }, of)).toBe(scale));
+    expect(defaultScale(measure as never, { kind: 'numeric', op: '>=', value: 1, unit }, of)).toBe(scale),
+  );
 });

@@ -16,7 +16,8 @@ export interface Period {
 export function periodOf(target: Target, fiscalYear: number): Period {
   const fiscal = { from: `${fiscalYear}-01-01`, to: `${fiscalYear}-12-31` };
   let end: string | null = null;
-  if (target.kind === 'deadline') end = target.byAlternative && target.byAlternative > target.by ? target.byAlternative : target.by;
+  if (target.kind === 'deadline')
+    end = target.byAlternative && target.byAlternative > target.by ? target.byAlternative : target.by;
   if (target.kind === 'window') end = target.to;
   if (end === null) return fiscal;
   return { from: end < fiscal.from ? end : fiscal.from, to: end };

@@ -24,7 +24,16 @@ function fed<R extends ActualsRole>(role: R, event: ActualsEventByRole[R]) {
 
 describe('route: events of each family reach their units', () => {
   it('an inspection batch of 汽油 feeds its count, coverage and cost per batch', () => {
-    expect(fed('inspectionBatches', { ...env, category: '汽油', batches: 12, qualifiedBatches: 11, region: '喀什地区', costYuan: 33600 })).toEqual({
+    expect(
+      fed('inspectionBatches', {
+        ...env,
+        category: '汽油',
+        batches: 12,
+        qualifiedBatches: 11,
+        region: '喀什地区',
+        costYuan: 33600,
+      }),
+    ).toEqual({
       [`${LT}.汽油抽检批次`]: { kind: 'add', value: 12 },
       [`${LT}.抽检地州市覆盖率`]: { kind: 'distinct', value: '喀什地区' },
       [`${LT}.汽油和柴油抽检每批次费用`]: { kind: 'ratio', numerator: 33600, denominator: 12 },
@@ -55,12 +64,18 @@ describe('route: events of each family reach their units', () => {
     expect(fed('surveys', { ...env, surveyKey: '社会公众满意度', respondents: 420, satisfied: 361 })).toEqual({
       [`${GS}.社会公众满意度`]: { kind: 'ratio', numerator: 361, denominator: 420 },
     });
-    expect(fed('surveys', { ...env, surveyKey: '受训学员满意度', score: 4, scale: 5 })[`${GS}.受训学员满意度`]).toEqual({ kind: 'ratio', numerator: 1, denominator: 1 });
-    expect(fed('surveys', { ...env, surveyKey: '受训学员满意度', score: 3, scale: 5 })[`${GS}.受训学员满意度`]).toEqual({ kind: 'ratio', numerator: 0, denominator: 1 });
+    expect(fed('surveys', { ...env, surveyKey: '受训学员满意度', score: 4, scale: 5 })[`${GS}.受训学员满意度`]).toEqual(
+      { kind: 'ratio', numerator: 1, denominator: 1 },
+    );
+    expect(fed('surveys', { ...env, surveyKey: '受训学员满意度', score: 3, scale: 5 })[`${GS}.受训学员满意度`]).toEqual(
+      { kind: 'ratio', numerator: 0, denominator: 1 },
+    );
   });
 
   it('surveys: one public food-safety survey feeds both food projects and the questionnaire count', () => {
-    expect(fed('surveys', { ...env, surveyKey: '开展食品安全监管公众满意度调查', respondents: 100, satisfied: 75 })).toEqual({
+    expect(
+      fed('surveys', { ...env, surveyKey: '开展食品安全监管公众满意度调查', respondents: 100, satisfied: 75 }),
+    ).toEqual({
       [`${FOOD}.开展食品安全监管公众满意度调查`]: { kind: 'ratio', numerator: 75, denominator: 100 },
       [`${FOOD_OFFICE}.在全区14个地州市开展满意度问卷调查`]: { kind: 'add', value: 100 },
       [`${FOOD_OFFICE}.开展食品安全监管公众满意度调查`]: { kind: 'ratio', numerator: 75, denominator: 100 },
@@ -68,20 +83,41 @@ describe('route: events of each family reach their units', () => {
   });
 
   it('surveys: a key two projects share is told apart by projectName', () => {
-    expect(Object.keys(fed('surveys', { ...env, surveyKey: '干部职工满意度', projectName: '市场监管系统服装', respondents: 5, satisfied: 5 }))).toEqual(['2019.市场监管系统服装.干部职工满意度']);
-    expect(route({ ...env, surveyKey: '干部职工满意度', respondents: 5, satisfied: 5 }, 'surveys', set)).toMatchObject({ ok: false, reason: { class: 'unbound' } });
+    expect(
+      Object.keys(
+        fed('surveys', {
+          ...env,
+          surveyKey: '干部职工满意度',
+          projectName: '市场监管系统服装',
+          respondents: 5,
+          satisfied: 5,
+        }),
+      ),
+    ).toEqual(['2019.市场监管系统服装.干部职工满意度']);
+    expect(route({ ...env, surveyKey: '干部职工满意度', respondents: 5, satisfied: 5 }, 'surveys', set)).toMatchObject({
+      ok: false,
+      reason: { class: 'unbound' },
+    });
   });
 
   it('spending feeds the budget execution and the item of its own project only', () => {
-    expect(fed('spending', { ...env, projectName: '信息化新建、软硬件维保、电路租用项目', amountYuan: 668_000, item: '线路租用' })).toEqual({
+    expect(
+      fed('spending', {
+        ...env,
+        projectName: '信息化新建、软硬件维保、电路租用项目',
+        amountYuan: 668_000,
+        item: '线路租用',
+      }),
+    ).toEqual({
       '2019.信息化新建软硬件维保电路租用项目#budget': { kind: 'add', value: 668_000 },
       '2019.信息化新建软硬件维保电路租用项目.线路租用成本': { kind: 'add', value: 668_000 },
     });
     // the same item name in another project does not leak across
-    expect(Object.keys(fed('spending', { ...env, projectId: '2019.营业执照采购项目', amountYuan: 10, item: '登记机关维护' })).sort()).toEqual([
-      '2019.营业执照采购项目#budget',
-      '2019.营业执照采购项目.登记机关维护成本',
-    ]);
+    expect(
+      Object.keys(
+        fed('spending', { ...env, projectId: '2019.营业执照采购项目', amountYuan: 10, item: '登记机关维护' }),
+      ).sort(),
+    ).toEqual(['2019.营业执照采购项目#budget', '2019.营业执照采购项目.登记机关维护成本']);
     expect(fed('spending', { ...env, projectName: '知识产权专项业务费', amountYuan: 5 })).toEqual({
       '2019.知识产权专项业务费#budget': { kind: 'add', value: 5 },
       '2019.知识产权专项业务费.预算执行率': { kind: 'add', value: 5 },
@@ -90,32 +126,148 @@ describe('route: events of each family reach their units', () => {
 
   it('measurements reach any unit by id, bound or not', () => {
     const base = { ...env, indicatorId: `${LT}.按计划完成抽检任务` };
-    expect(fed('measurements', { ...base, kind: 'milestone', done: true })).toEqual({ [`${LT}.按计划完成抽检任务`]: { kind: 'milestone', done: true } });
-    expect(fed('measurements', { ...env, indicatorId: `${GS}.会议培训的次数人数天数~期`, kind: 'increment', value: 2 })).toEqual({ [`${GS}.会议培训的次数人数天数~期`]: { kind: 'add', value: 2 } });
-    expect(fed('measurements', { ...env, indicatorId: `${LT}.化肥和农膜抽检每批次费用`, kind: 'assessment', likelihood: '有可能', text: '单价上涨' })).toEqual({
+    expect(fed('measurements', { ...base, kind: 'milestone', done: true })).toEqual({
+      [`${LT}.按计划完成抽检任务`]: { kind: 'milestone', done: true },
+    });
+    expect(
+      fed('measurements', { ...env, indicatorId: `${GS}.会议培训的次数人数天数~期`, kind: 'increment', value: 2 }),
+    ).toEqual({ [`${GS}.会议培训的次数人数天数~期`]: { kind: 'add', value: 2 } });
+    expect(
+      fed('measurements', {
+        ...env,
+        indicatorId: `${LT}.化肥和农膜抽检每批次费用`,
+        kind: 'assessment',
+        likelihood: '有可能',
+        text: '单价上涨',
+      }),
+    ).toEqual({
       [`${LT}.化肥和农膜抽检每批次费用`]: { kind: 'assessment', likelihood: '有可能', text: '单价上涨' },
     });
-    expect(fed('measurements', { ...env, indicatorId: '2019.质量监督监管信息化建设项目.用户满意度', kind: 'assessment', likelihood: '确定能', text: 'ok' })).toHaveProperty(['2019.质量监督监管信息化建设项目.用户满意度']);
+    expect(
+      fed('measurements', {
+        ...env,
+        indicatorId: '2019.质量监督监管信息化建设项目.用户满意度',
+        kind: 'assessment',
+        likelihood: '确定能',
+        text: 'ok',
+      }),
+    ).toHaveProperty(['2019.质量监督监管信息化建设项目.用户满意度']);
   });
 });
 
 describe('route: rejections carry the DLQ reason', () => {
   const cases: Array<[string, ActualsRole, object, string, RegExp]> = [
-    ['an uncatalogued category', 'inspectionBatches', { ...env, category: '药品', batches: 1 }, 'unbound', /category=药品/],
-    ['an unknown project', 'spending', { ...env, projectName: '不存在的项目', amountYuan: 1 }, 'unknown_project', /不存在的项目/],
-    ['an unknown project id', 'spending', { ...env, projectId: '2020.工商行政管理业务费', amountYuan: 1 }, 'unknown_project', /2020/],
-    ['a case of an unknown project', 'cases', { ...env, caseId: 'c', action: 'opened', category: '食品', projectName: '不存在的项目' }, 'unknown_project', /不存在的项目/],
-    ['a bound inspection batch naming an unknown project', 'inspectionBatches', { ...env, category: '汽油', batches: 1, projectName: '不存在的项目' }, 'unknown_project', /不存在的项目/],
-    ['a survey of an unknown project', 'surveys', { ...env, surveyKey: '干部职工满意度', projectName: '2020年的项目', respondents: 5, satisfied: 5 }, 'unknown_project', /2020年的项目/],
-    ['a projectName made only of punctuation', 'cases', { ...env, caseId: 'c', action: 'closed', projectName: '、、' }, 'unknown_project', /、、/],
-    ['an unknown indicator id', 'measurements', { ...env, indicatorId: '2019.nope.nothing', kind: 'increment', value: 1 }, 'unknown_indicator', /2019\.nope\.nothing/],
-    ['a compound indicator instead of a part', 'measurements', { ...env, indicatorId: `${GS}.会议培训的次数人数天数`, kind: 'increment', value: 1 }, 'unknown_indicator', /~期.*~天.*~人/],
-    ['a milestone for a sum', 'measurements', { ...env, indicatorId: `${LT}.汽油抽检批次`, kind: 'milestone', done: true }, 'incompatible', /measured as sum.*send increment/],
-    ['a set for a bound ratio', 'measurements', { ...env, indicatorId: `${GS}.案件办结率`, kind: 'set', value: 91 }, 'incompatible', /measured as ratio/],
-    ['a measurement for a budget track', 'measurements', { ...env, indicatorId: `${GS}#budget`, kind: 'increment', value: 1 }, 'incompatible', /spending/],
-    ['an event of the next year', 'inspectionBatches', { ...env, occurredAt: '2020-01-01T00:10:00+08:00', category: '汽油', batches: 1 }, 'out_of_period', /2020-01-01 .*2019-01-01…2019-12-31/],
-    ['16:30Z on 31 Dec, already 1 Jan in Shanghai', 'cases', { ...env, occurredAt: '2019-12-31T16:30:00Z', caseId: 'c', action: 'opened' }, 'out_of_period', /2020-01-01/],
-    ['a milestone after its deadline', 'measurements', { ...env, occurredAt: '2019-12-01T09:00:00+08:00', indicatorId: `${LT}.按计划完成抽检任务`, kind: 'milestone', done: true }, 'out_of_period', /2019-01-01…2019-11-30/],
+    [
+      'an uncatalogued category',
+      'inspectionBatches',
+      { ...env, category: '药品', batches: 1 },
+      'unbound',
+      /category=药品/,
+    ],
+    [
+      'an unknown project',
+      'spending',
+      { ...env, projectName: '不存在的项目', amountYuan: 1 },
+      'unknown_project',
+      /不存在的项目/,
+    ],
+    [
+      'an unknown project id',
+      'spending',
+      { ...env, projectId: '2020.工商行政管理业务费', amountYuan: 1 },
+      'unknown_project',
+      /2020/,
+    ],
+    [
+      'a case of an unknown project',
+      'cases',
+      { ...env, caseId: 'c', action: 'opened', category: '食品', projectName: '不存在的项目' },
+      'unknown_project',
+      /不存在的项目/,
+    ],
+    [
+      'a bound inspection batch naming an unknown project',
+      'inspectionBatches',
+      { ...env, category: '汽油', batches: 1, projectName: '不存在的项目' },
+      'unknown_project',
+      /不存在的项目/,
+    ],
+    [
+      'a survey of an unknown project',
+      'surveys',
+      { ...env, surveyKey: '干部职工满意度', projectName: '2020年的项目', respondents: 5, satisfied: 5 },
+      'unknown_project',
+      /2020年的项目/,
+    ],
+    [
+      'a projectName made only of punctuation',
+      'cases',
+      { ...env, caseId: 'c', action: 'closed', projectName: '、、' },
+      'unknown_project',
+      /、、/,
+    ],
+    [
+      'an unknown indicator id',
+      'measurements',
+      { ...env, indicatorId: '2019.nope.nothing', kind: 'increment', value: 1 },
+      'unknown_indicator',
+      /2019\.nope\.nothing/,
+    ],
+    [
+      'a compound indicator instead of a part',
+      'measurements',
+      { ...env, indicatorId: `${GS}.会议培训的次数人数天数`, kind: 'increment', value: 1 },
+      'unknown_indicator',
+      /~期.*~天.*~人/,
+    ],
+    [
+      'a milestone for a sum',
+      'measurements',
+      { ...env, indicatorId: `${LT}.汽油抽检批次`, kind: 'milestone', done: true },
+      'incompatible',
+      /measured as sum.*send increment/,
+    ],
+    [
+      'a set for a bound ratio',
+      'measurements',
+      { ...env, indicatorId: `${GS}.案件办结率`, kind: 'set', value: 91 },
+      'incompatible',
+      /measured as ratio/,
+    ],
+    [
+      'a measurement for a budget track',
+      'measurements',
+      { ...env, indicatorId: `${GS}#budget`, kind: 'increment', value: 1 },
+      'incompatible',
+      /spending/,
+    ],
+    [
+      'an event of the next year',
+      'inspectionBatches',
+      { ...env, occurredAt: '2020-01-01T00:10:00+08:00', category: '汽油', batches: 1 },
+      'out_of_period',
+      /2020-01-01 .*2019-01-01…2019-12-31/,
+    ],
+    [
+      '16:30Z on 31 Dec, already 1 Jan in Shanghai',
+      'cases',
+      { ...env, occurredAt: '2019-12-31T16:30:00Z', caseId: 'c', action: 'opened' },
+      'out_of_period',
+      /2020-01-01/,
+    ],
+    [
+      'a milestone after its deadline',
+      'measurements',
+      {
+        ...env,
+        occurredAt: '2019-12-01T09:00:00+08:00',
+        indicatorId: `${LT}.按计划完成抽检任务`,
+        kind: 'milestone',
+        done: true,
+      },
+      'out_of_period',
+      /2019-01-01…2019-11-30/,
+    ],
   ];
   it.each(cases)('%s → %s', (_n, role, event, cls, message) => {
     const r = route(event as never, role, set);
@@ -124,14 +276,45 @@ describe('route: rejections carry the DLQ reason', () => {
   });
 
   it('an event naming a tracked project by its written name (any spacing or punctuation) is not rejected for it', () => {
-    expect(Object.keys(fed('cases', { ...env, caseId: 'c', action: 'opened', projectName: '流通领域商品、成品油、农资产品、网络商品质量抽检监测经费' })).length).toBeGreaterThan(0);
-    expect(fed('inspectionBatches', { ...env, category: '汽油', batches: 2, projectName: ' 流通领域商品 成品油 农资产品 网络商品质量抽检监测经费 ' })[`${LT}.汽油抽检批次`]).toEqual({ kind: 'add', value: 2 });
+    expect(
+      Object.keys(
+        fed('cases', {
+          ...env,
+          caseId: 'c',
+          action: 'opened',
+          projectName: '流通领域商品、成品油、农资产品、网络商品质量抽检监测经费',
+        }),
+      ).length,
+    ).toBeGreaterThan(0);
+    expect(
+      fed('inspectionBatches', {
+        ...env,
+        category: '汽油',
+        batches: 2,
+        projectName: ' 流通领域商品 成品油 农资产品 网络商品质量抽检监测经费 ',
+      })[`${LT}.汽油抽检批次`],
+    ).toEqual({ kind: 'add', value: 2 });
     // a tracked project that no binding of the family serves is unbound, not unknown
-    expect(route({ ...env, surveyKey: '社会公众满意度', projectName: '知识产权专项业务费', respondents: 1, satisfied: 1 }, 'surveys', set)).not.toMatchObject({ reason: { class: 'unknown_project' } });
+    expect(
+      route(
+        { ...env, surveyKey: '社会公众满意度', projectName: '知识产权专项业务费', respondents: 1, satisfied: 1 },
+        'surveys',
+        set,
+      ),
+    ).not.toMatchObject({ reason: { class: 'unknown_project' } });
   });
 
   it('judges the period by the local date at both ends of the fiscal year', () => {
-    const catalogue = fixtureCatalogue([['P', 10, [['早', { kind: 'deadline', by: '2019-03-31' }], ['全年', { kind: 'numeric', op: '>=', value: 1, unit: '次' }]]]]);
+    const catalogue = fixtureCatalogue([
+      [
+        'P',
+        10,
+        [
+          ['早', { kind: 'deadline', by: '2019-03-31' }],
+          ['全年', { kind: 'numeric', op: '>=', value: 1, unit: '次' }],
+        ],
+      ],
+    ]);
     const s = loadBindings('', catalogue);
     const ids = (occurredAt: string) => {
       const r = route({ ...env, occurredAt, projectName: 'P', amountYuan: 1 }, 'spending', s);

@@ -29,10 +29,16 @@ export function route<R extends ActualsRole>(event: ActualsEventByRole[R], role:
     const projectId = findProject(event as SpendingEvent, bindings);
     if (!projectId) {
       const s = event as SpendingEvent;
-      return reject('unknown_project', `no project ${JSON.stringify(s.projectId ?? s.projectName)} in the ${bindings.fiscalYear} catalogue`);
+      return reject(
+        'unknown_project',
+        `no project ${JSON.stringify(s.projectId ?? s.projectName)} in the ${bindings.fiscalYear} catalogue`,
+      );
     }
     // 执行数 of the project's budget execution, whatever else the spending feeds.
-    candidates.push({ unit: bindings.units.get(budgetTrackId(projectId))!, input: { kind: 'add', value: (event as SpendingEvent).amountYuan } });
+    candidates.push({
+      unit: bindings.units.get(budgetTrackId(projectId))!,
+      input: { kind: 'add', value: (event as SpendingEvent).amountYuan },
+    });
     own = own.filter((b) => bindings.units.get(b.unitId)!.projectId === projectId);
   }
 
@@ -42,7 +48,8 @@ export function route<R extends ActualsRole>(event: ActualsEventByRole[R], role:
     const input = inputFor(b, fields);
     if (input) candidates.push({ unit: bindings.units.get(b.unitId)!, input });
   }
-  if (candidates.length === 0) return reject('unbound', `no binding takes this ${role} event (${describe(fields, role)})`);
+  if (candidates.length === 0)
+    return reject('unbound', `no binding takes this ${role} event (${describe(fields, role)})`);
   return inPeriod(event.occurredAt, event.eventId, candidates, bindings);
 }
 
@@ -57,7 +64,10 @@ function routeMeasurement(event: MeasurementEvent, bindings: BindingSet): Routed
   if (unit.kind === 'budget') return reject('incompatible', `${id} is budget execution, fed by actuals.spending`);
   const input = measurementInput(event);
   if (!accepts(unit.measure, input.kind)) {
-    return reject('incompatible', `${id} is measured as ${unit.measure}; a ${event.kind} measurement cannot feed it (${KIND_HINT[unit.measure]})`);
+    return reject(
+      'incompatible',
+      `${id} is measured as ${unit.measure}; a ${event.kind} measurement cannot feed it (${KIND_HINT[unit.measure]})`,
+    );
   }
   return inPeriod(event.occurredAt, event.eventId, [{ unit, input }], bindings);
 }
@@ -90,7 +100,12 @@ function measurementInput(e: MeasurementEvent): MeasureInput {
   }
 }
 
-function inPeriod(occurredAt: string, eventId: string, candidates: Array<{ unit: TrackedUnit; input: MeasureInput }>, bindings: BindingSet): Routed {
+function inPeriod(
+  occurredAt: string,
+  eventId: string,
+  candidates: Array<{ unit: TrackedUnit; input: MeasureInput }>,
+  bindings: BindingSet,
+): Routed {
   const kept = candidates.filter((c) => isInPeriod(occurredAt, c.unit.period, bindings.timeZone));
   if (kept.length === 0) {
     const periods = [...new Set(candidates.map((c) => `${c.unit.period.from}…${c.unit.period.to}`))].join(', ');

@@ -100,10 +100,25 @@ export function catalogueUnits(catalogue: ParsedCatalogue): TrackedUnit[] {
       if (ind.target.kind === 'compound') {
         // One rule for part ids everywhere (libs/targets indicatorParts).
         for (const part of indicatorParts(ind)) {
-          units.push(unit({ ...base, id: part.id, kind: 'part', indicatorId: ind.id, name: ind.name, part: part.target.label || part.key }, part.target, fy));
+          units.push(
+            unit(
+              {
+                ...base,
+                id: part.id,
+                kind: 'part',
+                indicatorId: ind.id,
+                name: ind.name,
+                part: part.target.label || part.key,
+              },
+              part.target,
+              fy,
+            ),
+          );
         }
       } else {
-        units.push(unit({ ...base, id: ind.id, kind: 'indicator', indicatorId: ind.id, name: ind.name }, ind.target, fy));
+        units.push(
+          unit({ ...base, id: ind.id, kind: 'indicator', indicatorId: ind.id, name: ind.name }, ind.target, fy),
+        );
       }
     }
     units.push({

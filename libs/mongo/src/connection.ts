@@ -64,7 +64,9 @@ interface InternalMonitor {
   connect(): void;
 }
 function serverMonitors(client: MongoClient): InternalMonitor[] {
-  const servers = (client as unknown as { topology?: { s?: { servers?: Map<string, { monitor?: InternalMonitor | null }> } } }).topology?.s?.servers;
+  const servers = (
+    client as unknown as { topology?: { s?: { servers?: Map<string, { monitor?: InternalMonitor | null }> } } }
+  ).topology?.s?.servers;
   return servers ? [...servers.values()].flatMap((s) => (s.monitor ? [s.monitor] : [])) : [];
 }
 
@@ -82,7 +84,11 @@ function serverMonitors(client: MongoClient): InternalMonitor[] {
  * been silent for MONITOR_SILENCE_LIMIT_MS this closes and restarts it (the same calls the
  * driver makes when it starts and stops a server's monitoring).
  */
-export function superviseMonitor(conn: Connection, logger: Pick<LoggerService, 'log' | 'warn'>, silenceLimitMs: number = MONITOR_SILENCE_LIMIT_MS): { restarts: () => number } {
+export function superviseMonitor(
+  conn: Connection,
+  logger: Pick<LoggerService, 'log' | 'warn'>,
+  silenceLimitMs: number = MONITOR_SILENCE_LIMIT_MS,
+): { restarts: () => number } {
   const client = conn.getClient();
   let lastBeat = Date.now();
   let downSince: number | null = null;
@@ -97,25 +103,32 @@ export function superviseMonitor(conn: Connection, logger: Pick<LoggerService, '
     const unknown = e.newDescription.type === 'Unknown';
     if (unknown && downSince === null) {
       downSince = Date.now();
-      logger.warn(`unreachable: ${e.newDescription.error?.message ?? 'no answer'}; retrying every ${MONGO_TIMINGS.heartbeatFrequencyMS} ms`);
+      logger.warn(
+        `unreachable: ${e.newDescription.error?.message ?? 'no answer'}; retrying every ${MONGO_TIMINGS.heartbeatFrequencyMS} ms`,
+      );
     } else if (!unknown && downSince !== null) {
       logger.log(`reachable again after ${((Date.now() - downSince) / 1000).toFixed(1)} s`);
       downSince = null;
     }
   });
-  const timer = setInterval(() => {
-    const silentMs = Date.now() - lastBeat;
-    if (silentMs < silenceLimitMs) return;
-    const monitors = serverMonitors(client);
-    if (monitors.length === 0) return;
-    restarts++;
-    logger.warn(`the driver's server monitor has been silent for ${Math.round(silentMs / 1000)} s; restarting it (restart ${restarts})`);
-    lastBeat = Date.now();
-    for (const m of monitors) {
-      m.close();
-      m.connect();
-    }
-  }, Math.min(5000, silenceLimitMs));
+  const timer = setInterval(
+    () => {
+      const silentMs = Date.now() - lastBeat;
+      if (silentMs < silenceLimitMs) return;
+      const monitors = serverMonitors(client);
+      if (monitors.length === 0) return;
+      restarts++;
+      logger.warn(
+        `the driver's server monitor has been silent for ${Math.round(silentMs / 1000)} s; restarting it (restart ${restarts})`,
+      );
+      lastBeat = Date.now();
+      for (const m of monitors) {
+        m.close();
+        m.connect();
+      }
+    },
+    Math.min(5000, silenceLimitMs),
+  );
   timer.unref();
   conn.once('close', () => clearInterval(timer));
   return { restarts: () => restarts };

@@ -134,7 +134,11 @@ export interface OwnersDoc {
   updatedAt: Date;
 }
 
-export function ownersToDoc(o: { fallback: string; projects: Record<string, string[]>; indicators: Record<string, string[]> }) {
+export function ownersToDoc(o: {
+  fallback: string;
+  projects: Record<string, string[]>;
+  indicators: Record<string, string[]>;
+}) {
   const entries = (m: Record<string, string[]>) => Object.entries(m).map(([key, emails]) => ({ key, emails }));
   return { fallback: o.fallback, projects: entries(o.projects), indicators: entries(o.indicators) };
 }

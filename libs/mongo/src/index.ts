@@ -1,4 +1,13 @@
-export { MONGO_CONNECTION, MONGO_TIMINGS, MONITOR_SILENCE_LIMIT_MS, connectMongo, pingMongo, closeMongo, redactMongoUrl, superviseMonitor } from './connection';
+export {
+  MONGO_CONNECTION,
+  MONGO_TIMINGS,
+  MONITOR_SILENCE_LIMIT_MS,
+  connectMongo,
+  pingMongo,
+  closeMongo,
+  redactMongoUrl,
+  superviseMonitor,
+} from './connection';
 export type { Connection, MongoConnectOptions } from './connection';
 export * from './documents';
 export * from './repositories';

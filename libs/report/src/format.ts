@@ -15,7 +15,8 @@ export function formatValue(n: number | null, unit: string): string {
 
 /** 执行情况 of one unit: its actual in the target's unit, a milestone's date, an assessment's words. */
 export function executionText(unit: TrackedUnit, progress: Progress | null): string {
-  if (unit.measure === 'assessment' || (progress?.assessment && progress.eventCount === 0)) return assessmentText(progress);
+  if (unit.measure === 'assessment' || (progress?.assessment && progress.eventCount === 0))
+    return assessmentText(progress);
   if (!progress || progress.eventCount === 0) return '暂无数据';
   switch (unit.measure) {
     case 'milestone':

@@ -4,5 +4,13 @@ export * from './format';
 export { evaluateUnit } from './evaluate-unit';
 export { progressAsOf } from './progress-as-of';
 export { buildMonitoringReport, ReportDateError } from './monitoring-report';
-export type { FundingLabel, FundingRow, IndicatorRow, MonitoringReport, MonitoringReportInput, ReportIndicatorInput, UnitProgress } from './monitoring-report';
+export type {
+  FundingLabel,
+  FundingRow,
+  IndicatorRow,
+  MonitoringReport,
+  MonitoringReportInput,
+  ReportIndicatorInput,
+  UnitProgress,
+} from './monitoring-report';
 export { monitoringReportXlsx, REPORT_SHEET } from './xlsx';

@@ -33,7 +33,15 @@ export interface ReportIndicatorInput {
 }
 
 export interface MonitoringReportInput {
-  project: { id: string; name: string; budgetUnit: string; fiscalYear: number; goal: string; funds: Funds; tableKind?: TableKind };
+  project: {
+    id: string;
+    name: string;
+    budgetUnit: string;
+    fiscalYear: number;
+    goal: string;
+    funds: Funds;
+    tableKind?: TableKind;
+  };
   /** The project's budget execution track; null when the project has none. */
   budget: UnitProgress | null;
   indicators: ReportIndicatorInput[];
@@ -109,14 +117,19 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function buildMonitoringReport(input: MonitoringReportInput): MonitoringReport {
   const { project, asOf, timeZone } = input;
   const m = DATE.exec(asOf);
-  if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) throw new ReportDateError(`asOf must be a date YYYY-MM-DD, got "${asOf}"`);
+  if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])))
+    throw new ReportDateError(`asOf must be a date YYYY-MM-DD, got "${asOf}"`);
   const year = Number(m[1]);
   if (year < project.fiscalYear) throw new ReportDateError(`asOf ${asOf} is before fiscal year ${project.fiscalYear}`);
   const month = year > project.fiscalYear ? 12 : Number(m[2]);
   const at = Math.min(input.now, endOfLocalDay(asOf, timeZone) - 1);
   const judge = (u: UnitProgress, level2?: string) => {
     const progress = progressAsOf(u.progress, asOf, timeZone);
-    return { unit: u.unit, progress, evaluation: evaluateUnit(u.unit, progress, at, timeZone, { level2, config: input.riskConfig }) };
+    return {
+      unit: u.unit,
+      progress,
+      evaluation: evaluateUnit(u.unit, progress, at, timeZone, { level2, config: input.riskConfig }),
+    };
   };
 
   return {
@@ -160,7 +173,10 @@ function isCalendarDate(y: number, m: number, d: number): boolean {
 const wan = (yuan: number) => Math.round((yuan / 10_000) * 100) / 100;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function fundingRows(funds: Funds, budget: { progress: Progress | null; evaluation: { forecast: number | null } } | null): FundingRow[] {
+function fundingRows(
+  funds: Funds,
+  budget: { progress: Progress | null; evaluation: { forecast: number | null } } | null,
+): FundingRow[] {
   const totalYuan = budgetYuan(funds.total);
   const spentYuan = budget?.progress?.numerator ?? (budget ? 0 : null);
   const rate = totalYuan && spentYuan !== null ? round2((spentYuan / totalYuan) * 100) : null;
@@ -168,7 +184,13 @@ function fundingRows(funds: Funds, budget: { progress: Progress | null; evaluati
   const forecastRate = budget?.evaluation.forecast ?? null;
   const forecast = totalYuan && forecastRate !== null ? wan((totalYuan * forecastRate) / 100) : null;
   return [
-    { label: '年度资金总额', budget: funds.total, executed: spentYuan === null ? null : wan(spentYuan), executionRate: rate, forecast },
+    {
+      label: '年度资金总额',
+      budget: funds.total,
+      executed: spentYuan === null ? null : wan(spentYuan),
+      executionRate: rate,
+      forecast,
+    },
     { label: '其中：财政拨款', budget: funds.fiscal, executed: null, executionRate: null, forecast: null },
     { label: '其他资金', budget: funds.other, executed: null, executionRate: null, forecast: null },
   ];

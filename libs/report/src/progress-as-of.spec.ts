@@ -34,7 +34,8 @@ describe('progressAsOf', () => {
     expect(p.actual).toBe(actual);
     expect(p.history).toHaveLength(days);
     expect(p.firstEventAt).toBe(firstEventAt);
-    if (asOf === '2019-12-31') expect(p).toBe(sum); // nothing after: the stored progress as it is
+    if (asOf === '2019-12-31')
+      expect(p).toBe(sum); // nothing after: the stored progress as it is
     else expect(p.numerator ?? null).toBe(actual);
   });
 
@@ -53,9 +54,15 @@ describe('progressAsOf', () => {
   });
 
   it('knows when a milestone was done, and that it was not yet', () => {
-    const m = build({ id: 'm', measure: 'milestone' }, [['2019-09-15T12:00:00+08:00', { kind: 'milestone', done: true }]]);
+    const m = build({ id: 'm', measure: 'milestone' }, [
+      ['2019-09-15T12:00:00+08:00', { kind: 'milestone', done: true }],
+    ]);
     expect(progressAsOf(m, '2019-09-14', TZ)).toMatchObject({ done: false, doneAt: null, actual: null });
-    expect(progressAsOf(m, '2019-09-15', TZ)).toMatchObject({ done: true, doneAt: '2019-09-15T12:00:00+08:00', actual: 1 });
+    expect(progressAsOf(m, '2019-09-15', TZ)).toMatchObject({
+      done: true,
+      doneAt: '2019-09-15T12:00:00+08:00',
+      actual: 1,
+    });
   });
 
   it('counts distinct values first seen by then', () => {
@@ -69,7 +76,9 @@ describe('progressAsOf', () => {
   });
 
   it('drops an assessment made after the date', () => {
-    const a = build({ id: 'q', measure: 'assessment' }, [['2019-06-01T10:00:00+08:00', { kind: 'assessment', likelihood: '有可能', text: '进展一般' }]]);
+    const a = build({ id: 'q', measure: 'assessment' }, [
+      ['2019-06-01T10:00:00+08:00', { kind: 'assessment', likelihood: '有可能', text: '进展一般' }],
+    ]);
     expect(progressAsOf(a, '2019-05-31', TZ)!.assessment).toBeNull();
     expect(progressAsOf(a, '2019-06-01', TZ)!.assessment?.likelihood).toBe('有可能');
   });

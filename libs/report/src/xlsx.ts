@@ -20,7 +20,9 @@ const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 export async function monitoringReportXlsx(report: MonitoringReport): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Indicator Watch';
-  const ws = wb.addWorksheet(REPORT_SHEET, { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet(REPORT_SHEET, {
+    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   WIDTHS.forEach((w, i) => (ws.getColumn(i + 1).width = w));
   const x = `1-${report.month}月`;
   let row = 1;
@@ -96,12 +98,20 @@ export async function monitoringReportXlsx(report: MonitoringReport): Promise<Bu
     put(row, 6, ind.execution);
     put(row, 7, ind.forecast);
     REPORT_LIKELIHOODS.forEach((l, i) => put(row, 8 + i, ind.likelihood === l ? '✓' : ''));
-    DEVIATION_CATEGORIES.forEach((c, i) => put(row, 11 + i, ind.deviation?.category === c ? ind.deviation.remark || '✓' : ''));
+    DEVIATION_CATEGORIES.forEach((c, i) =>
+      put(row, 11 + i, ind.deviation?.category === c ? ind.deviation.remark || '✓' : ''),
+    );
     put(row, 16, ind.measures);
     row++;
   }
   mergeRuns(ws, 2, first, row - 1, (r) => report.indicators[r - first].level1);
-  mergeRuns(ws, 3, first, row - 1, (r) => `${report.indicators[r - first].level1}\u0000${report.indicators[r - first].level2}`);
+  mergeRuns(
+    ws,
+    3,
+    first,
+    row - 1,
+    (r) => `${report.indicators[r - first].level1}\u0000${report.indicators[r - first].level2}`,
+  );
   if (report.indicators.length === 0) row++;
 
   for (let r = tableTop; r < Math.max(row, lastRow + 1); r++) {

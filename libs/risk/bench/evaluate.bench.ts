@@ -40,7 +40,14 @@ export function run(count: number): number {
   const inputs: EvaluationInput[] = [];
   for (let i = 0; i < count; i++) {
     const [target, measure] = SHAPES[i % SHAPES.length];
-    inputs.push({ target, measure, progress: progressOf(measure, i), period: PERIOD, now: now + (i % 1000) * 1000, timeZone: 'Asia/Shanghai' });
+    inputs.push({
+      target,
+      measure,
+      progress: progressOf(measure, i),
+      period: PERIOD,
+      now: now + (i % 1000) * 1000,
+      timeZone: 'Asia/Shanghai',
+    });
   }
   for (let i = 0; i < 10_000; i++) evaluate(inputs[i % count]); // warm-up
   let sink = 0;

@@ -29,7 +29,14 @@ describe('cumulative measure vs a floor (汽油抽检批次 ≥700批次)', () =
 
   it('reports expected (target × elapsed share), a linear forecast and days left', () => {
     const e = evaluate(input(num('>=', 700, '批次'), 'sum', batches(300), '2019-07-02'));
-    expect(e).toMatchObject({ status: 'at_risk', likelihood: '有可能', expected: 350, forecast: 600, daysLeft: 182, deadline: '2019-12-31' });
+    expect(e).toMatchObject({
+      status: 'at_risk',
+      likelihood: '有可能',
+      expected: 350,
+      forecast: 600,
+      daysLeft: 182,
+      deadline: '2019-12-31',
+    });
     expect(e.reason).toBe('落后进度：实际300批次，按进度应达350批次（完成85.7%），全年预计600批次，低于目标≥700批次');
   });
 

@@ -25,8 +25,12 @@ describe('deadline (打造非公党建示范点完成时间 2019年10月31日前
   });
 
   it('says the days left in the reason', () => {
-    expect(evaluate(input(by('2019-10-31'), 'milestone', notDone, '2019-10-26')).reason).toBe('距截止日期2019-10-31还有5天，尚未完成');
-    expect(evaluate(input(by('2019-10-31'), 'milestone', notDone, '2019-10-31')).reason).toBe('今天截止：2019-10-31，尚未完成');
+    expect(evaluate(input(by('2019-10-31'), 'milestone', notDone, '2019-10-26')).reason).toBe(
+      '距截止日期2019-10-31还有5天，尚未完成',
+    );
+    expect(evaluate(input(by('2019-10-31'), 'milestone', notDone, '2019-10-31')).reason).toBe(
+      '今天截止：2019-10-31，尚未完成',
+    );
   });
 
   it.each<[string, string, Status]>([
@@ -40,13 +44,19 @@ describe('deadline (打造非公党建示范点完成时间 2019年10月31日前
 
   it('local dates follow the configured time zone', () => {
     const p = doneAt('2019-10-31T16:30:00Z');
-    expect(evaluate({ ...input(by('2019-10-31'), 'milestone', p, '2019-12-15'), timeZone: 'UTC' }).status).toBe('achieved');
+    expect(evaluate({ ...input(by('2019-10-31'), 'milestone', p, '2019-12-15'), timeZone: 'UTC' }).status).toBe(
+      'achieved',
+    );
   });
 
   it('`X月前` counts by the later reading (营业执照印刷开始时间 2019年6月前)', () => {
     const target = by('2019-05-31', '2019-06-30');
-    expect(evaluate(input(target, 'milestone', doneAt('2019-06-15T09:00:00+08:00'), '2019-07-01')).status).toBe('achieved');
-    expect(evaluate(input(target, 'milestone', doneAt('2019-07-01T09:00:00+08:00'), '2019-07-02')).status).toBe('missed');
+    expect(evaluate(input(target, 'milestone', doneAt('2019-06-15T09:00:00+08:00'), '2019-07-01')).status).toBe(
+      'achieved',
+    );
+    expect(evaluate(input(target, 'milestone', doneAt('2019-07-01T09:00:00+08:00'), '2019-07-02')).status).toBe(
+      'missed',
+    );
     const pending = evaluate(input(target, 'milestone', notDone, '2019-06-05'));
     expect(pending).toMatchObject({ status: 'at_risk', daysLeft: 25, deadline: '2019-06-30', warningDays: 30 });
     expect(evaluate(input(target, 'milestone', notDone, '2019-07-01')).status).toBe('missed');
@@ -74,7 +84,9 @@ describe('deadline (打造非公党建示范点完成时间 2019年10月31日前
   it('a numeric target on a milestone is due at the period end', () => {
     const target = { kind: 'numeric' as const, op: '=' as const, value: 100, unit: '%' };
     expect(evaluate(input(target, 'milestone', notDone, '2019-12-05')).status).toBe('at_risk');
-    expect(evaluate(input(target, 'milestone', doneAt('2019-12-20T10:00:00+08:00'), '2019-12-21')).status).toBe('achieved');
+    expect(evaluate(input(target, 'milestone', doneAt('2019-12-20T10:00:00+08:00'), '2019-12-21')).status).toBe(
+      'achieved',
+    );
   });
 });
 
@@ -98,8 +110,18 @@ describe('window (商品比较试验时间 2019年6--10月开展)', () => {
     ['over with nothing inside', [], '2019-11-01', 'missed'],
     ['an event on the first day', ['2019-06-01'], '2019-06-02', 'achieved'],
     ['an event on the last day', ['2019-10-31'], '2019-11-05', 'achieved'],
-    ['events only before and after (history search)', ['2019-03-01', '2019-05-31', '2019-11-01', '2019-12-01'], '2019-12-05', 'missed'],
-    ['one event inside among many outside', ['2019-03-01', '2019-05-31', '2019-07-15', '2019-11-01'], '2019-12-05', 'achieved'],
+    [
+      'events only before and after (history search)',
+      ['2019-03-01', '2019-05-31', '2019-11-01', '2019-12-01'],
+      '2019-12-05',
+      'missed',
+    ],
+    [
+      'one event inside among many outside',
+      ['2019-03-01', '2019-05-31', '2019-07-15', '2019-11-01'],
+      '2019-12-05',
+      'achieved',
+    ],
   ])('%s', (_, dates, now, status) => {
     const e = evaluate(input(target, 'count', activity(...dates), now));
     expect(e.status).toBe(status);
@@ -107,7 +129,12 @@ describe('window (商品比较试验时间 2019年6--10月开展)', () => {
   });
 
   it('without history, the first/last event instants decide', () => {
-    const p = progress('count', { actual: 1, eventCount: 1, firstEventAt: '2019-07-01T10:00:00+08:00', lastEventAt: '2019-07-01T10:00:00+08:00' });
+    const p = progress('count', {
+      actual: 1,
+      eventCount: 1,
+      firstEventAt: '2019-07-01T10:00:00+08:00',
+      lastEventAt: '2019-07-01T10:00:00+08:00',
+    });
     expect(evaluate(input(target, 'count', p, '2019-07-02')).status).toBe('achieved');
   });
 

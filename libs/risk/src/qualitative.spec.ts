@@ -6,7 +6,11 @@ import { input, num, progress } from './spec-helpers';
 import type { Status } from './status';
 
 const text: QualitativeTarget = { kind: 'qualitative', text: '有所提升' };
-const assessed = (likelihood: Likelihood, at = '2019-06-20T10:00:00+08:00'): Assessment => ({ likelihood, text: '宣传\n覆盖面扩大', at });
+const assessed = (likelihood: Likelihood, at = '2019-06-20T10:00:00+08:00'): Assessment => ({
+  likelihood,
+  text: '宣传\n覆盖面扩大',
+  at,
+});
 
 describe('qualitative (市场监管社会影响力 有所提升)', () => {
   it.each<[string, Assessment | null, string, Status]>([
@@ -24,20 +28,32 @@ describe('qualitative (市场监管社会影响力 有所提升)', () => {
   });
 
   it('quotes the assessment on one line with its local date', () => {
-    const e = evaluate(input(text, 'assessment', progress('assessment', { assessment: assessed('有可能', '2019-06-20T17:00:00Z') }), '2019-06-30'));
+    const e = evaluate(
+      input(
+        text,
+        'assessment',
+        progress('assessment', { assessment: assessed('有可能', '2019-06-20T17:00:00Z') }),
+        '2019-06-30',
+      ),
+    );
     expect(e.reason).toBe('人工评估：有可能（宣传 覆盖面扩大，2019-06-21）');
     expect(e.likelihood).toBe('有可能');
   });
 
   it('waits for an assessment even without a binding; the due days are configuration', () => {
     expect(evaluate(input(text, null, null, '2019-06-30')).status).toBe('manual');
-    expect(evaluate(input(text, null, null, '2019-06-30'), riskConfig({ qualitativeDueDays: 200 })).status).toBe('at_risk');
+    expect(evaluate(input(text, null, null, '2019-06-30'), riskConfig({ qualitativeDueDays: 200 })).status).toBe(
+      'at_risk',
+    );
   });
 });
 
 describe('missing target, unbound, no data yet', () => {
   it('a missing target has no data', () => {
-    expect(evaluate(input({ kind: 'missing' }, 'sum', null, '2019-06-30'))).toMatchObject({ status: 'no_data', likelihood: null });
+    expect(evaluate(input({ kind: 'missing' }, 'sum', null, '2019-06-30'))).toMatchObject({
+      status: 'no_data',
+      likelihood: null,
+    });
   });
 
   it('an unbound numeric target has no data', () => {
@@ -61,7 +77,13 @@ describe('missing target, unbound, no data yet', () => {
 });
 
 describe('formula (本年度为95万套*0.8元/套=75万元)', () => {
-  const formula: FormulaTarget = { kind: 'formula', value: 75, unit: '万元', expression: '95万套*0.8元/套=75万元', consistent: false };
+  const formula: FormulaTarget = {
+    kind: 'formula',
+    value: 75,
+    unit: '万元',
+    expression: '95万套*0.8元/套=75万元',
+    consistent: false,
+  };
   const spent = (n: number) => progress('sum', { actual: n, eventCount: 5 });
 
   it.each<[string | undefined, number, string, Status]>([
@@ -77,8 +99,12 @@ describe('formula (本年度为95万套*0.8元/套=75万元)', () => {
   });
 
   it('says the arithmetic does not hold', () => {
-    expect(evaluate(input(formula, 'sum', spent(35), '2019-06-30', { level2: '成本指标' })).reason).toContain('算式不成立');
+    expect(evaluate(input(formula, 'sum', spent(35), '2019-06-30', { level2: '成本指标' })).reason).toContain(
+      '算式不成立',
+    );
     const ok = { ...formula, consistent: true };
-    expect(evaluate(input(ok, 'sum', spent(35), '2019-06-30', { level2: '成本指标' })).reason).not.toContain('算式不成立');
+    expect(evaluate(input(ok, 'sum', spent(35), '2019-06-30', { level2: '成本指标' })).reason).not.toContain(
+      '算式不成立',
+    );
   });
 });

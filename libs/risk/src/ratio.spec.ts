@@ -77,13 +77,13 @@ describe('ratio vs a floor', () => {
   });
 
   it('minimum sample and z are configuration', () => {
-    expect(evaluate(input(num('>=', 80, '%'), 'ratio', rate(1, 4), '2019-06-30'), riskConfig({ minSample: 4 })).status).toBe(
-      'off_track',
-    );
+    expect(
+      evaluate(input(num('>=', 80, '%'), 'ratio', rate(1, 4), '2019-06-30'), riskConfig({ minSample: 4 })).status,
+    ).toBe('off_track');
     // 85/100 vs 90 %: the 95 % bound still reaches 90 %, an 80 % bound (z 1.28) does not.
-    expect(evaluate(input(num('>=', 90, '%'), 'ratio', rate(85, 100), '2019-06-30'), riskConfig({ wilsonZ: 1.28 })).status).toBe(
-      'off_track',
-    );
+    expect(
+      evaluate(input(num('>=', 90, '%'), 'ratio', rate(85, 100), '2019-06-30'), riskConfig({ wilsonZ: 1.28 })).status,
+    ).toBe('off_track');
   });
 
   it('a ratio with no sample yet is judged like no data', () => {

@@ -36,7 +36,8 @@ const count = (v: number) => progress('count', { actual: v, eventCount: Math.max
 const sum = (v: number) => progress('sum', { actual: v, eventCount: 10 });
 const distinct = (seen: number, of: number, percent = false) =>
   progress('distinct', { actual: percent ? (seen / of) * 100 : seen, eventCount: seen, distinctOf: of });
-const mean = (v: number, weight: number) => progress('mean', { actual: v, numerator: v * weight, denominator: weight, eventCount: weight });
+const mean = (v: number, weight: number) =>
+  progress('mean', { actual: v, numerator: v * weight, denominator: weight, eventCount: weight });
 const latest = (v: number) => progress('latest', { actual: v });
 const max = (v: number) => progress('max', { actual: v });
 const notDone = progress('milestone', { done: false });
@@ -157,7 +158,12 @@ const ROWS: Row[] = [
     cell: '有所提升',
     target: qualitative('有所提升'),
     measure: 'assessment',
-    progress: [null, assessed('有可能', '2019-06-20'), assessed('确定能', '2019-10-15'), assessed('确定能', '2019-10-15')],
+    progress: [
+      null,
+      assessed('有可能', '2019-06-20'),
+      assessed('确定能', '2019-10-15'),
+      assessed('确定能', '2019-10-15'),
+    ],
     expect: ['manual', 'at_risk', 'on_track', 'on_track'],
   },
   {
@@ -267,7 +273,12 @@ const ROWS: Row[] = [
     cell: '2019年3-11月',
     target: window('2019-03-01', '2019-11-30'),
     measure: 'count',
-    progress: [activity('2019-03-15'), activity('2019-03-15', '2019-05-04'), activity('2019-03-15', '2019-05-04'), activity('2019-03-15', '2019-05-04')],
+    progress: [
+      activity('2019-03-15'),
+      activity('2019-03-15', '2019-05-04'),
+      activity('2019-03-15', '2019-05-04'),
+      activity('2019-03-15', '2019-05-04'),
+    ],
     expect: ['achieved', 'achieved', 'achieved', 'achieved'],
   },
   {
@@ -290,7 +301,10 @@ const ROWS: Row[] = [
   {
     name: '维护设备数量',
     cell: '82台服务器，58台网络设备',
-    target: { kind: 'compound', parts: [n('=', 82, '台', { label: '服务器' }), n('=', 58, '台', { label: '网络设备' })] },
+    target: {
+      kind: 'compound',
+      parts: [n('=', 82, '台', { label: '服务器' }), n('=', 58, '台', { label: '网络设备' })],
+    },
     part: '服务器',
     measure: 'latest',
     progress: [latest(80), latest(82), latest(82), latest(82)],

@@ -27,7 +27,13 @@ describe('status scale', () => {
 
 describe('splitCompound', () => {
   const id = '2019.工商行政管理业务费.会议培训的次数人数天数';
-  const part = (value: number, unit: string, label?: string) => ({ kind: 'numeric' as const, op: '=' as const, value, unit, label });
+  const part = (value: number, unit: string, label?: string) => ({
+    kind: 'numeric' as const,
+    op: '=' as const,
+    value,
+    unit,
+    label,
+  });
 
   it('one unit per part, ids by unit when the units differ (25期、133天、2500人)', () => {
     const target: CompoundTarget = { kind: 'compound', parts: [part(25, '期'), part(133, '天'), part(2500, '人')] };

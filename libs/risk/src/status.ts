@@ -3,7 +3,15 @@ import type { Likelihood } from '@iw/measures';
 /** The status scale of PRODUCT.md §4. */
 export type Status = 'on_track' | 'at_risk' | 'off_track' | 'achieved' | 'missed' | 'no_data' | 'manual';
 
-export const STATUSES: readonly Status[] = ['on_track', 'at_risk', 'off_track', 'achieved', 'missed', 'no_data', 'manual'];
+export const STATUSES: readonly Status[] = [
+  'on_track',
+  'at_risk',
+  'off_track',
+  'achieved',
+  'missed',
+  'no_data',
+  'manual',
+];
 
 /** Final statuses: reached at or after the deadline / period end, or a `>=` target reached early. */
 export function isFinal(status: Status): boolean {

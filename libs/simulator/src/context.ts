@@ -42,7 +42,12 @@ export const AHEAD = 1.08;
 /** Caps are planned under their ceiling. */
 export const UNDER = 0.85;
 
-export function streamContext(input: StoryInput, views: readonly UnitView[], effects: EffectIndex, seed: number): StreamContext {
+export function streamContext(
+  input: StoryInput,
+  views: readonly UnitView[],
+  effects: EffectIndex,
+  seed: number,
+): StreamContext {
   const fiscalYear = input.bindings.fiscalYear;
   return {
     input,
@@ -68,7 +73,9 @@ export function weeklyIndices(ctx: StreamContext, stream: string, everyWeeks = 1
   const rng = Rng.for(ctx.seed, 'weekday', stream);
   const weekday = 1 + rng.int(0, 4);
   const phase = rng.int(0, everyWeeks - 1);
-  const days = ctx.dates.map((d, i) => (new Date(`${d}T00:00:00Z`).getUTCDay() === weekday ? i : -1)).filter((i) => i >= 0);
+  const days = ctx.dates
+    .map((d, i) => (new Date(`${d}T00:00:00Z`).getUTCDay() === weekday ? i : -1))
+    .filter((i) => i >= 0);
   return days.filter((_, k) => k % everyWeeks === phase);
 }
 
@@ -80,9 +87,16 @@ export function indexOf(ctx: StreamContext, date: string): number {
 }
 
 /** A rate function from a scenario's rate segments (MM-DD), 1 elsewhere. */
-export function rateOf(ctx: StreamContext, segments: ReadonlyArray<{ from: string; to: string; rate: number }> | undefined): (day: number) => number {
+export function rateOf(
+  ctx: StreamContext,
+  segments: ReadonlyArray<{ from: string; to: string; rate: number }> | undefined,
+): (day: number) => number {
   if (!segments?.length) return () => 1;
-  const spans = segments.map((s) => ({ from: indexOf(ctx, fiscalDate(ctx.fiscalYear, s.from)), to: indexOf(ctx, fiscalDate(ctx.fiscalYear, s.to)), rate: s.rate }));
+  const spans = segments.map((s) => ({
+    from: indexOf(ctx, fiscalDate(ctx.fiscalYear, s.from)),
+    to: indexOf(ctx, fiscalDate(ctx.fiscalYear, s.to)),
+    rate: s.rate,
+  }));
   return (day) => spans.find((s) => day >= s.from && day <= s.to)?.rate ?? 1;
 }
 

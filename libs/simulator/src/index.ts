@@ -6,7 +6,15 @@ export type { Scenario, Effect, UnitRule, ScenarioExpectation, Expectation, Reso
 export { MALFORMED, type MalformedSpec } from './malformed';
 export { sourceKeysOf } from './sources';
 export type { Unfed } from './streams/measurements';
-export { buildStory, expectationsOn, eventsThrough, summarizeStory, type Story, type StoryEvent, type StoryOptions } from './story';
+export {
+  buildStory,
+  expectationsOn,
+  eventsThrough,
+  summarizeStory,
+  type Story,
+  type StoryEvent,
+  type StoryOptions,
+} from './story';
 export { judgeStory, type Judged, type Checkpoint } from './verify';
 export { playStory, type StorySink, type PlayProgress, type PlayOptions } from './player';
 export { sampleStoryInput, SAMPLE_FILES } from './sample';

@@ -26,7 +26,14 @@ export function malformedDrafts(ctx: StreamContext, specs: readonly MalformedSpe
   const project = ctx.input.catalogue.projects[0];
   return specs.map((spec, i) => {
     const date = fiscalDate(ctx.fiscalYear, spec.on);
-    const base = { role: spec.role, date, minute: 11 * 60 + i, source: 'legacy-import', body: {}, malformed: spec.reason };
+    const base = {
+      role: spec.role,
+      date,
+      minute: 11 * 60 + i,
+      source: 'legacy-import',
+      body: {},
+      malformed: spec.reason,
+    };
     const envelope = (e: { eventId: string; occurredAt: string; source: string }) => ({ ...e, schemaVersion: 1 });
     switch (spec.reason) {
       case 'not_json':
@@ -34,7 +41,13 @@ export function malformedDrafts(ctx: StreamContext, specs: readonly MalformedSpe
         return {
           ...base,
           key: spec.role === 'cases' ? `${ctx.fiscalYear}-broken` : '汽油',
-          raw: (e) => JSON.stringify({ ...envelope(e), ...(spec.role === 'cases' ? { caseId: `${ctx.fiscalYear}-broken`, action: 'opened' } : { category: '汽油', batches: 12 }) }).slice(0, -12),
+          raw: (e) =>
+            JSON.stringify({
+              ...envelope(e),
+              ...(spec.role === 'cases'
+                ? { caseId: `${ctx.fiscalYear}-broken`, action: 'opened' }
+                : { category: '汽油', batches: 12 }),
+            }).slice(0, -12),
         } satisfies Draft;
       case 'negative_count':
         return {

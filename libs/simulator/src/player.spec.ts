@@ -38,19 +38,33 @@ describe('playStory', () => {
     const time = fakeTime(instantMs('2019-01-01', 0, 'Asia/Shanghai'));
     const { sink, sent } = recordingSink(time.clock);
     const progress: PlayProgress[] = [];
-    const last = await playStory(story.events, { clock: time.clock, sink, timeZone: 'Asia/Shanghai', sleep: time.sleep, onProgress: (p) => progress.push(p) });
+    const last = await playStory(story.events, {
+      clock: time.clock,
+      sink,
+      timeZone: 'Asia/Shanghai',
+      sleep: time.sleep,
+      onProgress: (p) => progress.push(p),
+    });
 
-    expect(last).toMatchObject({ done: true, published: story.events.length, total: story.events.length, malformed: 1 });
+    expect(last).toMatchObject({
+      done: true,
+      published: story.events.length,
+      total: story.events.length,
+      malformed: 1,
+    });
     const byValue = new Map(story.events.map((e) => [e.value, e]));
     for (const s of sent) expect(s.at).toBeGreaterThanOrEqual(byValue.get(s.value)!.at); // never early
     for (const role of new Set(story.events.map((e) => e.role))) {
-      expect(sent.filter((s) => s.role === role).map((s) => s.value)).toEqual(story.events.filter((e) => e.role === role).map((e) => e.value));
+      expect(sent.filter((s) => s.role === role).map((s) => s.value)).toEqual(
+        story.events.filter((e) => e.role === role).map((e) => e.value),
+      );
     }
     // Never more than a tick late: the clock is looked at at least every 200 ms (4.8 simulated hours).
     for (const s of sent) expect(s.at - byValue.get(s.value)!.at).toBeLessThanOrEqual(200 * 86_400);
     expect(Math.max(...time.sleeps)).toBeLessThanOrEqual(200);
     // Progress only moves forward and ends on the last event's day.
-    for (let i = 1; i < progress.length; i++) expect(progress[i].published).toBeGreaterThanOrEqual(progress[i - 1].published);
+    for (let i = 1; i < progress.length; i++)
+      expect(progress[i].published).toBeGreaterThanOrEqual(progress[i - 1].published);
     expect(last.date).toBe(story.events[story.events.length - 1].date);
   });
 
@@ -58,7 +72,13 @@ describe('playStory', () => {
     const time = fakeTime(instantMs('2019-01-10', 0, 'Asia/Shanghai'));
     const { sink, sent } = recordingSink(time.clock);
     const first: PlayProgress[] = [];
-    await playStory(story.events, { clock: time.clock, sink, timeZone: 'Asia/Shanghai', sleep: time.sleep, onProgress: (p) => first.push(p) });
+    await playStory(story.events, {
+      clock: time.clock,
+      sink,
+      timeZone: 'Asia/Shanghai',
+      sleep: time.sleep,
+      onProgress: (p) => first.push(p),
+    });
     const due = story.events.filter((e) => e.at <= instantMs('2019-01-10', 0, 'Asia/Shanghai')).length;
     expect(first[0].published).toBe(due);
     expect(sent.length).toBe(story.events.length);

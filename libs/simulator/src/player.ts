@@ -48,7 +48,14 @@ export async function playStory(events: readonly StoryEvent[], o: PlayOptions): 
   let malformed = 0;
   const progress = (): PlayProgress => {
     const now = o.clock.now();
-    return { now, date: localDate(now, o.timeZone), published: i, malformed, total: events.length, done: i >= events.length };
+    return {
+      now,
+      date: localDate(now, o.timeZone),
+      published: i,
+      malformed,
+      total: events.length,
+      done: i >= events.length,
+    };
   };
   while (i < events.length && !o.signal?.aborted) {
     const now = o.clock.now();

@@ -31,7 +31,9 @@ export async function ensureActualsTopics(config: AppConfig): Promise<string[]> 
   const admin = new KafkaAdmin(new KafkaClient(config.kafka));
   await admin.connect();
   try {
-    return await admin.createTopics(ACTUALS_ROLES.map((r) => ({ topic: config.kafka.topics[r], partitions: config.kafka.partitions })));
+    return await admin.createTopics(
+      ACTUALS_ROLES.map((r) => ({ topic: config.kafka.topics[r], partitions: config.kafka.partitions })),
+    );
   } finally {
     await admin.disconnect();
   }

@@ -17,7 +17,9 @@ export const SAMPLE_FILES = {
  * the same catalogue and bindings the services load after `npm start` imported them, so tests
  * can know what a replay must show.
  */
-export function sampleStoryInput(options: { root?: string; timeZone?: string; satisfiedShare?: number } = {}): StoryInput {
+export function sampleStoryInput(
+  options: { root?: string; timeZone?: string; satisfiedShare?: number } = {},
+): StoryInput {
   const root = options.root ?? findRepoRoot();
   const catalogue = parseTargetTable(fs.readFileSync(path.join(root, SAMPLE_FILES.targets), 'utf8'));
   const bindings = loadBindings(fs.readFileSync(path.join(root, SAMPLE_FILES.bindings), 'utf8'), catalogue, {

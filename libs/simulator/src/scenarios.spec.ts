@@ -38,7 +38,9 @@ describe('the scenarios pick the indicators they claim, by rule', () => {
   it('refuses a rule that finds nothing, and two plots on one unit', () => {
     const nothing: Scenario = { ...SCENARIOS[0], name: 'x', rule: { describe: 'nothing', select: () => undefined } };
     expect(() => resolveScenarios(views, 2019, [nothing])).toThrow(/no unit matches "nothing"/);
-    expect(() => resolveScenarios(views, 2019, [SCENARIOS[0], { ...SCENARIOS[0], name: 'again' }])).toThrow(/already taken/);
+    expect(() => resolveScenarios(views, 2019, [SCENARIOS[0], { ...SCENARIOS[0], name: 'again' }])).toThrow(
+      /already taken/,
+    );
   });
 
   it('follows a different catalogue: the rule, not an id, decides', () => {
@@ -66,7 +68,10 @@ function violations(story: Story, checkpoints: Checkpoint[]): string[] {
     for (const e of story.expectations) {
       if (date < e.from || date > e.to) continue;
       const got = c.statuses.get(e.unitId)!;
-      if (got.status !== e.status) out.push(`${new Date(c.at).toISOString()} ${e.scenario} ${e.name}: want ${e.status}, got ${got.status} (${got.reason})`);
+      if (got.status !== e.status)
+        out.push(
+          `${new Date(c.at).toISOString()} ${e.scenario} ${e.name}: want ${e.status}, got ${got.status} (${got.reason})`,
+        );
     }
   }
   return out;
@@ -79,7 +84,8 @@ function unhealthy(story: Story, checkpoints: Checkpoint[]): string[] {
   const out: string[] = [];
   for (const c of checkpoints) {
     for (const [id, e] of c.statuses) {
-      if (!plotted.has(id) && !healthy.includes(e.status)) out.push(`${new Date(c.at).toISOString()} ${id}: ${e.status} (${e.reason})`);
+      if (!plotted.has(id) && !healthy.includes(e.status))
+        out.push(`${new Date(c.at).toISOString()} ${id}: ${e.status} (${e.reason})`);
     }
   }
   return out;

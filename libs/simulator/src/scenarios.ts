@@ -58,15 +58,23 @@ export interface Scenario {
 /** Array sort is stable: equal units keep catalogue order. */
 const inTableOrder = () => 0;
 
-function rule(describe: string, match: (v: UnitView) => boolean, order: (a: UnitView, b: UnitView) => number = inTableOrder): UnitRule {
+function rule(
+  describe: string,
+  match: (v: UnitView) => boolean,
+  order: (a: UnitView, b: UnitView) => number = inTableOrder,
+): UnitRule {
   return { describe, select: (views) => [...views].filter(match).sort(order)[0] };
 }
 
 const numericValue = (v: UnitView) => (v.unit.target.kind === 'numeric' ? v.unit.target.value : NaN);
-const whereValues = (v: UnitView, field: string) => v.binding?.where.find((w) => w.field === field)?.values.map(String) ?? [];
+const whereValues = (v: UnitView, field: string) =>
+  v.binding?.where.find((w) => w.field === field)?.values.map(String) ?? [];
 const inProject = (v: UnitView, name: string) => v.unit.projectName.normalize('NFKC').includes(name);
 const isBatchCount = (v: UnitView) =>
-  v.binding?.from === 'inspectionBatches' && v.binding.measure === 'sum' && v.binding.field === 'batches' && whereValues(v, 'category').length === 1;
+  v.binding?.from === 'inspectionBatches' &&
+  v.binding.measure === 'sum' &&
+  v.binding.field === 'batches' &&
+  whereValues(v, 'category').length === 1;
 const isSurveyRatio = (v: UnitView) => v.binding?.from === 'surveys' && v.binding.measure === 'ratio';
 const deadlineOf = (v: UnitView) => {
   const t = v.unit.target;
@@ -83,9 +91,15 @@ export const RULES = {
   busiestCostCap: {
     describe: 'the per-batch cost cap (mean of costYuan per batch) over the categories with the most batches a year',
     select(views) {
-      const perYear = (category: string) => Math.max(0, ...views.filter((v) => isBatchCount(v) && whereValues(v, 'category')[0] === category).map(numericValue));
+      const perYear = (category: string) =>
+        Math.max(
+          0,
+          ...views.filter((v) => isBatchCount(v) && whereValues(v, 'category')[0] === category).map(numericValue),
+        );
       const batches = (v: UnitView) => whereValues(v, 'category').reduce((n, c) => n + perYear(c), 0);
-      return views.filter((v) => v.binding?.from === 'inspectionBatches' && v.binding.measure === 'mean' && v.direction === 'cap').sort((a, b) => batches(b) - batches(a))[0];
+      return views
+        .filter((v) => v.binding?.from === 'inspectionBatches' && v.binding.measure === 'mean' && v.direction === 'cap')
+        .sort((a, b) => batches(b) - batches(a))[0];
     },
   },
   lowestSurveyOfBureau: rule(
@@ -118,7 +132,11 @@ export const RULES = {
   ),
   enforcementCaseCount: rule(
     'the count of opened cases (执法办案数) with a floor',
-    (v) => v.binding?.from === 'cases' && v.binding.measure === 'count' && whereValues(v, 'action').join() === 'opened' && v.direction === 'floor',
+    (v) =>
+      v.binding?.from === 'cases' &&
+      v.binding.measure === 'count' &&
+      whereValues(v, 'action').join() === 'opened' &&
+      v.direction === 'floor',
   ),
 } satisfies Record<string, UnitRule>;
 
@@ -130,7 +148,13 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'behind-then-recover',
     plot: 'The lab falls behind in February (30 % of plan) and catches up in mid-March (4 × plan).',
     rule: RULES.largestBatchCount,
-    effect: { kind: 'rate', segments: [{ from: '02-01', to: '03-10', rate: 0.3 }, { from: '03-11', to: '03-20', rate: 4 }] },
+    effect: {
+      kind: 'rate',
+      segments: [
+        { from: '02-01', to: '03-10', rate: 0.3 },
+        { from: '03-11', to: '03-20', rate: 4 },
+      ],
+    },
     expect: [
       { status: 'on_track', from: '01-01', to: '02-05' },
       { status: 'at_risk', from: '02-16', to: '03-12' },
@@ -260,14 +284,19 @@ export interface ResolvedScenario {
 }
 
 /** Picks each scenario's unit; a rule that finds nothing is an error (the catalogue changed). */
-export function resolveScenarios(views: readonly UnitView[], fiscalYear: number, scenarios: readonly Scenario[] = SCENARIOS): ResolvedScenario[] {
+export function resolveScenarios(
+  views: readonly UnitView[],
+  fiscalYear: number,
+  scenarios: readonly Scenario[] = SCENARIOS,
+): ResolvedScenario[] {
   const byId = new Map(views.map((v) => [v.unit.id, v]));
   const taken = new Set<string>();
   return scenarios.map((s) => {
     const picked = s.rule.select(views);
     if (!picked) throw new Error(`scenario ${s.name}: no unit matches "${s.rule.describe}"`);
     // One plot per unit: two effects on one unit would make neither's expectations hold.
-    if (taken.has(picked.unit.id)) throw new Error(`scenario ${s.name}: ${picked.unit.id} is already taken by another scenario`);
+    if (taken.has(picked.unit.id))
+      throw new Error(`scenario ${s.name}: ${picked.unit.id} is already taken by another scenario`);
     taken.add(picked.unit.id);
     const u = picked.unit;
     const expectations = s.expect.map((e) => {

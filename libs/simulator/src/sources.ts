@@ -50,7 +50,8 @@ export class EffectIndex {
     const byId = new Map(views.map((v) => [v.unit.id, v]));
     for (const s of scenarios) {
       const unit = byId.get(s.unitId)!;
-      for (const key of sourceKeysOf(unit)) this.entries.push({ key, applied: { scenario: s.name, effect: s.effect, unit } });
+      for (const key of sourceKeysOf(unit))
+        this.entries.push({ key, applied: { scenario: s.name, effect: s.effect, unit } });
     }
   }
 
@@ -59,8 +60,12 @@ export class EffectIndex {
   }
 
   /** The first effect of `kind` on the source, if any. */
-  find<K extends Effect['kind']>(sourceKey: string, kind: K): (AppliedEffect & { effect: Extract<Effect, { kind: K }> }) | undefined {
-    return this.for(sourceKey).find((a) => a.effect.kind === kind) as (AppliedEffect & { effect: Extract<Effect, { kind: K }> }) | undefined;
+  find<K extends Effect['kind']>(
+    sourceKey: string,
+    kind: K,
+  ): (AppliedEffect & { effect: Extract<Effect, { kind: K }> }) | undefined {
+    return this.for(sourceKey).find((a) => a.effect.kind === kind) as
+      (AppliedEffect & { effect: Extract<Effect, { kind: K }> }) | undefined;
   }
 }
 

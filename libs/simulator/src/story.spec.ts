@@ -27,7 +27,9 @@ describe('buildStory on the seed catalogue', () => {
 
   it('cuts a date range out of the same year: a shorter replay is a slice of a longer one', () => {
     const march = buildStory(input, { seed: 1, runId: 't1', from: '2019-03-01', until: '2019-03-31' });
-    expect(march.events.map(essence)).toEqual(story.events.filter((e) => e.date >= '2019-03-01' && e.date <= '2019-03-31').map(essence));
+    expect(march.events.map(essence)).toEqual(
+      story.events.filter((e) => e.date >= '2019-03-01' && e.date <= '2019-03-31').map(essence),
+    );
     expect(march.events.length).toBeGreaterThan(100);
   });
 
@@ -46,7 +48,8 @@ describe('buildStory on the seed catalogue', () => {
 
   it('feeds every topic, at a volume a laptop replays in minutes', () => {
     const counts = summarizeStory(story.events);
-    for (const role of ['inspectionBatches', 'cases', 'surveys', 'spending', 'measurements'] as const) expect(counts[role]).toBeGreaterThan(100);
+    for (const role of ['inspectionBatches', 'cases', 'surveys', 'spending', 'measurements'] as const)
+      expect(counts[role]).toBeGreaterThan(100);
     expect(counts.total).toBeGreaterThan(3000);
     expect(counts.total).toBeLessThan(9000);
   });
@@ -55,8 +58,12 @@ describe('buildStory on the seed catalogue', () => {
     expect(story.malformedCount).toBe(6);
     expect(buildStory(input, { seed: 1, runId: 't1', until: '2019-03-31' }).malformedCount).toBe(3);
     const { rejected } = judged();
-    expect(rejected.map((r) => [r.event.eventId, r.reason])).toEqual(story.events.filter((e) => e.malformed).map((e) => [e.eventId, e.malformed]));
-    expect(new Set(rejected.map((r) => r.reason))).toEqual(new Set(['not_json', 'negative_count', 'unknown_indicator']));
+    expect(rejected.map((r) => [r.event.eventId, r.reason])).toEqual(
+      story.events.filter((e) => e.malformed).map((e) => [e.eventId, e.malformed]),
+    );
+    expect(new Set(rejected.map((r) => r.reason))).toEqual(
+      new Set(['not_json', 'negative_count', 'unknown_indicator']),
+    );
   });
 
   it('feeds every tracked unit except the silent scenarios, the unfeedable and counts capped at 0', () => {
@@ -64,9 +71,13 @@ describe('buildStory on the seed catalogue', () => {
     const silent = story.scenarios.filter((s) => s.effect.kind === 'silent').map((s) => s.unitId);
     const unfed = story.unfed.map((u) => u.unitId);
     // `事故率为0`: a count that must stay at zero has nothing to report.
-    const zeroCaps = [...input.bindings.units.values()].filter((u) => u.measure === 'sum' && u.target.kind === 'numeric' && u.target.value === 0).map((u) => u.id);
+    const zeroCaps = [...input.bindings.units.values()]
+      .filter((u) => u.measure === 'sum' && u.target.kind === 'numeric' && u.target.value === 0)
+      .map((u) => u.id);
     expect(zeroCaps).toEqual(['2019.质量监督监管信息化建设项目.全年发生重大网络安全事故次数']);
-    const expected = [...input.bindings.units.keys()].filter((id) => !silent.includes(id) && !unfed.includes(id) && !zeroCaps.includes(id));
+    const expected = [...input.bindings.units.keys()].filter(
+      (id) => !silent.includes(id) && !unfed.includes(id) && !zeroCaps.includes(id),
+    );
     expect([...fed].sort()).toEqual(expected.sort());
     expect(unfed).toEqual(['2019.市场监管系统服装.购置合同执行违规率']); // `<0`: no reading can meet it
   });

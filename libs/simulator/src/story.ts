@@ -74,7 +74,8 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
  */
 export function buildStory(input: StoryInput, options: StoryOptions): Story {
   if (!RUN_ID.test(options.runId)) throw new Error(`run id "${options.runId}": 1-40 letters, digits, - or _`);
-  if (!Number.isInteger(options.seed) || options.seed < 0) throw new Error(`seed must be an integer ≥ 0, got ${options.seed}`);
+  if (!Number.isInteger(options.seed) || options.seed < 0)
+    throw new Error(`seed must be an integer ≥ 0, got ${options.seed}`);
   const fy = input.bindings.fiscalYear;
   const from = options.from ?? `${fy}-01-01`;
   const until = options.until ?? `${fy}-12-31`;
@@ -134,7 +135,14 @@ function assemble(drafts: readonly Draft[], runId: string, timeZone: string): St
     last = at;
     const occurredAt = isoWithOffset(at, timeZone);
     const envelope = { eventId, occurredAt, source: d.source };
-    const common = { role: d.role, date: d.date, at, occurredAt, eventId, ...(d.scenario ? { scenario: d.scenario } : {}) };
+    const common = {
+      role: d.role,
+      date: d.date,
+      at,
+      occurredAt,
+      eventId,
+      ...(d.scenario ? { scenario: d.scenario } : {}),
+    };
     if (d.raw) {
       events.push({ ...common, key: d.key ?? '', value: d.raw(envelope), malformed: d.malformed });
       continue;
@@ -159,7 +167,15 @@ export function eventsThrough(story: Story, ms: number): StoryEvent[] {
 
 /** Counts by topic role, and the malformed ones. */
 export function summarizeStory(events: readonly StoryEvent[]): Record<ActualsRole | 'malformed' | 'total', number> {
-  const out = { inspectionBatches: 0, cases: 0, surveys: 0, spending: 0, measurements: 0, malformed: 0, total: events.length };
+  const out = {
+    inspectionBatches: 0,
+    cases: 0,
+    surveys: 0,
+    spending: 0,
+    measurements: 0,
+    malformed: 0,
+    total: events.length,
+  };
   for (const e of events) {
     out[e.role] += 1;
     if (e.malformed) out.malformed += 1;

@@ -23,7 +23,12 @@ export interface Judged {
   progress: Map<string, Progress>;
 }
 
-export function judgeStory(input: StoryInput, events: readonly StoryEvent[], at: readonly number[], config: RiskConfig = DEFAULT_RISK_CONFIG): Judged {
+export function judgeStory(
+  input: StoryInput,
+  events: readonly StoryEvent[],
+  at: readonly number[],
+  config: RiskConfig = DEFAULT_RISK_CONFIG,
+): Judged {
   const views = viewOf(input);
   const tz = input.bindings.timeZone;
   const progress = new Map<string, Progress>();
@@ -36,7 +41,15 @@ export function judgeStory(input: StoryInput, events: readonly StoryEvent[], at:
   const flush = () => {
     for (const [id, applied] of pending) {
       const unit = input.bindings.units.get(id)!;
-      progress.set(id, applyEvents(progress.get(id) ?? null, { id, measure: unit.measure, period: unit.period, scale: unit.scale, of: unit.of }, applied, tz));
+      progress.set(
+        id,
+        applyEvents(
+          progress.get(id) ?? null,
+          { id, measure: unit.measure, period: unit.period, scale: unit.scale, of: unit.of },
+          applied,
+          tz,
+        ),
+      );
     }
     pending = new Map();
   };
@@ -48,7 +61,15 @@ export function judgeStory(input: StoryInput, events: readonly StoryEvent[], at:
       statuses.set(
         u.id,
         evaluate(
-          { target: u.target as UnitTarget, measure: u.measure, progress: progress.get(u.id) ?? null, period: u.period, now, timeZone: tz, level2: v.level2 },
+          {
+            target: u.target as UnitTarget,
+            measure: u.measure,
+            progress: progress.get(u.id) ?? null,
+            period: u.period,
+            now,
+            timeZone: tz,
+            level2: v.level2,
+          },
           config,
         ),
       );

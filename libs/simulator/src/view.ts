@@ -33,7 +33,12 @@ export function viewOf(input: StoryInput): UnitView[] {
   return [...input.bindings.units.values()].map((unit) => {
     const l2 = unit.indicatorId ? (level2.get(unit.indicatorId) ?? '') : '';
     const binding = bindingOf.get(unit.id) ?? null;
-    return { unit, level2: l2, binding: binding && binding.from !== 'measurements' ? binding : null, direction: directionOf(unit.target, l2) };
+    return {
+      unit,
+      level2: l2,
+      binding: binding && binding.from !== 'measurements' ? binding : null,
+      direction: directionOf(unit.target, l2),
+    };
   });
 }
 

@@ -32,7 +32,8 @@ function mostCommon(years: number[]): number | undefined {
   const counts = new Map<number, number>();
   for (const y of years) counts.set(y, (counts.get(y) ?? 0) + 1);
   let best: number | undefined;
-  for (const [y, n] of counts) if (best === undefined || n > counts.get(best)! || (n === counts.get(best)! && y > best)) best = y;
+  for (const [y, n] of counts)
+    if (best === undefined || n > counts.get(best)! || (n === counts.get(best)! && y > best)) best = y;
   return best;
 }
 
@@ -99,7 +100,8 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
   const projects: ParsedProject[] = tables.map((t) => {
     const name = t.projectName || t.budgetUnit || `第${t.line}行的表`;
     const pid = projectIds(projectId(fiscalYear!, name));
-    if (pid.n > 1) out.push({ line: t.line, severity: 'warning', message: `duplicate project 「${name}」; id ${pid.id}` });
+    if (pid.n > 1)
+      out.push({ line: t.line, severity: 'warning', message: `duplicate project 「${name}」; id ${pid.id}` });
     const indicatorIds = disambiguator();
     const firstLine = new Map<string, number>();
     const indicators: ParsedIndicator[] = t.indicators.map((raw) => {
@@ -108,7 +110,11 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
       for (const w of targetWarnings(target, raw.name, fiscalYear!))
         out.push({ line: raw.line, severity: 'warning', message: `「${raw.name}」 ${raw.value}: ${w}` });
       if (target.kind === 'missing' && raw.value.trim())
-        out.push({ line: raw.line, severity: 'warning', message: `「${raw.name}」: 「${raw.value}」 gives no target value` });
+        out.push({
+          line: raw.line,
+          severity: 'warning',
+          message: `「${raw.name}」: 「${raw.value}」 gives no target value`,
+        });
       const base = indicatorId(fiscalYear!, name, raw.name);
       const iid = indicatorIds(base.endsWith('.') ? `${base}line${raw.line}` : base);
       if (iid.n > 1)

@@ -5,7 +5,15 @@ import type { ParsedCatalogue } from './target';
 
 const table = (...rows: string[]) =>
   readCatalogue(
-    tsvRows(['项目支出绩效目标表', '预算单位\t某局\t项目名称\t测试项目', '项目资金(万元)\t年度资金总额:\t90', '一级指标\t二级指标\t三级指标\t指标值', ...rows].join('\n')),
+    tsvRows(
+      [
+        '项目支出绩效目标表',
+        '预算单位\t某局\t项目名称\t测试项目',
+        '项目资金(万元)\t年度资金总额:\t90',
+        '一级指标\t二级指标\t三级指标\t指标值',
+        ...rows,
+      ].join('\n'),
+    ),
     { fiscalYear: 2019 },
   );
 
@@ -14,12 +22,21 @@ function stored(c: ParsedCatalogue, archivedIds: string[] = []): StoredCatalogue
   return {
     projects: c.projects.map(({ indicators: _i, ...p }) => ({ ...p, fiscalYear: c.fiscalYear })),
     indicators: c.projects.flatMap((p) =>
-      p.indicators.map((i) => ({ ...i, projectId: p.id, fiscalYear: c.fiscalYear, archived: archivedIds.includes(i.id) || undefined })),
+      p.indicators.map((i) => ({
+        ...i,
+        projectId: p.id,
+        fiscalYear: c.fiscalYear,
+        archived: archivedIds.includes(i.id) || undefined,
+      })),
     ),
   };
 }
 
-const ROWS = ['项目完成指标\t数量指标\t汽油抽检批次\t≥700批次', '\t\t柴油抽检批次\t≥300批次', '\t质量指标\t合格率\t≥95%'];
+const ROWS = [
+  '项目完成指标\t数量指标\t汽油抽检批次\t≥700批次',
+  '\t\t柴油抽检批次\t≥300批次',
+  '\t质量指标\t合格率\t≥95%',
+];
 
 describe('diffCatalogue', () => {
   it('finds nothing to do when the same table is imported again', () => {
@@ -31,7 +48,11 @@ describe('diffCatalogue', () => {
 
   it('sorts an edited table into added, updated, unchanged and archived', () => {
     const before = table(...ROWS);
-    const after = table('项目完成指标\t数量指标\t汽油抽检批次\t≥800批次', '\t质量指标\t合格率\t≥95%', '\t\t农膜抽检批次\t≥50批次');
+    const after = table(
+      '项目完成指标\t数量指标\t汽油抽检批次\t≥800批次',
+      '\t质量指标\t合格率\t≥95%',
+      '\t\t农膜抽检批次\t≥50批次',
+    );
     const d = diffCatalogue(stored(before), after);
     expect(d.indicators.added.map((i) => i.id)).toEqual(['2019.测试项目.农膜抽检批次']);
     // 合格率 moved up a line: its line changed, nothing else.

@@ -82,12 +82,11 @@ export function sameData(a: unknown, b: unknown): boolean {
   return ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
-function diffOf<S extends { id: string; fiscalYear: number; archived?: boolean }, F extends { id: string }, K extends string>(
-  stored: S[],
-  fresh: F[],
-  years: Set<number>,
-  fields: readonly K[],
-): DiffOf<S, F, K> {
+function diffOf<
+  S extends { id: string; fiscalYear: number; archived?: boolean },
+  F extends { id: string },
+  K extends string,
+>(stored: S[], fresh: F[], years: Set<number>, fields: readonly K[]): DiffOf<S, F, K> {
   const byId = new Map(stored.map((s) => [s.id, s]));
   const freshIds = new Set(fresh.map((f) => f.id));
   const out: DiffOf<S, F, K> = { added: [], updated: [], unchanged: [], archived: [], revived: [] };
@@ -97,7 +96,9 @@ function diffOf<S extends { id: string; fiscalYear: number; archived?: boolean }
       out.added.push(f);
       continue;
     }
-    const changed = fields.filter((k) => !sameData((s as Record<string, unknown>)[k], (f as Record<string, unknown>)[k]));
+    const changed = fields.filter(
+      (k) => !sameData((s as Record<string, unknown>)[k], (f as Record<string, unknown>)[k]),
+    );
     if (s.archived) out.revived.push({ before: s, after: f, fields: changed });
     else if (changed.length) out.updated.push({ before: s, after: f, fields: changed });
     else out.unchanged.push(f);
@@ -111,7 +112,10 @@ const PROJECT_FIELDS: readonly ProjectField[] = ['name', 'tableKind', 'budgetUni
 
 export function diffCatalogue(stored: StoredCatalogue, fresh: ParsedCatalogue): CatalogueDiff {
   const years = new Set([fresh.fiscalYear]);
-  const projects: FreshProject[] = fresh.projects.map(({ indicators: _indicators, ...p }) => ({ ...p, fiscalYear: fresh.fiscalYear }));
+  const projects: FreshProject[] = fresh.projects.map(({ indicators: _indicators, ...p }) => ({
+    ...p,
+    fiscalYear: fresh.fiscalYear,
+  }));
   const indicators: FreshIndicator[] = fresh.projects.flatMap((p) =>
     p.indicators.map((i) => ({ ...i, projectId: p.id, fiscalYear: fresh.fiscalYear })),
   );
@@ -123,5 +127,7 @@ export function diffCatalogue(stored: StoredCatalogue, fresh: ParsedCatalogue): 
 
 /** True when applying the diff would change nothing (a re-import of the same file). */
 export function isEmptyDiff(d: CatalogueDiff): boolean {
-  return [d.projects, d.indicators].every((x) => !x.added.length && !x.updated.length && !x.archived.length && !x.revived.length);
+  return [d.projects, d.indicators].every(
+    (x) => !x.added.length && !x.updated.length && !x.archived.length && !x.revived.length,
+  );
 }

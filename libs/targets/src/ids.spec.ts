@@ -16,7 +16,13 @@ describe('catalogue ids', () => {
 
   it('builds readable, URL-safe ids from year, project, indicator and part', () => {
     const ind = indicatorId(2019, '工商行政管理业务费', '会议培训的次数人数天数');
-    expect([projectId(2019, '工商行政管理业务费'), ind, partId(ind, '期'), partId(ind, 2), budgetTrackId(projectId(2019, 'x'))]).toEqual([
+    expect([
+      projectId(2019, '工商行政管理业务费'),
+      ind,
+      partId(ind, '期'),
+      partId(ind, 2),
+      budgetTrackId(projectId(2019, 'x')),
+    ]).toEqual([
       '2019.工商行政管理业务费',
       '2019.工商行政管理业务费.会议培训的次数人数天数',
       '2019.工商行政管理业务费.会议培训的次数人数天数~期',
@@ -27,13 +33,26 @@ describe('catalogue ids', () => {
   });
 
   it('stays stable when a re-imported table changes spacing, brackets, columns or values', () => {
-    const before = ['项目支出绩效目标表', '预算单位\t某局\t项目名称\t消费大维权、315活动经费', '一级指标\t二级指标\t三级指标\t指标值',
-      '项目完成指标\t数量指标\t组织各类市场专项整治数（项）\t≥20项', '\t\t会议培训的次数人数天数\t25期、133天、2500人'];
-    const after = ['项目支出绩效目标表', '预算单位\t某局\t\t项目名称\t消费大维权, 315活动经费 ', '一级指标\t二级指标\t三级指标\t指标值',
-      '项目完成指标\t数量指标\t\t组织各类市场专项整治数(项)\t≥25项', '\t\t会议培训的次数 人数 天数\t\t25期、140天、2600人'];
+    const before = [
+      '项目支出绩效目标表',
+      '预算单位\t某局\t项目名称\t消费大维权、315活动经费',
+      '一级指标\t二级指标\t三级指标\t指标值',
+      '项目完成指标\t数量指标\t组织各类市场专项整治数（项）\t≥20项',
+      '\t\t会议培训的次数人数天数\t25期、133天、2500人',
+    ];
+    const after = [
+      '项目支出绩效目标表',
+      '预算单位\t某局\t\t项目名称\t消费大维权, 315活动经费 ',
+      '一级指标\t二级指标\t三级指标\t指标值',
+      '项目完成指标\t数量指标\t\t组织各类市场专项整治数(项)\t≥25项',
+      '\t\t会议培训的次数 人数 天数\t\t25期、140天、2600人',
+    ];
     const ids = (lines: string[]) => {
       const c = readCatalogue(tsvRows(lines.join('\n')), { fiscalYear: 2019 });
-      return c.projects.flatMap((p) => [p.id, ...p.indicators.flatMap((i) => [i.id, ...indicatorParts(i).map((x) => x.id)])]);
+      return c.projects.flatMap((p) => [
+        p.id,
+        ...p.indicators.flatMap((i) => [i.id, ...indicatorParts(i).map((x) => x.id)]),
+      ]);
     };
     expect(ids(after)).toEqual(ids(before));
     expect(ids(before)).toEqual([
@@ -49,7 +68,10 @@ describe('catalogue ids', () => {
 
 describe('indicatorParts', () => {
   const ind = (value: string) => {
-    const c = readCatalogue(tsvRows(`预算单位\t局\t项目名称\tP\n一级指标\t二级指标\t三级指标\t指标值\n项目完成指标\t数量指标\tI\t${value}`), { fiscalYear: 2019 });
+    const c = readCatalogue(
+      tsvRows(`预算单位\t局\t项目名称\tP\n一级指标\t二级指标\t三级指标\t指标值\n项目完成指标\t数量指标\tI\t${value}`),
+      { fiscalYear: 2019 },
+    );
     return c.projects[0].indicators[0];
   };
   it.each([

@@ -10,5 +10,13 @@ export { catalogueJson } from './json';
 export { indicatorParts, type IndicatorPart } from './parts';
 export { summarize, TARGET_KINDS, type CatalogueSummary, type ProjectSummary } from './summary';
 export { readTargetFile, parseTargetTable, rowsFromBytes, TargetFileError } from './read-file';
-export { parseOwners, ownersFor, ownersFormatOf, checkOwners, OwnersError, type Owners, type OwnersFormat } from './owners';
+export {
+  parseOwners,
+  ownersFor,
+  ownersFormatOf,
+  checkOwners,
+  OwnersError,
+  type Owners,
+  type OwnersFormat,
+} from './owners';
 export * from './diff';

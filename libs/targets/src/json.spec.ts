@@ -40,6 +40,8 @@ describe('catalogueJson', () => {
       { kind: 'numeric', op: '<', value: 0, unit: '' },
     ]);
     expect(Object.keys(p.indicators[3].target)).toEqual(['kind', 'op', 'value', 'unit', 'qualifier']);
-    expect(json.problems).toEqual([{ line: 10, severity: 'warning', message: '「违规率」 <0: cannot be met by definition: nothing is < 0' }]);
+    expect(json.problems).toEqual([
+      { line: 10, severity: 'warning', message: '「违规率」 <0: cannot be met by definition: nothing is < 0' },
+    ]);
   });
 });

@@ -41,7 +41,8 @@ const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
 
 const email = z.string().superRefine((s, ctx) => {
   if (/[\r\n]/.test(s)) ctx.addIssue({ code: 'custom', message: 'address contains a line break' });
-  else if (!EMAIL.test(s.trim())) ctx.addIssue({ code: 'custom', message: `not an email address: ${JSON.stringify(s)}` });
+  else if (!EMAIL.test(s.trim()))
+    ctx.addIssue({ code: 'custom', message: `not an email address: ${JSON.stringify(s)}` });
 });
 const emails = z.union([email.transform((e) => [e]), z.array(email).min(1, 'at least one address')]);
 
@@ -56,7 +57,10 @@ const schema = z
 const ID_KEY = /^\d{4}\./;
 
 function pathOf(path: PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
 }
 
 export function parseOwners(text: string, format: OwnersFormat): Owners {
@@ -76,8 +80,13 @@ export function parseOwners(text: string, format: OwnersFormat): Owners {
     if (!ID_KEY.test(k) && !k.includes('/'))
       throw new OwnersError('key must be <project name>/<indicator name> or an indicator id', `indicators.${k}`);
   }
-  const trim = (r: Record<string, string[]>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.map((e) => e.trim())]));
-  return { fallback: parsed.data.fallback.trim(), projects: trim(parsed.data.projects), indicators: trim(parsed.data.indicators) };
+  const trim = (r: Record<string, string[]>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.map((e) => e.trim())]));
+  return {
+    fallback: parsed.data.fallback.trim(),
+    projects: trim(parsed.data.projects),
+    indicators: trim(parsed.data.indicators),
+  };
 }
 
 /** `owners.yaml` / `.yml` / `.json` → format. */
@@ -120,10 +129,12 @@ export function checkOwners(owners: Owners, catalogue: ParsedCatalogue): Problem
       names.add(idSegment(p.name) + idSegment(i.name));
     }
   for (const k of Object.keys(owners.projects))
-    if (!projects.has(idSegment(k))) out.push({ line: 0, severity: 'warning', message: `owners: projects.${k} names no project of the table` });
+    if (!projects.has(idSegment(k)))
+      out.push({ line: 0, severity: 'warning', message: `owners: projects.${k} names no project of the table` });
   for (const k of Object.keys(owners.indicators)) {
     const known = ID_KEY.test(k) ? ids.has(k.replace(/~[^~]*$/, '')) : names.has(idSegment(k));
-    if (!known) out.push({ line: 0, severity: 'warning', message: `owners: indicators.${k} names no indicator of the table` });
+    if (!known)
+      out.push({ line: 0, severity: 'warning', message: `owners: indicators.${k} names no indicator of the table` });
   }
   return out;
 }

@@ -23,12 +23,15 @@ export class TargetFileError extends Error {
 export async function rowsFromBytes(bytes: Uint8Array, fileName = ''): Promise<SourceRow[]> {
   const kind = binaryKind(bytes);
   const ext = extname(fileName).toLowerCase();
-  if (kind === 'ole2') throw new TargetFileError(`${fileName || 'file'}: legacy .xls is not supported; save it as .xlsx`);
+  if (kind === 'ole2')
+    throw new TargetFileError(`${fileName || 'file'}: legacy .xls is not supported; save it as .xlsx`);
   if (kind === 'zip') {
     try {
       return await xlsxRows(bytes);
     } catch (e) {
-      throw new TargetFileError(`${fileName || 'file'}: not a readable .xlsx workbook (${(e as Error).message.split('\n')[0]})`);
+      throw new TargetFileError(
+        `${fileName || 'file'}: not a readable .xlsx workbook (${(e as Error).message.split('\n')[0]})`,
+      );
     }
   }
   const text = decodeText(bytes);
@@ -43,7 +46,10 @@ export async function rowsFromBytes(bytes: Uint8Array, fileName = ''): Promise<S
  * Text already in memory (the seed's tab-separated dump, or CSV) → catalogue. Tab-separated
  * unless the text has no tabs but commas.
  */
-export function parseTargetTable(text: string, options: ReadOptions & { format?: 'tsv' | 'csv' } = {}): ParsedCatalogue {
+export function parseTargetTable(
+  text: string,
+  options: ReadOptions & { format?: 'tsv' | 'csv' } = {},
+): ParsedCatalogue {
   const clean = text.replace(/^\uFEFF/, '');
   const csv = options.format ? options.format === 'csv' : !clean.includes('\t') && clean.includes(',');
   return readCatalogue(csv ? csvRows(clean) : tsvRows(clean), options);
@@ -55,10 +61,18 @@ export async function readTargetFile(path: string, options: ReadOptions = {}): P
     bytes = await readFile(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (e as Error).message;
     throw new TargetFileError(`${path}: ${why}`);
   }
   const catalogue = readCatalogue(await rowsFromBytes(bytes, path), options);
-  if (!catalogue.projects.length) throw new TargetFileError(`${path}: not a target table (no 绩效目标表 with indicators found)`);
+  if (!catalogue.projects.length)
+    throw new TargetFileError(`${path}: not a target table (no 绩效目标表 with indicators found)`);
   return catalogue;
 }

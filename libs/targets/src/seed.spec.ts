@@ -12,14 +12,20 @@ import { SEED_VALUES } from '../test-data/seed-values';
 const SEED = join(__dirname, '../../../samples/targets-2019-xinjiang-market-supervision.txt');
 const text = readFileSync(SEED, 'utf8');
 
-const STRUCTURE = /^(项目支出绩效目标表|部门整体支出绩效目标表|预算单位|项目资金|项目总体目标|年度总体目标|一级指标|-+\t)/;
+const STRUCTURE =
+  /^(项目支出绩效目标表|部门整体支出绩效目标表|预算单位|项目资金|项目总体目标|年度总体目标|一级指标|-+\t)/;
 const indicatorRows = text
   .split('\n')
   .map((l, i) => ({ line: i + 1, text: l }))
   .filter((l) => l.text.trim() && !STRUCTURE.test(l.text));
 const indicatorLines = indicatorRows.map((l) => l.line);
 /** The value of a seed row is its last non-empty cell. */
-const valueOf = (row: string) => row.split('\t').map((c) => c.trim()).filter(Boolean).pop()!;
+const valueOf = (row: string) =>
+  row
+    .split('\t')
+    .map((c) => c.trim())
+    .filter(Boolean)
+    .pop()!;
 const expected = new Map(SEED_VALUES);
 
 describe('the seed catalogue', () => {
@@ -54,20 +60,33 @@ describe('the seed catalogue', () => {
     expect(c.projects.every((p) => p.goal.length > 10 && p.budgetUnit === '新疆维吾尔自治区市场监督管理局')).toBe(true);
   });
 
-  it('reads every row\'s value as written out by hand in test-data/seed-values.ts', () => {
+  it("reads every row's value as written out by hand in test-data/seed-values.ts", () => {
     const byLine = new Map(all.map((i) => [i.line, i]));
     for (const row of indicatorRows) {
       const value = valueOf(row.text);
       expect(expected.has(value)).toBe(true);
-      expect([row.line, byLine.get(row.line)!.value, byLine.get(row.line)!.target]).toEqual([row.line, value, expected.get(value)]);
+      expect([row.line, byLine.get(row.line)!.value, byLine.get(row.line)!.target]).toEqual([
+        row.line,
+        value,
+        expected.get(value),
+      ]);
     }
   });
 
   it('counts indicators per shape', () => {
-    const count = (kinds: string[]) => kinds.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+    const count = (kinds: string[]) =>
+      kinds.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
     const fromHand = count(indicatorRows.map((r) => expected.get(valueOf(r.text))!.kind));
     expect(count(all.map((i) => i.target.kind))).toEqual(fromHand);
-    expect(fromHand).toEqual({ numeric: 244, deadline: 11, window: 3, range: 1, compound: 7, formula: 1, qualitative: 34 });
+    expect(fromHand).toEqual({
+      numeric: 244,
+      deadline: 11,
+      window: 3,
+      range: 1,
+      compound: 7,
+      formula: 1,
+      qualitative: 34,
+    });
   });
 
   it('parses well under 20 ms', () => {

@@ -1,7 +1,16 @@
 /** Counts for the readable `iw targets parse` summary. */
 import type { ParsedCatalogue, ParsedProject, Problem, TargetKind } from './target';
 
-export const TARGET_KINDS: readonly TargetKind[] = ['numeric', 'range', 'deadline', 'window', 'compound', 'formula', 'qualitative', 'missing'];
+export const TARGET_KINDS: readonly TargetKind[] = [
+  'numeric',
+  'range',
+  'deadline',
+  'window',
+  'compound',
+  'formula',
+  'qualitative',
+  'missing',
+];
 
 export interface ProjectSummary {
   project: ParsedProject;

@@ -20,7 +20,10 @@ export async function runIngest(env: Record<string, string>, timeoutMs = 90_000)
 }
 
 export function runAlerting(env: Record<string, string>): AppProcess {
-  return spawnApp({ entry: 'dist/apps/alerting/src/main.js', env: { IW_METRICS_PORT_ALERTING: '0', IW_LOG_LEVEL: 'log', ...env } });
+  return spawnApp({
+    entry: 'dist/apps/alerting/src/main.js',
+    env: { IW_METRICS_PORT_ALERTING: '0', IW_LOG_LEVEL: 'log', ...env },
+  });
 }
 
 export function runStatus(env: Record<string, string>): AppProcess {
@@ -50,7 +53,10 @@ export function rssMiB(pid: number | undefined): number | null {
 export class RssSampler {
   readonly samples: number[] = [];
   private readonly timer: NodeJS.Timeout;
-  constructor(private readonly pid: () => number | undefined, everyMs = 250) {
+  constructor(
+    private readonly pid: () => number | undefined,
+    everyMs = 250,
+  ) {
     this.timer = setInterval(() => {
       const v = rssMiB(this.pid());
       if (v !== null) this.samples.push(v);
@@ -58,7 +64,11 @@ export class RssSampler {
   }
   stop(): { max: number; first: number; last: number } {
     clearInterval(this.timer);
-    return { max: Math.max(0, ...this.samples), first: this.samples[0] ?? 0, last: this.samples[this.samples.length - 1] ?? 0 };
+    return {
+      max: Math.max(0, ...this.samples),
+      first: this.samples[0] ?? 0,
+      last: this.samples[this.samples.length - 1] ?? 0,
+    };
   }
 }
 

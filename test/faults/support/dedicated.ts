@@ -11,8 +11,15 @@ import { freePort } from '@iw/testing';
 export { freePort };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- infra/ is plain CommonJS run before any build */
-const settings = require('../../../infra/settings') as { loadSettings(env: Record<string, string>): InfraSettings; VERSIONS: Record<string, string> };
-const kafkaInfra = require('../../../infra/kafka') as InfraService & { paths(s: InfraSettings): KafkaPaths; serverProperties(s: InfraSettings): string; newClusterId(): string };
+const settings = require('../../../infra/settings') as {
+  loadSettings(env: Record<string, string>): InfraSettings;
+  VERSIONS: Record<string, string>;
+};
+const kafkaInfra = require('../../../infra/kafka') as InfraService & {
+  paths(s: InfraSettings): KafkaPaths;
+  serverProperties(s: InfraSettings): string;
+  newClusterId(): string;
+};
 const ferretInfra = require('../../../infra/ferretdb') as InfraService;
 const health = require('../../../infra/health') as {
   kafkaAnswers(brokers: string[]): Promise<boolean>;
@@ -22,7 +29,14 @@ const proc = require('../../../infra/proc') as {
   tail(file: string, n: number): string;
   isAlive(pid: number): boolean;
   runLogged(o: { command: string; args: string[]; cwd: string; logFile: string; what: string; hint: string }): void;
-  startDetached(o: { command: string; args: string[]; cwd: string; logFile: string; pidFile: string; marker: string }): number;
+  startDetached(o: {
+    command: string;
+    args: string[];
+    cwd: string;
+    logFile: string;
+    pidFile: string;
+    marker: string;
+  }): number;
   stopPidFile(file: string, graceMs: number): Promise<'stopped' | 'killed' | 'not-running'>;
   runningPid(file: string): number | undefined;
 };
@@ -64,17 +78,21 @@ export function faultsDir(): string {
   return path.join(sharedSettings().localDir, 'faults');
 }
 
-
 /** Links `<dedicated>/<what>/<version>` to the shared cache so nothing is downloaded or built again. */
 function linkCache(shared: InfraSettings, own: InfraSettings, what: 'kafka' | 'ferretdb'): void {
-  const version = what === 'kafka' ? settings.VERSIONS.kafka : (ferretInfra as InfraService & { CACHE_FOLDER: string }).CACHE_FOLDER;
+  const version =
+    what === 'kafka' ? settings.VERSIONS.kafka : (ferretInfra as InfraService & { CACHE_FOLDER: string }).CACHE_FOLDER;
   const target = path.join(shared.dirs[what], version);
   const link = path.join(own.dirs[what], version);
   fs.mkdirSync(own.dirs[what], { recursive: true });
   if (!fs.existsSync(link)) fs.symlinkSync(target, link, 'dir');
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, alive: () => boolean): Promise<'up' | 'died' | 'timeout'> {
+async function waitUntil(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  alive: () => boolean,
+): Promise<'up' | 'died' | 'timeout'> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return 'up';
@@ -112,8 +130,15 @@ abstract class Dedicated {
   /** Starts (again, on the same ports and data) and waits until it answers. */
   async start(): Promise<number> {
     const pid = await this.service.start(this.own);
-    const outcome = await waitUntil(() => this.answers(), this.startTimeoutMs, () => proc.isAlive(pid));
-    if (outcome !== 'up') throw new Error(`dedicated ${this.name} ${outcome === 'died' ? 'exited during start-up' : 'did not answer'}:\n${proc.tail(this.log(), 15)}`);
+    const outcome = await waitUntil(
+      () => this.answers(),
+      this.startTimeoutMs,
+      () => proc.isAlive(pid),
+    );
+    if (outcome !== 'up')
+      throw new Error(
+        `dedicated ${this.name} ${outcome === 'died' ? 'exited during start-up' : 'did not answer'}:\n${proc.tail(this.log(), 15)}`,
+      );
     return pid;
   }
 
@@ -240,11 +265,17 @@ export class SaslKafka {
   private properties(): string {
     const port = this.own.kafkaPort;
     // JAAS values are quoted strings without escapes.
-    if (/["\\;]/.test(this.password)) throw new Error('SaslKafka: the password may not contain quotes, backslashes or semicolons');
+    if (/["\\;]/.test(this.password))
+      throw new Error('SaslKafka: the password may not contain quotes, backslashes or semicolons');
     const base = kafkaInfra
       .serverProperties(this.own)
       .split('\n')
-      .filter((l) => !/^(listeners|advertised\.listeners|inter\.broker\.listener\.name|listener\.security\.protocol\.map)=/.test(l));
+      .filter(
+        (l) =>
+          !/^(listeners|advertised\.listeners|inter\.broker\.listener\.name|listener\.security\.protocol\.map)=/.test(
+            l,
+          ),
+      );
     return [
       ...base,
       `listeners=SASL_PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${this.own.controllerPort}`,
@@ -260,7 +291,15 @@ export class SaslKafka {
 
   private javaArgs(): string[] {
     const log4j = path.join(this.paths.config, 'log4j.properties');
-    return ['-Xmx512m', '-Xms128m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dlog4j.configuration=file:${log4j}`, '-cp', `${this.paths.libs}${path.sep}*`];
+    return [
+      '-Xmx512m',
+      '-Xms128m',
+      '-XX:+UseG1GC',
+      '-Djava.awt.headless=true',
+      `-Dlog4j.configuration=file:${log4j}`,
+      '-cp',
+      `${this.paths.libs}${path.sep}*`,
+    ];
   }
 
   async start(): Promise<number> {
@@ -272,21 +311,63 @@ export class SaslKafka {
     fs.mkdirSync(this.own.dirs.logs, { recursive: true });
     fs.writeFileSync(
       path.join(p.config, 'log4j.properties'),
-      ['log4j.rootLogger=INFO, file', 'log4j.appender.file=org.apache.log4j.FileAppender', `log4j.appender.file.File=${logFile}`, 'log4j.appender.file.layout=org.apache.log4j.PatternLayout', 'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n', ''].join('\n'),
+      [
+        'log4j.rootLogger=INFO, file',
+        'log4j.appender.file=org.apache.log4j.FileAppender',
+        `log4j.appender.file.File=${logFile}`,
+        'log4j.appender.file.layout=org.apache.log4j.PatternLayout',
+        'log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n',
+        '',
+      ].join('\n'),
     );
     if (!fs.existsSync(path.join(p.data, 'meta.properties'))) {
-      proc.runLogged({ command: 'java', args: [...this.javaArgs(), 'kafka.tools.StorageTool', 'format', '-t', kafkaInfra.newClusterId(), '-c', p.serverProperties, '--ignore-formatted'], cwd: p.home, logFile: p.stdout, what: 'formatting SASL Kafka storage', hint: '' });
+      proc.runLogged({
+        command: 'java',
+        args: [
+          ...this.javaArgs(),
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          kafkaInfra.newClusterId(),
+          '-c',
+          p.serverProperties,
+          '--ignore-formatted',
+        ],
+        cwd: p.home,
+        logFile: p.stdout,
+        what: 'formatting SASL Kafka storage',
+        hint: '',
+      });
     }
-    const pid = proc.startDetached({ command: 'java', args: [...this.javaArgs(), 'kafka.Kafka', p.serverProperties], cwd: p.home, logFile: p.stdout, pidFile: p.pidFile, marker: p.serverProperties });
-    const outcome = await waitUntil(() => this.answers(), 120_000, () => proc.isAlive(pid));
-    if (outcome !== 'up') throw new Error(`SASL kafka ${outcome}:\n${proc.tail(logFile, 15)}\n${proc.tail(p.stdout, 15)}`);
+    const pid = proc.startDetached({
+      command: 'java',
+      args: [...this.javaArgs(), 'kafka.Kafka', p.serverProperties],
+      cwd: p.home,
+      logFile: p.stdout,
+      pidFile: p.pidFile,
+      marker: p.serverProperties,
+    });
+    const outcome = await waitUntil(
+      () => this.answers(),
+      120_000,
+      () => proc.isAlive(pid),
+    );
+    if (outcome !== 'up')
+      throw new Error(`SASL kafka ${outcome}:\n${proc.tail(logFile, 15)}\n${proc.tail(p.stdout, 15)}`);
     return pid;
   }
 
   /** Answers a SASL-authenticated admin call. */
   private async answers(): Promise<boolean> {
     const { Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs');
-    const admin = new Kafka({ clientId: 'iw-faults-health', brokers: this.own.brokers, sasl: { mechanism: 'plain', username: this.username, password: this.password }, logLevel: logLevel.NOTHING, connectionTimeout: 1000, retry: { retries: 0 } }).admin();
+    const admin = new Kafka({
+      clientId: 'iw-faults-health',
+      brokers: this.own.brokers,
+      sasl: { mechanism: 'plain', username: this.username, password: this.password },
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1000,
+      retry: { retries: 0 },
+    }).admin();
     try {
       await admin.connect();
       const c = await admin.describeCluster();
@@ -304,4 +385,3 @@ export class SaslKafka {
     fs.rmSync(this.own.localDir, { recursive: true, force: true });
   }
 }
-

@@ -29,12 +29,27 @@ function nest(depth: number): Obj {
 }
 
 /** One generator per kind: variant number → [role, value] (an object is JSON-encoded). */
-const KINDS: Array<{ kind: string; allowed: DlqReasonClass[]; make: (id: string, v: number, ids: Ids) => [TopicRole, Obj | string | Buffer] }> = [
+const KINDS: Array<{
+  kind: string;
+  allowed: DlqReasonClass[];
+  make: (id: string, v: number, ids: Ids) => [TopicRole, Obj | string | Buffer];
+}> = [
   {
     kind: 'not JSON',
     allowed: ['not_json'],
     make: (id, v) => {
-      const texts = [`{not json ${id}`, `${id}`, '[1, 2', '{"eventId": }', 'NaN', `{"eventId":"${id}","batches": NaN}`, `{"eventId":"${id}","batches": Infinity}`, `{"eventId":"${id}",}`, "{'single':'quotes'}", ''];
+      const texts = [
+        `{not json ${id}`,
+        `${id}`,
+        '[1, 2',
+        '{"eventId": }',
+        'NaN',
+        `{"eventId":"${id}","batches": NaN}`,
+        `{"eventId":"${id}","batches": Infinity}`,
+        `{"eventId":"${id}",}`,
+        "{'single':'quotes'}",
+        '',
+      ];
       return ['inspectionBatches', texts[v % texts.length]];
     },
   },
@@ -42,8 +57,16 @@ const KINDS: Array<{ kind: string; allowed: DlqReasonClass[]; make: (id: string,
     kind: 'invalid UTF-8',
     allowed: ['invalid_utf8'],
     make: (id, v) => {
-      const bad = [Buffer.from([0xc3, 0x28]), Buffer.from([0xff, 0xfe]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xe2, 0x82])][v % 4];
-      return [(['inspectionBatches', 'cases', 'surveys', 'spending'] as const)[v % 4], Buffer.concat([Buffer.from(`{"eventId":"${id}","category":"`), bad, Buffer.from('","batches":1}')])];
+      const bad = [
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from([0xed, 0xa0, 0x80]),
+        Buffer.from([0xe2, 0x82]),
+      ][v % 4];
+      return [
+        (['inspectionBatches', 'cases', 'surveys', 'spending'] as const)[v % 4],
+        Buffer.concat([Buffer.from(`{"eventId":"${id}","category":"`), bad, Buffer.from('","batches":1}')]),
+      ];
     },
   },
   {
@@ -81,28 +104,55 @@ const KINDS: Array<{ kind: string; allowed: DlqReasonClass[]; make: (id: string,
   {
     kind: 'huge string',
     allowed: ['too_large'],
-    make: (id, v) => ['inspectionBatches', v % 2 ? { ...base(id), category: '汽'.repeat(9000), batches: 1 } : { ...base(id), category: '汽油', batches: 1, note: 'x'.repeat(20_000) }],
+    make: (id, v) => [
+      'inspectionBatches',
+      v % 2
+        ? { ...base(id), category: '汽'.repeat(9000), batches: 1 }
+        : { ...base(id), category: '汽油', batches: 1, note: 'x'.repeat(20_000) },
+    ],
   },
   {
     kind: 'huge message (> 64 KiB)',
     allowed: ['too_large'],
-    make: (id) => ['inspectionBatches', { ...base(id), category: '汽油', batches: 1, pad: Array.from({ length: 100 }, () => 'y'.repeat(700)) }],
+    make: (id) => [
+      'inspectionBatches',
+      { ...base(id), category: '汽油', batches: 1, pad: Array.from({ length: 100 }, () => 'y'.repeat(700)) },
+    ],
   },
   {
     kind: 'huge array',
     allowed: ['too_large'],
-    make: (id, v) => ['cases', { ...base(id), caseId: id, action: 'opened', projectName: INSPECT, tags: Array.from({ length: 1500 + v }, (_, i) => i) }],
+    make: (id, v) => [
+      'cases',
+      {
+        ...base(id),
+        caseId: id,
+        action: 'opened',
+        projectName: INSPECT,
+        tags: Array.from({ length: 1500 + v }, (_, i) => i),
+      },
+    ],
   },
   {
     kind: 'too many keys',
     allowed: ['too_large'],
-    make: (id) => ['spending', { ...base(id), projectName: INSPECT, amountYuan: 1, ...Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])) }],
+    make: (id) => [
+      'spending',
+      {
+        ...base(id),
+        projectName: INSPECT,
+        amountYuan: 1,
+        ...Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, i])),
+      },
+    ],
   },
   {
     kind: 'deep nesting',
     allowed: ['too_large'],
     make: (id, v) =>
-      v % 2 ? ['inspectionBatches', { ...base(id), category: '汽油', batches: 1, meta: nest(40 + v) }] : ['inspectionBatches', `{"eventId":"${id}","x":${'['.repeat(5000)}${']'.repeat(5000)}}`],
+      v % 2
+        ? ['inspectionBatches', { ...base(id), category: '汽油', batches: 1, meta: nest(40 + v) }]
+        : ['inspectionBatches', `{"eventId":"${id}","x":${'['.repeat(5000)}${']'.repeat(5000)}}`],
   },
   {
     kind: '$-prefixed keys',
@@ -155,8 +205,14 @@ const KINDS: Array<{ kind: string; allowed: DlqReasonClass[]; make: (id: string,
         ['inspectionBatches', { ...base(id), category: '汽油', batches: 2, costYuan: -100 }],
         ['spending', { ...base(id), projectName: INSPECT, amountYuan: -1 }],
         ['surveys', { ...base(id), surveyKey: '被检单位对抽检工作的满意度', respondents: -3, satisfied: 0 }],
-        ['inspectionBatches', `{"eventId":"${id}","occurredAt":"2019-05-01T10:00:00+08:00","source":"faults","schemaVersion":1,"category":"汽油","batches":1e400}`],
-        ['inspectionBatches', `{"eventId":"${id}","occurredAt":"2019-05-01T10:00:00+08:00","source":"faults","schemaVersion":1,"category":"汽油","batches":-1e400}`],
+        [
+          'inspectionBatches',
+          `{"eventId":"${id}","occurredAt":"2019-05-01T10:00:00+08:00","source":"faults","schemaVersion":1,"category":"汽油","batches":1e400}`,
+        ],
+        [
+          'inspectionBatches',
+          `{"eventId":"${id}","occurredAt":"2019-05-01T10:00:00+08:00","source":"faults","schemaVersion":1,"category":"汽油","batches":-1e400}`,
+        ],
         ['inspectionBatches', { ...base(id), category: '汽油', batches: Number.MAX_SAFE_INTEGER * 4 }],
       ];
       return texts[v % texts.length];
@@ -166,14 +222,35 @@ const KINDS: Array<{ kind: string; allowed: DlqReasonClass[]; make: (id: string,
     kind: 'timestamps far future/past',
     allowed: ['out_of_period', 'schema'],
     make: (id, v) => {
-      const at = ['2999-12-31T00:00:00+08:00', '1900-01-01T00:00:00+08:00', '0001-01-01T00:00:00Z', '2019-13-45T10:00:00+08:00', '+275760-09-13T00:00:00.000Z', 'yesterday', '2019-05-01'][v % 7];
+      const at = [
+        '2999-12-31T00:00:00+08:00',
+        '1900-01-01T00:00:00+08:00',
+        '0001-01-01T00:00:00Z',
+        '2019-13-45T10:00:00+08:00',
+        '+275760-09-13T00:00:00.000Z',
+        'yesterday',
+        '2019-05-01',
+      ][v % 7];
       return ['inspectionBatches', { ...base(id), occurredAt: at, category: '汽油', batches: 1 }];
     },
   },
   {
     kind: 'unknown indicators',
     allowed: ['unknown_indicator'],
-    make: (id, v) => ['measurements', { ...base(id), indicatorId: ['2019.不存在的项目.不存在的指标', '2019.x', `${'z'.repeat(200)}`, '2018.流通领域商品.汽油抽检批次'][v % 4], kind: 'increment', value: 1 }],
+    make: (id, v) => [
+      'measurements',
+      {
+        ...base(id),
+        indicatorId: [
+          '2019.不存在的项目.不存在的指标',
+          '2019.x',
+          `${'z'.repeat(200)}`,
+          '2018.流通领域商品.汽油抽检批次',
+        ][v % 4],
+        kind: 'increment',
+        value: 1,
+      },
+    ],
   },
   {
     kind: 'unknown projects',
@@ -186,7 +263,10 @@ const KINDS: Array<{ kind: string; allowed: DlqReasonClass[]; make: (id: string,
         ['inspectionBatches', { ...base(id), category: '不存在的品类', batches: 4 }],
         // A bound category or survey: without the project check these would be counted.
         ['inspectionBatches', { ...base(id), category: '汽油', batches: 4, projectName: '不存在的项目' }],
-        ['surveys', { ...base(id), surveyKey: '社会公众满意度', projectName: '2018年的项目', respondents: 3, satisfied: 2 }],
+        [
+          'surveys',
+          { ...base(id), surveyKey: '社会公众满意度', projectName: '2018年的项目', respondents: 3, satisfied: 2 },
+        ],
       ][v % 6] as [TopicRole, Obj],
   },
   {
@@ -212,7 +292,13 @@ export function generateHostile(n: number, runId: string, ids: Ids): HostileMess
     const variant = Math.floor(i / KINDS.length);
     const key = `${runId}-bad-${i}`;
     const [role, value] = k.make(key, variant, ids);
-    out.push({ role, key, kind: k.kind, allowed: k.allowed, value: typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value) });
+    out.push({
+      role,
+      key,
+      kind: k.kind,
+      allowed: k.allowed,
+      value: typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value),
+    });
   }
   return out;
 }

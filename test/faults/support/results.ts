@@ -44,7 +44,9 @@ export function recordScenario(row: ScenarioRow): void {
   const recorded: RecordedRow = { ...row, testPath: state.testPath ?? '', testName: state.currentTestName ?? '' };
   fs.mkdirSync(path.dirname(resultsFile()), { recursive: true });
   fs.appendFileSync(resultsFile(), JSON.stringify(recorded) + '\n');
-  process.stdout.write(`\n[faults] ${row.scenario}: published ${row.published}, lost ${row.lost ?? '-'}, doubled ${row.doubled ?? '-'}, ${row.notes} (${row.seconds.toFixed(0)} s)\n`);
+  process.stdout.write(
+    `\n[faults] ${row.scenario}: published ${row.published}, lost ${row.lost ?? '-'}, doubled ${row.doubled ?? '-'}, ${row.notes} (${row.seconds.toFixed(0)} s)\n`,
+  );
 }
 
 /** Seconds since `t0` (ms). */

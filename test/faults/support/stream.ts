@@ -16,10 +16,20 @@ export interface RawMessage {
   value: string | Buffer;
 }
 
-export const quiet: LoggerService = { log: () => undefined, error: () => undefined, warn: () => undefined, debug: () => undefined, verbose: () => undefined };
+export const quiet: LoggerService = {
+  log: () => undefined,
+  error: () => undefined,
+  warn: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+};
 
 export function toRaw(events: readonly Published[]): RawMessage[] {
-  return events.map((e) => ({ role: e.role, key: keyFor(e.role as never, e.event as never), value: JSON.stringify(e.event) }));
+  return events.map((e) => ({
+    role: e.role,
+    key: keyFor(e.role as never, e.event as never),
+    value: JSON.stringify(e.event),
+  }));
 }
 
 export interface StreamOptions {
@@ -65,7 +75,7 @@ export class TrafficStream {
     let producer = await this.connect();
     let failures = 0;
     try {
-      for (let i = 0; i < this.messages.length && !this.stopped; ) {
+      for (let i = 0; i < this.messages.length && !this.stopped;) {
         const slice = this.messages.slice(i, i + chunk);
         try {
           await producer.sendBatch(this.batch(slice));
@@ -105,7 +115,9 @@ export class TrafficStream {
 
   private async connect(): Promise<KafkaProducer> {
     // SSL/SASL as the environment says (testKafkaConfig), on this stream's brokers.
-    const p = new KafkaProducer(new KafkaClient({ ...testKafkaConfig(), brokers: this.options.brokers, clientId: 'iw-faults-stream' }, quiet));
+    const p = new KafkaProducer(
+      new KafkaClient({ ...testKafkaConfig(), brokers: this.options.brokers, clientId: 'iw-faults-stream' }, quiet),
+    );
     await p.connect();
     return p;
   }

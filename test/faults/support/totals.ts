@@ -17,7 +17,10 @@ const TAKES: Record<UnitName, (role: string, e: Record<string, unknown>) => bool
   cost: (r, e) => r === 'inspectionBatches' && ['汽油', '柴油'].includes(e.category as string),
   cases: (r, e) => r === 'cases' && e.projectName === P_INSPECT,
   // A ratio skips an event that is 0 on both sides (0 of 0 batches says nothing).
-  food: (r, e) => r === 'inspectionBatches' && e.category === '食品' && ((e.batches as number) > 0 || (e.qualifiedBatches as number) > 0),
+  food: (r, e) =>
+    r === 'inspectionBatches' &&
+    e.category === '食品' &&
+    ((e.batches as number) > 0 || (e.qualifiedBatches as number) > 0),
   survey: (r, e) => r === 'surveys' && e.surveyKey === SURVEY_KEY,
   budget: (r, e) => r === 'spending' && e.projectName === P_INSPECT,
   latest: (r, e) => r === 'measurements' && e.kind === 'set',
@@ -37,9 +40,14 @@ export function expectedCounts(events: readonly Published[]): Record<UnitName, n
 }
 
 export async function observedCounts(conn: Connection): Promise<Record<UnitName, number>> {
-  const docs = await progressOf(conn).find({ _id: { $in: Object.values(UNIT) } }, { projection: { eventCount: 1 } }).toArray();
+  const docs = await progressOf(conn)
+    .find({ _id: { $in: Object.values(UNIT) } }, { projection: { eventCount: 1 } })
+    .toArray();
   const byId = new Map(docs.map((d) => [d._id, d.eventCount ?? 0]));
-  return Object.fromEntries(Object.entries(UNIT).map(([name, id]) => [name, byId.get(id) ?? 0])) as Record<UnitName, number>;
+  return Object.fromEntries(Object.entries(UNIT).map(([name, id]) => [name, byId.get(id) ?? 0])) as Record<
+    UnitName,
+    number
+  >;
 }
 
 export interface Reconciliation {
@@ -70,10 +78,25 @@ export async function reconcile(conn: Connection, events: readonly Published[]):
     .filter((n) => expectedC[n] !== observedC[n])
     .map((n) => `${n} ${expectedC[n]}→${observedC[n]}`)
     .join(', ');
-  return { expected: withoutCount(all), observed: await observedTotals(conn), expectedCounts: expectedC, observedCounts: observedC, lost, doubled, diff, distinctEvents: all.eventsByEventId };
+  return {
+    expected: withoutCount(all),
+    observed: await observedTotals(conn),
+    expectedCounts: expectedC,
+    observedCounts: observedC,
+    lost,
+    doubled,
+    diff,
+    distinctEvents: all.eventsByEventId,
+  };
 }
 
 /** A short line for the summary table. */
-export function brief(t: { gasolineBatches: number; casesClosed: number; casesOpened: number; surveyRespondents: number; spentYuan: number }): string {
+export function brief(t: {
+  gasolineBatches: number;
+  casesClosed: number;
+  casesOpened: number;
+  surveyRespondents: number;
+  spentYuan: number;
+}): string {
   return `汽油${t.gasolineBatches} 结${t.casesClosed}/${t.casesOpened} 访${t.surveyRespondents} ¥${Math.round(t.spentYuan)}`;
 }

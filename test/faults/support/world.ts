@@ -27,7 +27,9 @@ export interface IngestWorld {
  * KAFKA_BROKERS from the environment, so it is set for this spec file (jest gives each file its
  * own copy of process.env).
  */
-export async function createIngestWorld(o: { brokers?: string; mongoBase?: string; partitions?: number } = {}): Promise<IngestWorld> {
+export async function createIngestWorld(
+  o: { brokers?: string; mongoBase?: string; partitions?: number } = {},
+): Promise<IngestWorld> {
   if (o.brokers) process.env.KAFKA_BROKERS = o.brokers;
   const brokers = (process.env.KAFKA_BROKERS || '127.0.0.1:9092').split(',');
   const mongoUrl = testMongoUrl(o.mongoBase);

@@ -83,8 +83,9 @@ async function iw(...args: string[]): Promise<{ code: number; out: string; err: 
     const code = await runCli(['node', 'iw', ...args], io);
     return { code, out: io.stdout(), err: io.stderr() };
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -93,7 +94,14 @@ beforeAll(async () => {
     [
       { name: P1, indicators: [quantity('汽油抽检批次', '≥700批次')] },
       { name: P2, indicators: [quantity('柴油抽检批次', '≥300批次')] },
-      { name: P3, indicators: [quantity('化肥抽检批次', '≥350批次'), quantity('农膜抽检批次', '≥50批次'), ['投诉件数', '质量指标', '≤12件']] },
+      {
+        name: P3,
+        indicators: [
+          quantity('化肥抽检批次', '≥350批次'),
+          quantity('农膜抽检批次', '≥50批次'),
+          ['投诉件数', '质量指标', '≤12件'],
+        ],
+      },
       { name: P4, indicators: [quantity('汽油抽检批次', '≥700批次'), quantity('柴油抽检批次', '≥300批次')] },
       { name: P5, indicators: [quantity('汽油抽检批次', '≥700批次')] },
     ],
@@ -112,7 +120,9 @@ it('an indicator pushed behind pace produces exactly one email to its owner, wit
   const publishedAt = await world.setProgress(id, 'sum', { actual: 100 });
   const [mail] = await mails('p1@iw.test', 1, 'the at_risk mail');
   const latencyMs = Date.parse(mail.receivedAt) - publishedAt;
-  console.log(`latency from publishing the tipping progress message to the SMTP server accepting the mail (group wait 0): ${latencyMs} ms`);
+  console.log(
+    `latency from publishing the tipping progress message to the SMTP server accepting the mail (group wait 0): ${latencyMs} ms`,
+  );
 
   expect(mail.subject).toBe(`【绩效预警】${P1} · 汽油抽检批次：有可能无法完成`);
   expect(mail.from).toBe('noreply@iw.test');
@@ -137,7 +147,13 @@ it('an indicator pushed behind pace produces exactly one email to its owner, wit
   expect(await settleAndCount('p1@iw.test')).toBe(1);
 
   const evaluation = await new EvaluationRepository(world.conn).one(id);
-  expect(evaluation).toMatchObject({ status: 'at_risk', likelihood: '有可能', actual: 100, pending: null, evaluatedAt: new Date(T0) });
+  expect(evaluation).toMatchObject({
+    status: 'at_risk',
+    likelihood: '有可能',
+    actual: 100,
+    pending: null,
+    evaluatedAt: new Date(T0),
+  });
   const alert = await new AlertRepository(world.conn).get(id);
   expect(alert?.alert).toMatchObject({ state: 'open', severity: 'at_risk', version: 1 });
   expect(alert?.alert.history.map((h) => h.change)).toEqual(['opened']);
@@ -166,17 +182,34 @@ it('the repeat interval re-sends; acknowledge and silence suppress (through the 
     await mails(to, 1, `the first mail to ${to}`);
   }
 
-  expect(await iw('alerts', 'ack', acked, '--by', 'owner')).toMatchObject({ code: 0, out: expect.stringContaining(`acknowledged ${acked}`) });
-  expect(await iw('alerts', 'silence', silenced, '--until', '2019-07-31')).toMatchObject({ code: 0, out: expect.stringContaining('until 2019-08-01 00:00') });
-  expect(await iw('alerts', 'ack', indicatorId(P3, '没有这个指标'))).toMatchObject({ code: 1, err: expect.stringContaining('no alert') });
+  expect(await iw('alerts', 'ack', acked, '--by', 'owner')).toMatchObject({
+    code: 0,
+    out: expect.stringContaining(`acknowledged ${acked}`),
+  });
+  expect(await iw('alerts', 'silence', silenced, '--until', '2019-07-31')).toMatchObject({
+    code: 0,
+    out: expect.stringContaining('until 2019-08-01 00:00'),
+  });
+  expect(await iw('alerts', 'ack', indicatorId(P3, '没有这个指标'))).toMatchObject({
+    code: 1,
+    err: expect.stringContaining('no alert'),
+  });
   const listed = await iw('alerts', 'list', '--json');
-  const open = JSON.parse(listed.out) as Array<{ id: string; acknowledgedBy: string | null; silencedUntil: string | null }>;
+  const open = JSON.parse(listed.out) as Array<{
+    id: string;
+    acknowledgedBy: string | null;
+    silencedUntil: string | null;
+  }>;
   expect(open.find((a) => a.id === acked)?.acknowledgedBy).toBe('owner');
-  expect(open.find((a) => a.id === silenced)?.silencedUntil).toBe(new Date(Date.parse('2019-08-01T00:00:00+08:00')).toISOString());
+  expect(open.find((a) => a.id === silenced)?.silencedUntil).toBe(
+    new Date(Date.parse('2019-08-01T00:00:00+08:00')).toISOString(),
+  );
 
   // Silenced: even an escalation (cap exceeded → off_track) is not mailed.
   await world.setProgress(silenced, 'count', { actual: 13, eventCount: 13 });
-  await waitFor(async () => (await new AlertRepository(world.conn).get(silenced))?.alert.severity === 'off_track', { message: 'escalated' });
+  await waitFor(async () => (await new AlertRepository(world.conn).get(silenced))?.alert.severity === 'off_track', {
+    message: 'escalated',
+  });
 
   // Two days and an hour later the sweep of the new day repeats what is neither acked nor silenced.
   clock.advance(2 * DAY + 3_600_000);
@@ -200,15 +233,24 @@ it('with the SMTP server down for a while nothing is lost, and each notification
   await world.setProgress(indicatorId(P4, '柴油抽检批次'), 'sum', { actual: 50 });
   await waitFor(
     async () => {
-      const docs = [...(await outbox.find({ recipient: 'down1@iw.test' })), ...(await outbox.find({ recipient: 'down2@iw.test' }))];
-      return docs.length === 2 && docs.every((d) => d.state === 'claimed' && d.attempts >= 2 && /451/.test(d.lastError ?? ''));
+      const docs = [
+        ...(await outbox.find({ recipient: 'down1@iw.test' })),
+        ...(await outbox.find({ recipient: 'down2@iw.test' })),
+      ];
+      return (
+        docs.length === 2 &&
+        docs.every((d) => d.state === 'claimed' && d.attempts >= 2 && /451/.test(d.lastError ?? ''))
+      );
     },
     { timeoutMs: 30_000, message: 'two notifications failing, retried' },
   );
   expect(world.mailsTo('down1@iw.test')).toHaveLength(0);
 
   world.sink.setFailing(false);
-  await waitFor(() => world.mailsTo('down1@iw.test').length === 1 && world.mailsTo('down2@iw.test').length === 1, { timeoutMs: 30_000, message: 'both after the outage' });
+  await waitFor(() => world.mailsTo('down1@iw.test').length === 1 && world.mailsTo('down2@iw.test').length === 1, {
+    timeoutMs: 30_000,
+    message: 'both after the outage',
+  });
   expect(await settleAndCount('down1@iw.test', 2500)).toBe(1);
   expect(world.mailsTo('down2@iw.test')).toHaveLength(1);
   const docs = await outbox.find({ recipient: 'down1@iw.test' });
@@ -236,7 +278,15 @@ it('after a crash mid-send the same digest is sent again with the same Message-I
   // accepted by the server, but not yet marked sent.
   const id = indicatorId(P5, '汽油抽检批次');
   const evaluation: UnitEvaluation = {
-    unit: { id, indicatorId: id, projectId: `2019.${P5}`, projectName: P5, indicatorName: '汽油抽检批次', targetText: '≥700批次', unit: '批次' },
+    unit: {
+      id,
+      indicatorId: id,
+      projectId: `2019.${P5}`,
+      projectName: P5,
+      indicatorName: '汽油抽检批次',
+      targetText: '≥700批次',
+      unit: '批次',
+    },
     status: 'at_risk',
     likelihood: '有可能',
     actual: 90,
@@ -246,7 +296,14 @@ it('after a crash mid-send the same digest is sent again with the same Message-I
     daysLeft: 197,
     deadline: '2019-12-31',
   };
-  const options = { resolveOwners: ownersResolver({ fallback: 'crash@iw.test' }), repeatIntervalMs: 2 * DAY, groupWaitMs: 0, publicUrl: PUBLIC_URL, timeZone: 'Asia/Shanghai', from: FROM };
+  const options = {
+    resolveOwners: ownersResolver({ fallback: 'crash@iw.test' }),
+    repeatIntervalMs: 2 * DAY,
+    groupWaitMs: 0,
+    publicUrl: PUBLIC_URL,
+    timeZone: 'Asia/Shanghai',
+    from: FROM,
+  };
   const r = onEvaluation(null, evaluation, clock.now(), options);
   const outbox = new OutboxRepository(world.conn);
   expect(await outbox.enqueue(r.notifications, new Date())).toBe(1);
@@ -256,7 +313,14 @@ it('after a crash mid-send the same digest is sent again with the same Message-I
   const msgId = messageId(digest, 'iw.test');
   expect(await outbox.claim([r.notifications[0].key], digest, msgId, new Date())).toBe(1);
   const sender = new SmtpSender({ url: world.sink.url });
-  await sender.send({ messageId: msgId, from: FROM, to: 'crash@iw.test', subject: 'sent before the crash', text: '…', html: '<p>…</p>' });
+  await sender.send({
+    messageId: msgId,
+    from: FROM,
+    to: 'crash@iw.test',
+    subject: 'sent before the crash',
+    text: '…',
+    html: '<p>…</p>',
+  });
   sender.close();
 
   app = await world.start(new FixedClock(clock.now()), { instance: 'second' });

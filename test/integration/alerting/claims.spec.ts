@@ -1,4 +1,12 @@
-import { closeMongo, COLLECTIONS, connectMongo, LeaseRepository, OutboxRepository, prepareDatabase, type Connection } from '@iw/mongo';
+import {
+  closeMongo,
+  COLLECTIONS,
+  connectMongo,
+  LeaseRepository,
+  OutboxRepository,
+  prepareDatabase,
+  type Connection,
+} from '@iw/mongo';
 import type { Notification } from '@iw/alerts';
 import { dropTestDatabase, testMongoUrl } from '@iw/testing';
 
@@ -85,7 +93,8 @@ it('concurrent claims of the same notifications: each is won by exactly one send
     outboxes.map(async (o, c) => {
       const rotated = [...keys.slice(c * 30), ...keys.slice(0, c * 30)];
       const digests = [];
-      for (let i = 0; i < rotated.length; i += 10 + c) digests.push({ digestId: `d${c}-${i}`, messageId: `<d${c}-${i}@iw.test>`, keys: rotated.slice(i, i + 10 + c) });
+      for (let i = 0; i < rotated.length; i += 10 + c)
+        digests.push({ digestId: `d${c}-${i}`, messageId: `<d${c}-${i}@iw.test>`, keys: rotated.slice(i, i + 10 + c) });
       const parts = await Promise.all(digests.map((d) => o.claimDigests([d], at)));
       return { won: new Map(parts.flatMap((p) => [...p.won.entries()])), lost: parts.flatMap((p) => p.lost) };
     }),
@@ -98,7 +107,9 @@ it('concurrent claims of the same notifications: each is won by exactly one send
   expect([...winners.keys()].sort()).toEqual([...keys].sort());
   expect([...winners.values()].every((n) => n === 1)).toBe(true);
   const contendersThatWon = results.filter((r) => r.won.size > 0).length;
-  console.log(`outbox race: ${keys.length} notifications × ${CONTENDERS} claimers; ${contendersThatWon} claimer(s) won some, each notification exactly once`);
+  console.log(
+    `outbox race: ${keys.length} notifications × ${CONTENDERS} claimers; ${contendersThatWon} claimer(s) won some, each notification exactly once`,
+  );
 
   // A claim whose sender never recorded an outcome (a crash) is adopted with the winner's
   // digest and Message-ID, due ADOPT_AFTER_MS after the claim.
@@ -111,7 +122,11 @@ it('concurrent claims of the same notifications: each is won by exactly one send
   for (const d of docs.filter((x) => adoptable.includes(x._id))) {
     const c = results.findIndex((r) => [...r.won.values()].some((ks) => ks.includes(d._id)));
     const digest = [...results[c].won.entries()].find(([, ks]) => ks.includes(d._id))![0];
-    expect({ state: d.state, digestId: d.digestId, messageId: d.messageId }).toEqual({ state: 'claimed', digestId: digest, messageId: `<${digest}@iw.test>` });
+    expect({ state: d.state, digestId: d.digestId, messageId: d.messageId }).toEqual({
+      state: 'claimed',
+      digestId: digest,
+      messageId: `<${digest}@iw.test>`,
+    });
     expect(d.nextAttemptAt!.getTime()).toBe(at.getTime() + 60_000);
   }
 });

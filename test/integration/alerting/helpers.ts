@@ -11,7 +11,15 @@ import { SmtpSink, type SinkMessage } from '@iw/mail';
 import type { MeasureKind, Progress } from '@iw/measures';
 import { closeMongo, connectMongo, importCatalogue, ProgressRepository, type Connection } from '@iw/mongo';
 import { parseOwners, parseTargetTable } from '@iw/targets';
-import { createTestTopics, deleteTestTopics, dropTestDatabase, testKafkaConfig, testMongoUrl, testTopicPrefix, uniqueId } from '@iw/testing';
+import {
+  createTestTopics,
+  deleteTestTopics,
+  dropTestDatabase,
+  testKafkaConfig,
+  testMongoUrl,
+  testTopicPrefix,
+  uniqueId,
+} from '@iw/testing';
 import { createAlertingApp } from '../../../apps/alerting/src/app';
 import type { AlertingOptions } from '../../../apps/alerting/src/alerting.tokens';
 
@@ -41,7 +49,9 @@ export function targetTable(projects: readonly ProjectSpec[]): string {
       `项目总体目标${T}测试`,
       `一级指标${T}二级指标${T}三级指标${T}指标值`,
     );
-    p.indicators.forEach(([name, level2, value], i) => lines.push(`${i === 0 ? '项目完成指标' : ''}${T}${level2}${T}${name}${T}${value}`));
+    p.indicators.forEach(([name, level2, value], i) =>
+      lines.push(`${i === 0 ? '项目完成指标' : ''}${T}${level2}${T}${name}${T}${value}`),
+    );
     lines.push('');
   }
   return lines.join('\n');
@@ -75,7 +85,11 @@ export interface World {
   teardown: () => Promise<void>;
 }
 
-export async function createWorld(projects: readonly ProjectSpec[], ownersYaml: string, bindingsYaml = 'version: 1\nbindings: []\n'): Promise<World> {
+export async function createWorld(
+  projects: readonly ProjectSpec[],
+  ownersYaml: string,
+  bindingsYaml = 'version: 1\nbindings: []\n',
+): Promise<World> {
   const mongoUrl = testMongoUrl();
   const prefix = testTopicPrefix();
   const topics = await createTestTopics(prefix, 2);
@@ -87,8 +101,13 @@ export async function createWorld(projects: readonly ProjectSpec[], ownersYaml: 
 
   const conn = await connectMongo(mongoUrl);
   const catalogue = parseTargetTable(targetTable(projects), { fiscalYear: 2019 });
-  if (catalogue.problems.some((p) => p.severity === 'error')) throw new Error(`test table: ${JSON.stringify(catalogue.problems)}`);
-  await importCatalogue(conn, catalogue, { sourceFile: 'test', owners: parseOwners(ownersYaml, 'yaml'), now: new Date() });
+  if (catalogue.problems.some((p) => p.severity === 'error'))
+    throw new Error(`test table: ${JSON.stringify(catalogue.problems)}`);
+  await importCatalogue(conn, catalogue, {
+    sourceFile: 'test',
+    owners: parseOwners(ownersYaml, 'yaml'),
+    now: new Date(),
+  });
 
   const sink = new SmtpSink();
   await sink.start();
@@ -148,7 +167,16 @@ export async function createWorld(projects: readonly ProjectSpec[], ownersYaml: 
     async start(clock, options = {}, env = {}) {
       const app = await createAlertingApp(
         config(env),
-        { clock, backoff: { baseMs: 200, maxMs: 1000, jitter: 0 }, pollMs: 100, tickMs: 50, leaseRenewMs: 500, leaseTtlMs: 3000, metricsPort: null, ...options },
+        {
+          clock,
+          backoff: { baseMs: 200, maxMs: 1000, jitter: 0 },
+          pollMs: 100,
+          tickMs: 50,
+          leaseRenewMs: 500,
+          leaseTtlMs: 3000,
+          metricsPort: null,
+          ...options,
+        },
         { heartbeatIntervalMs: 500, sessionTimeoutMs: 10_000 },
       );
       await app.listen();
@@ -173,7 +201,10 @@ export async function createWorld(projects: readonly ProjectSpec[], ownersYaml: 
         version,
       };
       const [, project] = unitId.split('.');
-      const { lost } = await progress.save([{ progress: doc, indicatorId: unitId.replace(/~.*$/, ''), projectId: `2019.${project}` }], new Date());
+      const { lost } = await progress.save(
+        [{ progress: doc, indicatorId: unitId.replace(/~.*$/, ''), projectId: `2019.${project}` }],
+        new Date(),
+      );
       if (lost.length) throw new Error(`progress of ${unitId} moved meanwhile`);
       return publishIt ? publish(unitId) : Date.now();
     },

@@ -14,7 +14,10 @@ const P = '进程测试项目';
 let world: World;
 
 beforeAll(async () => {
-  world = await createWorld([{ name: P, indicators: [['汽油抽检批次', '数量指标', '≥700批次']] }], `fallback: ops@iw.test\nprojects:\n  ${P}: [proc@iw.test]\n`);
+  world = await createWorld(
+    [{ name: P, indicators: [['汽油抽检批次', '数量指标', '≥700批次']] }],
+    `fallback: ops@iw.test\nprojects:\n  ${P}: [proc@iw.test]\n`,
+  );
 });
 
 afterAll(async () => {
@@ -46,7 +49,9 @@ it('mails the owner and stops cleanly on SIGTERM', async () => {
     await proc.waitForOutput(/successfully started/, 60_000);
     const publishedAt = await world.setProgress(indicatorId(P, '汽油抽检批次'), 'sum', { actual: 100 });
     const mail = await waitFor(() => world.mailsTo('proc@iw.test')[0], { timeoutMs: 30_000, message: 'the mail' });
-    console.log(`child process: tipping progress message → SMTP accepted in ${Date.parse(mail.receivedAt) - publishedAt} ms`);
+    console.log(
+      `child process: tipping progress message → SMTP accepted in ${Date.parse(mail.receivedAt) - publishedAt} ms`,
+    );
     expect(mail.subject).toBe(`【绩效预警】${P} · 汽油抽检批次：有可能无法完成`);
     expect(proc.output()).toMatch(/simulated clock: sweeping on each new local day/);
     const metrics = await waitFor(
@@ -59,7 +64,10 @@ it('mails the owner and stops cleanly on SIGTERM', async () => {
     expect(metrics).toMatch(/^iw_alerting_evaluation_seconds_count\{trigger="progress"\} [1-9]/m);
   } finally {
     const exit = await proc.stop('SIGTERM');
-    expect({ exit, errors: proc.output().match(/^.*ERROR.*$/gm) }).toEqual({ exit: { code: 0, signal: null }, errors: null });
+    expect({ exit, errors: proc.output().match(/^.*ERROR.*$/gm) }).toEqual({
+      exit: { code: 0, signal: null },
+      errors: null,
+    });
   }
   expect(await new LeaseRepository(world.conn).get('alerting-sender')).toBeNull();
 });

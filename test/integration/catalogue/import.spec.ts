@@ -2,7 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { memoryIo, runCli } from '@iw/cli';
-import { connectMongo, indicatorsOf, ownersOf, progressOf, projectsOf, ProgressRepository, type Connection } from '@iw/mongo';
+import {
+  connectMongo,
+  indicatorsOf,
+  ownersOf,
+  progressOf,
+  projectsOf,
+  ProgressRepository,
+  type Connection,
+} from '@iw/mongo';
 import { indicatorId } from '@iw/targets';
 import { dropTestDatabase, testMongoUrl } from '@iw/testing';
 
@@ -61,7 +69,24 @@ it('updates an edited target in place keeping progress, and archives a removed i
   const period = { from: '2019-01-01', to: '2019-12-31' };
   expect(
     await repo.save(
-      [{ progress: { id: gasoline, measure: 'sum', actual: 42, eventCount: 3, firstEventAt: null, lastEventAt: null, history: [], period, applied: {}, version: 1 }, indicatorId: gasoline, projectId: '2019.x' }],
+      [
+        {
+          progress: {
+            id: gasoline,
+            measure: 'sum',
+            actual: 42,
+            eventCount: 3,
+            firstEventAt: null,
+            lastEventAt: null,
+            history: [],
+            period,
+            applied: {},
+            version: 1,
+          },
+          indicatorId: gasoline,
+          projectId: '2019.x',
+        },
+      ],
       new Date(),
     ),
   ).toEqual({ lost: [] });
@@ -97,7 +122,12 @@ it('prints progress as JSON, one row per indicator, compound part and project bu
   expect(res.code).toBe(0);
   const rows = JSON.parse(res.out) as Array<Record<string, unknown>>;
   const gas = rows.find((r) => r.id === indicatorId(2019, P, '汽油抽检批次'));
-  expect(gas).toMatchObject({ project: P, name: '汽油抽检批次', actual: 42, period: { from: '2019-01-01', to: '2019-12-31' } });
+  expect(gas).toMatchObject({
+    project: P,
+    name: '汽油抽检批次',
+    actual: 42,
+    period: { from: '2019-01-01', to: '2019-12-31' },
+  });
   expect(rows.some((r) => String(r.id).endsWith('#budget'))).toBe(true);
   expect(Object.keys(gas!).sort()).toEqual(['actual', 'id', 'lastEventAt', 'name', 'period', 'project', 'target']);
 });

@@ -1,5 +1,14 @@
 import * as net from 'node:net';
-import { createTestTopics, deleteTestTopics, dropTestDatabase, ensureBuilt, spawnApp, testMongoUrl, testTopicPrefix, uniqueId } from '@iw/testing';
+import {
+  createTestTopics,
+  deleteTestTopics,
+  dropTestDatabase,
+  ensureBuilt,
+  spawnApp,
+  testMongoUrl,
+  testTopicPrefix,
+  uniqueId,
+} from '@iw/testing';
 
 /**
  * Each app, as `npm start` runs it (node dist/apps/<app>/src/main.js), boots against the real
@@ -64,7 +73,10 @@ describe.each([
       }
     } finally {
       const exit = await proc.stop(signal);
-      expect({ exit, output: proc.output() }).toEqual({ exit: { code: 0, signal: null }, output: expect.not.stringMatching(/ERROR/) });
+      expect({ exit, output: proc.output() }).toEqual({
+        exit: { code: 0, signal: null },
+        output: expect.not.stringMatching(/ERROR/),
+      });
     }
   });
 });
@@ -89,7 +101,12 @@ it.each([
 });
 
 it('exits 1 with one line when MongoDB is not reachable', async () => {
-  const proc = spawnApp({ entry: 'dist/apps/alerting/src/main.js', env: { ...(await env()), MONGO_URL: 'mongodb://127.0.0.1:1/iw-test-nowhere' } });
+  const proc = spawnApp({
+    entry: 'dist/apps/alerting/src/main.js',
+    env: { ...(await env()), MONGO_URL: 'mongodb://127.0.0.1:1/iw-test-nowhere' },
+  });
   expect(await proc.exited).toEqual({ code: 1, signal: null });
-  expect(proc.output()).toMatch(/cannot start: MongoDB at mongodb:\/\/127\.0\.0\.1:1\/iw-test-nowhere is not reachable/);
+  expect(proc.output()).toMatch(
+    /cannot start: MongoDB at mongodb:\/\/127\.0\.0\.1:1\/iw-test-nowhere is not reachable/,
+  );
 });

@@ -2,7 +2,15 @@ import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
-import { KafkaAdmin, KafkaBatchContext, KafkaBatchServer, KafkaClient, KafkaProducer, contractSubscriptions, type InboundBatch } from '@iw/kafka';
+import {
+  KafkaAdmin,
+  KafkaBatchContext,
+  KafkaBatchServer,
+  KafkaClient,
+  KafkaProducer,
+  contractSubscriptions,
+  type InboundBatch,
+} from '@iw/kafka';
 import { createTestTopics, deleteTestTopics, testKafkaConfig, testTopicPrefix, uniqueId, waitFor } from '@iw/testing';
 
 /**
@@ -67,7 +75,10 @@ afterAll(async () => {
 });
 
 it('dispatches batches to the @EventPattern handler and commits after it resolved', async () => {
-  await producer.send(topics.cases, ['c1', 'c2', 'c3'].map((v) => ({ key: v, value: v })));
+  await producer.send(
+    topics.cases,
+    ['c1', 'c2', 'c3'].map((v) => ({ key: v, value: v })),
+  );
   await waitFor(() => seen.length === 3, { timeoutMs: 30_000, message: 'three cases handled' });
   expect([...seen].sort()).toEqual(['c1', 'c2', 'c3']);
   await waitFor(async () => (await lag()) === 0, { timeoutMs: 10_000, message: 'committed' });

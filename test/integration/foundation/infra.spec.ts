@@ -19,7 +19,11 @@ const noDotEnv = path.join(os.tmpdir(), 'iw-no-such-dotenv');
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr, ms: Date.now() - t0 };
 }
 
@@ -53,7 +57,9 @@ describe('contract topics', () => {
     [{ KAFKA_TOPIC_PREFIX: 'p1.' }, 'p1.'],
     [{ KAFKA_TOPIC_PREFIX: 'p2.', IW_TOPIC_CASES: 'cases-v1', IW_TOPIC_INSPECTION_BATCHES: 'lab' }, 'p2.'],
   ])('infra creates the names libs/config uses, for %o', (env, prefix) => {
-    const fromInfra = infraEval<string[]>(`topics.contractTopicNames(${JSON.stringify(prefix)}, ${JSON.stringify(env)})`);
+    const fromInfra = infraEval<string[]>(
+      `topics.contractTopicNames(${JSON.stringify(prefix)}, ${JSON.stringify(env)})`,
+    );
     expect(fromInfra).toEqual(Object.values(loadConfig(env, noDotEnv).kafka.topics));
   });
 
@@ -84,7 +90,12 @@ describe('settings', () => {
     [{ MONGO_URL: 'mongodb://127.0.0.1:27018/x' }, true, false],
   ])('%o → manage Kafka %s, MongoDB %s', (env, kafka, mongo) => {
     const clean = { KAFKA_BROKERS: '', MONGO_URL: '', KAFKA_PORT: '', MONGO_PORT: '', ...env };
-    expect(infraEval<[boolean, boolean]>('[settings.loadSettings().manageKafka, settings.loadSettings().manageMongo]', clean)).toEqual([kafka, mongo]);
+    expect(
+      infraEval<[boolean, boolean]>(
+        '[settings.loadSettings().manageKafka, settings.loadSettings().manageMongo]',
+        clean,
+      ),
+    ).toEqual([kafka, mongo]);
   });
 });
 
@@ -108,9 +119,15 @@ describe('cli', () => {
   it('refuses a taken port with one line and starts nothing', async () => {
     const held = await holdPort();
     try {
-      const r = cli(['up'], { IW_LOCAL_DIR: tmpLocal(), KAFKA_PORT: String(held.port), KAFKA_BROKERS: `127.0.0.1:${held.port}` });
+      const r = cli(['up'], {
+        IW_LOCAL_DIR: tmpLocal(),
+        KAFKA_PORT: String(held.port),
+        KAFKA_BROKERS: `127.0.0.1:${held.port}`,
+      });
       expect(r.code).toBe(1);
-      expect(r.err.trim()).toMatch(new RegExp(`^infra: port ${held.port} on 127\\.0\\.0\\.1 is taken by a process infra did not start — stop it`));
+      expect(r.err.trim()).toMatch(
+        new RegExp(`^infra: port ${held.port} on 127\\.0\\.0\\.1 is taken by a process infra did not start — stop it`),
+      );
       expect(r.err.trim().split('\n')).toHaveLength(1);
     } finally {
       await held.close();
@@ -145,7 +162,10 @@ describe('cli', () => {
     try {
       // kafka.pid names our process; ferretdb.pid names a process that is not FerretDB (a reused pid).
       fs.writeFileSync(path.join(run, 'kafka.pid'), JSON.stringify({ pid: ours.pid, marker, startedAt: '' }));
-      fs.writeFileSync(path.join(run, 'ferretdb.pid'), JSON.stringify({ pid: stranger.pid, marker: '/no/such/ferretdb', startedAt: '' }));
+      fs.writeFileSync(
+        path.join(run, 'ferretdb.pid'),
+        JSON.stringify({ pid: stranger.pid, marker: '/no/such/ferretdb', startedAt: '' }),
+      );
       const r = cli(['down'], { IW_LOCAL_DIR: local });
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/FerretDB: not running/);

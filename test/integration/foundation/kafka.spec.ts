@@ -22,7 +22,8 @@ function consumer(topics: string[], groupId = uniqueId('g')): BatchConsumer {
 }
 
 const text = (m: InboundMessage) => m.value?.toString('utf8') ?? '';
-const totalLag = async (groupId: string, topic: string) => (await admin.lag(groupId, [topic])).reduce((n, p) => n + p.lag, 0);
+const totalLag = async (groupId: string, topic: string) =>
+  (await admin.lag(groupId, [topic])).reduce((n, p) => n + p.lag, 0);
 
 beforeAll(async () => {
   await Promise.all([producer.connect(), admin.connect()]);
@@ -54,13 +55,19 @@ it('round-trips keyed messages through a consumer group, in order per key, and c
     expect(mine.map((s) => s.i)).toEqual(key === 'lab7' ? [0, 1, 2, 3, 4, 5] : [0, 1, 2, 3, 4]);
     expect(new Set(mine.map((s) => s.partition)).size).toBe(1); // one key, one partition
   }
-  await waitFor(async () => (await totalLag(groupId, topic)) === 0, { timeoutMs: 10_000, message: 'lag 0 after commit' });
+  await waitFor(async () => (await totalLag(groupId, topic)) === 0, {
+    timeoutMs: 10_000,
+    message: 'lag 0 after commit',
+  });
 });
 
 it('commits a batch only after its handler resolved', async () => {
   const topic = `${prefix}durable`;
   await createTopics([topic], 1);
-  await producer.send(topic, [1, 2, 3].map((i) => ({ key: 'k', value: String(i) })));
+  await producer.send(
+    topic,
+    [1, 2, 3].map((i) => ({ key: 'k', value: String(i) })),
+  );
 
   const groupId = uniqueId('g');
   let release!: () => void;
@@ -75,14 +82,20 @@ it('commits a batch only after its handler resolved', async () => {
   const before = await admin.lag(groupId, [topic]);
   expect(before).toEqual([expect.objectContaining({ committed: null, lag: 3 })]);
   release();
-  await waitFor(async () => (await totalLag(groupId, topic)) === 0, { timeoutMs: 10_000, message: 'committed after resolve' });
+  await waitFor(async () => (await totalLag(groupId, topic)) === 0, {
+    timeoutMs: 10_000,
+    message: 'committed after resolve',
+  });
   expect((await admin.lag(groupId, [topic]))[0].committed).toBe('3');
 });
 
 it('after a failing handler, commits what it resolved and redelivers the rest', async () => {
   const topic = `${prefix}retry`;
   await createTopics([topic], 1);
-  await producer.send(topic, ['a', 'b', 'c', 'd', 'e'].map((v) => ({ key: 'k', value: v })));
+  await producer.send(
+    topic,
+    ['a', 'b', 'c', 'd', 'e'].map((v) => ({ key: 'k', value: v })),
+  );
 
   const groupId = uniqueId('g');
   const deliveries: string[][] = [];
@@ -108,7 +121,10 @@ it('a restarted group member resumes after the last commit', async () => {
   const first: string[] = [];
   const c1 = consumer([topic], groupId);
   await c1.start(async (b) => void first.push(...b.messages.map(text)));
-  await waitFor(async () => first.length === 1 && (await totalLag(groupId, topic)) === 0, { timeoutMs: 30_000, message: 'first consumed' });
+  await waitFor(async () => first.length === 1 && (await totalLag(groupId, topic)) === 0, {
+    timeoutMs: 30_000,
+    message: 'first consumed',
+  });
   await c1.stop();
 
   await producer.send(topic, [{ key: 'k', value: 'second' }]);

@@ -29,7 +29,11 @@ let Counters: Model<CounterDoc>;
 
 beforeAll(async () => {
   conn = await connectMongo(url, { appName: 'iw-test' });
-  EventIds = conn.model<EventIdDoc>('EventId', new Schema<EventIdDoc>({ _id: String, indicatorId: String, at: Date }), 'event_ids');
+  EventIds = conn.model<EventIdDoc>(
+    'EventId',
+    new Schema<EventIdDoc>({ _id: String, indicatorId: String, at: Date }),
+    'event_ids',
+  );
   Counters = conn.model<CounterDoc>(
     'Counter',
     new Schema<CounterDoc>({ indicatorId: String, period: String, sum: Number, count: Number, firstSeen: Date }).index(
@@ -55,9 +59,13 @@ it('writes and reads back, and rejects a duplicate key of a unique index', async
   const back = await Counters.findOne({ indicatorId: 'i1', period: '2019' }).lean();
   expect(back).toMatchObject({ indicatorId: 'i1', period: '2019', sum: 1, count: 1 });
 
-  await expect(Counters.create({ indicatorId: 'i1', period: '2019', sum: 5, count: 1 })).rejects.toMatchObject({ code: 11000 });
+  await expect(Counters.create({ indicatorId: 'i1', period: '2019', sum: 5, count: 1 })).rejects.toMatchObject({
+    code: 11000,
+  });
   await expect(EventIds.create({ _id: 'lab7-0412-03', indicatorId: 'i1', at: new Date() })).resolves.toBeDefined();
-  await expect(EventIds.create({ _id: 'lab7-0412-03', indicatorId: 'i1', at: new Date() })).rejects.toMatchObject({ code: 11000 });
+  await expect(EventIds.create({ _id: 'lab7-0412-03', indicatorId: 'i1', at: new Date() })).rejects.toMatchObject({
+    code: 11000,
+  });
   expect(await EventIds.countDocuments()).toBe(1);
 });
 
@@ -92,7 +100,12 @@ it('findOneAndUpdate with upsert creates, then updates, returning the new docume
       { upsert: true, returnDocument: 'after' },
     ).lean();
   expect(await bump(7)).toMatchObject({ indicatorId: 'x', sum: 7, count: 1 });
-  expect(await bump(3)).toMatchObject({ indicatorId: 'x', sum: 10, count: 2, firstSeen: new Date('2019-03-01T00:00:00Z') });
+  expect(await bump(3)).toMatchObject({
+    indicatorId: 'x',
+    sum: 10,
+    count: 2,
+    firstSeen: new Date('2019-03-01T00:00:00Z'),
+  });
   expect(await Counters.countDocuments({ indicatorId: 'x' })).toBe(1);
 });
 
@@ -114,7 +127,10 @@ it.each([
 ])('a lookup by _id (%s) uses the _id index', async (_what, filter) => {
   await EventIds.deleteMany({ _id: { $in: ['k1', 'k2', 'k3'] } });
   await EventIds.insertMany(['k1', 'k2', 'k3'].map((k) => ({ _id: k, indicatorId: 'i', at: new Date(0) })));
-  const explained = (await conn.db!.command({ explain: { find: 'event_ids', filter } })) as { queryPlanner?: unknown; ferretdbVersion?: string };
+  const explained = (await conn.db!.command({ explain: { find: 'event_ids', filter } })) as {
+    queryPlanner?: unknown;
+    ferretdbVersion?: string;
+  };
   const plan = JSON.stringify(explained.queryPlanner);
   // FerretDB answers with SQLite's query plan; MongoDB with its own stage names.
   expect(plan).toMatch(/USING INDEX \S+__id_|IDHACK|EXPRESS_IXSCAN|IXSCAN/);

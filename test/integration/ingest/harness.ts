@@ -48,10 +48,17 @@ export async function importSeed(mongoUrl: string): Promise<void> {
 }
 
 export function startIngest(env: Record<string, string>): AppProcess {
-  return spawnApp({ entry: 'dist/apps/ingest/src/main.js', env: { IW_METRICS_PORT_INGEST: '0', IW_LOG_LEVEL: 'log', ...env } });
+  return spawnApp({
+    entry: 'dist/apps/ingest/src/main.js',
+    env: { IW_METRICS_PORT_INGEST: '0', IW_LOG_LEVEL: 'log', ...env },
+  });
 }
 
-export async function publish(topics: Record<TopicRole, string>, events: Published[], raw: Array<{ role: TopicRole; key: string | null; value: string | Buffer }> = []): Promise<void> {
+export async function publish(
+  topics: Record<TopicRole, string>,
+  events: Published[],
+  raw: Array<{ role: TopicRole; key: string | null; value: string | Buffer }> = [],
+): Promise<void> {
   const producer = new KafkaProducer(new KafkaClient(testKafkaConfig()));
   await producer.connect();
   try {
@@ -60,7 +67,8 @@ export async function publish(topics: Record<TopicRole, string>, events: Publish
       const t = topics[role];
       byTopic.set(t, [...(byTopic.get(t) ?? []), m]);
     };
-    for (const e of events) add(e.role, { key: keyFor(e.role as never, e.event as never), value: JSON.stringify(e.event) });
+    for (const e of events)
+      add(e.role, { key: keyFor(e.role as never, e.event as never), value: JSON.stringify(e.event) });
     for (const r of raw) add(r.role, { key: r.key, value: r.value });
     for (const [topic, messages] of byTopic) {
       for (let i = 0; i < messages.length; i += 500) await producer.send(topic, messages.slice(i, i + 500));
@@ -88,7 +96,13 @@ export async function waitForDrain(groupId: string, topics: string[], timeoutMs 
 }
 
 export async function observedTotals(conn: Connection): Promise<Omit<Totals, 'eventsByEventId'>> {
-  const docs = new Map((await progressOf(conn).find({ _id: { $in: Object.values(UNIT) } }).toArray()).map((d) => [d._id, d]));
+  const docs = new Map(
+    (
+      await progressOf(conn)
+        .find({ _id: { $in: Object.values(UNIT) } })
+        .toArray()
+    ).map((d) => [d._id, d]),
+  );
   const g = (id: string) => docs.get(id);
   return {
     gasolineBatches: g(UNIT.gasoline)?.actual ?? 0,

@@ -1,7 +1,27 @@
 import { connectMongo, dlqOf, progressOf, type Connection } from '@iw/mongo';
 import type { TopicRole } from '@iw/config';
-import { createTestTopics, deleteTestTopics, dropTestDatabase, ensureBuilt, testMongoUrl, testTopicPrefix, uniqueId, waitFor, type AppProcess } from '@iw/testing';
-import { groupId, importSeed, observedTotals, publish, startIngest, TRAFFIC_IDS, UNIT, waitForDrain, withoutCount } from './harness';
+import {
+  createTestTopics,
+  deleteTestTopics,
+  dropTestDatabase,
+  ensureBuilt,
+  testMongoUrl,
+  testTopicPrefix,
+  uniqueId,
+  waitFor,
+  type AppProcess,
+} from '@iw/testing';
+import {
+  groupId,
+  importSeed,
+  observedTotals,
+  publish,
+  startIngest,
+  TRAFFIC_IDS,
+  UNIT,
+  waitForDrain,
+  withoutCount,
+} from './harness';
 import { expectedTotals, generateTraffic, type Published } from './traffic';
 
 /**
@@ -18,7 +38,13 @@ let topics: Record<TopicRole, string>;
 let conn: Connection;
 let ingest: AppProcess | undefined;
 const published: Published[] = [];
-const actualsTopics = () => [topics.inspectionBatches, topics.cases, topics.surveys, topics.spending, topics.measurements];
+const actualsTopics = () => [
+  topics.inspectionBatches,
+  topics.cases,
+  topics.surveys,
+  topics.spending,
+  topics.measurements,
+];
 const env = () => ({ MONGO_URL: mongoUrl, KAFKA_TOPIC_PREFIX: prefix, IW_INGEST_GROUP: group });
 
 async function start(): Promise<AppProcess> {
@@ -69,7 +95,10 @@ it('loses and doubles nothing when the consumer is killed mid-stream and restart
   const countBefore = (await progressOf(conn).findOne({ _id: UNIT.gasoline }))?.eventCount ?? 0;
   const publishing = publish(topics, events);
   // Kill as soon as the new run has started to land: mid-stream, between some write and its commit.
-  await waitFor(async () => ((await progressOf(conn).findOne({ _id: UNIT.gasoline }))?.eventCount ?? 0) > countBefore, { timeoutMs: 60_000, intervalMs: 20 });
+  await waitFor(async () => ((await progressOf(conn).findOne({ _id: UNIT.gasoline }))?.eventCount ?? 0) > countBefore, {
+    timeoutMs: 60_000,
+    intervalMs: 20,
+  });
   const killed = await ingest!.stop('SIGKILL');
   expect(killed.signal).toBe('SIGKILL');
   await publishing;
@@ -82,16 +111,46 @@ it('sends every kind of bad message to the DLQ with its reason, leaving valid tr
   const run = uniqueId('bad');
   const good = generateTraffic(300, 3, uniqueId('r3'), TRAFFIC_IDS);
   published.push(...good);
-  const base = (i: number) => ({ eventId: `${run}-${i}`, occurredAt: '2019-05-01T10:00:00+08:00', source: 'test', schemaVersion: 1 });
+  const base = (i: number) => ({
+    eventId: `${run}-${i}`,
+    occurredAt: '2019-05-01T10:00:00+08:00',
+    source: 'test',
+    schemaVersion: 1,
+  });
   const bad: Array<{ role: TopicRole; key: string | null; value: string | Buffer; reason: string }> = [
     { role: 'inspectionBatches', key: 'x', value: '{not json', reason: 'not_json' },
     { role: 'inspectionBatches', key: 'x', value: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), reason: 'invalid_utf8' },
     { role: 'inspectionBatches', key: 'x', value: JSON.stringify({ ...base(1), category: '汽油' }), reason: 'schema' },
-    { role: 'inspectionBatches', key: 'x', value: JSON.stringify({ ...base(2), category: '汽油', batches: -3 }), reason: 'negative_count' },
-    { role: 'measurements', key: 'x', value: JSON.stringify({ ...base(3), indicatorId: '2019.nope.nothing', kind: 'increment', value: 1 }), reason: 'unknown_indicator' },
-    { role: 'spending', key: 'x', value: JSON.stringify({ ...base(4), projectName: '不存在的项目', amountYuan: 10 }), reason: 'unknown_project' },
-    { role: 'inspectionBatches', key: 'x', value: JSON.stringify({ ...base(5), occurredAt: '2031-05-01T10:00:00+08:00', category: '汽油', batches: 3 }), reason: 'out_of_period' },
-    { role: 'inspectionBatches', key: 'x', value: JSON.stringify({ ...base(6), category: '汽油', batches: 3, $where: 'x' }), reason: 'unsafe' },
+    {
+      role: 'inspectionBatches',
+      key: 'x',
+      value: JSON.stringify({ ...base(2), category: '汽油', batches: -3 }),
+      reason: 'negative_count',
+    },
+    {
+      role: 'measurements',
+      key: 'x',
+      value: JSON.stringify({ ...base(3), indicatorId: '2019.nope.nothing', kind: 'increment', value: 1 }),
+      reason: 'unknown_indicator',
+    },
+    {
+      role: 'spending',
+      key: 'x',
+      value: JSON.stringify({ ...base(4), projectName: '不存在的项目', amountYuan: 10 }),
+      reason: 'unknown_project',
+    },
+    {
+      role: 'inspectionBatches',
+      key: 'x',
+      value: JSON.stringify({ ...base(5), occurredAt: '2031-05-01T10:00:00+08:00', category: '汽油', batches: 3 }),
+      reason: 'out_of_period',
+    },
+    {
+      role: 'inspectionBatches',
+      key: 'x',
+      value: JSON.stringify({ ...base(6), category: '汽油', batches: 3, $where: 'x' }),
+      reason: 'unsafe',
+    },
   ];
   await publish(topics, good.slice(0, 150), bad);
   await publish(topics, good.slice(150));

@@ -1,6 +1,27 @@
 import { connectMongo, type Connection, type ServiceStatsDoc } from '@iw/mongo';
-import { createTestTopics, deleteTestTopics, dropTestDatabase, ensureBuilt, freePort, testMongoUrl, testTopicPrefix, uniqueId, waitFor, type AppProcess } from '@iw/testing';
-import { eventsRead, groupId, importSeed, observedTotals, publish, startIngest, TRAFFIC_IDS, waitForDrain, withoutCount } from './harness';
+import {
+  createTestTopics,
+  deleteTestTopics,
+  dropTestDatabase,
+  ensureBuilt,
+  freePort,
+  testMongoUrl,
+  testTopicPrefix,
+  uniqueId,
+  waitFor,
+  type AppProcess,
+} from '@iw/testing';
+import {
+  eventsRead,
+  groupId,
+  importSeed,
+  observedTotals,
+  publish,
+  startIngest,
+  TRAFFIC_IDS,
+  waitForDrain,
+  withoutCount,
+} from './harness';
 import { expectedTotals, generateTraffic } from './traffic';
 
 /**
@@ -34,13 +55,24 @@ it('two instances in one group give the same totals as one', async () => {
   const topics = await createTestTopics(prefix, 4);
   const ports = [await freePort(), await freePort()];
   for (const port of ports) {
-    const app = startIngest({ MONGO_URL: mongoUrl, KAFKA_TOPIC_PREFIX: prefix, IW_INGEST_GROUP: group, IW_METRICS_PORT_INGEST: String(port) });
+    const app = startIngest({
+      MONGO_URL: mongoUrl,
+      KAFKA_TOPIC_PREFIX: prefix,
+      IW_INGEST_GROUP: group,
+      IW_METRICS_PORT_INGEST: String(port),
+    });
     apps.push(app);
     await app.waitForOutput(/successfully started/, 60_000);
   }
   const events = generateTraffic(4000, 7, uniqueId('s'), TRAFFIC_IDS);
   await publish(topics, events);
-  await waitForDrain(group, [topics.inspectionBatches, topics.cases, topics.surveys, topics.spending, topics.measurements]);
+  await waitForDrain(group, [
+    topics.inspectionBatches,
+    topics.cases,
+    topics.surveys,
+    topics.spending,
+    topics.measurements,
+  ]);
   expect(await observedTotals(conn)).toEqual(withoutCount(expectedTotals(events)));
   // Both members did part of the work, and together read every event once or more.
   const read = await Promise.all(ports.map(eventsRead));

@@ -93,7 +93,10 @@ describe('SMTP round trip', () => {
   });
 
   it('refuses an oversized message with 552 (permanent)', async () => {
-    await expect(sender.send(message({ html: `<p>${'很长'.repeat(40_000)}</p>` }))).rejects.toMatchObject({ transient: false, responseCode: 552 });
+    await expect(sender.send(message({ html: `<p>${'很长'.repeat(40_000)}</p>` }))).rejects.toMatchObject({
+      transient: false,
+      responseCode: 552,
+    });
     expect(sink.count).toBe(0);
   });
 
@@ -120,7 +123,12 @@ describe('SMTP round trip', () => {
       timeZone: 'Asia/Shanghai',
       from: FROM,
     };
-    const pending = notices.map((notice) => ({ key: `k-${notice.version}`, recipient: 'owner@x.cn', notice, createdAt: notice.at }));
+    const pending = notices.map((notice) => ({
+      key: `k-${notice.version}`,
+      recipient: 'owner@x.cn',
+      notice,
+      createdAt: notice.at,
+    }));
     const [mail] = flush(pending, () => alert!, T0, options).mails;
     await sender.send(mail);
     const [got] = await sink.waitForMessages(1, 5000);

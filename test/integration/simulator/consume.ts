@@ -4,7 +4,12 @@ import { testKafkaConfig, uniqueId, waitFor } from '@iw/testing';
 /** Reads `topics` from the beginning with a group of its own until `count` messages are in. */
 export async function consumeExactly(topics: string[], count: number, timeoutMs = 60_000): Promise<InboundMessage[]> {
   const seen: InboundMessage[] = [];
-  const consumer = new BatchConsumer(new KafkaClient(testKafkaConfig()), { groupId: uniqueId('g'), topics, heartbeatIntervalMs: 500, sessionTimeoutMs: 10_000 });
+  const consumer = new BatchConsumer(new KafkaClient(testKafkaConfig()), {
+    groupId: uniqueId('g'),
+    topics,
+    heartbeatIntervalMs: 500,
+    sessionTimeoutMs: 10_000,
+  });
   await consumer.start(async (batch) => void seen.push(...batch.messages));
   try {
     await waitFor(() => seen.length >= count, { timeoutMs, message: `${count} messages (have ${seen.length})` });

@@ -10,7 +10,19 @@ import { KafkaAdmin, KafkaClient } from '@iw/kafka';
 import { closeMongo, COLLECTIONS, connectMongo, type Connection } from '@iw/mongo';
 import { buildStory, SAMPLE_FILES, sampleStoryInput, type Expectation, type ResolvedScenario } from '@iw/simulator';
 import { ownersFor, parseOwners } from '@iw/targets';
-import { deleteTestTopics, dropTestDatabase, ensureBuilt, prefixedTopics, spawnApp, testKafkaConfig, testMongoUrl, testTopicPrefix, uniqueId, waitFor, type AppProcess } from '@iw/testing';
+import {
+  deleteTestTopics,
+  dropTestDatabase,
+  ensureBuilt,
+  prefixedTopics,
+  spawnApp,
+  testKafkaConfig,
+  testMongoUrl,
+  testTopicPrefix,
+  uniqueId,
+  waitFor,
+  type AppProcess,
+} from '@iw/testing';
 
 /**
  * The end-to-end replay: `npm start` (the main job) on the first half of 2019 and a little more,
@@ -90,15 +102,27 @@ function noticesOf(mail: { messageId: string; to: string[]; subject: string; tex
       const i = l.indexOf('：');
       if (i > 0) fields[l.slice(0, i)] = l.slice(i + 1);
     }
-    return { messageId: mail.messageId, to: mail.to, subject: mail.subject, count: blocks.length, head: head.replace(/^\d+\. /, ''), fields };
+    return {
+      messageId: mail.messageId,
+      to: mail.to,
+      subject: mail.subject,
+      count: blocks.length,
+      head: head.replace(/^\d+\. /, ''),
+      fields,
+    };
   });
 }
 
 async function readMail(dir: string): Promise<Notice[]> {
   const out: Notice[] = [];
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.eml')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.eml'))
+    .sort()) {
     const m = await simpleParser(fs.readFileSync(path.join(dir, f)));
-    const to = (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) => a.value.map((v) => (v.address ?? '').toLowerCase()));
+    const to = (Array.isArray(m.to) ? m.to : m.to ? [m.to] : []).flatMap((a) =>
+      a.value.map((v) => (v.address ?? '').toLowerCase()),
+    );
     out.push(...noticesOf({ messageId: m.messageId ?? '', to, subject: m.subject ?? '', text: m.text ?? '' }));
   }
   return out;
@@ -110,7 +134,8 @@ const number = (text: string | undefined) => Number((text ?? '').replace(/[^0-9.
 /** The notice heads a change from one expected status to the next implies (render.ts words them). */
 function headsFor(prev: string | null, next: string): RegExp | null {
   if (next === 'at_risk' && (prev === null || !firing(prev))) return /^【绩效预警】有可能无法完成$/;
-  if (next === 'off_track') return prev === 'at_risk' ? /^【绩效预警】风险升级，不可能完成$/ : /^【绩效预警】(风险升级，)?不可能完成$/;
+  if (next === 'off_track')
+    return prev === 'at_risk' ? /^【绩效预警】风险升级，不可能完成$/ : /^【绩效预警】(风险升级，)?不可能完成$/;
   if (next === 'on_track' && prev !== null && firing(prev)) return /^【绩效恢复】已恢复正常$/;
   if (next === 'missed' && prev !== null && firing(prev)) return /^【目标未完成】目标未完成$/;
   return null;
@@ -118,7 +143,12 @@ function headsFor(prev: string | null, next: string): RegExp | null {
 
 /** Messages not yet committed by ingest (actuals) and by alerting (indicators.progress). */
 async function pipelineLag(admin: KafkaAdmin): Promise<{ ingest: number; alerting: number }> {
-  const ingest = (await admin.lag(groups.IW_INGEST_GROUP, ACTUALS_ROLES.map((r) => topics[r]))).reduce((n, p) => n + p.lag, 0);
+  const ingest = (
+    await admin.lag(
+      groups.IW_INGEST_GROUP,
+      ACTUALS_ROLES.map((r) => topics[r]),
+    )
+  ).reduce((n, p) => n + p.lag, 0);
   const alerting = (await admin.lag(groups.IW_ALERTING_GROUP, [topics.progress])).reduce((n, p) => n + p.lag, 0);
   return { ingest, alerting };
 }
@@ -137,8 +167,13 @@ afterAll(async () => {
   fs.rmSync(localDir, { recursive: true, force: true });
 });
 
-it('replays January to mid-July: named indicators in named statuses, the owners\' alert emails, nothing twice, the DLQ exact', async () => {
-  const [statusPort, smtpPort, metricsIngest, metricsAlerting] = [await freePort(), await freePort(), await freePort(), await freePort()];
+it("replays January to mid-July: named indicators in named statuses, the owners' alert emails, nothing twice, the DLQ exact", async () => {
+  const [statusPort, smtpPort, metricsIngest, metricsAlerting] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const realStart = Date.now();
   job = spawnApp({
     entry: 'dist/libs/main-job/src/main.js',
@@ -174,14 +209,16 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
         .find({ _id: { $in: scenarioUnits } }, { projection: { status: 1, evaluatedAt: 1 } })
         .toArray()
         .catch(() => []);
-      for (const d of docs) observations.push({ unitId: d._id, status: d.status, date: localDate(d.evaluatedAt.getTime(), tz) });
+      for (const d of docs)
+        observations.push({ unitId: d._id, status: d.status, date: localDate(d.evaluatedAt.getTime(), tz) });
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
 
   let firstMailMs: number | null = null;
   const mailTimer = setInterval(() => {
-    if (firstMailMs === null && fs.existsSync(mailDir) && fs.readdirSync(mailDir).some((f) => f.endsWith('.eml'))) firstMailMs = Date.now() - realStart;
+    if (firstMailMs === null && fs.existsSync(mailDir) && fs.readdirSync(mailDir).some((f) => f.endsWith('.eml')))
+      firstMailMs = Date.now() - realStart;
   }, 200);
 
   const admin = new KafkaAdmin(new KafkaClient(testKafkaConfig()));
@@ -192,7 +229,9 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
   const lagTimer = setInterval(() => {
     pipelineLag(admin).then(
       (l) => {
-        lags.push(`${Math.round((Date.now() - realStart) / 1000)}s ${localDate(clock.now(), tz)} ingest ${l.ingest} alerting ${l.alerting}`);
+        lags.push(
+          `${Math.round((Date.now() - realStart) / 1000)}s ${localDate(clock.now(), tz)} ingest ${l.ingest} alerting ${l.alerting}`,
+        );
         peak.ingest = Math.max(peak.ingest, l.ingest);
         peak.alerting = Math.max(peak.alerting, l.alerting);
       },
@@ -211,7 +250,11 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
 
     // Ingest catches up with what was published … (alerting's own backlog on indicators.progress
     // is reported, not waited for: its sweeps read progress from MongoDB, not from that topic.)
-    await waitFor(async () => (await pipelineLag(admin)).ingest === 0, { timeoutMs: 120_000, intervalMs: 500, message: 'ingest consumed everything' }).catch((e: Error) => {
+    await waitFor(async () => (await pipelineLag(admin)).ingest === 0, {
+      timeoutMs: 120_000,
+      intervalMs: 500,
+      message: 'ingest consumed everything',
+    }).catch((e: Error) => {
       throw new Error(`${e.message}; backlog over time:\n${lags.join('\n')}`);
     });
     drainedMs = Date.now() - realStart;
@@ -219,7 +262,10 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
     const after = clock.now();
     await waitFor(
       async () => {
-        const docs = await conn.db!.collection<{ _id: string; evaluatedAt: Date }>(COLLECTIONS.evaluations).find({ _id: { $in: scenarioUnits } }, { projection: { evaluatedAt: 1 } }).toArray();
+        const docs = await conn
+          .db!.collection<{ _id: string; evaluatedAt: Date }>(COLLECTIONS.evaluations)
+          .find({ _id: { $in: scenarioUnits } }, { projection: { evaluatedAt: 1 } })
+          .toArray();
         return docs.length === scenarioUnits.length && docs.every((d) => d.evaluatedAt.getTime() >= after);
       },
       { timeoutMs: 60_000, intervalMs: 250, message: 'a sweep after the pipeline drained' },
@@ -231,7 +277,8 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
     clearInterval(lagTimer);
     await admin.disconnect();
     // The services' logs, for a failure's post-mortem.
-    if (process.env.IW_TEST_KEEP_LOGS) fs.cpSync(path.join(localDir, 'logs'), process.env.IW_TEST_KEEP_LOGS, { recursive: true });
+    if (process.env.IW_TEST_KEEP_LOGS)
+      fs.cpSync(path.join(localDir, 'logs'), process.env.IW_TEST_KEEP_LOGS, { recursive: true });
   }
 
   // The DLQ holds exactly the malformed events published.
@@ -241,7 +288,10 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
   expect(story.malformedCount).toBeGreaterThanOrEqual(4);
 
   // --- statuses ------------------------------------------------------------------------------
-  const final = await conn.db!.collection<{ _id: string; status: string; evaluatedAt: Date }>(COLLECTIONS.evaluations).find({ _id: { $in: scenarioUnits } }).toArray();
+  const final = await conn
+    .db!.collection<{ _id: string; status: string; evaluatedAt: Date }>(COLLECTIONS.evaluations)
+    .find({ _id: { $in: scenarioUnits } })
+    .toArray();
   finalDate = localDate(Math.min(...final.map((d) => d.evaluatedAt.getTime())), tz);
   const checked: string[] = [];
   const problems: string[] = [];
@@ -253,20 +303,28 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
       problems.push(`${label}: never evaluated inside the window`);
       continue;
     }
-    if (!within.some((o) => o.status === e.status)) problems.push(`${label}: seen ${[...new Set(within.map((o) => `${o.status}@${o.date}`))].slice(0, 6).join(', ')}`);
+    if (!within.some((o) => o.status === e.status))
+      problems.push(
+        `${label}: seen ${[...new Set(within.map((o) => `${o.status}@${o.date}`))].slice(0, 6).join(', ')}`,
+      );
     else checked.push(label);
   }
   // As of the last simulated date: each scenario in the status its story gives for that date.
   for (const d of final) {
     const want = story.expectations.find((e) => e.unitId === d._id && e.from <= finalDate && finalDate <= e.to);
-    if (want && d.status !== want.status) problems.push(`as of ${finalDate}: ${want.scenario} ${want.name} is ${d.status}, the story says ${want.status}`);
+    if (want && d.status !== want.status)
+      problems.push(`as of ${finalDate}: ${want.scenario} ${want.name} is ${d.status}, the story says ${want.status}`);
   }
   expect(problems).toEqual([]);
   // Every scenario and every status of the scale was checked.
   expect(new Set(checked.map((c) => c.split(':')[0]))).toEqual(new Set(story.scenarios.map((s) => s.name)));
-  expect(new Set(story.expectations.filter((e) => checked.includes(`${e.scenario}: ${e.name} ${e.status} ${e.from}…${e.to}`)).map((e) => e.status))).toEqual(
-    new Set(['on_track', 'at_risk', 'off_track', 'missed', 'no_data', 'achieved', 'manual']),
-  );
+  expect(
+    new Set(
+      story.expectations
+        .filter((e) => checked.includes(`${e.scenario}: ${e.name} ${e.status} ${e.from}…${e.to}`))
+        .map((e) => e.status),
+    ),
+  ).toEqual(new Set(['on_track', 'at_risk', 'off_track', 'missed', 'no_data', 'achieved', 'manual']));
 
   // --- email ---------------------------------------------------------------------------------
   let notices = await readMail(mailDir);
@@ -274,7 +332,8 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
 
   // Each transition of the plot brings its email to the indicator's owners, sent during the transition.
   const byUnit = new Map<string, Expectation[]>();
-  for (const e of story.expectations) byUnit.set(`${e.scenario}|${e.unitId}`, [...(byUnit.get(`${e.scenario}|${e.unitId}`) ?? []), e]);
+  for (const e of story.expectations)
+    byUnit.set(`${e.scenario}|${e.unitId}`, [...(byUnit.get(`${e.scenario}|${e.unitId}`) ?? []), e]);
   const transitionMail = (all: Notice[]): { expected: string[]; problems: string[] } => {
     const expected: string[] = [];
     const problems: string[] = [];
@@ -289,12 +348,21 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
         // Only transitions the replay reached.
         if (!head || e.from > finalDate) return;
         const after = prev ? prev.to : `${story.fiscalYear}-01-01`;
-        const got = all.filter((n) => n.fields['告警编号'] === unitId && head.test(n.head) && n.fields['时间'].slice(0, 10) > after && n.fields['时间'].slice(0, 10) <= e.to);
+        const got = all.filter(
+          (n) =>
+            n.fields['告警编号'] === unitId &&
+            head.test(n.head) &&
+            n.fields['时间'].slice(0, 10) > after &&
+            n.fields['时间'].slice(0, 10) <= e.to,
+        );
         const label = `${e.scenario}: ${e.name} → ${e.status} (${head.source}) after ${after}`;
         expected.push(label);
         const to = [...new Set(got.flatMap((n) => n.to))].sort();
-        if (to.join() !== recipients.join()) problems.push(`${label}: sent to [${to.join(', ')}], the owners are [${recipients.join(', ')}]`);
-        for (const n of got) if (n.fields['项目'] !== e.projectName || n.fields['指标'] !== e.name) problems.push(`${label}: names ${n.fields['项目']} / ${n.fields['指标']}`);
+        if (to.join() !== recipients.join())
+          problems.push(`${label}: sent to [${to.join(', ')}], the owners are [${recipients.join(', ')}]`);
+        for (const n of got)
+          if (n.fields['项目'] !== e.projectName || n.fields['指标'] !== e.name)
+            problems.push(`${label}: names ${n.fields['项目']} / ${n.fields['指标']}`);
       });
     }
     return { expected, problems };
@@ -318,36 +386,50 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
   const emailFiles = fs.readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length;
   expect(perEmail.size).toBe(emailFiles);
   const seen = new Map<string, number>();
-  for (const n of notices) for (const to of n.to) {
-    const key = `${to} ${n.fields['告警编号']} ${n.head} ${n.fields['时间']}`;
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-  }
+  for (const n of notices)
+    for (const to of n.to) {
+      const key = `${to} ${n.fields['告警编号']} ${n.head} ${n.fields['时间']}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
   expect([...seen].filter(([, c]) => c > 1)).toEqual([]);
 
   // Subjects as the digest says: one notice names project and indicator, several are counted.
   for (const [, n] of perEmail) {
-    if (n.count === 1) expect(n.subject).toBe(`${n.head.match(/^【[^】]+】/)![0]}${n.fields['项目']} · ${n.fields['指标']}：${n.head.replace(/^【[^】]+】/, '')}`);
+    if (n.count === 1)
+      expect(n.subject).toBe(
+        `${n.head.match(/^【[^】]+】/)![0]}${n.fields['项目']} · ${n.fields['指标']}：${n.head.replace(/^【[^】]+】/, '')}`,
+      );
     else expect(n.subject).toMatch(new RegExp(`^【[^】]+】${n.count} 项指标`));
   }
 
   // Nobody outside the plot is paged: the story keeps those indicators on track.
   // (Up to the last replayed day: after it no event comes any more and, on a clock that keeps running, pace is lost.)
-  const falseAlarms = notices.filter((n) => !plotted.has(n.fields['告警编号']) && /^【绩效预警】/.test(n.head) && n.fields['时间'].slice(0, 10) <= UNTIL);
-  expect(falseAlarms.map((n) => `${n.fields['时间']} ${n.fields['告警编号']} ${n.head} ${n.fields['原因']}`)).toEqual([]);
+  const falseAlarms = notices.filter(
+    (n) => !plotted.has(n.fields['告警编号']) && /^【绩效预警】/.test(n.head) && n.fields['时间'].slice(0, 10) <= UNTIL,
+  );
+  expect(falseAlarms.map((n) => `${n.fields['时间']} ${n.fields['告警编号']} ${n.head} ${n.fields['原因']}`)).toEqual(
+    [],
+  );
 
   expect(expectedMail.length).toBeGreaterThanOrEqual(6);
 
   // Figures: the lab that falls behind is behind pace in its at-risk email; the milestone's deadline is past in the missed one.
   const behind = story.scenarios.find((s) => s.name === 'behind-then-recover')!;
-  const lagging = notices.find((n) => n.fields['告警编号'] === behind.unitId && n.head === '【绩效预警】有可能无法完成')!;
+  const lagging = notices.find(
+    (n) => n.fields['告警编号'] === behind.unitId && n.head === '【绩效预警】有可能无法完成',
+  )!;
   expect(number(lagging.fields['实际完成值'])).toBeLessThan(number(lagging.fields['按进度应完成']));
   expect(lagging.fields['当前状态']).toBe('有可能无法完成');
   expect(lagging.fields['完成目标可能性']).toBe('有可能');
   expect(lagging.fields['指标值']).toMatch(/^≥ ?\d+ ?批次$/);
-  expect(lagging.fields['详情']).toBe(`http://127.0.0.1:${statusPort}/indicators/${encodeURIComponent(behind.indicatorId!)}`);
+  expect(lagging.fields['详情']).toBe(
+    `http://127.0.0.1:${statusPort}/indicators/${encodeURIComponent(behind.indicatorId!)}`,
+  );
   const milestone = story.scenarios.find((s) => s.name === 'deadline-missed')!;
   const deadline = story.expectations.find((e) => e.scenario === 'deadline-missed' && e.status === 'at_risk')!.to;
-  const missed = notices.find((n) => n.fields['告警编号'] === milestone.unitId && n.head === '【目标未完成】目标未完成')!;
+  const missed = notices.find(
+    (n) => n.fields['告警编号'] === milestone.unitId && n.head === '【目标未完成】目标未完成',
+  )!;
   expect(missed.fields['完成时限']).toMatch(new RegExp(`^${deadline}（已逾期 \\d+ 天）$`));
   expect(missed.fields['当前状态']).toBe('目标未完成');
 
@@ -363,5 +445,4 @@ it('replays January to mid-July: named indicators in named statuses, the owners\
   // Ctrl-C stops every service cleanly (each exits 0 within its limit), and the job with 0.
   expect(out).not.toMatch(/did not stop cleanly/);
   expect(exit).toEqual({ code: 0, signal: null });
-
 });

@@ -24,7 +24,12 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const envelope = (id: string, at: string) => ({ eventId: id, occurredAt: at, source: 'cms', schemaVersion: 1 as const });
+const envelope = (id: string, at: string) => ({
+  eventId: id,
+  occurredAt: at,
+  source: 'cms',
+  schemaVersion: 1 as const,
+});
 
 it('publishes the valid lines, keyed by caseId and in order, and names the bad lines', async () => {
   const events = [
@@ -57,7 +62,8 @@ it('publishes the valid lines, keyed by caseId and in order, and names the bad l
   const got = await consumeExactly([`${prefix}actuals.cases`], 4);
   expect(got).toHaveLength(4);
   for (const m of got) expect(text(m.key)).toBe(JSON.parse(text(m.value)).caseId);
-  const order = (caseId: string) => got.filter((m) => text(m.key) === caseId).map((m) => JSON.parse(text(m.value)).eventId);
+  const order = (caseId: string) =>
+    got.filter((m) => text(m.key) === caseId).map((m) => JSON.parse(text(m.value)).eventId);
   expect(order('2019-000871')).toEqual(['c1-o', 'c1-c']);
   expect(order('2019-000872')).toEqual(['c2-o', 'c2-c']);
   expect(got.map((m) => JSON.parse(text(m.value)))).toEqual(expect.arrayContaining(events));
@@ -65,7 +71,14 @@ it('publishes the valid lines, keyed by caseId and in order, and names the bad l
 
 it('takes the topic by role and reads stdin-like files of one line', async () => {
   const file = path.join(dir, 'one.jsonl');
-  const event = { ...envelope('b-1', '2019-04-12T10:30:00+08:00'), category: '汽油', batches: 12, qualifiedBatches: 11, region: '喀什地区', costYuan: 33600 };
+  const event = {
+    ...envelope('b-1', '2019-04-12T10:30:00+08:00'),
+    category: '汽油',
+    batches: 12,
+    qualifiedBatches: 11,
+    region: '喀什地区',
+    costYuan: 33600,
+  };
   fs.writeFileSync(file, JSON.stringify(event));
   const io = memoryIo();
   expect(await runCli(['node', 'iw', 'events', 'publish', 'inspectionBatches', file], io)).toBe(0);
@@ -83,8 +96,15 @@ describe('ActualsPublisher (the typed producer for upstream systems)', () => {
     const publisher = ActualsPublisher.create({ kafka: config.kafka, topics: config.kafka.topics });
     await publisher.connect();
     try {
-      const spend = (id: string, amountYuan: number) => ({ ...envelope(id, '2019-03-15T11:00:00+08:00'), projectName: '信息化新建、软硬件维保、电路租用项目', amountYuan, item: '线路租用' });
-      await expect(publisher.publish('spending', [spend('f-1', 668000), spend('f-bad', -5)])).rejects.toThrow(InvalidEventsError);
+      const spend = (id: string, amountYuan: number) => ({
+        ...envelope(id, '2019-03-15T11:00:00+08:00'),
+        projectName: '信息化新建、软硬件维保、电路租用项目',
+        amountYuan,
+        item: '线路租用',
+      });
+      await expect(publisher.publish('spending', [spend('f-1', 668000), spend('f-bad', -5)])).rejects.toThrow(
+        InvalidEventsError,
+      );
       await expect(publisher.publish('spending', [spend('f-bad', -5)])).rejects.toThrow(/#0: negative_count/);
       await publisher.publish('spending', [spend('f-2', 1000), spend('f-3', 2000)]);
       const got = await consumeExactly([`${prefix}actuals.spending`], 2);

@@ -3,7 +3,17 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { closeMongo, COLLECTIONS, connectMongo, type Connection } from '@iw/mongo';
-import { deleteTestTopics, dropTestDatabase, ensureBuilt, spawnApp, testMongoUrl, testTopicPrefix, uniqueId, waitFor, type AppProcess } from '@iw/testing';
+import {
+  deleteTestTopics,
+  dropTestDatabase,
+  ensureBuilt,
+  spawnApp,
+  testMongoUrl,
+  testTopicPrefix,
+  uniqueId,
+  waitFor,
+  type AppProcess,
+} from '@iw/testing';
 
 /**
  * The main job as `npm start` runs it (node dist/libs/main-job/src/main.js), on a short replay:
@@ -32,7 +42,12 @@ function freePort(): Promise<number> {
 }
 
 async function start(): Promise<{ job: AppProcess; statusPort: number }> {
-  const [statusPort, smtpPort, metricsIngest, metricsAlerting] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [statusPort, smtpPort, metricsIngest, metricsAlerting] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const job = spawnApp({
     entry: 'dist/libs/main-job/src/main.js',
     echo: Boolean(process.env.IW_TEST_ECHO),
@@ -85,9 +100,16 @@ it('runs the pipeline on a replay and stops cleanly on Ctrl-C; running it again 
     const token = fs.readFileSync(path.join(localDir, 'api-token'), 'utf8').trim();
     expect(out).toContain(`?token=${token}`);
     // The services consumed it: progress written, the truncated message of 15 January in the DLQ.
-    await waitFor(async () => (await conn.db!.collection(COLLECTIONS.dlq).countDocuments()) === 1, { timeoutMs: 120_000, message: 'one DLQ record' });
-    await waitFor(async () => (await conn.db!.collection(COLLECTIONS.progress).countDocuments()) > 100, { timeoutMs: 120_000, message: 'progress for the fed units' });
-    for (const app of ['ingest', 'alerting', 'status']) expect(fs.existsSync(path.join(localDir, 'logs', `${app}.log`))).toBe(true);
+    await waitFor(async () => (await conn.db!.collection(COLLECTIONS.dlq).countDocuments()) === 1, {
+      timeoutMs: 120_000,
+      message: 'one DLQ record',
+    });
+    await waitFor(async () => (await conn.db!.collection(COLLECTIONS.progress).countDocuments()) > 100, {
+      timeoutMs: 120_000,
+      message: 'progress for the fed units',
+    });
+    for (const app of ['ingest', 'alerting', 'status'])
+      expect(fs.existsSync(path.join(localDir, 'logs', `${app}.log`))).toBe(true);
   } finally {
     await stopped(first.job, first.statusPort);
   }
@@ -97,8 +119,14 @@ it('runs the pipeline on a replay and stops cleanly on Ctrl-C; running it again 
     await second.job.waitForOutput(/new replay: cleared the state of replay r[a-z0-9]+/, 120_000);
     await second.job.waitForOutput(/replay done/, 120_000);
     // Same story, new event ids: counted again from zero, not deduplicated against the first run.
-    await waitFor(async () => (await conn.db!.collection(COLLECTIONS.dlq).countDocuments()) === 1, { timeoutMs: 120_000, message: 'one DLQ record again' });
-    await waitFor(async () => (await conn.db!.collection(COLLECTIONS.progress).countDocuments()) > 100, { timeoutMs: 120_000, message: 'progress again' });
+    await waitFor(async () => (await conn.db!.collection(COLLECTIONS.dlq).countDocuments()) === 1, {
+      timeoutMs: 120_000,
+      message: 'one DLQ record again',
+    });
+    await waitFor(async () => (await conn.db!.collection(COLLECTIONS.progress).countDocuments()) > 100, {
+      timeoutMs: 120_000,
+      message: 'progress again',
+    });
     expect(await conn.db!.collection('simulation_runs').countDocuments()).toBe(2);
   } finally {
     await stopped(second.job, second.statusPort);

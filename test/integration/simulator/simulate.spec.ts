@@ -30,7 +30,11 @@ beforeAll(async () => {
   conn = await connectMongo(mongoUrl);
   const catalogue = parseTargetTable(fs.readFileSync(path.join(root, SAMPLE_FILES.targets), 'utf8'));
   const owners = parseOwners(fs.readFileSync(path.join(root, SAMPLE_FILES.owners), 'utf8'), 'yaml');
-  await importCatalogue(conn, catalogue, { sourceFile: SAMPLE_FILES.targets, owners, now: new Date('2019-01-01T00:00:00+08:00') });
+  await importCatalogue(conn, catalogue, {
+    sourceFile: SAMPLE_FILES.targets,
+    owners,
+    now: new Date('2019-01-01T00:00:00+08:00'),
+  });
 });
 
 afterAll(async () => {
@@ -43,20 +47,40 @@ afterAll(async () => {
 it('publishes exactly the story of the days asked for', async () => {
   const io = memoryIo();
   // 20 days at 50 simulated days per second: well under a second of replay.
-  const code = await runCli(['node', 'iw', 'simulate', '--from', '2019-01-01', '--until', '2019-01-20', '--speed', '4320000', '--seed', '5', '--run-id', 'itest'], io);
+  const code = await runCli(
+    [
+      'node',
+      'iw',
+      'simulate',
+      '--from',
+      '2019-01-01',
+      '--until',
+      '2019-01-20',
+      '--speed',
+      '4320000',
+      '--seed',
+      '5',
+      '--run-id',
+      'itest',
+    ],
+    io,
+  );
   expect(io.stderr()).toBe('');
   expect(code).toBe(0);
 
   const input = await loadStoryInput(conn, loadConfig());
   const story = buildStory(input, { seed: 5, runId: 'itest', from: '2019-01-01', until: '2019-01-20' });
   expect(story.malformedCount).toBe(1); // 15 January: a truncated JSON value
-  expect(io.stdout()).toContain(`all published: ${story.events.length} of ${story.events.length} events, 1 malformed (the DLQ should hold 1)`);
+  expect(io.stdout()).toContain(
+    `all published: ${story.events.length} of ${story.events.length} events, 1 malformed (the DLQ should hold 1)`,
+  );
 
   const topics = ACTUALS_ROLES.map((r) => `${prefix}${loadConfig({}, '/nonexistent').kafka.topics[r]}`);
   const got = await consumeExactly(topics, story.events.length);
   expect(got).toHaveLength(story.events.length);
 
-  const roleOf = (topic: string) => ACTUALS_ROLES.find((r) => topic === `${prefix}${loadConfig({}, '/nonexistent').kafka.topics[r]}`)!;
+  const roleOf = (topic: string) =>
+    ACTUALS_ROLES.find((r) => topic === `${prefix}${loadConfig({}, '/nonexistent').kafka.topics[r]}`)!;
   const published = got.map((m) => ({ role: roleOf(m.topic), key: text(m.key), value: text(m.value) }));
   const expected = story.events.map((e) => ({ role: e.role, key: e.key, value: e.value }));
   const sort = (xs: typeof expected) => [...xs].sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
@@ -69,7 +93,9 @@ it('publishes exactly the story of the days asked for', async () => {
     return m;
   };
   const sorted = [...got].sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
-  expect(byKey(sorted.map((m) => ({ role: roleOf(m.topic), key: text(m.key), value: text(m.value) })))).toEqual(byKey(expected));
+  expect(byKey(sorted.map((m) => ({ role: roleOf(m.topic), key: text(m.key), value: text(m.value) })))).toEqual(
+    byKey(expected),
+  );
 });
 
 it('prints the plot without publishing', async () => {

@@ -1,7 +1,11 @@
 import ExcelJS from 'exceljs';
 import { AlertListSchema, AlertSchema } from '../../../apps/status/src/dtos/alert.dto';
 import { IndicatorDetailSchema, IndicatorListSchema } from '../../../apps/status/src/dtos/indicator.dto';
-import { MonitoringReportSchema, ProjectDetailSchema, ProjectListSchema } from '../../../apps/status/src/dtos/project.dto';
+import {
+  MonitoringReportSchema,
+  ProjectDetailSchema,
+  ProjectListSchema,
+} from '../../../apps/status/src/dtos/project.dto';
 import { IDS, SEEDED, TOKENS, startHarness, type StatusHarness } from './harness';
 
 /**
@@ -71,9 +75,18 @@ describe('authentication', () => {
     expect(guarded.length).toBeGreaterThan(15);
     const seen: string[] = [];
     for (const [method, path] of guarded) {
-      const variants: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-a-token' }, { authorization: `Bearer ${TOKENS[0]}x` }];
+      const variants: Array<Record<string, string>> = [
+        {},
+        { authorization: 'Bearer not-a-token' },
+        { authorization: `Bearer ${TOKENS[0]}x` },
+      ];
       for (const headers of variants) {
-        const res = await fetch(h.base + path, { method, headers: { 'content-type': 'application/json', ...headers }, body: method === 'GET' || method === 'HEAD' ? undefined : '{}', redirect: 'manual' });
+        const res = await fetch(h.base + path, {
+          method,
+          headers: { 'content-type': 'application/json', ...headers },
+          body: method === 'GET' || method === 'HEAD' ? undefined : '{}',
+          redirect: 'manual',
+        });
         await res.arrayBuffer();
         if (res.status !== 401) seen.push(`${method} ${path} ${JSON.stringify(headers)} → ${res.status}`);
       }
@@ -91,7 +104,9 @@ describe('authentication', () => {
   });
 
   it('logs the dashboard in with ?token= once: HttpOnly cookie, redirect without the token; the cookie never authorises a change', async () => {
-    const login = await fetch(`${h.base}/projects/${encodeURIComponent(IDS.inspect)}?token=${TOKENS[1]}&x=1`, { redirect: 'manual' });
+    const login = await fetch(`${h.base}/projects/${encodeURIComponent(IDS.inspect)}?token=${TOKENS[1]}&x=1`, {
+      redirect: 'manual',
+    });
     expect(login.status).toBe(303);
     expect(login.headers.get('location')).toBe(`/projects/${encodeURIComponent(IDS.inspect)}?x=1`);
     const setCookie = login.headers.get('set-cookie') ?? '';
@@ -112,8 +127,19 @@ describe('authentication', () => {
 
   it('protects the OpenAPI document and serves it with a token', async () => {
     expect((await fetch(`${h.base}/api/docs/openapi.json`)).status).toBe(401);
-    const doc = (await (await h.get('/api/docs/openapi.json')).json()) as { paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/projects', '/api/projects/{id}/monitoring-report', '/api/indicators/{id}/deviation', '/api/alerts/{id}/silence', '/status']));
+    const doc = (await (await h.get('/api/docs/openapi.json')).json()) as {
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/projects',
+        '/api/projects/{id}/monitoring-report',
+        '/api/indicators/{id}/deviation',
+        '/api/alerts/{id}/silence',
+        '/status',
+      ]),
+    );
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });
@@ -205,7 +231,11 @@ describe('indicators', () => {
 
 describe('deviation', () => {
   const put = (id: string, body: unknown) =>
-    h.get(`/api/indicators/${encodeURIComponent(id)}/deviation`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    h.get(`/api/indicators/${encodeURIComponent(id)}/deviation`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it.each([
     [{ category: '天气' }],
@@ -220,19 +250,39 @@ describe('deviation', () => {
   });
 
   it('stores the reason and measures; they show on the indicator and in the 绩效监控表 (JSON and .xlsx)', async () => {
-    const res = await put(IDS.gasoline, { category: '人员保障', remark: '抽检人员不足', measures: '下半年增派人员', by: '<i>张三</i>' });
+    const res = await put(IDS.gasoline, {
+      category: '人员保障',
+      remark: '抽检人员不足',
+      measures: '下半年增派人员',
+      by: '<i>张三</i>',
+    });
     expect(res.status).toBe(200);
     const d = IndicatorDetailSchema.parse(await res.json());
-    expect(d.deviation).toMatchObject({ category: '人员保障', remark: '抽检人员不足', measures: '下半年增派人员', updatedBy: '<i>张三</i>' });
+    expect(d.deviation).toMatchObject({
+      category: '人员保障',
+      remark: '抽检人员不足',
+      measures: '下半年增派人员',
+      updatedBy: '<i>张三</i>',
+    });
     expect((await put('2019.nope', { category: '其他' })).status).toBe(404);
 
-    const report = MonitoringReportSchema.parse((await json(`/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=2019-06-30`)).body);
+    const report = MonitoringReportSchema.parse(
+      (await json(`/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=2019-06-30`)).body,
+    );
     expect(report).toMatchObject({ asOf: '2019-06-30', month: 6, projectId: IDS.inspect });
     expect(report.funding[0]).toMatchObject({ label: '年度资金总额', budget: 187.5, executed: 60, executionRate: 32 });
     const gas = report.indicators.find((r) => r.indicatorId === IDS.gasoline)!;
-    expect(gas).toMatchObject({ value: '≥ 700 批次', execution: '300批次', likelihood: '有可能', deviation: { category: '人员保障', remark: '抽检人员不足' }, measures: '下半年增派人员' });
+    expect(gas).toMatchObject({
+      value: '≥ 700 批次',
+      execution: '300批次',
+      likelihood: '有可能',
+      deviation: { category: '人员保障', remark: '抽检人员不足' },
+      measures: '下半年增派人员',
+    });
 
-    const xlsx = await h.get(`/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=2019-06-30&format=xlsx`);
+    const xlsx = await h.get(
+      `/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=2019-06-30&format=xlsx`,
+    );
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
     expect(xlsx.headers.get('content-disposition')).toMatch(/attachment; filename="monitoring-report-2019-06-30.xlsx"/);
@@ -247,13 +297,19 @@ describe('deviation', () => {
     expect(gasRow[12]).toBe('抽检人员不足'); // 人员保障
     expect(gasRow[15]).toBe('下半年增派人员');
     // Every indicator of the project has its row, under the two-row header.
-    expect(rows.filter((r) => r[3] && report.indicators.some((i) => i.name === r[3]))).toHaveLength(report.indicators.length);
-    expect(rows.some((r) => r.includes('1-6月执行情况') && r.includes('完成目标可能性') && r.includes('偏差原因分析'))).toBe(true);
+    expect(rows.filter((r) => r[3] && report.indicators.some((i) => i.name === r[3]))).toHaveLength(
+      report.indicators.length,
+    );
+    expect(
+      rows.some((r) => r.includes('1-6月执行情况') && r.includes('完成目标可能性') && r.includes('偏差原因分析')),
+    ).toBe(true);
     expect(rows.find((r) => r[1] === '年度资金总额')!.slice(4, 9)).toEqual(['187.5', '187.5', '60', '60', '32']);
   });
 
   it.each(['2019-02-30', '2018-12-31', 'today'])('refuses asOf=%s with 400', async (asOf) => {
-    expect((await h.get(`/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=${asOf}`)).status).toBe(400);
+    expect(
+      (await h.get(`/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=${asOf}`)).status,
+    ).toBe(400);
   });
 });
 
@@ -268,13 +324,21 @@ describe('alerts', () => {
   });
 
   const post = (path: string, body?: unknown) =>
-    h.get(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    h.get(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   it('acknowledges an open alert (409 when it is not open, 404 when unknown)', async () => {
     const res = await post(`/api/alerts/${encodeURIComponent(IDS.gasoline)}/ack`, { by: 'choujian' });
     expect(res.status).toBe(200);
     const a = AlertSchema.parse(await res.json());
-    expect(a).toMatchObject({ id: IDS.gasoline, acknowledgedBy: 'choujian', acknowledgedAt: new Date(h.clock.now()).toISOString() });
+    expect(a).toMatchObject({
+      id: IDS.gasoline,
+      acknowledgedBy: 'choujian',
+      acknowledgedAt: new Date(h.clock.now()).toISOString(),
+    });
     expect((await post(`/api/alerts/${encodeURIComponent(IDS.diesel)}/ack`)).status).toBe(409);
     expect((await post('/api/alerts/nope/ack')).status).toBe(404);
   });
@@ -286,9 +350,13 @@ describe('alerts', () => {
     expect(a).toMatchObject({ silencedUntil: '2019-07-15T16:00:00.000Z', silenced: true });
     const listed = AlertListSchema.parse((await json('/api/alerts?state=open')).body).alerts[0];
     expect(listed.silenced).toBe(true);
-    expect((await post(`/api/alerts/${encodeURIComponent(IDS.gasoline)}/silence`, { until: '2019-01-01' })).status).toBe(409);
+    expect(
+      (await post(`/api/alerts/${encodeURIComponent(IDS.gasoline)}/silence`, { until: '2019-01-01' })).status,
+    ).toBe(409);
     expect((await post(`/api/alerts/${encodeURIComponent(IDS.gasoline)}/silence`, { until: 'soon' })).status).toBe(409);
     expect((await post(`/api/alerts/${encodeURIComponent(IDS.gasoline)}/silence`, {})).status).toBe(400);
-    expect((await post(`/api/alerts/${encodeURIComponent(IDS.gasoline)}/silence`, { until: { $gt: '' } })).status).toBe(400);
+    expect((await post(`/api/alerts/${encodeURIComponent(IDS.gasoline)}/silence`, { until: { $gt: '' } })).status).toBe(
+      400,
+    );
   });
 });

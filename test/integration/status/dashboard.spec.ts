@@ -23,9 +23,13 @@ let page: Page;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   h = await startHarness();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   page = await browser.newPage({ viewport: { width: 1360, height: 900 }, locale: 'zh-CN' });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
@@ -54,11 +58,21 @@ it('shows pipeline health and every project with its traffic lights and budget a
   const rows = page.locator('tr.project');
   expect(await rows.count()).toBe(api.projects.length);
   const row = page.locator(`tr.project[data-project="${IDS.inspect}"]`);
-  const counts = await row.locator('.lights .light').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
+  const counts = await row
+    .locator('.lights .light')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
   const lights = api.projects.find((p) => p.id === IDS.inspect)!.lights;
   expect(counts).toEqual([lights.确定能, lights.有可能, lights.不可能, lights.无]);
   // Runs in the page (no DOM types in this project's TS lib).
-  const colours = await row.locator('.lights .light').evaluateAll((els) => els.map((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor));
+  const colours = await row
+    .locator('.lights .light')
+    .evaluateAll((els) =>
+      els.map(
+        (e) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(e)
+            .backgroundColor,
+      ),
+    );
   expect(new Set(colours).size).toBe(4);
   // Budget: 32 % executed with half the year gone.
   expect(await row.locator('.bar .fill').getAttribute('style')).toBe('width:32%');
@@ -96,7 +110,9 @@ it('renders names holding markup as text, runs none of it', async () => {
   await cell.click();
   await page.waitForURL('**/projects/**');
   expect(await page.locator('h1').innerText()).toBe(EVIL_PROJECT);
-  expect(await page.locator(`tr.indicator[data-indicator="${IDS.evilIndicator}"] td a`).innerText()).toBe(EVIL_INDICATOR);
+  expect(await page.locator(`tr.indicator[data-indicator="${IDS.evilIndicator}"] td a`).innerText()).toBe(
+    EVIL_INDICATOR,
+  );
   expect(await page.locator('main img').count()).toBe(0);
   expect(await page.locator('main script').count()).toBe(0);
   await page.locator(`tr.indicator[data-indicator="${IDS.evilIndicator}"] a`).click();
@@ -110,7 +126,14 @@ it('renders names holding markup as text, runs none of it', async () => {
 it('lists the mails the local SMTP sink caught', async () => {
   const sender = new SmtpSender({ url: h.sink.url, ignoreTls: true });
   try {
-    await sender.send({ from: 'Indicator Watch <noreply@localhost>', to: 'choujian@example.gov.cn', subject: '【有可能】<汽油抽检批次>', text: '进度落后', html: '<p>进度落后</p>', messageId: '<t1@localhost>' });
+    await sender.send({
+      from: 'Indicator Watch <noreply@localhost>',
+      to: 'choujian@example.gov.cn',
+      subject: '【有可能】<汽油抽检批次>',
+      text: '进度落后',
+      html: '<p>进度落后</p>',
+      messageId: '<t1@localhost>',
+    });
   } finally {
     sender.close();
   }

@@ -13,7 +13,14 @@ import { transition, type UnitEvaluation } from '@iw/alerts';
 import { FixedClock } from '@iw/clock';
 import { loadConfig, type AppConfig } from '@iw/config';
 import { SmtpSink } from '@iw/mail';
-import { applyEvents, loadBindings, type AppliedEvent, type MeasureInput, type Progress, type TrackedUnit } from '@iw/measures';
+import {
+  applyEvents,
+  loadBindings,
+  type AppliedEvent,
+  type MeasureInput,
+  type Progress,
+  type TrackedUnit,
+} from '@iw/measures';
 import {
   AlertRepository,
   DlqRepository,
@@ -25,8 +32,22 @@ import {
   type Connection,
   type EvaluationDoc,
 } from '@iw/mongo';
-import { budgetTrackId, indicatorId, parseOwners, parseTargetTable, projectId, type ParsedCatalogue } from '@iw/targets';
-import { createTestTopics, dropTestDatabase, deleteTestTopics, testMongoUrl, testTopicPrefix, uniqueId } from '@iw/testing';
+import {
+  budgetTrackId,
+  indicatorId,
+  parseOwners,
+  parseTargetTable,
+  projectId,
+  type ParsedCatalogue,
+} from '@iw/targets';
+import {
+  createTestTopics,
+  dropTestDatabase,
+  deleteTestTopics,
+  testMongoUrl,
+  testTopicPrefix,
+  uniqueId,
+} from '@iw/testing';
 import { createStatusApp } from '../../../apps/status/src/app';
 import { freePort } from '@iw/testing';
 
@@ -89,9 +110,11 @@ export interface StatusHarness {
   close(): Promise<void>;
 }
 
-
 export function testConfig(env: Record<string, string>): AppConfig {
-  return loadConfig({ ...process.env, IW_API_TOKENS: TOKENS.join(','), IW_TIMEZONE: TZ, IW_LOG_LEVEL: 'warn', ...env }, '/nonexistent/.env');
+  return loadConfig(
+    { ...process.env, IW_API_TOKENS: TOKENS.join(','), IW_TIMEZONE: TZ, IW_LOG_LEVEL: 'warn', ...env },
+    '/nonexistent/.env',
+  );
 }
 
 /** The app listening on a free port; `close` stops it. */
@@ -110,7 +133,12 @@ function progressOf(unit: TrackedUnit, events: Array<[occurredAt: string, input:
     input,
     position: { topic: 'seed', partition: 0, offset: i },
   }));
-  return applyEvents(null, { id: unit.id, measure: unit.measure, period: unit.period, scale: unit.scale, of: unit.of }, applied, TZ);
+  return applyEvents(
+    null,
+    { id: unit.id, measure: unit.measure, period: unit.period, scale: unit.scale, of: unit.of },
+    applied,
+    TZ,
+  );
 }
 
 /** Progress the tests check figures against (actuals as of NOW). */
@@ -122,7 +150,11 @@ export const SEEDED = {
 
 async function seed(conn: Connection, units: ReadonlyMap<string, TrackedUnit>): Promise<void> {
   const cat = catalogue();
-  await importCatalogue(conn, cat, { sourceFile: SEED_FILE, owners: parseOwners(fs.readFileSync(path.join(ROOT, 'samples/owners.yaml'), 'utf8'), 'yaml'), now: new Date(NOW) });
+  await importCatalogue(conn, cat, {
+    sourceFile: SEED_FILE,
+    owners: parseOwners(fs.readFileSync(path.join(ROOT, 'samples/owners.yaml'), 'utf8'), 'yaml'),
+    now: new Date(NOW),
+  });
   const u = (id: string) => {
     const unit = units.get(id);
     if (!unit) throw new Error(`no tracked unit ${id}`);
@@ -141,11 +173,18 @@ async function seed(conn: Connection, units: ReadonlyMap<string, TrackedUnit>): 
       ['2019-06-01T10:00:00+08:00', { kind: 'add', value: 350_000 }],
     ]),
     progressOf(trainingParts[0], [['2019-04-01T10:00:00+08:00', { kind: 'add', value: 12 }]]),
-    progressOf(u(IDS.influence), [['2019-06-15T10:00:00+08:00', { kind: 'assessment', likelihood: '有可能', text: '<b>宣传</b>覆盖面不足' }]]),
+    progressOf(u(IDS.influence), [
+      ['2019-06-15T10:00:00+08:00', { kind: 'assessment', likelihood: '有可能', text: '<b>宣传</b>覆盖面不足' }],
+    ]),
   ];
   const unitOf = (id: string) => u(id);
   await new ProgressRepository(conn).save(
-    writes.map((p) => ({ progress: p, indicatorId: unitOf(p.id).indicatorId, projectId: unitOf(p.id).projectId, expectedVersion: null })),
+    writes.map((p) => ({
+      progress: p,
+      indicatorId: unitOf(p.id).indicatorId,
+      projectId: unitOf(p.id).projectId,
+      expectedVersion: null,
+    })),
     new Date(NOW),
   );
 
@@ -175,7 +214,15 @@ async function seed(conn: Connection, units: ReadonlyMap<string, TrackedUnit>): 
 
   // An open alert on gasoline, as alerting would store it.
   const evaluation: UnitEvaluation = {
-    unit: { id: IDS.gasoline, indicatorId: IDS.gasoline, projectId: IDS.inspect, projectName: P_INSPECT, indicatorName: '汽油抽检批次', targetText: '≥700批次', unit: '批次' },
+    unit: {
+      id: IDS.gasoline,
+      indicatorId: IDS.gasoline,
+      projectId: IDS.inspect,
+      projectName: P_INSPECT,
+      indicatorName: '汽油抽检批次',
+      targetText: '≥700批次',
+      unit: '批次',
+    },
     status: 'at_risk',
     likelihood: '有可能',
     actual: SEEDED.gasolineBatches,
@@ -187,15 +234,39 @@ async function seed(conn: Connection, units: ReadonlyMap<string, TrackedUnit>): 
   };
   const opened = transition(null, evaluation, NOW - 86_400_000).alert!;
   await new AlertRepository(conn).save([{ alert: opened, expectedRev: null }]);
-  const resolvedEval: UnitEvaluation = { ...evaluation, unit: { ...evaluation.unit, id: IDS.diesel, indicatorId: IDS.diesel, indicatorName: '柴油抽检批次' } };
+  const resolvedEval: UnitEvaluation = {
+    ...evaluation,
+    unit: { ...evaluation.unit, id: IDS.diesel, indicatorId: IDS.diesel, indicatorName: '柴油抽检批次' },
+  };
   const dieselOpen = transition(null, resolvedEval, NOW - 5 * 86_400_000).alert!;
-  const dieselResolved = transition(dieselOpen, { ...resolvedEval, status: 'on_track', likelihood: '确定能' }, NOW - 4 * 86_400_000).alert!;
+  const dieselResolved = transition(
+    dieselOpen,
+    { ...resolvedEval, status: 'on_track', likelihood: '确定能' },
+    NOW - 4 * 86_400_000,
+  ).alert!;
   await new AlertRepository(conn).save([{ alert: dieselResolved, expectedRev: null }]);
 
   await new DlqRepository(conn).record([
-    { topic: 't.actuals.cases', partition: 0, offset: '7', key: null, reasonClass: 'schema', reason: 'caseId: required', preview: '{}', at: new Date(NOW) },
+    {
+      topic: 't.actuals.cases',
+      partition: 0,
+      offset: '7',
+      key: null,
+      reasonClass: 'schema',
+      reason: 'caseId: required',
+      preview: '{}',
+      at: new Date(NOW),
+    },
   ]);
-  const notice = { kind: 'opened' as const, alertId: opened.id, version: opened.version, at: new Date(NOW).toISOString(), severity: opened.severity, unit: opened.unit, evaluation: opened.last };
+  const notice = {
+    kind: 'opened' as const,
+    alertId: opened.id,
+    version: opened.version,
+    at: new Date(NOW).toISOString(),
+    severity: opened.severity,
+    unit: opened.unit,
+    evaluation: opened.last,
+  };
   const outbox = new OutboxRepository(conn);
   await outbox.enqueue(
     [
@@ -205,7 +276,12 @@ async function seed(conn: Connection, units: ReadonlyMap<string, TrackedUnit>): 
     new Date(Date.now() - 120_000),
   );
   await outbox.claim(['n2'], 'd1', '<d1@localhost>', new Date());
-  await outbox.markFailed('d1', { attempts: 2, nextAttemptAt: new Date(Date.now() + 60_000), error: '451 try later', permanent: false });
+  await outbox.markFailed('d1', {
+    attempts: 2,
+    nextAttemptAt: new Date(Date.now() + 60_000),
+    error: '451 try later',
+    permanent: false,
+  });
 }
 
 export async function startHarness(): Promise<StatusHarness> {
@@ -223,7 +299,10 @@ export async function startHarness(): Promise<StatusHarness> {
     SMTP_URL: sink.url,
     IW_LOCAL_DIR: localDir,
   });
-  const units = loadBindings(fs.readFileSync(BINDINGS_FILE, 'utf8'), catalogue(), { timeZone: TZ, satisfiedShare: config.surveys.satisfiedShare }).units;
+  const units = loadBindings(fs.readFileSync(BINDINGS_FILE, 'utf8'), catalogue(), {
+    timeZone: TZ,
+    satisfiedShare: config.surveys.satisfiedShare,
+  }).units;
   const conn = await connectMongo(mongoUrl);
   try {
     await seed(conn, units);
@@ -233,7 +312,11 @@ export async function startHarness(): Promise<StatusHarness> {
   const clock = new FixedClock(NOW);
   const { app, base } = await listen(config, clock);
   const get = (p: string, init: RequestInit = {}) =>
-    fetch(base + p, { redirect: 'manual', ...init, headers: { authorization: `Bearer ${TOKENS[0]}`, ...(init.headers as Record<string, string>) } });
+    fetch(base + p, {
+      redirect: 'manual',
+      ...init,
+      headers: { authorization: `Bearer ${TOKENS[0]}`, ...(init.headers as Record<string, string>) },
+    });
   return {
     config,
     app,

@@ -1,5 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { onEvaluation, onSweep, type Alert, type AlertPipelineOptions, type EnqueueResult, type Notification, type UnitEvaluation } from '@iw/alerts';
+import {
+  onEvaluation,
+  onSweep,
+  type Alert,
+  type AlertPipelineOptions,
+  type EnqueueResult,
+  type Notification,
+  type UnitEvaluation,
+} from '@iw/alerts';
 import type { AppConfig } from '@iw/config';
 import { AlertRepository, MONGO_CONNECTION, OutboxRepository, type AlertWrite, type Connection } from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, type AlertingOptions } from '../alerting.tokens';
@@ -62,7 +70,10 @@ export class AlertService {
   }
 
   /** Runs a pipeline step per alert with compare-and-set retries; the outbox is written before the alerts. */
-  private async apply(ids: readonly string[], step: (alert: Alert | null, id: string) => EnqueueResult | null): Promise<number> {
+  private async apply(
+    ids: readonly string[],
+    step: (alert: Alert | null, id: string) => EnqueueResult | null,
+  ): Promise<number> {
     let todo = [...ids];
     let enqueued = 0;
     for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
@@ -73,15 +84,22 @@ export class AlertService {
         const current = stored.get(id);
         const r = step(current?.alert ?? null, id);
         if (!r) continue;
-        for (const n of r.unroutable) this.logger.warn(`${n.kind} notice of ${n.alertId} has no valid recipient (check the owners' fallback)`);
-        if (r.invalidAddresses.length) this.logger.warn(`invalid owner addresses skipped: ${r.invalidAddresses.map((a) => JSON.stringify(a)).join(', ')}`);
+        for (const n of r.unroutable)
+          this.logger.warn(`${n.kind} notice of ${n.alertId} has no valid recipient (check the owners' fallback)`);
+        if (r.invalidAddresses.length)
+          this.logger.warn(
+            `invalid owner addresses skipped: ${r.invalidAddresses.map((a) => JSON.stringify(a)).join(', ')}`,
+          );
         notifications.push(...r.notifications);
         if (r.changed && r.alert) writes.push({ alert: r.alert, expectedRev: current?.rev ?? null });
       }
       enqueued += await this.outbox.enqueue(notifications, new Date(this.realNow()));
       todo = await this.alerts.save(writes);
     }
-    if (todo.length) this.logger.warn(`alerts ${todo.join(', ')} kept changing under ${MAX_CAS_ROUNDS} attempts; the next evaluation retries`);
+    if (todo.length)
+      this.logger.warn(
+        `alerts ${todo.join(', ')} kept changing under ${MAX_CAS_ROUNDS} attempts; the next evaluation retries`,
+      );
     if (enqueued > 0) this.signal.enqueued();
     return enqueued;
   }

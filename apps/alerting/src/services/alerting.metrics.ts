@@ -3,7 +3,14 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppConfig } from '@iw/config';
 import { MetricsServer, RollingRate } from '@iw/metrics';
-import { AlertRepository, MONGO_CONNECTION, OutboxRepository, StatsRepository, type Connection, type TopicStats } from '@iw/mongo';
+import {
+  AlertRepository,
+  MONGO_CONNECTION,
+  OutboxRepository,
+  StatsRepository,
+  type Connection,
+  type TopicStats,
+} from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, type AlertingOptions } from '../alerting.tokens';
 
 const FLUSH_MS = 5000;
@@ -18,14 +25,48 @@ const FLUSH_MS = 5000;
 export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(AlertingMetrics.name);
   readonly registry = new Registry();
-  private readonly openAlerts = new Gauge({ name: 'iw_alerting_alerts_open', help: 'Open alerts by severity', labelNames: ['severity'], registers: [this.registry] });
-  private readonly sentTotal = new Counter({ name: 'iw_alerting_notifications_sent_total', help: 'Notifications accepted by the SMTP server', registers: [this.registry] });
-  private readonly mailsTotal = new Counter({ name: 'iw_alerting_mails_sent_total', help: 'Emails (digests) accepted by the SMTP server', registers: [this.registry] });
-  private readonly failedTotal = new Counter({ name: 'iw_alerting_send_failures_total', help: 'Failed send attempts, by kind', labelNames: ['kind'], registers: [this.registry] });
-  private readonly mutedTotal = new Counter({ name: 'iw_alerting_notifications_muted_total', help: 'Notifications never sent (ack, silence, stale, superseded)', registers: [this.registry] });
-  private readonly backlog = new Gauge({ name: 'iw_alerting_outbox_backlog', help: 'Notifications not yet accepted by the SMTP server', registers: [this.registry] });
-  private readonly failing = new Gauge({ name: 'iw_alerting_outbox_failing', help: 'Notifications whose digest failed at least once and waits for a retry', registers: [this.registry] });
-  private readonly oldest = new Gauge({ name: 'iw_alerting_outbox_oldest_pending_seconds', help: 'Age of the oldest notification not yet sent', registers: [this.registry] });
+  private readonly openAlerts = new Gauge({
+    name: 'iw_alerting_alerts_open',
+    help: 'Open alerts by severity',
+    labelNames: ['severity'],
+    registers: [this.registry],
+  });
+  private readonly sentTotal = new Counter({
+    name: 'iw_alerting_notifications_sent_total',
+    help: 'Notifications accepted by the SMTP server',
+    registers: [this.registry],
+  });
+  private readonly mailsTotal = new Counter({
+    name: 'iw_alerting_mails_sent_total',
+    help: 'Emails (digests) accepted by the SMTP server',
+    registers: [this.registry],
+  });
+  private readonly failedTotal = new Counter({
+    name: 'iw_alerting_send_failures_total',
+    help: 'Failed send attempts, by kind',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly mutedTotal = new Counter({
+    name: 'iw_alerting_notifications_muted_total',
+    help: 'Notifications never sent (ack, silence, stale, superseded)',
+    registers: [this.registry],
+  });
+  private readonly backlog = new Gauge({
+    name: 'iw_alerting_outbox_backlog',
+    help: 'Notifications not yet accepted by the SMTP server',
+    registers: [this.registry],
+  });
+  private readonly failing = new Gauge({
+    name: 'iw_alerting_outbox_failing',
+    help: 'Notifications whose digest failed at least once and waits for a retry',
+    registers: [this.registry],
+  });
+  private readonly oldest = new Gauge({
+    name: 'iw_alerting_outbox_oldest_pending_seconds',
+    help: 'Age of the oldest notification not yet sent',
+    registers: [this.registry],
+  });
   private readonly evaluationSeconds = new Histogram({
     name: 'iw_alerting_evaluation_seconds',
     help: 'Time to evaluate a set of tracked units and enqueue their notifications, by trigger',
@@ -33,7 +74,12 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
     buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
     registers: [this.registry],
   });
-  private readonly sendSeconds = new Histogram({ name: 'iw_alerting_send_seconds', help: 'SMTP send time of accepted mails', buckets: [0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry] });
+  private readonly sendSeconds = new Histogram({
+    name: 'iw_alerting_send_seconds',
+    help: 'SMTP send time of accepted mails',
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
   private readonly rate = new RollingRate();
   private readonly topics = new Map<string, TopicStats>();
   private readonly stats: StatsRepository;
@@ -63,7 +109,8 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
   private flushing: Promise<void> | null = null;
 
   async onModuleInit(): Promise<void> {
-    const port = this.options.metricsPort === undefined ? this.config.http.metricsPorts.alerting : this.options.metricsPort;
+    const port =
+      this.options.metricsPort === undefined ? this.config.http.metricsPorts.alerting : this.options.metricsPort;
     if (port !== null) await this.server.listen(port);
     // One flush at a time: each scans the outbox and the alerts, and on a busy FerretDB a flush
     // can outlast the period; overlapping ones piled up (12 scans in flight in a sweep's dump).
@@ -84,7 +131,8 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
   observeMessages(topic: string, messages: number, invalid: number, lastEventAt: number | null): void {
     this.rate.add(messages, Date.now());
     let t = this.topics.get(topic);
-    if (!t) this.topics.set(topic, (t = { topic, events: 0, applied: 0, duplicates: 0, rejected: 0, lastEventAt: null }));
+    if (!t)
+      this.topics.set(topic, (t = { topic, events: 0, applied: 0, duplicates: 0, rejected: 0, lastEventAt: null }));
     t.events += messages;
     t.applied += messages - invalid;
     t.rejected += invalid;

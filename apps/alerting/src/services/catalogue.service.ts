@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '@iw/config';
 import type { BindingSet } from '@iw/measures';
-import { BindingsProvider, CatalogueRepository, EmptyCatalogueError, MONGO_CONNECTION, type Connection } from '@iw/mongo';
+import {
+  BindingsProvider,
+  CatalogueRepository,
+  EmptyCatalogueError,
+  MONGO_CONNECTION,
+  type Connection,
+} from '@iw/mongo';
 import { APP_CONFIG } from '../alerting.tokens';
 import type { IndicatorInfo } from '../utils/assess';
 
@@ -31,7 +37,10 @@ export class CatalogueService implements OnModuleInit {
 
   /** A bad bindings file stops the start; an empty catalogue does not (nothing to evaluate yet). */
   async onModuleInit(): Promise<void> {
-    if (!(await this.current(Date.now()))) this.logger.warn('the catalogue is empty: nothing to evaluate until a table is imported (npx iw targets import <file>)');
+    if (!(await this.current(Date.now())))
+      this.logger.warn(
+        'the catalogue is empty: nothing to evaluate until a table is imported (npx iw targets import <file>)',
+      );
   }
 
   /** `realNow`: wall-clock ms (reload checks). Null while the catalogue is empty. */
@@ -45,7 +54,8 @@ export class CatalogueService implements OnModuleInit {
     }
     if (this.view?.bindings !== bindings) {
       const info = new Map<string, IndicatorInfo>();
-      for (const i of await this.repo.indicators({ fiscalYear: bindings.fiscalYear })) info.set(i._id, { level2: i.level2, value: i.value });
+      for (const i of await this.repo.indicators({ fiscalYear: bindings.fiscalYear }))
+        info.set(i._id, { level2: i.level2, value: i.value });
       this.view = { bindings, info };
     }
     return this.view;

@@ -5,7 +5,13 @@ import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
 import type { TrackedUnit } from '@iw/measures';
-import { EvaluationRepository, MONGO_CONNECTION, ProgressRepository, type Connection, type EvaluationWrite } from '@iw/mongo';
+import {
+  EvaluationRepository,
+  MONGO_CONNECTION,
+  ProgressRepository,
+  type Connection,
+  type EvaluationWrite,
+} from '@iw/mongo';
 import { riskConfig, type RiskConfig } from '@iw/risk';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, type AlertingOptions } from '../alerting.tokens';
 import { assess, type Assessment } from '../utils/assess';
@@ -117,11 +123,14 @@ export class EvaluationService {
       if (!view) return;
       const ids = [...view.bindings.units.keys()];
       let enqueued = 0;
-      for (let i = 0; i < ids.length; i += SWEEP_CHUNK) enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', view);
+      for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
+        enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', view);
       const now = this.clock.now();
       enqueued += await this.alerts.onSweep(now);
       this.lastSweepAt = now;
-      this.logger.log(`sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${this.realNow() - started} ms, ${enqueued} notification(s) enqueued`);
+      this.logger.log(
+        `sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${this.realNow() - started} ms, ${enqueued} notification(s) enqueued`,
+      );
     });
     this.sweepQueued = queued;
     return queued;
@@ -149,7 +158,12 @@ export class EvaluationService {
     }
     if (units.size === 0) return 0;
     const now = this.clock.now();
-    const ctx = { now, timeZone: this.config.timeZone, pendingForMs: this.config.alerting.pendingForMs, risk: this.risk };
+    const ctx = {
+      now,
+      timeZone: this.config.timeZone,
+      pendingForMs: this.config.alerting.pendingForMs,
+      risk: this.risk,
+    };
 
     const done = new Map<string, Assessment>();
     let todo = [...units.keys()];
@@ -162,7 +176,13 @@ export class EvaluationService {
       for (const id of todo) {
         const unit = units.get(id)!;
         try {
-          const a = assess(unit, progress.get(id) ?? null, previous.get(id) ?? null, ctx, unit.indicatorId ? view.info.get(unit.indicatorId) : undefined);
+          const a = assess(
+            unit,
+            progress.get(id) ?? null,
+            previous.get(id) ?? null,
+            ctx,
+            unit.indicatorId ? view.info.get(unit.indicatorId) : undefined,
+          );
           done.set(id, a);
           writes.push({ doc: a.doc, expectedRev: previous.get(id)?.rev ?? null });
         } catch (e) {
@@ -181,7 +201,9 @@ export class EvaluationService {
     const enqueued = await this.alerts.onEvaluations(forAlerts, now);
     const took = this.realNow() - started;
     this.metrics.observeEvaluation(trigger, done.size, took);
-    this.logger.debug(`${trigger}: ${done.size} unit(s) in ${took} ms (read ${t.read}, save ${t.save}, alerts ${this.realNow() - alertsAt}: ${enqueued} enqueued)`);
+    this.logger.debug(
+      `${trigger}: ${done.size} unit(s) in ${took} ms (read ${t.read}, save ${t.save}, alerts ${this.realNow() - alertsAt}: ${enqueued} enqueued)`,
+    );
     return enqueued;
   }
 }

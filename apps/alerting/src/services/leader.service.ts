@@ -60,7 +60,9 @@ export class LeaderService implements OnApplicationBootstrap, OnModuleDestroy {
     await this.inflight;
     if (!this.leading) return;
     this.set(false);
-    await this.leases.release(SENDER_LEASE, this.instance).catch((e: Error) => this.logger.warn(`lease not released: ${e.message}`));
+    await this.leases
+      .release(SENDER_LEASE, this.instance)
+      .catch((e: Error) => this.logger.warn(`lease not released: ${e.message}`));
   }
 
   private tick(): Promise<void> {
@@ -74,7 +76,10 @@ export class LeaderService implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       // A renewal counts only if it landed before the expiry it extends: a contender that
       // found the lease expired read it after that expiry, so a later renewal could overlap it.
-      const renewed = this.isLeader() && (await this.leases.renew(SENDER_LEASE, this.instance, this.ttlMs, at)) && this.realNow() < this.validUntil;
+      const renewed =
+        this.isLeader() &&
+        (await this.leases.renew(SENDER_LEASE, this.instance, this.ttlMs, at)) &&
+        this.realNow() < this.validUntil;
       if (renewed) this.validUntil = at + this.ttlMs;
       else {
         // Not (or no longer validly) holding it: take the next term, which only one contender

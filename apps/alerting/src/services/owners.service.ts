@@ -55,7 +55,9 @@ export class OwnersService {
       this.logger.warn(`no owners stored in MongoDB: using ${file}`);
       return owners;
     } catch (e) {
-      this.logger.error(`no owners stored in MongoDB and ${file} is unusable (${(e as Error).message}): notifications cannot be routed`);
+      this.logger.error(
+        `no owners stored in MongoDB and ${file} is unusable (${(e as Error).message}): notifications cannot be routed`,
+      );
       return null;
     }
   }

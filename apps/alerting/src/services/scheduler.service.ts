@@ -38,7 +38,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     this.leader.onChange((leading) => leading && this.sweep('took the lead'));
     if (this.leader.isLeader()) this.sweep('start');
     if (usesCron(this.clock)) {
-      this.task = cron.schedule(this.config.alerting.sweepCron, () => this.sweep('cron'), { timezone: this.config.timeZone, noOverlap: true, name: 'iw-sweep' });
+      this.task = cron.schedule(this.config.alerting.sweepCron, () => this.sweep('cron'), {
+        timezone: this.config.timeZone,
+        noOverlap: true,
+        name: 'iw-sweep',
+      });
       this.logger.log(`daily sweep on "${this.config.alerting.sweepCron}" (${this.config.timeZone})`);
     } else {
       this.lastDate = localDate(this.clock.now(), this.config.timeZone);

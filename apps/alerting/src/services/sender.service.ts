@@ -1,9 +1,23 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { flush, groupNotices, toMail, type Alert, type AlertPipelineOptions, type Notification } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { classifySendError, DEFAULT_BACKOFF, SmtpSender, type BackoffOptions } from '@iw/mail';
-import { AlertRepository, MONGO_CONNECTION, OutboxRepository, toNotification, type ClaimedDigest, type Connection, type SendOutcome } from '@iw/mongo';
+import {
+  AlertRepository,
+  MONGO_CONNECTION,
+  OutboxRepository,
+  toNotification,
+  type ClaimedDigest,
+  type Connection,
+  type SendOutcome,
+} from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, type AlertingOptions } from '../alerting.tokens';
 import { realDelay, retryPlan, standing } from '../utils/delivery';
 import { AlertingMetrics } from './alerting.metrics';
@@ -109,7 +123,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   /** One pass over the outbox; returns the real ms until something is due. */
   private async pass(): Promise<number> {
     const started = this.realNow();
-    const [options, due] = await Promise.all([this.alerts.pipelineOptions(), this.outbox.dueClaimed(new Date(this.realNow()))]);
+    const [options, due] = await Promise.all([
+      this.alerts.pipelineOptions(),
+      this.outbox.dueClaimed(new Date(this.realNow())),
+    ]);
     if (due.length) {
       const writer = new OutcomeWriter(this.outbox);
       const completed = await this.sendAll(due, options, writer);
@@ -133,7 +150,9 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         else if (s === 'superseded') superseded.push({ key: n.key, reason: 'superseded' });
       }
       const r = flush(ready, alertOf, now, options);
-      this.logger.debug(`pass: ${pending.length} pending → ${r.mails.length} mail(s) after ${this.realNow() - started} ms`);
+      this.logger.debug(
+        `pass: ${pending.length} pending → ${r.mails.length} mail(s) after ${this.realNow() - started} ms`,
+      );
       const muted = [...superseded, ...r.muted.map((m) => ({ key: m.notification.key, reason: m.reason }))];
       if (muted.length) {
         await this.outbox.markMuted(muted);
@@ -153,19 +172,24 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
           );
           if (lost.length) {
             const adopted = await this.outbox.adoptClaims(lost, claimedAt);
-            this.logger.warn(`${lost.length} notification(s) were already claimed by another send (${adopted} adopted: re-sent with their Message-ID unless marked sent meanwhile)`);
+            this.logger.warn(
+              `${lost.length} notification(s) were already claimed by another send (${adopted} adopted: re-sent with their Message-ID unless marked sent meanwhile)`,
+            );
           }
           const digests: ClaimedDigest[] = [];
           for (const m of slice) {
             const keys = won.get(m.digestId);
-            if (keys?.length) digests.push({ digestId: m.digestId, messageId: m.messageId, docs: keys.map((k) => docOf.get(k)!) });
+            if (keys?.length)
+              digests.push({ digestId: m.digestId, messageId: m.messageId, docs: keys.map((k) => docOf.get(k)!) });
           }
           if (!(await this.sendAll(digests, options, writer))) return this.pollMs;
         }
       } finally {
         await writer.drain();
       }
-      this.logger.debug(`pass: ${r.mails.length} mail(s) sent and recorded ${this.realNow() - started} ms after the pass began`);
+      this.logger.debug(
+        `pass: ${r.mails.length} mail(s) sent and recorded ${this.realNow() - started} ms after the pass began`,
+      );
       nextFlushAt = r.nextFlushAt;
     }
 
@@ -181,7 +205,11 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
    * by `writer` before that worker sends its next. Stops early (false) when this instance stops or loses the lead: a digest not
    * sent is recorded as claimed and due at once, so the next leader sends it as it is.
    */
-  private async sendAll(digests: readonly ClaimedDigest[], options: AlertPipelineOptions, writer: OutcomeWriter): Promise<boolean> {
+  private async sendAll(
+    digests: readonly ClaimedDigest[],
+    options: AlertPipelineOptions,
+    writer: OutcomeWriter,
+  ): Promise<boolean> {
     let next = 0;
     let completed = true;
     const worker = async () => {
@@ -204,7 +232,13 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
   private outcome(digest: ClaimedDigest, what: Pick<SendOutcome, 'sent' | 'failure'>): SendOutcome {
     const claimedAt = digest.docs[0]?.claimedAt ?? new Date(this.realNow());
-    return { digestId: digest.digestId, messageId: digest.messageId, keys: digest.docs.map((d) => d._id), claimedAt, ...what };
+    return {
+      digestId: digest.digestId,
+      messageId: digest.messageId,
+      keys: digest.docs.map((d) => d._id),
+      claimedAt,
+      ...what,
+    };
   }
 
   /** Sends one claimed digest as stored; returns its outcome (accepted, or the failure and when to retry). */
@@ -212,15 +246,32 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     const { docs } = claimed;
     const notifications = docs.map(toNotification);
     // Same notifications, same order (the group stage's), so a re-send renders the same mail.
-    const [digest] = groupNotices(notifications, Math.max(...notifications.map((n) => Date.parse(n.createdAt))), 0, notifications.length).digests;
+    const [digest] = groupNotices(
+      notifications,
+      Math.max(...notifications.map((n) => Date.parse(n.createdAt))),
+      0,
+      notifications.length,
+    ).digests;
     const mail = toMail({ ...digest, id: claimed.digestId }, options);
     const messageId = claimed.messageId || mail.messageId;
     const started = this.realNow();
     try {
-      const res = await this.smtp.send({ messageId, from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      const res = await this.smtp.send({
+        messageId,
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      });
       this.metrics.sent(docs.length, this.realNow() - started);
-      this.logger.log(`sent ${messageId} to ${mail.to}: ${docs.length} notification(s)${docs[0].attempts ? ` after ${docs[0].attempts} failed attempt(s)` : ''}`);
-      return this.outcome({ ...claimed, messageId }, { sent: { at: new Date(this.realNow()), response: res.response } });
+      this.logger.log(
+        `sent ${messageId} to ${mail.to}: ${docs.length} notification(s)${docs[0].attempts ? ` after ${docs[0].attempts} failed attempt(s)` : ''}`,
+      );
+      return this.outcome(
+        { ...claimed, messageId },
+        { sent: { at: new Date(this.realNow()), response: res.response } },
+      );
     } catch (e) {
       const err = classifySendError(e);
       const plan = retryPlan(Math.max(...docs.map((d) => d.attempts)), err, this.realNow(), this.backoff);
@@ -230,7 +281,14 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       );
       return this.outcome(
         { ...claimed, messageId },
-        { failure: { attempts: plan.attempts, nextAttemptAt: new Date(plan.nextAttemptAt), error: err.message, permanent: plan.permanent } },
+        {
+          failure: {
+            attempts: plan.attempts,
+            nextAttemptAt: new Date(plan.nextAttemptAt),
+            error: err.message,
+            permanent: plan.permanent,
+          },
+        },
       );
     }
   }

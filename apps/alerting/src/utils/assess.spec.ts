@@ -34,15 +34,26 @@ const progress = (actual: number, version = 3): Progress => ({
   version,
 });
 
-const ctx = (pendingForMs: number, now = JUNE_15): AssessContext => ({ now, timeZone: 'Asia/Shanghai', pendingForMs, risk: riskConfig() });
+const ctx = (pendingForMs: number, now = JUNE_15): AssessContext => ({
+  now,
+  timeZone: 'Asia/Shanghai',
+  pendingForMs,
+  risk: riskConfig(),
+});
 
-function previous(status: EvaluationDoc['status'], since: number, pending?: { status: EvaluationDoc['status']; since: number }): EvaluationDoc {
+function previous(
+  status: EvaluationDoc['status'],
+  since: number,
+  pending?: { status: EvaluationDoc['status']; since: number },
+): EvaluationDoc {
   const a = assess(unit(), progress(status === 'on_track' ? 400 : 100), null, ctx(0, since));
   return {
     ...a.doc,
     status,
     since: new Date(since),
-    pending: pending ? { status: pending.status, since: new Date(pending.since), dueAt: new Date(pending.since + HOUR) } : null,
+    pending: pending
+      ? { status: pending.status, since: new Date(pending.since), dueAt: new Date(pending.since + HOUR) }
+      : null,
     rev: 7,
   };
 }
@@ -51,10 +62,42 @@ describe('assess', () => {
   // 100 of 700 batches by mid-June is far behind a linear pace (≈318): at_risk; 400 is ahead.
   it.each([
     ['first evaluation counts at once', null, 100, 3_600_000, 'at_risk', null, true],
-    ['a new status waits out IW_PENDING_FOR', previous('on_track', JUNE_15 - 10 * HOUR), 100, HOUR, 'on_track', 'at_risk', false],
-    ['a pending status that held long enough counts', previous('on_track', JUNE_15 - 10 * HOUR, { status: 'at_risk', since: JUNE_15 - 2 * HOUR }), 100, HOUR, 'at_risk', null, true],
-    ['a pending status that has not held long enough still waits', previous('on_track', JUNE_15 - 10 * HOUR, { status: 'at_risk', since: JUNE_15 - HOUR / 2 }), 100, HOUR, 'on_track', 'at_risk', false],
-    ['a status back to the settled one clears the pending one', previous('on_track', JUNE_15 - 10 * HOUR, { status: 'at_risk', since: JUNE_15 - HOUR / 2 }), 400, HOUR, 'on_track', null, true],
+    [
+      'a new status waits out IW_PENDING_FOR',
+      previous('on_track', JUNE_15 - 10 * HOUR),
+      100,
+      HOUR,
+      'on_track',
+      'at_risk',
+      false,
+    ],
+    [
+      'a pending status that held long enough counts',
+      previous('on_track', JUNE_15 - 10 * HOUR, { status: 'at_risk', since: JUNE_15 - 2 * HOUR }),
+      100,
+      HOUR,
+      'at_risk',
+      null,
+      true,
+    ],
+    [
+      'a pending status that has not held long enough still waits',
+      previous('on_track', JUNE_15 - 10 * HOUR, { status: 'at_risk', since: JUNE_15 - HOUR / 2 }),
+      100,
+      HOUR,
+      'on_track',
+      'at_risk',
+      false,
+    ],
+    [
+      'a status back to the settled one clears the pending one',
+      previous('on_track', JUNE_15 - 10 * HOUR, { status: 'at_risk', since: JUNE_15 - HOUR / 2 }),
+      400,
+      HOUR,
+      'on_track',
+      null,
+      true,
+    ],
     ['IW_PENDING_FOR=0 changes at once', previous('on_track', JUNE_15 - 10 * HOUR), 100, 0, 'at_risk', null, true],
   ] as const)('%s', (_name, prev, actual, pendingFor, status, pending, alerted) => {
     const a = assess(unit(), progress(actual), prev, ctx(pendingFor), { level2: '数量指标', value: '≥ 700 批次' });
@@ -84,7 +127,12 @@ describe('assess', () => {
     });
     expect(a.doc.expected).toBeGreaterThan(300);
     expect(a.doc.expected).toBeLessThan(330);
-    expect(a.forAlert).toMatchObject({ status: 'at_risk', likelihood: '有可能', actual: 100, unit: { targetText: '≥ 700 批次', unit: '批次' } });
+    expect(a.forAlert).toMatchObject({
+      status: 'at_risk',
+      likelihood: '有可能',
+      actual: 100,
+      unit: { targetText: '≥ 700 批次', unit: '批次' },
+    });
   });
 
   it('judges a bare number under 成本指标 as a ceiling (level2 from the catalogue)', () => {
@@ -95,23 +143,43 @@ describe('assess', () => {
   });
 
   it('refuses a compound indicator (its parts are the tracked units)', () => {
-    const compound = unit({ target: { kind: 'compound', parts: [{ kind: 'numeric', op: '=', value: 25, unit: '期' }] } });
+    const compound = unit({
+      target: { kind: 'compound', parts: [{ kind: 'numeric', op: '=', value: 25, unit: '期' }] },
+    });
     expect(() => assess(compound, null, null, ctx(0))).toThrow(/parts/);
   });
 });
 
 describe('alertUnitOf', () => {
   it.each([
-    ['indicator: the cell as written', unit(), { level2: '数量指标', value: '≥ 700 批次' }, { indicatorId: '2019.抽检.汽油抽检批次', targetText: '≥ 700 批次', unit: '批次' }],
+    [
+      'indicator: the cell as written',
+      unit(),
+      { level2: '数量指标', value: '≥ 700 批次' },
+      { indicatorId: '2019.抽检.汽油抽检批次', targetText: '≥ 700 批次', unit: '批次' },
+    ],
     [
       'part: its own target and label',
-      unit({ id: '2019.抽检.会议~期', kind: 'part', indicatorId: '2019.抽检.会议', name: '会议', part: '期', target: { kind: 'numeric', op: '=', value: 25, unit: '期', label: '期' } }),
+      unit({
+        id: '2019.抽检.会议~期',
+        kind: 'part',
+        indicatorId: '2019.抽检.会议',
+        name: '会议',
+        part: '期',
+        target: { kind: 'numeric', op: '=', value: 25, unit: '期', label: '期' },
+      }),
       { level2: '数量指标', value: '25期、133天' },
       { id: '2019.抽检.会议~期', indicatorId: '2019.抽检.会议', partLabel: '期', targetText: '25期' },
     ],
     [
       'budget track: its own id stands for the indicator',
-      unit({ id: '2019.抽检#budget', kind: 'budget', indicatorId: null, name: '预算执行率', target: { kind: 'numeric', op: '>=', value: 100, unit: '%' } }),
+      unit({
+        id: '2019.抽检#budget',
+        kind: 'budget',
+        indicatorId: null,
+        name: '预算执行率',
+        target: { kind: 'numeric', op: '>=', value: 100, unit: '%' },
+      }),
       undefined,
       { id: '2019.抽检#budget', indicatorId: '2019.抽检#budget', targetText: '≥100%', unit: '%' },
     ],
@@ -133,7 +201,16 @@ describe('formatTarget', () => {
     [{ kind: 'range', min: 10, max: 20, unit: '场次' }, '10-20场次'],
     [{ kind: 'deadline', by: '2019-10-31' }, '2019-10-31前'],
     [{ kind: 'window', from: '2019-06-01', to: '2019-10-31' }, '2019-06-01至2019-10-31'],
-    [{ kind: 'compound', parts: [{ kind: 'numeric', op: '>=', value: 95, unit: '%', label: '县道' }, { kind: 'numeric', op: '>=', value: 90, unit: '%', label: '乡村道' }] }, '县道≥95%、乡村道≥90%'],
+    [
+      {
+        kind: 'compound',
+        parts: [
+          { kind: 'numeric', op: '>=', value: 95, unit: '%', label: '县道' },
+          { kind: 'numeric', op: '>=', value: 90, unit: '%', label: '乡村道' },
+        ],
+      },
+      '县道≥95%、乡村道≥90%',
+    ],
     [{ kind: 'formula', value: 75, unit: '万元', expression: '95万套*0.8元/套', consistent: false }, '75万元'],
     [{ kind: 'qualitative', text: '有所提升' }, '有所提升'],
     [{ kind: 'missing' }, ''],

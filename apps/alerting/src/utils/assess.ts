@@ -1,7 +1,16 @@
 import type { TrackedUnit as AlertUnit, UnitEvaluation } from '@iw/alerts';
 import { targetUnit, type Progress, type TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
-import { evaluate, likelihoodOf, pendingDueAt, settle, type Evaluation, type RiskConfig, type SettledStatus, type UnitTarget } from '@iw/risk';
+import {
+  evaluate,
+  likelihoodOf,
+  pendingDueAt,
+  settle,
+  type Evaluation,
+  type RiskConfig,
+  type SettledStatus,
+  type UnitTarget,
+} from '@iw/risk';
 import type { Target } from '@iw/targets';
 
 /**
@@ -107,7 +116,10 @@ export function assess(
     status: settled.status,
     likelihood: likelihoodOf(settled.status),
     since: new Date(settled.since),
-    pending: settled.pending && dueAt !== null ? { status: settled.pending.status, since: new Date(settled.pending.since), dueAt: new Date(dueAt) } : null,
+    pending:
+      settled.pending && dueAt !== null
+        ? { status: settled.pending.status, since: new Date(settled.pending.since), dueAt: new Date(dueAt) }
+        : null,
     evaluatedStatus: evaluation.status,
     actual,
     expected: evaluation.expected,

@@ -3,7 +3,15 @@ import { realDelay, retryPlan, standing } from './delivery';
 
 const T0 = Date.parse('2019-06-15T10:00:00+08:00');
 const atRisk: UnitEvaluation = {
-  unit: { id: 'p.a', indicatorId: 'p.a', projectId: 'p', projectName: '项目', indicatorName: '指标', targetText: '≥700批次', unit: '批次' },
+  unit: {
+    id: 'p.a',
+    indicatorId: 'p.a',
+    projectId: 'p',
+    projectName: '项目',
+    indicatorName: '指标',
+    targetText: '≥700批次',
+    unit: '批次',
+  },
   status: 'at_risk',
   likelihood: '有可能',
   actual: 100,
@@ -25,16 +33,36 @@ const acked: Alert = {
   ...alert,
   version: 2,
   acknowledgedAt: new Date(T0).toISOString(),
-  history: [...alert.history, { at: new Date(T0).toISOString(), version: 2, change: 'acknowledged', state: 'open', severity: 'at_risk', status: 'at_risk' }],
+  history: [
+    ...alert.history,
+    {
+      at: new Date(T0).toISOString(),
+      version: 2,
+      change: 'acknowledged',
+      state: 'open',
+      severity: 'at_risk',
+      status: 'at_risk',
+    },
+  ],
 };
 
 describe('standing', () => {
   it.each([
     ['the change the alert recorded at that version', notificationOf('opened', 1), alert, 'ok'],
-    ['no alert stored yet (its write is in flight or will be replayed)', notificationOf('opened', 1), undefined, 'unsaved'],
+    [
+      'no alert stored yet (its write is in flight or will be replayed)',
+      notificationOf('opened', 1),
+      undefined,
+      'unsaved',
+    ],
     ['an alert still below the version', notificationOf('escalated', 2), alert, 'unsaved'],
     ['another change won that version (an ack)', notificationOf('escalated', 2), acked, 'superseded'],
-    ['a version gone from the bounded history', notificationOf('opened', 1), { ...acked, history: acked.history.slice(1) }, 'ok'],
+    [
+      'a version gone from the bounded history',
+      notificationOf('opened', 1),
+      { ...acked, history: acked.history.slice(1) },
+      'ok',
+    ],
   ] as const)('%s → %s', (_name, n, a, expected) => {
     expect(standing(n, a)).toBe(expected);
   });
@@ -49,7 +77,11 @@ describe('retryPlan', () => {
     ['transient failures stop growing at the cap', 20, true, 21, 60_000, false],
     ['a permanent failure waits the longest and is still retried', 0, false, 1, 60_000, true],
   ] as const)('%s', (_name, previous, transient, attempts, delay, permanent) => {
-    expect(retryPlan(previous, { transient }, 5_000, options, noJitter)).toEqual({ attempts, nextAttemptAt: 5_000 + delay, permanent });
+    expect(retryPlan(previous, { transient }, 5_000, options, noJitter)).toEqual({
+      attempts,
+      nextAttemptAt: 5_000 + delay,
+      permanent,
+    });
   });
 
   it('takes jitter off the delay, never adds it', () => {

@@ -36,7 +36,13 @@ export interface RetryPlan {
  * retried too — at the longest delay — since an operator may fix the address or the server,
  * and a notification is never dropped.
  */
-export function retryPlan(previousAttempts: number, error: Pick<MailSendError, 'transient'>, realNow: number, options: BackoffOptions, random?: () => number): RetryPlan {
+export function retryPlan(
+  previousAttempts: number,
+  error: Pick<MailSendError, 'transient'>,
+  realNow: number,
+  options: BackoffOptions,
+  random?: () => number,
+): RetryPlan {
   const attempts = previousAttempts + 1;
   const permanent = !error.transient;
   const delay = permanent ? options.maxMs : backoff(attempts, options, random);

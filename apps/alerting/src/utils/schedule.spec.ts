@@ -23,7 +23,11 @@ describe('tickMsFor', () => {
   });
 
   it('uses cron only for the system clock', () => {
-    expect([usesCron({ kind: 'system' }), usesCron({ kind: 'simulated' }), usesCron({ kind: 'fixed' })]).toEqual([true, false, false]);
+    expect([usesCron({ kind: 'system' }), usesCron({ kind: 'simulated' }), usesCron({ kind: 'fixed' })]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -31,15 +35,17 @@ describe('Serial', () => {
   it('runs jobs one at a time in call order, and a failure does not stop the next', async () => {
     const serial = new Serial();
     const log: string[] = [];
-    const job = (name: string, ms: number, fail = false) => () =>
-      new Promise<string>((resolve, reject) => {
-        log.push(`start ${name}`);
-        setTimeout(() => {
-          log.push(`end ${name}`);
-          if (fail) reject(new Error(name));
-          else resolve(name);
-        }, ms);
-      });
+    const job =
+      (name: string, ms: number, fail = false) =>
+      () =>
+        new Promise<string>((resolve, reject) => {
+          log.push(`start ${name}`);
+          setTimeout(() => {
+            log.push(`end ${name}`);
+            if (fail) reject(new Error(name));
+            else resolve(name);
+          }, ms);
+        });
     const a = serial.run(job('a', 30));
     const b = serial.run(job('b', 1, true));
     const c = serial.run(job('c', 1));

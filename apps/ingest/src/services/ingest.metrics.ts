@@ -32,10 +32,29 @@ const FLUSH_MS = 5000;
 export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(IngestMetrics.name);
   readonly registry = new Registry();
-  private readonly events = new Counter({ name: 'iw_ingest_events_total', help: 'Messages read, by topic and outcome', labelNames: ['topic', 'outcome'], registers: [this.registry] });
-  private readonly units = new Counter({ name: 'iw_ingest_progress_writes_total', help: 'Tracked units whose progress changed', registers: [this.registry] });
-  private readonly batchSeconds = new Histogram({ name: 'iw_ingest_batch_seconds', help: 'Time to process one batch', buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry] });
-  private readonly lag = new Gauge({ name: 'iw_ingest_partition_lag', help: 'High watermark minus last processed offset, as seen by this instance', labelNames: ['topic', 'partition'], registers: [this.registry] });
+  private readonly events = new Counter({
+    name: 'iw_ingest_events_total',
+    help: 'Messages read, by topic and outcome',
+    labelNames: ['topic', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly units = new Counter({
+    name: 'iw_ingest_progress_writes_total',
+    help: 'Tracked units whose progress changed',
+    registers: [this.registry],
+  });
+  private readonly batchSeconds = new Histogram({
+    name: 'iw_ingest_batch_seconds',
+    help: 'Time to process one batch',
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [this.registry],
+  });
+  private readonly lag = new Gauge({
+    name: 'iw_ingest_partition_lag',
+    help: 'High watermark minus last processed offset, as seen by this instance',
+    labelNames: ['topic', 'partition'],
+    registers: [this.registry],
+  });
   private readonly rate = new RollingRate();
   private readonly topics = new Map<string, TopicStats>();
   private readonly topicRates = new Map<string, RollingRate>();
@@ -56,7 +75,10 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.server.listen(this.config.http.metricsPorts.ingest);
-    this.timer = setInterval(() => void this.flush().catch((e) => this.logger.warn(`stats not written: ${(e as Error).message}`)), FLUSH_MS);
+    this.timer = setInterval(
+      () => void this.flush().catch((e) => this.logger.warn(`stats not written: ${(e as Error).message}`)),
+      FLUSH_MS,
+    );
     this.timer.unref();
   }
 
@@ -71,10 +93,17 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
     this.events.inc({ topic: o.topic, outcome: 'rejected' }, o.rejected);
     this.units.inc(o.unitsChanged);
     this.batchSeconds.observe(o.ms / 1000);
-    this.lag.set({ topic: o.topic, partition: String(o.partition) }, Math.max(0, Number(o.highWatermark) - Number(o.lastOffset) - 1));
+    this.lag.set(
+      { topic: o.topic, partition: String(o.partition) },
+      Math.max(0, Number(o.highWatermark) - Number(o.lastOffset) - 1),
+    );
     this.rate.add(o.messages, Date.now());
     let t = this.topics.get(o.topic);
-    if (!t) this.topics.set(o.topic, (t = { topic: o.topic, events: 0, applied: 0, duplicates: 0, rejected: 0, lastEventAt: null }));
+    if (!t)
+      this.topics.set(
+        o.topic,
+        (t = { topic: o.topic, events: 0, applied: 0, duplicates: 0, rejected: 0, lastEventAt: null }),
+      );
     t.events += o.messages;
     t.applied += o.applied;
     t.duplicates += o.duplicates;

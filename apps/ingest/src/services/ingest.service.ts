@@ -82,7 +82,11 @@ export class IngestService {
     await control.heartbeat();
     const claimedAt = Date.now();
 
-    const changed = await this.apply(counted.flatMap((a) => a.contributions), bindings, now);
+    const changed = await this.apply(
+      counted.flatMap((a) => a.contributions),
+      bindings,
+      now,
+    );
     // Big batches take a while on FerretDB: keep the group membership alive between stages.
     await control.heartbeat();
     const appliedAt = Date.now();
@@ -124,7 +128,11 @@ export class IngestService {
       [...byUnit.keys()],
       (before, id) => {
         const unit = bindings.units.get(id) as TrackedUnit;
-        return { progress: applyEvents(before, unit, byUnit.get(id)!, this.config.timeZone), indicatorId: unit.indicatorId, projectId: unit.projectId };
+        return {
+          progress: applyEvents(before, unit, byUnit.get(id)!, this.config.timeZone),
+          indicatorId: unit.indicatorId,
+          projectId: unit.projectId,
+        };
       },
       now,
     );
@@ -133,9 +141,7 @@ export class IngestService {
   private async reject(rejected: Rejected[], now: Date): Promise<void> {
     if (rejected.length === 0) return;
     const at = now.toISOString();
-    const records = rejected.map((r) =>
-      buildDlqRecord({ ...r.message, reason: r.reason, at }),
-    );
+    const records = rejected.map((r) => buildDlqRecord({ ...r.message, reason: r.reason, at }));
     await this.producer.sendJson(
       this.config.kafka.topics.dlq,
       records.map((r) => ({ key: `${r.topic}:${r.partition}:${r.offset}`, value: r })),
@@ -152,7 +158,8 @@ export class IngestService {
         at: now,
       })),
     );
-    for (const r of records.slice(0, 3)) this.logger.warn(`DLQ ${r.topic}:${r.partition}:${r.offset} ${r.reason.class}: ${r.reason.message}`);
+    for (const r of records.slice(0, 3))
+      this.logger.warn(`DLQ ${r.topic}:${r.partition}:${r.offset} ${r.reason.class}: ${r.reason.message}`);
   }
 
   private async publishProgress(changed: Progress[], now: Date): Promise<void> {
@@ -187,4 +194,3 @@ export class IngestService {
 function positionOf(m: InboundMessage): string {
   return `${m.topic}:${m.partition}:${m.offset}`;
 }
-

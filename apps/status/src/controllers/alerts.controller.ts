@@ -1,6 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AckBodySchema, AlertListSchema, AlertQuerySchema, AlertSchema, SilenceBodySchema, type AckBody, type AlertList, type AlertQuery, type AlertView, type SilenceBody } from '../dtos/alert.dto';
+import {
+  AckBodySchema,
+  AlertListSchema,
+  AlertQuerySchema,
+  AlertSchema,
+  SilenceBodySchema,
+  type AckBody,
+  type AlertList,
+  type AlertQuery,
+  type AlertView,
+  type SilenceBody,
+} from '../dtos/alert.dto';
 import { IdSchema } from '../dtos/common.dto';
 import { openApi } from '../dtos/openapi';
 import { ZodPipe } from '../middleware/zod.pipe';
@@ -21,10 +32,15 @@ export class AlertsController {
 
   @Post(':id/ack')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Acknowledge an open alert: repeats stop until it resolves or its severity changes (409 if not open)' })
+  @ApiOperation({
+    summary: 'Acknowledge an open alert: repeats stop until it resolves or its severity changes (409 if not open)',
+  })
   @ApiBody({ schema: openApi(AckBodySchema, 'input'), required: false })
   @ApiOkResponse({ schema: openApi(AlertSchema) })
-  ack(@Param('id', new ZodPipe(IdSchema)) id: string, @Body(new ZodPipe(AckBodySchema)) body: AckBody): Promise<AlertView> {
+  ack(
+    @Param('id', new ZodPipe(IdSchema)) id: string,
+    @Body(new ZodPipe(AckBodySchema)) body: AckBody,
+  ): Promise<AlertView> {
     return this.alerts.acknowledge(id, body);
   }
 
@@ -33,7 +49,10 @@ export class AlertsController {
   @ApiOperation({ summary: 'Silence an alert until a date (YYYY-MM-DD: through its end) or an ISO date-time' })
   @ApiBody({ schema: openApi(SilenceBodySchema, 'input') })
   @ApiOkResponse({ schema: openApi(AlertSchema) })
-  silence(@Param('id', new ZodPipe(IdSchema)) id: string, @Body(new ZodPipe(SilenceBodySchema)) body: SilenceBody): Promise<AlertView> {
+  silence(
+    @Param('id', new ZodPipe(IdSchema)) id: string,
+    @Body(new ZodPipe(SilenceBodySchema)) body: SilenceBody,
+  ): Promise<AlertView> {
     return this.alerts.silence(id, body);
   }
 }

@@ -22,9 +22,15 @@ export class IndicatorsController {
   constructor(private readonly indicators: IndicatorsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Indicators judged now (target, actual, expected, forecast, status, reason); filter by project and status' })
+  @ApiOperation({
+    summary: 'Indicators judged now (target, actual, expected, forecast, status, reason); filter by project and status',
+  })
   @ApiQuery({ name: 'project', required: false, description: 'project id' })
-  @ApiQuery({ name: 'status', required: false, description: `one or more of ${StatusSchema.options.join(', ')}, comma-separated` })
+  @ApiQuery({
+    name: 'status',
+    required: false,
+    description: `one or more of ${StatusSchema.options.join(', ')}, comma-separated`,
+  })
   @ApiOkResponse({ schema: openApi(IndicatorListSchema) })
   list(@Query(new ZodPipe(IndicatorQuerySchema)) query: IndicatorQuery): Promise<IndicatorList> {
     return this.indicators.list(query);
@@ -38,10 +44,15 @@ export class IndicatorsController {
   }
 
   @Put(':id/deviation')
-  @ApiOperation({ summary: 'Record the owner’s 偏差原因 (category, remark) and 整改措施; they appear in the 绩效监控表' })
+  @ApiOperation({
+    summary: 'Record the owner’s 偏差原因 (category, remark) and 整改措施; they appear in the 绩效监控表',
+  })
   @ApiBody({ schema: openApi(DeviationBodySchema, 'input') })
   @ApiOkResponse({ schema: openApi(IndicatorDetailSchema) })
-  setDeviation(@Param('id', new ZodPipe(IdSchema)) id: string, @Body(new ZodPipe(DeviationBodySchema)) body: DeviationBody): Promise<IndicatorDetail> {
+  setDeviation(
+    @Param('id', new ZodPipe(IdSchema)) id: string,
+    @Body(new ZodPipe(DeviationBodySchema)) body: DeviationBody,
+  ): Promise<IndicatorDetail> {
     return this.indicators.setDeviation(id, body);
   }
 }

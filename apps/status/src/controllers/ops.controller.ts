@@ -17,14 +17,20 @@ export class OpsController {
 
   @Get('status')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Pipeline status: consumer lag per partition, events/s, DLQ, outbox, indicator statuses, budget, versions, uptime' })
+  @ApiOperation({
+    summary:
+      'Pipeline status: consumer lag per partition, events/s, DLQ, outbox, indicator statuses, budget, versions, uptime',
+  })
   @ApiOkResponse({ schema: openApi(OpsStatusSchema) })
   status(): Promise<OpsStatus> {
     return this.ops.status();
   }
 
   @Get('metrics')
-  @ApiOperation({ summary: 'Prometheus text format: the /status figures as gauges plus process metrics (ingest and alerting serve their own on IW_METRICS_PORT_*)' })
+  @ApiOperation({
+    summary:
+      'Prometheus text format: the /status figures as gauges plus process metrics (ingest and alerting serve their own on IW_METRICS_PORT_*)',
+  })
   @ApiProduces('text/plain')
   async prometheus(@Res({ passthrough: true }) res: Response): Promise<string> {
     res.type(this.metrics.contentType);

@@ -4,7 +4,15 @@ import type { HttpResponse as Response } from '../middleware/http-types';
 import type { MonitoringReport } from '@iw/report';
 import { IdSchema } from '../dtos/common.dto';
 import { openApi } from '../dtos/openapi';
-import { MonitoringReportSchema, ProjectDetailSchema, ProjectListSchema, ReportQuerySchema, type ProjectDetail, type ProjectList, type ReportQuery } from '../dtos/project.dto';
+import {
+  MonitoringReportSchema,
+  ProjectDetailSchema,
+  ProjectListSchema,
+  ReportQuerySchema,
+  type ProjectDetail,
+  type ProjectList,
+  type ReportQuery,
+} from '../dtos/project.dto';
 import { ZodPipe } from '../middleware/zod.pipe';
 import { ProjectsService } from '../services/projects.service';
 import { ReportService } from '../services/report.service';
@@ -19,7 +27,9 @@ export class ProjectsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Projects: funds, spent, 预算执行率 against time elapsed, status counts and traffic lights' })
+  @ApiOperation({
+    summary: 'Projects: funds, spent, 预算执行率 against time elapsed, status counts and traffic lights',
+  })
   @ApiOkResponse({ schema: openApi(ProjectListSchema) })
   list(): Promise<ProjectList> {
     return this.projects.list();
@@ -34,7 +44,9 @@ export class ProjectsController {
 
   @Get(':id/monitoring-report')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: '绩效监控表 of the project as of a date (default: today), as JSON or .xlsx in the official layout' })
+  @ApiOperation({
+    summary: '绩效监控表 of the project as of a date (default: today), as JSON or .xlsx in the official layout',
+  })
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD (local date, IW_TIMEZONE)' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'xlsx'] })
   @ApiProduces('application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -47,7 +59,10 @@ export class ProjectsController {
     if (query.format === 'json') return this.reports.build(id, query.asOf);
     const { report, body } = await this.reports.xlsx(id, query.asOf);
     const name = `绩效监控表-${report.projectName}-${report.asOf}.xlsx`;
-    res.setHeader('Content-Disposition', `attachment; filename="monitoring-report-${report.asOf}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`);
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="monitoring-report-${report.asOf}.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
     return new StreamableFile(body, { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   }
 }

@@ -40,7 +40,17 @@ export const AlertSchema = z.object({
   /** Silenced at the moment of the answer. */
   silenced: z.boolean(),
   last: SnapshotSchema,
-  history: z.array(z.object({ at: IsoInstantSchema, version: z.number(), change: z.string(), state: z.string(), severity: z.string().nullable(), status: z.string(), by: z.string().optional() })),
+  history: z.array(
+    z.object({
+      at: IsoInstantSchema,
+      version: z.number(),
+      change: z.string(),
+      state: z.string(),
+      severity: z.string().nullable(),
+      status: z.string(),
+      by: z.string().optional(),
+    }),
+  ),
 });
 export type AlertView = z.infer<typeof AlertSchema>;
 

@@ -19,7 +19,9 @@ export const IsoInstantSchema = z.string();
 export const IdSchema = z.string().min(1).max(300);
 
 /** Counts per status, every status present. */
-export const StatusCountsSchema = z.object(Object.fromEntries(STATUSES.map((s) => [s, z.number().int()])) as Record<Status, z.ZodNumber>);
+export const StatusCountsSchema = z.object(
+  Object.fromEntries(STATUSES.map((s) => [s, z.number().int()])) as Record<Status, z.ZodNumber>,
+);
 export type StatusCounts = z.infer<typeof StatusCountsSchema>;
 
 export function emptyStatusCounts(): StatusCounts {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { DEVIATION_CATEGORIES } from '@iw/report';
-import { IdSchema, IsoInstantSchema, LikelihoodSchema, LocalDateSchema, StatusSchema, TargetSchema } from './common.dto';
+import {
+  IdSchema,
+  IsoInstantSchema,
+  LikelihoodSchema,
+  LocalDateSchema,
+  StatusSchema,
+  TargetSchema,
+} from './common.dto';
 
 /** One tracked unit as the API shows it: an indicator's own, or a compound part. */
 export const UnitViewSchema = z.object({
@@ -83,7 +90,11 @@ export const IndicatorDetailSchema = IndicatorSchema.extend({
 });
 export type IndicatorDetail = z.infer<typeof IndicatorDetailSchema>;
 
-export const IndicatorListSchema = z.object({ now: IsoInstantSchema, fiscalYear: z.number().int().nullable(), indicators: z.array(IndicatorSchema) });
+export const IndicatorListSchema = z.object({
+  now: IsoInstantSchema,
+  fiscalYear: z.number().int().nullable(),
+  indicators: z.array(IndicatorSchema),
+});
 export type IndicatorList = z.infer<typeof IndicatorListSchema>;
 
 export const IndicatorQuerySchema = z.strictObject({
@@ -97,7 +108,10 @@ export const IndicatorQuerySchema = z.strictObject({
       const list = s.split(',').map((x) => x.trim());
       for (const x of list) {
         if (!StatusSchema.safeParse(x).success) {
-          ctx.addIssue({ code: 'custom', message: `unknown status "${x}" (one of ${StatusSchema.options.join(', ')})` });
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown status "${x}" (one of ${StatusSchema.options.join(', ')})`,
+          });
           return z.NEVER;
         }
       }

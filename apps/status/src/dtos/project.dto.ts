@@ -8,7 +8,12 @@ export const ProjectSchema = z.object({
   budgetUnit: z.string(),
   fiscalYear: z.number().int(),
   /** 项目资金 in 万元 as the table states it. */
-  funds: z.object({ total: z.number().nullable(), fiscal: z.number().nullable(), other: z.number().nullable(), unit: z.literal('万元') }),
+  funds: z.object({
+    total: z.number().nullable(),
+    fiscal: z.number().nullable(),
+    other: z.number().nullable(),
+    unit: z.literal('万元'),
+  }),
   /** 执行数 so far, 万元. */
   spent: z.number().nullable(),
   /** 预算执行率 %, of 年度资金总额. */
@@ -25,11 +30,20 @@ export const ProjectSchema = z.object({
   indicatorCount: z.number().int(),
   statusCounts: StatusCountsSchema,
   /** Traffic lights: 确定能 / 有可能 / 不可能 (achieved counts as 确定能, missed as 不可能). */
-  lights: z.object({ 确定能: z.number().int(), 有可能: z.number().int(), 不可能: z.number().int(), 无: z.number().int() }),
+  lights: z.object({
+    确定能: z.number().int(),
+    有可能: z.number().int(),
+    不可能: z.number().int(),
+    无: z.number().int(),
+  }),
 });
 export type ProjectView = z.infer<typeof ProjectSchema>;
 
-export const ProjectListSchema = z.object({ now: IsoInstantSchema, fiscalYear: z.number().int().nullable(), projects: z.array(ProjectSchema) });
+export const ProjectListSchema = z.object({
+  now: IsoInstantSchema,
+  fiscalYear: z.number().int().nullable(),
+  projects: z.array(ProjectSchema),
+});
 export type ProjectList = z.infer<typeof ProjectListSchema>;
 
 export const ProjectDetailSchema = ProjectSchema.extend({

@@ -44,9 +44,21 @@ const ServiceSchema = z.object({
 });
 
 export const OpsStatusSchema = z.object({
-  status: z.object({ service: z.literal('status'), version: z.string(), startedAt: IsoInstantSchema, uptimeSeconds: z.number(), node: z.string() }),
+  status: z.object({
+    service: z.literal('status'),
+    version: z.string(),
+    startedAt: IsoInstantSchema,
+    uptimeSeconds: z.number(),
+    node: z.string(),
+  }),
   /** Domain time (IW_CLOCK) and how it runs. */
-  clock: z.object({ now: IsoInstantSchema, /** `YYYY-MM-DD HH:mm` in IW_TIMEZONE */ local: z.string(), kind: z.string(), speed: z.number(), timeZone: z.string() }),
+  clock: z.object({
+    now: IsoInstantSchema,
+    /** `YYYY-MM-DD HH:mm` in IW_TIMEZONE */ local: z.string(),
+    kind: z.string(),
+    speed: z.number(),
+    timeZone: z.string(),
+  }),
   consumers: z.array(ConsumerGroupSchema),
   /** Ingest throughput, summed over live instances (reported within the last 30 s). */
   events: z.object({ rate1m: z.number(), rate5m: z.number(), topics: z.array(TopicSchema) }),
@@ -54,7 +66,16 @@ export const OpsStatusSchema = z.object({
   dlq: z.object({
     count: z.number().int(),
     byReason: z.record(z.string(), z.number().int()),
-    latest: z.array(z.object({ at: IsoInstantSchema, topic: z.string(), partition: z.number().int(), offset: z.string(), reasonClass: z.string(), reason: z.string() })),
+    latest: z.array(
+      z.object({
+        at: IsoInstantSchema,
+        topic: z.string(),
+        partition: z.number().int(),
+        offset: z.string(),
+        reasonClass: z.string(),
+        reason: z.string(),
+      }),
+    ),
   }),
   outbox: z.object({
     /** Notifications waiting to be grouped or sent. */

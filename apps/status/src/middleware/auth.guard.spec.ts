@@ -5,7 +5,12 @@ import type { HttpRequest, HttpResponse } from './http-types';
 
 const tokens = new ApiTokens(['good']);
 
-function req(method: string, headers: Record<string, string> = {}, query: Record<string, unknown> = {}, url = '/'): HttpRequest {
+function req(
+  method: string,
+  headers: Record<string, string> = {},
+  query: Record<string, unknown> = {},
+  url = '/',
+): HttpRequest {
   return { method, headers, query, originalUrl: url, path: url.split('?')[0], secure: false };
 }
 
@@ -47,7 +52,12 @@ describe('authenticate', () => {
   it.each<[string, HttpRequest, boolean, Outcome]>([
     ['bearer', req('GET', { authorization: 'Bearer good' }), false, 'ok'],
     ['bearer on a change', req('PUT', { authorization: 'bearer good' }), false, 'ok'],
-    ['wrong bearer, even with a good cookie', req('GET', { authorization: 'Bearer bad', cookie: `${TOKEN_COOKIE}=good` }), false, '401'],
+    [
+      'wrong bearer, even with a good cookie',
+      req('GET', { authorization: 'Bearer bad', cookie: `${TOKEN_COOKIE}=good` }),
+      false,
+      '401',
+    ],
     ['nothing', req('GET'), false, '401'],
     ['basic auth', req('GET', { authorization: 'Basic Z29vZA==' }), false, '401'],
     ['cookie on GET', req('GET', { cookie: `a=1; ${TOKEN_COOKIE}=good` }), false, 'ok'],
@@ -68,7 +78,9 @@ describe('authenticate', () => {
     } catch (e) {
       expect((e as RedirectTo).url).toBe('/projects/a?x=1');
     }
-    expect(r.cookies).toEqual([[TOKEN_COOKIE, 'good', expect.objectContaining({ httpOnly: true, sameSite: 'strict', path: '/' })]]);
+    expect(r.cookies).toEqual([
+      [TOKEN_COOKIE, 'good', expect.objectContaining({ httpOnly: true, sameSite: 'strict', path: '/' })],
+    ]);
     expect(r.headers['WWW-Authenticate']).toBe('Bearer realm="indicator-watch"');
   });
 });

@@ -32,7 +32,13 @@ export function authenticate(req: Request, res: Response, tokens: ApiTokens, log
   const queryToken = typeof req.query?.token === 'string' ? req.query.token : undefined;
   if (safe && loginPage && queryToken !== undefined) {
     if (!tokens.accepts(queryToken)) throw unauthorized();
-    res.cookie(TOKEN_COOKIE, queryToken, { httpOnly: true, sameSite: 'strict', path: '/', maxAge: COOKIE_MAX_AGE_S * 1000, secure: req.secure });
+    res.cookie(TOKEN_COOKIE, queryToken, {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/',
+      maxAge: COOKIE_MAX_AGE_S * 1000,
+      secure: req.secure,
+    });
     throw new RedirectTo(withoutToken(req.originalUrl));
   }
   if (safe && tokens.accepts(cookie(req.headers.cookie, TOKEN_COOKIE))) return;
@@ -51,7 +57,12 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const http = context.switchToHttp();
-    authenticate(http.getRequest<Request>(), http.getResponse<Response>(), this.tokens, !!this.reflector.getAllAndOverride<boolean>(TOKEN_LOGIN, targets));
+    authenticate(
+      http.getRequest<Request>(),
+      http.getResponse<Response>(),
+      this.tokens,
+      !!this.reflector.getAllAndOverride<boolean>(TOKEN_LOGIN, targets),
+    );
     return true;
   }
 }
@@ -71,7 +82,9 @@ export function docsAuth(tokens: ApiTokens) {
 }
 
 function unauthorized(): UnauthorizedException {
-  return new UnauthorizedException('a valid token is required: send "Authorization: Bearer <token>", or open the dashboard once as /?token=<token>');
+  return new UnauthorizedException(
+    'a valid token is required: send "Authorization: Bearer <token>", or open the dashboard once as /?token=<token>',
+  );
 }
 
 function withoutToken(originalUrl: string): string {

@@ -33,11 +33,18 @@ export class ErrorsFilter implements ExceptionFilter {
     if (e instanceof ReportDateError) return [400, { statusCode: 400, error: 'Bad Request', message }];
     if (isUnavailable(e)) return [503, { statusCode: 503, error: 'Service Unavailable', message }];
     this.logger.error(e instanceof Error ? (e.stack ?? message) : message);
-    return [HttpStatus.INTERNAL_SERVER_ERROR, { statusCode: 500, error: 'Internal Server Error', message: 'internal error (see the status app log)' }];
+    return [
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      { statusCode: 500, error: 'Internal Server Error', message: 'internal error (see the status app log)' },
+    ];
   }
 }
 
 function isUnavailable(e: unknown): boolean {
   const name = (e as { name?: string })?.name ?? '';
-  return /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|KafkaJSConnectionError|KafkaJSNumberOfRetriesExceeded/.test(name) || /did not answer/.test((e as Error)?.message ?? '');
+  return (
+    /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|KafkaJSConnectionError|KafkaJSNumberOfRetriesExceeded/.test(
+      name,
+    ) || /did not answer/.test((e as Error)?.message ?? '')
+  );
 }

@@ -16,7 +16,11 @@ export interface HttpRequest {
 export interface HttpResponse {
   headersSent: boolean;
   setHeader(name: string, value: string | number | readonly string[]): unknown;
-  cookie(name: string, value: string, options: { httpOnly?: boolean; sameSite?: 'strict' | 'lax'; path?: string; maxAge?: number; secure?: boolean }): unknown;
+  cookie(
+    name: string,
+    value: string,
+    options: { httpOnly?: boolean; sameSite?: 'strict' | 'lax'; path?: string; maxAge?: number; secure?: boolean },
+  ): unknown;
   redirect(status: number, url: string): void;
   status(code: number): HttpResponse;
   json(body: unknown): unknown;

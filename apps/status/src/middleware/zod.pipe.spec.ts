@@ -26,7 +26,11 @@ describe('ZodPipe', () => {
   it('returns the parsed value', () => {
     expect(pipe.transform({ n: '4' })).toEqual({ n: 4 });
   });
-  it.each([[{ n: 'x' }, /n:/], [{ n: 1, s: 'long' }, /s:/], [{ n: 1, extra: 1 }, /extra/]])('%j → 400 naming the field', (value, field) => {
+  it.each([
+    [{ n: 'x' }, /n:/],
+    [{ n: 1, s: 'long' }, /s:/],
+    [{ n: 1, extra: 1 }, /extra/],
+  ])('%j → 400 naming the field', (value, field) => {
     try {
       pipe.transform(value);
       throw new Error('accepted');

@@ -30,7 +30,8 @@ const FORBIDDEN_KEY = /^\$|\[\$|^__proto__$|^constructor$|^prototype$/;
  */
 export class PlainInputPipe implements PipeTransform {
   transform(value: unknown, meta: { type: string }): unknown {
-    if (meta.type === 'param' && value !== undefined && typeof value !== 'string') throw new BadRequestException('route parameters are strings');
+    if (meta.type === 'param' && value !== undefined && typeof value !== 'string')
+      throw new BadRequestException('route parameters are strings');
     if (meta.type === 'query' || meta.type === 'body' || meta.type === 'param') check(value, 0);
     return value;
   }

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit, ServiceUnavailableException } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { AppConfig } from '@iw/config';
 import { closeMongo, connectMongo, pingMongo, redactMongoUrl, type Connection } from '@iw/mongo';
 import { APP_CONFIG } from '../tokens';
@@ -21,12 +28,17 @@ export class MongoHandle implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async onModuleInit(): Promise<void> {
-    if (!(await this.tryConnect())) this.logger.warn(`${this.lastError}; retrying every ${RETRY_MS / 1000}s, readiness answers 503 meanwhile`);
+    if (!(await this.tryConnect()))
+      this.logger.warn(`${this.lastError}; retrying every ${RETRY_MS / 1000}s, readiness answers 503 meanwhile`);
   }
 
   private async tryConnect(): Promise<boolean> {
     try {
-      this.conn = await connectMongo(this.config.mongo.url, { appName: 'iw-status', serverSelectionTimeoutMS: 2000, autoIndex: false });
+      this.conn = await connectMongo(this.config.mongo.url, {
+        appName: 'iw-status',
+        serverSelectionTimeoutMS: 2000,
+        autoIndex: false,
+      });
       if (this.closed) await closeMongo(this.conn);
       else this.logger.log(`connected to ${redactMongoUrl(this.config.mongo.url)}`);
       return true;

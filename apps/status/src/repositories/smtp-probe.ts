@@ -7,11 +7,20 @@ import { parseSmtpUrl } from '@iw/mail';
  * the 220 greeting, says EHLO, expects 250, says QUIT. No mail, no AUTH: credentials never
  * travel for a health check.
  */
-export async function probeSmtp(url: string, timeoutMs: number): Promise<{ host: string; port: number; greeting: string }> {
+export async function probeSmtp(
+  url: string,
+  timeoutMs: number,
+): Promise<{ host: string; port: number; greeting: string }> {
   const ep = parseSmtpUrl(url);
   return new Promise((resolve, reject) => {
     const socket: net.Socket = ep.secure
-      ? tls.connect({ host: ep.host, port: ep.port, servername: ep.host, rejectUnauthorized: ep.rejectUnauthorized, ...(ep.ca !== undefined ? { ca: ep.ca } : {}) })
+      ? tls.connect({
+          host: ep.host,
+          port: ep.port,
+          servername: ep.host,
+          rejectUnauthorized: ep.rejectUnauthorized,
+          ...(ep.ca !== undefined ? { ca: ep.ca } : {}),
+        })
       : net.connect({ host: ep.host, port: ep.port });
     let buffer = '';
     let greeting = '';
@@ -30,8 +39,13 @@ export async function probeSmtp(url: string, timeoutMs: number): Promise<{ host:
         resolve({ host: ep.host, port: ep.port, greeting });
       }
     };
-    const timer = setTimeout(() => finish(new Error(`SMTP ${ep.host}:${ep.port} did not answer within ${timeoutMs} ms`)), timeoutMs);
-    socket.once('error', (e) => finish(new Error(`SMTP ${ep.host}:${ep.port}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)));
+    const timer = setTimeout(
+      () => finish(new Error(`SMTP ${ep.host}:${ep.port} did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    socket.once('error', (e) =>
+      finish(new Error(`SMTP ${ep.host}:${ep.port}: ${(e as NodeJS.ErrnoException).code ?? e.message}`)),
+    );
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('latin1');

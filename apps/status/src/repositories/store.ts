@@ -108,7 +108,8 @@ export class Store {
       return { fiscalYear: b.fiscalYear, units: b.units, bindingsError: null };
     } catch (e) {
       if (e instanceof EmptyCatalogueError) return null;
-      if (!(e instanceof Error) || /MongoServerSelectionError|MongoNetworkError|MongoNotConnected/.test(e.name)) throw e;
+      if (!(e instanceof Error) || /MongoServerSelectionError|MongoNetworkError|MongoNotConnected/.test(e.name))
+        throw e;
       const years = await this.catalogue.fiscalYears();
       if (years.length === 0) return null;
       const units = catalogueUnits(await this.catalogue.load(years[0]));
@@ -117,7 +118,10 @@ export class Store {
   }
 
   /** Stores an owner's 偏差原因 and 整改措施 on the indicator (single-document update). */
-  async setDeviation(indicatorId: string, deviation: { category: string; remark: string; measures: string; updatedAt: Date; updatedBy?: string }): Promise<boolean> {
+  async setDeviation(
+    indicatorId: string,
+    deviation: { category: string; remark: string; measures: string; updatedAt: Date; updatedBy?: string },
+  ): Promise<boolean> {
     const res = await indicatorsOf(this.r.conn).updateOne({ _id: String(indicatorId) }, { $set: { deviation } });
     return res.matchedCount === 1;
   }

@@ -22,7 +22,13 @@ export class DashboardService {
   ) {}
 
   async home(): Promise<string> {
-    const [projects, ops] = await Promise.all([this.projects.list(), this.ops.status().then((s) => ({ s, e: null }), (e: Error) => ({ s: null, e: e.message }))]);
+    const [projects, ops] = await Promise.all([
+      this.projects.list(),
+      this.ops.status().then(
+        (s) => ({ s, e: null }),
+        (e: Error) => ({ s: null, e: e.message }),
+      ),
+    ]);
     return homePage(projects, ops.s, ops.e);
   }
 

@@ -54,7 +54,10 @@ export class HealthService {
       const r = await probeSmtp(this.config.smtp.url, PROBE_TIMEOUT_MS);
       return i.up({ server: `${r.host}:${r.port}` });
     } catch (e) {
-      return i.down({ message: (e as Error).message, server: redactSmtpUrl(this.config.smtp.url).replace(/^smtps?:\/\/([^@]*@)?/, '') });
+      return i.down({
+        message: (e as Error).message,
+        server: redactSmtpUrl(this.config.smtp.url).replace(/^smtps?:\/\/([^@]*@)?/, ''),
+      });
     }
   }
 }

@@ -13,22 +13,45 @@ import { OpsStatusService, VERSION } from './ops-status.service';
 export class MetricsService {
   readonly registry = new Registry();
   private readonly g = {
-    lag: this.gauge('iw_consumer_lag', 'Messages not yet consumed, per group and partition', ['group', 'topic', 'partition']),
-    committed: this.gauge('iw_consumer_committed_offset', 'Committed offset (next to read), per group and partition; absent when never committed', ['group', 'topic', 'partition']),
+    lag: this.gauge('iw_consumer_lag', 'Messages not yet consumed, per group and partition', [
+      'group',
+      'topic',
+      'partition',
+    ]),
+    committed: this.gauge(
+      'iw_consumer_committed_offset',
+      'Committed offset (next to read), per group and partition; absent when never committed',
+      ['group', 'topic', 'partition'],
+    ),
     end: this.gauge('iw_topic_end_offset', 'End offset (next to be written), per partition', ['topic', 'partition']),
     groupLag: this.gauge('iw_consumer_group_lag', 'Total lag of a consumer group', ['group', 'role']),
     kafkaUp: this.gauge('iw_kafka_offsets_readable', '1 when the group offsets could be read', ['group', 'role']),
-    rate: this.gauge('iw_ingest_events_per_second', 'Ingested events per second over a window, all live instances', ['window']),
-    topicEvents: this.gauge('iw_ingest_topic_events', 'Messages read per topic since the live instances started', ['topic']),
-    topicRejected: this.gauge('iw_ingest_topic_rejected', 'Messages sent to the DLQ per topic since the live instances started', ['topic']),
-    lastEvent: this.gauge('iw_topic_last_event_timestamp_seconds', 'Time the last event of a topic was read', ['topic']),
-    instances: this.gauge('iw_service_instances', 'Live instances per service (stats written within 30 s)', ['service']),
+    rate: this.gauge('iw_ingest_events_per_second', 'Ingested events per second over a window, all live instances', [
+      'window',
+    ]),
+    topicEvents: this.gauge('iw_ingest_topic_events', 'Messages read per topic since the live instances started', [
+      'topic',
+    ]),
+    topicRejected: this.gauge(
+      'iw_ingest_topic_rejected',
+      'Messages sent to the DLQ per topic since the live instances started',
+      ['topic'],
+    ),
+    lastEvent: this.gauge('iw_topic_last_event_timestamp_seconds', 'Time the last event of a topic was read', [
+      'topic',
+    ]),
+    instances: this.gauge('iw_service_instances', 'Live instances per service (stats written within 30 s)', [
+      'service',
+    ]),
     dlq: this.gauge('iw_dlq_messages', 'Rejected messages recorded in the DLQ collection'),
     dlqReason: this.gauge('iw_dlq_messages_by_reason', 'DLQ records per reason class', ['reason']),
     backlog: this.gauge('iw_outbox_backlog', 'Notifications waiting to be grouped or sent'),
     oldest: this.gauge('iw_outbox_oldest_pending_age_seconds', 'Age of the oldest waiting notification (0 when none)'),
     failing: this.gauge('iw_outbox_failing', 'Waiting notifications whose send failed at least once'),
-    permanent: this.gauge('iw_outbox_permanent_failures', 'Waiting notifications whose last failure was permanent (5xx)'),
+    permanent: this.gauge(
+      'iw_outbox_permanent_failures',
+      'Waiting notifications whose last failure was permanent (5xx)',
+    ),
     sent: this.gauge('iw_outbox_sent', 'Notifications sent'),
     units: this.gauge('iw_tracked_units', 'Tracked units (indicators, compound parts) by status', ['status']),
     funds: this.gauge('iw_budget_funds_wan_yuan', '年度资金总额 over all tracked projects, 万元'),
@@ -77,7 +100,8 @@ export class MetricsService {
       this.g.topicRejected.set({ topic: t.topic }, t.rejected);
       if (t.lastEventAt) this.g.lastEvent.set({ topic: t.topic }, Date.parse(t.lastEventAt) / 1000);
     }
-    for (const service of ['ingest', 'alerting']) this.g.instances.set({ service }, s.services.filter((x) => x.service === service).length);
+    for (const service of ['ingest', 'alerting'])
+      this.g.instances.set({ service }, s.services.filter((x) => x.service === service).length);
     this.g.dlq.set(s.dlq.count);
     for (const [reason, n] of Object.entries(s.dlq.byReason)) this.g.dlqReason.set({ reason }, n);
     this.g.backlog.set(s.outbox.backlog);

@@ -62,7 +62,18 @@ export class OpsStatusService {
         ...(await this.store.stats.live('alerting', realNow - LIVE_WITHIN_MS)),
       ]),
       part('dlq', { count: 0, byReason: {}, latest: [] } as OpsStatus['dlq'], () => this.dlq()),
-      part('outbox', { backlog: 0, oldestPendingAgeSeconds: null, failing: 0, permanentFailures: 0, sent: 0, muted: 0 } as OpsStatus['outbox'], () => this.outbox(realNow)),
+      part(
+        'outbox',
+        {
+          backlog: 0,
+          oldestPendingAgeSeconds: null,
+          failing: 0,
+          permanentFailures: 0,
+          sent: 0,
+          muted: 0,
+        } as OpsStatus['outbox'],
+        () => this.outbox(realNow),
+      ),
       part('indicators', null, () => this.tracking.snapshot()),
     ]);
 
@@ -92,12 +103,21 @@ export class OpsStatusService {
         uptimeSeconds: Math.round((realNow - this.startedAt) / 1000),
         node: `${os.hostname()}-${process.pid}`,
       },
-      clock: { now: new Date(now).toISOString(), local: localDateTime(now, this.config.timeZone), kind: this.clock.kind, speed: this.clock.speed, timeZone: this.config.timeZone },
+      clock: {
+        now: new Date(now).toISOString(),
+        local: localDateTime(now, this.config.timeZone),
+        kind: this.clock.kind,
+        speed: this.clock.speed,
+        timeZone: this.config.timeZone,
+      },
       consumers: consumers.groups,
       events: {
         rate1m: round2(sum(ingest.map((s) => s.rate1m))),
         rate5m: round2(sum(ingest.map((s) => s.rate5m))),
-        topics: topicFigures(ingest, CONSUMED_TOPICS.ingest.map((r) => this.config.kafka.topics[r])),
+        topics: topicFigures(
+          ingest,
+          CONSUMED_TOPICS.ingest.map((r) => this.config.kafka.topics[r]),
+        ),
       },
       services: stats.map((s) => ({
         service: s.service,
@@ -111,7 +131,13 @@ export class OpsStatusService {
       })),
       dlq,
       outbox,
-      indicators: { fiscalYear: tracked?.fiscalYear ?? null, units, byStatus, settled, bindingsError: tracked?.bindingsError ?? null },
+      indicators: {
+        fiscalYear: tracked?.fiscalYear ?? null,
+        units,
+        byStatus,
+        settled,
+        bindingsError: tracked?.bindingsError ?? null,
+      },
       budget: {
         funds: round2(funds),
         spent: round2(spentYuan / 10_000),
@@ -138,7 +164,8 @@ export class OpsStatusService {
         const present = existing ? topics.filter((t) => existing.has(t)) : [];
         let error: string | null = existing ? null : 'Kafka is not reachable';
         let partitions: OpsStatus['consumers'][number]['partitions'] = [];
-        if (existing && present.length < topics.length) error = `topics missing: ${topics.filter((t) => !existing.has(t)).join(', ')}`;
+        if (existing && present.length < topics.length)
+          error = `topics missing: ${topics.filter((t) => !existing.has(t)).join(', ')}`;
         if (present.length) {
           try {
             partitions = await this.kafka.lag(group, present, KAFKA_TIMEOUT_MS);
@@ -160,11 +187,22 @@ export class OpsStatusService {
   }
 
   private async dlq(): Promise<OpsStatus['dlq']> {
-    const [count, byReason, latest] = await Promise.all([this.store.dlq.count(), this.store.dlq.countByReason(), this.store.dlq.latest(DLQ_LATEST)]);
+    const [count, byReason, latest] = await Promise.all([
+      this.store.dlq.count(),
+      this.store.dlq.countByReason(),
+      this.store.dlq.latest(DLQ_LATEST),
+    ]);
     return {
       count,
       byReason,
-      latest: latest.map((d) => ({ at: new Date(d.at).toISOString(), topic: d.topic, partition: d.partition, offset: d.offset, reasonClass: d.reasonClass, reason: d.reason })),
+      latest: latest.map((d) => ({
+        at: new Date(d.at).toISOString(),
+        topic: d.topic,
+        partition: d.partition,
+        offset: d.offset,
+        reasonClass: d.reasonClass,
+        reason: d.reason,
+      })),
     };
   }
 
@@ -173,7 +211,9 @@ export class OpsStatusService {
     return {
       backlog: s.pending,
       // enqueuedAt is wall-clock time: the age is real seconds waiting.
-      oldestPendingAgeSeconds: s.oldestPendingAt ? Math.max(0, Math.round((realNow - new Date(s.oldestPendingAt).getTime()) / 1000)) : null,
+      oldestPendingAgeSeconds: s.oldestPendingAt
+        ? Math.max(0, Math.round((realNow - new Date(s.oldestPendingAt).getTime()) / 1000))
+        : null,
       failing: s.failing,
       permanentFailures: s.permanentFailures,
       sent: s.sent,
@@ -183,12 +223,20 @@ export class OpsStatusService {
 }
 
 /** Per-topic counters summed over instances; a topic's rates only when every instance reports them per topic. */
-export function topicFigures(instances: readonly ServiceStatsDoc[], topics: readonly string[]): OpsStatus['events']['topics'] {
+export function topicFigures(
+  instances: readonly ServiceStatsDoc[],
+  topics: readonly string[],
+): OpsStatus['events']['topics'] {
   return topics.map((topic) => {
-    const entries = instances.flatMap((s) => (Array.isArray(s.topics) ? s.topics.filter((t) => t.topic === topic) : []));
+    const entries = instances.flatMap((s) =>
+      Array.isArray(s.topics) ? s.topics.filter((t) => t.topic === topic) : [],
+    );
     const rates = entries;
-    const hasRates = entries.length > 0 && rates.every((r) => typeof r.rate1m === 'number' && typeof r.rate5m === 'number');
-    const last = entries.map((e) => (e.lastEventAt ? new Date(e.lastEventAt).getTime() : 0)).reduce((a, b) => Math.max(a, b), 0);
+    const hasRates =
+      entries.length > 0 && rates.every((r) => typeof r.rate1m === 'number' && typeof r.rate5m === 'number');
+    const last = entries
+      .map((e) => (e.lastEventAt ? new Date(e.lastEventAt).getTime() : 0))
+      .reduce((a, b) => Math.max(a, b), 0);
     return {
       topic,
       events: sum(entries.map((e) => e.events)),
@@ -203,7 +251,15 @@ export function topicFigures(instances: readonly ServiceStatsDoc[], topics: read
 
 /** `YYYY-MM-DD HH:mm` of an instant in a zone. */
 export function localDateTime(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(ms));
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }

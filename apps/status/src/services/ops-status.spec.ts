@@ -7,7 +7,17 @@ import { localDateTime, topicFigures, type OpsStatusService } from './ops-status
 const T = Date.parse('2019-07-01T04:00:00Z');
 
 function instance(id: string, topics: ServiceStatsDoc['topics']): ServiceStatsDoc {
-  return { _id: id, service: 'ingest', instance: id, version: '1', startedAt: new Date(T), updatedAt: new Date(T), topics, rate1m: 1, rate5m: 1 };
+  return {
+    _id: id,
+    service: 'ingest',
+    instance: id,
+    version: '1',
+    startedAt: new Date(T),
+    updatedAt: new Date(T),
+    topics,
+    rate1m: 1,
+    rate5m: 1,
+  };
 }
 
 describe('topicFigures', () => {
@@ -22,21 +32,44 @@ describe('topicFigures', () => {
   });
 
   it('sums counters over instances and keeps the latest event time', () => {
-    const [a, b] = topicFigures([instance('a', [topic('t1', 10, T), topic('t2', 1, null)]), instance('b', [topic('t1', 5, T + 5000)])], ['t1', 't2', 't3']);
-    expect(a).toEqual({ topic: 't1', events: 15, rejected: 4, duplicates: 2, rate1m: null, rate5m: null, lastEventAt: new Date(T + 5000).toISOString() });
+    const [a, b] = topicFigures(
+      [instance('a', [topic('t1', 10, T), topic('t2', 1, null)]), instance('b', [topic('t1', 5, T + 5000)])],
+      ['t1', 't2', 't3'],
+    );
+    expect(a).toEqual({
+      topic: 't1',
+      events: 15,
+      rejected: 4,
+      duplicates: 2,
+      rate1m: null,
+      rate5m: null,
+      lastEventAt: new Date(T + 5000).toISOString(),
+    });
     expect(b).toMatchObject({ topic: 't2', events: 1, lastEventAt: null });
   });
 
   it.each<[string, Array<[number, number] | undefined>, number | null]>([
-    ['every instance reports per-topic rates', [[1.5, 1], [2, 0.5]], 3.5],
+    [
+      'every instance reports per-topic rates',
+      [
+        [1.5, 1],
+        [2, 0.5],
+      ],
+      3.5,
+    ],
     ['one does not', [[1.5, 1], undefined], null],
   ])('rates per topic only when %s', (_, rates, sum1m) => {
-    const [t] = topicFigures(rates.map((r, i) => instance(`i${i}`, [topic('t1', 1, T, r)])), ['t1']);
+    const [t] = topicFigures(
+      rates.map((r, i) => instance(`i${i}`, [topic('t1', 1, T, r)])),
+      ['t1'],
+    );
     expect(t.rate1m).toBe(sum1m);
   });
 
   it('counts a topic no live instance reported as zero', () => {
-    expect(topicFigures([], ['t'])).toEqual([{ topic: 't', events: 0, rejected: 0, duplicates: 0, rate1m: null, rate5m: null, lastEventAt: null }]);
+    expect(topicFigures([], ['t'])).toEqual([
+      { topic: 't', events: 0, rejected: 0, duplicates: 0, rate1m: null, rate5m: null, lastEventAt: null },
+    ]);
   });
 });
 
@@ -55,14 +88,27 @@ describe('MetricsService', () => {
     status: { service: 'status', version: '1', startedAt: '', uptimeSeconds: 5, node: 'n' },
     clock: { now: '', local: '', kind: 'fixed', speed: 1, timeZone: 'UTC' },
     consumers: [
-      { role: 'ingest', group: 'g', topics: ['t'], partitions: [{ topic: 't', partition: 0, committed: null, end: '7', lag: 7 }], totalLag: 7, error: null },
+      {
+        role: 'ingest',
+        group: 'g',
+        topics: ['t'],
+        partitions: [{ topic: 't', partition: 0, committed: null, end: '7', lag: 7 }],
+        totalLag: 7,
+        error: null,
+      },
       { role: 'alerting', group: 'a', topics: ['p'], partitions: [], totalLag: null, error: 'Kafka is not reachable' },
     ],
     events: { rate1m: 1.5, rate5m: 0.5, topics: [] },
     services: [],
     dlq: { count: 3, byReason: { schema: 3 }, latest: [] },
     outbox: { backlog: 2, oldestPendingAgeSeconds: null, failing: 1, permanentFailures: 0, sent: 9, muted: 0 },
-    indicators: { fiscalYear: 2019, units: 1, byStatus: { ...emptyStatusCounts(), at_risk: 1 }, settled: 0, bindingsError: null },
+    indicators: {
+      fiscalYear: 2019,
+      units: 1,
+      byStatus: { ...emptyStatusCounts(), at_risk: 1 },
+      settled: 0,
+      bindingsError: null,
+    },
     budget: { funds: 100, spent: 25, executionRate: 25, timeElapsed: 50 },
     errors: {},
     ...over,

@@ -15,7 +15,11 @@ export class ProjectsService {
 
   async list(): Promise<ProjectList> {
     const t = await this.tracking.snapshot();
-    return { now: new Date(t.now).toISOString(), fiscalYear: t.fiscalYear, projects: t.projects.map((p) => projectView(p, t.now, this.config.timeZone)) };
+    return {
+      now: new Date(t.now).toISOString(),
+      fiscalYear: t.fiscalYear,
+      projects: t.projects.map((p) => projectView(p, t.now, this.config.timeZone)),
+    };
   }
 
   async get(id: string): Promise<ProjectDetail> {

@@ -19,7 +19,15 @@ export class ReportService {
     const p = t.projects[0];
     if (!p) throw new NotFoundException(`no tracked project ${projectId}`);
     return buildMonitoringReport({
-      project: { id: p.doc._id, name: p.doc.name, budgetUnit: p.doc.budgetUnit, fiscalYear: p.doc.fiscalYear, goal: p.doc.goal, funds: p.doc.funds, tableKind: p.doc.tableKind },
+      project: {
+        id: p.doc._id,
+        name: p.doc.name,
+        budgetUnit: p.doc.budgetUnit,
+        fiscalYear: p.doc.fiscalYear,
+        goal: p.doc.goal,
+        funds: p.doc.funds,
+        tableKind: p.doc.tableKind,
+      },
       budget: p.budget ? { unit: p.budget.unit, progress: p.budget.progress } : null,
       indicators: p.indicators.map((i) => ({
         id: i.doc._id,
@@ -28,7 +36,13 @@ export class ReportService {
         name: i.doc.name,
         value: i.doc.value,
         units: i.units.map((u) => ({ unit: u.unit, progress: u.progress })),
-        deviation: i.doc.deviation ? ({ category: i.doc.deviation.category, remark: i.doc.deviation.remark, measures: i.doc.deviation.measures } as Deviation) : null,
+        deviation: i.doc.deviation
+          ? ({
+              category: i.doc.deviation.category,
+              remark: i.doc.deviation.remark,
+              measures: i.doc.deviation.measures,
+            } as Deviation)
+          : null,
       })),
       asOf: asOf ?? localDate(t.now, this.config.timeZone),
       now: t.now,

@@ -83,7 +83,9 @@ export class TrackingService {
     const [projects, indicators, progress, evaluations] = await Promise.all([
       projectId === undefined
         ? this.store.catalogue.projects({ fiscalYear })
-        : this.store.catalogue.project(projectId).then((p) => (p && !p.archived && p.fiscalYear === fiscalYear ? [p] : [])),
+        : this.store.catalogue
+            .project(projectId)
+            .then((p) => (p && !p.archived && p.fiscalYear === fiscalYear ? [p] : [])),
       this.store.catalogue.indicators({ fiscalYear, projectId }),
       projectId === undefined ? this.store.progress.all() : this.store.progress.byProject(projectId),
       this.store.evaluations.list(projectId === undefined ? {} : { projectId }),
@@ -100,7 +102,14 @@ export class TrackingService {
       const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, { level2, config: this.risk });
       const settled = settledById.get(unit.id) ?? null;
       const status = settled?.status ?? evaluation.status;
-      return { unit, progress: p, evaluation, settled, status, likelihood: settled ? (settled.likelihood ?? likelihoodOf(status)) : evaluation.likelihood };
+      return {
+        unit,
+        progress: p,
+        evaluation,
+        settled,
+        status,
+        likelihood: settled ? (settled.likelihood ?? likelihoodOf(status)) : evaluation.likelihood,
+      };
     };
 
     const byProject = new Map<string, IndicatorState[]>();

@@ -18,19 +18,61 @@ describe('timeElapsed', () => {
   });
 });
 
-const project = { _id: 'p', name: '项目', budgetUnit: '单位', fiscalYear: 2019, funds: { total: 100, fiscal: 80, other: 20, unit: '万元' }, goal: '', tableKind: '项目支出绩效目标表' } as unknown as ProjectDoc;
+const project = {
+  _id: 'p',
+  name: '项目',
+  budgetUnit: '单位',
+  fiscalYear: 2019,
+  funds: { total: 100, fiscal: 80, other: 20, unit: '万元' },
+  goal: '',
+  tableKind: '项目支出绩效目标表',
+} as unknown as ProjectDoc;
 
 function evaluation(status: Status, extra: Partial<Evaluation> = {}): Evaluation {
-  return { status, likelihood: null, expected: null, forecast: null, reason: status, daysLeft: 10, deadline: '2019-12-31', ...extra };
+  return {
+    status,
+    likelihood: null,
+    expected: null,
+    forecast: null,
+    reason: status,
+    daysLeft: 10,
+    deadline: '2019-12-31',
+    ...extra,
+  };
 }
 
-function unitState(id: string, status: Status, likelihood: UnitState['likelihood'], extra: Partial<UnitState> = {}): UnitState {
-  const unit = { id, kind: 'indicator', projectId: 'p', projectName: '项目', indicatorId: id, name: id, target: { kind: 'numeric', op: '>=', value: 10, unit: '次' }, period: { from: '2019-01-01', to: '2019-12-31' }, measure: 'sum', scale: 1 } as TrackedUnit;
+function unitState(
+  id: string,
+  status: Status,
+  likelihood: UnitState['likelihood'],
+  extra: Partial<UnitState> = {},
+): UnitState {
+  const unit = {
+    id,
+    kind: 'indicator',
+    projectId: 'p',
+    projectName: '项目',
+    indicatorId: id,
+    name: id,
+    target: { kind: 'numeric', op: '>=', value: 10, unit: '次' },
+    period: { from: '2019-01-01', to: '2019-12-31' },
+    measure: 'sum',
+    scale: 1,
+  } as TrackedUnit;
   return { unit, progress: null, evaluation: evaluation(status), settled: null, status, likelihood, ...extra };
 }
 
 function indicator(id: string, status: Status, likelihood: UnitState['likelihood']): IndicatorState {
-  const doc = { _id: id, projectId: 'p', level1: '一', level2: '二', name: id, value: '≥10次', target: { kind: 'numeric', op: '>=', value: 10, unit: '次' }, deviation: null } as unknown as IndicatorDoc;
+  const doc = {
+    _id: id,
+    projectId: 'p',
+    level1: '一',
+    level2: '二',
+    name: id,
+    value: '≥10次',
+    target: { kind: 'numeric', op: '>=', value: 10, unit: '次' },
+    deviation: null,
+  } as unknown as IndicatorDoc;
   return { doc, project, units: [unitState(id, status, likelihood)], status, likelihood, settled: false };
 }
 
@@ -43,16 +85,43 @@ describe('projectView', () => {
     const state: ProjectState = {
       doc: project,
       budget,
-      indicators: [indicator('a', 'on_track', '确定能'), indicator('b', 'achieved', '确定能'), indicator('c', 'at_risk', '有可能'), indicator('d', 'missed', '不可能'), indicator('e', 'no_data', null)],
+      indicators: [
+        indicator('a', 'on_track', '确定能'),
+        indicator('b', 'achieved', '确定能'),
+        indicator('c', 'at_risk', '有可能'),
+        indicator('d', 'missed', '不可能'),
+        indicator('e', 'no_data', null),
+      ],
     };
     const v = projectView(state, Date.parse('2019-07-02T12:00:00+08:00'), TZ);
     expect(v.lights).toEqual({ 确定能: 2, 有可能: 1, 不可能: 1, 无: 1 });
-    expect(v.statusCounts).toEqual({ on_track: 1, achieved: 1, at_risk: 1, missed: 1, no_data: 1, off_track: 0, manual: 0 });
-    expect(v).toMatchObject({ spent: 25, executionRate: 25, indicatorCount: 5, budget: { status: 'at_risk', forecast: 60 } });
+    expect(v.statusCounts).toEqual({
+      on_track: 1,
+      achieved: 1,
+      at_risk: 1,
+      missed: 1,
+      no_data: 1,
+      off_track: 0,
+      manual: 0,
+    });
+    expect(v).toMatchObject({
+      spent: 25,
+      executionRate: 25,
+      indicatorCount: 5,
+      budget: { status: 'at_risk', forecast: 60 },
+    });
   });
 
   it('has no execution rate without a budget total, and spent 0 before any spending', () => {
-    const v = projectView({ doc: { ...project, funds: { total: null, fiscal: null, other: null, unit: '万元' } } as ProjectDoc, budget: unitState('p#budget', 'no_data', null), indicators: [] }, 0, TZ);
+    const v = projectView(
+      {
+        doc: { ...project, funds: { total: null, fiscal: null, other: null, unit: '万元' } } as ProjectDoc,
+        budget: unitState('p#budget', 'no_data', null),
+        indicators: [],
+      },
+      0,
+      TZ,
+    );
     expect(v).toMatchObject({ spent: 0, executionRate: null, budget: { forecast: null } });
   });
 });
@@ -61,7 +130,10 @@ describe('indicatorView', () => {
   it('shows a compound indicator by its parts, its worst status on top', () => {
     const i = indicator('x', 'at_risk', '有可能');
     i.doc = { ...i.doc, target: { kind: 'compound', parts: [] } } as IndicatorDoc;
-    i.units = [unitState('x~期', 'on_track', '确定能'), unitState('x~人', 'at_risk', '有可能')].map((u, n) => ({ ...u, unit: { ...u.unit, kind: 'part', part: ['期', '人'][n] } }));
+    i.units = [unitState('x~期', 'on_track', '确定能'), unitState('x~人', 'at_risk', '有可能')].map((u, n) => ({
+      ...u,
+      unit: { ...u.unit, kind: 'part', part: ['期', '人'][n] },
+    }));
     const v = indicatorView(i);
     expect(v.actual).toBeNull();
     expect(v.parts!.map((p) => [p.label, p.status])).toEqual([

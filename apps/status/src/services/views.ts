@@ -9,7 +9,8 @@ import type { IndicatorState, ProjectState, UnitState } from './tracking.service
 
 /** Tracking state → API shapes. Pure, so the dashboard and the API show the same figures. */
 
-const round = (n: number | null, digits = 2) => (n === null || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const round = (n: number | null, digits = 2) =>
+  n === null || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits;
 
 export function unitView(s: UnitState): UnitView {
   const e = s.evaluation;
@@ -41,7 +42,9 @@ export function indicatorView(i: IndicatorState): IndicatorView {
   const units = i.units.map(unitView);
   const compound = i.doc.target.kind === 'compound';
   const own = compound ? null : units[0];
-  const lastEventAt = units.map((u) => u.lastEventAt).reduce<string | null>((a, b) => (b !== null && (a === null || Date.parse(b) > Date.parse(a)) ? b : a), null);
+  const lastEventAt = units
+    .map((u) => u.lastEventAt)
+    .reduce<string | null>((a, b) => (b !== null && (a === null || Date.parse(b) > Date.parse(a)) ? b : a), null);
   const dev = i.doc.deviation;
   return {
     id: i.doc._id,
@@ -78,7 +81,8 @@ export function indicatorView(i: IndicatorState): IndicatorView {
 
 export function indicatorDetail(i: IndicatorState, now: number): IndicatorDetail {
   const base = indicatorView(i);
-  const history = (s: UnitState) => (s.progress?.history ?? []).map((p) => ({ date: p.date, actual: round(p.actual, 4) }));
+  const history = (s: UnitState) =>
+    (s.progress?.history ?? []).map((p) => ({ date: p.date, actual: round(p.actual, 4) }));
   const compound = base.parts !== null;
   return {
     ...base,

@@ -34,7 +34,8 @@ describe('niceMax', () => {
 });
 
 describe('chartSvg', () => {
-  const attr = (svg: string, cls: string, name: string) => new RegExp(`class="${cls}"[^>]*\\b${name}="([^"]*)"`).exec(svg)?.[1];
+  const attr = (svg: string, cls: string, name: string) =>
+    new RegExp(`class="${cls}"[^>]*\\b${name}="([^"]*)"`).exec(svg)?.[1];
 
   it('draws the actual as steps held to today, a pace line to the target, the forecast and the deadline', () => {
     const svg = chartSvg(base).value;
@@ -47,10 +48,20 @@ describe('chartSvg', () => {
   });
 
   it.each<[string, Partial<ChartInput>, string[], string[]]>([
-    ['a level target draws a target line, no pace', { cumulative: false, targets: [90], unit: '%' }, ['class="target"'], ['class="pace"']],
+    [
+      'a level target draws a target line, no pace',
+      { cumulative: false, targets: [90], unit: '%' },
+      ['class="target"'],
+      ['class="pace"'],
+    ],
     ['no forecast, no forecast line', { forecast: null }, [], ['class="forecast"']],
     ['no deadline, no mark', { deadline: null }, [], ['class="deadline"']],
-    ['a milestone reads 完成 / 未完成', { milestone: true, targets: [], history: [{ date: '2019-05-01', actual: 1 }] }, ['>完成<', '>未完成<'], ['class="pace"', 'class="forecast"']],
+    [
+      'a milestone reads 完成 / 未完成',
+      { milestone: true, targets: [], history: [{ date: '2019-05-01', actual: 1 }] },
+      ['>完成<', '>未完成<'],
+      ['class="pace"', 'class="forecast"'],
+    ],
     ['today after the period: no today mark', { today: '2020-02-01' }, [], ['class="today"']],
     ['no data: an empty actual path', { history: [] }, ['d=""'], ['class="forecast"']],
   ])('%s', (_, over, present, absent) => {

@@ -37,7 +37,9 @@ export function chartSvg(c: ChartInput): Html {
   const xOf = (date: string) => M.left + (Math.min(days, Math.max(0, daysBetween(c.period.from, date))) / days) * PW;
   const xEnd = M.left + PW;
   const points = c.history.filter((p) => p.actual !== null) as Array<{ date: string; actual: number }>;
-  const top = c.milestone ? 1 : niceMax(Math.max(0, ...c.targets, ...points.map((p) => p.actual), c.forecast ?? 0, c.expected ?? 0));
+  const top = c.milestone
+    ? 1
+    : niceMax(Math.max(0, ...c.targets, ...points.map((p) => p.actual), c.forecast ?? 0, c.expected ?? 0));
   const yOf = (v: number) => M.top + PH - (Math.max(0, v) / top) * PH;
   const inPeriod = c.today >= c.period.from && c.today <= c.period.to;
   const xToday = inPeriod ? xOf(c.today) : c.today > c.period.to ? xEnd : M.left;
@@ -54,9 +56,15 @@ export function chartSvg(c: ChartInput): Html {
   if (lastY !== null && points.length && xToday > xOf(points[points.length - 1].date)) actualPath += `H${f(xToday)}`;
 
   const targetLines = c.milestone ? [] : c.targets;
-  const pace = c.cumulative && targetLines.length ? html`<line class="pace" x1="${f(M.left)}" y1="${f(yOf(0))}" x2="${f(xEnd)}" y2="${f(yOf(targetLines[0]))}" stroke="#8a8f98" stroke-width="1.5" stroke-dasharray="2 3"/>` : null;
+  const pace =
+    c.cumulative && targetLines.length
+      ? html`<line class="pace" x1="${f(M.left)}" y1="${f(yOf(0))}" x2="${f(xEnd)}" y2="${f(yOf(targetLines[0]))}" stroke="#8a8f98" stroke-width="1.5" stroke-dasharray="2 3"/>`
+      : null;
   const levels = !c.cumulative
-    ? targetLines.map((t) => html`<line class="target" x1="${f(M.left)}" y1="${f(yOf(t))}" x2="${f(xEnd)}" y2="${f(yOf(t))}" stroke="#8a8f98" stroke-width="1.5" stroke-dasharray="2 3"/>`)
+    ? targetLines.map(
+        (t) =>
+          html`<line class="target" x1="${f(M.left)}" y1="${f(yOf(t))}" x2="${f(xEnd)}" y2="${f(yOf(t))}" stroke="#8a8f98" stroke-width="1.5" stroke-dasharray="2 3"/>`,
+      )
     : [];
   const last = points[points.length - 1];
   const forecast =

@@ -13,6 +13,8 @@ describe('html', () => {
 
   it('keeps nested templates and raw markup, escapes arrays item by item, drops null/false', () => {
     const items = ['<b>', 'ok'];
-    expect(html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>${null}${false}${raw('<hr>')}${0}`.value).toBe('<ul><li>&lt;b&gt;</li><li>ok</li></ul><hr>0');
+    expect(html`<ul>${items.map((i) => html`<li>${i}</li>`)}</ul>${null}${false}${raw('<hr>')}${0}`.value).toBe(
+      '<ul><li>&lt;b&gt;</li><li>ok</li></ul><hr>0',
+    );
   });
 });

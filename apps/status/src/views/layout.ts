@@ -47,7 +47,8 @@ export function page(title: string, body: Html, options: { script?: boolean } = 
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <link rel="icon" href="data:,"><title>${title} · 绩效运行监控</title><style>${raw(CSS)}</style></head>
 <body><header class="top"><a class="brand" href="/">绩效运行监控 Indicator Watch</a><a href="/">项目总览</a><a href="/mail">邮件</a><a href="/api/docs">API</a></header>
-<main>${body}</main>${options.script ? raw('<script src="/assets/dashboard.js" defer></script>') : null}</body></html>`.value;
+<main>${body}</main>${options.script ? raw('<script src="/assets/dashboard.js" defer></script>') : null}</body></html>`
+    .value;
 }
 
 /** Budget execution against time elapsed: the bar is 执行率, the black mark the share of the year gone. */
@@ -58,7 +59,8 @@ export function budgetBar(executionRate: number | null, timeElapsed: number | nu
 
 /** The traffic lights of a project: how many indicators will / may / cannot meet their target. */
 export function lights(l: { 确定能: number; 有可能: number; 不可能: number; 无: number }): Html {
-  const light = (cls: string, n: number, label: string) => html`<span class="light ${cls}${n === 0 ? ' zero' : ''}" data-count="${n}" title="${label}：${n}">${n}</span>`;
+  const light = (cls: string, n: number, label: string) =>
+    html`<span class="light ${cls}${n === 0 ? ' zero' : ''}" data-count="${n}" title="${label}：${n}">${n}</span>`;
   return html`<span class="lights">${light('light-green', l.确定能, '确定能')}${light('light-amber', l.有可能, '有可能')}${light('light-red', l.不可能, '不可能')}${light('light-grey', l.无, '暂无判断')}</span>`;
 }
 

@@ -11,11 +11,17 @@ const projectHref = (id: string) => `/projects/${pathSegment(id)}`;
 const indicatorHref = (id: string) => `/indicators/${pathSegment(id)}`;
 
 export function pipelineHealth(s: OpsStatus): Html {
-  const tile = (k: string, v: string | number, level: '' | 'warn' | 'bad' = '', id = '') => html`<div class="tile ${level}" data-tile="${id}"><div class="k">${k}</div><div class="v">${v}</div></div>`;
+  const tile = (k: string, v: string | number, level: '' | 'warn' | 'bad' = '', id = '') =>
+    html`<div class="tile ${level}" data-tile="${id}"><div class="k">${k}</div><div class="v">${v}</div></div>`;
   const ingest = s.consumers.find((c) => c.role === 'ingest');
   const alerting = s.consumers.find((c) => c.role === 'alerting');
   const lagTile = (name: string, c: OpsStatus['consumers'][number] | undefined, id: string) =>
-    tile(name, c?.totalLag ?? '不可读', c?.error && c.totalLag === null ? 'bad' : (c?.totalLag ?? 0) > 1000 ? 'warn' : '', id);
+    tile(
+      name,
+      c?.totalLag ?? '不可读',
+      c?.error && c.totalLag === null ? 'bad' : (c?.totalLag ?? 0) > 1000 ? 'warn' : '',
+      id,
+    );
   const instances = (svc: string) => s.services.filter((x) => x.service === svc).length;
   const errors = Object.entries(s.errors);
   return html`<section id="pipeline"><h2>数据管道</h2><div class="pipeline">
@@ -37,7 +43,8 @@ ${
     ? html`<p class="muted">尚未导入绩效目标表（npx iw targets import &lt;文件&gt;）。</p>`
     : html`<table class="projects"><thead><tr><th>项目名称</th><th>完成目标可能性（确定能 / 有可能 / 不可能 / 暂无）</th><th>预算执行率 / 时间进度</th><th>年度资金（万元）</th><th>执行数（万元）</th><th>指标数</th></tr></thead><tbody>
 ${projects.projects.map(
-  (p) => html`<tr class="project" data-project="${p.id}"><td><a href="${projectHref(p.id)}">${p.name}</a><div class="muted">${p.budgetUnit}</div></td><td>${lights(p.lights)}</td><td>${budgetBar(p.executionRate, p.timeElapsed)}</td><td class="num">${num(p.funds.total)}</td><td class="num">${num(p.spent)}</td><td class="num">${p.indicatorCount}</td></tr>`,
+  (p) =>
+    html`<tr class="project" data-project="${p.id}"><td><a href="${projectHref(p.id)}">${p.name}</a><div class="muted">${p.budgetUnit}</div></td><td>${lights(p.lights)}</td><td>${budgetBar(p.executionRate, p.timeElapsed)}</td><td class="num">${num(p.funds.total)}</td><td class="num">${num(p.spent)}</td><td class="num">${p.indicatorCount}</td></tr>`,
 )}
 </tbody></table>`
 }</section>`;
@@ -72,7 +79,11 @@ ${p.goal ? html`<h2>项目总体目标</h2><p>${p.goal}</p>` : null}`;
 function unitChart(u: UnitView & { history: IndicatorDetail['history'] }, title: string, today: string): Html {
   const t = u.target as Record<string, unknown>;
   const targets =
-    t.kind === 'numeric' || t.kind === 'formula' ? [Number(t.value)] : t.kind === 'range' ? [Number(t.min), Number(t.max)] : [];
+    t.kind === 'numeric' || t.kind === 'formula'
+      ? [Number(t.value)]
+      : t.kind === 'range'
+        ? [Number(t.min), Number(t.max)]
+        : [];
   return chartSvg({
     id: u.id,
     title,
@@ -123,7 +134,8 @@ export function indicatorPage(d: IndicatorDetail, today: string): string {
 <p>${d.level1} · ${d.level2} · 指标值 <strong>${d.value}</strong> · ${statusBadge(d.status, d.settled)} ${d.settled ? null : html`<span class="muted">（实时评估）</span>`}</p>
 <p class="reason">${d.reason}</p>
 <div class="charts">${units.map(
-      (u) => html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(u.status, u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
+      (u) =>
+        html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(u.status, u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
     )}</div>
 ${d.deviation ? html`<h2>偏差原因与整改措施</h2><table><tr><th>偏差原因</th><td>${d.deviation.category}：${d.deviation.remark}</td></tr><tr><th>整改措施</th><td>${d.deviation.measures}</td></tr><tr><th>填写</th><td>${d.deviation.updatedAt.slice(0, 10)} ${d.deviation.updatedBy ?? ''}</td></tr></table>` : null}
 <h2>每日进度</h2>${
@@ -136,7 +148,10 @@ ${d.deviation ? html`<h2>偏差原因与整改措施</h2><table><tr><th>偏差�
 
 function historyRows(units: ReadonlyArray<{ unit: string; history: IndicatorDetail['history'] }>): Html[] {
   const dates = [...new Set(units.flatMap((u) => u.history.map((p) => p.date)))].sort().reverse().slice(0, 60);
-  return dates.map((date) => html`<tr><td>${date}</td>${units.map((u) => html`<td class="num">${num(u.history.find((p) => p.date === date)?.actual, u.unit)}</td>`)}</tr>`);
+  return dates.map(
+    (date) =>
+      html`<tr><td>${date}</td>${units.map((u) => html`<td class="num">${num(u.history.find((p) => p.date === date)?.actual, u.unit)}</td>`)}</tr>`,
+  );
 }
 
 export interface MailEntry {
@@ -156,12 +171,16 @@ export function mailPage(dir: string, mails: MailEntry[] | null): string {
         : mails.length === 0
           ? html`<p class="muted">暂无邮件。</p>`
           : html`<table class="mails"><thead><tr><th>收到时间</th><th>收件人</th><th>主题</th><th>大小</th></tr></thead><tbody>${mails.map(
-              (m) => html`<tr><td>${m.receivedAt.slice(0, 19).replace('T', ' ')}</td><td>${m.to}</td><td><a href="/mail/${pathSegment(m.file)}">${m.subject || '（无主题）'}</a></td><td class="num">${Math.ceil(m.size / 1024)} KB</td></tr>`,
+              (m) =>
+                html`<tr><td>${m.receivedAt.slice(0, 19).replace('T', ' ')}</td><td>${m.to}</td><td><a href="/mail/${pathSegment(m.file)}">${m.subject || '（无主题）'}</a></td><td class="num">${Math.ceil(m.size / 1024)} KB</td></tr>`,
             )}</tbody></table>`
     }`,
   );
 }
 
 export function mailMessagePage(m: MailEntry, text: string): string {
-  return page(m.subject || m.file, html`<p><a href="/mail">← 邮件</a></p><h1>${m.subject}</h1><p class="muted">${m.to} · ${m.receivedAt}</p><pre class="mail">${text}</pre>`);
+  return page(
+    m.subject || m.file,
+    html`<p><a href="/mail">← 邮件</a></p><h1>${m.subject}</h1><p class="muted">${m.to} · ${m.receivedAt}</p><pre class="mail">${text}</pre>`,
+  );
 }

@@ -3,7 +3,15 @@ import { formatAlerts } from './alerts';
 
 const alert = (overrides: Partial<Alert>): Alert => ({
   id: '2019.抽检.汽油抽检批次',
-  unit: { id: '2019.抽检.汽油抽检批次', indicatorId: '2019.抽检.汽油抽检批次', projectId: '2019.抽检', projectName: '抽检', indicatorName: '汽油抽检批次', targetText: '≥700批次', unit: '批次' },
+  unit: {
+    id: '2019.抽检.汽油抽检批次',
+    indicatorId: '2019.抽检.汽油抽检批次',
+    projectId: '2019.抽检',
+    projectName: '抽检',
+    indicatorName: '汽油抽检批次',
+    targetText: '≥700批次',
+    unit: '批次',
+  },
   state: 'open',
   severity: 'at_risk',
   version: 1,
@@ -17,7 +25,16 @@ const alert = (overrides: Partial<Alert>): Alert => ({
   silencedUntil: null,
   silencedBy: null,
   status: 'at_risk',
-  last: { status: 'at_risk', likelihood: '有可能', actual: 100, expected: 318, forecast: 220, reason: '进度落后', daysLeft: 199, deadline: '2019-12-31' },
+  last: {
+    status: 'at_risk',
+    likelihood: '有可能',
+    actual: 100,
+    expected: 318,
+    forecast: 220,
+    reason: '进度落后',
+    daysLeft: 199,
+    deadline: '2019-12-31',
+  },
   history: [],
   ...overrides,
 });
@@ -27,7 +44,13 @@ describe('formatAlerts', () => {
     const text = formatAlerts(
       [
         alert({}),
-        alert({ id: 'b', severity: 'off_track', status: 'off_track', acknowledgedAt: '2019-06-16T01:00:00.000Z', repeatCount: 2 }),
+        alert({
+          id: 'b',
+          severity: 'off_track',
+          status: 'off_track',
+          acknowledgedAt: '2019-06-16T01:00:00.000Z',
+          repeatCount: 2,
+        }),
         alert({ id: 'c', state: 'resolved', status: 'on_track', silencedUntil: '2019-07-31T16:00:00.000Z' }),
       ],
       'Asia/Shanghai',

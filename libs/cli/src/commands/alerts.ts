@@ -28,7 +28,12 @@ function defaultActor(): string {
 }
 
 /** One alert action, with the errors an operator can act on turned into one-line messages. */
-async function act(id: string, fn: (repo: AlertRepository, now: number, timeZone: string) => Promise<Alert>, io: CliIo, done: (a: Alert, tz: string) => string): Promise<void> {
+async function act(
+  id: string,
+  fn: (repo: AlertRepository, now: number, timeZone: string) => Promise<Alert>,
+  io: CliIo,
+  done: (a: Alert, tz: string) => string,
+): Promise<void> {
   const config = cliConfig();
   const now = parseClockSpec(config.clock).now();
   const alert = await withMongo(config, async (conn) => {
@@ -43,7 +48,8 @@ async function act(id: string, fn: (repo: AlertRepository, now: number, timeZone
 }
 
 // East Asian wide and full-width characters take two terminal columns.
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+const WIDE =
+  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
 
 export function displayWidth(text: string): number {
   return [...text].length + (text.match(WIDE)?.length ?? 0);
@@ -69,7 +75,11 @@ export function formatAlerts(alerts: readonly Alert[], timeZone: string): string
   ]);
   const head = ['ALERT', 'STATE', 'SEVERITY', 'STATUS', 'OPENED', 'NOTES'];
   const width = head.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, width[i]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : pad(c, width[i])))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n') + '\n';
 }
 
@@ -86,7 +96,10 @@ export const alertsCommand: CliCommand = {
       .action(async (options: ListOptions) => {
         const config = cliConfig();
         const list = await withMongo(config, (conn) =>
-          new AlertRepository(conn).list({ ...(options.all ? {} : { state: 'open' as const }), ...(options.project ? { projectId: options.project } : {}) }),
+          new AlertRepository(conn).list({
+            ...(options.all ? {} : { state: 'open' as const }),
+            ...(options.project ? { projectId: options.project } : {}),
+          }),
         );
         const out = list.map((s) => s.alert);
         io.out(options.json ? `${JSON.stringify(out, null, 2)}\n` : formatAlerts(out, config.timeZone));
@@ -97,11 +110,16 @@ export const alertsCommand: CliCommand = {
       .argument('<id>', 'alert id')
       .option('--by <name>', 'who acknowledges', defaultActor())
       .action((id: string, options: { by: string }) =>
-        act(id, (repo, now) => repo.acknowledge(id, { now, by: options.by }), io, (a, tz) => `acknowledged ${a.id} at ${formatLocalTime(a.acknowledgedAt!, tz)}`),
+        act(
+          id,
+          (repo, now) => repo.acknowledge(id, { now, by: options.by }),
+          io,
+          (a, tz) => `acknowledged ${a.id} at ${formatLocalTime(a.acknowledgedAt!, tz)}`,
+        ),
       );
     alerts
       .command('silence')
-      .description('mute an alert\'s notices until a date (inclusive, local) or an ISO date-time')
+      .description("mute an alert's notices until a date (inclusive, local) or an ISO date-time")
       .argument('<id>', 'alert id')
       .requiredOption('--until <date>', 'YYYY-MM-DD (through that day) or an ISO date-time')
       .option('--by <name>', 'who silences', defaultActor())
@@ -115,9 +133,16 @@ export const alertsCommand: CliCommand = {
       );
     alerts
       .command('unsilence')
-      .description('lift an alert\'s silence')
+      .description("lift an alert's silence")
       .argument('<id>', 'alert id')
       .option('--by <name>', 'who lifts it', defaultActor())
-      .action((id: string, options: { by: string }) => act(id, (repo, now) => repo.unsilence(id, { now, by: options.by }), io, (a) => `${a.id} is no longer silenced`));
+      .action((id: string, options: { by: string }) =>
+        act(
+          id,
+          (repo, now) => repo.unsilence(id, { now, by: options.by }),
+          io,
+          (a) => `${a.id} is no longer silenced`,
+        ),
+      );
   },
 };

@@ -5,12 +5,22 @@ import { memoryIo } from '../cli-io';
 import { CliError } from '../errors';
 import { eventsPublish, publishLines } from './events-publish';
 
-const envelope = (id: string) => ({ eventId: id, occurredAt: '2019-04-12T10:30:00+08:00', source: 'lab7', schemaVersion: 1 });
-const batch = (id: string, extra: object = {}) => JSON.stringify({ ...envelope(id), category: '汽油', batches: 12, qualifiedBatches: 11, ...extra });
+const envelope = (id: string) => ({
+  eventId: id,
+  occurredAt: '2019-04-12T10:30:00+08:00',
+  source: 'lab7',
+  schemaVersion: 1,
+});
+const batch = (id: string, extra: object = {}) =>
+  JSON.stringify({ ...envelope(id), category: '汽油', batches: 12, qualifiedBatches: 11, ...extra });
 
 function sink() {
   const sent: Array<{ role: ActualsRole; key: string | null; value: string }> = [];
-  return { sent, send: async (role: ActualsRole, messages: ReadonlyArray<{ key: string | null; value: string }>) => void sent.push(...messages.map((m) => ({ role, ...m }))) };
+  return {
+    sent,
+    send: async (role: ActualsRole, messages: ReadonlyArray<{ key: string | null; value: string }>) =>
+      void sent.push(...messages.map((m) => ({ role, ...m }))),
+  };
 }
 
 describe('publishLines', () => {
@@ -46,7 +56,12 @@ describe('publishLines', () => {
   it('sends in batches of the given size, in order', async () => {
     const lines = Array.from({ length: 7 }, (_, i) => batch(`e${i}`)).join('\n');
     const sizes: number[] = [];
-    const result = await publishLines('inspectionBatches', Readable.from([lines]), { send: async (_r, m) => void sizes.push(m.length) }, 3);
+    const result = await publishLines(
+      'inspectionBatches',
+      Readable.from([lines]),
+      { send: async (_r, m) => void sizes.push(m.length) },
+      3,
+    );
     expect(sizes).toEqual([3, 3, 1]);
     expect(result).toEqual({ published: 7, lines: 7, bad: [] });
   });
@@ -63,7 +78,9 @@ describe('eventsPublish', () => {
 
   it.each(['actuals.dlq', 'progress', 'nope'])('refuses %s as a topic (usage error)', async (topic) => {
     const io = memoryIo();
-    const err = await eventsPublish(topic, '-', { dryRun: true }, io, { config, stdin: Readable.from(['']) }).catch((e) => e);
+    const err = await eventsPublish(topic, '-', { dryRun: true }, io, { config, stdin: Readable.from(['']) }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(CliError);
     expect(err.exitCode).toBe(2);
   });
@@ -71,13 +88,17 @@ describe('eventsPublish', () => {
   it('dry run: validates stdin, publishes nothing, fails naming the bad lines', async () => {
     const io = memoryIo();
     const stdin = Readable.from([[batch('e1'), 'oops', batch('e2')].join('\n')]);
-    const err = await eventsPublish('actuals.inspection-batches', '-', { dryRun: true }, io, { config, stdin }).catch((e) => e);
+    const err = await eventsPublish('actuals.inspection-batches', '-', { dryRun: true }, io, { config, stdin }).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(CliError);
     expect(io.stderr()).toMatch(/^stdin:2: not JSON/);
     expect(io.stdout()).toBe('2 of 3 events valid (dry run, nothing published); 1 bad line(s) skipped\n');
   });
 
   it('says when the file cannot be read', async () => {
-    await expect(eventsPublish('cases', '/nonexistent/events.jsonl', { dryRun: true }, memoryIo(), { config })).rejects.toThrow(/cannot read .*ENOENT/);
+    await expect(
+      eventsPublish('cases', '/nonexistent/events.jsonl', { dryRun: true }, memoryIo(), { config }),
+    ).rejects.toThrow(/cannot read .*ENOENT/);
   });
 });

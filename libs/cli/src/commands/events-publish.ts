@@ -74,7 +74,13 @@ export async function publishLines(
   return { published, lines, bad };
 }
 
-export async function eventsPublish(topic: string, file: string, options: PublishOptions, io: CliIo, deps: { config?: AppConfig; stdin?: Readable } = {}): Promise<void> {
+export async function eventsPublish(
+  topic: string,
+  file: string,
+  options: PublishOptions,
+  io: CliIo,
+  deps: { config?: AppConfig; stdin?: Readable } = {},
+): Promise<void> {
   const config = deps.config ?? cliConfig();
   const role = actualsRoleOf(topic, config.kafka.topics);
   if (!role) {
@@ -100,7 +106,9 @@ export async function eventsPublish(topic: string, file: string, options: Publis
     try {
       await publisher.connect();
     } catch (e) {
-      throw new CliError(`Kafka at ${config.kafka.brokers.join(',')} is not reachable: ${(e as Error).message} (is the infrastructure up? npm run infra:up)`);
+      throw new CliError(
+        `Kafka at ${config.kafka.brokers.join(',')} is not reachable: ${(e as Error).message} (is the infrastructure up? npm run infra:up)`,
+      );
     }
   }
   let result: Awaited<ReturnType<typeof publishLines>>;
@@ -114,8 +122,13 @@ export async function eventsPublish(topic: string, file: string, options: Publis
   for (const b of result.bad.slice(0, MAX_SHOWN)) io.err(`${name}:${b.line}: ${b.message}\n`);
   if (result.bad.length > MAX_SHOWN) io.err(`… ${result.bad.length - MAX_SHOWN} more bad lines\n`);
   const verb = options.dryRun ? 'valid (dry run, nothing published)' : `published to ${config.kafka.topics[role]}`;
-  io.out(`${result.published} of ${result.lines} events ${verb}${result.bad.length ? `; ${result.bad.length} bad line(s) skipped` : ''}\n`);
-  if (result.bad.length) throw new CliError(`${result.bad.length} line(s) of ${name} were not ${options.dryRun ? 'valid' : 'published'} (see above)`);
+  io.out(
+    `${result.published} of ${result.lines} events ${verb}${result.bad.length ? `; ${result.bad.length} bad line(s) skipped` : ''}\n`,
+  );
+  if (result.bad.length)
+    throw new CliError(
+      `${result.bad.length} line(s) of ${name} were not ${options.dryRun ? 'valid' : 'published'} (see above)`,
+    );
 }
 
 function positiveInt(value: string): number {
@@ -129,7 +142,9 @@ export const eventsPublishCommand: CliCommand = {
   register(program, io) {
     group(program, 'events', 'actuals events (contract v1)')
       .command('publish')
-      .description('validate a JSON-lines file of actuals events and publish the valid ones, keyed as the contract says')
+      .description(
+        'validate a JSON-lines file of actuals events and publish the valid ones, keyed as the contract says',
+      )
       .argument('<topic>', 'topic role (cases …) or topic name (actuals.cases …)')
       .argument('<file>', 'one JSON event per line; - reads stdin')
       .option('--dry-run', 'only validate; publish nothing')

@@ -10,4 +10,11 @@ import { progressCommand } from './progress';
 import { targetsImportCommand } from './targets-import';
 import { targetsParseCommand } from './targets-parse';
 
-export const COMMANDS: readonly CliCommand[] = [targetsParseCommand, targetsImportCommand, progressCommand, alertsCommand, eventsPublishCommand, simulateCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  targetsParseCommand,
+  targetsImportCommand,
+  progressCommand,
+  alertsCommand,
+  eventsPublishCommand,
+  simulateCommand,
+];

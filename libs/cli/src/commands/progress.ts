@@ -24,7 +24,11 @@ export interface ProgressRow {
 }
 
 /** One row per tracked unit: indicator, compound part, or a project's budget execution. */
-export function progressRows(units: Iterable<TrackedUnit>, progress: Map<string, Progress>, project?: string): ProgressRow[] {
+export function progressRows(
+  units: Iterable<TrackedUnit>,
+  progress: Map<string, Progress>,
+  project?: string,
+): ProgressRow[] {
   const rows: ProgressRow[] = [];
   for (const u of units) {
     if (project && u.projectName !== project && u.projectId !== project) continue;
@@ -71,7 +75,8 @@ export async function showProgress(options: ProgressOptions, io: CliIo): Promise
     const progress = await new ProgressRepository(conn).find(units.map((u) => u.id));
     return progressRows(units, progress, options.project);
   });
-  if (options.project && rows.length === 0) throw new CliError(`no project named ${JSON.stringify(options.project)} in the catalogue`);
+  if (options.project && rows.length === 0)
+    throw new CliError(`no project named ${JSON.stringify(options.project)} in the catalogue`);
   io.out(options.json ? JSON.stringify(rows, null, 2) + '\n' : formatRows(rows));
 }
 

@@ -30,7 +30,12 @@ export interface SimulateOptions {
 export const DEFAULT_SPEED = 86_400;
 
 /** Which clock the replay runs on, and the IW_CLOCK the services need to share it. */
-export function simulationClock(config: AppConfig, fiscalYear: number, o: Pick<SimulateOptions, 'from' | 'speed'>, realNow: number): { clock: Clock; spec: string; shared: boolean } {
+export function simulationClock(
+  config: AppConfig,
+  fiscalYear: number,
+  o: Pick<SimulateOptions, 'from' | 'speed'>,
+  realNow: number,
+): { clock: Clock; spec: string; shared: boolean } {
   const ownClock = o.from !== undefined || o.speed !== undefined || !config.clock.trim().startsWith('sim:');
   if (!ownClock) return { clock: parseClockSpec(config.clock), spec: config.clock, shared: true };
   const spec = simulatedClockSpec(o.from ?? `${fiscalYear}-01-01`, o.speed ?? DEFAULT_SPEED, config.timeZone, realNow);
@@ -48,7 +53,10 @@ export async function simulate(options: SimulateOptions, io: CliIo, signal?: Abo
     try {
       return await loadStoryInput(conn, config);
     } catch (e) {
-      if (e instanceof EmptyCatalogueError) throw new CliError(`${e.message}, e.g. npx iw targets import samples/targets-2019-xinjiang-market-supervision.txt --owners samples/owners.yaml`);
+      if (e instanceof EmptyCatalogueError)
+        throw new CliError(
+          `${e.message}, e.g. npx iw targets import samples/targets-2019-xinjiang-market-supervision.txt --owners samples/owners.yaml`,
+        );
       throw new CliError(`cannot load the catalogue and bindings: ${(e as Error).message}`);
     }
   });
@@ -65,7 +73,9 @@ export async function simulate(options: SimulateOptions, io: CliIo, signal?: Abo
   }
 
   await ensureActualsTopics(config).catch((e: Error) => {
-    throw new CliError(`Kafka at ${config.kafka.brokers.join(',')}: ${e.message} (is the infrastructure up? npm run infra:up)`);
+    throw new CliError(
+      `Kafka at ${config.kafka.brokers.join(',')}: ${e.message} (is the infrastructure up? npm run infra:up)`,
+    );
   });
   io.out(
     shared
@@ -83,7 +93,10 @@ export async function simulate(options: SimulateOptions, io: CliIo, signal?: Abo
     until: options.until,
     clock,
     signal,
-    onStart: (s) => io.out(`seed ${s.seed}, run ${s.runId}: ${s.events.length} events from ${s.from} to ${s.until}, ${s.malformedCount} of them malformed (for the DLQ)\n`),
+    onStart: (s) =>
+      io.out(
+        `seed ${s.seed}, run ${s.runId}: ${s.events.length} events from ${s.from} to ${s.until}, ${s.malformedCount} of them malformed (for the DLQ)\n`,
+      ),
     onProgress: (p) => {
       const line = formatProgress(p);
       if (options.tty) {
@@ -105,13 +118,15 @@ export async function simulate(options: SimulateOptions, io: CliIo, signal?: Abo
 }
 
 function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)))
+    throw new InvalidArgumentError('expected a date YYYY-MM-DD');
   return value;
 }
 
 function speed(value: string): number {
   const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected simulated seconds per real second, > 0 (86400: a day per second)');
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new InvalidArgumentError('expected simulated seconds per real second, > 0 (86400: a day per second)');
   return n;
 }
 
@@ -126,12 +141,17 @@ export const simulateCommand: CliCommand = {
   register(program, io) {
     program
       .command('simulate')
-      .description('replay a plausible year of actuals for the imported catalogue through the real topics, on a simulated clock')
+      .description(
+        'replay a plausible year of actuals for the imported catalogue through the real topics, on a simulated clock',
+      )
       .option('--from <date>', 'first simulated day (default: the fiscal year start)', isoDate)
       .option('--until <date>', 'last simulated day (default: the fiscal year end)', isoDate)
       .option('--speed <n>', `simulated seconds per real second (default ${DEFAULT_SPEED}: a day per second)`, speed)
       .option('--seed <n>', 'story seed: the same seed, the same story', seed, 1)
-      .option('--run-id <id>', 'event id prefix (default: a new one per run, so a replay is never taken for a redelivery)')
+      .option(
+        '--run-id <id>',
+        'event id prefix (default: a new one per run, so a replay is never taken for a redelivery)',
+      )
       .option('--plan', 'print the plot (scenarios, chosen indicators, expected statuses) and exit')
       .action(async (options: SimulateOptions) => {
         const abort = new AbortController();

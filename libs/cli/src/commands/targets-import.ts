@@ -51,7 +51,9 @@ export async function targetsImport(file: string, options: ImportOptions, io: Cl
   const catalogue = await loadCatalogue(file, options.year);
   if (catalogue.problems.some((p) => p.severity === 'error')) {
     const first = catalogue.problems.find((p) => p.severity === 'error')!;
-    throw new CliError(`${file}: line ${first.line}: ${first.message} — fix the table or check it with \`iw targets parse\``);
+    throw new CliError(
+      `${file}: line ${first.line}: ${first.message} — fix the table or check it with \`iw targets parse\``,
+    );
   }
   const owners = options.owners ? readOwnersFile(options.owners, catalogue) : undefined;
   for (const w of owners?.warnings ?? []) io.err(`warning: ${w}\n`);
@@ -67,7 +69,9 @@ export const targetsImportCommand: CliCommand = {
   register(program, io) {
     group(program, 'targets', 'the target catalogue (绩效目标表)')
       .command('import')
-      .description('upsert a target table into MongoDB (ids are stable: progress is kept; removed indicators are archived)')
+      .description(
+        'upsert a target table into MongoDB (ids are stable: progress is kept; removed indicators are archived)',
+      )
       .argument('<file>', 'the target table (.txt, .csv or .xlsx)')
       .option('--year <year>', 'fiscal year, when the table does not say', parseYear)
       .option('--owners <file>', 'owners file (YAML or JSON): project → emails, per-indicator overrides, fallback')

@@ -43,10 +43,14 @@ describe('iw targets parse', () => {
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe(`${SEED}: fiscal year 2019, 18 projects, 301 indicators`);
-    expect(lines[1]).toBe('  by shape: numeric 244, range 1, deadline 11, window 3, compound 7, formula 1, qualitative 34');
+    expect(lines[1]).toBe(
+      '  by shape: numeric 244, range 1, deadline 11, window 3, compound 7, formula 1, qualitative 34',
+    );
     expect(lines).toContain('line 117  市场监管系统服装  (项目支出绩效目标表, 26 万元)');
     expect(lines).toContain('    13 indicators: numeric 13');
-    expect(lines).toContain('    line  127  warning  「购置合同执行违规率」 <0: cannot be met by definition: nothing is < 0');
+    expect(lines).toContain(
+      '    line  127  warning  「购置合同执行违规率」 <0: cannot be met by definition: nothing is < 0',
+    );
   });
 
   it('takes the fiscal year from --year', async () => {
@@ -69,19 +73,27 @@ describe('iw targets parse', () => {
     await single.xlsx.writeFile(xlsx);
     for (const file of [csv, xlsx]) {
       const json = JSON.parse((await iw('targets', 'parse', file, '--json')).out);
-      expect(json.projects[0].indicators[0]).toMatchObject({ id: '2021.测试项目.完成时间', target: { kind: 'deadline', by: '2021-06-30' } });
+      expect(json.projects[0].indicators[0]).toMatchObject({
+        id: '2021.测试项目.完成时间',
+        target: { kind: 'deadline', by: '2021-06-30' },
+      });
     }
   });
 
   it.each([
     ['a missing file', ['nope.txt'], /^iw: nope\.txt: no such file\n$/],
     ['a directory', ['.'], /^iw: \.: is a directory\n$/],
-    ['a file that is not a target table', ['<text>'], /^iw: .*t\.txt: not a target table \(no 绩效目标表 with indicators found\)\n$/],
+    [
+      'a file that is not a target table',
+      ['<text>'],
+      /^iw: .*t\.txt: not a target table \(no 绩效目标表 with indicators found\)\n$/,
+    ],
     ['a legacy .xls', ['<xls>'], /^iw: .*t\.xls: legacy \.xls is not supported; save it as \.xlsx\n$/],
   ])('exits 1 with one line for %s', async (_what, [arg], message) => {
     let file = arg;
     if (arg === '<text>') writeFileSync((file = join(dir, 't.txt')), 'hello\nworld\n');
-    if (arg === '<xls>') writeFileSync((file = join(dir, 't.xls')), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+    if (arg === '<xls>')
+      writeFileSync((file = join(dir, 't.xls')), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
     const r = await iw('targets', 'parse', file);
     expect([r.code, r.out]).toEqual([1, '']);
     expect(r.err).toMatch(message);

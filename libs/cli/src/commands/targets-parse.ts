@@ -4,7 +4,15 @@
  * problems with their lines — or print the catalogue as JSON (issue 3's exact shape).
  */
 import { localDate, SystemClock } from '@iw/clock';
-import { catalogueJson, readTargetFile, summarize, TARGET_KINDS, TargetFileError, type ParsedCatalogue, type Problem } from '@iw/targets';
+import {
+  catalogueJson,
+  readTargetFile,
+  summarize,
+  TARGET_KINDS,
+  TargetFileError,
+  type ParsedCatalogue,
+  type Problem,
+} from '@iw/targets';
 import type { CliIo } from '../cli-io';
 import { CliError } from '../errors';
 import { group, parseYear, type CliCommand } from './command';
@@ -34,7 +42,11 @@ function problemLine(p: Problem): string {
 }
 
 function kinds(byKind: Partial<Record<string, number>>): string {
-  return TARGET_KINDS.filter((k) => byKind[k]).map((k) => `${k} ${byKind[k]}`).join(', ') || 'none';
+  return (
+    TARGET_KINDS.filter((k) => byKind[k])
+      .map((k) => `${k} ${byKind[k]}`)
+      .join(', ') || 'none'
+  );
 }
 
 export function formatSummary(file: string, c: ParsedCatalogue): string {

@@ -1,6 +1,14 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { AlertActionError, acknowledge, silence, unsilence, type Alert, type AlertSeverity, type AlertState } from '@iw/alerts';
+import {
+  AlertActionError,
+  acknowledge,
+  silence,
+  unsilence,
+  type Alert,
+  type AlertSeverity,
+  type AlertState,
+} from '@iw/alerts';
 import { endOfLocalDay } from '@iw/clock';
 import { COLLECTIONS } from '../documents';
 import { casResult } from './evaluation.repository';
@@ -105,7 +113,8 @@ export class AlertRepository {
   /** Open alerts by severity, counted in the app. */
   async countOpen(): Promise<Record<AlertSeverity, number>> {
     const out: Record<AlertSeverity, number> = { at_risk: 0, off_track: 0 };
-    for await (const d of this.col.find({ state: 'open' }, { projection: { severity: 1 } })) if (d.severity) out[d.severity] += 1;
+    for await (const d of this.col.find({ state: 'open' }, { projection: { severity: 1 } }))
+      if (d.severity) out[d.severity] += 1;
     return out;
   }
 
@@ -115,9 +124,17 @@ export class AlertRepository {
     const ops: AnyBulkWriteOperation<AlertDoc>[] = writes.map((w) =>
       w.expectedRev === null
         ? { insertOne: { document: toDoc(w.alert, 1) } }
-        : { replaceOne: { filter: { _id: w.alert.id, rev: w.expectedRev }, replacement: toDoc(w.alert, w.expectedRev + 1) } },
+        : {
+            replaceOne: {
+              filter: { _id: w.alert.id, rev: w.expectedRev },
+              replacement: toDoc(w.alert, w.expectedRev + 1),
+            },
+          },
     );
-    return casResult(writes.map((w) => ({ id: w.alert.id, replace: w.expectedRev !== null })), () => bulkWriteChunked(this.col, ops, { ordered: false }));
+    return casResult(
+      writes.map((w) => ({ id: w.alert.id, replace: w.expectedRev !== null })),
+      () => bulkWriteChunked(this.col, ops, { ordered: false }),
+    );
   }
 
   /**

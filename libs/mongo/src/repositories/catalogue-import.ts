@@ -103,7 +103,10 @@ export async function importCatalogue(
   if (options.owners) {
     const before = await ownersOf(conn).findOne({ _id: 'owners' });
     const next = ownersToDoc(options.owners);
-    const same = before && JSON.stringify([before.fallback, before.projects, before.indicators]) === JSON.stringify([next.fallback, next.projects, next.indicators]);
+    const same =
+      before &&
+      JSON.stringify([before.fallback, before.projects, before.indicators]) ===
+        JSON.stringify([next.fallback, next.projects, next.indicators]);
     if (!same) {
       await ownersOf(conn).replaceOne(
         { _id: 'owners' },
@@ -120,7 +123,28 @@ async function loadStored(conn: Connection, fiscalYear: number): Promise<StoredC
   const projects = await projectsOf(conn).find({ fiscalYear }).toArray();
   const indicators = await indicatorsOf(conn).find({ fiscalYear }).toArray();
   return {
-    projects: projects.map((p) => ({ id: p._id, fiscalYear: p.fiscalYear, name: p.name, tableKind: p.tableKind, budgetUnit: p.budgetUnit, line: p.line, funds: p.funds, goal: p.goal, archived: p.archived })),
-    indicators: indicators.map((i) => ({ id: i._id, projectId: i.projectId, fiscalYear: i.fiscalYear, line: i.line, level1: i.level1, level2: i.level2, name: i.name, value: i.value, target: i.target, archived: i.archived })),
+    projects: projects.map((p) => ({
+      id: p._id,
+      fiscalYear: p.fiscalYear,
+      name: p.name,
+      tableKind: p.tableKind,
+      budgetUnit: p.budgetUnit,
+      line: p.line,
+      funds: p.funds,
+      goal: p.goal,
+      archived: p.archived,
+    })),
+    indicators: indicators.map((i) => ({
+      id: i._id,
+      projectId: i.projectId,
+      fiscalYear: i.fiscalYear,
+      line: i.line,
+      level1: i.level1,
+      level2: i.level2,
+      name: i.name,
+      value: i.value,
+      target: i.target,
+      archived: i.archived,
+    })),
   };
 }

@@ -14,7 +14,9 @@ export class CatalogueRepository {
     return projectsOf(this.conn).find(q).sort({ fiscalYear: 1, line: 1 }).toArray();
   }
 
-  async indicators(filter: { projectId?: string; fiscalYear?: number; includeArchived?: boolean } = {}): Promise<IndicatorDoc[]> {
+  async indicators(
+    filter: { projectId?: string; fiscalYear?: number; includeArchived?: boolean } = {},
+  ): Promise<IndicatorDoc[]> {
     const q: Record<string, unknown> = {};
     if (filter.projectId !== undefined) q.projectId = String(filter.projectId);
     if (filter.fiscalYear !== undefined) q.fiscalYear = filter.fiscalYear;
@@ -33,7 +35,10 @@ export class CatalogueRepository {
   /** The fiscal years present in the catalogue, newest first. */
   async fiscalYears(): Promise<number[]> {
     const years = new Set<number>();
-    for (const p of await projectsOf(this.conn).find({ archived: false }, { projection: { fiscalYear: 1 } }).toArray()) years.add(p.fiscalYear);
+    for (const p of await projectsOf(this.conn)
+      .find({ archived: false }, { projection: { fiscalYear: 1 } })
+      .toArray())
+      years.add(p.fiscalYear);
     return [...years].sort((a, b) => b - a);
   }
 
@@ -49,26 +54,24 @@ export class CatalogueRepository {
     return {
       fiscalYear,
       problems: [],
-      projects: projects.map(
-        (p): ParsedProject => ({
-          id: p._id,
-          name: p.name,
-          tableKind: p.tableKind,
-          budgetUnit: p.budgetUnit,
-          line: p.line,
-          funds: p.funds,
-          goal: p.goal,
-          indicators: (byProject.get(p._id) ?? []).map((i) => ({
-            id: i._id,
-            line: i.line,
-            level1: i.level1,
-            level2: i.level2,
-            name: i.name,
-            value: i.value,
-            target: i.target,
-          })),
-        }),
-      ),
+      projects: projects.map((p): ParsedProject => ({
+        id: p._id,
+        name: p.name,
+        tableKind: p.tableKind,
+        budgetUnit: p.budgetUnit,
+        line: p.line,
+        funds: p.funds,
+        goal: p.goal,
+        indicators: (byProject.get(p._id) ?? []).map((i) => ({
+          id: i._id,
+          line: i.line,
+          level1: i.level1,
+          level2: i.level2,
+          name: i.name,
+          value: i.value,
+          target: i.target,
+        })),
+      })),
     };
   }
 
@@ -79,8 +82,16 @@ export class CatalogueRepository {
   /** Latest change to the catalogue or owners: services reload when it moves. */
   async lastChange(): Promise<number> {
     const [p, i, o] = await Promise.all([
-      projectsOf(this.conn).find({}, { projection: { updatedAt: 1 } }).sort({ updatedAt: -1 }).limit(1).toArray(),
-      indicatorsOf(this.conn).find({}, { projection: { updatedAt: 1 } }).sort({ updatedAt: -1 }).limit(1).toArray(),
+      projectsOf(this.conn)
+        .find({}, { projection: { updatedAt: 1 } })
+        .sort({ updatedAt: -1 })
+        .limit(1)
+        .toArray(),
+      indicatorsOf(this.conn)
+        .find({}, { projection: { updatedAt: 1 } })
+        .sort({ updatedAt: -1 })
+        .limit(1)
+        .toArray(),
       ownersOf(this.conn).findOne({ _id: 'owners' }, { projection: { updatedAt: 1 } }),
     ]);
     return Math.max(p[0]?.updatedAt?.getTime() ?? 0, i[0]?.updatedAt?.getTime() ?? 0, o?.updatedAt?.getTime() ?? 0);

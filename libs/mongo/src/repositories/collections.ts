@@ -1,6 +1,15 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { COLLECTIONS, type DlqDoc, type EventIdDoc, type IndicatorDoc, type OwnersDoc, type ProgressDoc, type ProgressVersionDoc, type ProjectDoc } from '../documents';
+import {
+  COLLECTIONS,
+  type DlqDoc,
+  type EventIdDoc,
+  type IndicatorDoc,
+  type OwnersDoc,
+  type ProgressDoc,
+  type ProgressVersionDoc,
+  type ProjectDoc,
+} from '../documents';
 
 /** Typed driver collections of the mongoose connection; repositories use the driver for bulk writes. */
 export function collection<T extends Document>(conn: Connection, name: string): Collection<T> {
@@ -19,7 +28,11 @@ export const ownersOf = (c: Connection) => collection<OwnersDoc>(c, COLLECTIONS.
 
 /** True for a duplicate-key error (E11000), from MongoDB or FerretDB. */
 export function isDuplicateKey(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && ((e as { code?: number }).code === 11000 || /E11000|duplicate key/i.test(String((e as Error).message)));
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    ((e as { code?: number }).code === 11000 || /E11000|duplicate key/i.test(String((e as Error).message)))
+  );
 }
 
 /**

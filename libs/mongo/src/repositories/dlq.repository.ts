@@ -28,7 +28,8 @@ export class DlqRepository {
   async countByReason(): Promise<Record<string, number>> {
     const out: Record<string, number> = {};
     // Counted in the app: FerretDB's $group is limited, and the DLQ is small.
-    for await (const d of dlqOf(this.conn).find({}, { projection: { reasonClass: 1 } })) out[d.reasonClass] = (out[d.reasonClass] ?? 0) + 1;
+    for await (const d of dlqOf(this.conn).find({}, { projection: { reasonClass: 1 } }))
+      out[d.reasonClass] = (out[d.reasonClass] ?? 0) + 1;
     return out;
   }
 

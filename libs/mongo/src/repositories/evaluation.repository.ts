@@ -102,7 +102,10 @@ export class EvaluationRepository {
         ? { insertOne: { document: w.doc } }
         : { replaceOne: { filter: { _id: w.doc._id, rev: w.expectedRev }, replacement: w.doc } },
     );
-    return casResult(writes.map((w) => ({ id: w.doc._id, replace: w.expectedRev !== null })), () => bulkWriteChunked(this.col, ops, { ordered: false }));
+    return casResult(
+      writes.map((w) => ({ id: w.doc._id, replace: w.expectedRev !== null })),
+      () => bulkWriteChunked(this.col, ops, { ordered: false }),
+    );
   }
 }
 

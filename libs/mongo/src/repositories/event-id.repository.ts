@@ -36,8 +36,13 @@ export class EventIdRepository {
       if (!Array.isArray(errors) || errors.some((x) => x.code !== 11000)) throw e;
       for (const x of errors) seen.push(fresh[x.index]._id);
     }
-    const stored = seen.length ? await eventIdsOf(this.conn).find({ _id: { $in: seen } }).toArray() : [];
-    if (stored.length !== seen.length) throw new Error(`${seen.length - stored.length} event ids were refused as duplicates yet are not stored`);
+    const stored = seen.length
+      ? await eventIdsOf(this.conn)
+          .find({ _id: { $in: seen } })
+          .toArray()
+      : [];
+    if (stored.length !== seen.length)
+      throw new Error(`${seen.length - stored.length} event ids were refused as duplicates yet are not stored`);
     const firstSeenAt = new Map(first);
     for (const d of stored) firstSeenAt.set(d._id, d.position);
     for (const c of claims) {

@@ -34,7 +34,11 @@ export class LeaseRepository {
 
   /** The latest term of `name` (expired or not), or null. A handful of documents: scanned. */
   async current(name: string): Promise<LeaseDoc | null> {
-    const [doc] = await this.col.find({ name: String(name) }).sort({ term: -1 }).limit(1).toArray();
+    const [doc] = await this.col
+      .find({ name: String(name) })
+      .sort({ term: -1 })
+      .limit(1)
+      .toArray();
     return doc ?? null;
   }
 
@@ -51,7 +55,15 @@ export class LeaseRepository {
     if (cur && cur.expiresAt.getTime() > nowMs && cur.holder !== holder) return false;
     const term = (cur?.term ?? 0) + 1;
     try {
-      await this.col.insertOne({ _id: termId(name, term), name, term, holder, acquiredAt: now, renewedAt: now, expiresAt: new Date(nowMs + ttlMs) });
+      await this.col.insertOne({
+        _id: termId(name, term),
+        name,
+        term,
+        holder,
+        acquiredAt: now,
+        renewedAt: now,
+        expiresAt: new Date(nowMs + ttlMs),
+      });
     } catch (e) {
       if (isDuplicateKey(e)) return false;
       throw e;
@@ -75,7 +87,10 @@ export class LeaseRepository {
   async renew(name: string, holder: string, ttlMs: number, nowMs: number): Promise<boolean> {
     const cur = await this.current(name);
     if (!cur || cur.holder !== holder || cur.expiresAt.getTime() <= nowMs) return false;
-    const res = await this.col.updateOne({ _id: cur._id, holder }, { $set: { renewedAt: new Date(nowMs), expiresAt: new Date(nowMs + ttlMs) } });
+    const res = await this.col.updateOne(
+      { _id: cur._id, holder },
+      { $set: { renewedAt: new Date(nowMs), expiresAt: new Date(nowMs + ttlMs) } },
+    );
     if (res.matchedCount !== 1) return false;
     return (await this.col.findOne({ _id: termId(name, cur.term + 1) }, { projection: { _id: 1 } })) === null;
   }
@@ -88,7 +103,8 @@ export class LeaseRepository {
   /** Gives the lease up (only if `holder` holds the latest term), so a successor need not wait for expiry. */
   async release(name: string, holder: string): Promise<void> {
     const cur = await this.current(name);
-    if (cur?.holder === holder) await this.col.updateOne({ _id: cur._id, holder }, { $set: { expiresAt: new Date(0) } });
+    if (cur?.holder === holder)
+      await this.col.updateOne({ _id: cur._id, holder }, { $set: { expiresAt: new Date(0) } });
   }
 
   /** The lease as it stands at `nowMs` (wall clock): null when nobody holds it. */

@@ -118,7 +118,8 @@ export interface SendOutcome {
 export const ADOPT_AFTER_MS = 60_000;
 
 function writeErrorsOf(e: unknown): Array<{ code?: number; index?: number }> | null {
-  const errors = (e as { writeErrors?: Array<{ code?: number; index?: number; err?: { index?: number } }> }).writeErrors;
+  const errors = (e as { writeErrors?: Array<{ code?: number; index?: number; err?: { index?: number } }> })
+    .writeErrors;
   if (!Array.isArray(errors)) return null;
   return errors.map((x) => ({ code: x.code, index: x.index ?? x.err?.index }));
 }
@@ -202,7 +203,11 @@ export class OutboxRepository {
 
   /** When the earliest claimed digest is due, or null. */
   async nextAttemptAt(): Promise<Date | null> {
-    const [d] = await this.col.find({ state: 'claimed' }, { projection: { nextAttemptAt: 1 } }).sort({ nextAttemptAt: 1 }).limit(1).toArray();
+    const [d] = await this.col
+      .find({ state: 'claimed' }, { projection: { nextAttemptAt: 1 } })
+      .sort({ nextAttemptAt: 1 })
+      .limit(1)
+      .toArray();
     return d?.nextAttemptAt ?? null;
   }
 
@@ -226,8 +231,13 @@ export class OutboxRepository {
    * A key already claimed (by another sender, or by one that crashed before recording its
    * outcome) is not this call's; see adoptClaims.
    */
-  async claimDigests(digests: readonly DigestClaim[], now: Date): Promise<{ won: Map<string, string[]>; lost: string[] }> {
-    const docs: ClaimDoc[] = digests.flatMap((d) => d.keys.map((key) => ({ _id: String(key), digestId: d.digestId, messageId: d.messageId, claimedAt: now })));
+  async claimDigests(
+    digests: readonly DigestClaim[],
+    now: Date,
+  ): Promise<{ won: Map<string, string[]>; lost: string[] }> {
+    const docs: ClaimDoc[] = digests.flatMap((d) =>
+      d.keys.map((key) => ({ _id: String(key), digestId: d.digestId, messageId: d.messageId, claimedAt: now })),
+    );
     const lostIndexes = new Set<number>();
     if (docs.length) {
       try {
@@ -260,7 +270,12 @@ export class OutboxRepository {
     if (mine.length) {
       await bulkWriteChunked(
         this.col,
-        mine.map((key) => ({ updateOne: { filter: { _id: key }, update: { $set: { state: 'claimed' as const, digestId, messageId, claimedAt: now, nextAttemptAt: now } } } })),
+        mine.map((key) => ({
+          updateOne: {
+            filter: { _id: key },
+            update: { $set: { state: 'claimed' as const, digestId, messageId, claimedAt: now, nextAttemptAt: now } },
+          },
+        })),
         { ordered: false },
       );
     }
@@ -309,7 +324,15 @@ export class OutboxRepository {
     for (const o of outcomes) {
       const claimed = { digestId: o.digestId, messageId: o.messageId, claimedAt: o.claimedAt };
       const set = o.sent
-        ? { ...claimed, state: 'sent' as const, sentAt: o.sent.at, response: o.sent.response, nextAttemptAt: null, lastError: null, permanentFailure: false }
+        ? {
+            ...claimed,
+            state: 'sent' as const,
+            sentAt: o.sent.at,
+            response: o.sent.response,
+            nextAttemptAt: null,
+            lastError: null,
+            permanentFailure: false,
+          }
         : o.failure
           ? {
               ...claimed,
@@ -351,16 +374,27 @@ export class OutboxRepository {
     if (entries.length === 0) return;
     await bulkWriteChunked(
       this.col,
-      entries.map((e) => ({ updateOne: { filter: { _id: String(e.key), state: 'pending' as const }, update: { $set: { state: 'muted' as const, mutedReason: e.reason } } } })),
+      entries.map((e) => ({
+        updateOne: {
+          filter: { _id: String(e.key), state: 'pending' as const },
+          update: { $set: { state: 'muted' as const, mutedReason: e.reason } },
+        },
+      })),
       { ordered: false },
     );
   }
 
   /** The backlog is counted in the app (it is small, and FerretDB's $group is limited). */
   async stats(): Promise<OutboxStats> {
-    const [sent, muted] = await Promise.all([this.col.countDocuments({ state: 'sent' }), this.col.countDocuments({ state: 'muted' })]);
+    const [sent, muted] = await Promise.all([
+      this.col.countDocuments({ state: 'sent' }),
+      this.col.countDocuments({ state: 'muted' }),
+    ]);
     const out: OutboxStats = { pending: 0, failing: 0, permanentFailures: 0, oldestPendingAt: null, sent, muted };
-    const backlog = this.col.find({ state: { $in: ['pending', 'claimed'] } }, { projection: { attempts: 1, permanentFailure: 1, enqueuedAt: 1 } });
+    const backlog = this.col.find(
+      { state: { $in: ['pending', 'claimed'] } },
+      { projection: { attempts: 1, permanentFailure: 1, enqueuedAt: 1 } },
+    );
     for await (const d of backlog) {
       out.pending += 1;
       if (d.attempts > 0) out.failing += 1;

@@ -30,9 +30,21 @@ export function toProgress(doc: ProgressDoc): Progress {
 }
 
 function stateToProgress(state: Omit<ProgressDoc, '_id'>, id: string): Progress {
-  const { indicatorId: _i, projectId: _p, updatedAt: _u, history, distinctValues, distinctSeen, ...rest } = state as ProgressDoc;
+  const {
+    indicatorId: _i,
+    projectId: _p,
+    updatedAt: _u,
+    history,
+    distinctValues,
+    distinctSeen,
+    ...rest
+  } = state as ProgressDoc;
   const { _id, ...fields } = rest as typeof rest & { _id?: string };
-  const progress = { ...(fields as unknown as Omit<Progress, 'id' | 'history'>), id, history: fromText(history) ?? [] } as Progress;
+  const progress = {
+    ...(fields as unknown as Omit<Progress, 'id' | 'history'>),
+    id,
+    history: fromText(history) ?? [],
+  } as Progress;
   if (distinctValues !== undefined) progress.distinctValues = fromText(distinctValues);
   if (distinctSeen !== undefined) progress.distinctSeen = fromText(distinctSeen);
   return progress;
@@ -63,7 +75,9 @@ export class ProgressRepository {
   async find(ids: readonly string[]): Promise<Map<string, Progress>> {
     const out = new Map<string, Progress>();
     if (ids.length === 0) return out;
-    const docs = await progressOf(this.conn).find({ _id: { $in: ids.map(String) } }).toArray();
+    const docs = await progressOf(this.conn)
+      .find({ _id: { $in: ids.map(String) } })
+      .toArray();
     for (const d of docs) out.set(d._id, toProgress(d));
     return out;
   }
@@ -74,7 +88,11 @@ export class ProgressRepository {
   }
 
   async byProject(projectId: string): Promise<Progress[]> {
-    return (await progressOf(this.conn).find({ projectId: String(projectId) }).toArray()).map(toProgress);
+    return (
+      await progressOf(this.conn)
+        .find({ projectId: String(projectId) })
+        .toArray()
+    ).map(toProgress);
   }
 
   async all(): Promise<Progress[]> {
@@ -86,16 +104,22 @@ export class ProgressRepository {
    * needed no change (`compute` returned the same version: all of it counted already). A unit
    * whose claim was lost is recomputed from the winner's state. Returns the states written.
    */
-  async update(ids: readonly string[], compute: (before: Progress | null, id: string) => ProgressWrite, now: Date): Promise<Progress[]> {
+  async update(
+    ids: readonly string[],
+    compute: (before: Progress | null, id: string) => ProgressWrite,
+    now: Date,
+  ): Promise<Progress[]> {
     let pending = [...ids];
     const written = new Map<string, Progress>();
     for (let round = 0; pending.length > 0; round++) {
-      if (round >= MAX_ROUNDS) throw new Error(`progress of ${pending.length} units kept changing under us; will retry`);
+      if (round >= MAX_ROUNDS)
+        throw new Error(`progress of ${pending.length} units kept changing under us; will retry`);
       // Writers that collided would collide again in lockstep: a short random pause parts them.
       if (round > 0) await new Promise((r) => setTimeout(r, Math.random() * 5 * round));
       // First round: `progress` as stored. A lagging one shows as a lost claim (claims are never
       // deleted), and later rounds read the newest claims.
-      const { current, lagging } = round === 0 ? { current: await this.find(pending), lagging: new Set<string>() } : await this.load(pending);
+      const { current, lagging } =
+        round === 0 ? { current: await this.find(pending), lagging: new Set<string>() } : await this.load(pending);
       const writes: ProgressWrite[] = [];
       const catchUp: ProgressWrite[] = [];
       for (const id of pending) {
@@ -127,7 +151,9 @@ export class ProgressRepository {
     let next = new Map(ids.map((id) => [id, (current.get(id)?.version ?? 0) + 1]));
     while (next.size > 0) {
       const probe = [...next].flatMap(([unit, v]) => Array.from({ length: PROBE }, (_, k) => versionId(unit, v + k)));
-      const docs = await progressVersionsOf(this.conn).find({ _id: { $in: probe } }).toArray();
+      const docs = await progressVersionsOf(this.conn)
+        .find({ _id: { $in: probe } })
+        .toArray();
       const newest = new Map<string, ProgressVersionDoc>();
       for (const d of docs) {
         const b = newest.get(d.unit);
@@ -160,7 +186,13 @@ export class ProgressRepository {
     if (writes.length > 0) {
       const claims: ProgressVersionDoc[] = writes.map((w) => {
         const { _id, ...state } = docOf(w, now);
-        return { _id: versionId(_id, w.progress.version ?? 0), unit: _id, version: w.progress.version ?? 0, state, at: now };
+        return {
+          _id: versionId(_id, w.progress.version ?? 0),
+          unit: _id,
+          version: w.progress.version ?? 0,
+          state,
+          at: now,
+        };
       });
       try {
         await progressVersionsOf(this.conn).insertMany(claims, { ordered: false });
@@ -177,15 +209,22 @@ export class ProgressRepository {
     // their states are dropped every TRIM versions, in one statement.
     const trimmed = writes
       .filter((w) => !lost.has(w.progress.id) && (w.progress.version ?? 0) % TRIM === 0)
-      .flatMap((w) => Array.from({ length: TRIM }, (_, k) => versionId(w.progress.id, (w.progress.version ?? 0) - KEEP - k)));
-    if (trimmed.length > 0) await progressVersionsOf(this.conn).updateMany({ _id: { $in: trimmed } }, { $unset: { state: '' } });
+      .flatMap((w) =>
+        Array.from({ length: TRIM }, (_, k) => versionId(w.progress.id, (w.progress.version ?? 0) - KEEP - k)),
+      );
+    if (trimmed.length > 0)
+      await progressVersionsOf(this.conn).updateMany({ _id: { $in: trimmed } }, { $unset: { state: '' } });
     return { lost: [...lost] };
   }
 
   /** Replaces `progress` documents, never with an older version than the stored one. */
   private async replaceCurrent(writes: readonly ProgressWrite[], now: Date): Promise<void> {
     const ops: AnyBulkWriteOperation<ProgressDoc>[] = writes.map((w) => ({
-      replaceOne: { filter: { _id: w.progress.id, version: { $lt: w.progress.version ?? 0 } }, replacement: docOf(w, now), upsert: true },
+      replaceOne: {
+        filter: { _id: w.progress.id, version: { $lt: w.progress.version ?? 0 } },
+        replacement: docOf(w, now),
+        upsert: true,
+      },
     }));
     try {
       await bulkWriteChunked(progressOf(this.conn), ops, { ordered: false });
@@ -199,7 +238,14 @@ export class ProgressRepository {
 
 function docOf(w: ProgressWrite, now: Date): ProgressDoc {
   const { id, history, distinctValues, distinctSeen, ...rest } = w.progress;
-  const doc = { ...rest, _id: id, history: JSON.stringify(history), indicatorId: w.indicatorId, projectId: w.projectId, updatedAt: now } as ProgressDoc;
+  const doc = {
+    ...rest,
+    _id: id,
+    history: JSON.stringify(history),
+    indicatorId: w.indicatorId,
+    projectId: w.projectId,
+    updatedAt: now,
+  } as ProgressDoc;
   if (distinctValues !== undefined) doc.distinctValues = JSON.stringify(distinctValues);
   if (distinctSeen !== undefined) doc.distinctSeen = JSON.stringify(distinctSeen);
   return doc;

@@ -23,12 +23,42 @@ export function cumulative(ctx: Ctx, b: Bound, actual: number): Evaluation {
         ? result('missed', `考核期已结束，实际${fmt(actual)}${u}超过上限${t}`, expected, actual, daysLeft, deadline)
         : result('off_track', `已超过上限${t}：实际${fmt(actual)}${u}`, expected, forecast, daysLeft, deadline);
     }
-    if (ctx.ended) return result('achieved', `考核期已结束，实际${fmt(actual)}${u}未超过上限${t}`, expected, actual, daysLeft, deadline);
-    if (forecast === null) return result('on_track', `考核期初，暂不预测：实际${fmt(actual)}${u}，上限${t}`, expected, null, daysLeft, deadline);
+    if (ctx.ended)
+      return result(
+        'achieved',
+        `考核期已结束，实际${fmt(actual)}${u}未超过上限${t}`,
+        expected,
+        actual,
+        daysLeft,
+        deadline,
+      );
+    if (forecast === null)
+      return result(
+        'on_track',
+        `考核期初，暂不预测：实际${fmt(actual)}${u}，上限${t}`,
+        expected,
+        null,
+        daysLeft,
+        deadline,
+      );
     if (!meets(b, forecast)) {
-      return result('at_risk', `按当前速度全年预计${fmt(forecast)}${u}，将超过上限${t}（实际${fmt(actual)}${u}）`, expected, forecast, daysLeft, deadline);
+      return result(
+        'at_risk',
+        `按当前速度全年预计${fmt(forecast)}${u}，将超过上限${t}（实际${fmt(actual)}${u}）`,
+        expected,
+        forecast,
+        daysLeft,
+        deadline,
+      );
     }
-    return result('on_track', `实际${fmt(actual)}${u}，全年预计${fmt(forecast)}${u}，在上限${t}以内`, expected, forecast, daysLeft, deadline);
+    return result(
+      'on_track',
+      `实际${fmt(actual)}${u}，全年预计${fmt(forecast)}${u}，在上限${t}以内`,
+      expected,
+      forecast,
+      daysLeft,
+      deadline,
+    );
   }
   const distinctOf = ctx.progress?.distinctOf;
   if (
@@ -38,7 +68,14 @@ export function cumulative(ctx: Ctx, b: Bound, actual: number): Evaluation {
     !meets(b, distinctOf) &&
     !ctx.ended
   ) {
-    return result('off_track', `可覆盖总数仅${distinctOf}，达不到目标${t}（实际${fmt(actual)}${u}）`, expected, forecast, daysLeft, deadline);
+    return result(
+      'off_track',
+      `可覆盖总数仅${distinctOf}，达不到目标${t}（实际${fmt(actual)}${u}）`,
+      expected,
+      forecast,
+      daysLeft,
+      deadline,
+    );
   }
   return paceFloor(ctx, b.value, meets(b, actual), !b.exact, actual, share, forecast, t, b.unit);
 }
@@ -78,10 +115,33 @@ export function paceFloor(
   if (reached && (finalOnReach || ctx.ended)) {
     return result('achieved', `已完成：实际${fmt(actual)}${u}，目标${t}`, expected, forecast, daysLeft, deadline);
   }
-  if (ctx.ended) return result('missed', `考核期已结束，实际${fmt(actual)}${u}，未达到目标${t}`, expected, actual, daysLeft, deadline);
-  if (reached) return result('on_track', `已达到目标${t}（实际${fmt(actual)}${u}），待期末确认`, expected, forecast, daysLeft, deadline);
+  if (ctx.ended)
+    return result(
+      'missed',
+      `考核期已结束，实际${fmt(actual)}${u}，未达到目标${t}`,
+      expected,
+      actual,
+      daysLeft,
+      deadline,
+    );
+  if (reached)
+    return result(
+      'on_track',
+      `已达到目标${t}（实际${fmt(actual)}${u}），待期末确认`,
+      expected,
+      forecast,
+      daysLeft,
+      deadline,
+    );
   if (forecast === null) {
-    return result('on_track', `考核期初，暂不判断进度：实际${fmt(actual)}${u}，目标${t}`, expected, null, daysLeft, deadline);
+    return result(
+      'on_track',
+      `考核期初，暂不判断进度：实际${fmt(actual)}${u}，目标${t}`,
+      expected,
+      null,
+      daysLeft,
+      deadline,
+    );
   }
   const remainingShare = 1 - share;
   const remaining = value - actual;
@@ -108,5 +168,12 @@ export function paceFloor(
       deadline,
     );
   }
-  return result('on_track', `进度正常：实际${fmt(actual)}${u}，按进度应达${fmt(expected)}${u}，全年预计${fmt(forecast)}${u}`, expected, forecast, daysLeft, deadline);
+  return result(
+    'on_track',
+    `进度正常：实际${fmt(actual)}${u}，按进度应达${fmt(expected)}${u}，全年预计${fmt(forecast)}${u}`,
+    expected,
+    forecast,
+    daysLeft,
+    deadline,
+  );
 }

@@ -61,7 +61,14 @@ export function window(ctx: Ctx, target: WindowTarget): Evaluation {
   if (ctx.today < fromDay) return result('on_track', `尚未到开展时间（${span}）`, null, null, daysLeft, target.to);
   const warning = warningWindow(ctx, daysLeft);
   if (warning !== undefined) {
-    const e = result('at_risk', `${span}内尚未开展，${daysLeft === 0 ? '今天结束' : `距结束还有${daysLeft}天`}`, null, null, daysLeft, target.to);
+    const e = result(
+      'at_risk',
+      `${span}内尚未开展，${daysLeft === 0 ? '今天结束' : `距结束还有${daysLeft}天`}`,
+      null,
+      null,
+      daysLeft,
+      target.to,
+    );
     e.warningDays = warning;
     return e;
   }

@@ -3,7 +3,12 @@ import { meets, type Bound } from '../bound';
 import { fmt, opSymbol, pct } from '../format';
 import { result, type Ctx, type Evaluation } from '../evaluation';
 
-const LEVEL_NAMES: Partial<Record<MeasureKind, string>> = { mean: '平均值', max: '最大值', min: '最小值', latest: '最新值' };
+const LEVEL_NAMES: Partial<Record<MeasureKind, string>> = {
+  mean: '平均值',
+  max: '最大值',
+  min: '最小值',
+  latest: '最新值',
+};
 
 /**
  * Level measures (mean, latest, max, min) are judged on their current value. Outside the

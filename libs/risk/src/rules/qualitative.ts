@@ -16,7 +16,14 @@ export function qualitative(ctx: Ctx): Evaluation {
     const day = localDayOf(a.at, ctx.input.timeZone);
     const when = Number.isNaN(day) ? '' : `，${dateOfDay(day)}`;
     const text = a.text ? `${oneLine(a.text)}` : '无说明';
-    return result(statusOfLikelihood(a.likelihood), `人工评估：${a.likelihood}（${text}${when}）`, null, null, daysLeft, deadline);
+    return result(
+      statusOfLikelihood(a.likelihood),
+      `人工评估：${a.likelihood}（${text}${when}）`,
+      null,
+      null,
+      daysLeft,
+      deadline,
+    );
   }
   if (daysLeft <= ctx.cfg.qualitativeDueDays) {
     const why = daysLeft < 0 ? '考核期已结束' : `距考核期末还有${daysLeft}天`;

@@ -36,7 +36,14 @@ export function ratio(ctx: Ctx, b: Bound): Evaluation {
   } else if (ok) {
     e = result('on_track', `实际${now}，达到目标${t}`, b.value, point * scale, daysLeft, deadline);
   } else if (n < ctx.cfg.minSample) {
-    e = result('on_track', `样本不足（${fmt(n)}/${ctx.cfg.minSample}），暂不判断：实际${now}，目标${t}`, b.value, point * scale, daysLeft, deadline);
+    e = result(
+      'on_track',
+      `样本不足（${fmt(n)}/${ctx.cfg.minSample}），暂不判断：实际${now}，目标${t}`,
+      b.value,
+      point * scale,
+      daysLeft,
+      deadline,
+    );
   } else {
     // The bound nearest the target: upper for a floor, lower for a cap.
     const decided = !meetsShare(b, b.dir === 'floor' ? ci.upper : ci.lower, p0);

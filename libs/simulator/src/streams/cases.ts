@@ -34,11 +34,23 @@ export function caseDrafts(ctx: StreamContext): Draft[] {
 
   const openAndClose = (date: string, minute: number, rng: Rng, lag: number, body: Record<string, unknown>) => {
     const id = caseId();
-    drafts.push({ role: 'cases', date, minute, source: 'case-management', body: { caseId: id, action: 'opened', ...body } });
+    drafts.push({
+      role: 'cases',
+      date,
+      minute,
+      source: 'case-management',
+      body: { caseId: id, action: 'opened', ...body },
+    });
     const closeDate = lag === 0 ? date : workdayAfter(ctx, date, lag);
     if (!closeDate) return; // still open at year end
     const closeMinute = lag === 0 ? Math.min(minute + rng.int(30, 240), 18 * 60 + 30) : rng.int(9 * 60, 18 * 60);
-    drafts.push({ role: 'cases', date: closeDate, minute: closeMinute, source: 'case-management', body: { caseId: id, action: 'closed', ...body } });
+    drafts.push({
+      role: 'cases',
+      date: closeDate,
+      minute: closeMinute,
+      source: 'case-management',
+      body: { caseId: id, action: 'closed', ...body },
+    });
   };
 
   for (const date of ctx.dates) {
@@ -54,13 +66,22 @@ export function caseDrafts(ctx: StreamContext): Draft[] {
     }
   }
 
-  const projects = [...new Set(bound.flatMap((v) => v.binding!.where.filter((w) => w.field === 'projectName').flatMap((w) => w.values.map(String))))];
+  const projects = [
+    ...new Set(
+      bound.flatMap((v) =>
+        v.binding!.where.filter((w) => w.field === 'projectName').flatMap((w) => w.values.map(String)),
+      ),
+    ),
+  ];
   for (const projectName of projects) {
     for (let month = 1; month <= 12; month++) {
       for (const dd of PROBLEM_DAYS_OF_MONTH) {
         const date = workdayOnOrAfter(`${ctx.fiscalYear}-${String(month).padStart(2, '0')}-${dd}`);
         const rng = Rng.for(ctx.seed, 'cases', projectName, date);
-        openAndClose(date, rng.int(10 * 60, 15 * 60), rng, rng.int(0, 3), { projectName, region: rng.pick(PREFECTURES) });
+        openAndClose(date, rng.int(10 * 60, 15 * 60), rng, rng.int(0, 3), {
+          projectName,
+          region: rng.pick(PREFECTURES),
+        });
       }
     }
   }

@@ -6,8 +6,20 @@ import { goalOf, isExact, type UnitView } from '../view';
 
 /** Xinjiang's 14 prefecture-level divisions (地州市): where batches are sampled. */
 export const PREFECTURES = [
-  '乌鲁木齐市', '克拉玛依市', '吐鲁番市', '哈密市', '昌吉回族自治州', '博尔塔拉蒙古自治州', '巴音郭楞蒙古自治州',
-  '阿克苏地区', '克孜勒苏柯尔克孜自治州', '喀什地区', '和田地区', '伊犁哈萨克自治州', '塔城地区', '阿勒泰地区',
+  '乌鲁木齐市',
+  '克拉玛依市',
+  '吐鲁番市',
+  '哈密市',
+  '昌吉回族自治州',
+  '博尔塔拉蒙古自治州',
+  '巴音郭楞蒙古自治州',
+  '阿克苏地区',
+  '克孜勒苏柯尔克孜自治州',
+  '喀什地区',
+  '和田地区',
+  '伊犁哈萨克自治州',
+  '塔城地区',
+  '阿勒泰地区',
 ] as const;
 
 /** Share of batches that fail, never more than MAX_UNQUALIFIED of all so far (合格率 ≥ 90 % holds). */
@@ -35,12 +47,20 @@ function categoriesOf(v: UnitView): string[] {
 
 function categoryDrafts(ctx: StreamContext, category: string, index: number, bound: UnitView[]): Draft[] {
   const mine = bound.filter((v) => categoriesOf(v).includes(category));
-  const counts = mine.filter((v) => v.binding!.measure === 'sum' && v.binding!.field === 'batches' && categoriesOf(v).length === 1 && v.direction !== 'cap');
+  const counts = mine.filter(
+    (v) =>
+      v.binding!.measure === 'sum' &&
+      v.binding!.field === 'batches' &&
+      categoriesOf(v).length === 1 &&
+      v.direction !== 'cap',
+  );
   const goals = counts.map((v) => goalOf(v.unit.target) ?? 0);
   const goal = goals.length ? Math.max(...goals) : DEFAULT_BATCHES_PER_YEAR;
   // An exact target (=800批次) is met, not overshot; with a floor (≥700) the lab may go on.
   const limit = counts.length && counts.every((v) => isExact(v.unit.target)) ? goal : Infinity;
-  const caps = mine.filter((v) => v.binding!.measure === 'mean' && v.binding!.field === 'costYuan' && v.direction === 'cap').map((v) => goalOf(v.unit.target)!);
+  const caps = mine
+    .filter((v) => v.binding!.measure === 'mean' && v.binding!.field === 'costYuan' && v.direction === 'cap')
+    .map((v) => goalOf(v.unit.target)!);
   const costPerBatch = caps.length ? Math.min(...caps) * COST_SHARE_OF_CAP : DEFAULT_COST_PER_BATCH;
 
   const key = `inspection:${category}`;
@@ -59,7 +79,10 @@ function categoryDrafts(ctx: StreamContext, category: string, index: number, bou
   return planned.map((d) => {
     const rng = Rng.for(ctx.seed, key, d.day);
     const batches = d.amount;
-    const unqualified = Math.min(rng.binomial(batches, UNQUALIFIED), Math.max(0, Math.floor(MAX_UNQUALIFIED * d.cumulative) - unqualifiedSoFar));
+    const unqualified = Math.min(
+      rng.binomial(batches, UNQUALIFIED),
+      Math.max(0, Math.floor(MAX_UNQUALIFIED * d.cumulative) - unqualifiedSoFar),
+    );
     unqualifiedSoFar += unqualified;
     const factor = d.day >= costFrom ? cost!.effect.factor : 1;
     const scenario = (d.day >= costFrom ? cost?.scenario : undefined) ?? rate?.scenario;

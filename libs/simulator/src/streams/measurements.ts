@@ -1,7 +1,16 @@
 import { addDays } from '@iw/clock';
 import type { Target } from '@iw/targets';
 import { fiscalDate, workdayOnOrAfter } from '../calendar';
-import { AHEAD, UNDER, indexOf, weeklyIndices, workdayIndices, yearPlan, type Draft, type StreamContext } from '../context';
+import {
+  AHEAD,
+  UNDER,
+  indexOf,
+  weeklyIndices,
+  workdayIndices,
+  yearPlan,
+  type Draft,
+  type StreamContext,
+} from '../context';
 import { deliveries, type DeliveryOptions } from '../plan';
 import { Rng } from '../prng';
 import { goalOf, isExact, type UnitView } from '../view';
@@ -55,7 +64,9 @@ function unitDrafts(ctx: StreamContext, v: UnitView, key: string): Draft[] | str
     case 'latest': {
       const reading = readingFor(u.target, v.direction);
       if (reading === null) return `no reading meets ${describe(u.target)}`;
-      return quarterlyDays(ctx, key).map((day) => draft(day, { kind: 'set', value: reading(Rng.for(ctx.seed, key, day)) }));
+      return quarterlyDays(ctx, key).map((day) =>
+        draft(day, { kind: 'set', value: reading(Rng.for(ctx.seed, key, day)) }),
+      );
     }
     case 'milestone': {
       const day = milestoneDay(ctx, u.target, u.period.to);
@@ -65,7 +76,13 @@ function unitDrafts(ctx: StreamContext, v: UnitView, key: string): Draft[] | str
       const assess = ctx.effects.find(key, 'assess');
       if (assess) {
         const day = indexOf(ctx, fiscalDate(ctx.fiscalYear, assess.effect.on));
-        return [draft(day, { kind: 'assessment', likelihood: assess.effect.likelihood, text: assess.effect.text }, assess.scenario)];
+        return [
+          draft(
+            day,
+            { kind: 'assessment', likelihood: assess.effect.likelihood, text: assess.effect.text },
+            assess.scenario,
+          ),
+        ];
       }
       if (u.target.kind === 'missing') return 'its target is missing';
       const day = indexOf(ctx, workdayOnOrAfter(addDays(u.period.to, -ASSESSED_DAYS_BEFORE)));
@@ -98,7 +115,13 @@ function sums(ctx: StreamContext, v: UnitView, key: string) {
   } else {
     total = goal * AHEAD;
     days = weeklyIndices(ctx, key, SUM_EVERY_WEEKS);
-    options = { mode: 'advance', rounding: integer ? 'up' : 'none', limit: isExact(v.unit.target) ? goal : Infinity, jitter: 0.02, rngFor };
+    options = {
+      mode: 'advance',
+      rounding: integer ? 'up' : 'none',
+      limit: isExact(v.unit.target) ? goal : Infinity,
+      jitter: 0.02,
+      rngFor,
+    };
   }
   return deliveries(yearPlan(ctx, total), days, options);
 }
@@ -106,7 +129,9 @@ function sums(ctx: StreamContext, v: UnitView, key: string) {
 /** A working day in the first fortnight of each quarter, the same one per unit (readings spread out). */
 function quarterlyDays(ctx: StreamContext, key: string): number[] {
   const offset = Rng.for(ctx.seed, key, 'quarter-day').int(0, 13);
-  return READING_MONTHS.map((m) => indexOf(ctx, workdayOnOrAfter(addDays(`${ctx.fiscalYear}-${String(m).padStart(2, '0')}-01`, offset))));
+  return READING_MONTHS.map((m) =>
+    indexOf(ctx, workdayOnOrAfter(addDays(`${ctx.fiscalYear}-${String(m).padStart(2, '0')}-01`, offset))),
+  );
 }
 
 /** A reading that meets the target, with a little variation; null when none can (`<0`). */
@@ -142,7 +167,12 @@ function milestoneDay(ctx: StreamContext, target: Target, periodEnd: string): nu
     day = workdayOnOrAfter(day);
     return day <= target.to ? indexOf(ctx, day) : null;
   }
-  const by = target.kind === 'deadline' && target.byAlternative && target.byAlternative > target.by ? target.byAlternative : target.kind === 'deadline' ? target.by : periodEnd;
+  const by =
+    target.kind === 'deadline' && target.byAlternative && target.byAlternative > target.by
+      ? target.byAlternative
+      : target.kind === 'deadline'
+        ? target.by
+        : periodEnd;
   let day = addDays(by, -DONE_DAYS_BEFORE);
   if (day < first) day = first;
   day = workdayOnOrAfter(day);

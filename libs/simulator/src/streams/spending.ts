@@ -32,19 +32,32 @@ function projectDrafts(ctx: StreamContext, budget: UnitView): Draft[] {
   const projectId = budget.unit.projectId;
   const projectName = budget.unit.projectName;
   const budgetYuan = budget.unit.of ?? null;
-  const items = ctx.views.filter((v) => v.unit.projectId === projectId && v.binding?.from === 'spending' && itemOf(v) !== null);
+  const items = ctx.views.filter(
+    (v) => v.unit.projectId === projectId && v.binding?.from === 'spending' && itemOf(v) !== null,
+  );
 
   const capped = items.filter((v) => v.direction === 'cap');
   const capsTotal = capped.reduce((n, v) => n + rawGoal(v), 0);
-  const capShare = budgetYuan && capsTotal > 0 ? Math.min(CAP_SHARE, (CAPPED_SHARE_OF_BUDGET * budgetYuan) / capsTotal) : CAP_SHARE;
+  const capShare =
+    budgetYuan && capsTotal > 0 ? Math.min(CAP_SHARE, (CAPPED_SHARE_OF_BUDGET * budgetYuan) / capsTotal) : CAP_SHARE;
   const lines: Line[] = items.map((v) =>
     v.direction === 'cap'
       ? { item: itemOf(v), total: rawGoal(v) * capShare, mode: 'arrears', limit: rawGoal(v) * 0.98 }
-      : { item: itemOf(v), total: rawGoal(v) * AHEAD, mode: 'advance', limit: isExact(v.unit.target) ? rawGoal(v) : Infinity },
+      : {
+          item: itemOf(v),
+          total: rawGoal(v) * AHEAD,
+          mode: 'advance',
+          limit: isExact(v.unit.target) ? rawGoal(v) : Infinity,
+        },
   );
   if (budgetYuan) {
     const planned = lines.reduce((n, l) => n + Math.min(l.total, l.limit), 0);
-    lines.push({ item: null, total: Math.max(MIN_GENERAL_SHARE * budgetYuan, AHEAD * budgetYuan - planned), mode: 'advance', limit: Infinity });
+    lines.push({
+      item: null,
+      total: Math.max(MIN_GENERAL_SHARE * budgetYuan, AHEAD * budgetYuan - planned),
+      mode: 'advance',
+      limit: Infinity,
+    });
   }
 
   const days = weeklyIndices(ctx, `spending:${projectId}`);

@@ -42,18 +42,30 @@ function sourceDrafts(ctx: StreamContext, key: string, views: UnitView[]): Draft
 
   const waveDay = 5 + (hashSeed(key) % 18);
   const waves: Array<{ day: number; respondents?: number }> = below
-    ? below.effect.waves.map((w) => ({ day: indexOf(ctx, workdayOnOrAfter(fiscalDate(ctx.fiscalYear, w.on))), respondents: w.respondents }))
-    : Array.from({ length: 12 }, (_, m) => ({ day: indexOf(ctx, workdayOnOrAfter(`${ctx.fiscalYear}-${String(m + 1).padStart(2, '0')}-${String(waveDay).padStart(2, '0')}`)) }));
+    ? below.effect.waves.map((w) => ({
+        day: indexOf(ctx, workdayOnOrAfter(fiscalDate(ctx.fiscalYear, w.on))),
+        respondents: w.respondents,
+      }))
+    : Array.from({ length: 12 }, (_, m) => ({
+        day: indexOf(
+          ctx,
+          workdayOnOrAfter(`${ctx.fiscalYear}-${String(m + 1).padStart(2, '0')}-${String(waveDay).padStart(2, '0')}`),
+        ),
+      }));
 
   if (counted.length && !below) {
     const goal = Math.max(...counted.map((v) => goalOf(v.unit.target) ?? 0));
-    const planned = deliveries(yearPlan(ctx, goal * AHEAD), waves.map((w) => w.day), {
-      mode: 'advance',
-      rounding: 'up',
-      limit: counted.every((v) => isExact(v.unit.target)) ? goal : Infinity,
-      jitter: 0.02,
-      rngFor: (day) => Rng.for(ctx.seed, key, 'amount', day),
-    });
+    const planned = deliveries(
+      yearPlan(ctx, goal * AHEAD),
+      waves.map((w) => w.day),
+      {
+        mode: 'advance',
+        rounding: 'up',
+        limit: counted.every((v) => isExact(v.unit.target)) ? goal : Infinity,
+        jitter: 0.02,
+        rngFor: (day) => Rng.for(ctx.seed, key, 'amount', day),
+      },
+    );
     const byDay = new Map(planned.map((d) => [d.day, d.amount]));
     for (const w of waves) w.respondents = byDay.get(w.day) ?? 0;
   }
@@ -69,14 +81,17 @@ function sourceDrafts(ctx: StreamContext, key: string, views: UnitView[]): Draft
       return { w, rng, respondents, satisfied };
     })
     .filter((x) => x.respondents > 0)
-    .map(({ w, rng, respondents, satisfied }) => ({
-      role: 'surveys',
-      date: ctx.dates[w.day],
-      minute: rng.int(16 * 60, 20 * 60),
-      source: 'survey-platform',
-      body: { surveyKey, respondents, satisfied, ...(projectName ? { projectName } : {}) },
-      ...(below ? { scenario: below.scenario } : {}),
-    }) satisfies Draft);
+    .map(
+      ({ w, rng, respondents, satisfied }) =>
+        ({
+          role: 'surveys',
+          date: ctx.dates[w.day],
+          minute: rng.int(16 * 60, 20 * 60),
+          source: 'survey-platform',
+          body: { surveyKey, respondents, satisfied, ...(projectName ? { projectName } : {}) },
+          ...(below ? { scenario: below.scenario } : {}),
+        }) satisfies Draft,
+    );
 }
 
 /** The share of satisfied answers a ratio target asks for (a strict `>` a little more). */

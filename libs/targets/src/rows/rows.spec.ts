@@ -18,8 +18,22 @@ describe('tsvRows', () => {
 
 describe('csvRows (RFC 4180)', () => {
   const cases: Array<[string, string, Array<{ line: number; cells: string[] }>]> = [
-    ['plain', 'a,b,c\n1,2,3\n', [{ line: 1, cells: ['a', 'b', 'c'] }, { line: 2, cells: ['1', '2', '3'] }]],
-    ['BOM and CRLF', '\uFEFFa,b\r\nc,d', [{ line: 1, cells: ['a', 'b'] }, { line: 2, cells: ['c', 'd'] }]],
+    [
+      'plain',
+      'a,b,c\n1,2,3\n',
+      [
+        { line: 1, cells: ['a', 'b', 'c'] },
+        { line: 2, cells: ['1', '2', '3'] },
+      ],
+    ],
+    [
+      'BOM and CRLF',
+      '\uFEFFa,b\r\nc,d',
+      [
+        { line: 1, cells: ['a', 'b'] },
+        { line: 2, cells: ['c', 'd'] },
+      ],
+    ],
     ['quoted separator and doubled quote', '"a,1","say ""hi"""', [{ line: 1, cells: ['a,1', 'say "hi"'] }]],
     [
       'a quoted line break joins, and the next record keeps its own line',
@@ -30,7 +44,14 @@ describe('csvRows (RFC 4180)', () => {
       ],
     ],
     ['empty cells', ',,x,', [{ line: 1, cells: ['', '', 'x', ''] }]],
-    ['semicolon sniffed', 'a;b;"c;d"\n1;2;3', [{ line: 1, cells: ['a', 'b', 'c;d'] }, { line: 2, cells: ['1', '2', '3'] }]],
+    [
+      'semicolon sniffed',
+      'a;b;"c;d"\n1;2;3',
+      [
+        { line: 1, cells: ['a', 'b', 'c;d'] },
+        { line: 2, cells: ['1', '2', '3'] },
+      ],
+    ],
   ];
   it.each(cases)('%s', (_name, input, expected) => {
     expect(csvRows(input)).toEqual(expected);
@@ -47,7 +68,9 @@ describe('csvRows (RFC 4180)', () => {
       ['', '', '合格率, 覆盖率', '县道≥95%，乡村道≥90%'],
       ['', '时效指标', '完成时间', '2019年11月底前'],
     ];
-    const csv = lines.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n');
+    const csv = lines
+      .map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','))
+      .join('\r\n');
     const tsv = lines.map((r) => r.join('\t')).join('\n');
     const fromCsv = readCatalogue(csvRows(csv));
     expect(fromCsv).toEqual(readCatalogue(tsvRows(tsv)));

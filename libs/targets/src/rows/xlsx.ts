@@ -45,7 +45,10 @@ function cellText(cell: ExcelJS.Cell): string {
   return String(v);
 }
 
-export async function xlsxRows(data: Buffer | ArrayBuffer | Uint8Array, options: XlsxOptions = {}): Promise<SourceRow[]> {
+export async function xlsxRows(
+  data: Buffer | ArrayBuffer | Uint8Array,
+  options: XlsxOptions = {},
+): Promise<SourceRow[]> {
   const { Workbook } = await loadExcelJs();
   const wb = new Workbook();
   // exceljs's typing wants its own Buffer flavour; any binary view works at run time.

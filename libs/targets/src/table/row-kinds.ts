@@ -41,7 +41,8 @@ const META_LABELS: Array<[RegExp, MetaField]> = [
   [/^项目名称$/, 'projectName'],
 ];
 
-const FUNDS_HEAD = /^(?:项目资金|年度资金|资金情况|项目资金情况|年度预算|年度预算申请|预算资金|部门预算|资金来源)(?:\((万元|元)\))?$/;
+const FUNDS_HEAD =
+  /^(?:项目资金|年度资金|资金情况|项目资金情况|年度预算|年度预算申请|预算资金|部门预算|资金来源)(?:\((万元|元)\))?$/;
 const FUNDS_LABELS: Array<[RegExp, FundsField, boolean]> = [
   // [label, field, strong: identifies a funds row on its own]
   [/^(?:年度资金总额|资金总额|年度预算总额|预算总额|项目总额)(?:\(万元\))?$/, 'total', true],
@@ -66,7 +67,8 @@ const HEADER_WORDS: Array<[RegExp, HeaderRole]> = [
 ];
 
 const TITLE = /绩效目标(?:申报)?表/;
-const FOOTER = /^(?:注[:：]|备注[:：]|说明[:：]|填表人|填报人|联系人|联系电话|审核人|负责人|单位负责人|财务负责人|填报日期|制表人|(?:金额)?单位[:：]?(?:万元|元)$)/;
+const FOOTER =
+  /^(?:注[:：]|备注[:：]|说明[:：]|填表人|填报人|联系人|联系电话|审核人|负责人|单位负责人|财务负责人|填报日期|制表人|(?:金额)?单位[:：]?(?:万元|元)$)/;
 const TASKS = /^(?:年度主要任务|主要任务|任务名称)$/;
 /** `附件2：` above a table. */
 const ATTACHMENT = /^附件\d*[:]?$/;
@@ -85,7 +87,9 @@ function splitLabel(cell: string): { label: string; inline: string } {
 }
 
 export function parseAmount(text: string): number | undefined {
-  const k = key(text).replace(/,/g, '').replace(/万?元$/, '');
+  const k = key(text)
+    .replace(/,/g, '')
+    .replace(/万?元$/, '');
   return /^-?\d+(?:\.\d+)?$/.test(k) ? Number(k) : undefined;
 }
 
@@ -177,7 +181,9 @@ export function classifyRow(cells: Cell[]): RowKind {
   if (cells.length <= 2) {
     const t = TITLE.exec(key(cells.map((c) => c.text).join('')));
     if (t && first.length <= 40) {
-      const tableKind: TableKind = /部门.{0,6}整体|整体支出/.test(first) ? '部门整体支出绩效目标表' : '项目支出绩效目标表';
+      const tableKind: TableKind = /部门.{0,6}整体|整体支出/.test(first)
+        ? '部门整体支出绩效目标表'
+        : '项目支出绩效目标表';
       return { kind: 'title', tableKind, year: yearIn(first) };
     }
     const y = /^\(?((?:19|20)\d{2})年度?\)?$/.exec(first);

@@ -18,7 +18,8 @@ function read(...body: string[]): ParsedCatalogue {
 }
 
 /** [line, level1, level2, name, value] per indicator. */
-const rowsOf = (c: ParsedCatalogue) => c.projects.flatMap((p) => p.indicators.map((i) => [i.line, i.level1, i.level2, i.name, i.value]));
+const rowsOf = (c: ParsedCatalogue) =>
+  c.projects.flatMap((p) => p.indicators.map((i) => [i.line, i.level1, i.level2, i.name, i.value]));
 const problemsOf = (c: ParsedCatalogue) => c.problems.map((p) => [p.line, p.severity, p.message]);
 
 describe('table structure', () => {
@@ -75,7 +76,9 @@ describe('table structure', () => {
   it('reads a level-2 name repeated in the level-1 column', () => {
     const c = read('项目完成指标|数量指标|报道次数|||≥15次|', '社会效益指标|社会效益指标|推动科技进步|大于等于80%');
     expect(rowsOf(c)[1]).toEqual([7, '项目效益指标', '社会效益指标', '推动科技进步', '大于等于80%']);
-    expect(problemsOf(c)).toEqual([[7, 'info', 'level-2 社会效益指标 repeated in the level-1 column; level-1 read as 项目效益指标']]);
+    expect(problemsOf(c)).toEqual([
+      [7, 'info', 'level-2 社会效益指标 repeated in the level-1 column; level-1 read as 项目效益指标'],
+    ]);
   });
 
   it('ignores a garbage (OCR) level cell and reads a misspelt one', () => {
@@ -178,7 +181,9 @@ describe('table structure', () => {
       [7, '项目完成指标', '数量指标', '线上检索样本', '1000份'],
       [8, '项目完成指标', '数量指标', '打造示范点', '≥30个'],
     ]);
-    expect(problemsOf(c)).toEqual([[8, 'warning', 'name and value stand in swapped cells; read name 「打造示范点」, value 「≥30个」']]);
+    expect(problemsOf(c)).toEqual([
+      [8, 'warning', 'name and value stand in swapped cells; read name 「打造示范点」, value 「≥30个」'],
+    ]);
   });
 
   it('reports every row it cannot read, never drops one', () => {
@@ -203,7 +208,13 @@ describe('table structure', () => {
   it('keeps duplicate indicators, disambiguating the id', () => {
     const c = read('项目完成指标|数量指标|监测报告|||1份|', '||监测 报告|||2份|');
     expect(c.projects[0].indicators.map((i) => i.id)).toEqual(['2019.测试项目.监测报告', '2019.测试项目.监测报告_2']);
-    expect(problemsOf(c)).toEqual([[7, 'warning', 'duplicate indicator 「监测 报告」 (also line 6); both kept, this one is 2019.测试项目.监测报告_2']]);
+    expect(problemsOf(c)).toEqual([
+      [
+        7,
+        'warning',
+        'duplicate indicator 「监测 报告」 (also line 6); both kept, this one is 2019.测试项目.监测报告_2',
+      ],
+    ]);
   });
 
   it('warns about targets that cannot be met and arithmetic that does not hold', () => {
@@ -259,7 +270,12 @@ describe('templates, vocabularies and years', () => {
 
   it('takes the fiscal year from the most common year among the values', () => {
     const c = readCatalogue(
-      tsv(...HEAD, '项目完成指标|时效指标|完成时间|||2020年10月前|', '||验收时间|||2020年12月|', '||启动时间|||2019年12月|'),
+      tsv(
+        ...HEAD,
+        '项目完成指标|时效指标|完成时间|||2020年10月前|',
+        '||验收时间|||2020年12月|',
+        '||启动时间|||2019年12月|',
+      ),
     );
     expect(c.fiscalYear).toBe(2020);
     expect(c.projects[0].indicators[0].id).toBe('2020.测试项目.完成时间');
@@ -268,7 +284,9 @@ describe('templates, vocabularies and years', () => {
   it('reports a table without any year and uses the fallback', () => {
     const c = readCatalogue(tsv(...HEAD, '项目完成指标|数量指标|监测报告|||1份|'), { fallbackYear: 2024 });
     expect(c.fiscalYear).toBe(2024);
-    expect(problemsOf(c)).toEqual([[2, 'error', 'no fiscal year in the table; assumed 2024 (give the year explicitly)']]);
+    expect(problemsOf(c)).toEqual([
+      [2, 'error', 'no fiscal year in the table; assumed 2024 (give the year explicitly)'],
+    ]);
   });
 
   it('reads several tables, each with its own levels', () => {
@@ -345,7 +363,11 @@ describe('templates, vocabularies and years', () => {
       { fiscalYear: 2022 },
     );
     const [p] = c.projects;
-    expect([p.name, p.tableKind, p.funds]).toEqual(['某县市场监督管理局', '部门整体支出绩效目标表', { total: 500, fiscal: 480, other: 20, unit: '万元' }]);
+    expect([p.name, p.tableKind, p.funds]).toEqual([
+      '某县市场监督管理局',
+      '部门整体支出绩效目标表',
+      { total: 500, fiscal: 480, other: 20, unit: '万元' },
+    ]);
     expect(p.goal.split('\n')).toEqual([
       '年度主要任务 任务名称 主要内容 预算金额（万元） 总额 财政拨款 其他资金',
       '任务1 市场监管执法 200 200 200 0',
@@ -359,7 +381,7 @@ describe('templates, vocabularies and years', () => {
     expect(c.problems).toEqual([]);
   });
 
-  it('keeps a table\'s own level names when none is in the known vocabulary', () => {
+  it("keeps a table's own level names when none is in the known vocabulary", () => {
     const c = readCatalogue(
       tsv(
         '部门整体支出绩效目标表',
@@ -376,6 +398,8 @@ describe('templates, vocabularies and years', () => {
       [5, '履职效能', '重点工作', '专项检查次数', '≥12次'],
       [6, '管理效率', '预算管理', '预算执行率', '≥90%'],
     ]);
-    expect(problemsOf(c)).toEqual([[4, 'info', 'level cells 「履职效能」 「重点工作」 are not in the known vocabulary; kept as written']]);
+    expect(problemsOf(c)).toEqual([
+      [4, 'info', 'level cells 「履职效能」 「重点工作」 are not in the known vocabulary; kept as written'],
+    ]);
   });
 });

@@ -110,7 +110,10 @@ export class TableReader {
   private t?: TableState;
   private readonly docVocabulary?: Vocabulary;
 
-  constructor(private readonly rows: SourceRow[], private readonly fallbackVocabulary: () => Vocabulary) {
+  constructor(
+    private readonly rows: SourceRow[],
+    private readonly fallbackVocabulary: () => Vocabulary,
+  ) {
     const level1Terms: string[] = [];
     for (const r of rows) for (const c of r.cells) if (c && c.length <= 12) level1Terms.push(levelOf(c)?.term ?? '');
     this.docVocabulary = vocabularyOf(level1Terms);
@@ -190,7 +193,8 @@ export class TableReader {
     const out: RawTable[] = [];
     for (const tbl of this.tables) {
       const prev = out[out.length - 1];
-      const sameProject = prev && tbl.projectName && tbl.projectName === prev.projectName && tbl.budgetUnit === prev.budgetUnit;
+      const sameProject =
+        prev && tbl.projectName && tbl.projectName === prev.projectName && tbl.budgetUnit === prev.budgetUnit;
       const headless = prev && !tbl.projectName && !tbl.budgetUnit && !tbl.goal && tbl.funds.total === null;
       const sameFunds = prev && (tbl.funds.total === null || tbl.funds.total === prev.funds.total);
       if (prev && ((sameProject && sameFunds && (!tbl.goal || tbl.goal === prev.goal)) || headless)) {
@@ -275,8 +279,7 @@ export class TableReader {
       if (f.field === 'projectName' && !tbl.projectName) {
         tbl.projectName = f.value;
         tbl.line = line;
-      }
-      else if (f.field === 'budgetUnit') tbl.budgetUnit = f.value;
+      } else if (f.field === 'budgetUnit') tbl.budgetUnit = f.value;
       else if (f.field === 'department') {
         tbl.budgetUnit ||= f.value;
         if (!tbl.titled) tbl.tableKind = '部门整体支出绩效目标表';
@@ -341,7 +344,8 @@ export class TableReader {
       }
       t.phase = 'body';
       t.inGoal = false;
-      if (!t.headerSeen) this.problem(line, 'info', 'no 一级指标/二级指标/三级指标/指标值 header before the indicators');
+      if (!t.headerSeen)
+        this.problem(line, 'info', 'no 一级指标/二级指标/三级指标/指标值 header before the indicators');
     }
     this.indicatorRow(line, cells);
     t.lastBodyLine = line;
@@ -399,13 +403,19 @@ export class TableReader {
     const garbage = texts.filter((c) => c.col < lastLevelCol);
     if (!levels.length && texts.length >= 3 && this.usesOwnVocabulary()) {
       texts = this.ownLevels(line, texts);
-    } else if (!levels.length && texts.length >= 3 && this.isLevelColumn(texts[0].col) && !this.isLevelColumn(texts[1].col)) {
+    } else if (
+      !levels.length &&
+      texts.length >= 3 &&
+      this.isLevelColumn(texts[0].col) &&
+      !this.isLevelColumn(texts[1].col)
+    ) {
       garbage.push(texts[0]);
     }
     for (const g of garbage) this.problem(line, 'warning', `unrecognised level cell 「${g.text}」 ignored`);
     texts = texts.filter((c) => !garbage.includes(c));
     for (const l of levels) {
-      if (l.match.misspelled) this.problem(line, 'warning', `level cell 「${l.match.misspelled}」 read as ${l.match.term}`);
+      if (l.match.misspelled)
+        this.problem(line, 'warning', `level cell 「${l.match.misspelled}」 read as ${l.match.term}`);
     }
     if (levels.length) this.applyLevels(line, levels);
 
@@ -427,15 +437,28 @@ export class TableReader {
       const middle = texts.slice(1, valueIdx);
       const after = texts.slice(valueIdx + 1);
       if (middle.length) {
-        this.problem(line, 'warning', `cells ${middle.map((c) => `「${c.text}」`).join(' ')} joined into the indicator name`);
+        this.problem(
+          line,
+          'warning',
+          `cells ${middle.map((c) => `「${c.text}」`).join(' ')} joined into the indicator name`,
+        );
         name = { col: name.col, text: [name, ...middle].map((c) => c.text).reduce(join) };
       }
-      if (after.length) this.problem(line, 'warning', `extra cells after the value ignored: ${after.map((c) => `「${c.text}」`).join(' ')}`);
+      if (after.length)
+        this.problem(
+          line,
+          'warning',
+          `extra cells after the value ignored: ${after.map((c) => `「${c.text}」`).join(' ')}`,
+        );
     }
     let value = texts[valueIdx];
     // Name and value swapped (`≥30个 | 打造示范点`).
     if (valueLike(name.text) && !isMeasurable(peekTarget(value.text, 2000).target)) {
-      this.problem(line, 'warning', `name and value stand in swapped cells; read name 「${value.text}」, value 「${name.text}」`);
+      this.problem(
+        line,
+        'warning',
+        `name and value stand in swapped cells; read name 「${value.text}」, value 「${name.text}」`,
+      );
       [name, value] = [value, name];
     }
     let valueText = value.text;
@@ -468,7 +491,10 @@ export class TableReader {
     if (l2) t.level2 = { term: l2.text };
     if (!t.customLevels) {
       t.customLevels = true;
-      const names = [l1, l2].filter(Boolean).map((c) => `「${c!.text}」`).join(' ');
+      const names = [l1, l2]
+        .filter(Boolean)
+        .map((c) => `「${c!.text}」`)
+        .join(' ');
       this.problem(line, 'info', `level cells ${names} are not in the known vocabulary; kept as written`);
     }
     return texts.filter((c) => c !== l1 && c !== l2);
@@ -513,7 +539,8 @@ export class TableReader {
       t.level1Terms.push(l1.term);
       if (l2) {
         t.level2 = l2;
-        if (l2.family !== l1.family) this.problem(line, 'warning', `level-2 ${l2.term} does not belong under level-1 ${l1.term}`);
+        if (l2.family !== l1.family)
+          this.problem(line, 'warning', `level-2 ${l2.term} does not belong under level-1 ${l1.term}`);
       } else if (t.level2 && t.level2.family !== l1.family) t.level2 = undefined;
       return;
     }
@@ -521,11 +548,16 @@ export class TableReader {
     t.level2 = l2;
     const term = l2.term;
     if (repeated)
-      t.inferred.push({ line, family: l2.family, why: (n) => `level-2 ${term} repeated in the level-1 column; level-1 read as ${n}` });
+      t.inferred.push({
+        line,
+        family: l2.family,
+        why: (n) => `level-2 ${term} repeated in the level-1 column; level-1 read as ${n}`,
+      });
     if (t.level1Family !== l2.family) {
       t.level1 = '';
       t.level1Family = l2.family;
-      if (!repeated) t.inferred.push({ line, family: l2.family, why: (n) => `level-1 inferred from level-2 ${term}: ${n}` });
+      if (!repeated)
+        t.inferred.push({ line, family: l2.family, why: (n) => `level-1 inferred from level-2 ${term}: ${n}` });
     }
   }
 
@@ -540,7 +572,15 @@ export class TableReader {
       t.noLevelWarned = true;
       this.problem(line, 'warning', 'indicator without level-1/level-2 cells above it');
     }
-    t.rows.push({ line, name, value, nameCol, level1: levels.level1, level1Family: levels.level1Family, level2: levels.level2 });
+    t.rows.push({
+      line,
+      name,
+      value,
+      nameCol,
+      level1: levels.level1,
+      level1Family: levels.level1Family,
+      level2: levels.level2,
+    });
   }
 
   private looksLikeValue(c: Cell): boolean {
@@ -572,7 +612,11 @@ export class TableReader {
         this.push(line, name, cell.text, cell.col);
         return;
       }
-      if (prev && !isMeasurable(peekTarget(prev.value, 2000).target) && !isMeasurable(peekTarget(cell.text, 2000).target)) {
+      if (
+        prev &&
+        !isMeasurable(peekTarget(prev.value, 2000).target) &&
+        !isMeasurable(peekTarget(cell.text, 2000).target)
+      ) {
         prev.value = join(prev.value, cell.text);
         this.problem(line, 'info', `value of 「${prev.name}」 (line ${prev.line}) continues on line ${line}`);
         return;

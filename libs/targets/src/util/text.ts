@@ -5,7 +5,8 @@
  */
 
 /** Characters outside ASCII, CJK ideographs and the common CJK punctuation that NFKC keeps. */
-const MAY_CHANGE = /[^\x00-\x7f\u4e00-\u9fff\u3001-\u3002\u3008-\u3011\u2018-\u201d\u2014\u2264\u2265\u00b7\u00d7\u00f7]/;
+const MAY_CHANGE =
+  /[^\x00-\x7f\u4e00-\u9fff\u3001-\u3002\u3008-\u3011\u2018-\u201d\u2014\u2264\u2265\u00b7\u00d7\u00f7]/;
 
 export function nfkc(text: string): string {
   return MAY_CHANGE.test(text) ? text.normalize('NFKC') : text;

@@ -73,7 +73,9 @@ const RANGE = '(?:-+|~|至|到)';
 const RULES: Rule[] = [
   {
     name: 'window of days',
-    re: new RegExp(`^${NO_DIGITS}${Y}(\\d{1,2})月(\\d{1,2})[日号]${RANGE}${Y}(?:(\\d{1,2})月)?(\\d{1,2})[日号]${NO_DIGITS}$`),
+    re: new RegExp(
+      `^${NO_DIGITS}${Y}(\\d{1,2})月(\\d{1,2})[日号]${RANGE}${Y}(?:(\\d{1,2})月)?(\\d{1,2})[日号]${NO_DIGITS}$`,
+    ),
     read(m, fy, notes) {
       const y1 = m[2] ? +m[2] : fy;
       const y2 = m[5] ? +m[5] : y1;

@@ -7,7 +7,15 @@ import type { FormulaTarget } from '../target';
 import { MULTIPLIERS } from './lexicon';
 
 const ARITH: Readonly<Record<string, '*' | '/' | '+' | '-'>> = {
-  '*': '*', '×': '*', x: '*', X: '*', '·': '*', '÷': '/', '/': '/', '+': '+', '-': '-',
+  '*': '*',
+  '×': '*',
+  x: '*',
+  X: '*',
+  '·': '*',
+  '÷': '/',
+  '/': '/',
+  '+': '+',
+  '-': '-',
 };
 
 interface Term {
@@ -61,7 +69,8 @@ function evaluate(items: Array<Term | '*' | '/' | '+' | '-'>): number {
   }
   sums.push(acc);
   let total = sums[0] as number;
-  for (let i = 1; i < sums.length; i += 2) total = sums[i] === '+' ? total + (sums[i + 1] as number) : total - (sums[i + 1] as number);
+  for (let i = 1; i < sums.length; i += 2)
+    total = sums[i] === '+' ? total + (sums[i + 1] as number) : total - (sums[i + 1] as number);
   return total;
 }
 

@@ -69,6 +69,9 @@ export function normalizeValueText(raw: string): string {
   // Trailing sentence punctuation (`10-20场次。`) says nothing about the target.
   s = s.replace(/[.,;!?:]+$/u, '').trim();
   // Spaces around digits, operators and units are layout, not meaning (`≥ 300 批次`).
-  s = s.replace(/\s*([≥≤<>=%~\-])\s*/g, '$1').replace(/(\d)\s+(?=[^\d\s])/g, '$1').replace(/([^\d\s,;、])\s+(?=\d)/g, '$1');
+  s = s
+    .replace(/\s*([≥≤<>=%~\-])\s*/g, '$1')
+    .replace(/(\d)\s+(?=[^\d\s])/g, '$1')
+    .replace(/([^\d\s,;、])\s+(?=\d)/g, '$1');
   return s;
 }

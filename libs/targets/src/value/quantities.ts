@@ -20,10 +20,7 @@ import {
 } from './lexicon';
 
 type Token =
-  | { t: 'num'; v: number; raw: string }
-  | { t: 'op'; op: ComparisonOp }
-  | { t: 'sep' }
-  | { t: 'text'; s: string };
+  { t: 'num'; v: number; raw: string } | { t: 'op'; op: ComparisonOp } | { t: 'sep' } | { t: 'text'; s: string };
 
 /** A number that is a year (`2019年`), month (`12月`) or day (`5月10日`) reads as text. */
 function isDatePart(num: string, before: () => string, after: string): boolean {
@@ -217,7 +214,12 @@ function numeric(
   else if (symbolOp === '=' && suffix.op) op = suffix.op;
   let unit = suffix.unit;
   let extra = '';
-  if (asPart || unit.startsWith('%') || unit.startsWith('‰') || (unit.length > MAX_WRITTEN_UNIT && !KNOWN_UNITS.includes(unit))) {
+  if (
+    asPart ||
+    unit.startsWith('%') ||
+    unit.startsWith('‰') ||
+    (unit.length > MAX_WRITTEN_UNIT && !KNOWN_UNITS.includes(unit))
+  ) {
     const split = splitUnit(unit);
     unit = split.unit;
     extra = splitOperatorSuffix(split.rest).unit;
@@ -252,7 +254,10 @@ export function readQuantity(normalized: string): QuantityTarget | undefined {
     const ps = partsOf(seg);
     if (ps === undefined) return undefined;
     if (!ps.length) {
-      const text = seg.map((t) => (t.t === 'text' ? t.s : '')).join('').trim();
+      const text = seg
+        .map((t) => (t.t === 'text' ? t.s : ''))
+        .join('')
+        .trim();
       if (text) loose.push(text);
       continue;
     }

@@ -78,7 +78,10 @@ const OTHER_SPELLINGS: Array<[string, Target]> = [
   ['2019年完成10项', num('=', 10, '项', { qualifier: '2019年完成' })],
   ['完成2家质量强市示范城市通过国家验收', num('=', 2, '家', { qualifier: '完成 质量强市示范城市通过国家验收' })],
   ['10 000 人', num('=', 10000, '人')],
-  ['单价0.8元×100万套=80万元', { kind: 'formula', value: 80, unit: '万元', expression: '0.8元×100万套', consistent: true }],
+  [
+    '单价0.8元×100万套=80万元',
+    { kind: 'formula', value: 80, unit: '万元', expression: '0.8元×100万套', consistent: true },
+  ],
   ['3×4+2=14项', { kind: 'formula', value: 14, unit: '项', expression: '3×4+2', consistent: true }],
   ['每月10日前', qual('每月10日前')],
   ['/', { kind: 'missing' }],

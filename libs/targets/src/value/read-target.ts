@@ -96,7 +96,8 @@ export function targetWarnings(target: Target, name: string, fiscalYear: number)
   }
   if (target.kind === 'formula' && !target.consistent)
     out.push(`formula does not hold: ${target.expression} ≠ ${target.value}${target.unit}`);
-  if (target.kind === 'range' && target.min === target.max) out.push(`range ${target.min}-${target.max} is a single value`);
+  if (target.kind === 'range' && target.min === target.max)
+    out.push(`range ${target.min}-${target.max} is a single value`);
   const dates = target.kind === 'deadline' ? [target.by] : target.kind === 'window' ? [target.from, target.to] : [];
   for (const d of dates) {
     const y = Number(d.slice(0, 4));
