@@ -23,6 +23,11 @@ export function evaluate(input: EvaluationInput, config: RiskConfig = DEFAULT_RI
   // The assessment is the measure of a qualitative target; it may arrive without a binding.
   if (target.kind === 'qualitative' || measure === 'assessment') return qualitative(ctx);
   if (measure === null) return result('no_data', '未绑定数据来源', null, null, ctx.toDay - ctx.today, input.period.to);
+  // Read by libs/targets; tracked period by period / against last year by the engine's own rules.
+  if (target.kind === 'relative' && target.baseline === undefined)
+    return result('no_data', '缺少上年基数', null, null, ctx.toDay - ctx.today, input.period.to);
+  if (target.kind === 'relative' || target.kind === 'recurring')
+    return result('no_data', '按期或同比目标尚未跟踪', null, null, ctx.toDay - ctx.today, input.period.to);
   if (target.kind === 'deadline') return deadline(ctx, target);
   if (target.kind === 'window') return window(ctx, target);
   if (measure === 'milestone') return deadline(ctx, { by: input.period.to });

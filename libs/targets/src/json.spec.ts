@@ -1,4 +1,5 @@
 import { readCatalogue } from './catalogue';
+import type { Target } from './target';
 import { catalogueJson } from './json';
 import { tsvRows } from './rows/tsv';
 
@@ -43,5 +44,43 @@ describe('catalogueJson', () => {
     expect(json.problems).toEqual([
       { line: 10, severity: 'warning', message: '「违规率」 <0: cannot be met by definition: nothing is < 0' },
     ]);
+  });
+});
+
+describe('catalogueJson of recurring and relative targets', () => {
+  const withTarget = (target: Target) =>
+    catalogueJson({
+      fiscalYear: 2020,
+      problems: [],
+      projects: [
+        {
+          id: '2020.p',
+          name: 'p',
+          tableKind: '项目支出绩效目标表',
+          budgetUnit: '',
+          line: 1,
+          funds: { total: null, fiscal: null, other: null, unit: '万元' },
+          goal: '',
+          indicators: [{ id: '2020.p.i', line: 2, level1: '', level2: '', name: 'i', value: 'v', target }],
+        },
+      ],
+    }) as { projects: Array<{ indicators: Array<{ target: object }> }> };
+  it.each<[Target, string[]]>([
+    [
+      { kind: 'recurring', every: 'month', count: 1, op: '>=', dueDay: null },
+      ['kind', 'every', 'count', 'op', 'dueDay'],
+    ],
+    [
+      { kind: 'relative', op: '>=', change: 10, unit: '%', base: 'previous_year' },
+      ['kind', 'op', 'change', 'unit', 'base'],
+    ],
+    [
+      { kind: 'relative', op: '<=', change: -5, unit: '%', base: 'previous_year', baseline: 120 },
+      ['kind', 'op', 'change', 'unit', 'base', 'baseline'],
+    ],
+  ])('%j keeps its keys in order, nulls included', (target, keys) => {
+    const out = JSON.parse(JSON.stringify(withTarget(target))).projects[0].indicators[0].target;
+    expect(Object.keys(out)).toEqual(keys);
+    expect(out).toEqual(target);
   });
 });

@@ -28,6 +28,13 @@ function targetJson(t: Target): Record<string, unknown> {
       return { kind: t.kind, text: t.text };
     case 'missing':
       return { kind: t.kind };
+    case 'recurring':
+      return { kind: t.kind, every: t.every, count: t.count, op: t.op, dueDay: t.dueDay };
+    case 'relative': {
+      const o: Record<string, unknown> = { kind: t.kind, op: t.op, change: t.change, unit: t.unit, base: t.base };
+      if (t.baseline !== undefined) o.baseline = t.baseline;
+      return o;
+    }
   }
 }
 

@@ -9,6 +9,8 @@ export const TARGET_KINDS: readonly TargetKind[] = [
   'compound',
   'formula',
   'qualitative',
+  'recurring',
+  'relative',
   'missing',
 ];
 

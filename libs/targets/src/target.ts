@@ -63,6 +63,41 @@ export interface MissingTarget {
   kind: 'missing';
 }
 
+/** The periods a recurring target repeats over. */
+export type RecurrenceEvery = 'week' | 'month' | 'quarter' | 'half-year' | 'year';
+
+/**
+ * Something to do every period: `每月2次`, `每季度至少1次`, `1次/月`, `每月10日前`, `按季度报送`.
+ * Tracked period by period, each with its own window and deadline.
+ */
+export interface RecurringTarget {
+  kind: 'recurring';
+  every: RecurrenceEvery;
+  /** Occurrences per period (`每月2次` → 2); null when only the frequency or a due day is written. */
+  count: number | null;
+  /** How a period's count compares with `count` (`至少`, `≥`, `以上` → `>=`); null without a count. */
+  op: '>=' | '=' | null;
+  /** Day of the period by which it is due (`每月10日前` → 10; quarters and half-years count from their first day); null when none. */
+  dueDay: number | null;
+}
+
+/**
+ * A change against the previous year: `较上年增长10%` (change 10), `同比下降5%` (-5),
+ * `不低于上年` (>= 0). `op` compares this year's change with `change`: `较上年增长10%` asks
+ * for a change of at least +10 %, `同比下降5%` for at most -5 %.
+ */
+export interface RelativeTarget {
+  kind: 'relative';
+  op: ComparisonOp;
+  /** Signed: growth positive, decline negative. */
+  change: number;
+  /** `%` for a relative change; else the unit of an absolute one (`较上年增加50人` → 人). */
+  unit: string;
+  base: 'previous_year';
+  /** Last year's value when given at import (a 上年实际完成值 column, or `--baselines`). */
+  baseline?: number;
+}
+
 export type Target =
   | NumericTarget
   | RangeTarget
@@ -71,7 +106,9 @@ export type Target =
   | CompoundTarget
   | FormulaTarget
   | QualitativeTarget
-  | MissingTarget;
+  | MissingTarget
+  | RecurringTarget
+  | RelativeTarget;
 
 export type TargetKind = Target['kind'];
 
