@@ -38,6 +38,8 @@ export interface AlertPipelineOptions {
   timeZone: string;
   /** MAIL_FROM; its domain names the Message-IDs. */
   from: string;
+  /** Each recipient's personal link to a dashboard page (see RenderOptions); absent: bare URLs. */
+  personalLink?: (recipient: string, path: string) => string | null;
   maxPerDigest?: number;
 }
 
@@ -110,7 +112,7 @@ export interface FlushResult {
 /** Turns one digest into the mail to send: same digest, same Message-ID. */
 export function toMail(
   digest: Digest,
-  options: Pick<AlertPipelineOptions, 'publicUrl' | 'timeZone' | 'from'>,
+  options: Pick<AlertPipelineOptions, 'publicUrl' | 'timeZone' | 'from' | 'personalLink'>,
 ): OutgoingMail {
   return {
     ...renderDigest(digest, options),

@@ -205,6 +205,50 @@ describe('renderDigest', () => {
   });
 });
 
+describe('renderDigest with personal links', () => {
+  const calls: Array<[string, string]> = [];
+  const personalLink = (recipient: string, path: string) => {
+    calls.push([recipient, path]);
+    return recipient === 'nobody@x.cn'
+      ? null
+      : `https://iw.example/signin/TOKEN-${recipient}?next=${encodeURIComponent(path)}`;
+  };
+  const id = encodeURIComponent('2019.食品药品安全监管.汽油抽检批次');
+
+  it('puts the recipient’s link in place of the bare URL, and a 确认告警 link to a page (never an action)', () => {
+    calls.length = 0;
+    const out = renderDigest(digest(walk(['at_risk'])), { ...OPTIONS, personalLink });
+    const lines = out.text.split('\n');
+    expect(lines).toContain(
+      `详情：https://iw.example/signin/TOKEN-a@x.cn?next=${encodeURIComponent(`/indicators/${id}`)}`,
+    );
+    expect(lines).toContain(
+      `确认告警：https://iw.example/signin/TOKEN-a@x.cn?next=${encodeURIComponent(`/alerts/${id}`)}`,
+    );
+    expect(out.text).not.toContain('http://127.0.0.1:3000');
+    expect(out.text).toContain('请勿转发');
+    expect(calls.every(([r]) => r === 'a@x.cn')).toBe(true);
+    expect(out.html).toContain('>确认告警</a>');
+    expect(out.html).toContain(
+      `href="https://iw.example/signin/TOKEN-a@x.cn?next=${encodeURIComponent(`/indicators/${id}`)}"`,
+    );
+  });
+
+  it('gives a notice that ends an episode no 确认告警 link', () => {
+    const out = renderDigest(digest(walk(['at_risk', 'on_track']).slice(1)), { ...OPTIONS, personalLink });
+    expect(out.text).toContain('详情：https://iw.example/signin/');
+    expect(out.text).not.toContain('确认告警：');
+  });
+
+  it('falls back to the bare URL when a recipient gets no link', () => {
+    const d = digest(walk(['at_risk']));
+    const out = renderDigest({ ...d, recipient: 'nobody@x.cn' }, { ...OPTIONS, personalLink });
+    expect(out.text.split('\n')).toContain(`详情：http://127.0.0.1:3000/indicators/${id}`);
+    expect(out.text).not.toContain('确认告警：');
+    expect(out.text).toContain('npx iw alerts ack');
+  });
+});
+
 describe('helpers', () => {
   it.each<[string, string | null]>([
     ['http://a.cn', 'http://a.cn/indicators/i%2Fd'],

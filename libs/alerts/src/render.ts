@@ -12,6 +12,12 @@ export interface RenderOptions {
   publicUrl: string;
   /** IW_TIMEZONE, for the times shown. */
   timeZone: string;
+  /**
+   * The recipient's personal (signed, expiring) link to a page of the dashboard, e.g.
+   * `/indicators/<id>`; called per recipient and page while rendering. Absent, or null for a
+   * recipient: the bare dashboard URL, and no 确认 link.
+   */
+  personalLink?: (recipient: string, path: string) => string | null;
 }
 
 const PREFIX: Record<NoticeKind, string> = {
@@ -174,6 +180,22 @@ function rows(notice: Notice, timeZone: string): Row[] {
 
 const FOOTER =
   '此邮件由 Indicator Watch 自动发送。确认告警（停止重复提醒）：npx iw alerts ack <告警编号>；静默至某日：npx iw alerts silence <告警编号> --until <日期>';
+const PERSONAL_FOOTER =
+  '此邮件由 Indicator Watch 自动发送。邮件中的链接是您本人的登录链接（有效期有限），请勿转发。确认告警（停止重复提醒）或静默至某日：打开“确认告警”链接，在页面上点击按钮。';
+
+/** The links of one notice for its recipient: 详情 (the indicator page) and, while it fires, 确认告警 (a page with a button). */
+function noticeLinks(
+  notice: Notice,
+  recipient: string,
+  options: RenderOptions,
+): { detail: string | null; ack: string | null; personal: boolean } {
+  const personal = (path: string) => options.personalLink?.(recipient, path) ?? null;
+  const detail = personal(`/indicators/${encodeURIComponent(notice.unit.indicatorId)}`);
+  if (detail === null)
+    return { detail: dashboardLink(options.publicUrl, notice.unit.indicatorId), ack: null, personal: false };
+  const ack = FIRING_KINDS.includes(notice.kind) ? personal(`/alerts/${encodeURIComponent(notice.alertId)}`) : null;
+  return { detail, ack, personal: true };
+}
 
 export function renderDigest(digest: Digest, options: RenderOptions): RenderedEmail {
   const notices = digest.notifications.map((n) => n.notice);
@@ -181,17 +203,20 @@ export function renderDigest(digest: Digest, options: RenderOptions): RenderedEm
   const intro =
     notices.length === 1 ? '以下绩效指标的状态需要您知悉：' : `以下 ${notices.length} 条绩效指标提醒需要您知悉：`;
 
+  const links = notices.map((notice) => noticeLinks(notice, digest.recipient, options));
+  const footer = links.some((l) => l.personal) ? PERSONAL_FOOTER : FOOTER;
   const textBlocks = notices.map((notice, i) => {
-    const link = dashboardLink(options.publicUrl, notice.unit.indicatorId);
+    const { detail, ack } = links[i];
     const head = `${notices.length > 1 ? `${i + 1}. ` : ''}${PREFIX[notice.kind]}${noticePhrase(notice)}`;
     const lines = rows(notice, options.timeZone).map((r) => `${r.label}：${r.value}`);
-    if (link) lines.push(`详情：${link}`);
+    if (detail) lines.push(`详情：${detail}`);
+    if (ack) lines.push(`确认告警：${ack}`);
     return [head, ...lines].join('\n');
   });
-  const text = ['您好：', '', intro, '', textBlocks.join('\n\n'), '', '——', FOOTER, ''].join('\n');
+  const text = ['您好：', '', intro, '', textBlocks.join('\n\n'), '', '——', footer, ''].join('\n');
 
   const htmlBlocks = notices.map((notice, i) => {
-    const link = dashboardLink(options.publicUrl, notice.unit.indicatorId);
+    const { detail, ack } = links[i];
     const head = `${notices.length > 1 ? `${i + 1}. ` : ''}${PREFIX[notice.kind]}${noticePhrase(notice)}`;
     const trs = rows(notice, options.timeZone)
       .map(
@@ -200,14 +225,18 @@ export function renderDigest(digest: Digest, options: RenderOptions): RenderedEm
           `<td style="padding:4px 0">${escapeHtml(r.value)}</td></tr>`,
       )
       .join('');
-    const more = link ? `<p><a href="${escapeHtml(link)}">查看详情</a></p>` : '';
+    const anchors = [
+      detail ? `<a href="${escapeHtml(detail)}">查看详情</a>` : '',
+      ack ? `<a href="${escapeHtml(ack)}">确认告警</a>` : '',
+    ].filter(Boolean);
+    const more = anchors.length ? `<p>${anchors.join(' · ')}</p>` : '';
     return `<h3 style="margin:20px 0 8px">${escapeHtml(head)}</h3><table style="border-collapse:collapse">${trs}</table>${more}`;
   });
   const html =
     `<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>` +
     `<body style="font-family:'PingFang SC','Microsoft YaHei',sans-serif;font-size:14px;color:#222">` +
     `<p>您好：</p><p>${escapeHtml(intro)}</p>${htmlBlocks.join('')}` +
-    `<hr><p style="color:#888;font-size:12px">${escapeHtml(FOOTER)}</p></body></html>`;
+    `<hr><p style="color:#888;font-size:12px">${escapeHtml(footer)}</p></body></html>`;
 
   return { subject, text, html };
 }

@@ -105,3 +105,15 @@ export function lastDayOfMonth(year: number, month: number): string {
   const d = new Date(Date.UTC(year, month, 0));
   return d.toISOString().slice(0, 10);
 }
+
+/**
+ * ISO 8601 of an instant as a local time in `timeZone` with its offset
+ * (`2019-04-12T10:30:00+08:00`): what events carry. `offsetMs` lets a hot caller pass a cached offset.
+ */
+export function isoWithOffset(ms: number, timeZone: string, offsetMs = zoneOffsetMs(ms, timeZone)): string {
+  const local = new Date(ms + offsetMs).toISOString().slice(0, 19);
+  const abs = Math.abs(offsetMs) / 60_000;
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${local}${offsetMs < 0 ? '-' : '+'}${hh}:${mm}`;
+}

@@ -43,6 +43,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv, noDotEnv)).toThrow(message);
   });
 
+  it('reads the people settings: link secret, link lifetime, session idle time', () => {
+    const d = loadConfig({}, noDotEnv);
+    expect(d.people).toEqual({ linkSecret: null, linkTtlMs: 14 * 86_400_000, sessionIdleMs: 12 * 3_600_000 });
+    expect(d.files.people).toMatch(/samples[/\\]people\.yaml$/);
+    const secret = 's'.repeat(40);
+    const c = loadConfig({ IW_LINK_SECRET: secret, IW_LINK_TTL: '2d', IW_SESSION_IDLE: '30m' }, noDotEnv);
+    expect(c.people).toEqual({ linkSecret: secret, linkTtlMs: 2 * 86_400_000, sessionIdleMs: 30 * 60_000 });
+  });
+
+  it('refuses a short link secret without echoing it', () => {
+    const run = () => loadConfig({ IW_LINK_SECRET: 'short-secret-value' }, noDotEnv);
+    expect(run).toThrow(/IW_LINK_SECRET: at least 32 characters/);
+    expect(run).not.toThrow(/short-secret-value/);
+  });
+
   it('reads a .env file, with real variables winning', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iw-')), '.env');
     fs.writeFileSync(file, '# comment\nIW_STATUS_PORT=4000\nMAIL_FROM="Ops <ops@x.cn>"\nIW_PUBLIC_URL=http://a/\n');

@@ -115,6 +115,11 @@ export const envSchema = z.object({
   IW_NO_DATA_GRACE: duration('IW_NO_DATA_GRACE', '30d'),
   IW_SWEEP_CRON: z.string().default('0 2 * * *'),
   IW_OWNERS: z.string().default(fromRoot('samples/owners.yaml')),
+  IW_PEOPLE: z.string().default(fromRoot('samples/people.yaml')),
+  /** HMAC key of personal sign-in links; unset: generated once and kept in MongoDB (shared by every app). */
+  IW_LINK_SECRET: z.string().min(32, 'at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+  IW_LINK_TTL: duration('IW_LINK_TTL', '14d'),
+  IW_SESSION_IDLE: duration('IW_SESSION_IDLE', '12h'),
   IW_BINDINGS: z.string().default(fromRoot('samples/bindings.yaml')),
   IW_SURVEY_SATISFIED_SHARE: z.coerce.number().min(0).max(1).default(0.8),
   IW_INGEST_GROUP: z.string().default('iw-ingest'),
@@ -155,7 +160,9 @@ export interface AppConfig {
     noDataGraceMs: number;
     sweepCron: string;
   };
-  files: { owners: string; bindings: string; localDir: string };
+  files: { owners: string; bindings: string; people: string; localDir: string };
+  /** Personal links and sessions (wall-clock durations). */
+  people: { linkSecret: string | null; linkTtlMs: number; sessionIdleMs: number };
   surveys: { satisfiedShare: number };
   logLevel: Env['IW_LOG_LEVEL'];
 }
@@ -188,6 +195,9 @@ export function readDotEnv(file: string): Record<string, string> {
   return out;
 }
 
+/** Never echoed in an error message. */
+const SECRET_VARIABLES = new Set(['IW_LINK_SECRET', 'IW_API_TOKENS', 'KAFKA_SASL_PASSWORD']);
+
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
   dotEnvFile = path.join(process.cwd(), '.env'),
@@ -204,7 +214,7 @@ export function loadConfig(
     throw new ConfigError(
       parsed.error.issues.map(
         (i) =>
-          `${i.path.join('.') || '(env)'}: ${i.message}${i.path.length ? ` (got "${relevant[String(i.path[0])]}")` : ''}`,
+          `${i.path.join('.') || '(env)'}: ${i.message}${i.path.length && !SECRET_VARIABLES.has(String(i.path[0])) ? ` (got "${relevant[String(i.path[0])]}")` : ''}`,
       ),
     );
   }
@@ -256,7 +266,8 @@ export function loadConfig(
       noDataGraceMs: e.IW_NO_DATA_GRACE,
       sweepCron: e.IW_SWEEP_CRON,
     },
-    files: { owners: e.IW_OWNERS, bindings: e.IW_BINDINGS, localDir: e.IW_LOCAL_DIR },
+    files: { owners: e.IW_OWNERS, bindings: e.IW_BINDINGS, people: e.IW_PEOPLE, localDir: e.IW_LOCAL_DIR },
+    people: { linkSecret: e.IW_LINK_SECRET ?? null, linkTtlMs: e.IW_LINK_TTL, sessionIdleMs: e.IW_SESSION_IDLE },
     surveys: { satisfiedShare: e.IW_SURVEY_SATISFIED_SHARE },
     logLevel: e.IW_LOG_LEVEL,
   };

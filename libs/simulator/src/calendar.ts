@@ -1,4 +1,4 @@
-import { addDays, daysBetween, zoneOffsetMs } from '@iw/clock';
+import { addDays, daysBetween, isoWithOffset as clockIsoWithOffset, zoneOffsetMs } from '@iw/clock';
 
 /**
  * The story's calendar: local dates (YYYY-MM-DD) of the fiscal year, working days, and the
@@ -70,13 +70,7 @@ export function instantMs(date: string, minute: number, timeZone: string): numbe
   return ms;
 }
 
-/** ISO 8601 of an instant as a local time with its offset (`+08:00`). */
+/** ISO 8601 of an instant as a local time with its offset (`+08:00`), with the offset cached. */
 export function isoWithOffset(ms: number, timeZone: string): string {
-  const offset = offsetAt(ms, timeZone);
-  const local = new Date(ms + offset).toISOString().slice(0, 19);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset) / MINUTE_MS;
-  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-  const mm = String(abs % 60).padStart(2, '0');
-  return `${local}${sign}${hh}:${mm}`;
+  return clockIsoWithOffset(ms, timeZone, offsetAt(ms, timeZone));
 }

@@ -15,6 +15,7 @@ export {
   ownersFor,
   ownersFormatOf,
   checkOwners,
+  isEmailAddress,
   OwnersError,
   type Owners,
   type OwnersFormat,

@@ -39,6 +39,11 @@ export class OwnersError extends Error {
 // Deliberately plain: one address, no display name, no CR/LF (header injection).
 const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[A-Za-z]{2,}$/;
 
+/** One plain address (no display name, no line break): the owners file's rule, also the people directory's. */
+export function isEmailAddress(s: string): boolean {
+  return !/[\r\n]/.test(s) && EMAIL.test(s.trim());
+}
+
 const email = z.string().superRefine((s, ctx) => {
   if (/[\r\n]/.test(s)) ctx.addIssue({ code: 'custom', message: 'address contains a line break' });
   else if (!EMAIL.test(s.trim()))

@@ -1,0 +1,97 @@
+import { ownersFor, type Owners } from '@iw/targets';
+import { normaliseEmail, type Person, type PersonRecord } from './person';
+
+/**
+ * The people directory as authorization sees it: the people file / `iw people` entries, plus
+ * every address of the owners file as an owner of the agencies of what they own. An entry
+ * overrides (name, role, agency); a removed entry shuts the address out even if the owners file
+ * still names it.
+ */
+
+export interface DirectoryEntry extends PersonRecord {
+  /** Links and sessions from before this instant (epoch ms) are refused; 0 when never revoked. */
+  linksValidFrom: number;
+  removed: boolean;
+}
+
+/** What the directory needs of the catalogue. */
+export interface CatalogueFacts {
+  projects: ReadonlyArray<{ id: string; name: string; agency: string }>;
+  indicators: ReadonlyArray<{ id: string; projectId: string }>;
+}
+
+export class Directory {
+  private readonly byEmail = new Map<string, Person>();
+  private readonly projects: Map<string, { name: string; agency: string }>;
+  private readonly ownersMemo = new Map<string, string[]>();
+
+  constructor(
+    entries: readonly DirectoryEntry[],
+    private readonly owners: Owners | null,
+    facts: CatalogueFacts,
+  ) {
+    this.projects = new Map(facts.projects.map((p) => [p.id, { name: p.name, agency: p.agency }]));
+    const implicit = new Map<string, Set<string>>();
+    for (const i of facts.indicators) {
+      const agency = this.projects.get(i.projectId)?.agency;
+      if (agency === undefined) continue;
+      for (const email of this.ownersOf(i.id, i.projectId)) {
+        if (!implicit.has(email)) implicit.set(email, new Set());
+        implicit.get(email)!.add(agency);
+      }
+    }
+    for (const [email, agencies] of implicit)
+      this.byEmail.set(email, {
+        email,
+        name: email,
+        role: 'owner',
+        agencies: [...agencies].sort(),
+        source: 'owners',
+        linksValidFrom: 0,
+      });
+    for (const e of entries) {
+      const email = normaliseEmail(e.email);
+      if (e.removed) {
+        this.byEmail.delete(email);
+        continue;
+      }
+      this.byEmail.set(email, {
+        email,
+        name: e.name,
+        role: e.role,
+        agencies: e.role === 'admin' ? [] : e.agency ? [e.agency] : [],
+        source: 'directory',
+        linksValidFrom: e.linksValidFrom,
+      });
+    }
+  }
+
+  /** The person with this address, or null (unknown or removed). */
+  person(email: string): Person | null {
+    return this.byEmail.get(normaliseEmail(email)) ?? null;
+  }
+
+  people(): Person[] {
+    return [...this.byEmail.values()].sort((a, b) => a.email.localeCompare(b.email));
+  }
+
+  agencyOfProject(projectId: string): string | null {
+    return this.projects.get(projectId)?.agency ?? null;
+  }
+
+  /**
+   * Owners (lower case) of a tracked unit — an indicator, a compound part (`…~label`: its
+   * indicator's), a budget track (the project's) — as alerting routes its mail.
+   */
+  ownersOf(unitId: string, projectId: string): string[] {
+    const key = `${projectId}|${unitId}`;
+    let out = this.ownersMemo.get(key);
+    if (!out) {
+      const project = this.projects.get(projectId);
+      out =
+        this.owners && project ? [...new Set(ownersFor(this.owners, project.name, unitId).map(normaliseEmail))] : [];
+      this.ownersMemo.set(key, out);
+    }
+    return out;
+  }
+}
