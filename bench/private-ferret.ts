@@ -92,7 +92,7 @@ export async function startPrivateFerret(log: (m: string) => void): Promise<Priv
     } catch (e) {
       if (exited || Date.now() > deadline) {
         await stop();
-        throw new Error(`private FerretDB did not start on port ${port}: ${(e as Error).message}`);
+        throw new Error(`private FerretDB did not start on port ${port}: ${(e as Error).message}`, { cause: e });
       }
       await sleep(200);
     }

@@ -45,8 +45,8 @@ export function spawnBenchApp(
     if (out.length > MAX_KEPT) out = out.slice(-MAX_KEPT);
     for (const l of listeners) l();
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   let done = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {

@@ -305,13 +305,13 @@ async function evaluatedSoFar(url: string): Promise<number | null> {
 function tapLines(onLine: (line: string) => void): () => void {
   const write = process.stdout.write.bind(process.stdout);
   let partial = '';
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     partial += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     const lines = partial.split('\n');
     partial = lines.pop() ?? '';
     for (const l of lines) onLine(l.replace(/\x1b\[[0-9;]*m/g, ''));
     return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  };
   return () => {
     process.stdout.write = write;
   };

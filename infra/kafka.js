@@ -5,7 +5,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const crypto = require('node:crypto');
+const nodeCrypto = require('node:crypto');
 const { VERSIONS } = require('./settings');
 const { InfraError, runLogged, startDetached, runningPid, stopPidFile, portTaken } = require('./proc');
 const { requireJava, requireMaven } = require('./tools');
@@ -109,7 +109,7 @@ function log4jProperties(s) {
 
 /** A Kafka cluster id: 16 random bytes, URL-safe base64 without padding (as StorageTool makes). */
 function newClusterId() {
-  return crypto.randomBytes(16).toString('base64url');
+  return nodeCrypto.randomBytes(16).toString('base64url');
 }
 
 /**

@@ -70,6 +70,8 @@ export async function runUntilDrained(options: {
   } catch (e) {
     rss.stop();
     await app.stop('SIGKILL', 1000);
-    throw new Error(`${(e as Error).message}\n--- ${options.entry} output ---\n${app.output().slice(-3000)}`);
+    throw new Error(`${(e as Error).message}\n--- ${options.entry} output ---\n${app.output().slice(-3000)}`, {
+      cause: e,
+    });
   }
 }

@@ -326,8 +326,8 @@ describe('status app (in-process, seeded with markup in names)', () => {
           await page.goto(h.base + p);
           const xss = await page.evaluate('window.__xss');
           const text = String(await page.evaluate('document.body.innerText'));
-          results.push(`${p}: __xss=${String(xss)}`);
-          if (xss !== undefined) problems.push(`${p}: markup ran in the browser (__xss=${String(xss)})`);
+          results.push(`${p}: __xss=${JSON.stringify(xss)}`);
+          if (xss !== undefined) problems.push(`${p}: markup ran in the browser (__xss=${JSON.stringify(xss)})`);
           if (!text.includes(EVIL_PROJECT) && !text.includes(EVIL_INDICATOR))
             problems.push(`${p}: the name is not shown as text`);
         }

@@ -239,7 +239,7 @@ describe('dueRepeats', () => {
     [
       'de-escalated (counts from the last mail)',
       () =>
-        transition(transition(opened(), evaluation('off_track'), T0 + DAY).alert!, evaluation('at_risk'), T0 + 2 * DAY)
+        transition(transition(opened(), evaluation('off_track'), T0 + DAY).alert, evaluation('at_risk'), T0 + 2 * DAY)
           .alert!,
       T0 + DAY + WEEK,
       WEEK,

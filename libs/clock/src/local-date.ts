@@ -33,7 +33,7 @@ const dateBySlice = new Map<string, Map<number, string>>();
 export function localDate(ms: number, timeZone: string): string {
   const slice = Math.floor(ms / SLICE_MS);
   let zone = dateBySlice.get(timeZone);
-  if (!zone) dateBySlice.set(timeZone, (zone = new Map()));
+  if (!zone) dateBySlice.set(timeZone, (zone = new Map<number, string>()));
   let date = zone.get(slice);
   if (date === undefined) {
     if (Number.isNaN(slice)) return formatLocalDate(ms, timeZone);

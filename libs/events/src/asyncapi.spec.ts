@@ -63,15 +63,15 @@ describe('docs/asyncapi.yaml', () => {
   });
 
   it.each(ROLES)('describes the %s payload as the zod schema does', (role) => {
-    const messages = Object.values(asyncapi.channels[role].messages) as Json[];
+    const messages = Object.values<Json>(asyncapi.channels[role].messages);
     expect(messages).toHaveLength(1);
     const documented = essence(deref(messages[0]).payload);
-    const generated = essence(z.toJSONSchema(SCHEMAS[role], { io: 'output' }) as Json);
+    const generated = essence(z.toJSONSchema(SCHEMAS[role], { io: 'output' }));
     expect(documented).toEqual(generated);
   });
 
   it('has a send and a receive operation for every actuals channel', () => {
-    const ops = Object.values(asyncapi.operations) as Json[];
+    const ops = Object.values<Json>(asyncapi.operations);
     for (const role of ROLES.filter(isActualsRole)) {
       const actions = ops
         .filter((o) => o.channel.$ref === `#/channels/${role}`)

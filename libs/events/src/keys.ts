@@ -27,7 +27,7 @@ export interface MessageByRole extends ActualsEventByRole {
 }
 
 export function keyFor<R extends TopicRole>(role: R, event: MessageByRole[R]): string {
-  const e = event as MessageByRole[TopicRole];
+  const e = event;
   switch (role) {
     case 'inspectionBatches':
       return (e as MessageByRole['inspectionBatches']).category.normalize('NFKC').trim();

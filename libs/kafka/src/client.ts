@@ -22,7 +22,7 @@ function render(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v instanceof Error) return v.message;
   try {
-    return JSON.stringify(v, (k, x) => (k && SECRET_KEY.test(k) ? '***' : x));
+    return JSON.stringify(v, (k: string, x: unknown) => (k && SECRET_KEY.test(k) ? '***' : x));
   } catch {
     return String(v);
   }

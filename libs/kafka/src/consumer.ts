@@ -81,7 +81,11 @@ export class BatchConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload, handler: BatchHandler): Promise<void> {
-    const { batch, isRunning, isStale, heartbeat } = payload;
+    const { batch } = payload;
+    // kafkajs passes closures; wrapping them keeps `this` out of the question.
+    const isRunning = () => payload.isRunning();
+    const isStale = () => payload.isStale();
+    const heartbeat = () => payload.heartbeat();
     if (batch.messages.length === 0 || !isRunning() || isStale()) return;
     let resolved: string | undefined;
     const control: BatchControl = {

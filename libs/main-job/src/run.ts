@@ -115,7 +115,7 @@ function stopRequests(deps: MainJobDeps) {
     requested = true;
     resolve(signal);
   };
-  if (deps.stopSignal) deps.stopSignal.then((why) => onSignal(why as NodeJS.Signals));
+  if (deps.stopSignal) void deps.stopSignal.then((why) => onSignal(why as NodeJS.Signals));
   else {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -167,7 +167,7 @@ class MainJob {
     try {
       this.conn = await connectMongo(config.mongo.url, { appName: 'iw-main-job' });
     } catch (e) {
-      throw new Error(`${(e as Error).message} — is the infrastructure up? (npm run infra:up)`);
+      throw new Error(`${(e as Error).message} — is the infrastructure up? (npm run infra:up)`, { cause: e });
     }
 
     this.check();
@@ -210,6 +210,7 @@ class MainJob {
         this.sink = null;
         throw new Error(
           `cannot start the mail sink on ${mailPlan.host}:${mailPlan.port}: ${(e as Error).message} (is another npm start running? set SMTP_URL to your mail server, or IW_MAIL_SINK=off if one listens there)`,
+          { cause: e },
         );
       }
     }
@@ -350,6 +351,7 @@ class MainJob {
       await admin.disconnect().catch(() => undefined);
       throw new Error(
         `Kafka at ${this.config.kafka.brokers.join(',')}: ${(e as Error).message} — is the infrastructure up? (npm run infra:up)`,
+        { cause: e },
       );
     }
     try {

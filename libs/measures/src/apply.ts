@@ -234,7 +234,7 @@ function applyMilestone(p: Progress, t: number, at: string, done: boolean): void
     if (isDone && afterUndo && (!p.doneAt || t < Date.parse(p.doneAt))) p.doneAt = at;
   } else {
     if (!p.undoneAt || t > Date.parse(p.undoneAt)) p.undoneAt = at;
-    if (p.doneAt && Date.parse(p.doneAt) <= Date.parse(p.undoneAt!)) p.doneAt = isDone ? last.latestAt! : null;
+    if (p.doneAt && Date.parse(p.doneAt) <= Date.parse(p.undoneAt)) p.doneAt = isDone ? last.latestAt! : null;
   }
   if (!isDone) p.doneAt = null;
 }

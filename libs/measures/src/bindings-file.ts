@@ -47,7 +47,7 @@ export function readBindingsFile(text: string): { raws: RawBinding[]; problems: 
   const raws: RawBinding[] = [];
   const root = doc.contents;
   if (root !== null && !isMap(root)) {
-    error(lineOf(root as Node), 'expected a mapping with `version: 1` and `bindings:`');
+    error(lineOf(root), 'expected a mapping with `version: 1` and `bindings:`');
   } else if (root) {
     for (const pair of root.items as Pair<Node, Node>[]) {
       const key = scalarKey(pair);
@@ -92,7 +92,7 @@ function collect(
     let list: Node | null = null;
     for (const p of pairs) {
       const key = scalarKey(p);
-      if (key === 'project') project = p.value ? (p.value as Node).toJSON() : null;
+      if (key === 'project') project = p.value ? p.value.toJSON() : null;
       else if (key === 'indicators') list = p.value;
       else if (key !== 'note')
         error(lineOf(p.key), `unknown key "${key}" in a project group (expected project, indicators, note)`);
@@ -120,7 +120,7 @@ function collect(
       error(lineOf(p.key), `"${key}" is given by the group; name the indicator`);
       continue;
     }
-    raw.values[key as BindingKey] = p.value ? (p.value as Node).toJSON() : null;
+    raw.values[key as BindingKey] = p.value ? p.value.toJSON() : null;
     raw.lines[key as BindingKey] = lineOf(p.value ?? p.key, line);
   }
   out.push(raw);

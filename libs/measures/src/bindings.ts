@@ -392,7 +392,7 @@ function unitById(id: string, part: unknown, line: number, ctx: Ctx, fail: Error
       fail(line, `${id} is compound: bind each part with \`part:\` (${partNames(parts, ctx).join(', ')})`);
       return null;
     }
-    const label = String(part);
+    const label = typeof part === 'string' ? part : JSON.stringify(part);
     const unit = parts
       .map((p) => ctx.units.get(p)!)
       .find((u) => u.part === label || idSegment(u.part ?? '') === idSegment(label) || u.id === `${id}~${label}`);

@@ -42,7 +42,7 @@ export function route<R extends ActualsRole>(event: ActualsEventByRole[R], role:
     own = own.filter((b) => bindings.units.get(b.unitId)!.projectId === projectId);
   }
 
-  const fields = fieldsOf(event as Fields, role, bindings.satisfiedShare);
+  const fields = fieldsOf(event, role, bindings.satisfiedShare);
   for (const b of own) {
     if (!matches(fields, b.where)) continue;
     const input = inputFor(b, fields);
@@ -158,7 +158,7 @@ function inputFor(b: Binding, fields: Fields): MeasureInput | null {
     case 'distinct': {
       const v = fields[b.field!];
       if (v === undefined || v === null || typeof v === 'object') return null;
-      return { kind: 'distinct', value: typeof v === 'string' ? normaliseText(v) : String(v) };
+      return { kind: 'distinct', value: typeof v === 'string' ? normaliseText(v) : JSON.stringify(v) };
     }
     case 'mean': {
       const v = num(fields, b.field!);

@@ -52,7 +52,7 @@ export async function connectMongo(url: string, options: MongoConnectOptions = {
     await conn.asPromise();
   } catch (e) {
     await conn.close(true).catch(() => undefined);
-    throw new Error(`MongoDB at ${redactMongoUrl(url)} is not reachable: ${(e as Error).message}`);
+    throw new Error(`MongoDB at ${redactMongoUrl(url)} is not reachable: ${(e as Error).message}`, { cause: e });
   }
   superviseMonitor(conn, options.logger ?? new Logger('MongoDB'));
   return conn;

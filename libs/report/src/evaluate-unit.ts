@@ -1,5 +1,5 @@
 import type { Progress, TrackedUnit } from '@iw/measures';
-import { DEFAULT_RISK_CONFIG, evaluate, type Evaluation, type RiskConfig, type UnitTarget } from '@iw/risk';
+import { DEFAULT_RISK_CONFIG, evaluate, type Evaluation, type RiskConfig } from '@iw/risk';
 
 /**
  * The one way status and report judge a tracked unit: its target, measure and period from the
@@ -16,7 +16,7 @@ export function evaluateUnit(
   if (unit.target.kind === 'compound') throw new Error(`${unit.id}: a compound target is judged part by part`);
   return evaluate(
     {
-      target: unit.target as UnitTarget,
+      target: unit.target,
       measure: unit.measure,
       progress,
       period: unit.period,

@@ -218,7 +218,9 @@ describe('monitoringReportXlsx', () => {
     await wb.xlsx.load((await monitoringReportXlsx(report)) as unknown as ArrayBuffer);
     const ws = wb.getWorksheet(REPORT_SHEET)!;
     const text: string[][] = [];
-    ws.eachRow((row, r) => (text[r] = (row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
+    ws.eachRow(
+      (row, r) => (text[r] = (row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v as string)))),
+    );
     const rowOf = (first: string, col = 4) => text.findIndex((r) => r?.[col - 1] === first);
 
     expect(text[1][0]).toBe('项目支出绩效目标执行监控表');

@@ -99,15 +99,15 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
   const projectIds = disambiguator();
   const projects: ParsedProject[] = tables.map((t) => {
     const name = t.projectName || t.budgetUnit || `第${t.line}行的表`;
-    const pid = projectIds(projectId(fiscalYear!, name));
+    const pid = projectIds(projectId(fiscalYear, name));
     if (pid.n > 1)
       out.push({ line: t.line, severity: 'warning', message: `duplicate project 「${name}」; id ${pid.id}` });
     const indicatorIds = disambiguator();
     const firstLine = new Map<string, number>();
     const indicators: ParsedIndicator[] = t.indicators.map((raw) => {
-      const { target, notes } = readTarget(raw.value, fiscalYear!);
+      const { target, notes } = readTarget(raw.value, fiscalYear);
       for (const n of notes) out.push({ line: raw.line, severity: 'info', message: `「${raw.name}」: ${n}` });
-      for (const w of targetWarnings(target, raw.name, fiscalYear!))
+      for (const w of targetWarnings(target, raw.name, fiscalYear))
         out.push({ line: raw.line, severity: 'warning', message: `「${raw.name}」 ${raw.value}: ${w}` });
       if (target.kind === 'missing' && raw.value.trim())
         out.push({
@@ -115,7 +115,7 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
           severity: 'warning',
           message: `「${raw.name}」: 「${raw.value}」 gives no target value`,
         });
-      const base = indicatorId(fiscalYear!, name, raw.name);
+      const base = indicatorId(fiscalYear, name, raw.name);
       const iid = indicatorIds(base.endsWith('.') ? `${base}line${raw.line}` : base);
       if (iid.n > 1)
         out.push({

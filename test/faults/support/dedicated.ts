@@ -10,7 +10,6 @@ import { freePort } from '@iw/testing';
 
 export { freePort };
 
-/* eslint-disable @typescript-eslint/no-require-imports -- infra/ is plain CommonJS run before any build */
 const settings = require('../../../infra/settings') as {
   loadSettings(env: Record<string, string>): InfraSettings;
   VERSIONS: Record<string, string>;

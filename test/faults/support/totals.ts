@@ -31,7 +31,7 @@ export function expectedCounts(events: readonly Published[]): Record<UnitName, n
   const seen = new Set<string>();
   const counts = Object.fromEntries(Object.keys(UNIT).map((k) => [k, 0])) as Record<UnitName, number>;
   for (const { role, event } of events) {
-    const key = `${role}|${event.eventId}`;
+    const key = `${role}|${String(event.eventId)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     for (const name of Object.keys(TAKES) as UnitName[]) if (TAKES[name](role, event)) counts[name]++;

@@ -100,7 +100,7 @@ it('concurrent claims of the same notifications: each is won by exactly one send
     }),
   );
   const winners = new Map<string, number>();
-  results.forEach((r, c) => {
+  results.forEach((r) => {
     for (const won of r.won.values()) for (const key of won) winners.set(key, (winners.get(key) ?? 0) + 1);
     expect(r.lost.length + [...r.won.values()].flat().length).toBe(keys.length);
   });

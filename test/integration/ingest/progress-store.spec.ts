@@ -85,7 +85,7 @@ it('rolls forward a claim whose writer crashed before writing progress, and coun
   await write(repo, unit, [event(unit, 0, 0, 5)]);
   // A writer claimed version 2 (events at offsets 1–2) and died before replacing `progress`.
   const crashed = applyEvents(
-    (await repo.one(unit))!,
+    await repo.one(unit),
     unitOf(unit),
     [event(unit, 0, 1, 7), event(unit, 0, 2, 11)],
     'Asia/Shanghai',

@@ -154,7 +154,7 @@ export function expectedTotals(events: Published[]): Totals {
   let milestone: { at: number; id: string; done: boolean } | null = null;
   let latest: { at: number; id: string; value: number } | null = null;
   for (const { role, event: e } of events) {
-    const key = `${role}|${e.eventId}`;
+    const key = `${role}|${String(e.eventId)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     t.eventsByEventId++;

@@ -238,8 +238,8 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
       () => undefined,
     );
   }, 2000);
-  let replayDoneMs = 0;
-  let drainedMs = 0;
+  let replayDoneMs: number;
+  let drainedMs: number;
   let finalDate = '';
   try {
     await job.waitForOutput(/replay done: (\d+) events published \((\d+) malformed, for the DLQ\)/, 420_000);

@@ -290,7 +290,9 @@ describe('deviation', () => {
     await wb.xlsx.load(await xlsx.arrayBuffer());
     const ws = wb.worksheets[0];
     const rows: string[][] = [];
-    ws.eachRow((row) => rows.push((row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v)))));
+    ws.eachRow((row) =>
+      rows.push((row.values as unknown[]).slice(1).map((v) => (v == null ? '' : String(v as string)))),
+    );
     const gasRow = rows.find((r) => r[3] === '汽油抽检批次')!;
     expect(gasRow.slice(4, 6)).toEqual(['≥ 700 批次', '300批次']);
     expect(gasRow[8]).toBe('✓'); // 有可能

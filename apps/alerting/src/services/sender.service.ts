@@ -301,7 +301,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 class OutcomeWriter {
   private buffer: SendOutcome[] = [];
   private writing: Promise<void> | null = null;
-  private failure: unknown = null;
+  private failure: Error | null = null;
 
   constructor(private readonly outbox: OutboxRepository) {}
 
@@ -323,7 +323,7 @@ class OutcomeWriter {
         await this.outbox.recordOutcomes(batch);
       } catch (e) {
         // Unrecorded outcomes leave their claims behind: adopted and sent again (same Message-ID).
-        this.failure ??= e;
+        this.failure ??= e instanceof Error ? e : new Error(String(e));
       }
     }
   }

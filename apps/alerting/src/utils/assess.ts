@@ -9,7 +9,6 @@ import {
   type Evaluation,
   type RiskConfig,
   type SettledStatus,
-  type UnitTarget,
 } from '@iw/risk';
 import type { Target } from '@iw/targets';
 
@@ -113,7 +112,7 @@ export function assess(
   if (unit.target.kind === 'compound') throw new Error(`${unit.id}: a compound indicator is judged by its parts`);
   const evaluation = evaluate(
     {
-      target: unit.target as UnitTarget,
+      target: unit.target,
       measure: unit.measure,
       progress,
       period: unit.period,

@@ -61,7 +61,7 @@ export class OpsStatusService {
         ...(await this.store.stats.live('ingest', realNow - LIVE_WITHIN_MS)),
         ...(await this.store.stats.live('alerting', realNow - LIVE_WITHIN_MS)),
       ]),
-      part('dlq', { count: 0, byReason: {}, latest: [] } as OpsStatus['dlq'], () => this.dlq()),
+      part('dlq', { count: 0, byReason: {}, latest: [] }, () => this.dlq()),
       part(
         'outbox',
         {
@@ -71,7 +71,7 @@ export class OpsStatusService {
           permanentFailures: 0,
           sent: 0,
           muted: 0,
-        } as OpsStatus['outbox'],
+        },
         () => this.outbox(realNow),
       ),
       part('indicators', null, () => this.tracking.snapshot()),

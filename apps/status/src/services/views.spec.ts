@@ -115,7 +115,7 @@ describe('projectView', () => {
   it('has no execution rate without a budget total, and spent 0 before any spending', () => {
     const v = projectView(
       {
-        doc: { ...project, funds: { total: null, fiscal: null, other: null, unit: '万元' } } as ProjectDoc,
+        doc: { ...project, funds: { total: null, fiscal: null, other: null, unit: '万元' } },
         budget: unitState('p#budget', 'no_data', null),
         indicators: [],
       },
@@ -129,7 +129,7 @@ describe('projectView', () => {
 describe('indicatorView', () => {
   it('shows a compound indicator by its parts, its worst status on top', () => {
     const i = indicator('x', 'at_risk', '有可能');
-    i.doc = { ...i.doc, target: { kind: 'compound', parts: [] } } as IndicatorDoc;
+    i.doc = { ...i.doc, target: { kind: 'compound', parts: [] } };
     i.units = [unitState('x~期', 'on_track', '确定能'), unitState('x~人', 'at_risk', '有可能')].map((u, n) => ({
       ...u,
       unit: { ...u.unit, kind: 'part', part: ['期', '人'][n] },

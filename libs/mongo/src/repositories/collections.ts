@@ -62,14 +62,14 @@ export async function bulkWriteChunked<T extends Document>(
   options: { ordered: boolean },
 ): Promise<{ matchedCount: number }> {
   let matchedCount = 0;
-  let failure: unknown = null;
+  let failure: Error | null = null;
   for (let i = 0; i < ops.length; i += MAX_STATEMENTS_PER_COMMAND) {
     try {
       const res = await col.bulkWrite(ops.slice(i, i + MAX_STATEMENTS_PER_COMMAND), options);
       matchedCount += res.matchedCount;
     } catch (e) {
       if (options.ordered) throw e;
-      failure ??= e;
+      failure ??= e instanceof Error ? e : new Error(String(e));
     }
   }
   if (failure) throw failure;

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { eventIdsOf, isDuplicateKey } from './collections';
+import { eventIdsOf } from './collections';
 
 export interface EventClaim {
   /** `${topic}|${eventId}`: the idempotency key of PRODUCT.md §5 (same id twice counts once). */

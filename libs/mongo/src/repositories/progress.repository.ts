@@ -44,7 +44,7 @@ function stateToProgress(state: Omit<ProgressDoc, '_id'>, id: string): Progress 
     ...(fields as unknown as Omit<Progress, 'id' | 'history'>),
     id,
     history: fromText(history) ?? [],
-  } as Progress;
+  };
   if (distinctValues !== undefined) progress.distinctValues = fromText(distinctValues);
   if (distinctSeen !== undefined) progress.distinctSeen = fromText(distinctSeen);
   return progress;

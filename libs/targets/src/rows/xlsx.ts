@@ -11,7 +11,7 @@ import { unwrapCell, type SourceRow } from './source-row';
 /** exceljs is large; it is loaded only when a workbook is read. */
 async function loadExcelJs(): Promise<typeof ExcelJS> {
   const mod = await import('exceljs');
-  return ((mod as { default?: typeof ExcelJS }).default ?? mod) as typeof ExcelJS;
+  return (mod as { default?: typeof ExcelJS }).default ?? mod;
 }
 
 /** ValueType.Merge: a cell covered by a merged range, not its top-left cell. */
@@ -25,7 +25,7 @@ export interface XlsxOptions {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function cellText(cell: ExcelJS.Cell): string {
-  if (cell.type === MERGE) return '';
+  if ((cell.type as number) === MERGE) return '';
   const v = cell.value as unknown;
   if (v === null || v === undefined) return '';
   if (v instanceof Date) return `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())}`;
@@ -38,11 +38,20 @@ function cellText(cell: ExcelJS.Cell): string {
   if (typeof v === 'object') {
     const o = v as { richText?: Array<{ text: string }>; text?: unknown; result?: unknown; error?: string };
     if (o.richText) return o.richText.map((r) => r.text).join('');
-    if ('result' in o) return o.result === undefined || o.result === null ? '' : String(o.result);
+    if ('result' in o) return scalarText(o.result);
     if (typeof o.text === 'string') return o.text;
     if (o.error) return '';
+    return '';
   }
-  return String(v);
+  return scalarText(v);
+}
+
+/** A formula's cached result or a plain value; anything else has no text of its own. */
+function scalarText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v instanceof Date) return `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())}`;
+  return '';
 }
 
 export async function xlsxRows(

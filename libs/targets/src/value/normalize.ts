@@ -70,7 +70,7 @@ export function normalizeValueText(raw: string): string {
   s = s.replace(/[.,;!?:]+$/u, '').trim();
   // Spaces around digits, operators and units are layout, not meaning (`≥ 300 批次`).
   s = s
-    .replace(/\s*([≥≤<>=%~\-])\s*/g, '$1')
+    .replace(/\s*([≥≤<>=%~-])\s*/g, '$1')
     .replace(/(\d)\s+(?=[^\d\s])/g, '$1')
     .replace(/([^\d\s,;、])\s+(?=\d)/g, '$1');
   return s;
