@@ -1,7 +1,7 @@
 import type { ProfileSummary } from './profile';
 
 /**
- * What one run measured (bench/results/latest.json), the targets of issue 8 checked against
+ * What one run measured (bench/results/latest.json), the targets checked against
  * it, and the table printed at the end. A stage that failed keeps nulls and says why in `error`.
  */
 
@@ -119,7 +119,7 @@ const fmt = (v: number | null | undefined, digits = 1) => (v == null ? '—' : v
 const ratioText = (v: number | null | undefined) =>
   v == null ? '—' : v !== 0 && Math.abs(v) < 0.1 ? v.toPrecision(2) : v.toFixed(2);
 
-/** Issue 8's targets against a result. Pure. */
+/** The benchmark targets against a result. Pure. */
 export function checkTargets(r: BenchResult): TargetCheck[] {
   const out: TargetCheck[] = [];
   const add = (

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every figure of issue 8 in one run, on this machine, against the local
+ * `npm run bench`: every benchmark figure in one run, on this machine, against the local
  * infrastructure (started if needed), in databases and topics of the run's own. Prints a
  * table and writes bench/results/latest.json. See bench/README.md.
  */

@@ -1,6 +1,6 @@
 // @ts-check
 'use strict';
-// The contract topics (PRODUCT.md §5). Mirrors DEFAULT_TOPICS and the IW_TOPIC_* overrides of
+// The contract topics (docs/events.md). Mirrors DEFAULT_TOPICS and the IW_TOPIC_* overrides of
 // libs/config, which this pre-build script cannot import; a test keeps the two in step.
 
 const { Kafka, logLevel } = require('kafkajs');

@@ -8,7 +8,7 @@ import { brief, observedCounts, reconcile } from './support/totals';
 import { createIngestWorld, type IngestWorld } from './support/world';
 
 /**
- * Issue 9 §1 — crashes. Ingest is SIGKILLed at random points while the traffic streams in and
+ * Scenario 1 — crashes. Ingest is SIGKILLed at random points while the traffic streams in and
  * restarted each time; the final progress must equal the totals computed from the published
  * events alone: nothing lost, nothing counted twice.
  *

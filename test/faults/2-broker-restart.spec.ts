@@ -10,7 +10,7 @@ import { brief, observedCounts, reconcile } from './support/totals';
 import { createIngestWorld, type IngestWorld } from './support/world';
 
 /**
- * Issue 9 §2 — broker restart. A dedicated broker (never the shared one) is stopped mid-stream
+ * Scenario 2 — broker restart. A dedicated broker (never the shared one) is stopped mid-stream
  * and started again 15 s later on the same port and data. Ingest and alerting are not touched:
  * they must reconnect by themselves (same processes), ingest's totals must be exact, and
  * alerting must consume every progress message published after the restart.

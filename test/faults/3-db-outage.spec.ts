@@ -13,7 +13,7 @@ import { brief, observedCounts, reconcile } from './support/totals';
 import { createIngestWorld, type IngestWorld } from './support/world';
 
 /**
- * Issue 9 §3 — database outage. A dedicated FerretDB (never the shared one) is stopped for 30 s
+ * Scenario 3 — database outage. A dedicated FerretDB (never the shared one) is stopped for 30 s
  * mid-stream. Ingest must stop committing offsets (nothing it could not write is acknowledged),
  * keep running, and resume by itself once the server is back; totals exact. The status app's
  * /health/ready answers 503 during the outage and 200 before and after.

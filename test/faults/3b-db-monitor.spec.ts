@@ -5,7 +5,7 @@ import { DedicatedFerret } from './support/dedicated';
 import { recordScenario, since } from './support/results';
 
 /**
- * Issue 9 §3, the failure behind "ingest sometimes never resumes after the outage". After a
+ * Scenario 3, the failure behind "ingest sometimes never resumes after the outage". After a
  * network error the driver pauses its pool and marks the server Unknown; only its server
  * monitor's next successful `hello` makes the server selectable again. When the monitor stops
  * reporting (seen in 2 of 5 runs of scenario 3: every selection failed for 5 minutes with the

@@ -6,7 +6,7 @@ import { runAlerting, saveLog, waitFor, type AppProcess } from './support/apps';
 import { recordScenario, since } from './support/results';
 
 /**
- * Issue 9 §4 — SMTP outage and a crash mid-send, with the alerting app as a process (the
+ * Scenario 4 — SMTP outage and a crash mid-send, with the alerting app as a process (the
  * compiled main.js, default retry backoff) and a real SMTP server (SmtpSink).
  *
  * Every project has one indicator (≥700 批次) and an owner of its own, so every tipping

@@ -10,7 +10,7 @@ import { brief, observedCounts, reconcile } from './support/totals';
 import { createIngestWorld, type IngestWorld } from './support/world';
 
 /**
- * Issue 9 §5 — rebalance under load. A second ingest instance joins the group mid-stream (the
+ * Scenario 5 — rebalance under load. A second ingest instance joins the group mid-stream (the
  * partitions are split between the two) and leaves again mid-stream (they go back to the
  * first): totals exact. Each instance's own /metrics shows it consumed events.
  *

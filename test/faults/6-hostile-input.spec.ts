@@ -10,7 +10,7 @@ import { brief, reconcile } from './support/totals';
 import { createIngestWorld, type IngestWorld } from './support/world';
 
 /**
- * Issue 9 §6 — hostile input. Over a thousand generated bad messages of every kind the issue
+ * Scenario 6 — hostile input. Over a thousand generated bad messages of every kind the suite
  * names, spread at random through valid traffic: each one lands in the DLQ (one `dlq` document
  * per position, found by its unique Kafka key) with a reason of a class it may honestly get;
  * nothing valid does; the valid totals are exact; the same ingest process runs throughout and

@@ -29,7 +29,7 @@ import { reconcile } from './support/totals';
 import { createIngestWorld, type IngestWorld } from './support/world';
 
 /**
- * Issue 9 §7 — access and injection.
+ * Scenario 7 — access and injection.
  *  a) every route the running status app serves, read from its Express router (not listed by
  *     hand), answers 401 without a valid token, except /health/*;
  *  b) query parameters, path ids and bodies carrying MongoDB operators are refused or ignored:

@@ -1,4 +1,4 @@
-// `npm run test:faults`: the reliability and security fault suite (issue 9), against the real
+// `npm run test:faults`: the reliability and security fault suite, against the real
 // broker, server and SMTP. Same transform and aliases as the integration project, the same
 // global setup (starts the shared infrastructure if needed), files in name order, one at a
 // time, and a summary table at the end (summary-reporter.js).

@@ -1,4 +1,4 @@
-// Scenarios run in file-name order (1-crashes … 7-access), the order of issue 9.
+// Scenarios run in file-name order (1-crashes … 7-access), the order of the README's fault table.
 const Sequencer = require('@jest/test-sequencer').default;
 
 module.exports = class ByName extends Sequencer {

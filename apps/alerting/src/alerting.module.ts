@@ -18,7 +18,7 @@ import { SenderService } from './services/sender.service';
 export { APP_CONFIG, CLOCK, ALERTING_OPTIONS };
 
 /**
- * The alerting service (PRODUCT.md §7): consumes indicators.progress (KafkaBatchServer, set up
+ * The alerting service: consumes indicators.progress (KafkaBatchServer, set up
  * in main.ts), evaluates risk, keeps alerts, and mails owners through the outbox.
  *
  *   ProgressController ─► EvaluationService ─► AlertService ─► outbox ─► SenderService (leader)

@@ -3,7 +3,7 @@ import type { Notice, Notification } from './types';
 
 /**
  * Route stage: who hears about a notice. The owners file format lives elsewhere; this
- * stage takes a resolver, and `ownersResolver` gives the precedence of PRODUCT.md §7
+ * stage takes a resolver, and `ownersResolver` gives the owners' precedence (indicator override > project > fallback)
  * (per-indicator override > project owners > fallback) over plain maps.
  */
 

@@ -11,7 +11,7 @@ import type {
 } from './types';
 
 /**
- * The alert lifecycle of one tracked unit (PRODUCT.md §7), as a pure function of the
+ * The alert lifecycle of one tracked unit, as a pure function of the
  * previous alert, a new evaluation and "now".
  *
  *   (none|resolved|closed) ──at_risk/off_track──► open            notice `opened`

@@ -1,12 +1,12 @@
 import type { Likelihood } from '@iw/measures';
 
 /**
- * The vocabulary of the alert path (PRODUCT.md §4, §7). Alerting reads the risk engine's
+ * The vocabulary of the alert path. Alerting reads the risk engine's
  * output through `UnitEvaluation`; everything downstream (notice → notification → digest →
  * mail) is plain data so the outbox can store it as it is.
  */
 
-/** The status scale of PRODUCT.md §4, as the risk engine reports it. */
+/** The status scale (docs/domain.md), as the risk engine reports it. */
 export type UnitStatus = 'on_track' | 'at_risk' | 'off_track' | 'achieved' | 'missed' | 'no_data' | 'manual';
 
 /** What alerting needs to know about a tracked unit (indicator or compound part) to route and to write the email. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration';
 
 /**
- * The one place configuration is read. Every variable of PRODUCT.md §10 plus the
+ * The one place configuration is read. Every variable of the README's configuration table plus the
  * operational knobs; validated once at start-up with a message naming the variable.
  */
 

@@ -3,7 +3,7 @@ import type { TopicRole } from '@iw/config';
 import { count, envelopeShape, finite, text, yuan } from './fields';
 
 /**
- * The five actuals families of contract v1 (PRODUCT.md §5). Objects are loose: unknown extra
+ * The five actuals families of contract v1 (docs/events.md). Objects are loose: unknown extra
  * fields pass (forward compatible: v1 may gain optional fields), while the safety walk and the
  * size limits bound what they can carry.
  */

@@ -23,7 +23,7 @@ export const finite = () => z.number().min(-1e15).max(1e15);
 
 export const SCHEMA_VERSION = 1 as const;
 
-/** The common envelope of every actuals event (PRODUCT.md §5). */
+/** The common envelope of every actuals event (docs/events.md). */
 export const envelopeShape = {
   /** The idempotency key: the same id twice counts once. */
   eventId: text(200),

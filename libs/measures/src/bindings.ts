@@ -19,7 +19,7 @@ import type { MeasureKind } from './progress';
 import { budgetYuan, catalogueUnits, defaultScale, measuresFor, type TrackedUnit } from './units';
 
 /**
- * Bindings (PRODUCT.md §6): a YAML file saying which events feed which tracked unit and how.
+ * Bindings: a YAML file saying which events feed which tracked unit and how.
  *
  *   version: 1
  *   bindings:

@@ -3,7 +3,7 @@ import { indicatorId, projectId, type NumericTarget, type ParsedCatalogue, type 
 /**
  * Test fixtures: a catalogue built by hand from the seed tables
  * (samples/targets-2019-xinjiang-market-supervision.txt) holding every indicator that
- * samples/bindings.yaml binds, read into the target shapes of PRODUCT.md §3, plus a few
+ * samples/bindings.yaml binds, read into the target shapes of docs/domain.md, plus a few
  * unbound ones (a compound, deadlines, a window, qualitative). It stands in for the parsed
  * seed until the parser lands (seed-bindings.spec.ts then checks the real thing).
  */

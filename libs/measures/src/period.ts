@@ -8,7 +8,7 @@ export interface Period {
 }
 
 /**
- * The period a tracked unit counts events in (PRODUCT.md §4): its fiscal year, unless the
+ * The period a tracked unit counts events in (docs/domain.md, Tracking): its fiscal year, unless the
  * target is a deadline or a window — then from the fiscal-year start to the deadline (the
  * later reading when `X月前` has two) or the window's end. Work done before a window opens
  * still counts (preparation); an event after the deadline does not (it is out of period).

@@ -78,7 +78,7 @@ function serverMonitors(client: MongoClient): InternalMonitor[] {
  *
  * Recovery must not depend on luck. After an outage the driver resumes only when its server
  * monitor sees the server again: the connection pool stays paused and every server selection
- * fails with the last error until then. In the fault suite (issue 9, scenario 3) ingest
+ * fails with the last error until then. In the fault suite (scenario 3) ingest
  * sometimes never resumed after FerretDB came back: selection kept failing with the error of the
  * moment the server went away, i.e. the monitor had stopped reporting. So when the monitor has
  * been silent for MONITOR_SILENCE_LIMIT_MS this closes and restarts it (the same calls the

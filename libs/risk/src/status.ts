@@ -1,6 +1,6 @@
 import type { Likelihood } from '@iw/measures';
 
-/** The status scale of PRODUCT.md §4. */
+/** The status scale (docs/domain.md). */
 export type Status = 'on_track' | 'at_risk' | 'off_track' | 'achieved' | 'missed' | 'no_data' | 'manual';
 
 export const STATUSES: readonly Status[] = [
@@ -18,7 +18,7 @@ export function isFinal(status: Status): boolean {
   return status === 'achieved' || status === 'missed';
 }
 
-/** Statuses an alert is open for (PRODUCT.md §7). */
+/** Statuses an alert is open for. */
 export function isAlerting(status: Status): boolean {
   return status === 'at_risk' || status === 'off_track';
 }

@@ -4,7 +4,7 @@ import { catalogueJson } from './json';
 import { tsvRows } from './rows/tsv';
 
 describe('catalogueJson', () => {
-  it('has exactly the keys of issue 3, in its order', () => {
+  it('has exactly the documented keys, in their order', () => {
     const c = readCatalogue(
       tsvRows(
         [

@@ -1,5 +1,5 @@
 /**
- * `iw targets parse --json`: exactly the shape of issue 3, keys in its order —
+ * `iw targets parse --json`: one documented shape, keys in a fixed order —
  * { fiscalYear, projects: [{ name, tableKind, budgetUnit, line, funds, goal,
  *   indicators: [{ id, line, level1, level2, name, value, target }] }], problems }.
  * Project ids are derivable (projectId) and not part of that shape.

@@ -1,5 +1,5 @@
 /**
- * Owners file (YAML or JSON): who is emailed about which indicator (PRODUCT.md §7).
+ * Owners file (YAML or JSON): who is emailed about which indicator.
  *
  *   fallback: ops@example.gov.cn
  *   projects:

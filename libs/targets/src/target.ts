@@ -1,5 +1,5 @@
 /**
- * The shapes a 指标值 (target value) is read into — PRODUCT.md §3. These types are the
+ * The shapes a 指标值 (target value) is read into — docs/domain.md. These types are the
  * contract between the target reader, the catalogue, the measures and the risk engine;
  * `iw targets parse --json` prints them as they are.
  */

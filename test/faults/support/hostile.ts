@@ -1,5 +1,5 @@
 /**
- * Bad messages for the actuals topics, generated: every kind issue 9 names, in several
+ * Bad messages for the actuals topics, generated: every kind of bad input, in several
  * variants each, each with the DLQ reason classes it may honestly get. Every message's Kafka
  * key is unique (`<run>-bad-<i>`), and the DLQ keeps the key, so each one can be found there.
  */

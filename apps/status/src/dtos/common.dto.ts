@@ -3,7 +3,7 @@ import { STATUSES, type Status } from '@iw/risk';
 
 export const StatusSchema = z.enum(STATUSES as readonly [Status, ...Status[]]);
 export const LikelihoodSchema = z.enum(['确定能', '有可能', '不可能']).nullable();
-/** A target as read from the table (PRODUCT.md §3): `{kind, …}`. */
+/** A target as read from the table (docs/domain.md): `{kind, …}`. */
 export const TargetSchema = z.object({ kind: z.string() }).catchall(z.unknown());
 export const LocalDateSchema = z
   .string()

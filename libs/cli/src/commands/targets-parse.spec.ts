@@ -20,7 +20,7 @@ describe('iw targets parse', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints JSON of issue 3 shape for the seed', async () => {
+  it('prints the documented JSON shape for the seed', async () => {
     const r = await iw('targets', 'parse', SEED, '--json');
     expect([r.code, r.err]).toEqual([0, '']);
     const json = JSON.parse(r.out);

@@ -1,7 +1,7 @@
 /**
  * `iw targets parse <file> [--year N] [--json]`: read a target table (.txt/.tsv dump, .csv
  * or .xlsx) and show what was read — per project, indicator counts by shape and the
- * problems with their lines — or print the catalogue as JSON (issue 3's exact shape).
+ * problems with their lines — or print the catalogue as JSON (a fixed, documented shape).
  */
 import { localDate, SystemClock } from '@iw/clock';
 import {

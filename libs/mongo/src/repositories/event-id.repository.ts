@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { eventIdsOf } from './collections';
 
 export interface EventClaim {
-  /** `${topic}|${eventId}`: the idempotency key of PRODUCT.md §5 (same id twice counts once). */
+  /** `${topic}|${eventId}`: the idempotency key (docs/events.md) (same id twice counts once). */
   key: string;
   /** `${topic}:${partition}:${offset}` of this delivery. */
   position: string;

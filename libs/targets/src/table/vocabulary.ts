@@ -1,5 +1,5 @@
 /**
- * The indicator taxonomy (PRODUCT.md §2): level cells are recognised by vocabulary
+ * The indicator taxonomy (docs/domain.md): level cells are recognised by vocabulary
  * wherever they stand in a row, and level-1 follows from level-2.
  *
  *   family        level-1 old / 2021+      level-2

@@ -1,6 +1,6 @@
 /**
  * The words of the 指标值 grammar, as data: extend a table here rather than adding a
- * special case to the parser. PRODUCT.md §3 is the reference for every entry.
+ * special case to the parser. docs/domain.md lists the operator words.
  */
 import type { ComparisonOp } from '../target';
 

@@ -4,7 +4,7 @@ import { readTarget, targetWarnings } from './read-target';
 
 const FY = 2019;
 
-/** PRODUCT.md §3, every example cell. */
+/** docs/domain.md, every example cell of the target-value table. */
 const PRODUCT_EXAMPLES: Array<[string, Target]> = [
   ['≥30个', num('>=', 30, '个')],
   ['大于等于15次', num('>=', 15, '次')],
@@ -109,7 +109,7 @@ const OTHER_SPELLINGS: Array<[string, Target]> = [
 
 describe('readTarget', () => {
   describe.each([
-    ['PRODUCT.md §3 examples', PRODUCT_EXAMPLES],
+    ['docs/domain.md examples', PRODUCT_EXAMPLES],
     ['seed values', SEED_VALUES],
     ['other spellings', OTHER_SPELLINGS],
   ])('%s', (_name, table) => {

@@ -1,5 +1,5 @@
 /**
- * 指标值 → Target (PRODUCT.md §3). The grammar tries, in order: missing, formula,
+ * 指标值 → Target (docs/domain.md). The grammar tries, in order: missing, formula,
  * date (window / deadline), quantity (range / compound / numeric); anything else is a
  * qualitative target kept as written.
  */
