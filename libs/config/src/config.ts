@@ -20,6 +20,12 @@ export const DEFAULT_TOPICS = {
 
 export type TopicRole = keyof typeof DEFAULT_TOPICS;
 
+/** `inspectionBatches` → `IW_TOPIC_INSPECTION_BATCHES`: the variable naming one topic. */
+export function topicVariable(role: TopicRole) {
+  return `IW_TOPIC_${role.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}` as `IW_TOPIC_${string}` &
+    keyof z.input<typeof envSchema>;
+}
+
 const duration = (name: string, fallback: string) =>
   z
     .string()
@@ -78,8 +84,18 @@ export const envSchema = z.object({
   KAFKA_SSL_REJECT_UNAUTHORIZED: bool(true),
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+  /** A topic's own name instead of the contract default (still behind KAFKA_TOPIC_PREFIX). */
+  IW_TOPIC_INSPECTION_BATCHES: z.string().optional(),
+  IW_TOPIC_CASES: z.string().optional(),
+  IW_TOPIC_SURVEYS: z.string().optional(),
+  IW_TOPIC_SPENDING: z.string().optional(),
+  IW_TOPIC_MEASUREMENTS: z.string().optional(),
+  IW_TOPIC_DLQ: z.string().optional(),
+  IW_TOPIC_PROGRESS: z.string().optional(),
   MONGO_URL: z.string().url().default('mongodb://127.0.0.1:27017/indicator-watch'),
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
+  /** `off`: the main job starts no local mail catcher even when SMTP_URL points at loopback. */
+  IW_MAIL_SINK: bool(true),
   MAIL_FROM: z.string().default('Indicator Watch <noreply@localhost>'),
   IW_API_TOKENS: list(''),
   IW_STATUS_PORT: port(3000),
@@ -143,7 +159,8 @@ export interface AppConfig {
     groups: { ingest: string; alerting: string };
   };
   mongo: { url: string };
-  smtp: { url: string; from: string };
+  /** localSink: false when IW_MAIL_SINK=off (the main job then starts no catcher). */
+  smtp: { url: string; from: string; localSink: boolean };
   http: {
     statusHost: string;
     statusPort: number;
@@ -231,7 +248,7 @@ export function loadConfig(
   const topics = Object.fromEntries(
     Object.entries(DEFAULT_TOPICS).map(([role, name]) => [
       role,
-      prefix + (merged[`IW_TOPIC_${role.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}`] || name),
+      prefix + (e[topicVariable(role as TopicRole)] ?? name),
     ]),
   ) as Record<TopicRole, string>;
 
@@ -249,7 +266,7 @@ export function loadConfig(
       groups: { ingest: e.IW_INGEST_GROUP, alerting: e.IW_ALERTING_GROUP },
     },
     mongo: { url: e.MONGO_URL },
-    smtp: { url: e.SMTP_URL, from: e.MAIL_FROM },
+    smtp: { url: e.SMTP_URL, from: e.MAIL_FROM, localSink: e.IW_MAIL_SINK },
     http: {
       statusHost: e.IW_STATUS_HOST,
       statusPort: e.IW_STATUS_PORT,

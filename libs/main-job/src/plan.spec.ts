@@ -28,7 +28,7 @@ describe('mailSinkPlan', () => {
     ['an external server', { SMTP_URL: 'smtp://user:pass@mail.example:587' }, null],
     ['TLS', { SMTP_URL: 'smtps://127.0.0.1:465' }, null],
   ])('%s', (_name, env: Record<string, string>, want) => {
-    expect(mailSinkPlan(config(env), env)).toEqual(want);
+    expect(mailSinkPlan(config(env))).toEqual(want);
   });
 });
 

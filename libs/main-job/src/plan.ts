@@ -19,11 +19,8 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * this machine without credentials (the default, smtp://127.0.0.1:2525, or a test's port);
  * null when mail goes to a real server, or IW_MAIL_SINK=off (your own catcher on loopback).
  */
-export function mailSinkPlan(
-  config: AppConfig,
-  env: NodeJS.ProcessEnv = {},
-): { host: string; port: number; dir: string } | null {
-  if (/^(off|false|0|no)$/i.test(env.IW_MAIL_SINK?.trim() ?? '')) return null;
+export function mailSinkPlan(config: AppConfig): { host: string; port: number; dir: string } | null {
+  if (!config.smtp.localSink) return null;
   const url = new URL(config.smtp.url);
   if (url.protocol !== 'smtp:' || !LOOPBACK.has(url.hostname) || url.username || url.password) return null;
   return { host: url.hostname === '[::1]' ? '::1' : url.hostname, port: Number(url.port || 25), dir: mailDir(config) };

@@ -172,7 +172,7 @@ class MainJob {
 
     this.check();
     let input: StoryInput | null = null;
-    const mailPlan = mailSinkPlan(config, this.env);
+    const mailPlan = mailSinkPlan(config);
     if (options.simulate) {
       const reset = await prepareReplay(this.conn, {
         runId,

@@ -15,6 +15,7 @@ import {
 } from '@iw/targets';
 import type { CliIo } from '../cli-io';
 import { CliError } from '../errors';
+import { cliConfig } from './context';
 import { group, parseYear, type CliCommand } from './command';
 
 export interface ParseOptions {
@@ -26,7 +27,7 @@ export interface ParseOptions {
 export async function loadCatalogue(file: string, year?: number): Promise<ParsedCatalogue> {
   try {
     // Only when neither --year nor the table names a year; the reader reports it as an error.
-    const today = localDate(new SystemClock().now(), process.env.IW_TIMEZONE || 'Asia/Shanghai');
+    const today = localDate(new SystemClock().now(), cliConfig().timeZone);
     const fallbackYear = Number(today.slice(0, 4));
     return await readTargetFile(file, { fiscalYear: year, fallbackYear });
   } catch (e) {
