@@ -9,7 +9,7 @@ import { SmtpSender, SmtpSink } from '@iw/mail';
 import { connectMongo } from '@iw/mongo';
 import { parseOwners } from '@iw/targets';
 import { ensureBuilt, uniqueId, waitFor } from '@iw/testing';
-import { evaluation, trackedUnit } from '../../libs/alerts/src/fixtures';
+import { evaluation, trackedUnit } from '../../libs/alerts/test/fixtures';
 import { createWorld, indicatorId as worldIndicatorId } from '../integration/alerting/helpers';
 import { TRAFFIC_IDS, startIngest, waitForDrain } from '../integration/ingest/harness';
 import { generateTraffic } from '../integration/ingest/traffic';

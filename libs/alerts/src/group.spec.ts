@@ -1,5 +1,5 @@
 import { digestId } from './dedup';
-import { evaluation, T0, trackedUnit } from './fixtures';
+import { evaluation, T0, trackedUnit } from '../test/fixtures';
 import { groupNotices } from './group';
 import { transition } from './state-machine';
 import type { Notification } from './types';

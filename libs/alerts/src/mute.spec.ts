@@ -1,4 +1,4 @@
-import { DAY, evaluation, MINUTE, T0 } from './fixtures';
+import { DAY, evaluation, MINUTE, T0 } from '../test/fixtures';
 import { muteNotifications, muteReason } from './mute';
 import type { MuteReason } from './mute';
 import { acknowledge, silence, transition } from './state-machine';

@@ -1,4 +1,4 @@
-import { DAY, evaluation, T0, trackedUnit } from './fixtures';
+import { DAY, evaluation, T0, trackedUnit } from '../test/fixtures';
 import { flush, onEvaluation, onSweep } from './pipeline';
 import type { AlertPipelineOptions } from './pipeline';
 import { ownersResolver } from './route';

@@ -1,4 +1,4 @@
-import { DAY, evaluation, T0, trackedUnit } from './fixtures';
+import { DAY, evaluation, T0, trackedUnit } from '../test/fixtures';
 import { dashboardLink, escapeHtml, formatLocalTime, renderDigest, renderSubject, singleLine } from './render';
 import { dueRepeats, transition } from './state-machine';
 import type { Alert, Digest, Notice, UnitEvaluation, UnitStatus } from './types';

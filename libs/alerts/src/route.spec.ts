@@ -1,4 +1,4 @@
-import { evaluation, T0, trackedUnit } from './fixtures';
+import { evaluation, T0, trackedUnit } from '../test/fixtures';
 import { normaliseAddress, ownersResolver, route } from './route';
 import { transition } from './state-machine';
 import type { Notice } from './types';

@@ -1,4 +1,4 @@
-import { DAY, evaluation, MINUTE, T0, trackedUnit } from './fixtures';
+import { DAY, evaluation, MINUTE, T0, trackedUnit } from '../test/fixtures';
 import {
   acknowledge,
   AlertActionError,

@@ -1,5 +1,5 @@
 import { BindingsError, checkBindings, loadBindings } from './bindings';
-import { fixtureCatalogue } from './fixtures';
+import { fixtureCatalogue } from '../test/fixtures';
 
 const P = '流通领域商品、成品油、农资产品、网络商品质量抽检监测经费';
 const PID = '2019.流通领域商品成品油农资产品网络商品质量抽检监测经费';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ActualsEventByRole, ActualsRole } from '@iw/events';
 import { loadBindings } from './bindings';
-import { fixtureCatalogue } from './fixtures';
+import { fixtureCatalogue } from '../test/fixtures';
 import { route } from './route';
 
 const sample = fs.readFileSync(path.resolve(__dirname, '../../../samples/bindings.yaml'), 'utf8');

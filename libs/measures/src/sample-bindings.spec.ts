@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkBindings } from './bindings';
-import { fixtureCatalogue } from './fixtures';
+import { fixtureCatalogue } from '../test/fixtures';
 
 const sample = fs.readFileSync(path.resolve(__dirname, '../../../samples/bindings.yaml'), 'utf8');
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 // The parser is written in parallel; until it exists this file does not compile (expected).
 import { parseTargetTable, type ParsedCatalogue, type Target } from '@iw/targets';
 import { checkBindings } from './bindings';
-import { fixtureCatalogue } from './fixtures';
+import { fixtureCatalogue } from '../test/fixtures';
 
 /** samples/bindings.yaml against the REAL parsed seed, and the hand-built fixture against it. */
 const root = path.resolve(__dirname, '../../..');

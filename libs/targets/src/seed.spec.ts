@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCatalogue } from './catalogue';
 import { tsvRows } from './rows/tsv';
-import { SEED_VALUES } from '../test-data/seed-values';
+import { SEED_VALUES } from '../test/seed-values';
 
 const SEED = join(__dirname, '../../../samples/targets-2019-xinjiang-market-supervision.txt');
 const text = readFileSync(SEED, 'utf8');
@@ -60,7 +60,7 @@ describe('the seed catalogue', () => {
     expect(c.projects.every((p) => p.goal.length > 10 && p.budgetUnit === '新疆维吾尔自治区市场监督管理局')).toBe(true);
   });
 
-  it("reads every row's value as written out by hand in test-data/seed-values.ts", () => {
+  it("reads every row's value as written out by hand in test/seed-values.ts", () => {
     const byLine = new Map(all.map((i) => [i.line, i]));
     for (const row of indicatorRows) {
       const value = valueOf(row.text);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { flush, ownersResolver, transition } from '@iw/alerts';
 import { MailSendError, SmtpSender, SmtpSink } from '@iw/mail';
 import type { MailMessage } from '@iw/mail';
-import { evaluation, T0, trackedUnit } from '../../../libs/alerts/src/fixtures';
+import { evaluation, T0, trackedUnit } from '../../../libs/alerts/test/fixtures';
 
 /**
  * SmtpSender → SmtpSink over real SMTP on loopback: the Chinese mail arrives whole with its

@@ -1,5 +1,5 @@
 import type { Target } from '../target';
-import { compound, deadline, num, part, qual, SEED_VALUES, window } from '../../test-data/seed-values';
+import { compound, deadline, num, part, qual, SEED_VALUES, window } from '../../test/seed-values';
 import { readTarget, targetWarnings } from './read-target';
 
 const FY = 2019;

@@ -1,4 +1,4 @@
-import type { TrackedUnit, UnitEvaluation, UnitStatus } from './types';
+import type { TrackedUnit, UnitEvaluation, UnitStatus } from '../src/types';
 
 /** Test data for the alert stages (also handy for the alerting app's tests). */
 
