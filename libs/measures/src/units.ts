@@ -39,7 +39,10 @@ export function measuresFor(target: Target): readonly MeasureKind[] {
     case 'numeric':
     case 'range':
     case 'formula':
+    case 'relative':
       return ['sum', 'count', 'distinct', 'ratio', 'mean', 'max', 'min', 'latest'];
+    case 'recurring':
+      return ['sum', 'count']; // counted period by period
     case 'deadline':
     case 'window':
       return ['milestone'];
@@ -67,6 +70,8 @@ export function defaultMeasure(target: Target): MeasureKind {
     case 'range':
       return target.unit.includes('%') ? 'latest' : 'sum';
     case 'formula':
+    case 'recurring': // one increment per occurrence
+    case 'relative':
       return 'sum';
     case 'deadline':
     case 'window':
@@ -81,6 +86,9 @@ export function defaultMeasure(target: Target): MeasureKind {
 
 /** The unit (`%`, `批次` …) a target is written in, '' when none. */
 export function targetUnit(target: Target): string {
+  // A year-on-year change in % is a share of the base, not the measure's unit.
+  if (target.kind === 'relative') return target.unit === '%' ? '' : target.unit;
+  if (target.kind === 'recurring') return '次';
   return 'unit' in target ? target.unit : '';
 }
 

@@ -23,6 +23,41 @@ export interface EvaluationInput {
   pace?: Pace;
   /** The indicator's 二级指标: under 成本指标 a bare number (`70万元`) is a ceiling. */
   level2?: string;
+  /**
+   * Year-on-year targets: the base the change applies to (last year's actual, or a baseline
+   * given at import). Absent or null: no base, the status is no_data (缺少上年基数).
+   */
+  base?: RelativeBase | null;
+}
+
+/** The base of a year-on-year (`relative`) target, in the measure's unit. */
+export interface RelativeBase {
+  value: number;
+  /** `previous_year`: last year's actual in the catalogue; `baseline`: given at import. */
+  source: 'previous_year' | 'baseline';
+  /** The fiscal year the base is the actual of, when known. */
+  year?: number;
+}
+
+/** A recurring target period by period (see rules/recurring.ts). */
+export interface RecurringSummary {
+  /** Periods in the tracking period. */
+  periods: number;
+  /** Periods whose deadline has passed. */
+  decided: number;
+  met: number;
+  /** Decided periods whose count was not reached by their deadline, oldest first. */
+  missed: Array<{ key: string; label: string; due: string; value: number }>;
+  /** The period being worked on (or the next one), null once every period is decided. */
+  current: {
+    key: string;
+    label: string;
+    from: string;
+    to: string;
+    due: string;
+    value: number;
+    need: number;
+  } | null;
 }
 
 export interface Evaluation {
@@ -42,6 +77,10 @@ export interface Evaluation {
   interval?: Interval;
   /** Deadlines and windows: the warning window (days) entered, so each window is notified once. */
   warningDays?: number;
+  /** Cumulative measures: the pace judged against, in words (序时进度, 按月进度「汛期」). */
+  pace?: string;
+  /** Recurring targets: the periods, the missed ones and the current one. */
+  recurring?: RecurringSummary;
 }
 
 /** What every rule reads; built once per evaluation. */

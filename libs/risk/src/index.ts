@@ -1,6 +1,10 @@
 export * from './status';
 export * from './config';
-export type { Evaluation, EvaluationInput, UnitTarget } from './evaluation';
+export type { Evaluation, EvaluationInput, RecurringSummary, RelativeBase, UnitTarget } from './evaluation';
+export * from './pace-file';
+export { readPacePlan } from './pace-file-read';
+export { recurrencePeriods, type RecurrencePeriod } from './rules/recurring';
+export { relativeGoal } from './rules/relative';
 export { evaluate, isCumulative } from './evaluate';
 export * from './settle';
 export * from './compound';

@@ -1,3 +1,4 @@
+import type { Progress } from '@iw/measures';
 import { evaluate } from './evaluate';
 import { riskConfig } from './config';
 import { input, num, progress, rate } from './spec-helpers';
@@ -89,6 +90,38 @@ describe('ratio vs a floor', () => {
   it('a ratio with no sample yet is judged like no data', () => {
     expect(evaluate(input(num('>=', 90, '%'), 'ratio', rate(0, 0), '2019-01-10')).status).toBe('on_track');
     expect(evaluate(input(num('>=', 90, '%'), 'ratio', rate(0, 0), '2019-06-30')).status).toBe('no_data');
+  });
+
+  // 案件办结率: 1 case closed, none opened this year (it was opened last year). Events arrived:
+  // never 仍无数据; the rate cannot be computed yet, so it is not judged.
+  const closedOnly = progress('ratio', { numerator: 1, denominator: 0, actual: null, eventCount: 1 });
+  const zeroWeight = progress('mean', { numerator: 0, denominator: 0, actual: null, eventCount: 2 });
+  it.each<[string, Progress, 'ratio' | 'mean', string, RegExp]>([
+    [
+      '1 closed / 0 opened, in the grace period',
+      closedOnly,
+      'ratio',
+      '2019-01-10',
+      /^已收到1条数据，但分母为0（1\/0），尚无法计算，暂不判断（目标≥90%）$/,
+    ],
+    [
+      '1 closed / 0 opened, after the grace period',
+      closedOnly,
+      'ratio',
+      '2019-06-30',
+      /^已收到1条数据，但分母为0（1\/0）/,
+    ],
+    ['a mean over zero weight', zeroWeight, 'mean', '2019-06-30', /^已收到2条数据，但分母为0（0\/0）/],
+  ])('%s', (_, p, measure, now, reason) => {
+    const e = evaluate(input(num('>=', 90, '%'), measure, p, now));
+    expect(e.status).toBe('on_track');
+    expect(e.reason).toMatch(reason);
+  });
+
+  it('a rate that never got a denominator is no_data at the period end, saying why', () => {
+    const e = evaluate(input(num('>=', 90, '%'), 'ratio', closedOnly, '2020-01-02'));
+    expect(e.status).toBe('no_data');
+    expect(e.reason).toBe('考核期已结束：已收到1条数据，但分母为0（1/0），尚无法计算，无法判断是否达到目标≥90%');
   });
 
   it('a rate set directly (no numerator/denominator) is judged as a level', () => {

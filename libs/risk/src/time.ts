@@ -1,5 +1,5 @@
 import { zoneOffsetMs } from '@iw/clock';
-import type { Pace } from './config';
+import type { Pace, PaceStep } from './config';
 
 /**
  * Local-calendar arithmetic for the hot path. Dates are handled as "local ms": the instant
@@ -106,16 +106,52 @@ export function localDayOf(iso: string | null | undefined, timeZone: string): nu
 export function paceShare(pace: Pace, nowLocal: number, startLocal: number, endLocal: number): number {
   if (nowLocal <= startLocal) return 0;
   if (nowLocal >= endLocal) return 1;
-  if (pace.kind === 'linear') return (nowLocal - startLocal) / (endLocal - startLocal);
+  switch (pace.kind) {
+    case 'linear':
+      return (nowLocal - startLocal) / (endLocal - startLocal);
+    case 'monthly':
+      return segmentShare(pace.cumulative, 1, nowLocal, startLocal, endLocal);
+    case 'quarterly':
+      return segmentShare(pace.cumulative, 3, nowLocal, startLocal, endLocal);
+    case 'steps':
+      return stepShare(pace.steps, nowLocal, startLocal);
+  }
+}
+
+/**
+ * Cumulative shares by segments of `months` calendar months counted from the period's first
+ * month (the first segment starts at the period start), linear within a segment.
+ */
+function segmentShare(
+  shares: readonly number[],
+  months: number,
+  nowLocal: number,
+  startLocal: number,
+  endLocal: number,
+): number {
   const start = new Date(startLocal);
   const now = new Date(nowLocal);
-  const k = (now.getUTCFullYear() - start.getUTCFullYear()) * 12 + now.getUTCMonth() - start.getUTCMonth();
-  const monthStart = k === 0 ? startLocal : Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-  const monthEnd = Math.min(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1), endLocal);
-  const shares = pace.cumulative;
+  const y0 = start.getUTCFullYear();
+  const m0 = start.getUTCMonth();
+  const elapsedMonths = (now.getUTCFullYear() - y0) * 12 + now.getUTCMonth() - m0;
+  const k = Math.floor(elapsedMonths / months);
+  const segStart = k === 0 ? startLocal : Date.UTC(y0, m0 + k * months, 1);
+  const segEnd = Math.min(Date.UTC(y0, m0 + (k + 1) * months, 1), endLocal);
   const before = k === 0 ? 0 : k - 1 < shares.length ? shares[k - 1] : 1;
   const by = k < shares.length ? shares[k] : 1;
-  return before + ((by - before) * (nowLocal - monthStart)) / (monthEnd - monthStart);
+  return before + ((by - before) * (nowLocal - segStart)) / (segEnd - segStart);
+}
+
+/** The share of the last step whose date (in the period's first year) has begun by now. */
+function stepShare(steps: readonly PaceStep[], nowLocal: number, startLocal: number): number {
+  const year = new Date(startLocal).getUTCFullYear();
+  let share = 0;
+  for (const s of steps) {
+    const from = Date.UTC(year, Number(s.at.slice(0, 2)) - 1, Number(s.at.slice(3, 5)));
+    if (nowLocal < from) break;
+    share = s.share;
+  }
+  return share;
 }
 
 /**

@@ -21,3 +21,4 @@ export {
   type OwnersFormat,
 } from './owners';
 export * from './diff';
+export { describeRecurring, describeRelative, EVERY_WORDS } from './describe';

@@ -12,6 +12,8 @@ export const TARGET_KINDS: readonly TargetKind[] = [
   'recurring',
   'relative',
   'missing',
+  'recurring',
+  'relative',
 ];
 
 export interface ProjectSummary {

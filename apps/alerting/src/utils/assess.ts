@@ -10,7 +10,7 @@ import {
   type RiskConfig,
   type SettledStatus,
 } from '@iw/risk';
-import type { Target } from '@iw/targets';
+import { describeRecurring, describeRelative, type Target } from '@iw/targets';
 
 /**
  * Evaluate stage: one tracked unit, its progress and its previous settled state → the new
@@ -61,24 +61,10 @@ export function formatTarget(target: Target): string {
     case 'missing':
       return '';
     case 'recurring':
-      return formatRecurring(target);
+      return describeRecurring(target);
     case 'relative':
-      return `较上年${target.change >= 0 ? '增长' : '下降'}${OP[target.op]}${Math.abs(target.change)}${target.unit}`;
+      return describeRelative(target);
   }
-}
-
-const EVERY: Record<string, string> = {
-  week: '每周',
-  month: '每月',
-  quarter: '每季度',
-  'half-year': '每半年',
-  year: '每年',
-};
-
-function formatRecurring(t: Extract<Target, { kind: 'recurring' }>): string {
-  const due = t.dueDay === null ? '' : `${t.dueDay}日前`;
-  const count = t.count === null ? '' : `${t.op === '>=' ? '≥' : ''}${t.count}次`;
-  return `${EVERY[t.every]}${due}${count}` || EVERY[t.every];
 }
 
 /** The unit as the alert path names it (no undefined fields: alerts compare units by their JSON). */

@@ -3,7 +3,6 @@ import { fmt, opSymbol } from '../format';
 import { result, type Ctx, type Evaluation } from '../evaluation';
 import { wilsonInterval } from '../wilson';
 import { level } from './level';
-import { noData } from './no-data';
 
 /**
  * Ratios (closure rates, satisfaction, complaint rates) over numerator/denominator. The point
@@ -16,7 +15,7 @@ export function ratio(ctx: Ctx, b: Bound): Evaluation {
   const n = p.denominator;
   const x = p.numerator;
   if (n == null || x == null) return level(ctx, b, p.actual!); // a rate set directly: judge it as a level
-  if (!(n > 0)) return noData(ctx);
+  if (!(n > 0)) return noValueYet(ctx, b);
   // Targets in % (or written as 95 without a unit) are percentages; 0.95 is a share.
   const scale = b.unit.includes('%') || Math.abs(b.value) > 1 ? 100 : 1;
   const p0 = b.value / scale;
@@ -69,6 +68,25 @@ export function ratio(ctx: Ctx, b: Bound): Evaluation {
   ci.upper *= scale;
   e.interval = ci;
   return e;
+}
+
+/**
+ * Events arrived but the rate has no value yet: its denominator (cases opened, respondents,
+ * weights) is still 0 — 1 case closed of 0 opened this year. Not 仍无数据, and not judged:
+ * like a sample below minSample, on_track until it can be computed; no_data once the period
+ * is over without one.
+ */
+export function noValueYet(ctx: Ctx, b: Bound): Evaluation {
+  const p = ctx.progress!;
+  const counts =
+    p.numerator != null || p.denominator != null ? `（${fmt(p.numerator ?? 0)}/${fmt(p.denominator ?? 0)}）` : '';
+  const what = `已收到${fmt(p.eventCount)}条数据，但分母为0${counts}，尚无法计算`;
+  const deadline = ctx.input.period.to;
+  const daysLeft = ctx.toDay - ctx.today;
+  const t = `${opSymbol(b.op)}${fmt(b.value)}${b.unit}`;
+  return ctx.ended
+    ? result('no_data', `考核期已结束：${what}，无法判断是否达到目标${t}`, b.value, null, daysLeft, deadline)
+    : result('on_track', `${what}，暂不判断（目标${t}）`, b.value, null, daysLeft, deadline);
 }
 
 /** Whether a share satisfies the bound whose value is `p0` as a share. */
