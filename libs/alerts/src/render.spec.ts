@@ -147,6 +147,16 @@ describe('renderDigest', () => {
     '查看详情',
   ])('html has %s', (value) => expect(mail.html).toContain(value));
 
+  it('names the pace 按进度应完成 follows, when the unit has one', () => {
+    const paced = renderDigest(
+      digest(walk(['at_risk'], { unit: trackedUnit({ pace: '按月进度「季节性」' }) })),
+      OPTIONS,
+    );
+    expect(paced.text.split('\n')).toContain('进度基准：按月进度「季节性」');
+    expect(paced.html).toContain('按月进度「季节性」');
+    expect(mail.text).not.toContain('进度基准');
+  });
+
   it('links the dashboard in html', () => {
     expect(mail.html).toContain(
       `<a href="http://127.0.0.1:3000/indicators/${encodeURIComponent('2019.食品药品安全监管.汽油抽检批次')}">`,

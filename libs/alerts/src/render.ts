@@ -169,6 +169,7 @@ function rows(notice: Notice, timeZone: string): Row[] {
     { label: '指标值', value: singleLine(notice.unit.targetText) || '—' },
     { label: '实际完成值', value: formatNumber(e.actual, unit) },
     { label: '按进度应完成', value: formatNumber(e.expected, unit) },
+    ...(notice.unit.pace ? [{ label: '进度基准', value: singleLine(notice.unit.pace) }] : []),
     { label: '全年预计完成', value: formatNumber(e.forecast, unit) },
     { label: '完成时限', value: formatDeadline(e) },
     { label: '完成目标可能性', value: e.likelihood ?? '—' },

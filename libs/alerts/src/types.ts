@@ -24,6 +24,8 @@ export interface TrackedUnit {
   targetText: string;
   /** Unit of actual / expected / forecast ('' when none). */
   unit: string;
+  /** The pace 按进度应完成 follows (序时进度, 按月进度「季节性」), for units judged against one. */
+  pace?: string;
 }
 
 /** One evaluation of a tracked unit by the risk engine. */
@@ -42,6 +44,11 @@ export interface UnitEvaluation {
   daysLeft: number | null;
   /** Local date YYYY-MM-DD. */
   deadline: string | null;
+  /**
+   * Recurring targets: the periods whose deadline passed unmet (key `2019-03`, label 2019年3月),
+   * oldest first; a new key means a newly missed period. Not part of the snapshot.
+   */
+  missedPeriods?: Array<{ key: string; label: string; due: string }>;
 }
 
 /** The evaluation as an alert keeps it (the unit is kept once, on the alert). */

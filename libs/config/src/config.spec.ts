@@ -18,6 +18,7 @@ describe('loadConfig', () => {
     expect(c.alerting.pendingForMs).toBe(3_600_000);
     expect(c.timeZone).toBe('Asia/Shanghai');
     expect(c.files.bindings).toMatch(/samples[/\\]bindings\.yaml$/);
+    expect(c.files.pace).toMatch(/samples[/\\]pace\.yaml$/);
   });
 
   it('reads overrides, lists and a topic prefix', () => {

@@ -137,6 +137,8 @@ export const envSchema = z.object({
   IW_LINK_TTL: duration('IW_LINK_TTL', '14d'),
   IW_SESSION_IDLE: duration('IW_SESSION_IDLE', '12h'),
   IW_BINDINGS: z.string().default(fromRoot('samples/bindings.yaml')),
+  /** Pace profiles and risk thresholds (libs/risk pace-file.ts); read and checked by each app at start-up. */
+  IW_PACE: z.string().default(fromRoot('samples/pace.yaml')),
   IW_SURVEY_SATISFIED_SHARE: z.coerce.number().min(0).max(1).default(0.8),
   IW_INGEST_GROUP: z.string().default('iw-ingest'),
   IW_ALERTING_GROUP: z.string().default('iw-alerting'),
@@ -177,7 +179,7 @@ export interface AppConfig {
     noDataGraceMs: number;
     sweepCron: string;
   };
-  files: { owners: string; bindings: string; people: string; localDir: string };
+  files: { owners: string; bindings: string; people: string; pace: string; localDir: string };
   /** Personal links and sessions (wall-clock durations). */
   people: { linkSecret: string | null; linkTtlMs: number; sessionIdleMs: number };
   surveys: { satisfiedShare: number };
@@ -283,7 +285,13 @@ export function loadConfig(
       noDataGraceMs: e.IW_NO_DATA_GRACE,
       sweepCron: e.IW_SWEEP_CRON,
     },
-    files: { owners: e.IW_OWNERS, bindings: e.IW_BINDINGS, people: e.IW_PEOPLE, localDir: e.IW_LOCAL_DIR },
+    files: {
+      owners: e.IW_OWNERS,
+      bindings: e.IW_BINDINGS,
+      people: e.IW_PEOPLE,
+      pace: e.IW_PACE,
+      localDir: e.IW_LOCAL_DIR,
+    },
     people: { linkSecret: e.IW_LINK_SECRET ?? null, linkTtlMs: e.IW_LINK_TTL, sessionIdleMs: e.IW_SESSION_IDLE },
     surveys: { satisfiedShare: e.IW_SURVEY_SATISFIED_SHARE },
     logLevel: e.IW_LOG_LEVEL,

@@ -1,5 +1,12 @@
 import type { Progress, TrackedUnit } from '@iw/measures';
-import { DEFAULT_RISK_CONFIG, evaluate, type Evaluation, type RiskConfig } from '@iw/risk';
+import {
+  DEFAULT_RISK_CONFIG,
+  evaluate,
+  type Evaluation,
+  type Pace,
+  type RelativeBase,
+  type RiskConfig,
+} from '@iw/risk';
 
 /**
  * The one way status and report judge a tracked unit: its target, measure and period from the
@@ -11,7 +18,7 @@ export function evaluateUnit(
   progress: Progress | null,
   now: number,
   timeZone: string,
-  options: { level2?: string; config?: RiskConfig } = {},
+  options: { level2?: string; config?: RiskConfig; pace?: Pace; base?: RelativeBase | null } = {},
 ): Evaluation {
   if (unit.target.kind === 'compound') throw new Error(`${unit.id}: a compound target is judged part by part`);
   return evaluate(
@@ -23,6 +30,8 @@ export function evaluateUnit(
       now,
       timeZone,
       level2: options.level2,
+      ...(options.pace ? { pace: options.pace } : {}),
+      ...(options.base ? { base: options.base } : {}),
     },
     options.config ?? DEFAULT_RISK_CONFIG,
   );

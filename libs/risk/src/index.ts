@@ -4,7 +4,7 @@ export type { Evaluation, EvaluationInput, RecurringSummary, RelativeBase, UnitT
 export * from './pace-file';
 export { readPacePlan } from './pace-file-read';
 export { recurrencePeriods, type RecurrencePeriod } from './rules/recurring';
-export { relativeGoal } from './rules/relative';
+export { relativeBaseOf, relativeGoal } from './rules/relative';
 export { evaluate, isCumulative } from './evaluate';
 export * from './settle';
 export * from './compound';

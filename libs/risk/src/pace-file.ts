@@ -90,7 +90,10 @@ export const DEFAULT_PACE_PLAN: PacePlan = Object.freeze({
   indicators: new Map(),
 });
 
-/** The engine's configuration under the plan's thresholds (and the pace default). */
+/**
+ * The engine's configuration under the plan's thresholds. Its pace stays linear: each unit's
+ * pace comes from paceFor (the plan's default included), so a budget is never judged otherwise.
+ */
 export function riskConfigOf(plan: PacePlan, overrides: Partial<RiskConfig> = {}): RiskConfig {
   const t = plan.thresholds;
   return {
@@ -103,7 +106,7 @@ export function riskConfigOf(plan: PacePlan, overrides: Partial<RiskConfig> = {}
     implausibleRateFactor: t.implausibleRateFactor,
     levelTolerance: t.levelTolerance,
     qualitativeDueDays: t.qualitativeDueDays,
-    pace: plan.default,
+    pace: LINEAR_PACE,
     ...overrides,
   };
 }

@@ -1,9 +1,11 @@
+import * as path from 'node:path';
 import { LINEAR_PACE, monthlyPace, paceLabel, quarterlyPace, stepsPace, type Pace } from './config';
 import { evaluate } from './evaluate';
 import { DEFAULT_PACE_PLAN, checkPacePlan, paceFor, parsePacePlan, riskConfigOf, type PacePlan } from './pace-file';
 import { input, num, progress } from './spec-helpers';
 import { dayNumber, paceShare } from './time';
 import type { ParsedCatalogue } from '@iw/targets';
+import { readPacePlan } from './pace-file-read';
 
 const start = dayNumber('2019-01-01') * 86_400_000;
 const end = (dayNumber('2019-12-31') + 1) * 86_400_000;
@@ -307,5 +309,21 @@ indicators:
         message: 'indicators: "工商行政管理业务费/结案率" names no indicator of the catalogue',
       },
     ]);
+  });
+});
+
+describe('samples/pace.yaml', () => {
+  it('reads, and states exactly the engine defaults', () => {
+    const file = path.resolve(__dirname, '../../../samples/pace.yaml');
+    const sample = readPacePlan(file);
+    expect(riskConfigOf(sample)).toEqual(riskConfigOf(DEFAULT_PACE_PLAN));
+    expect([...sample.profiles.keys()]).toEqual(['季节性', '季度均衡', '年中验收']);
+    expect(sample.default).toEqual(LINEAR_PACE);
+  });
+
+  it('an unreadable file names itself', () => {
+    expect(() => readPacePlan('/nonexistent/pace.yaml')).toThrow(
+      /\/nonexistent\/pace\.yaml: invalid pace file\n {2}\/nonexistent\/pace\.yaml: cannot read/,
+    );
   });
 });

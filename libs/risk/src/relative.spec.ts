@@ -1,7 +1,7 @@
 import type { RelativeTarget } from '@iw/targets';
 import type { RelativeBase } from './evaluation';
 import { evaluate } from './evaluate';
-import { relativeGoal } from './rules/relative';
+import { relativeBaseOf, relativeGoal } from './rules/relative';
 import { input, progress } from './spec-helpers';
 import type { Status } from './status';
 
@@ -79,5 +79,18 @@ describe('year-on-year targets judged', () => {
     const e = evaluate(input(rel('>=', 10), 'sum', sum(50), '2020-01-02', { base: null }));
     expect(e.status).toBe('no_data');
     expect(e.likelihood).toBeNull();
+  });
+});
+
+describe('the base of a year-on-year target', () => {
+  const lastYear = (actual: number | null) => ({ actual, period: { from: '2018-01-01' } });
+  it.each<[string, number | null | undefined, ReturnType<typeof lastYear> | null, RelativeBase | null]>([
+    ["last year's actual", undefined, lastYear(120), { value: 120, source: 'previous_year', year: 2018 }],
+    ['a baseline given at import wins', 100, lastYear(120), { value: 100, source: 'baseline' }],
+    ['a baseline of 0 is a base', 0, null, { value: 0, source: 'baseline' }],
+    ['last year tracked but without data', null, lastYear(null), null],
+    ['neither', undefined, null, null],
+  ])('%s', (_, baseline, previous, base) => {
+    expect(relativeBaseOf(baseline, previous)).toEqual(base);
   });
 });

@@ -1,5 +1,5 @@
 import { readCatalogue } from './catalogue';
-import { budgetTrackId, idSegment, indicatorId, partId, projectId } from './ids';
+import { budgetTrackId, idSegment, indicatorId, partId, previousYearId, projectId } from './ids';
 import { indicatorParts } from './parts';
 import { tsvRows } from './rows/tsv';
 
@@ -85,5 +85,17 @@ describe('indicatorParts', () => {
     const parts = indicatorParts(ind(value));
     expect(parts.map((p) => p.key)).toEqual(keys);
     expect(parts.map((p) => p.id)).toEqual(keys.map((k) => `2019.P.I~${k}`));
+  });
+});
+
+describe('previousYearId', () => {
+  it.each<[string, string | null]>([
+    ['2019.工商行政管理业务费.案件办结率', '2018.工商行政管理业务费.案件办结率'],
+    ['2020.局.项目.指标~期', '2019.局.项目.指标~期'],
+    ['2019.工商行政管理业务费#budget', '2018.工商行政管理业务费#budget'],
+    ['2000.P', '1999.P'],
+    ['工商行政管理业务费.案件办结率', null],
+  ])('%s → %s', (id, previous) => {
+    expect(previousYearId(id)).toBe(previous);
   });
 });

@@ -31,3 +31,13 @@ export function partId(indicatorIdValue: string, labelOrIndex: string | number):
 export function budgetTrackId(projectIdValue: string): string {
   return `${projectIdValue}#budget`;
 }
+
+/**
+ * The same indicator (project, part or budget track) one fiscal year earlier: the year is the
+ * id's first segment and every other segment comes from names, so last year's table gives the
+ * same rest. Null for anything that does not start with a year.
+ */
+export function previousYearId(id: string): string | null {
+  const m = /^(\d{4})\./.exec(id);
+  return m ? `${Number(m[1]) - 1}${id.slice(4)}` : null;
+}

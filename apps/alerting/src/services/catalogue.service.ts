@@ -8,6 +8,7 @@ import {
   MONGO_CONNECTION,
   type Connection,
 } from '@iw/mongo';
+import { checkPacePlan, paceFor, readPacePlan, type PacePlan } from '@iw/risk';
 import { APP_CONFIG } from '../alerting.tokens';
 import type { IndicatorInfo } from '../utils/assess';
 
@@ -24,8 +25,14 @@ export class CatalogueService implements OnModuleInit {
   private readonly provider: BindingsProvider;
   private readonly repo: CatalogueRepository;
   private view: CatalogueView | null = null;
+  /** Pace profiles and thresholds (IW_PACE), read once at start-up: a bad line stops the start. */
+  readonly pacePlan: PacePlan;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(MONGO_CONNECTION) conn: Connection) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(MONGO_CONNECTION) conn: Connection,
+  ) {
+    this.pacePlan = readPacePlan(config.files.pace);
     this.repo = new CatalogueRepository(conn);
     this.provider = new BindingsProvider(conn, {
       bindingsFile: config.files.bindings,
@@ -53,9 +60,29 @@ export class CatalogueService implements OnModuleInit {
       throw e;
     }
     if (this.view?.bindings !== bindings) {
+      const first = this.view === null;
       const info = new Map<string, IndicatorInfo>();
+      const catalogue = await this.repo.load(bindings.fiscalYear);
+      const agencyOf = new Map(catalogue.projects.map((p) => [p.id, p.budgetUnit]));
       for (const i of await this.repo.indicators({ fiscalYear: bindings.fiscalYear }))
-        info.set(i._id, { level2: i.level2, value: i.value });
+        info.set(i._id, {
+          level2: i.level2,
+          value: i.value,
+          pace: paceFor(this.pacePlan, {
+            agency: agencyOf.get(i.projectId),
+            projectId: i.projectId,
+            projectName: catalogue.projects.find((p) => p.id === i.projectId)?.name ?? '',
+            indicatorId: i._id,
+            indicatorName: i.name,
+          }),
+        });
+      // Assignments naming nothing: fatal at start-up (a typo), a warning after a re-import.
+      const problems = checkPacePlan(this.pacePlan, [catalogue]);
+      if (problems.length) {
+        const text = problems.map((p) => `${this.config.files.pace}:${p.line}: ${p.message}`).join('; ');
+        if (first) throw new Error(`pace file: ${text}`);
+        this.logger.warn(`pace file: ${text}`);
+      }
       this.view = { bindings, info };
     }
     return this.view;

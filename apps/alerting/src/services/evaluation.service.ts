@@ -12,7 +12,8 @@ import {
   type Connection,
   type EvaluationWrite,
 } from '@iw/mongo';
-import { riskConfig, type RiskConfig } from '@iw/risk';
+import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
+import { previousYearId } from '@iw/targets';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, type AlertingOptions } from '../alerting.tokens';
 import { assess, type Assessment } from '../utils/assess';
 import { Serial } from '../utils/serial';
@@ -60,7 +61,7 @@ export class EvaluationService {
   ) {
     this.progress = new ProgressRepository(conn);
     this.evaluations = new EvaluationRepository(conn);
-    this.risk = riskConfig({ noDataGraceMs: config.alerting.noDataGraceMs });
+    this.risk = riskConfigOf(catalogue.pacePlan, { noDataGraceMs: config.alerting.noDataGraceMs });
     this.realNow = options.realNow ?? Date.now;
   }
 
@@ -165,6 +166,14 @@ export class EvaluationService {
       risk: this.risk,
     };
 
+    // Year-on-year targets are judged against last year's actual of the same indicator.
+    const lastYearIds = new Map<string, string>();
+    for (const [id, unit] of units) {
+      const prev = unit.target.kind === 'relative' ? previousYearId(id) : null;
+      if (prev) lastYearIds.set(id, prev);
+    }
+    const lastYear = lastYearIds.size ? await this.progress.find([...lastYearIds.values()]) : new Map();
+
     const done = new Map<string, Assessment>();
     let todo = [...units.keys()];
     const t = { read: 0, save: 0 };
@@ -176,13 +185,12 @@ export class EvaluationService {
       for (const id of todo) {
         const unit = units.get(id)!;
         try {
-          const a = assess(
-            unit,
-            progress.get(id) ?? null,
-            previous.get(id) ?? null,
-            ctx,
-            unit.indicatorId ? view.info.get(unit.indicatorId) : undefined,
-          );
+          const info = unit.indicatorId ? view.info.get(unit.indicatorId) : undefined;
+          const base =
+            unit.target.kind === 'relative'
+              ? relativeBaseOf(unit.target.baseline, lastYear.get(lastYearIds.get(id) ?? '') ?? null)
+              : undefined;
+          const a = assess(unit, progress.get(id) ?? null, previous.get(id) ?? null, ctx, info, base);
           done.set(id, a);
           writes.push({ doc: a.doc, expectedRev: previous.get(id)?.rev ?? null });
         } catch (e) {

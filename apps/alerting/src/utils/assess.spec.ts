@@ -1,6 +1,6 @@
 import type { Progress, TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
-import { riskConfig } from '@iw/risk';
+import { monthlyPace, riskConfig, type Pace } from '@iw/risk';
 import type { Target } from '@iw/targets';
 import { alertUnitOf, assess, formatTarget, type AssessContext } from './assess';
 
@@ -142,6 +142,36 @@ describe('assess', () => {
     expect(assess(cost, spent, null, ctx(0), { level2: '数量指标', value: '70万元' }).doc.status).not.toBe('off_track');
   });
 
+  it('judges with the assigned pace, and a year-on-year target with its base', () => {
+    // 15 June: linear expects ~318 of 700; a front-loaded pace (70 % by the end of May) far more.
+    const info = { level2: '数量指标', value: '≥700批次' };
+    expect(assess(unit(), progress(330), null, ctx(0), info).doc.status).toBe('on_track');
+    const seasonal = { ...info, pace: monthlyPace([0.1, 0.2, 0.3, 0.5, 0.7, 0.8]) };
+    expect(assess(unit(), progress(330), null, ctx(0), seasonal).doc.status).toBe('at_risk');
+
+    const yoy = unit({ target: { kind: 'relative', op: '>=', change: 10, unit: '%', base: 'previous_year' } });
+    const none = assess(yoy, progress(330), null, ctx(0), info);
+    expect(none.doc).toMatchObject({ status: 'no_data', reason: '缺少上年基数' });
+    const based = assess(yoy, progress(330), null, ctx(0), info, { value: 500, source: 'previous_year', year: 2018 });
+    expect(based.doc.reason).toMatch(/^上年基数500（2018年实际），较上年增长10%，即≥550：/);
+  });
+
+  it('tells the alert path which recurring periods were missed', () => {
+    const monthly = unit({ target: { kind: 'recurring', every: 'month', count: null, op: null, dueDay: 10 } });
+    const a = assess(monthly, { ...progress(0), actual: null, eventCount: 0 }, null, ctx(0));
+    expect(a.forAlert?.missedPeriods?.map((m) => m.key)).toEqual([
+      '2019-01',
+      '2019-02',
+      '2019-03',
+      '2019-04',
+      '2019-05',
+      '2019-06',
+    ]);
+    expect(a.forAlert?.missedPeriods?.[5]).toEqual({ key: '2019-06', label: '2019年6月', due: '2019-06-10' });
+    const none = assess(unit(), progress(330), null, ctx(0));
+    expect(none.forAlert && 'missedPeriods' in none.forAlert).toBe(false);
+  });
+
   it('refuses a compound indicator (its parts are the tracked units)', () => {
     const compound = unit({
       target: { kind: 'compound', parts: [{ kind: 'numeric', op: '=', value: 25, unit: '期' }] },
@@ -187,6 +217,21 @@ describe('alertUnitOf', () => {
     expect(alertUnitOf(u, info)).toMatchObject(expected);
   });
 
+  it.each<[string, TrackedUnit, Pace | undefined, string | undefined]>([
+    ['a cumulative quantity: linear by default', unit(), undefined, '序时进度'],
+    ['a cumulative quantity: the assigned pace', unit(), monthlyPace([0.5, 1], '季节性'), '按月进度「季节性」'],
+    ['a budget track: 序时进度', unit({ id: 'p#budget', kind: 'budget', indicatorId: null }), undefined, '序时进度'],
+    ['a rate: no pace', unit({ measure: 'ratio' }), monthlyPace([0.5, 1], '季节性'), undefined],
+    [
+      'a deadline: no pace',
+      unit({ target: { kind: 'deadline', by: '2019-10-31' }, measure: 'milestone' }),
+      undefined,
+      undefined,
+    ],
+  ])('names the pace of %s', (_, u, pace, label) => {
+    expect(alertUnitOf(u, { level2: '数量指标', value: '', ...(pace ? { pace } : {}) }).pace).toBe(label);
+  });
+
   it('has no undefined fields (alerts compare units by their JSON)', () => {
     const u = alertUnitOf(unit());
     expect(Object.values(u).every((v) => v !== undefined)).toBe(true);
@@ -214,6 +259,11 @@ describe('formatTarget', () => {
     [{ kind: 'formula', value: 75, unit: '万元', expression: '95万套*0.8元/套', consistent: false }, '75万元'],
     [{ kind: 'qualitative', text: '有所提升' }, '有所提升'],
     [{ kind: 'missing' }, ''],
+    [{ kind: 'recurring', every: 'month', count: null, op: null, dueDay: 10 }, '每月10日前'],
+    [{ kind: 'recurring', every: 'quarter', count: 2, op: '>=', dueDay: null }, '每季度≥2次'],
+    [{ kind: 'relative', op: '>=', change: 10, unit: '%', base: 'previous_year' }, '较上年增长10%'],
+    [{ kind: 'relative', op: '<=', change: -5, unit: '%', base: 'previous_year' }, '较上年下降5%'],
+    [{ kind: 'relative', op: '>=', change: 0, unit: '%', base: 'previous_year' }, '不低于上年'],
   ])('%j → %s', (target, text) => {
     expect(formatTarget(target)).toBe(text);
   });

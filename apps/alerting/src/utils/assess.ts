@@ -3,10 +3,15 @@ import { targetUnit, type Progress, type TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
 import {
   evaluate,
+  isCumulative,
+  LINEAR_PACE,
   likelihoodOf,
+  paceLabel,
   pendingDueAt,
   settle,
   type Evaluation,
+  type Pace,
+  type RelativeBase,
   type RiskConfig,
   type SettledStatus,
 } from '@iw/risk';
@@ -21,6 +26,8 @@ import { describeRecurring, describeRelative, type Target } from '@iw/targets';
 export interface IndicatorInfo {
   level2: string;
   value: string;
+  /** The pace the pace file assigns (paceFor); linear when absent. */
+  pace?: Pace;
 }
 
 export interface AssessContext {
@@ -79,7 +86,14 @@ export function alertUnitOf(unit: TrackedUnit, info?: IndicatorInfo): AlertUnit 
     ...(unit.kind === 'part' && unit.part ? { partLabel: unit.part } : {}),
     targetText,
     unit: targetUnit(unit.target),
+    ...(usesPace(unit) ? { pace: paceLabel(info?.pace ?? LINEAR_PACE) } : {}),
   };
+}
+
+/** Whether 按进度应完成 follows a pace: cumulative measures of a quantity (a budget too). */
+function usesPace(unit: TrackedUnit): boolean {
+  const k = unit.target.kind;
+  return isCumulative(unit.measure) && (k === 'numeric' || k === 'range' || k === 'formula' || k === 'relative');
 }
 
 function settledOf(doc: EvaluationDoc | null): SettledStatus | null {
@@ -94,6 +108,8 @@ export function assess(
   previous: EvaluationDoc | null,
   ctx: AssessContext,
   info?: IndicatorInfo,
+  /** Year-on-year targets: the base (relativeBaseOf); null or absent: 缺少上年基数. */
+  base?: RelativeBase | null,
 ): Assessment {
   if (unit.target.kind === 'compound') throw new Error(`${unit.id}: a compound indicator is judged by its parts`);
   const evaluation = evaluate(
@@ -105,6 +121,8 @@ export function assess(
       now: ctx.now,
       timeZone: ctx.timeZone,
       ...(info?.level2 ? { level2: info.level2 } : {}),
+      ...(info?.pace ? { pace: info.pace } : {}),
+      ...(base ? { base } : {}),
     },
     ctx.risk,
   );
@@ -148,6 +166,9 @@ export function assess(
         reason: evaluation.reason,
         daysLeft: evaluation.daysLeft,
         deadline: evaluation.deadline,
+        ...(evaluation.recurring?.missed.length
+          ? { missedPeriods: evaluation.recurring.missed.map(({ key, label, due }) => ({ key, label, due })) }
+          : {}),
       };
   return { doc, evaluation, forAlert };
 }

@@ -33,6 +33,8 @@ export const UnitViewSchema = z.object({
   liveStatus: StatusSchema,
   daysLeft: z.number().nullable(),
   deadline: LocalDateSchema.nullable(),
+  /** The pace `expected` follows (序时进度, 按月进度「季节性」); null where none applies. */
+  pace: z.string().nullable(),
   period: z.object({ from: LocalDateSchema, to: LocalDateSchema }),
   eventCount: z.number().int(),
   lastEventAt: IsoInstantSchema.nullable(),
@@ -69,6 +71,8 @@ export const IndicatorSchema = z.object({
   settled: z.boolean(),
   daysLeft: z.number().nullable(),
   deadline: LocalDateSchema.nullable(),
+  /** The pace `expected` follows; null where none applies (and for a compound: see its parts). */
+  pace: z.string().nullable(),
   lastEventAt: IsoInstantSchema.nullable(),
   /** Compound indicators: each part, tracked on its own. */
   parts: z.array(UnitViewSchema).nullable(),

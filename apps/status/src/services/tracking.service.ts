@@ -4,8 +4,18 @@ import type { AppConfig } from '@iw/config';
 import type { Likelihood, Progress, TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc, IndicatorDoc, ProjectDoc } from '@iw/mongo';
 import { evaluateUnit, worstLikelihood, worstStatus } from '@iw/report';
-import { likelihoodOf, riskConfig, type Evaluation, type RiskConfig, type Status } from '@iw/risk';
-import { budgetTrackId } from '@iw/targets';
+import {
+  likelihoodOf,
+  paceFor,
+  readPacePlan,
+  relativeBaseOf,
+  riskConfigOf,
+  type Evaluation,
+  type PacePlan,
+  type RiskConfig,
+  type Status,
+} from '@iw/risk';
+import { budgetTrackId, previousYearId } from '@iw/targets';
 import { Store } from '../repositories/store';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../tokens';
 
@@ -55,6 +65,8 @@ export interface Tracking {
 @Injectable()
 export class TrackingService {
   private readonly risk: RiskConfig;
+  /** Pace profiles and thresholds (IW_PACE), read at start-up: a bad line stops the start. */
+  readonly pacePlan: PacePlan;
 
   constructor(
     private readonly store: Store,
@@ -62,7 +74,8 @@ export class TrackingService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
   ) {
-    this.risk = riskConfig({ noDataGraceMs: config.alerting.noDataGraceMs });
+    this.pacePlan = readPacePlan(config.files.pace);
+    this.risk = riskConfigOf(this.pacePlan, { noDataGraceMs: config.alerting.noDataGraceMs });
   }
 
   now(): number {
@@ -91,15 +104,36 @@ export class TrackingService {
       this.store.evaluations.list(projectId === undefined ? {} : { projectId }),
     ]);
     const progressById = new Map(progress.map((p) => [p.id, p]));
+    // Year-on-year targets: last year's actual of the same indicator (unless a baseline was given).
+    const lastYearIds = [...unitSet.units.values()]
+      .filter((u) => u.target.kind === 'relative' && !progressById.has(previousYearId(u.id) ?? ''))
+      .map((u) => previousYearId(u.id))
+      .filter((id): id is string => id !== null);
+    if (lastYearIds.length) for (const [id, p] of await this.store.progress.find(lastYearIds)) progressById.set(id, p);
     const settledById = new Map(evaluations.map((e) => [e._id, e]));
     const unitsByIndicator = new Map<string, TrackedUnit[]>();
     for (const u of unitSet.units.values()) {
       if (u.indicatorId === null) continue;
       unitsByIndicator.set(u.indicatorId, [...(unitsByIndicator.get(u.indicatorId) ?? []), u]);
     }
-    const judge = (unit: TrackedUnit, level2?: string): UnitState => {
+    const projectOf = new Map(projects.map((p) => [p._id, p]));
+    const judge = (unit: TrackedUnit, doc?: IndicatorDoc): UnitState => {
       const p = progressById.get(unit.id) ?? null;
-      const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, { level2, config: this.risk });
+      const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, {
+        level2: doc?.level2,
+        config: this.risk,
+        pace: paceFor(this.pacePlan, {
+          agency: projectOf.get(unit.projectId)?.budgetUnit,
+          projectId: unit.projectId,
+          projectName: unit.projectName,
+          indicatorId: unit.indicatorId,
+          indicatorName: unit.name,
+        }),
+        base:
+          unit.target.kind === 'relative'
+            ? relativeBaseOf(unit.target.baseline, progressById.get(previousYearId(unit.id) ?? '') ?? null)
+            : undefined,
+      });
       const settled = settledById.get(unit.id) ?? null;
       const status = settled?.status ?? evaluation.status;
       return {
@@ -117,7 +151,7 @@ export class TrackingService {
       const units = unitsByIndicator.get(doc._id) ?? [];
       const project = projects.find((p) => p._id === doc.projectId);
       if (!project || units.length === 0) continue; // not tracked (archived project, or another year)
-      const states = units.map((u) => judge(u, doc.level2));
+      const states = units.map((u) => judge(u, doc));
       byProject.set(doc.projectId, [
         ...(byProject.get(doc.projectId) ?? []),
         {

@@ -32,6 +32,7 @@ export function unitView(s: UnitState): UnitView {
     liveStatus: e.status,
     daysLeft: e.daysLeft,
     deadline: e.deadline,
+    pace: e.pace ?? null,
     period: { from: s.unit.period.from, to: s.unit.period.to },
     eventCount: s.progress?.eventCount ?? 0,
     lastEventAt: s.progress?.lastEventAt ?? null,
@@ -65,6 +66,7 @@ export function indicatorView(i: IndicatorState): IndicatorView {
     settled: i.settled,
     daysLeft: own?.daysLeft ?? minOf(units.map((u) => u.daysLeft)),
     deadline: own?.deadline ?? units[0]?.deadline ?? null,
+    pace: own?.pace ?? null,
     lastEventAt,
     parts: compound ? units : null,
     deviation: dev

@@ -121,6 +121,7 @@ export function indicatorPage(d: IndicatorDetail, today: string): string {
       liveStatus: d.status,
       daysLeft: d.daysLeft,
       deadline: d.deadline,
+      pace: d.pace,
       period: d.period,
       eventCount: 0,
       lastEventAt: d.lastEventAt,
@@ -135,7 +136,7 @@ export function indicatorPage(d: IndicatorDetail, today: string): string {
 <p class="reason">${d.reason}</p>
 <div class="charts">${units.map(
       (u) =>
-        html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(u.status, u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
+        html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(u.status, u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)}${u.pace ? `（${u.pace}）` : ''} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
     )}</div>
 ${d.deviation ? html`<h2>偏差原因与整改措施</h2><table><tr><th>偏差原因</th><td>${d.deviation.category}：${d.deviation.remark}</td></tr><tr><th>整改措施</th><td>${d.deviation.measures}</td></tr><tr><th>填写</th><td>${d.deviation.updatedAt.slice(0, 10)} ${d.deviation.updatedBy ?? ''}</td></tr></table>` : null}
 <h2>每日进度</h2>${
