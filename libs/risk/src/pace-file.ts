@@ -204,10 +204,7 @@ export function parsePacePlan(text: string): { plan: PacePlan | null; problems: 
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { plan: { ...DEFAULT_PACE_PLAN }, problems };
   if (!isMap(root)) {
-    error(
-      lineOf(root as Node),
-      'expected a mapping (version, thresholds, profiles, default, agencies, projects, indicators)',
-    );
+    error(lineOf(root), 'expected a mapping (version, thresholds, profiles, default, agencies, projects, indicators)');
     return { plan: null, problems };
   }
   const pairs = new Map<string, Pair<Node, Node>>();
@@ -382,7 +379,7 @@ function readProfile(
         error(vline, `${kind}: a list of cumulative shares, e.g. [0.25, 0.5, 0.75, 1]`);
         return null;
       }
-      return kind === 'monthly' ? monthlyPace(shares as number[], name) : quarterlyPace(shares as number[], name);
+      return kind === 'monthly' ? monthlyPace(shares, name) : quarterlyPace(shares, name);
     }
     if (kind === 'steps') {
       if (!isMap(value)) {

@@ -4,7 +4,7 @@ import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
-import type { TrackedUnit } from '@iw/measures';
+import type { Progress, TrackedUnit } from '@iw/measures';
 import {
   EvaluationRepository,
   MONGO_CONNECTION,
@@ -172,7 +172,9 @@ export class EvaluationService {
       const prev = unit.target.kind === 'relative' ? previousYearId(id) : null;
       if (prev) lastYearIds.set(id, prev);
     }
-    const lastYear = lastYearIds.size ? await this.progress.find([...lastYearIds.values()]) : new Map();
+    const lastYear: Map<string, Progress> = lastYearIds.size
+      ? await this.progress.find([...lastYearIds.values()])
+      : new Map<string, Progress>();
 
     const done = new Map<string, Assessment>();
     let todo = [...units.keys()];
