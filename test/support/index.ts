@@ -12,5 +12,5 @@ export {
 } from './kafka';
 export { spawnApp } from './spawn';
 export type { AppProcess, SpawnAppOptions } from './spawn';
-export { ensureBuilt, buildIsStale } from './build';
+export { ensureBuilt } from './build';
 export { freePort } from './ports';

@@ -1,4 +1,7 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import {
   createTestTopics,
   deleteTestTopics,
@@ -17,6 +20,7 @@ import {
 
 jest.setTimeout(180_000);
 
+const ROOT = path.resolve(__dirname, '../../..');
 const prefix = testTopicPrefix();
 const mongoUrl = testMongoUrl();
 
@@ -109,4 +113,54 @@ it('exits 1 with one line when MongoDB is not reachable', async () => {
   expect(proc.output()).toMatch(
     /cannot start: MongoDB at mongodb:\/\/127\.0\.0\.1:1\/iw-test-nowhere is not reachable/,
   );
+});
+
+describe('three apps started at the same moment (npm run start:<app> each)', () => {
+  /** `npm run start:<app>` in its own process group, as three terminals or a process manager would. */
+  function startScript(app: string, e: Record<string, string>) {
+    const child = spawn('npm', ['run', '--silent', `start:${app}`], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...e },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { app, child, exited, output: () => out };
+  }
+
+  it('build dist/ once, under a lock, and all three come up', async () => {
+    // A source newer than the last build: every start script sees a stale dist/.
+    const now = new Date();
+    fs.utimesSync(path.join(ROOT, 'libs/clock/src/index.ts'), now, now);
+    const apps = ['ingest', 'alerting', 'status'];
+    const envs = await Promise.all(apps.map(() => env()));
+    const started = apps.map((app, i) => startScript(app, envs[i]));
+    try {
+      await Promise.all(
+        started.map(async (s) => {
+          const deadline = Date.now() + 540_000;
+          while (!READY.test(s.output())) {
+            if (s.child.exitCode !== null) throw new Error(`${s.app} exited early:\n${s.output().slice(-3000)}`);
+            if (Date.now() > deadline) throw new Error(`${s.app} did not start:\n${s.output().slice(-3000)}`);
+            await new Promise((r) => setTimeout(r, 200));
+          }
+        }),
+      );
+      const outputs = started.map((s) => s.output());
+      expect(outputs.filter((o) => o.includes('build: compiling dist/'))).toHaveLength(1);
+      for (const o of outputs) expect(o).not.toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND/);
+      const res = await fetch(`http://127.0.0.1:${envs[2].IW_STATUS_PORT}/health/live`);
+      expect(res.status).toBe(200);
+    } finally {
+      for (const s of started) if (s.child.exitCode === null) process.kill(-s.child.pid!, 'SIGTERM');
+      await Promise.all(
+        started.map((s) => Promise.race([s.exited, new Promise((r) => setTimeout(r, 30_000).unref())])),
+      );
+      for (const s of started) if (s.child.exitCode === null) process.kill(-s.child.pid!, 'SIGKILL');
+    }
+    expect(fs.existsSync(path.join(ROOT, '.build.lock'))).toBe(false);
+  }, 600_000);
 });
