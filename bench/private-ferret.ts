@@ -1,6 +1,6 @@
+import { freePort } from '@iw/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { closeMongo, connectMongo, pingMongo } from '@iw/mongo';
@@ -32,16 +32,6 @@ interface InfraFerret {
 export function usesLocalFerret(): boolean {
   const settings = require(path.join(ROOT, 'infra/settings.js')) as InfraSettings;
   return settings.loadSettings().manageMongo;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
 }
 
 export async function startPrivateFerret(log: (m: string) => void): Promise<PrivateFerret> {

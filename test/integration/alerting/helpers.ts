@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { INestMicroservice } from '@nestjs/common';
@@ -55,16 +54,6 @@ export function targetTable(projects: readonly ProjectSpec[]): string {
     lines.push('');
   }
   return lines.join('\n');
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
 }
 
 export const projectId = (name: string) => `2019.${name}`;

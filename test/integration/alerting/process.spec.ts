@@ -1,6 +1,7 @@
 import { LeaseRepository } from '@iw/mongo';
 import { spawnApp, uniqueId, waitFor } from '@iw/testing';
-import { createWorld, freePort, indicatorId, type World } from './helpers';
+import { freePort } from '@iw/testing';
+import { createWorld, indicatorId, type World } from './helpers';
 
 /**
  * The alerting app as a process (apps/alerting/src/main.ts, configured by environment only)

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import {
   createTestTopics,
   deleteTestTopics,
   dropTestDatabase,
   ensureBuilt,
+  freePort,
   spawnApp,
   testMongoUrl,
   testTopicPrefix,
@@ -23,16 +23,6 @@ jest.setTimeout(180_000);
 const ROOT = path.resolve(__dirname, '../../..');
 const prefix = testTopicPrefix();
 const mongoUrl = testMongoUrl();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
 
 async function env(): Promise<Record<string, string>> {
   return {

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -14,14 +13,15 @@ import {
   deleteTestTopics,
   dropTestDatabase,
   ensureBuilt,
+  freePort,
   prefixedTopics,
   spawnApp,
   testKafkaConfig,
   testMongoUrl,
   testTopicPrefix,
+  type AppProcess,
   uniqueId,
   waitFor,
-  type AppProcess,
 } from '@iw/testing';
 
 /**
@@ -62,16 +62,6 @@ const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-e2e-'));
 const groups = { IW_INGEST_GROUP: uniqueId('ingest'), IW_ALERTING_GROUP: uniqueId('alerting') };
 let conn: Connection;
 let job: AppProcess | null = null;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
 
 interface Observation {
   unitId: string;

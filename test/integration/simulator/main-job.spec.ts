@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { closeMongo, COLLECTIONS, connectMongo, type Connection } from '@iw/mongo';
@@ -7,12 +6,13 @@ import {
   deleteTestTopics,
   dropTestDatabase,
   ensureBuilt,
+  freePort,
   spawnApp,
   testMongoUrl,
   testTopicPrefix,
+  type AppProcess,
   uniqueId,
   waitFor,
-  type AppProcess,
 } from '@iw/testing';
 
 /**
@@ -30,16 +30,6 @@ const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-main-job-'));
 let conn: Connection;
 // One consumer group per service for both runs, as `npm start` keeps: a new group would read the topics from the start.
 const groups = { IW_INGEST_GROUP: uniqueId('ingest'), IW_ALERTING_GROUP: uniqueId('alerting') };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
 
 async function start(): Promise<{ job: AppProcess; statusPort: number }> {
   const [statusPort, smtpPort, metricsIngest, metricsAlerting] = [
