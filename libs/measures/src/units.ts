@@ -49,10 +49,6 @@ export function measuresFor(target: Target): readonly MeasureKind[] {
     case 'qualitative':
     case 'missing':
       return ['assessment'];
-    case 'recurring':
-      return ['count', 'sum', 'milestone'];
-    case 'relative':
-      return ['sum', 'count', 'distinct', 'ratio', 'mean', 'max', 'min', 'latest'];
     case 'compound':
       return []; // its parts are bound, not the indicator
   }
@@ -76,9 +72,6 @@ export function defaultMeasure(target: Target): MeasureKind {
     case 'deadline':
     case 'window':
       return 'milestone';
-    case 'recurring':
-    case 'relative':
-      return 'sum';
     default:
       return 'assessment';
   }
