@@ -2,7 +2,8 @@
 // @ts-check
 'use strict';
 // npm run infra:up | infra:down | infra:status
-//   up [--report FILE]          start what is missing; FILE gets {"started": [...]} (used by jest setup)
+//   up [--brokers 1|3] [--report FILE]  start what is missing; --brokers 3: a three-broker Kafka
+//                               cluster (same as KAFKA_LOCAL_BROKERS=3); FILE gets {"started": [...]}
 //   down [--only kafka,ferretdb] stop what infra started
 //   status                      exit 0 when everything answers, 3 otherwise
 
@@ -20,7 +21,10 @@ async function main(argv) {
   const [command] = argv;
   switch (command) {
     case 'up': {
-      const result = await up();
+      const brokers = option(argv, '--brokers');
+      if (argv.includes('--brokers') && !/^[135]$/.test(brokers ?? ''))
+        throw new UsageError(`--brokers: 1, 3 or 5 (got "${brokers ?? ''}")`);
+      const result = await up(brokers ? { brokers: Number(brokers) } : {});
       const report = option(argv, '--report');
       if (report) fs.writeFileSync(report, JSON.stringify(result) + '\n');
       return 0;
@@ -43,13 +47,14 @@ async function main(argv) {
       let ok = true;
       for (const [name, x] of Object.entries(st)) {
         ok &&= x.answers;
-        const owner = x.managed ? (x.pid ? `started by infra, pid ${x.pid}` : 'not started by infra') : 'external';
+        const pids = 'pids' in x && x.pids ? `pids ${x.pids.join(', ')}` : `pid ${x.pid}`;
+        const owner = x.managed ? (x.pid ? `started by infra, ${pids}` : 'not started by infra') : 'external';
         console.log(`${name.padEnd(9)} ${x.answers ? 'answers' : 'DOWN   '}  ${x.where}  (${owner})`);
       }
       return ok ? 0 : 3;
     }
     default:
-      throw new UsageError(`usage: node infra/cli.js up|down|status`);
+      throw new UsageError(`usage: node infra/cli.js up [--brokers 3]|down|status`);
   }
 }
 

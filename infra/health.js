@@ -8,9 +8,10 @@ const { sleep } = require('./proc');
 
 /**
  * @param {string[]} brokers
+ * @param {number} [atLeast] brokers the cluster must show (a cluster answers once all have joined)
  * @returns {Promise<boolean>}
  */
-async function kafkaAnswers(brokers) {
+async function kafkaAnswers(brokers, atLeast = 1) {
   const kafka = new Kafka({
     clientId: 'iw-infra-health',
     brokers,
@@ -23,7 +24,7 @@ async function kafkaAnswers(brokers) {
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0 && cluster.controller !== null && cluster.controller !== undefined;
+    return cluster.brokers.length >= atLeast && cluster.controller !== null && cluster.controller !== undefined;
   } catch {
     return false;
   } finally {

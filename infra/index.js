@@ -28,12 +28,18 @@ function isManaged(s, name) {
 
 /** @param {Settings} s @param {ServiceName} name */
 function answers(s, name) {
-  return name === 'kafka' ? kafkaAnswers(s.brokers) : mongoAnswers(s.mongoUrl);
+  // A local cluster answers once every broker has joined (topics need all their replicas).
+  return name === 'kafka' ? kafkaAnswers(s.brokers, s.manageKafka ? s.brokerCount : 1) : mongoAnswers(s.mongoUrl);
 }
 
 /** @param {Settings} s @param {ServiceName} name */
 function logOf(s, name) {
-  return name === 'kafka' ? path.join(s.dirs.logs, 'kafka-server.log') : ferretdb.paths(s).stdout;
+  return name === 'kafka' ? kafka.nodes(s)[0].serverLog : ferretdb.paths(s).stdout;
+}
+
+/** Whether the service (all of its processes) still runs. @param {Settings} s @param {ServiceName} name @param {number} pid */
+function stillRuns(s, name, pid) {
+  return name === 'kafka' ? kafka.pidsOf(s).every((p) => p !== undefined && isAlive(p)) : isAlive(pid);
 }
 
 /**
@@ -71,12 +77,14 @@ async function withLock(s, fn) {
 
 /**
  * Starts what is not running yet, waits until everything answers, creates the contract topics.
- * @param {{env?: NodeJS.ProcessEnv, say?: (msg: string) => void}} [o]
+ * `brokers: 3` (the CLI's `--brokers 3`, or KAFKA_LOCAL_BROKERS=3) starts a three-broker cluster.
+ * @param {{env?: NodeJS.ProcessEnv, brokers?: number, say?: (msg: string) => void}} [o] `brokers`: the CLI's --brokers
  * @returns {Promise<UpResult>}
  */
 async function up(o = {}) {
   const say = o.say ?? ((m) => console.log(m));
-  const s = loadSettings(o.env);
+  const env = o.env ?? process.env;
+  const s = loadSettings(o.brokers === undefined ? env : { ...env, KAFKA_LOCAL_BROKERS: String(o.brokers) });
   const t0 = Date.now();
   for (const dir of Object.values(s.dirs)) fs.mkdirSync(dir, { recursive: true });
   return withLock(s, async () => {
@@ -107,7 +115,7 @@ async function up(o = {}) {
       const outcome = await waitUntil(() => answers(s, name), {
         timeoutMs: result.external.includes(name) ? 15_000 : svc.startTimeoutMs,
         intervalMs: 300,
-        gaveUp: pid === undefined ? undefined : () => !isAlive(pid),
+        gaveUp: pid === undefined ? undefined : () => !stillRuns(s, name, pid),
       });
       if (outcome === 'died') {
         const last = tail(logOf(s, name), 5);
@@ -124,20 +132,39 @@ async function up(o = {}) {
         );
       }
     }
-    result.topicsCreated = await createTopics({
+    const created = await createTopics({
       brokers: s.brokers,
       topics: contractTopicNames(s.topicPrefix, s.env),
       partitions: s.partitions,
+      replicationFactor: s.replicationFactor,
+      minInsyncReplicas: s.minInsyncReplicas,
     });
+    result.topicsCreated = created.topics;
     result.seconds = (Date.now() - t0) / 1000;
     for (const n of result.alreadyRunning) say(`${SERVICES[n].label}: already running (pid ${pids[n]})`);
     for (const n of result.started) say(`${SERVICES[n].label}: started (pid ${pids[n]})`);
+    if (s.manageKafka && s.brokerCount > 1 && [...result.started, ...result.alreadyRunning].includes('kafka')) {
+      const pidList = kafka.pidsOf(s).join(', ');
+      say(
+        `Kafka: ${s.brokerCount} brokers (pids ${pidList}) at ${kafka
+          .nodes(s)
+          .map((n) => `127.0.0.1:${n.port}`)
+          .join(
+            ',',
+          )}; new topics: ${created.replicationFactor} replicas, min.insync.replicas ${created.minInsyncReplicas}` +
+          (o.brokers === undefined || s.env.KAFKA_BROKERS
+            ? ''
+            : ` — the apps need KAFKA_LOCAL_BROKERS=${s.brokerCount} too (e.g. in .env)`),
+      );
+    }
     for (const n of result.external)
       say(
         `${SERVICES[n].label}: external (${n === 'kafka' ? s.brokers.join(',') : redact(s.mongoUrl)}), not managed here`,
       );
     if (result.topicsCreated.length)
-      say(`topics created: ${result.topicsCreated.join(', ')} (${s.partitions} partitions)`);
+      say(
+        `topics created: ${result.topicsCreated.join(', ')} (${s.partitions} partitions, replication factor ${created.replicationFactor})`,
+      );
     say(`infra up in ${result.seconds.toFixed(1)} s — Kafka ${s.brokers.join(',')}, MongoDB ${redact(s.mongoUrl)}`);
     return result;
   });
@@ -165,13 +192,20 @@ async function down(o = {}) {
 
 /**
  * @param {{env?: NodeJS.ProcessEnv}} [o]
- * @returns {Promise<Record<ServiceName, {managed: boolean, pid?: number, answers: boolean, where: string}>>}
+ * @returns {Promise<Record<ServiceName, {managed: boolean, pid?: number, pids?: number[], answers: boolean, where: string}>>}
  */
 async function status(o = {}) {
   const s = loadSettings(o.env);
   const [k, m] = await Promise.all([kafkaAnswers(s.brokers), mongoAnswers(s.mongoUrl)]);
+  const kafkaPids = kafka.pidsOf(s).filter((p) => p !== undefined);
   return {
-    kafka: { managed: s.manageKafka, pid: kafka.pidOf(s), answers: k, where: s.brokers.join(',') },
+    kafka: {
+      managed: s.manageKafka,
+      pid: kafkaPids[0],
+      ...(kafkaPids.length > 1 ? { pids: kafkaPids } : {}),
+      answers: k,
+      where: s.brokers.join(','),
+    },
     ferretdb: { managed: s.manageMongo, pid: ferretdb.pidOf(s), answers: m, where: redact(s.mongoUrl) },
   };
 }

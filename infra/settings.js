@@ -42,8 +42,13 @@ function readDotEnv(file) {
  * @property {string} root repository root
  * @property {string} localDir the ignored folder holding jars, binaries, data, logs, pid files
  * @property {{kafka: string, ferretdb: string, data: string, logs: string, run: string}} dirs
- * @property {number} kafkaPort
- * @property {number} controllerPort
+ * @property {number} kafkaPort the first broker's client port
+ * @property {number} controllerPort the first broker's controller port
+ * @property {number} brokerCount local brokers: 1, or a KRaft cluster of 3 (or 5)
+ * @property {number[]} kafkaPorts client port of each local broker (node i+1)
+ * @property {number[]} controllerPorts controller port of each local broker
+ * @property {number | undefined} replicationFactor KAFKA_REPLICATION_FACTOR, or undefined: min(3, brokers)
+ * @property {number | undefined} minInsyncReplicas KAFKA_MIN_INSYNC_REPLICAS, or undefined: 2 with 3 replicas, else 1
  * @property {number} mongoPort
  * @property {string} kafkaHeap e.g. -Xmx768m
  * @property {string[]} brokers what the apps will use (KAFKA_BROKERS or the local default)
@@ -54,6 +59,18 @@ function readDotEnv(file) {
  * @property {number} partitions
  * @property {Record<string, string | undefined>} env the merged environment
  */
+
+/** @param {string | undefined} v @param {string} name @param {number} max @returns {number | undefined} */
+function countOf(v, name, max) {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new Error(`${name}: not an integer from 1 to ${max} (got "${v}")`);
+  return n;
+}
+
+/** Local broker counts infra can start: one node, or a KRaft quorum of an odd size. */
+const BROKER_COUNTS = [1, 3, 5];
 
 /** @param {string} v @param {string} name @returns {number} */
 function portOf(v, name) {
@@ -76,7 +93,15 @@ function loadSettings(processEnv = process.env) {
   const kafkaPort = portOf(get('KAFKA_PORT') ?? '9092', 'KAFKA_PORT');
   const controllerPort = portOf(get('KAFKA_CONTROLLER_PORT') ?? '9093', 'KAFKA_CONTROLLER_PORT');
   const mongoPort = portOf(get('MONGO_PORT') ?? '27017', 'MONGO_PORT');
-  const brokers = (get('KAFKA_BROKERS') ?? `127.0.0.1:${kafkaPort}`)
+  const brokerCount = Number(get('KAFKA_LOCAL_BROKERS') ?? '1');
+  if (!BROKER_COUNTS.includes(brokerCount))
+    throw new Error(`KAFKA_LOCAL_BROKERS: 1, 3 or 5 (got "${get('KAFKA_LOCAL_BROKERS')}")`);
+  // Node i listens on the first ports + 2(i-1): 9092/9093, 9094/9095, 9096/9097 by default.
+  const kafkaPorts = Array.from({ length: brokerCount }, (_, i) => portOf(String(kafkaPort + 2 * i), 'KAFKA_PORT'));
+  const controllerPorts = Array.from({ length: brokerCount }, (_, i) =>
+    portOf(String(controllerPort + 2 * i), 'KAFKA_CONTROLLER_PORT'),
+  );
+  const brokers = (get('KAFKA_BROKERS') ?? kafkaPorts.map((p) => `127.0.0.1:${p}`).join(','))
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -96,16 +121,32 @@ function loadSettings(processEnv = process.env) {
     },
     kafkaPort,
     controllerPort,
+    brokerCount,
+    kafkaPorts,
+    controllerPorts,
+    replicationFactor: countOf(get('KAFKA_REPLICATION_FACTOR'), 'KAFKA_REPLICATION_FACTOR', 32),
+    minInsyncReplicas: countOf(get('KAFKA_MIN_INSYNC_REPLICAS'), 'KAFKA_MIN_INSYNC_REPLICAS', 32),
     mongoPort,
-    kafkaHeap: get('KAFKA_HEAP') ?? '-Xmx768m',
+    // Three brokers on a small machine: less heap each.
+    kafkaHeap: get('KAFKA_HEAP') ?? (brokerCount > 1 ? '-Xmx512m' : '-Xmx768m'),
     brokers,
     mongoUrl,
-    manageKafka: brokers.length === 1 && isLocal(brokers[0], kafkaPort),
+    manageKafka: managesKafka(brokers, kafkaPorts),
     manageMongo: isLocalMongo(mongoUrl, mongoPort),
     topicPrefix: get('KAFKA_TOPIC_PREFIX') ?? '',
     partitions,
     env,
   };
+}
+
+/**
+ * Kafka is ours to start when the apps' brokers are our local nodes: all of them, or the first
+ * one alone (a bootstrap address; the client learns the others from it).
+ * @param {string[]} brokers @param {number[]} ports
+ */
+function managesKafka(brokers, ports) {
+  if (brokers.length === 1) return isLocal(brokers[0], ports[0]);
+  return brokers.length === ports.length && brokers.every((b, i) => isLocal(b, ports[i]));
 }
 
 /** @param {string} hostPort @param {number} port */
@@ -122,4 +163,4 @@ function isLocalMongo(/** @type {string} */ url, /** @type {number} */ port) {
   return isLocal(host, port);
 }
 
-module.exports = { ROOT, VERSIONS, loadSettings, readDotEnv, isLocal, isLocalMongo };
+module.exports = { ROOT, VERSIONS, BROKER_COUNTS, loadSettings, readDotEnv, isLocal, isLocalMongo };

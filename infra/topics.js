@@ -30,9 +30,30 @@ function contractTopicNames(prefix, env = {}) {
 }
 
 /**
+ * Replicas of a new topic: as configured, else as many as the cluster has brokers, up to three;
+ * min.insync.replicas as configured, else 2 with three replicas or more (one broker may be lost
+ * without losing an acknowledged write), 1 below. Mirrors libs/kafka topicReplication.
+ * @param {number} brokers brokers in the cluster
+ * @param {{replicationFactor?: number, minInsyncReplicas?: number}} configured
+ */
+function topicReplication(brokers, configured) {
+  const replicationFactor = configured.replicationFactor ?? Math.max(1, Math.min(3, brokers));
+  const minInsyncReplicas = configured.minInsyncReplicas ?? Math.min(2, Math.max(1, replicationFactor - 1));
+  if (replicationFactor > brokers)
+    throw new Error(
+      `KAFKA_REPLICATION_FACTOR ${replicationFactor} is more than the ${brokers} broker(s) of the cluster`,
+    );
+  if (minInsyncReplicas > replicationFactor)
+    throw new Error(
+      `KAFKA_MIN_INSYNC_REPLICAS ${minInsyncReplicas} is more than the replication factor ${replicationFactor}: no write could succeed`,
+    );
+  return { replicationFactor, minInsyncReplicas };
+}
+
+/**
  * Creates the topics that do not exist yet (existing ones are left as they are).
- * @param {{brokers: string[], topics: string[], partitions: number, timeoutMs?: number}} o
- * @returns {Promise<string[]>} the topics created now
+ * @param {{brokers: string[], topics: string[], partitions: number, replicationFactor?: number, minInsyncReplicas?: number, timeoutMs?: number}} o
+ * @returns {Promise<{topics: string[], replicationFactor: number, minInsyncReplicas: number}>} the topics created now
  */
 async function createTopics(o) {
   const kafka = new Kafka({
@@ -46,14 +67,34 @@ async function createTopics(o) {
   try {
     const existing = new Set(await admin.listTopics());
     const missing = o.topics.filter((t) => !existing.has(t));
+    const { brokers } = await admin.describeCluster();
+    const r = topicReplication(brokers.length, o);
     if (missing.length) {
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs waits only while the answer is LEADER_NOT_AVAILABLE; in a cluster the broker it
+        // asks may not know the new topic yet (UNKNOWN_TOPIC_OR_PARTITION): we wait below.
+        waitForLeaders: false,
         timeout: o.timeoutMs ?? 30_000,
-        topics: missing.map((topic) => ({ topic, numPartitions: o.partitions, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: o.partitions,
+          replicationFactor: r.replicationFactor,
+          configEntries: [{ name: 'min.insync.replicas', value: String(r.minInsyncReplicas) }],
+        })),
       });
+      const deadline = Date.now() + (o.timeoutMs ?? 30_000);
+      for (;;) {
+        const meta = await admin.fetchTopicMetadata({ topics: missing }).catch((e) => {
+          if (Date.now() > deadline) throw e;
+          return null;
+        });
+        if (meta && meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+          break;
+        if (Date.now() > deadline) throw new Error(`no leaders for ${missing.join(', ')} after 30 s`);
+        await new Promise((res) => setTimeout(res, 200));
+      }
     }
-    return missing;
+    return { topics: missing, ...r };
   } finally {
     await admin.disconnect();
   }
@@ -71,4 +112,4 @@ function createContractTopics(o) {
   });
 }
 
-module.exports = { CONTRACT_TOPICS, contractTopicNames, createTopics, createContractTopics };
+module.exports = { CONTRACT_TOPICS, contractTopicNames, topicReplication, createTopics, createContractTopics };

@@ -92,6 +92,12 @@ export const envSchema = z.object({
   IW_TOPIC_MEASUREMENTS: z.string().optional(),
   IW_TOPIC_DLQ: z.string().optional(),
   IW_TOPIC_PROGRESS: z.string().optional(),
+  /** Copies of each new topic; unset: as many as the cluster has brokers, up to three. */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).optional(),
+  /** Replicas that must have a write before it is acknowledged; unset: 2 with three replicas, else 1. */
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).optional(),
+  /** Local brokers `infra:up` starts (1, or a KRaft cluster of 3 or 5); the default KAFKA_BROKERS follows. */
+  KAFKA_LOCAL_BROKERS: z.enum(['1', '3', '5']).default('1').transform(Number),
   MONGO_URL: z.string().url().default('mongodb://127.0.0.1:27017/indicator-watch'),
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
   /** `off`: the main job starts no local mail catcher even when SMTP_URL points at loopback. */
@@ -129,6 +135,8 @@ export const envSchema = z.object({
   IW_REPEAT_INTERVAL: duration('IW_REPEAT_INTERVAL', '7d'),
   IW_PENDING_FOR: duration('IW_PENDING_FOR', '1h'),
   IW_NO_DATA_GRACE: duration('IW_NO_DATA_GRACE', '30d'),
+  /** Events dated more than this after the clock's now are refused (DLQ `future_event`): clock skew allowance. */
+  IW_MAX_CLOCK_SKEW: duration('IW_MAX_CLOCK_SKEW', '5m'),
   IW_SWEEP_CRON: z.string().default('0 2 * * *'),
   IW_OWNERS: z.string().default(fromRoot('samples/owners.yaml')),
   IW_PEOPLE: z.string().default(fromRoot('samples/people.yaml')),
@@ -148,6 +156,33 @@ export const envSchema = z.object({
 
 export type Env = z.output<typeof envSchema>;
 
+/** The processes of a deployment: the three apps and the two one-shot jobs before them. */
+export type DeployedProcess = 'ingest' | 'alerting' | 'status' | 'topics' | 'catalogue';
+
+/**
+ * Settings each process of a deployment must be given: their defaults serve only the local
+ * machine (brokers and database on 127.0.0.1, links to 127.0.0.1:3000, no API token). The
+ * compose file is checked against this list (libs/config/src/compose.spec.ts): a setting added
+ * here must reach every service that runs the process.
+ */
+export const DEPLOYMENT_SETTINGS: Record<DeployedProcess, readonly (keyof Env)[]> = {
+  ingest: ['KAFKA_BROKERS', 'MONGO_URL', 'IW_TIMEZONE', 'IW_BINDINGS'],
+  alerting: ['KAFKA_BROKERS', 'MONGO_URL', 'SMTP_URL', 'MAIL_FROM', 'IW_PUBLIC_URL', 'IW_TIMEZONE', 'IW_BINDINGS'],
+  status: [
+    'KAFKA_BROKERS',
+    'MONGO_URL',
+    'SMTP_URL',
+    'IW_PUBLIC_URL',
+    'IW_API_TOKENS',
+    'IW_STATUS_HOST',
+    'IW_STATUS_PORT',
+    'IW_TIMEZONE',
+    'IW_BINDINGS',
+  ],
+  topics: ['KAFKA_BROKERS', 'MONGO_URL', 'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'KAFKA_PARTITIONS'],
+  catalogue: ['MONGO_URL'],
+};
+
 export interface AppConfig {
   kafka: {
     brokers: string[];
@@ -157,6 +192,8 @@ export interface AppConfig {
     tls?: KafkaTls;
     sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
     partitions: number;
+    /** Unset fields: derived from the cluster's size when a topic is created (libs/kafka topicReplication). */
+    replication: { replicationFactor?: number; minInsyncReplicas?: number };
     topics: Record<TopicRole, string>;
     groups: { ingest: string; alerting: string };
   };
@@ -171,6 +208,8 @@ export interface AppConfig {
     metricsPorts: { ingest: number; alerting: number };
   };
   clock: string;
+  /** How far an event's occurredAt may be ahead of the clock's now (domain time, ms). */
+  maxClockSkewMs: number;
   timeZone: string;
   alerting: {
     groupWaitMs: number;
@@ -239,6 +278,14 @@ export function loadConfig(
   }
   const e = parsed.data;
   const problems: string[] = [];
+  if (
+    e.KAFKA_MIN_INSYNC_REPLICAS !== undefined &&
+    e.KAFKA_REPLICATION_FACTOR !== undefined &&
+    e.KAFKA_MIN_INSYNC_REPLICAS > e.KAFKA_REPLICATION_FACTOR
+  )
+    problems.push(
+      `KAFKA_MIN_INSYNC_REPLICAS: ${e.KAFKA_MIN_INSYNC_REPLICAS} is more than KAFKA_REPLICATION_FACTOR ${e.KAFKA_REPLICATION_FACTOR} (no write could succeed)`,
+    );
   if (e.KAFKA_SASL_MECHANISM && !e.KAFKA_SASL_USERNAME)
     problems.push('KAFKA_SASL_USERNAME: required when KAFKA_SASL_MECHANISM is set');
   const kafkaTls = readKafkaTls(e, problems);
@@ -256,7 +303,11 @@ export function loadConfig(
 
   return {
     kafka: {
-      brokers: e.KAFKA_BROKERS,
+      // The local cluster's brokers listen on 9092, 9094, 9096 … (infra/settings.js).
+      brokers:
+        relevant.KAFKA_BROKERS === undefined
+          ? Array.from({ length: e.KAFKA_LOCAL_BROKERS }, (_, i) => `127.0.0.1:${9092 + 2 * i}`)
+          : e.KAFKA_BROKERS,
       clientId: e.KAFKA_CLIENT_ID,
       ssl: e.KAFKA_SSL,
       ...(kafkaTls ? { tls: kafkaTls } : {}),
@@ -264,6 +315,10 @@ export function loadConfig(
         ? { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD }
         : undefined,
       partitions: e.KAFKA_PARTITIONS,
+      replication: {
+        ...(e.KAFKA_REPLICATION_FACTOR !== undefined ? { replicationFactor: e.KAFKA_REPLICATION_FACTOR } : {}),
+        ...(e.KAFKA_MIN_INSYNC_REPLICAS !== undefined ? { minInsyncReplicas: e.KAFKA_MIN_INSYNC_REPLICAS } : {}),
+      },
       topics,
       groups: { ingest: e.IW_INGEST_GROUP, alerting: e.IW_ALERTING_GROUP },
     },
@@ -277,6 +332,7 @@ export function loadConfig(
       metricsPorts: { ingest: e.IW_METRICS_PORT_INGEST, alerting: e.IW_METRICS_PORT_ALERTING },
     },
     clock: e.IW_CLOCK,
+    maxClockSkewMs: e.IW_MAX_CLOCK_SKEW,
     timeZone: e.IW_TIMEZONE,
     alerting: {
       groupWaitMs: e.IW_GROUP_WAIT,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { TopicRole } from '@iw/config';
-import { count, envelopeShape, finite, text, yuan } from './fields';
+import { count, envelopeShape, finite, prose, text, yuan } from './fields';
 
 /**
  * The five actuals families of contract v1 (docs/events.md). Objects are loose: unknown extra
@@ -108,7 +108,7 @@ const measurementBase = {
   ...envelopeShape,
   /** Catalogue id of the indicator, or of a compound part (`…~期`). */
   indicatorId: text(500),
-  note: text(2000).optional(),
+  note: prose(2000).optional(),
 };
 
 export const measurementSchema = z.discriminatedUnion('kind', [
@@ -132,7 +132,7 @@ export const measurementSchema = z.discriminatedUnion('kind', [
     ...measurementBase,
     kind: z.literal('assessment'),
     likelihood: z.enum(LIKELIHOODS),
-    text: text(2000),
+    text: prose(2000),
   }),
 ]);
 

@@ -41,6 +41,11 @@ const valid: Array<[string, ActualsRole, object]> = [
     { ...envelope, indicatorId: '2019.p.i', kind: 'assessment', likelihood: '有可能', text: '进度偏慢' },
   ],
   [
+    'line breaks and tabs in a note (prose, not an id)',
+    'measurements',
+    { ...envelope, indicatorId: '2019.p.i', kind: 'increment', value: 1, note: '第一行\n第二行\t备注\r\n' },
+  ],
+  [
     'unknown extra fields (forward compatible)',
     'inspectionBatches',
     { ...batch, labName: '七号实验室', extra: { nested: [1, 2, { ok: true }] } },
@@ -99,6 +104,39 @@ const invalid: Array<[string, ActualsRole, Buffer | null, DlqReasonClass, RegExp
     /eventId/,
   ],
   ['category too long', 'inspectionBatches', json({ ...batch, category: '汽'.repeat(101) }), 'schema', /category/],
+  // Control characters in ids and short fields: JSON escapes carry them through any client.
+  ['NUL in eventId', 'inspectionBatches', json({ ...batch, eventId: 'lab7\u0000-03' }), 'schema', /eventId: .*U\+0000/],
+  ['NUL in source', 'inspectionBatches', json({ ...batch, source: 'lab\u00007' }), 'schema', /source: .*control/],
+  ['ESC in category', 'inspectionBatches', json({ ...batch, category: '汽油\u001b[2J' }), 'schema', /category/],
+  [
+    'CR/LF in caseId',
+    'cases',
+    json({ ...envelope, caseId: 'c-1\r\n[Nest] ERROR forged', action: 'opened' }),
+    'schema',
+    /caseId: .*U\+000D/,
+  ],
+  ['DEL in region', 'inspectionBatches', json({ ...batch, region: '喀什\u007f地区' }), 'schema', /region/],
+  [
+    'C1 control in projectName',
+    'spending',
+    json({ ...envelope, projectName: 'p\u0085', amountYuan: 1 }),
+    'schema',
+    /projectName/,
+  ],
+  [
+    'bidirectional override in indicatorId',
+    'measurements',
+    json({ ...envelope, indicatorId: '2019.p.\u202ei', kind: 'increment', value: 1 }),
+    'schema',
+    /indicatorId: .*U\+202E/,
+  ],
+  [
+    'NUL in an assessment text',
+    'measurements',
+    json({ ...envelope, indicatorId: 'i', kind: 'assessment', likelihood: '有可能', text: 'a\u0000b' }),
+    'schema',
+    /text/,
+  ],
   [
     'occurredAt without offset',
     'inspectionBatches',

@@ -17,6 +17,7 @@ export const DLQ_REASON_CLASSES = [
   'unknown_indicator', // measurements: indicatorId not in the catalogue
   'unknown_project', // projectName/projectId names no project in the catalogue
   'out_of_period', // occurredAt outside the period of every unit it would feed
+  'future_event', // occurredAt later than the clock's now plus the allowed clock skew
   'unbound', // valid, but no binding takes it
   'incompatible', // measurements: a kind the indicator's measure cannot take (e.g. milestone on a sum)
 ] as const;

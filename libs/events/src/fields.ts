@@ -2,8 +2,36 @@ import { z } from 'zod';
 
 /** Field builders shared by every schema of the contract, so bounds are stated once. */
 
-/** A non-blank string of at most `max` characters. */
-export const text = (max: number) => z.string().min(1).max(max).regex(/\S/, 'must not be blank');
+/**
+ * Control characters (Unicode Cc: C0, DEL, C1) and the bidirectional overrides: invisible, they
+ * make one id look like another, break log lines and terminals, and NUL ends C strings.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// eslint-disable-next-line no-control-regex -- as CONTROL, but tab and line breaks are text in prose
+const CONTROL_IN_PROSE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+function noControl(re: RegExp) {
+  return (v: string, ctx: z.RefinementCtx) => {
+    const m = re.exec(v);
+    if (m)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must not contain control characters (U+${m[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at ${m.index})`,
+      });
+  };
+}
+
+/**
+ * A non-blank string of at most `max` characters without control characters: ids and short
+ * fields (eventId, source, category, caseId, indicatorId, projectName …).
+ */
+export const text = (max: number) =>
+  z.string().min(1).max(max).regex(/\S/, 'must not be blank').superRefine(noControl(CONTROL));
+
+/** Free text (a note, an assessment's text): like `text`, but tabs and line breaks are allowed. */
+export const prose = (max: number) =>
+  z.string().min(1).max(max).regex(/\S/, 'must not be blank').superRefine(noControl(CONTROL_IN_PROSE));
 
 /** An ISO 8601 instant WITH an offset (`Z` or `±hh:mm`): local times are ambiguous. */
 export const instant = () =>

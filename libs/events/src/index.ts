@@ -5,5 +5,6 @@ export * from './actuals';
 export * from './dlq';
 export * from './progress-message';
 export * from './decode';
+export * from './event-time';
 export * from './keys';
 export * from './message';

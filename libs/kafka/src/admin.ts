@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { KafkaClient } from './client';
 import { computeLag } from './offsets';
+import { topicReplication } from './replication';
 import type { PartitionLag, TopicSpec } from './types';
 
 /** A connected admin client with the few operations the apps and tests need. */
@@ -22,16 +23,42 @@ export class KafkaAdmin {
     const existing = new Set(await this.admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return [];
+    const brokers = (await this.admin.describeCluster()).brokers.length;
     await this.admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs waits only while the answer is LEADER_NOT_AVAILABLE; in a cluster the broker it
+      // asks may not know the new topic yet (UNKNOWN_TOPIC_OR_PARTITION), so we wait ourselves.
+      waitForLeaders: false,
       timeout: timeoutMs,
-      topics: missing.map((s) => ({
-        topic: s.topic,
-        numPartitions: s.partitions,
-        replicationFactor: s.replicationFactor ?? 1,
-      })),
+      topics: missing.map((s) => {
+        const r = topicReplication(brokers, s);
+        return {
+          topic: s.topic,
+          numPartitions: s.partitions,
+          replicationFactor: r.replicationFactor,
+          configEntries: [{ name: 'min.insync.replicas', value: String(r.minInsyncReplicas) }],
+        };
+      }),
     });
+    await this.waitForLeaders(
+      missing.map((s) => s.topic),
+      timeoutMs,
+    );
     return missing.map((s) => s.topic);
+  }
+
+  /** Until every partition of `topics` has a leader, as the brokers answer metadata requests. */
+  private async waitForLeaders(topics: string[], timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const meta = await this.admin.fetchTopicMetadata({ topics });
+        if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+      if (Date.now() > deadline) throw new Error(`no leaders for ${topics.join(', ')} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   async deleteTopics(topics: string[]): Promise<void> {
@@ -42,6 +69,36 @@ export class KafkaAdmin {
 
   listTopics(): Promise<string[]> {
     return this.admin.listTopics();
+  }
+
+  /** Replicas and in-sync replicas of each partition, by leader: for the cluster's fault scenario. */
+  async partitions(
+    topic: string,
+  ): Promise<Array<{ partition: number; leader: number; replicas: number[]; isr: number[] }>> {
+    const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    return meta.topics[0].partitions.map((p) => ({
+      partition: p.partitionId,
+      leader: p.leader,
+      replicas: p.replicas,
+      isr: p.isr,
+    }));
+  }
+
+  /** Messages the brokers hold in `topics` (end − start offsets, summed over partitions). */
+  async messageCount(topics: string[]): Promise<number> {
+    let n = 0;
+    for (const topic of topics)
+      for (const p of await this.admin.fetchTopicOffsets(topic)) n += Number(p.high) - Number(p.low);
+    return n;
+  }
+
+  /** A topic's settings as the brokers report them (e.g. min.insync.replicas). */
+  async topicConfig(topic: string, names: string[]): Promise<Record<string, string>> {
+    const res = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: 2 /* TOPIC */, name: topic, configNames: names }],
+    });
+    return Object.fromEntries(res.resources[0].configEntries.map((e) => [e.configName, e.configValue]));
   }
 
   /** Answers when the cluster does: for readiness checks. */

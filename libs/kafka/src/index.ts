@@ -4,6 +4,8 @@ export type { TopicMessages } from './producer';
 export { BatchConsumer, toInboundBatch } from './consumer';
 export type { BatchConsumerOptions } from './consumer';
 export { KafkaAdmin } from './admin';
+export { topicReplication } from './replication';
+export type { Replication } from './replication';
 export { computeLag, nextOffset } from './offsets';
 export type { PartitionOffsets } from './offsets';
 export { KafkaBatchServer, KafkaBatchContext, contractSubscriptions, settle, splitByHandler } from './batch-server';

@@ -72,5 +72,8 @@ export interface PartitionLag {
 export interface TopicSpec {
   topic: string;
   partitions: number;
+  /** Default: as many replicas as the cluster has brokers, up to three (topicReplication). */
   replicationFactor?: number;
+  /** Default: 2 with three replicas or more, else 1. */
+  minInsyncReplicas?: number;
 }

@@ -345,7 +345,11 @@ class MainJob {
       await admin.connect();
       const roles = Object.keys(DEFAULT_TOPICS) as TopicRole[];
       await admin.createTopics(
-        roles.map((r) => ({ topic: this.config.kafka.topics[r], partitions: this.config.kafka.partitions })),
+        roles.map((r) => ({
+          topic: this.config.kafka.topics[r],
+          partitions: this.config.kafka.partitions,
+          ...this.config.kafka.replication,
+        })),
       );
     } catch (e) {
       await admin.disconnect().catch(() => undefined);

@@ -23,19 +23,40 @@ export class RollingRate {
   }
 }
 
+/** Each dependency's state for `/health/ready`: `up`, or why it is not. */
+export type ReadinessCheck = () => Promise<Record<string, string>>;
+
 /**
- * `/metrics` of a service without an HTTP app (ingest, alerting). A port already taken (a
- * second instance on the same host) is logged and skipped rather than stopping the service.
+ * `/metrics`, `/health/live` and `/health/ready` of a service without an HTTP app (ingest,
+ * alerting): what a container health check or a load balancer asks. `/health/ready` answers
+ * 200 when every dependency `ready` reports is `up`, else 503, with the states as JSON (the
+ * shape of the status app's). A port already taken (a second instance on the same host) is
+ * logged and skipped rather than stopping the service.
  */
 export class MetricsServer {
   private server?: http.Server;
   constructor(
     private readonly registry: Registry,
     private readonly logger: { log(m: string): void; warn(m: string): void },
+    private readonly ready: ReadinessCheck = async () => ({}),
   ) {}
 
   async listen(port: number, host = '127.0.0.1'): Promise<void> {
     const server = http.createServer((req, res) => {
+      if (req.url === '/health/live') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        return;
+      }
+      if (req.url === '/health/ready') {
+        this.ready()
+          .catch((e: Error) => ({ service: e.message }))
+          .then((states) => {
+            const ok = Object.values(states).every((v) => v === 'up');
+            const body = { status: ok ? 'ok' : 'error', details: states };
+            res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+          });
+        return;
+      }
       if (req.url !== '/metrics') {
         res.writeHead(404).end();
         return;

@@ -142,6 +142,22 @@ export async function pingMongo(conn: Connection): Promise<void> {
   if (res?.ok !== 1) throw new Error(`MongoDB ping answered ${JSON.stringify(res)}`);
 }
 
+/** `{mongodb: 'up'}`, or the reason it is not (for a `/health/ready`), within 3 s. */
+export async function mongoReadiness(conn: Connection): Promise<Record<string, string>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer within 3 s')), 3000);
+  });
+  try {
+    await Promise.race([pingMongo(conn), timeout]);
+    return { mongodb: 'up' };
+  } catch (e) {
+    return { mongodb: (e as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function closeMongo(conn: Connection): Promise<void> {
   await conn.close();
 }

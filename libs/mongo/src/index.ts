@@ -4,6 +4,7 @@ export {
   MONITOR_SILENCE_LIMIT_MS,
   connectMongo,
   pingMongo,
+  mongoReadiness,
   closeMongo,
   redactMongoUrl,
   superviseMonitor,

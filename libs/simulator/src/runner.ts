@@ -32,7 +32,11 @@ export async function ensureActualsTopics(config: AppConfig): Promise<string[]> 
   await admin.connect();
   try {
     return await admin.createTopics(
-      ACTUALS_ROLES.map((r) => ({ topic: config.kafka.topics[r], partitions: config.kafka.partitions })),
+      ACTUALS_ROLES.map((r) => ({
+        topic: config.kafka.topics[r],
+        partitions: config.kafka.partitions,
+        ...config.kafka.replication,
+      })),
     );
   } finally {
     await admin.disconnect();

@@ -16,12 +16,15 @@ const settings = require('../../../infra/settings') as {
 };
 const kafkaInfra = require('../../../infra/kafka') as InfraService & {
   paths(s: InfraSettings): KafkaPaths;
+  nodes(s: InfraSettings): KafkaNode[];
+  pidsOf(s: InfraSettings): Array<number | undefined>;
+  startNode(s: InfraSettings, node: KafkaNode): number;
   serverProperties(s: InfraSettings): string;
   newClusterId(): string;
 };
 const ferretInfra = require('../../../infra/ferretdb') as InfraService;
 const health = require('../../../infra/health') as {
-  kafkaAnswers(brokers: string[]): Promise<boolean>;
+  kafkaAnswers(brokers: string[], atLeast?: number): Promise<boolean>;
   mongoAnswers(url: string): Promise<boolean>;
 };
 const proc = require('../../../infra/proc') as {
@@ -47,7 +50,18 @@ interface InfraSettings {
   mongoUrl: string;
   kafkaPort: number;
   controllerPort: number;
+  brokerCount: number;
+  kafkaPorts: number[];
+  controllerPorts: number[];
   mongoPort: number;
+}
+
+interface KafkaNode {
+  id: number;
+  port: number;
+  controllerPort: number;
+  serverLog: string;
+  pidFile: string;
 }
 
 interface KafkaPaths {
@@ -186,6 +200,84 @@ export class DedicatedKafka extends Dedicated {
 
   protected log(): string {
     return path.join(this.own.dirs.logs, 'kafka-server.log');
+  }
+}
+
+/**
+ * A KRaft cluster of three brokers (each broker and controller) on free ports, data under
+ * `.local/faults/<name>`, configured exactly as `npm run infra:up -- --brokers 3` configures the
+ * local one: new topics get three replicas and min.insync.replicas 2.
+ */
+export class DedicatedKafkaCluster extends Dedicated {
+  protected service = kafkaInfra;
+  protected startTimeoutMs = 180_000;
+
+  static async create(name: string, size = 3): Promise<DedicatedKafkaCluster> {
+    const k = new DedicatedKafkaCluster(name);
+    const ports: number[] = [];
+    while (ports.length < 2 * size) {
+      const p = await freePort();
+      if (!ports.includes(p)) ports.push(p);
+    }
+    const own = settings.loadSettings({
+      IW_LOCAL_DIR: path.join(faultsDir(), name),
+      KAFKA_LOCAL_BROKERS: String(size),
+      KAFKA_PORT: String(ports[0]),
+      KAFKA_CONTROLLER_PORT: String(ports[size]),
+      KAFKA_HEAP: '-Xmx384m',
+      MONGO_URL: 'mongodb://127.0.0.1:1/unused',
+    });
+    // Free ports are wherever the kernel finds them, not every other port from the first.
+    own.kafkaPorts = ports.slice(0, size);
+    own.controllerPorts = ports.slice(size);
+    own.brokers = own.kafkaPorts.map((p) => `127.0.0.1:${p}`);
+    k.own = own;
+    fs.rmSync(own.localDir, { recursive: true, force: true });
+    kafkaInfra.provision(k.shared, () => undefined);
+    linkCache(k.shared, own, 'kafka');
+    return k;
+  }
+
+  /** Every broker's address, comma-separated (what the apps get as KAFKA_BROKERS). */
+  get brokers(): string {
+    return this.own.brokers.join(',');
+  }
+
+  /** The brokers by node id (1-based), with their pids (undefined while one is down). */
+  nodes(): Array<{ id: number; address: string; pid: number | undefined }> {
+    const pids = kafkaInfra.pidsOf(this.own);
+    return kafkaInfra.nodes(this.own).map((n, i) => ({ id: n.id, address: `127.0.0.1:${n.port}`, pid: pids[i] }));
+  }
+
+  /** SIGKILLs one broker (no controlled shutdown: the others learn it is gone by its silence). */
+  kill(nodeId: number): number {
+    const node = this.nodes().find((n) => n.id === nodeId);
+    if (!node?.pid) throw new Error(`broker ${nodeId} of ${this.name} is not running`);
+    process.kill(node.pid, 'SIGKILL');
+    return node.pid;
+  }
+
+  /** Starts a broker again on its ports and data; resolves once the cluster shows all brokers. */
+  async restart(nodeId: number): Promise<number> {
+    const node = kafkaInfra.nodes(this.own).find((n) => n.id === nodeId);
+    if (!node) throw new Error(`no broker ${nodeId} in ${this.name}`);
+    const pid = kafkaInfra.startNode(this.own, node);
+    const outcome = await waitUntil(
+      () => this.answers(),
+      this.startTimeoutMs,
+      () => proc.isAlive(pid),
+    );
+    if (outcome !== 'up') throw new Error(`broker ${nodeId} ${outcome}:\n${proc.tail(node.serverLog, 15)}`);
+    return pid;
+  }
+
+  /** Answers once every broker has joined. */
+  protected answers(): Promise<boolean> {
+    return health.kafkaAnswers(this.own.brokers, this.own.brokerCount);
+  }
+
+  protected log(): string {
+    return kafkaInfra.nodes(this.own)[0].serverLog;
   }
 }
 

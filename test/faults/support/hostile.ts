@@ -220,7 +220,7 @@ const KINDS: Array<{
   },
   {
     kind: 'timestamps far future/past',
-    allowed: ['out_of_period', 'schema'],
+    allowed: ['out_of_period', 'future_event', 'schema'],
     make: (id, v) => {
       const at = [
         '2999-12-31T00:00:00+08:00',

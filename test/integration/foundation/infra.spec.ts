@@ -99,6 +99,85 @@ describe('settings', () => {
   });
 });
 
+describe('a three-broker cluster (--brokers 3)', () => {
+  const env = { KAFKA_BROKERS: '', MONGO_URL: '', KAFKA_PORT: '', MONGO_PORT: '', KAFKA_LOCAL_BROKERS: '3' };
+
+  it('has three brokers on every other port, each a voter, replicating new topics three ways (two in sync)', () => {
+    const s = infraEval<{ brokers: string[]; manage: boolean; props: string[] }>(
+      `(() => { const s = settings.loadSettings(); const k = require('./infra/kafka');
+        return { brokers: s.brokers, manage: s.manageKafka, props: k.nodes(s).map((n) => k.serverProperties(s, n)) }; })()`,
+      env,
+    );
+    expect(s.brokers).toEqual(['127.0.0.1:9092', '127.0.0.1:9094', '127.0.0.1:9096']);
+    expect(s.manage).toBe(true);
+    expect(s.props).toHaveLength(3);
+    s.props.forEach((p, i) => {
+      expect(p).toContain(`node.id=${i + 1}`);
+      expect(p).toContain('controller.quorum.voters=1@127.0.0.1:9093,2@127.0.0.1:9095,3@127.0.0.1:9097');
+      expect(p).toContain(`listeners=PLAINTEXT://127.0.0.1:${9092 + 2 * i},CONTROLLER://127.0.0.1:${9093 + 2 * i}`);
+      for (const line of [
+        'default.replication.factor=3',
+        'min.insync.replicas=2',
+        'offsets.topic.replication.factor=3',
+        'transaction.state.log.min.isr=2',
+        'unclean.leader.election.enable=false',
+      ])
+        expect(p.split('\n')).toContain(line);
+    });
+  });
+
+  it('the apps find the same brokers through libs/config', () => {
+    expect(loadConfig({ KAFKA_LOCAL_BROKERS: '3' }, noDotEnv).kafka.brokers).toEqual([
+      '127.0.0.1:9092',
+      '127.0.0.1:9094',
+      '127.0.0.1:9096',
+    ]);
+  });
+
+  it.each([
+    [1, {}],
+    [3, {}],
+    [5, {}],
+    [3, { replicationFactor: 2 }],
+    [3, { replicationFactor: 3, minInsyncReplicas: 3 }],
+    [1, { replicationFactor: 3 }],
+    [3, { replicationFactor: 2, minInsyncReplicas: 3 }],
+  ])('infra and libs/kafka replicate %s brokers alike, configured %o', async (brokers, configured) => {
+    const { topicReplication } = await import('@iw/kafka');
+    const viaInfra = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `try { process.stdout.write(JSON.stringify(require('./infra/topics').topicReplication(${brokers}, ${JSON.stringify(configured)}))) } catch (e) { process.stdout.write(JSON.stringify({ error: e.message })) }`,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    let expected: unknown;
+    try {
+      expected = topicReplication(brokers, configured);
+    } catch (e) {
+      expected = { error: (e as Error).message };
+    }
+    expect(JSON.parse(viaInfra.stdout)).toEqual(expected);
+  });
+
+  it('refuses to start a cluster over a running single broker (and says how to stop it)', () => {
+    // The shared single broker runs on 9092 (global setup): asking for three on the same ports is refused.
+    const r = cli(['up', '--brokers', '3']);
+    if (!fs.existsSync(path.join(process.env.IW_LOCAL_DIR || path.join(ROOT, '.local'), 'run', 'kafka.pid'))) return; // the shared broker is not ours to compare with (external)
+    expect(r.code).toBe(1);
+    expect(r.err.trim()).toBe(
+      'infra: a single Kafka broker started by infra is running; asked for 3 brokers — stop it first: npm run infra:down -- --only kafka',
+    );
+  });
+
+  it('takes only 1, 3 or 5', () => {
+    const r = cli(['up', '--brokers', '2']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe('infra: --brokers: 1, 3 or 5 (got "2")');
+  });
+});
+
 describe('cli', () => {
   it('status answers 0 while everything is up', () => {
     const r = cli(['status']);

@@ -142,7 +142,7 @@ it('sends every kind of bad message to the DLQ with its reason, leaving valid tr
     {
       role: 'inspectionBatches',
       key: 'x',
-      value: JSON.stringify({ ...base(5), occurredAt: '2031-05-01T10:00:00+08:00', category: '汽油', batches: 3 }),
+      value: JSON.stringify({ ...base(5), occurredAt: '2018-05-01T10:00:00+08:00', category: '汽油', batches: 3 }),
       reason: 'out_of_period',
     },
     {

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppConfig } from '@iw/config';
 import { MetricsServer, RollingRate } from '@iw/metrics';
+import { mongoReadiness } from '@iw/mongo';
 import {
   AlertRepository,
   MONGO_CONNECTION,
@@ -102,7 +103,7 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
     this.stats = new StatsRepository(conn);
     this.outbox = new OutboxRepository(conn);
     this.alerts = new AlertRepository(conn);
-    this.server = new MetricsServer(this.registry, this.logger);
+    this.server = new MetricsServer(this.registry, this.logger, () => mongoReadiness(conn));
     this.instance = options.instance ?? `${os.hostname()}-${process.pid}`;
   }
 

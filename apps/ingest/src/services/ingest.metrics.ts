@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { MONGO_CONNECTION, StatsRepository, type Connection, type TopicStats } from '@iw/mongo';
 import { MetricsServer, RollingRate } from '@iw/metrics';
+import { mongoReadiness } from '@iw/mongo';
 import type { AppConfig } from '@iw/config';
 import { APP_CONFIG } from '../ingest.module.tokens';
 
@@ -70,7 +71,7 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'iw_ingest_' });
     this.stats = new StatsRepository(conn);
-    this.server = new MetricsServer(this.registry, this.logger);
+    this.server = new MetricsServer(this.registry, this.logger, () => mongoReadiness(conn));
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import { buildDlqRecord, decodeActual, type ActualsRole, type DlqReason, type ProgressMessage } from '@iw/events';
+import {
+  buildDlqRecord,
+  decodeActual,
+  futureEventReason,
+  keyFor,
+  type ActualsRole,
+  type DlqReason,
+  type ProgressMessage,
+} from '@iw/events';
 import type { BatchControl, InboundBatch, InboundMessage } from '@iw/kafka';
 import { KafkaProducer } from '@iw/kafka';
 import { applyEvents, route, type AppliedEvent, type BindingSet, type Progress, type TrackedUnit } from '@iw/measures';
@@ -51,11 +59,17 @@ export class IngestService {
     const bindings = await this.catalogue.bindings(started);
     const rejected: Rejected[] = [];
     const accepted: Array<{ message: InboundMessage; eventKey: string; contributions: AppliedEvent[] }> = [];
+    const clockNow = this.clock.now();
 
     for (const message of batch.messages) {
       const decoded = decodeActual(role, message.value);
       if (!decoded.ok) {
         rejected.push({ message, reason: decoded.reason });
+        continue;
+      }
+      const future = futureEventReason(decoded.event.occurredAt, clockNow, this.config.maxClockSkewMs);
+      if (future) {
+        rejected.push({ message, reason: future });
         continue;
       }
       const routed = route(decoded.event, role, bindings);
@@ -144,7 +158,8 @@ export class IngestService {
     const records = rejected.map((r) => buildDlqRecord({ ...r.message, reason: r.reason, at }));
     await this.producer.sendJson(
       this.config.kafka.topics.dlq,
-      records.map((r) => ({ key: `${r.topic}:${r.partition}:${r.offset}`, value: r })),
+      // Keyed like the message it rejects (else topic/partition), so a DLQ consumer groups by it.
+      records.map((r) => ({ key: keyFor('dlq', r), value: r })),
     );
     await this.dlq.record(
       records.map((r) => ({

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Clock } from '@iw/clock';
+import { localDate, type Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import type { Likelihood, Progress, TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc, IndicatorDoc, ProjectDoc } from '@iw/mongo';
-import { evaluateUnit, worstLikelihood, worstStatus } from '@iw/report';
+import { evaluateUnit, progressAsOf, worstLikelihood, worstStatus } from '@iw/report';
 import {
   likelihoodOf,
   paceFor,
@@ -117,8 +117,11 @@ export class TrackingService {
       unitsByIndicator.set(u.indicatorId, [...(unitsByIndicator.get(u.indicatorId) ?? []), u]);
     }
     const projectOf = new Map(projects.map((p) => [p._id, p]));
+    // Progress as of today, as the 绩效监控表 as of today reads it: an event counts from its
+    // occurredAt on (one a few minutes ahead of the clock, within IW_MAX_CLOCK_SKEW, shows on its own day).
+    const today = localDate(now, this.config.timeZone);
     const judge = (unit: TrackedUnit, doc?: IndicatorDoc): UnitState => {
-      const p = progressById.get(unit.id) ?? null;
+      const p = progressAsOf(progressById.get(unit.id) ?? null, today, this.config.timeZone);
       const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, {
         level2: doc?.level2,
         config: this.risk,

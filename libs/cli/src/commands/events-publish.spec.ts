@@ -66,6 +66,22 @@ describe('publishLines', () => {
     expect(result).toEqual({ published: 7, lines: 7, bad: [] });
   });
 
+  it('refuses events dated beyond the clock-skew allowance, as ingest does (future_event)', async () => {
+    const now = Date.parse('2019-07-01T10:00:00+08:00');
+    const lines = [
+      batch('past'), // 12 April
+      batch('skew', { occurredAt: '2019-07-01T10:04:00+08:00' }), // within 5 minutes
+      batch('oct', { occurredAt: '2019-10-28T17:30:00+08:00' }),
+    ].join('\n');
+    const s = sink();
+    const result = await publishLines('inspectionBatches', Readable.from([lines]), s, 500, {
+      now,
+      maxSkewMs: 5 * 60_000,
+    });
+    expect(s.sent.map((m) => JSON.parse(m.value).eventId)).toEqual(['past', 'skew']);
+    expect(result.bad).toEqual([{ line: 3, message: expect.stringMatching(/^future_event: occurredAt 2019-10-28/) }]);
+  });
+
   it('validates against the topic given: a case is not an inspection batch', async () => {
     const result = await publishLines('cases', Readable.from([batch('e1')]), null);
     expect(result.published).toBe(0);

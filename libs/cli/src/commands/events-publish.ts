@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as readline from 'node:readline';
 import type { Readable } from 'node:stream';
-import { buildMessage, InvalidEventError, type ActualsRole, type KafkaMessage } from '@iw/events';
+import { parseClockSpec } from '@iw/clock';
+import { buildMessage, futureEventReason, InvalidEventError, type ActualsRole, type KafkaMessage } from '@iw/events';
 import { ActualsPublisher, actualsRoleOf } from '@iw/events-producer';
 import type { AppConfig } from '@iw/config';
 import type { CliIo } from '../cli-io';
@@ -32,12 +33,19 @@ export interface MessageSink {
 
 const MAX_SHOWN = 50;
 
+/** Events dated after `now + maxSkewMs` are refused, as ingest refuses them (`future_event`). */
+export interface EventTimeBound {
+  now: number;
+  maxSkewMs: number;
+}
+
 /** Reads `input` line by line; returns the bad lines after sending every good one through `sink`. */
 export async function publishLines(
   role: ActualsRole,
   input: Readable,
   sink: MessageSink | null,
   batchSize = 500,
+  time?: EventTimeBound,
 ): Promise<{ published: number; lines: number; bad: BadLine[] }> {
   const bad: BadLine[] = [];
   let batch: KafkaMessage[] = [];
@@ -61,13 +69,20 @@ export async function publishLines(
       bad.push({ line: n, message: `not JSON: ${(e as Error).message}` });
       continue;
     }
+    let message: KafkaMessage;
     try {
-      batch.push(buildMessage(role, value as never));
+      message = buildMessage(role, value as never);
     } catch (e) {
       if (!(e instanceof InvalidEventError)) throw e;
       bad.push({ line: n, message: `${e.reason.class}: ${e.reason.message}` });
       continue;
     }
+    const future = time && futureEventReason((value as { occurredAt: string }).occurredAt, time.now, time.maxSkewMs);
+    if (future) {
+      bad.push({ line: n, message: `${future.class}: ${future.message}` });
+      continue;
+    }
+    batch.push(message);
     if (batch.length >= batchSize) await flush();
   }
   await flush();
@@ -113,7 +128,10 @@ export async function eventsPublish(
   }
   let result: Awaited<ReturnType<typeof publishLines>>;
   try {
-    result = await publishLines(role, input, publisher, options.batchSize);
+    result = await publishLines(role, input, publisher, options.batchSize, {
+      now: parseClockSpec(config.clock).now(),
+      maxSkewMs: config.maxClockSkewMs,
+    });
   } finally {
     await publisher?.close();
   }
