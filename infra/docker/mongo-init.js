@@ -1,6 +1,7 @@
 // Run once by the mongo image on an empty data volume (docker-entrypoint-initdb.d), as the root
 // user of MONGO_INITDB_ROOT_*: creates the user the apps connect as, with access to the one
 // database they use and nothing else.
+/* global db, print -- mongosh's globals */
 const dbName = process.env.IW_MONGO_DATABASE || 'indicator-watch';
 const user = process.env.IW_MONGO_USER;
 const password = process.env.IW_MONGO_PASSWORD;

@@ -6,9 +6,8 @@ import { z } from 'zod';
  * Control characters (Unicode Cc: C0, DEL, C1) and the bidirectional overrides: invisible, they
  * make one id look like another, break log lines and terminals, and NUL ends C strings.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
-// eslint-disable-next-line no-control-regex -- as CONTROL, but tab and line breaks are text in prose
+// As CONTROL, but tabs and line breaks are text in prose.
 const CONTROL_IN_PROSE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 function noControl(re: RegExp) {

@@ -38,7 +38,7 @@ export class MetricsServer {
   constructor(
     private readonly registry: Registry,
     private readonly logger: { log(m: string): void; warn(m: string): void },
-    private readonly ready: ReadinessCheck = async () => ({}),
+    private readonly ready: ReadinessCheck = () => Promise.resolve({}),
   ) {}
 
   async listen(port: number, host = '127.0.0.1'): Promise<void> {
@@ -48,7 +48,7 @@ export class MetricsServer {
         return;
       }
       if (req.url === '/health/ready') {
-        this.ready()
+        void this.ready()
           .catch((e: Error) => ({ service: e.message }))
           .then((states) => {
             const ok = Object.values(states).every((v) => v === 'up');
