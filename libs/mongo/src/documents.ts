@@ -16,6 +16,7 @@ export const COLLECTIONS = {
   owners: 'owners',
   evaluations: 'evaluations',
   alerts: 'alerts',
+  alertVersions: 'alert_versions',
   outbox: 'outbox',
   outboxClaims: 'outbox_claims',
   leases: 'leases',

@@ -311,7 +311,12 @@ it('after a crash mid-send the same digest is sent again with the same Message-I
   await new AlertRepository(world.conn).save([{ alert: r.alert!, expectedRev: null }]);
   const digest = digestId('crash@iw.test', [r.notifications[0].key]);
   const msgId = messageId(digest, 'iw.test');
-  expect(await outbox.claim([r.notifications[0].key], digest, msgId, new Date())).toBe(1);
+  // Claimed, and the crash came before the send's outcome was recorded.
+  const claimedAt = new Date();
+  const keys = [r.notifications[0].key];
+  const { won } = await outbox.claimDigests([{ digestId: digest, messageId: msgId, keys }], claimedAt);
+  expect(won.get(digest)).toEqual(keys);
+  await outbox.recordOutcomes([{ digestId: digest, messageId: msgId, keys, claimedAt }]);
   const sender = new SmtpSender({ url: world.sink.url });
   await sender.send({
     messageId: msgId,

@@ -275,13 +275,17 @@ async function seed(conn: Connection, units: ReadonlyMap<string, TrackedUnit>): 
     ],
     new Date(Date.now() - 120_000),
   );
-  await outbox.claim(['n2'], 'd1', '<d1@localhost>', new Date());
-  await outbox.markFailed('d1', {
-    attempts: 2,
-    nextAttemptAt: new Date(Date.now() + 60_000),
-    error: '451 try later',
-    permanent: false,
-  });
+  const claimedAt = new Date();
+  await outbox.claimDigests([{ digestId: 'd1', messageId: '<d1@localhost>', keys: ['n2'] }], claimedAt);
+  await outbox.recordOutcomes([
+    {
+      digestId: 'd1',
+      messageId: '<d1@localhost>',
+      keys: ['n2'],
+      claimedAt,
+      failure: { attempts: 2, nextAttemptAt: new Date(Date.now() + 60_000), error: '451 try later', permanent: false },
+    },
+  ]);
 }
 
 export async function startHarness(): Promise<StatusHarness> {

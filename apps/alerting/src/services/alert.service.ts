@@ -9,12 +9,18 @@ import {
   type UnitEvaluation,
 } from '@iw/alerts';
 import type { AppConfig } from '@iw/config';
-import { AlertRepository, MONGO_CONNECTION, OutboxRepository, type AlertWrite, type Connection } from '@iw/mongo';
+import {
+  AlertRepository,
+  ContestedWriteError,
+  MONGO_CONNECTION,
+  OutboxRepository,
+  retryContested,
+  type AlertWrite,
+  type Connection,
+} from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, type AlertingOptions } from '../alerting.tokens';
 import { OutboxSignal } from './outbox-signal';
 import { OwnersService } from './owners.service';
-
-const MAX_CAS_ROUNDS = 8;
 
 /**
  * Enqueue side of the alert pipeline: evaluation → transition (or sweep → repeat) → route to
@@ -69,37 +75,42 @@ export class AlertService {
     );
   }
 
-  /** Runs a pipeline step per alert with compare-and-set retries; the outbox is written before the alerts. */
+  /**
+   * Runs a pipeline step per alert; the outbox is written before the alerts. An alert another
+   * writer moved meanwhile (its next `rev` claimed first) is reloaded and stepped again.
+   */
   private async apply(
     ids: readonly string[],
     step: (alert: Alert | null, id: string) => EnqueueResult | null,
   ): Promise<number> {
-    let todo = [...ids];
     let enqueued = 0;
-    for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
-      const stored = await this.alerts.find(todo);
-      const writes: AlertWrite[] = [];
-      const notifications: Notification[] = [];
-      for (const id of todo) {
-        const current = stored.get(id);
-        const r = step(current?.alert ?? null, id);
-        if (!r) continue;
-        for (const n of r.unroutable)
-          this.logger.warn(`${n.kind} notice of ${n.alertId} has no valid recipient (check the owners' fallback)`);
-        if (r.invalidAddresses.length)
-          this.logger.warn(
-            `invalid owner addresses skipped: ${r.invalidAddresses.map((a) => JSON.stringify(a)).join(', ')}`,
-          );
-        notifications.push(...r.notifications);
-        if (r.changed && r.alert) writes.push({ alert: r.alert, expectedRev: current?.rev ?? null });
-      }
-      enqueued += await this.outbox.enqueue(notifications, new Date(this.realNow()));
-      todo = await this.alerts.save(writes);
-    }
-    if (todo.length)
+    try {
+      await retryContested('alerts', ids, async (todo, round) => {
+        const stored = round === 0 ? await this.alerts.find(todo) : await this.alerts.load(todo);
+        const writes: AlertWrite[] = [];
+        const notifications: Notification[] = [];
+        for (const id of todo) {
+          const current = stored.get(id);
+          const r = step(current?.alert ?? null, id);
+          if (!r) continue;
+          for (const n of r.unroutable)
+            this.logger.warn(`${n.kind} notice of ${n.alertId} has no valid recipient (check the owners' fallback)`);
+          if (r.invalidAddresses.length)
+            this.logger.warn(
+              `invalid owner addresses skipped: ${r.invalidAddresses.map((a) => JSON.stringify(a)).join(', ')}`,
+            );
+          notifications.push(...r.notifications);
+          if (r.changed && r.alert) writes.push({ alert: r.alert, expectedRev: current?.rev ?? null });
+        }
+        enqueued += await this.outbox.enqueue(notifications, new Date(this.realNow()));
+        return this.alerts.save(writes);
+      });
+    } catch (e) {
+      if (!(e instanceof ContestedWriteError)) throw e;
       this.logger.warn(
-        `alerts ${todo.join(', ')} kept changing under ${MAX_CAS_ROUNDS} attempts; the next evaluation retries`,
+        `alerts ${e.ids.join(', ')} kept changing under ${e.rounds} attempts; the next evaluation retries`,
       );
+    }
     if (enqueued > 0) this.signal.enqueued();
     return enqueued;
   }

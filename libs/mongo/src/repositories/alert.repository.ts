@@ -1,4 +1,3 @@
-import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
 import {
   AlertActionError,
@@ -11,13 +10,16 @@ import {
 } from '@iw/alerts';
 import { endOfLocalDay } from '@iw/clock';
 import { COLLECTIONS } from '../documents';
-import { casResult } from './evaluation.repository';
-import { bulkWriteChunked, collection } from './collections';
+import { retryContested } from './claims';
+import { collection } from './collections';
+import { VersionedDocs } from './versioned';
 
 /**
  * One alert per tracked unit (libs/alerts Alert), with its state history. Written by alerting
- * (lifecycle) and by whoever acknowledges or silences (CLI, status API): every write is a
- * compare-and-set on `rev`, so the two never overwrite each other.
+ * (lifecycle) and by whoever acknowledges or silences (CLI, status API): every write claims the
+ * alert's next `rev` by insert into `alert_versions` (VersionedDocs) before it replaces the
+ * alert, so of two writers that read the same alert only one writes; the other reloads and
+ * recomputes. (A compare-and-set on `rev` is not atomic on FerretDB 1.24.)
  */
 export type AlertDoc = Omit<Alert, 'id'> & {
   _id: string; // = unit id
@@ -76,10 +78,17 @@ export function parseSilenceUntil(text: string, timeZone: string): number {
   throw new AlertActionError(`silence: "${text}" is not a date (YYYY-MM-DD) or an ISO date-time`);
 }
 
-const MAX_ACTION_ROUNDS = 8;
-
 export class AlertRepository {
-  constructor(private readonly conn: Connection) {}
+  private readonly docs: VersionedDocs<AlertDoc>;
+
+  constructor(private readonly conn: Connection) {
+    this.docs = new VersionedDocs<AlertDoc>(conn, {
+      current: COLLECTIONS.alerts,
+      versions: COLLECTIONS.alertVersions,
+      field: 'rev',
+      what: 'alerts',
+    });
+  }
 
   private get col() {
     return collection<AlertDoc>(this.conn, COLLECTIONS.alerts);
@@ -118,23 +127,28 @@ export class AlertRepository {
     return out;
   }
 
-  /** Compare-and-set on `rev`, one round trip; returns the ids someone else moved meanwhile. */
+  /**
+   * The newest state of each alert, as a writer must compute from: the stored alert, or a
+   * claimed `rev` newer than it (see VersionedDocs.load).
+   */
+  async load(ids: readonly string[]): Promise<Map<string, StoredAlert>> {
+    const out = new Map<string, StoredAlert>();
+    for (const [id, d] of (await this.docs.load(ids.map(String))).current) out.set(id, toAlert(d));
+    return out;
+  }
+
+  /**
+   * Claims each write's next `rev` (expectedRev + 1, or 1 for a new alert), then writes the
+   * alerts it won. Returns the ids another writer claimed first: load them and recompute.
+   */
   async save(writes: readonly AlertWrite[]): Promise<string[]> {
     if (writes.length === 0) return [];
-    const ops: AnyBulkWriteOperation<AlertDoc>[] = writes.map((w) =>
-      w.expectedRev === null
-        ? { insertOne: { document: toDoc(w.alert, 1) } }
-        : {
-            replaceOne: {
-              filter: { _id: w.alert.id, rev: w.expectedRev },
-              replacement: toDoc(w.alert, w.expectedRev + 1),
-            },
-          },
+    const now = new Date();
+    const { lost } = await this.docs.save(
+      writes.map((w) => toDoc(w.alert, (w.expectedRev ?? 0) + 1)),
+      now,
     );
-    return casResult(
-      writes.map((w) => ({ id: w.alert.id, replace: w.expectedRev !== null })),
-      () => bulkWriteChunked(this.col, ops, { ordered: false }),
-    );
+    return lost;
   }
 
   /**
@@ -155,14 +169,15 @@ export class AlertRepository {
   }
 
   private async act(id: string, fn: (alert: Alert) => Alert): Promise<Alert> {
-    for (let round = 0; round < MAX_ACTION_ROUNDS; round++) {
-      const stored = await this.get(id);
+    let result: Alert | null = null;
+    await retryContested(`alert ${id}`, [String(id)], async (_pending, round) => {
+      const stored = round === 0 ? await this.get(id) : ((await this.load([id])).get(id) ?? null);
       if (!stored) throw new AlertNotFoundError(id);
       const next = fn(stored.alert);
-      if (next === stored.alert) return next;
-      const res = await this.col.replaceOne({ _id: next.id, rev: stored.rev }, toDoc(next, stored.rev + 1));
-      if (res.matchedCount === 1) return next;
-    }
-    throw new Error(`alert ${id} kept changing under ${MAX_ACTION_ROUNDS} attempts; try again`);
+      result = next;
+      if (next === stored.alert) return [];
+      return this.save([{ alert: next, expectedRev: stored.rev }]);
+    });
+    return result!;
   }
 }

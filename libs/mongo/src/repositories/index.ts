@@ -10,3 +10,5 @@ export * from './alert.repository';
 export * from './outbox.repository';
 export * from './lease.repository';
 export * from './prepare';
+export * from './claims';
+export * from './versioned';

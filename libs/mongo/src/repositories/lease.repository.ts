@@ -1,14 +1,15 @@
 import type { Connection } from 'mongoose';
 import { COLLECTIONS } from '../documents';
-import { collection, isDuplicateKey } from './collections';
+import { claimByInsert } from './claims';
+import { collection } from './collections';
 
 /**
  * A named lease (e.g. the alerting sender's leadership). FerretDB has no TTL indexes, so a
  * lease expires by comparison: whoever finds `expiresAt` in the past may take it over. Times
  * are wall-clock ms (a lease is about live processes, not about simulated time).
  *
- * Taking a lease over is an INSERT of the next term, `<name>#<term>`, under its unique `_id`:
- * of concurrent contenders exactly one insert succeeds. (A conditional update such as
+ * Taking a lease over is an INSERT of the next term, `<name>#<term>`, under its unique `_id`
+ * (claimByInsert): of concurrent contenders exactly one insert succeeds. (A conditional update such as
  * `{_id, expiresAt: {$lte: now}}` is not enough: FerretDB 1.24 reads, modifies and writes a
  * document back without re-checking the filter, so two contenders could both match it.) Only
  * the holder of a term ever updates that term's document (renewal, release).
@@ -54,8 +55,8 @@ export class LeaseRepository {
     // Its own live term a holder may take over too (after a renewal that came too late to count).
     if (cur && cur.expiresAt.getTime() > nowMs && cur.holder !== holder) return false;
     const term = (cur?.term ?? 0) + 1;
-    try {
-      await this.col.insertOne({
+    const { won } = await claimByInsert(this.col, [
+      {
         _id: termId(name, term),
         name,
         term,
@@ -63,11 +64,9 @@ export class LeaseRepository {
         acquiredAt: now,
         renewedAt: now,
         expiresAt: new Date(nowMs + ttlMs),
-      });
-    } catch (e) {
-      if (isDuplicateKey(e)) return false;
-      throw e;
-    }
+      },
+    ]);
+    if (won.length === 0) return false;
     // A contender that read an old term long ago could insert a pruned term number again:
     // it won only if its term is still the latest.
     const latest = await this.current(name);

@@ -196,11 +196,6 @@ export class OutboxRepository {
     return [...byDigest.values()];
   }
 
-  /** Claimed digests whose next attempt is due at `now` (first attempts are due at once). */
-  async dueDigests(now: Date): Promise<string[]> {
-    return (await this.dueClaimed(now)).map((d) => d.digestId);
-  }
-
   /** When the earliest claimed digest is due, or null. */
   async nextAttemptAt(): Promise<Date | null> {
     const [d] = await this.col
@@ -209,10 +204,6 @@ export class OutboxRepository {
       .limit(1)
       .toArray();
     return d?.nextAttemptAt ?? null;
-  }
-
-  async byDigest(digestId: string): Promise<OutboxDoc[]> {
-    return this.col.find({ digestId: String(digestId), state: 'claimed' }).toArray();
   }
 
   async find(filter: { recipient?: string; alertId?: string; state?: OutboxState } = {}): Promise<OutboxDoc[]> {
@@ -257,29 +248,6 @@ export class OutboxRepository {
       won.set(doc.digestId, keys);
     });
     return { won, lost };
-  }
-
-  /**
-   * Claims (see claimDigests) and marks the won notifications `claimed`, due at once: the
-   * claim as a crash right before the send leaves it. Returns how many it claimed.
-   */
-  async claim(keys: readonly string[], digestId: string, messageId: string, now: Date): Promise<number> {
-    if (keys.length === 0) return 0;
-    const { won } = await this.claimDigests([{ digestId, messageId, keys }], now);
-    const mine = won.get(digestId) ?? [];
-    if (mine.length) {
-      await bulkWriteChunked(
-        this.col,
-        mine.map((key) => ({
-          updateOne: {
-            filter: { _id: key },
-            update: { $set: { state: 'claimed' as const, digestId, messageId, claimedAt: now, nextAttemptAt: now } },
-          },
-        })),
-        { ordered: false },
-      );
-    }
-    return mine.length;
   }
 
   /**
@@ -346,27 +314,6 @@ export class OutboxRepository {
       for (const key of o.keys) ops.push({ updateOne: { filter: { _id: String(key) }, update: { $set: set } } });
     }
     if (ops.length) await bulkWriteChunked(this.col, ops, { ordered: false });
-  }
-
-  async markSent(digestId: string, now: Date, response: string): Promise<void> {
-    await this.col.updateMany(
-      { digestId: String(digestId), state: 'claimed' },
-      { $set: { state: 'sent', sentAt: now, response, nextAttemptAt: null, lastError: null, permanentFailure: false } },
-    );
-  }
-
-  async markFailed(digestId: string, failure: FailedSend): Promise<void> {
-    await this.col.updateMany(
-      { digestId: String(digestId), state: 'claimed' },
-      {
-        $set: {
-          attempts: failure.attempts,
-          nextAttemptAt: failure.nextAttemptAt,
-          lastError: failure.error.slice(0, 500),
-          permanentFailure: failure.permanent,
-        },
-      },
-    );
   }
 
   /** Pending notifications that will never be sent, with why (one bulk write by `_id`). */
