@@ -20,6 +20,7 @@ export const DLQ_REASON_CLASSES = [
   'future_event', // occurredAt later than the clock's now plus the allowed clock skew
   'unbound', // valid, but no binding takes it
   'incompatible', // measurements: a kind the indicator's measure cannot take (e.g. milestone on a sum)
+  'conflicting_duplicate', // an event id seen before with different content (`firstSeen` says where, and what)
 ] as const;
 export type DlqReasonClass = (typeof DLQ_REASON_CLASSES)[number];
 
@@ -45,6 +46,15 @@ export const dlqRecordSchema = z.strictObject({
   reason: z.strictObject({ class: z.enum(DLQ_REASON_CLASSES), message: z.string().max(LIMITS.maxReasonChars) }),
   /** When the message was rejected. */
   at: instant(),
+  /** conflicting_duplicate: the first delivery of the event id, and the start of its value. */
+  firstSeen: z
+    .strictObject({
+      topic: text(249),
+      partition: z.number().int().min(0),
+      offset: z.string().regex(/^\d{1,20}$/),
+      preview: z.string().max(LIMITS.maxDlqPreviewChars),
+    })
+    .optional(),
 });
 export type DlqRecord = z.output<typeof dlqRecordSchema>;
 
@@ -57,6 +67,17 @@ export interface RejectedMessage {
   reason: DlqReason;
   /** ISO instant of the rejection (from the Clock). */
   at: string;
+  /** conflicting_duplicate: where the event id was first seen, and that value (null: no longer known). */
+  firstSeen?: { topic: string; partition: number; offset: string; value: Buffer | string | null };
+}
+
+function previewOf(value: Buffer | string | null): string {
+  if (value === null) return '';
+  const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  return buf
+    .subarray(0, LIMITS.maxDlqPreviewChars * 4)
+    .toString('utf8')
+    .slice(0, LIMITS.maxDlqPreviewChars);
 }
 
 /** The DLQ record for a rejected message; pure, never throws on odd bytes. */
@@ -73,11 +94,18 @@ export function buildDlqRecord(m: RejectedMessage): DlqRecord {
     originalBase64: kept.toString('base64'),
     originalSize: value.length,
     truncated: kept.length < value.length,
-    preview: value
-      .subarray(0, LIMITS.maxDlqPreviewChars * 4)
-      .toString('utf8')
-      .slice(0, LIMITS.maxDlqPreviewChars),
+    preview: previewOf(value),
     reason: { class: m.reason.class, message: m.reason.message.slice(0, LIMITS.maxReasonChars) },
     at: m.at,
+    ...(m.firstSeen
+      ? {
+          firstSeen: {
+            topic: m.firstSeen.topic,
+            partition: m.firstSeen.partition,
+            offset: m.firstSeen.offset,
+            preview: previewOf(m.firstSeen.value),
+          },
+        }
+      : {}),
   };
 }

@@ -3,6 +3,7 @@ export * from './safety';
 export { SCHEMA_VERSION, envelopeShape } from './fields';
 export * from './actuals';
 export * from './dlq';
+export * from './content';
 export * from './progress-message';
 export * from './decode';
 export * from './event-time';

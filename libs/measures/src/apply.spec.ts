@@ -260,6 +260,49 @@ describe('applyEvents: order independence', () => {
   });
 });
 
+describe('applyEvents: a batch gives what its events give one at a time', () => {
+  /** A deterministic PRNG, so a failure names its seed. */
+  function rng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const kinds: Array<[MeasureKind, (r: () => number) => MeasureInput, Partial<ProgressInit>]> = [
+    ['sum', (r) => add(Math.floor(r() * 20)), {}],
+    ['count', () => add(1), {}],
+    ['ratio', (r) => ratio(Math.floor(r() * 5), 5), { scale: 100 }],
+    ['mean', (r) => ratio(Math.floor(r() * 900), 1), {}],
+    ['distinct', (r) => distinct(`r${Math.floor(r() * 9)}`), { of: 14, scale: 100 }],
+    ['max', (r) => reading(Math.floor(r() * 100)), {}],
+    ['min', (r) => reading(Math.floor(r() * 100)), {}],
+    ['latest', (r) => reading(Math.floor(r() * 100)), {}],
+    ['milestone', (r) => milestone(r() < 0.6), {}],
+  ];
+  const when = (r: () => number) =>
+    `2019-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}T${String(Math.floor(r() * 24)).padStart(2, '0')}:00:00+08:00`;
+
+  it.each(kinds.flatMap(([m, input, extra]) => [1, 2, 3].map((seed) => [m, seed, input, extra] as const)))(
+    '%s (seed %d): two batches over a stored state, against one event per call',
+    (measure, seed, input, extra) => {
+      const r = rng(seed);
+      const i = init(measure, extra);
+      const events = Array.from({ length: 60 }, (_, k) =>
+        ev(input(r), when(r), k, 0, `s${seed}-${String(k).padStart(3, '0')}`),
+      );
+      const batched = applyEvents(applyEvents(null, i, events.slice(0, 25), TZ), i, events.slice(25), TZ);
+      let single: Progress | null = null;
+      for (const e of events) single = applyEvents(single, i, [e], TZ);
+      expect({ ...batched, version: 0 }).toEqual({ ...single!, version: 0 });
+      expect(batched.version).toBe(2);
+    },
+  );
+});
+
 describe('applyEvents: daily history by local date', () => {
   it('uses the local date of occurredAt in the time zone', () => {
     // 16:30Z on the 12th is 00:30 on the 13th in Shanghai.

@@ -129,7 +129,7 @@ export function applyEvents(
     .map((e, i) => ({ e, i, key: partitionKey(e.position.topic, e.position.partition) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.e.position.offset - b.e.position.offset || a.i - b.i));
 
-  let changed = false;
+  const fresh: Array<{ e: AppliedEvent; t: number }> = [];
   for (const { e, key } of ordered) {
     if (e.trackedId !== p.id) throw new Error(`contribution for ${e.trackedId} applied to ${p.id}`);
     if (!accepts(p.measure, e.input.kind))
@@ -137,20 +137,129 @@ export function applyEvents(
     const mark = p.applied[key];
     if (mark !== undefined && e.position.offset <= mark) continue;
     p.applied[key] = e.position.offset;
-    applyOne(p, e, timeZone);
-    changed = true;
+    const t = Date.parse(e.occurredAt);
+    if (!Number.isFinite(t)) throw new Error(`${p.id}: occurredAt ${e.occurredAt} is not an instant`);
+    fresh.push({ e, t });
   }
-  if (changed) p.version += 1;
+  if (fresh.length === 0) return settle(p);
+  count(p, fresh);
+  applyAll(p, fresh, timeZone);
+  p.version += 1;
   return settle(p);
 }
 
+/** eventCount, firstEventAt and lastEventAt, each instant parsed once. */
+function count(p: Progress, fresh: ReadonlyArray<{ e: AppliedEvent; t: number }>): void {
+  p.eventCount += fresh.length;
+  let first = p.firstEventAt;
+  let firstT = first === null ? NaN : Date.parse(first);
+  let last = p.lastEventAt;
+  let lastT = last === null ? NaN : Date.parse(last);
+  for (const { e, t } of fresh) {
+    if (first === null || t < firstT || (t === firstT && e.occurredAt < first)) {
+      first = e.occurredAt;
+      firstT = t;
+    }
+    if (last === null || lastT < t || (t === lastT && last < e.occurredAt)) {
+      last = e.occurredAt;
+      lastT = t;
+    }
+  }
+  p.firstEventAt = first;
+  p.lastEventAt = last;
+}
+
+/**
+ * The events' effect on the history, in O(events + days) for the cumulative measures: the days
+ * they fall on are added at once, then one pass carries each day's change to the days after
+ * it. Readings and assessments, which keep one event per day, go one event at a time. Gives
+ * what applying the events one by one gives (apply.spec checks it against that).
+ */
+function applyAll(p: Progress, fresh: ReadonlyArray<{ e: AppliedEvent; t: number }>, timeZone: string): void {
+  const rest: Array<{ e: AppliedEvent; t: number }> = [];
+  const dated: Array<{ e: AppliedEvent; date: string }> = [];
+  for (const f of fresh) {
+    const kind = f.e.input.kind;
+    if (kind === 'assessment' || kind === 'milestone' || (kind === 'reading' && p.measure === 'latest')) rest.push(f);
+    else dated.push({ e: f.e, date: localDate(f.t, timeZone) });
+  }
+  if (dated.length > 0) {
+    const index = ensurePoints(
+      p.history,
+      dated.map((d) => d.date),
+    );
+    const h = p.history;
+    if (p.measure === 'distinct') {
+      // Per value, the earliest day the events show it; then as one event of that day.
+      const earliest = new Map<string, string>();
+      for (const { e, date } of dated) {
+        const v = (e.input as { value: string }).value;
+        const d = earliest.get(v);
+        if (d === undefined || date < d) earliest.set(v, date);
+      }
+      for (const [value, date] of earliest) distinctFrom(p, value, date, index.get(date)!);
+    } else if (p.measure === 'max' || p.measure === 'min') {
+      const pick = p.measure === 'max' ? Math.max : Math.min;
+      const byDay = new Array<number | undefined>(h.length);
+      for (const { e, date } of dated) {
+        const v = (e.input as { value: number }).value;
+        const i = index.get(date)!;
+        byDay[i] = byDay[i] === undefined ? v : pick(byDay[i]!, v);
+      }
+      let running: number | undefined;
+      for (let j = 0; j < h.length; j++) {
+        if (byDay[j] !== undefined) running = running === undefined ? byDay[j] : pick(running, byDay[j]!);
+        if (running !== undefined) h[j].value = h[j].value === undefined ? running : pick(h[j].value!, running);
+      }
+    } else {
+      // add (sum, count, increments) and ratio (ratio, mean): per-day changes, carried forward.
+      const num = new Array<number>(h.length).fill(0);
+      const den = new Array<number>(h.length).fill(0);
+      const touched = new Array<boolean>(h.length).fill(false);
+      let from = h.length;
+      for (const { e, date } of dated) {
+        const i = index.get(date)!;
+        const input = e.input;
+        if (input.kind === 'add') num[i] += input.value;
+        else if (input.kind === 'ratio') {
+          num[i] += input.numerator;
+          den[i] += input.denominator;
+          touched[i] = true;
+        }
+        if (i < from) from = i;
+      }
+      let n = 0;
+      let d = 0;
+      let ratio = false;
+      for (let j = from; j < h.length; j++) {
+        n += num[j];
+        d += den[j];
+        ratio ||= touched[j];
+        h[j].numerator = (h[j].numerator ?? 0) + n;
+        if (ratio) h[j].denominator = (h[j].denominator ?? 0) + d;
+      }
+    }
+  }
+  for (const { e } of rest) applyOne(p, e, timeZone);
+}
+
+/** distinct: `value` seen on `date` (history index `i`). */
+function distinctFrom(p: Progress, value: string, date: string, i: number): void {
+  const h = p.history;
+  const seen = (p.distinctSeen ??= []);
+  const known = seen.find((s) => s.value === value);
+  // A new value counts from its day on; a value seen again earlier than before moves its first day back.
+  const until = known ? known.date : null;
+  if (known && known.date <= date) return;
+  if (known) known.date = date;
+  else seen.push({ value, date });
+  for (let j = i; j < h.length && (until === null || h[j].date < until); j++)
+    h[j].numerator = (h[j].numerator ?? 0) + 1;
+}
+
+/** One event, one day: assessments, latest readings, milestones. */
 function applyOne(p: Progress, e: MeasureContribution, timeZone: string): void {
   const t = Date.parse(e.occurredAt);
-  if (!Number.isFinite(t)) throw new Error(`${p.id}: occurredAt ${e.occurredAt} is not an instant`);
-  p.eventCount += 1;
-  if (p.firstEventAt === null || earlier(e.occurredAt, p.firstEventAt)) p.firstEventAt = e.occurredAt;
-  if (p.lastEventAt === null || earlier(p.lastEventAt, e.occurredAt)) p.lastEventAt = e.occurredAt;
-
   const input = e.input;
   if (input.kind === 'assessment') {
     const a = p.assessment;
@@ -164,40 +273,15 @@ function applyOne(p: Progress, e: MeasureContribution, timeZone: string): void {
   const h = p.history;
   const i = ensurePoint(h, date);
   switch (input.kind) {
-    case 'add':
-      for (let j = i; j < h.length; j++) h[j].numerator = (h[j].numerator ?? 0) + input.value;
-      break;
-    case 'ratio':
-      for (let j = i; j < h.length; j++) {
-        h[j].numerator = (h[j].numerator ?? 0) + input.numerator;
-        h[j].denominator = (h[j].denominator ?? 0) + input.denominator;
-      }
-      break;
-    case 'distinct': {
-      const seen = (p.distinctSeen ??= []);
-      const known = seen.find((s) => s.value === input.value);
-      // A new value counts from its day on; a value seen again earlier than before moves its first day back.
-      const until = known ? known.date : null;
-      if (known && known.date <= date) break;
-      if (known) known.date = date;
-      else seen.push({ value: input.value, date });
-      for (let j = i; j < h.length && (until === null || h[j].date < until); j++)
-        h[j].numerator = (h[j].numerator ?? 0) + 1;
-      break;
-    }
     case 'reading':
-      if (p.measure === 'latest') {
-        setIfNewer(h[i], t, e, input.value, input);
-      } else {
-        const pick = p.measure === 'max' ? Math.max : Math.min;
-        for (let j = i; j < h.length; j++)
-          h[j].value = h[j].value === undefined ? input.value : pick(h[j].value!, input.value);
-      }
+      setIfNewer(h[i], t, e, input.value, input);
       break;
     case 'milestone':
       setIfNewer(h[i], t, e, input.done ? 1 : 0);
       applyMilestone(p, t, e.occurredAt, input.done);
       break;
+    default:
+      throw new Error(`${p.id}: a ${input.kind} input goes with the cumulative measures`);
   }
 }
 
@@ -239,19 +323,50 @@ function applyMilestone(p: Progress, t: number, at: string, done: boolean): void
   if (!isDone) p.doneAt = null;
 }
 
-/** Index of the point for `date`, inserting one that carries the previous day's state. */
-function ensurePoint(h: DailyPoint[], date: string): number {
-  let i = h.length;
-  while (i > 0 && h[i - 1].date > date) i--;
-  if (i > 0 && h[i - 1].date === date) return i - 1;
-  const prev = i > 0 ? h[i - 1] : undefined;
+/**
+ * Adds a point for each of `dates` the history lacks, each carrying the state of the day before
+ * it (as ensurePoint does one at a time); returns the index of every date's point.
+ */
+function ensurePoints(h: DailyPoint[], dates: readonly string[]): Map<string, number> {
+  const wanted = [...new Set(dates)].sort();
+  const have = new Set(h.map((pt) => pt.date));
+  const missing = wanted.filter((d) => !have.has(d));
+  if (missing.length > 0) {
+    const merged: DailyPoint[] = [];
+    let k = 0;
+    for (let j = 0; j <= h.length; j++) {
+      while (k < missing.length && (j === h.length || missing[k] < h[j].date)) {
+        merged.push(carried(missing[k++], merged[merged.length - 1]));
+      }
+      if (j < h.length) merged.push(h[j]);
+    }
+    h.splice(0, h.length, ...merged);
+  }
+  const index = new Map<string, number>();
+  const want = new Set(wanted);
+  h.forEach((pt, i) => {
+    if (want.has(pt.date)) index.set(pt.date, i);
+  });
+  return index;
+}
+
+/** A new point for `date` carrying the state of `prev`, the day before it. */
+function carried(date: string, prev: DailyPoint | undefined): DailyPoint {
   const point: DailyPoint = { date, actual: null };
   if (prev) {
     for (const k of ['numerator', 'denominator', 'value', 'latestAt', 'latestEventId'] as const) {
       if (prev[k] !== undefined) (point as unknown as Record<string, unknown>)[k] = prev[k];
     }
   }
-  h.splice(i, 0, point);
+  return point;
+}
+
+/** Index of the point for `date`, inserting one that carries the previous day's state. */
+function ensurePoint(h: DailyPoint[], date: string): number {
+  let i = h.length;
+  while (i > 0 && h[i - 1].date > date) i--;
+  if (i > 0 && h[i - 1].date === date) return i - 1;
+  h.splice(i, 0, carried(date, i > 0 ? h[i - 1] : undefined));
   return i;
 }
 
@@ -322,11 +437,4 @@ function newer(
   if (!at) return true;
   const u = Date.parse(at);
   return t > u || (t === u && eventId > (atEventId ?? ''));
-}
-
-/** a before b as instants; equal instants written differently order by text, so the pick is stable. */
-function earlier(a: string, b: string): boolean {
-  const ta = Date.parse(a);
-  const tb = Date.parse(b);
-  return ta < tb || (ta === tb && a < b);
 }

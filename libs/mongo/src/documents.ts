@@ -1,3 +1,4 @@
+import type { Binary } from 'mongodb';
 import type { Funds, TableKind, Target } from '@iw/targets';
 import type { Progress } from '@iw/measures';
 
@@ -12,6 +13,7 @@ export const COLLECTIONS = {
   progress: 'progress',
   progressVersions: 'progress_versions',
   eventIds: 'event_ids',
+  eventTexts: 'event_texts',
   dlq: 'dlq',
   owners: 'owners',
   evaluations: 'evaluations',
@@ -106,11 +108,32 @@ export interface ProgressVersionDoc {
   at: Date;
 }
 
-/** Idempotency record: the first position an eventId was seen at. */
-export interface EventIdDoc {
-  _id: string; // `${topic}|${eventId}`
-  position: string; // `${topic}:${partition}:${offset}`
+/**
+ * One segment of a topic's event-id log (EventIdRepository): the ids one batch saw first, with
+ * the position of that first delivery and a hash of its content. `_id` `<topic>#<seq>`: appending
+ * is an insert of the next sequence number, so of two writers only one appends it.
+ */
+export interface EventIdSegmentDoc {
+  _id: string;
+  /** The topic's role (`inspectionBatches`, …): the log's name. */
+  log: string;
+  seq: number;
+  /** Wall-clock time of the append (retention). */
   at: Date;
+  count: number;
+  /** The event_texts document holding these events' values, in the same order. */
+  textsId: string;
+  /** Deflated JSON: `[[eventId, contentHash, partition, offset], …]`. */
+  ids: Binary;
+}
+
+/** The values (UTF-8 text) of a segment's events, in its order: deflated JSON `[text, …]`. */
+export interface EventTextsDoc {
+  _id: string; // `<topic>#<seq>~<writer's random id>`
+  log: string;
+  seq: number;
+  at: Date;
+  texts: Binary;
 }
 
 export interface DlqDoc {
@@ -123,6 +146,8 @@ export interface DlqDoc {
   reason: string;
   preview: string;
   at: Date;
+  /** conflicting_duplicate: the first delivery of the event id, and the start of its value. */
+  firstSeen?: { topic: string; partition: number; offset: string; preview: string };
 }
 
 /** The owners file as stored: entries, not maps, because keys (indicator ids) contain dots. */

@@ -1,6 +1,8 @@
 import { applyEvents, type AppliedEvent, type Progress } from '@iw/measures';
+import { contentHash } from '@iw/events';
 import {
   connectMongo,
+  eventIdsOf,
   EventIdRepository,
   prepareDatabase,
   progressOf,
@@ -129,16 +131,100 @@ it('drops the states of older claims in steps of 8 versions; an old version can 
   expect((await repo.one(unit))?.version).toBe(10);
 });
 
-it('event ids: a redelivery is no duplicate; the same id at another position, or twice in a batch, is', async () => {
+const sighting = (eventId: string, partition: number, offset: number, content = `{"eventId":"${eventId}","n":1}`) => ({
+  eventId,
+  partition,
+  offset,
+  hash: contentHash(Buffer.from(content)),
+  text: content,
+});
+
+it('event ids: a redelivery is no duplicate; the same id elsewhere is, and with other content a conflict', async () => {
   const ids = new EventIdRepository(conn);
-  const run = uniqueId('e');
-  const batch = Array.from({ length: 300 }, (_, i) => ({ key: `t|${run}-${i}`, position: `t:0:${i}` }));
-  expect([...(await ids.claim(batch, new Date()))]).toEqual([]);
-  expect([...(await ids.claim(batch, new Date()))]).toEqual([]); // Kafka redelivered the batch
-  const republished = [
-    { key: `t|${run}-7`, position: 't:1:0' },
-    { key: `t|${run}-new`, position: 't:1:1' },
-    { key: `t|${run}-new`, position: 't:1:2' },
-  ];
-  expect([...(await ids.claim(republished, new Date()))].sort()).toEqual(['t:1:0', 't:1:2']);
+  const log = uniqueId('log');
+  const batch = Array.from({ length: 300 }, (_, i) => sighting(`e${i}`, 0, i));
+  expect(new Set((await ids.claim(log, batch, new Date())).map((v) => v.kind))).toEqual(new Set(['first']));
+  // Kafka redelivered the batch.
+  expect(new Set((await ids.claim(log, batch, new Date())).map((v) => v.kind))).toEqual(new Set(['redelivery']));
+  const later = await ids.claim(
+    log,
+    [
+      sighting('e7', 1, 0), // the same event again, elsewhere
+      sighting('e8', 1, 1, '{ "n": 1, "eventId": "e8" }'), // the same event, written otherwise
+      sighting('e9', 1, 2, '{"eventId":"e9","n":2}'), // the same id, other content
+      sighting('new', 1, 3),
+      sighting('new', 1, 4), // twice in one batch
+      sighting('new', 1, 5, '{"eventId":"new","n":5}'),
+    ],
+    new Date(),
+  );
+  expect(later).toEqual([
+    { kind: 'duplicate', first: { partition: 0, offset: 7 } },
+    { kind: 'duplicate', first: { partition: 0, offset: 8 } },
+    { kind: 'conflict', first: { partition: 0, offset: 9, text: '{"eventId":"e9","n":1}' } },
+    { kind: 'first' },
+    { kind: 'duplicate', first: { partition: 1, offset: 3 } },
+    { kind: 'conflict', first: { partition: 1, offset: 3, text: '{"eventId":"new","n":1}' } },
+  ]);
+  // One segment per batch that saw new ids, not one document per event.
+  expect(await eventIdsOf(conn).countDocuments({ log })).toBe(2);
+
+  // Another process (its own memory) reads the log and decides the same; its texts come from the store.
+  const other = new EventIdRepository(conn);
+  expect(
+    await other.claim(log, [sighting('e9', 2, 0, '{"eventId":"e9","n":3}'), sighting('e0', 0, 0)], new Date()),
+  ).toEqual([
+    { kind: 'conflict', first: { partition: 0, offset: 9, text: '{"eventId":"e9","n":1}' } },
+    { kind: 'redelivery' },
+  ]);
+});
+
+it('event ids: two processes appending to one log at once record each id as first seen exactly once', async () => {
+  const log = uniqueId('log');
+  const conns = await Promise.all([connectMongo(mongoUrl), connectMongo(mongoUrl)]);
+  try {
+    const writers = [0, 1, 2, 3].map((w) => new EventIdRepository(conns[w % 2]));
+    // Writer w sends batches over partition w; every id is sent by two or four writers.
+    const verdicts = await Promise.all(
+      writers.map(async (r, w) => {
+        const out: Array<{ id: string; kind: string }> = [];
+        for (let b = 0; b < 10; b++) {
+          const batch = Array.from({ length: 20 }, (_, k) => {
+            const n = b * 20 + k;
+            return sighting(`id-${(w % 2) * 100 + n}`, w, n);
+          });
+          const v = await r.claim(log, batch, new Date());
+          v.forEach((x, k) => out.push({ id: batch[k].eventId, kind: x.kind }));
+        }
+        return out;
+      }),
+    );
+    const firsts = new Map<string, number>();
+    for (const list of verdicts)
+      for (const v of list) if (v.kind === 'first') firsts.set(v.id, (firsts.get(v.id) ?? 0) + 1);
+    const all = new Set(verdicts.flat().map((v) => v.id));
+    expect([...all].filter((id) => firsts.get(id) !== 1)).toEqual([]);
+    expect(verdicts.flat().filter((v) => v.kind === 'duplicate')).toHaveLength(verdicts.flat().length - all.size);
+    expect(verdicts.flat().filter((v) => v.kind === 'conflict' || v.kind === 'redelivery')).toEqual([]);
+  } finally {
+    await Promise.all(conns.map((c) => c.close()));
+  }
+});
+
+it('event ids: pruning forgets old segments but keeps the newest, so sequence numbers only grow', async () => {
+  const log = uniqueId('log');
+  const ids = new EventIdRepository(conn);
+  const old = new Date(Date.now() - 10 * 86_400_000);
+  await ids.claim(log, [sighting('a', 0, 0)], old);
+  await ids.claim(log, [sighting('b', 0, 1)], old);
+  expect(await ids.prune(new Date(Date.now() - 86_400_000))).toBeGreaterThanOrEqual(1);
+  expect((await eventIdsOf(conn).find({ log }).toArray()).map((d) => d.seq)).toEqual([2]);
+  // `a` is past the horizon: seen again it counts again; `b` is still remembered.
+  expect((await ids.claim(log, [sighting('a', 0, 5), sighting('b', 0, 6)], new Date())).map((v) => v.kind)).toEqual([
+    'first',
+    'duplicate',
+  ]);
+  expect((await eventIdsOf(conn).find({ log }).toArray()).map((d) => d.seq).sort()).toEqual([2, 3]);
+  // A fresh process reads the same.
+  expect((await new EventIdRepository(conn).claim(log, [sighting('a', 0, 9)], new Date()))[0].kind).toBe('duplicate');
 });

@@ -3,6 +3,7 @@ import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import {
   buildDlqRecord,
+  contentHash,
   decodeActual,
   futureEventReason,
   keyFor,
@@ -21,17 +22,27 @@ import { IngestMetrics } from './ingest.metrics';
 interface Rejected {
   message: InboundMessage;
   reason: DlqReason;
+  /** conflicting_duplicate: the first delivery of the event id. */
+  firstSeen?: { topic: string; partition: number; offset: string; value: string | null };
+}
+
+interface Accepted {
+  message: InboundMessage;
+  eventId: string;
+  contributions: AppliedEvent[];
 }
 
 /**
  * One batch of one partition, start to finish:
  *
- *   decode → route → claim event ids → load progress → apply (pure) → claim versions → write
- *   → DLQ (Kafka + MongoDB) → publish indicators.progress → return (the transport commits)
+ *   decode → route → claim event ids (one segment of the topic's log) → load progress → apply
+ *   (pure) → claim versions → write → DLQ (Kafka + MongoDB) → publish indicators.progress →
+ *   return (the transport commits)
  *
  * Nothing is committed before its effects are durable; a crash anywhere replays the batch, and
- * replays change nothing: upstream duplicates are caught by the event-id claim, Kafka
- * redeliveries by each unit's per-partition offset fence.
+ * replays change nothing: upstream duplicates are caught by the event-id log, Kafka
+ * redeliveries by each unit's per-partition offset fence. A batch costs one event-id segment
+ * and two writes per unit it changes, however many events it holds.
  */
 @Injectable()
 export class IngestService {
@@ -58,7 +69,7 @@ export class IngestService {
     const started = Date.now();
     const bindings = await this.catalogue.bindings(started);
     const rejected: Rejected[] = [];
-    const accepted: Array<{ message: InboundMessage; eventKey: string; contributions: AppliedEvent[] }> = [];
+    const accepted: Accepted[] = [];
     const clockNow = this.clock.now();
 
     for (const message of batch.messages) {
@@ -80,19 +91,46 @@ export class IngestService {
       const position = { topic: message.topic, partition: message.partition, offset: Number(message.offset) };
       accepted.push({
         message,
-        eventKey: `${role}|${decoded.event.eventId}`,
+        eventId: decoded.event.eventId,
         contributions: routed.contributions.map((c) => ({ ...c, position })),
       });
     }
 
     const decodedAt = Date.now();
     const now = new Date(this.clock.now());
-    const duplicates = await this.eventIds.claim(
-      accepted.map((a) => ({ key: a.eventKey, position: positionOf(a.message) })),
-      now,
+    // The log's times are wall-clock: retention is about the store, not about domain time.
+    const verdicts = await this.eventIds.claim(
+      role,
+      accepted.map((a) => ({
+        eventId: a.eventId,
+        partition: a.message.partition,
+        offset: Number(a.message.offset),
+        hash: contentHash(a.message.value!),
+        text: a.message.value!.toString('utf8'),
+      })),
+      new Date(),
     );
-    // An upstream duplicate was first seen at another position; only that one counts.
-    const counted = accepted.filter((a) => !duplicates.has(positionOf(a.message)));
+    // Upstream duplicates count once (at their first delivery); conflicting ones go to the DLQ.
+    const counted: Accepted[] = [];
+    accepted.forEach((a, i) => {
+      const v = verdicts[i];
+      if (v.kind === 'first' || v.kind === 'redelivery') counted.push(a);
+      else if (v.kind === 'conflict')
+        rejected.push({
+          message: a.message,
+          reason: {
+            class: 'conflicting_duplicate',
+            message: `event id ${JSON.stringify(a.eventId)} was first seen at ${a.message.topic}:${v.first.partition}:${v.first.offset} with different content; the first counts, this one does not`,
+          },
+          firstSeen: {
+            topic: a.message.topic,
+            partition: v.first.partition,
+            offset: String(v.first.offset),
+            value: v.first.text,
+          },
+        });
+    });
+    const conflicts = accepted.length - counted.length - verdicts.filter((v) => v.kind === 'duplicate').length;
     await control.heartbeat();
     const claimedAt = Date.now();
 
@@ -117,7 +155,7 @@ export class IngestService {
       partition: batch.partition,
       messages: batch.messages.length,
       applied: counted.length,
-      duplicates: accepted.length - counted.length,
+      duplicates: accepted.length - counted.length - conflicts,
       rejected: rejected.length,
       unitsChanged: changed.length,
       lastOffset: batch.messages[batch.messages.length - 1].offset,
@@ -155,7 +193,9 @@ export class IngestService {
   private async reject(rejected: Rejected[], now: Date): Promise<void> {
     if (rejected.length === 0) return;
     const at = now.toISOString();
-    const records = rejected.map((r) => buildDlqRecord({ ...r.message, reason: r.reason, at }));
+    const records = rejected.map((r) =>
+      buildDlqRecord({ ...r.message, reason: r.reason, at, ...(r.firstSeen ? { firstSeen: r.firstSeen } : {}) }),
+    );
     await this.producer.sendJson(
       this.config.kafka.topics.dlq,
       // Keyed like the message it rejects (else topic/partition), so a DLQ consumer groups by it.
@@ -171,6 +211,7 @@ export class IngestService {
         reason: r.reason.message,
         preview: r.preview,
         at: now,
+        ...(r.firstSeen ? { firstSeen: r.firstSeen } : {}),
       })),
     );
     for (const r of records.slice(0, 3))
@@ -204,8 +245,4 @@ export class IngestService {
       }),
     );
   }
-}
-
-function positionOf(m: InboundMessage): string {
-  return `${m.topic}:${m.partition}:${m.offset}`;
 }

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import {
   COLLECTIONS,
   type DlqDoc,
-  type EventIdDoc,
+  type EventIdSegmentDoc,
   type IndicatorDoc,
   type OwnersDoc,
   type ProgressDoc,
@@ -22,7 +22,7 @@ export const projectsOf = (c: Connection) => collection<ProjectDoc>(c, COLLECTIO
 export const indicatorsOf = (c: Connection) => collection<IndicatorDoc>(c, COLLECTIONS.indicators);
 export const progressOf = (c: Connection) => collection<ProgressDoc>(c, COLLECTIONS.progress);
 export const progressVersionsOf = (c: Connection) => collection<ProgressVersionDoc>(c, COLLECTIONS.progressVersions);
-export const eventIdsOf = (c: Connection) => collection<EventIdDoc>(c, COLLECTIONS.eventIds);
+export const eventIdsOf = (c: Connection) => collection<EventIdSegmentDoc>(c, COLLECTIONS.eventIds);
 export const dlqOf = (c: Connection) => collection<DlqDoc>(c, COLLECTIONS.dlq);
 export const ownersOf = (c: Connection) => collection<OwnersDoc>(c, COLLECTIONS.owners);
 

@@ -1,53 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
+import { Binary, type Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { eventIdsOf } from './collections';
+import { sameContent } from '@iw/events';
+import { COLLECTIONS, type EventIdSegmentDoc, type EventTextsDoc } from '../documents';
+import { claimByInsert, retryContested } from './claims';
+import { collection } from './collections';
 
-export interface EventClaim {
-  /** `${topic}|${eventId}`: the idempotency key (docs/events.md) (same id twice counts once). */
-  key: string;
-  /** `${topic}:${partition}:${offset}` of this delivery. */
-  position: string;
+const deflate = promisify(zlib.deflateRaw);
+const inflate = promisify(zlib.inflateRaw);
+
+/** One delivery of an event, as ingest saw it. */
+export interface EventSighting {
+  eventId: string;
+  partition: number;
+  offset: number;
+  /** contentHash of the value's bytes. */
+  hash: number;
+  /** The value as UTF-8 text (kept with the id: previews of conflicts, corrections). */
+  text: string;
+}
+
+/** Where an event id was first seen. */
+export interface FirstSeen {
+  partition: number;
+  offset: number;
 }
 
 /**
- * First-seen positions of event ids, under the unique `_id`. A key seen before at the SAME
- * position is a Kafka redelivery (counted once by the progress offset fence); at another
- * position it is an upstream duplicate, which must not count again.
+ * What a delivery is, by its event id:
+ * - `first`: the id's first delivery — it counts;
+ * - `redelivery`: the id was first seen at this very position (Kafka delivered it again; the
+ *   progress offset fence counts it once);
+ * - `duplicate`: first seen at another position with the same content — skipped;
+ * - `conflict`: first seen at another position with different content — an upstream bug, to
+ *   the DLQ (`text` of the first delivery, null when no longer kept).
+ */
+export type Verdict =
+  | { kind: 'first' }
+  | { kind: 'redelivery' }
+  | { kind: 'duplicate'; first: FirstSeen }
+  | { kind: 'conflict'; first: FirstSeen & { text: string | null } };
+
+interface Seen {
+  hash: number;
+  partition: number;
+  offset: number;
+  /** Segment, and place in it (its texts are in the same order). */
+  seq: number;
+  index: number;
+}
+
+/** One topic's log as this process knows it: every segment up to `seq`. */
+interface LogState {
+  seq: number;
+  loaded: boolean;
+  byId: Map<string, Seen>;
+  /** Segments known, oldest first, with when they were written (wall clock) and their ids. */
+  segments: Array<{ seq: number; at: number; ids: string[] }>;
+  /** Texts of the segments this process wrote, newest few, so a conflict right after needs no read. */
+  recentTexts: Map<number, string[]>;
+  /** The texts document of each segment (written before the segment is claimed). */
+  textsIds: Map<number, string>;
+  lock: Promise<unknown>;
+}
+
+/** An id as a segment stores it: event id, content hash, partition, offset of its first delivery. */
+type IdEntry = [string, number, number, number];
+
+const RECENT_TEXTS = 4;
+/** Segments probed at once when catching up with another writer. */
+const PROBE = 8;
+
+export const segmentId = (log: string, seq: number) => `${log}#${seq}`;
+
+/**
+ * Event ids, per topic, as an append-only log of segments: one document per batch that saw ids
+ * not seen before, `_id` `<topic>#<seq>`, holding those ids with the position of their first
+ * delivery and a hash of its content (`event_ids`), and their texts (`event_texts`, same `_id`).
+ * A batch costs one insert, not one document per event.
+ *
+ * Each process keeps the log in memory (loaded once per topic, then extended by its own
+ * segments and by the ones it finds other writers appended). Appending the next segment is the
+ * store's claim: of two writers that read the log up to `seq`, only one inserts `seq + 1`; the
+ * other reads what it missed, decides again, and appends `seq + 2` (retryContested). A writer
+ * that decided an id is new has thus seen every segment before its own, so an id is recorded as
+ * first seen exactly once. Ids are remembered for the retention horizon (`prune`): a duplicate
+ * arriving later than that counts again. The newest segment of a topic is never pruned, so
+ * sequence numbers only grow.
  */
 export class EventIdRepository {
+  private readonly logs = new Map<string, LogState>();
+
   constructor(private readonly conn: Connection) {}
 
-  /** Records the claims; returns the positions whose event is an upstream duplicate. */
-  async claim(claims: readonly EventClaim[], now: Date): Promise<Set<string>> {
-    const duplicates = new Set<string>();
-    if (claims.length === 0) return duplicates;
-    // Within one batch the first delivery of an id wins.
-    const first = new Map<string, string>();
-    for (const c of claims) {
-      if (!first.has(c.key)) first.set(c.key, c.position);
-    }
-    const fresh = [...first].map(([key, position]) => ({ _id: key, position, at: now }));
-    // Only ids already stored need reading back (redeliveries, upstream duplicates): reading
-    // back the whole batch would cost FerretDB an $in of thousands per batch.
-    const seen: string[] = [];
-    try {
-      await eventIdsOf(this.conn).insertMany(fresh, { ordered: false });
-    } catch (e) {
-      const errors = (e as { writeErrors?: Array<{ index: number; code?: number }> }).writeErrors;
-      if (!Array.isArray(errors) || errors.some((x) => x.code !== 11000)) throw e;
-      for (const x of errors) seen.push(fresh[x.index]._id);
-    }
-    const stored = seen.length
-      ? await eventIdsOf(this.conn)
-          .find({ _id: { $in: seen } })
-          .toArray()
-      : [];
-    if (stored.length !== seen.length)
-      throw new Error(`${seen.length - stored.length} event ids were refused as duplicates yet are not stored`);
-    const firstSeenAt = new Map(first);
-    for (const d of stored) firstSeenAt.set(d._id, d.position);
-    for (const c of claims) {
-      if (firstSeenAt.get(c.key) !== c.position) duplicates.add(c.position);
-    }
-    return duplicates;
+  private get segments(): Collection<EventIdSegmentDoc> {
+    return collection<EventIdSegmentDoc>(this.conn, COLLECTIONS.eventIds);
   }
+
+  private get texts(): Collection<EventTextsDoc> {
+    return collection<EventTextsDoc>(this.conn, COLLECTIONS.eventTexts);
+  }
+
+  private state(log: string): LogState {
+    let s = this.logs.get(log);
+    if (!s) {
+      s = {
+        seq: 0,
+        loaded: false,
+        byId: new Map(),
+        segments: [],
+        recentTexts: new Map(),
+        textsIds: new Map(),
+        lock: Promise.resolve(),
+      };
+      this.logs.set(log, s);
+    }
+    return s;
+  }
+
+  /** Runs `fn` alone for `log` within this process (two partitions of one topic share its log). */
+  private async exclusive<T>(log: string, fn: (s: LogState) => Promise<T>): Promise<T> {
+    const s = this.state(log);
+    const run = s.lock.then(() => fn(s));
+    s.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Decides each sighting of one topic (`log`) and records the ids first seen here, in one
+   * insert. Returns a verdict per sighting, in order. Within the batch the first sighting of an
+   * id is its first delivery.
+   */
+  async claim(log: string, sightings: readonly EventSighting[], now: Date): Promise<Verdict[]> {
+    if (sightings.length === 0) return [];
+    return this.exclusive(log, async (s) => {
+      if (!s.loaded) await this.loadAll(log, s);
+      let verdicts: Verdict[] = [];
+      await retryContested(`event ids of ${log}`, [log], async (_pending, round) => {
+        if (round > 0) await this.catchUp(log, s);
+        const decided = await this.decide(log, s, sightings);
+        verdicts = decided.verdicts;
+        if (decided.fresh.length === 0) return [];
+        return (await this.append(log, s, decided.fresh, now)) ? [] : [log];
+      });
+      return verdicts;
+    });
+  }
+
+  private async decide(
+    log: string,
+    s: LogState,
+    sightings: readonly EventSighting[],
+  ): Promise<{ verdicts: Verdict[]; fresh: EventSighting[] }> {
+    const inBatch = new Map<string, EventSighting>();
+    const fresh: EventSighting[] = [];
+    const verdicts: Verdict[] = [];
+    const differing: Array<{ i: number; first: Seen }> = [];
+    sightings.forEach((x, i) => {
+      const stored = s.byId.get(x.eventId);
+      if (stored) {
+        if (stored.partition === x.partition && stored.offset === x.offset) verdicts.push({ kind: 'redelivery' });
+        else if (stored.hash === x.hash)
+          verdicts.push({ kind: 'duplicate', first: { partition: stored.partition, offset: stored.offset } });
+        else {
+          verdicts.push({ kind: 'redelivery' }); // placeholder, decided below
+          differing.push({ i, first: stored });
+        }
+        return;
+      }
+      const earlier = inBatch.get(x.eventId);
+      if (!earlier) {
+        inBatch.set(x.eventId, x);
+        fresh.push(x);
+        verdicts.push({ kind: 'first' });
+        return;
+      }
+      const first = { partition: earlier.partition, offset: earlier.offset };
+      verdicts.push(
+        earlier.hash === x.hash || sameContent(earlier.text, x.text)
+          ? { kind: 'duplicate', first }
+          : { kind: 'conflict', first: { ...first, text: earlier.text } },
+      );
+    });
+    // Different bytes may still be the same event (spacing, key order): compare the values.
+    if (differing.length > 0) {
+      const texts = await this.textsOf(
+        s,
+        differing.map((d) => d.first),
+      );
+      for (const d of differing) {
+        const firstText = texts.get(`${d.first.partition}:${d.first.offset}`) ?? null;
+        const first = { partition: d.first.partition, offset: d.first.offset };
+        verdicts[d.i] =
+          firstText !== null && sameContent(firstText, sightings[d.i].text)
+            ? { kind: 'duplicate', first }
+            : { kind: 'conflict', first: { ...first, text: firstText } };
+      }
+    }
+    return { verdicts, fresh };
+  }
+
+  /**
+   * Inserts segment `seq + 1`; false when another writer had taken it. The texts go first, in a
+   * document of this writer's own (`<topic>#<seq>~<random>`) that the segment names: a writer
+   * that loses the segment deletes its texts, and a crash in between leaves an orphan that
+   * retention removes.
+   */
+  private async append(log: string, s: LogState, fresh: readonly EventSighting[], now: Date): Promise<boolean> {
+    const seq = s.seq + 1;
+    const _id = segmentId(log, seq);
+    const textsId = `${_id}~${randomUUID()}`;
+    const ids = fresh.map((x): IdEntry => [x.eventId, x.hash, x.partition, x.offset]);
+    const texts = fresh.map((x) => x.text);
+    // Compressed: FerretDB pays by the byte.
+    const [idsBin, textsBin] = await Promise.all([pack(ids), pack(texts)]);
+    await this.texts.insertOne({ _id: textsId, log, seq, at: now, texts: textsBin });
+    const { won } = await claimByInsert(this.segments, [
+      { _id, log, seq, at: now, count: fresh.length, textsId, ids: idsBin },
+    ]);
+    if (won.length === 0) {
+      await this.texts.deleteOne({ _id: textsId });
+      return false;
+    }
+    this.remember(s, seq, now.getTime(), textsId, ids);
+    s.recentTexts.set(seq, texts);
+    for (const k of [...s.recentTexts.keys()]) if (k <= seq - RECENT_TEXTS) s.recentTexts.delete(k);
+    return true;
+  }
+
+  private remember(s: LogState, seq: number, at: number, textsId: string, ids: readonly IdEntry[]): void {
+    const list: string[] = [];
+    ids.forEach(([eventId, hash, partition, offset], index) => {
+      if (s.byId.has(eventId)) return; // a pruned id seen again: the newer sighting stands
+      s.byId.set(eventId, { hash, partition, offset, seq, index });
+      list.push(eventId);
+    });
+    s.segments.push({ seq, at, ids: list });
+    s.textsIds.set(seq, textsId);
+    if (seq > s.seq) s.seq = seq;
+  }
+
+  /** Every stored segment of `log`, oldest first. */
+  private async loadAll(log: string, s: LogState): Promise<void> {
+    const docs = await this.segments.find({ log }).toArray();
+    docs.sort((a, b) => a.seq - b.seq);
+    for (const d of docs) this.remember(s, d.seq, d.at.getTime(), d.textsId, await unpack<IdEntry[]>(d.ids));
+    s.loaded = true;
+    await this.catchUp(log, s);
+  }
+
+  /** Segments after the newest this process knows (other writers' appends). */
+  private async catchUp(log: string, s: LogState): Promise<void> {
+    for (;;) {
+      const probe = Array.from({ length: PROBE }, (_, k) => segmentId(log, s.seq + 1 + k));
+      const docs = (await this.segments.find({ _id: { $in: probe } }).toArray()).sort((a, b) => a.seq - b.seq);
+      for (const d of docs)
+        if (d.seq > s.seq) this.remember(s, d.seq, d.at.getTime(), d.textsId, await unpack<IdEntry[]>(d.ids));
+      if (docs.length < PROBE) return;
+    }
+  }
+
+  /** The texts of first deliveries, by `partition:offset` (missing: no longer kept). */
+  private async textsOf(s: LogState, firsts: readonly Seen[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const seqs = [...new Set(firsts.map((f) => f.seq))];
+    const stored = new Map<number, string[]>();
+    const missing: string[] = [];
+    for (const seq of seqs) {
+      const recent = s.recentTexts.get(seq);
+      if (recent) stored.set(seq, recent);
+      else if (s.textsIds.has(seq)) missing.push(s.textsIds.get(seq)!);
+    }
+    if (missing.length)
+      for (const d of await this.texts.find({ _id: { $in: missing } }).toArray())
+        stored.set(d.seq, await unpack<string[]>(d.texts));
+    for (const f of firsts) {
+      const text = stored.get(f.seq)?.[f.index];
+      if (text !== undefined) out.set(`${f.partition}:${f.offset}`, text);
+    }
+    return out;
+  }
+
+  /**
+   * Deletes segments (and their texts) written before `cutoff` (wall clock), except each
+   * topic's newest, and forgets their ids in this process. Returns how many were deleted.
+   */
+  async prune(cutoff: Date): Promise<number> {
+    const old = await this.segments.find({ at: { $lt: cutoff } }, { projection: { _id: 1, log: 1, seq: 1 } }).toArray();
+    if (old.length === 0) return 0;
+    const newest = new Map<string, number>();
+    for (const d of await this.segments.find({}, { projection: { log: 1, seq: 1 } }).toArray())
+      newest.set(d.log, Math.max(newest.get(d.log) ?? 0, d.seq));
+    const doomed = old.filter((d) => d.seq !== newest.get(d.log)).map((d) => d._id);
+    if (doomed.length === 0) return 0;
+    const res = await this.segments.deleteMany({ _id: { $in: doomed } });
+    // Texts of pruned segments, and orphans of lost or crashed appends, by age.
+    await this.texts.deleteMany({ at: { $lt: cutoff }, _id: { $nin: await this.keptTexts() } });
+    for (const [log, s] of this.logs) {
+      const gone = new Set(old.filter((d) => d.log === log && d.seq !== newest.get(log)).map((d) => d.seq));
+      if (gone.size === 0) continue;
+      s.segments = s.segments.filter((g) => {
+        if (!gone.has(g.seq)) return true;
+        for (const id of g.ids) if (s.byId.get(id)?.seq === g.seq) s.byId.delete(id);
+        return false;
+      });
+    }
+    return res.deletedCount;
+  }
+
+  /** Texts documents named by a segment that is kept. */
+  private async keptTexts(): Promise<string[]> {
+    return (await this.segments.find({}, { projection: { textsId: 1 } }).toArray()).map((d) => d.textsId);
+  }
+
+  /** Ids this process remembers, per topic (for metrics and tests). */
+  remembered(): Record<string, number> {
+    return Object.fromEntries([...this.logs].map(([log, s]) => [log, s.byId.size]));
+  }
+}
+
+async function pack(value: unknown): Promise<Binary> {
+  return new Binary(await deflate(Buffer.from(JSON.stringify(value), 'utf8'), { level: 1 }));
+}
+
+async function unpack<T>(bin: Binary | Buffer | { buffer: Uint8Array }): Promise<T> {
+  const bytes = bin instanceof Binary ? bin.buffer : Buffer.isBuffer(bin) ? bin : bin.buffer;
+  return JSON.parse((await inflate(Buffer.from(bytes))).toString('utf8')) as T;
 }
