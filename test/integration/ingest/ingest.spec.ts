@@ -160,3 +160,49 @@ it('sends every kind of bad message to the DLQ with its reason, leaving valid tr
   for (const d of dlq) expect(d.reason.length).toBeGreaterThan(5);
   expect(await observedTotals(conn)).toEqual(withoutCount(expectedTotals(published)));
 });
+
+it('counts a redelivered event id once; the same id with other content goes to the DLQ with both previews', async () => {
+  const before = await observedTotals(conn);
+  const eventId = uniqueId('dup');
+  const first = {
+    eventId,
+    occurredAt: '2019-05-02T10:00:00+08:00',
+    source: 'test',
+    schemaVersion: 1,
+    category: '汽油',
+    batches: 5,
+    qualifiedBatches: 4,
+    region: '喀什地区',
+    costYuan: 1200,
+  };
+  published.push({ role: 'inspectionBatches', key: '汽油', event: first });
+  await publish(topics, [], [{ role: 'inspectionBatches', key: '汽油', value: JSON.stringify(first) }]);
+  await waitForDrain(group, actualsTopics());
+  const dlqBefore = await dlqOf(conn).countDocuments();
+
+  // The same event again, byte for byte and written otherwise (keys reordered): harmless.
+  const reordered = JSON.stringify(Object.fromEntries(Object.entries(first).reverse()));
+  // The same id with other content: an upstream bug.
+  const conflicting = JSON.stringify({ ...first, category: '柴油', batches: 50 });
+  await publish(
+    topics,
+    [],
+    [
+      { role: 'inspectionBatches', key: '汽油', value: JSON.stringify(first) },
+      { role: 'inspectionBatches', key: '汽油', value: reordered },
+      { role: 'inspectionBatches', key: '柴油', value: conflicting },
+    ],
+  );
+  await waitForDrain(group, actualsTopics());
+
+  const after = await observedTotals(conn);
+  expect(after.gasolineBatches).toBe(before.gasolineBatches + 5);
+  expect(after).toEqual(withoutCount(expectedTotals(published)));
+  const dlq = await dlqOf(conn).find({ reasonClass: 'conflicting_duplicate' }).toArray();
+  expect(await dlqOf(conn).countDocuments()).toBe(dlqBefore + 1);
+  expect(dlq).toHaveLength(1);
+  expect(dlq[0].reason).toContain(eventId);
+  expect(JSON.parse(dlq[0].preview)).toMatchObject({ eventId, category: '柴油', batches: 50 });
+  expect(dlq[0].firstSeen).toMatchObject({ topic: topics.inspectionBatches });
+  expect(JSON.parse(dlq[0].firstSeen!.preview)).toEqual(first);
+});
