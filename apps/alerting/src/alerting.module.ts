@@ -13,6 +13,7 @@ import { LeaderService } from './services/leader.service';
 import { OutboxSignal } from './services/outbox-signal';
 import { OwnersService } from './services/owners.service';
 import { SchedulerService } from './services/scheduler.service';
+import { RetentionService } from './services/retention.service';
 import { SenderService } from './services/sender.service';
 
 export { APP_CONFIG, CLOCK, ALERTING_OPTIONS };
@@ -64,6 +65,7 @@ export class AlertingModule implements OnApplicationShutdown {
         EvaluationService,
         SenderService,
         SchedulerService,
+        RetentionService,
       ],
       exports: [APP_CONFIG, MONGO_CONNECTION],
     };

@@ -8,6 +8,7 @@ import { APP_CONFIG, CLOCK } from './ingest.module.tokens';
 import { CatalogueService } from './services/catalogue.service';
 import { IngestMetrics } from './services/ingest.metrics';
 import { IngestService } from './services/ingest.service';
+import { RetentionService } from './services/retention.service';
 
 export { APP_CONFIG, CLOCK };
 
@@ -38,6 +39,7 @@ export class IngestModule implements OnApplicationShutdown {
         CatalogueService,
         IngestMetrics,
         IngestService,
+        RetentionService,
       ],
       exports: [APP_CONFIG, MONGO_CONNECTION],
     };

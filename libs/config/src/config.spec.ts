@@ -69,6 +69,29 @@ describe('loadConfig', () => {
   });
 });
 
+describe('retention (IW_RETENTION_*)', () => {
+  it('has defaults', () => {
+    expect(loadConfig({}, noDotEnv).retention).toEqual({
+      eventIdsMs: 7 * 86_400_000,
+      progressVersionsMs: 7 * 86_400_000,
+      dlqMs: 90 * 86_400_000,
+      outboxMs: 30 * 86_400_000,
+      auditMs: 365 * 86_400_000,
+    });
+  });
+  it('reads durations', () => {
+    const r = loadConfig({ IW_RETENTION_EVENT_IDS: '2d', IW_RETENTION_DLQ: '1w', IW_RETENTION_AUDIT: '3h' }, noDotEnv);
+    expect(r.retention).toMatchObject({ eventIdsMs: 2 * 86_400_000, dlqMs: 7 * 86_400_000, auditMs: 3 * 3_600_000 });
+  });
+  it.each([
+    [{ IW_RETENTION_EVENT_IDS: '30m' }, /IW_RETENTION_EVENT_IDS: a retention must be at least 1h/],
+    [{ IW_RETENTION_OUTBOX: 'forever' }, /IW_RETENTION_OUTBOX.*not a duration/],
+    [{ IW_RETENTION_PROGRESS_VERSIONS: '0s' }, /IW_RETENTION_PROGRESS_VERSIONS: a retention must be at least 1h/],
+  ])('rejects %o naming the variable', (env, message) => {
+    expect(() => loadConfig(env as NodeJS.ProcessEnv, noDotEnv)).toThrow(message);
+  });
+});
+
 describe('status app interface (IW_STATUS_HOST)', () => {
   it('listens on loopback unless told otherwise', () => {
     expect(loadConfig({}, noDotEnv).http.statusHost).toBe('127.0.0.1');

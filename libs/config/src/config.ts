@@ -40,6 +40,10 @@ const duration = (name: string, fallback: string) =>
     })
     .describe(name);
 
+/** A retention: a duration of at least an hour (shorter would forget what a slow writer still relies on). */
+const retention = (name: string, fallback: string) =>
+  duration(name, fallback).refine((ms) => ms >= 3_600_000, 'a retention must be at least 1h');
+
 const port = (fallback: number, min = 1) => z.coerce.number().int().min(min).max(65535).default(fallback);
 const bool = (fallback: boolean) =>
   z
@@ -151,6 +155,12 @@ export const envSchema = z.object({
   IW_INGEST_GROUP: z.string().default('iw-ingest'),
   IW_ALERTING_GROUP: z.string().default('iw-alerting'),
   IW_LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** How long the store keeps what only guards or explains the past (wall-clock time; see README "Retention"). */
+  IW_RETENTION_EVENT_IDS: retention('IW_RETENTION_EVENT_IDS', '7d'),
+  IW_RETENTION_PROGRESS_VERSIONS: retention('IW_RETENTION_PROGRESS_VERSIONS', '7d'),
+  IW_RETENTION_DLQ: retention('IW_RETENTION_DLQ', '90d'),
+  IW_RETENTION_OUTBOX: retention('IW_RETENTION_OUTBOX', '30d'),
+  IW_RETENTION_AUDIT: retention('IW_RETENTION_AUDIT', '365d'),
   IW_LOCAL_DIR: z.string().default(fromRoot('.local')),
 });
 
@@ -223,6 +233,21 @@ export interface AppConfig {
   people: { linkSecret: string | null; linkTtlMs: number; sessionIdleMs: number };
   surveys: { satisfiedShare: number };
   logLevel: Env['IW_LOG_LEVEL'];
+  /** How long the store keeps each kind of record, in ms of wall-clock time. */
+  retention: RetentionConfig;
+}
+
+export interface RetentionConfig {
+  /** Event ids (the dedup horizon: a duplicate arriving later counts again) and their texts. */
+  eventIdsMs: number;
+  /** Claimed progress and alert versions that no longer hold a state. */
+  progressVersionsMs: number;
+  /** DLQ records in MongoDB (the actuals.dlq topic keeps its own retention). */
+  dlqMs: number;
+  /** Sent and muted notifications, with their claims. */
+  outboxMs: number;
+  /** Audit log entries. */
+  auditMs: number;
 }
 
 export interface KafkaTls {
@@ -351,6 +376,13 @@ export function loadConfig(
     people: { linkSecret: e.IW_LINK_SECRET ?? null, linkTtlMs: e.IW_LINK_TTL, sessionIdleMs: e.IW_SESSION_IDLE },
     surveys: { satisfiedShare: e.IW_SURVEY_SATISFIED_SHARE },
     logLevel: e.IW_LOG_LEVEL,
+    retention: {
+      eventIdsMs: e.IW_RETENTION_EVENT_IDS,
+      progressVersionsMs: e.IW_RETENTION_PROGRESS_VERSIONS,
+      dlqMs: e.IW_RETENTION_DLQ,
+      outboxMs: e.IW_RETENTION_OUTBOX,
+      auditMs: e.IW_RETENTION_AUDIT,
+    },
   };
 }
 

@@ -148,6 +148,8 @@ export interface DlqDoc {
   at: Date;
   /** conflicting_duplicate: the first delivery of the event id, and the start of its value. */
   firstSeen?: { topic: string; partition: number; offset: string; preview: string };
+  /** Wall-clock time it was stored (retention); `at` is domain time. */
+  storedAt?: Date;
 }
 
 /** The owners file as stored: entries, not maps, because keys (indicator ids) contain dots. */

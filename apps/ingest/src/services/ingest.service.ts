@@ -14,7 +14,15 @@ import {
 import type { BatchControl, InboundBatch, InboundMessage } from '@iw/kafka';
 import { KafkaProducer } from '@iw/kafka';
 import { applyEvents, route, type AppliedEvent, type BindingSet, type Progress, type TrackedUnit } from '@iw/measures';
-import { DlqRepository, EventIdRepository, MONGO_CONNECTION, ProgressRepository, type Connection } from '@iw/mongo';
+import {
+  DlqRepository,
+  EventIdRepository,
+  MONGO_CONNECTION,
+  ProgressRepository,
+  pruneIngest,
+  type Connection,
+  type Pruned,
+} from '@iw/mongo';
 import { APP_CONFIG, CLOCK } from '../ingest.module.tokens';
 import { CatalogueService } from './catalogue.service';
 import { IngestMetrics } from './ingest.metrics';
@@ -54,7 +62,7 @@ export class IngestService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(MONGO_CONNECTION) conn: Connection,
+    @Inject(MONGO_CONNECTION) private readonly conn: Connection,
     private readonly producer: KafkaProducer,
     private readonly catalogue: CatalogueService,
     private readonly metrics: IngestMetrics,
@@ -163,6 +171,11 @@ export class IngestService {
       ms: Date.now() - started,
       lastEventAt: now.getTime(),
     });
+  }
+
+  /** Deletes what is past its retention (IW_RETENTION_*) among what ingest writes; `nowMs` is wall-clock. */
+  prune(nowMs: number): Promise<Pruned> {
+    return pruneIngest(this.conn, this.eventIds, this.config.retention, nowMs);
   }
 
   /**

@@ -143,11 +143,7 @@ export class AlertRepository {
    */
   async save(writes: readonly AlertWrite[]): Promise<string[]> {
     if (writes.length === 0) return [];
-    const now = new Date();
-    const { lost } = await this.docs.save(
-      writes.map((w) => toDoc(w.alert, (w.expectedRev ?? 0) + 1)),
-      now,
-    );
+    const { lost } = await this.docs.save(writes.map((w) => toDoc(w.alert, (w.expectedRev ?? 0) + 1)));
     return lost;
   }
 

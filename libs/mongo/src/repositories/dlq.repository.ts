@@ -1,23 +1,22 @@
 import type { Connection } from 'mongoose';
 import type { DlqDoc } from '../documents';
-import { bulkWriteChunked, dlqOf } from './collections';
+import { claimByInsert } from './claims';
+import { dlqOf } from './collections';
 
 /** Rejected messages, one record per Kafka position however often it is replayed. */
 export class DlqRepository {
   constructor(private readonly conn: Connection) {}
 
-  async record(entries: readonly Omit<DlqDoc, '_id'>[]): Promise<void> {
+  /**
+   * Records each rejected message once: an insert under its position (claimByInsert); a
+   * position already recorded (a replayed batch, or a rebalance's other owner) is left as it is.
+   */
+  async record(entries: readonly Omit<DlqDoc, '_id' | 'storedAt'>[]): Promise<void> {
     if (entries.length === 0) return;
-    await bulkWriteChunked(
+    const storedAt = new Date(); // wall clock, for retention
+    await claimByInsert(
       dlqOf(this.conn),
-      entries.map((e) => ({
-        updateOne: {
-          filter: { _id: `${e.topic}:${e.partition}:${e.offset}` },
-          update: { $setOnInsert: e },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
+      entries.map((e) => ({ ...e, _id: `${e.topic}:${e.partition}:${e.offset}`, storedAt })),
     );
   }
 

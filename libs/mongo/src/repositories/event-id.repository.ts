@@ -288,26 +288,25 @@ export class EventIdRepository {
    * topic's newest, and forgets their ids in this process. Returns how many were deleted.
    */
   async prune(cutoff: Date): Promise<number> {
-    const old = await this.segments.find({ at: { $lt: cutoff } }, { projection: { _id: 1, log: 1, seq: 1 } }).toArray();
-    if (old.length === 0) return 0;
     const newest = new Map<string, number>();
     for (const d of await this.segments.find({}, { projection: { log: 1, seq: 1 } }).toArray())
       newest.set(d.log, Math.max(newest.get(d.log) ?? 0, d.seq));
+    const old = await this.segments.find({ at: { $lt: cutoff } }, { projection: { _id: 1, log: 1, seq: 1 } }).toArray();
     const doomed = old.filter((d) => d.seq !== newest.get(d.log)).map((d) => d._id);
-    if (doomed.length === 0) return 0;
-    const res = await this.segments.deleteMany({ _id: { $in: doomed } });
+    let deleted = 0;
+    if (doomed.length > 0) deleted = (await this.segments.deleteMany({ _id: { $in: doomed } })).deletedCount;
     // Texts of pruned segments, and orphans of lost or crashed appends, by age.
     await this.texts.deleteMany({ at: { $lt: cutoff }, _id: { $nin: await this.keptTexts() } });
-    for (const [log, s] of this.logs) {
-      const gone = new Set(old.filter((d) => d.log === log && d.seq !== newest.get(log)).map((d) => d.seq));
-      if (gone.size === 0) continue;
-      s.segments = s.segments.filter((g) => {
-        if (!gone.has(g.seq)) return true;
-        for (const id of g.ids) if (s.byId.get(id)?.seq === g.seq) s.byId.delete(id);
-        return false;
+    for (const log of this.logs.keys())
+      await this.exclusive(log, async (s) => {
+        s.segments = s.segments.filter((g) => {
+          if (g.at >= cutoff.getTime() || g.seq === s.seq) return true;
+          for (const id of g.ids) if (s.byId.get(id)?.seq === g.seq) s.byId.delete(id);
+          s.textsIds.delete(g.seq);
+          return false;
+        });
       });
-    }
-    return res.deletedCount;
+    return deleted;
   }
 
   /** Texts documents named by a segment that is kept. */

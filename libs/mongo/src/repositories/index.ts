@@ -12,3 +12,4 @@ export * from './lease.repository';
 export * from './prepare';
 export * from './claims';
 export * from './versioned';
+export * from './retention';

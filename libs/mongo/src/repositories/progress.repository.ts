@@ -102,15 +102,11 @@ export class ProgressRepository {
     now: Date,
   ): Promise<Progress[]> {
     const computed = new Map<string, Progress>();
-    const written = await this.docs.update(
-      ids,
-      (before, id) => {
-        const w = compute(before ? toProgress(before) : null, id);
-        computed.set(id, w.progress);
-        return docOf(w, now);
-      },
-      now,
-    );
+    const written = await this.docs.update(ids, (before, id) => {
+      const w = compute(before ? toProgress(before) : null, id);
+      computed.set(id, w.progress);
+      return docOf(w, now);
+    });
     return [...written.keys()].map((id) => computed.get(id)!);
   }
 
@@ -126,7 +122,6 @@ export class ProgressRepository {
   async save(writes: readonly ProgressWrite[], now: Date, catchUp: readonly ProgressWrite[] = []): Promise<SaveResult> {
     const { lost } = await this.docs.save(
       writes.map((w) => docOf(w, now)),
-      now,
       catchUp.map((w) => docOf(w, now)),
     );
     return { lost };

@@ -115,7 +115,9 @@ export class VersionedDocs<D extends Document & { _id: string }> {
    * replaces the current documents it won; `catchUp` documents (already claimed, newer than the
    * current ones) are written without a claim. Returns the ids won and lost.
    */
-  async save(writes: readonly D[], now: Date, catchUp: readonly D[] = []): Promise<{ won: string[]; lost: string[] }> {
+  async save(writes: readonly D[], catchUp: readonly D[] = []): Promise<{ won: string[]; lost: string[] }> {
+    // Wall-clock: a claim's age is for retention, not domain time.
+    const now = new Date();
     const claims = writes.map((w) => {
       const { _id, ...state } = w;
       const version = this.versionOf(w);
@@ -180,11 +182,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
    * shows as a lost claim (claims outlive the documents' versions), and later rounds read the
    * newest claims. Returns the documents written, by id.
    */
-  async update(
-    ids: readonly string[],
-    compute: (before: D | null, id: string) => D | null,
-    now: Date,
-  ): Promise<Map<string, D>> {
+  async update(ids: readonly string[], compute: (before: D | null, id: string) => D | null): Promise<Map<string, D>> {
     const written = new Map<string, D>();
     await retryContested(`${this.options.what}`, ids, async (pending, round) => {
       const { current, lagging } =
@@ -204,7 +202,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
           throw new Error(`${this.options.what} ${id}: computed version ${this.versionOf(next)}, expected ${expected}`);
         writes.push(next);
       }
-      const { lost } = await this.save(writes, now, catchUp);
+      const { lost } = await this.save(writes, catchUp);
       const lostSet = new Set(lost);
       for (const d of [...writes, ...catchUp]) if (!lostSet.has(d._id)) written.set(d._id, d);
       return lost;

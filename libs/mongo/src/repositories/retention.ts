@@ -1,0 +1,108 @@
+import type { Connection } from 'mongoose';
+import { COLLECTIONS } from '../documents';
+import { collection } from './collections';
+import type { EventIdRepository } from './event-id.repository';
+
+/**
+ * Bounded growth: what only guards or explains the past is deleted after its retention
+ * (IW_RETENTION_*), by wall-clock time — the store's own stamps, so a replay's simulated clock
+ * never ages anything. No TTL indexes (FerretDB has none): the apps prune on a timer.
+ *
+ * - event ids and their texts, after `eventIdsMs` (the dedup horizon; each topic's newest
+ *   segment stays, see EventIdRepository.prune);
+ * - claimed progress and alert versions that hold no state any more (every unit's newest
+ *   claims keep theirs), after `progressVersionsMs`;
+ * - DLQ records, after `dlqMs`;
+ * - sent and muted notifications and their claims, after `outboxMs`;
+ * - audit entries, after `auditMs`.
+ */
+export interface Pruned {
+  [collection: string]: number;
+}
+
+/** What ingest owns: event ids (through its own repository, which forgets them in memory too), progress versions, DLQ. */
+export async function pruneIngest(
+  conn: Connection,
+  eventIds: EventIdRepository,
+  r: { eventIdsMs: number; progressVersionsMs: number; dlqMs: number },
+  nowMs: number,
+): Promise<Pruned> {
+  return {
+    [COLLECTIONS.eventIds]: await eventIds.prune(new Date(nowMs - r.eventIdsMs)),
+    [COLLECTIONS.progressVersions]: await pruneVersionClaims(
+      conn,
+      COLLECTIONS.progressVersions,
+      new Date(nowMs - r.progressVersionsMs),
+    ),
+    [COLLECTIONS.dlq]: await pruneDlq(conn, new Date(nowMs - r.dlqMs)),
+  };
+}
+
+/** What alerting's leader owns: the outbox and its claims, alert versions. */
+export async function pruneAlerting(
+  conn: Connection,
+  r: { progressVersionsMs: number; outboxMs: number },
+  nowMs: number,
+): Promise<Pruned> {
+  return {
+    [COLLECTIONS.alertVersions]: await pruneVersionClaims(
+      conn,
+      COLLECTIONS.alertVersions,
+      new Date(nowMs - r.progressVersionsMs),
+    ),
+    [COLLECTIONS.outbox]: await pruneOutbox(conn, new Date(nowMs - r.outboxMs)),
+  };
+}
+
+/**
+ * Claims of a versioned collection written before `cutoff` that hold no state: they only kept
+ * their version from being claimed again, which a writer can attempt only from a state read
+ * just before (a stale writer's late claim of an old version would find its replace refused
+ * by the newer document anyway).
+ */
+export async function pruneVersionClaims(conn: Connection, name: string, cutoff: Date): Promise<number> {
+  const res = await collection(conn, name).deleteMany({ at: { $lt: cutoff }, state: { $exists: false } });
+  return res.deletedCount;
+}
+
+/** DLQ records stored before `cutoff` (records from before `storedAt` existed go by `at`). */
+export async function pruneDlq(conn: Connection, cutoff: Date): Promise<number> {
+  const col = collection(conn, COLLECTIONS.dlq);
+  const a = await col.deleteMany({ storedAt: { $lt: cutoff } });
+  const b = await col.deleteMany({ storedAt: { $exists: false }, at: { $lt: cutoff } });
+  return a.deletedCount + b.deletedCount;
+}
+
+/**
+ * Notifications sent or muted, enqueued before `cutoff`, and their claims. Pending and claimed
+ * ones stay whatever their age: they are still to be delivered. A notification key pruned here
+ * belongs to an alert version long past, so it cannot be enqueued again.
+ */
+export async function pruneOutbox(conn: Connection, cutoff: Date): Promise<number> {
+  const outbox = collection<{ _id: string }>(conn, COLLECTIONS.outbox);
+  const done = await outbox
+    .find({ state: { $in: ['sent', 'muted'] }, enqueuedAt: { $lt: cutoff } }, { projection: { _id: 1 } })
+    .toArray();
+  let deleted = 0;
+  for (let i = 0; i < done.length; i += 500) {
+    const keys = done.slice(i, i + 500).map((d) => d._id);
+    await collection<{ _id: string }>(conn, COLLECTIONS.outboxClaims).deleteMany({ _id: { $in: keys } });
+    deleted += (await outbox.deleteMany({ _id: { $in: keys } })).deletedCount;
+  }
+  return deleted;
+}
+
+/** Entries of an append-only log (e.g. the audit log) stamped before `cutoff` in `field`. */
+export async function pruneLog(conn: Connection, name: string, field: string, cutoff: Date): Promise<number> {
+  return (await collection(conn, name).deleteMany({ [field]: { $lt: cutoff } })).deletedCount;
+}
+
+/** Documents per collection: what growth looks like (bench, /status). */
+export async function collectionSizes(conn: Connection): Promise<Record<string, number>> {
+  const db = conn.db;
+  if (!db) throw new Error('MongoDB connection is not open');
+  const out: Record<string, number> = {};
+  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
+  for (const name of names) out[name] = await db.collection(name).countDocuments({});
+  return out;
+}
