@@ -31,7 +31,7 @@ export interface IngestResult {
   /** Ingest from spawn to lag 0 with every offset committed. */
   seconds: number | null;
   ceilingA?: { seconds: number; batches: number; meanBatch: number };
-  /** Writes: one id claim per event (insertMany) + one upsert per unit changed per batch. */
+  /** Writes: the batch's event-id segment and texts (two inserts) + one upsert per unit changed per batch. */
   ceilingB?: { seconds: number; writes: number; bulkWrites: number };
   baselineC?: { events: number; seconds: number; bounded: boolean; how: string };
   progressDocs?: number;
@@ -40,8 +40,12 @@ export interface IngestResult {
   /** Events committed when the run ran out of time (absent when it drained). */
   committed?: number;
   profile?: ProfileSummary & { file: string; eventsPerSec: number | null; committed: number };
-  /** Cost of `_id` lookups in the event-id collection ingest grew (with --profile). */
-  storeProbe?: { eventIdDocs: number; ids: number; findInMs: number; findOneMs: number };
+  /** CPU seconds (user + system) of the ingest process until drained. */
+  cpuSeconds?: number | null;
+  /** The event-id log ingest grew: segments, ids, and how long a fresh process takes to read it. */
+  eventLog?: { segments: number; ids: number; loadMs: number };
+  /** Documents per collection after the run (bounded growth). */
+  collections?: Record<string, number>;
   error?: string;
 }
 
@@ -228,14 +232,23 @@ export function renderReport(r: BenchResult): string {
         int(i.profile.eventsPerSec),
         `under --cpu-prof, ${int(i.profile.committed)} events: ${i.profile.file}`,
       ]);
-    if (i.storeProbe) {
-      const p = i.storeProbe;
+    if (i.cpuSeconds != null)
+      rows.push(['  ingest CPU', `${fmt(i.cpuSeconds, 1)} s`, 'user + system of the ingest process, spawn → drained']);
+    if (i.eventLog)
       rows.push([
-        '  event_ids lookups',
-        `${int(p.findInMs)} / ${int(p.findOneMs)} ms`,
-        `find $in ${p.ids} ids / findOne, in ${int(p.eventIdDocs)} docs`,
+        '  event-id log',
+        `${int(i.eventLog.segments)} segments`,
+        `${int(i.eventLog.ids)} ids, read back by a fresh process in ${int(i.eventLog.loadMs)} ms`,
       ]);
-    }
+    if (i.collections)
+      rows.push([
+        '  collections after',
+        '',
+        Object.entries(i.collections)
+          .filter(([, n]) => n > 0)
+          .map(([c, n]) => `${c} ${int(n)}`)
+          .join(', '),
+      ]);
     if (i.shutdown) rows.push(['  ingest shutdown', 'unclean', i.shutdown.split('\n')[0]]);
     if (i.error) rows.push(['  error', i.error.split('\n')[0], '']);
   }

@@ -1,7 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, type TopicRole } from '@iw/config';
-import { BindingsProvider, closeMongo, connectMongo, eventIdsOf, progressOf, type Connection } from '@iw/mongo';
+import {
+  BindingsProvider,
+  closeMongo,
+  collectionSizes,
+  connectMongo,
+  EventIdRepository,
+  progressOf,
+  type Connection,
+} from '@iw/mongo';
 import { observedTotals, withoutCount } from '../../test/integration/ingest/harness';
 import { expectedTotals } from '../../test/integration/ingest/traffic';
 import type { BenchOptions } from '../options';
@@ -136,6 +144,7 @@ export async function benchIngest(
   result.eventsPerSec = round(perSecond(n - run.left, run.ms));
   if (run.left > 0) result.committed = n - run.left;
   result.peakRssMb = round(run.peakRssMb);
+  result.cpuSeconds = round(run.cpuSeconds, 2);
   result.ratioA = round(ratio(result.eventsPerSec, result.ceilingAPerSec), 3);
   result.ratioB = round(ratio(result.eventsPerSec, result.ceilingBPerSec), 3);
   result.ratioC = round(ratio(result.eventsPerSec, result.baselineCPerSec), 2);
@@ -151,8 +160,10 @@ export async function benchIngest(
 
   const conn = await connectMongo(ingestUrl);
   try {
-    if (opts.profile) result.storeProbe = await probeEventIds(conn);
+    result.eventLog = await probeEventLog(conn);
     result.progressDocs = await progressOf(conn).countDocuments({});
+    // Bounded growth: what the run left in each collection.
+    result.collections = await collectionSizes(conn);
     // A fast wrong answer is no answer: once drained, the totals must be those of the traffic.
     if (run.left === 0) {
       const want = withoutCount(expectedTotals(events));
@@ -195,22 +206,18 @@ export async function benchIngest(
 }
 
 /**
- * What a lookup by `_id` costs in the event-id collection ingest grew: the claim reads its
- * batch back with `find({_id: {$in: ids}})`. Sizes and times, to put next to the profile.
+ * The event-id log ingest grew: its segments, and what a restart pays to read it back (a fresh
+ * process loads every segment of a topic before its first batch of that topic).
  */
-async function probeEventIds(conn: Connection): Promise<NonNullable<IngestResult['storeProbe']>> {
-  const col = eventIdsOf(conn);
-  const docs = await col.estimatedDocumentCount();
-  const ids = (
-    await col
-      .find({}, { projection: { _id: 1 } })
-      .limit(3000)
-      .toArray()
-  ).map((d) => d._id);
-  let t = Date.now();
-  await col.find({ _id: { $in: ids } }).toArray();
-  const findInMs = Date.now() - t;
-  t = Date.now();
-  await col.findOne({ _id: ids[ids.length - 1] });
-  return { eventIdDocs: docs, ids: ids.length, findInMs, findOneMs: Date.now() - t };
+async function probeEventLog(conn: Connection): Promise<NonNullable<IngestResult['eventLog']>> {
+  const logs = (await conn.db!.collection('event_ids').distinct('log')) as string[];
+  const repo = new EventIdRepository(conn);
+  const t = Date.now();
+  for (const log of logs) await repo.load(log);
+  const remembered = Object.values(repo.remembered()).reduce((a, b) => a + b, 0);
+  return {
+    segments: await conn.db!.collection('event_ids').countDocuments({}),
+    ids: remembered,
+    loadMs: Date.now() - t,
+  };
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PeakRss } from '../rss';
+import { PeakRss, readCpuSeconds } from '../rss';
 import { spawnBenchApp } from '../spawn';
 import { drained } from './drain';
 
@@ -10,6 +10,8 @@ export interface AppRun {
   /** Messages not committed when time ran out (0: drained). */
   left: number;
   peakRssMb: number | null;
+  /** CPU seconds (user + system) the app used until drained: robust to other load on the machine. */
+  cpuSeconds: number | null;
   output: string;
   /** The .cpuprofile written, when profiled. */
   profileFile: string | null;
@@ -46,6 +48,7 @@ export async function runUntilDrained(options: {
       alive: () => app.isRunning(),
     });
     const peakRssMb = rss.stop();
+    const cpuSeconds = readCpuSeconds(app.child.pid!);
     const end = await app.stop('SIGTERM', 30_000);
     const uncleanExit =
       end.code === 0
@@ -63,6 +66,7 @@ export async function runUntilDrained(options: {
       ms: (drain.at ?? drain.lastPollAt) - started,
       left: drain.left,
       peakRssMb,
+      cpuSeconds,
       output: app.output(),
       profileFile,
       uncleanExit,

@@ -22,7 +22,7 @@ function dateFormat(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * Local dates by 15-minute slice of UTC, per zone: every zone's offset (and every change of it)
+ * Then, on days the offset changes, by 15-minute slice of UTC, per zone: every zone's offset (and every change of it)
  * falls on a quarter hour, so all instants of one slice share a local date. Ingest asks several
  * times per event, and formatting was still 21% of its CPU with cached formatters.
  */
@@ -30,7 +30,41 @@ const SLICE_MS = 15 * 60_000;
 const MAX_SLICES = 50_000;
 const dateBySlice = new Map<string, Map<number, string>>();
 
+/**
+ * First, by UTC day: a day on which the zone's offset does not change (every day but DST
+ * changes) maps each instant to a local date by adding that offset — two offset lookups per
+ * day instead of one format per slice (a year of events touches 35,000 slices).
+ */
+const MAX_DAYS = 20_000;
+const offsetByDay = new Map<string, Map<number, number | null>>();
+const dateByDayNumber = new Map<number, string>();
+
 export function localDate(ms: number, timeZone: string): string {
+  const day = Math.floor(ms / DAY_MS);
+  let offsets = offsetByDay.get(timeZone);
+  if (!offsets) offsetByDay.set(timeZone, (offsets = new Map()));
+  let offset = offsets.get(day);
+  if (offset === undefined && Number.isFinite(day)) {
+    if (offsets.size >= MAX_DAYS) offsets.clear();
+    const start = day * DAY_MS;
+    const a = zoneOffsetMs(start, timeZone);
+    offset = a === zoneOffsetMs(start + DAY_MS - 1000, timeZone) ? a : null;
+    offsets.set(day, offset);
+  }
+  if (offset !== undefined && offset !== null) {
+    const local = Math.floor((ms + offset) / DAY_MS);
+    let date = dateByDayNumber.get(local);
+    if (date === undefined) {
+      if (dateByDayNumber.size >= MAX_DAYS) dateByDayNumber.clear();
+      date = new Date(local * DAY_MS).toISOString().slice(0, 10);
+      dateByDayNumber.set(local, date);
+    }
+    return date;
+  }
+  return localDateBySlice(ms, timeZone);
+}
+
+function localDateBySlice(ms: number, timeZone: string): string {
   const slice = Math.floor(ms / SLICE_MS);
   let zone = dateBySlice.get(timeZone);
   if (!zone) dateBySlice.set(timeZone, (zone = new Map<number, string>()));

@@ -510,8 +510,19 @@ function ratioSide(
 }
 
 /** How `where` values and event values are compared: NFKC (full-width folded), trimmed. */
+/** Recent normalisations: events repeat a few categories, regions and keys (NFKC is costly per call). */
+const normalised = new Map<string, string>();
+
 export function normaliseText(s: string): string {
-  return s.normalize('NFKC').trim();
+  let n = normalised.get(s);
+  if (n === undefined) {
+    n = s.normalize('NFKC').trim();
+    if (s.length <= 200) {
+      if (normalised.size >= 10_000) normalised.clear();
+      normalised.set(s, n);
+    }
+  }
+  return n;
 }
 
 function sortByLine(problems: Problem[]): Problem[] {

@@ -3,7 +3,6 @@ import type { ActualsEventByRole, ActualsRole, DlqReason, MeasurementEvent, Spen
 import { budgetTrackId, idSegment } from '@iw/targets';
 import { accepts, type MeasureContribution, type MeasureInput } from './apply';
 import { normaliseText, type Binding, type BindingSet, type RatioSide, type WhereClause } from './bindings';
-import { isInPeriod } from './period';
 import type { TrackedUnit } from './units';
 
 /**
@@ -106,10 +105,12 @@ function inPeriod(
   candidates: Array<{ unit: TrackedUnit; input: MeasureInput }>,
   bindings: BindingSet,
 ): Routed {
-  const kept = candidates.filter((c) => isInPeriod(occurredAt, c.unit.period, bindings.timeZone));
+  // One local date per event, however many units it feeds (isInPeriod, unrolled).
+  const ms = Date.parse(occurredAt);
+  const date = Number.isFinite(ms) ? localDate(ms, bindings.timeZone) : null;
+  const kept = candidates.filter((c) => date !== null && date >= c.unit.period.from && date <= c.unit.period.to);
   if (kept.length === 0) {
     const periods = [...new Set(candidates.map((c) => `${c.unit.period.from}…${c.unit.period.to}`))].join(', ');
-    const date = localDate(Date.parse(occurredAt), bindings.timeZone);
     return reject('out_of_period', `occurred on ${date} (${bindings.timeZone}), outside ${periods}`);
   }
   return { ok: true, contributions: kept.map((c) => ({ trackedId: c.unit.id, eventId, occurredAt, input: c.input })) };

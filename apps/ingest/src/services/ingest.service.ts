@@ -100,7 +100,13 @@ export class IngestService {
       accepted.push({
         message,
         eventId: decoded.event.eventId,
-        contributions: routed.contributions.map((c) => ({ ...c, position })),
+        contributions: routed.contributions.map((c) => ({
+          trackedId: c.trackedId,
+          eventId: c.eventId,
+          occurredAt: c.occurredAt,
+          input: c.input,
+          position,
+        })),
       });
     }
 

@@ -149,6 +149,13 @@ export class EventIdRepository {
     });
   }
 
+  /** Reads the log of `log` into memory, as the first batch of that topic does (e.g. at start-up). */
+  async load(log: string): Promise<void> {
+    await this.exclusive(log, async (s) => {
+      if (!s.loaded) await this.loadAll(log, s);
+    });
+  }
+
   private async decide(
     log: string,
     s: LogState,
