@@ -54,6 +54,7 @@ const example = readDotEnv(ENV_EXAMPLE);
 const operatorEnv: Record<string, string> = {
   ...example,
   IW_API_TOKENS: 'f3b8c1d2e4a5968778695a4b3c2d1e0f1a2b3c4d5e6f7081',
+  IW_LINK_SECRET: 'q0fYyJ3n8yX2m1u5c7Vd9sKp4RtLw6Ze2hBxNaQjUoI=',
   MONGO_ROOT_PASSWORD: '0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e',
   IW_MONGO_PASSWORD: '9f8e7d6c5b4a39281706f5e4d3c2b1a0',
 };
@@ -87,7 +88,9 @@ describe('docker-compose.yml and .env.example', () => {
 
   it('.env.example names every variable the compose file requires, and a blank one stops compose', () => {
     const required = requiredVariables(rawCompose);
-    expect(required).toEqual(expect.arrayContaining(['IW_API_TOKENS', 'MONGO_ROOT_PASSWORD', 'IW_MONGO_PASSWORD']));
+    expect(required).toEqual(
+      expect.arrayContaining(['IW_API_TOKENS', 'IW_LINK_SECRET', 'MONGO_ROOT_PASSWORD', 'IW_MONGO_PASSWORD']),
+    );
     for (const name of required) expect(Object.keys(example)).toContain(name);
     // A secret left blank stops `docker compose up` rather than running without it.
     for (const name of required)

@@ -177,7 +177,17 @@ export type DeployedProcess = 'ingest' | 'alerting' | 'status' | 'topics' | 'cat
  */
 export const DEPLOYMENT_SETTINGS: Record<DeployedProcess, readonly (keyof Env)[]> = {
   ingest: ['KAFKA_BROKERS', 'MONGO_URL', 'IW_TIMEZONE', 'IW_BINDINGS'],
-  alerting: ['KAFKA_BROKERS', 'MONGO_URL', 'SMTP_URL', 'MAIL_FROM', 'IW_PUBLIC_URL', 'IW_TIMEZONE', 'IW_BINDINGS'],
+  alerting: [
+    'KAFKA_BROKERS',
+    'MONGO_URL',
+    'SMTP_URL',
+    'MAIL_FROM',
+    'IW_PUBLIC_URL',
+    'IW_TIMEZONE',
+    'IW_BINDINGS',
+    'IW_PEOPLE',
+    'IW_LINK_SECRET',
+  ],
   status: [
     'KAFKA_BROKERS',
     'MONGO_URL',
@@ -188,6 +198,8 @@ export const DEPLOYMENT_SETTINGS: Record<DeployedProcess, readonly (keyof Env)[]
     'IW_STATUS_PORT',
     'IW_TIMEZONE',
     'IW_BINDINGS',
+    'IW_PEOPLE',
+    'IW_LINK_SECRET',
   ],
   topics: ['KAFKA_BROKERS', 'MONGO_URL', 'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'KAFKA_PARTITIONS'],
   catalogue: ['MONGO_URL'],
