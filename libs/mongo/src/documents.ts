@@ -1,5 +1,5 @@
 import type { Binary } from 'mongodb';
-import type { Funds, TableKind, Target } from '@iw/targets';
+import type { Funds, FundsByNature, MainTask, TableKind, Target } from '@iw/targets';
 import type { Progress } from '@iw/measures';
 
 /**
@@ -31,7 +31,15 @@ export interface ProjectDoc {
   tableKind: TableKind;
   budgetUnit: string;
   funds: Funds;
+  /** 部门整体 tables: 按支出性质分. */
+  fundsByNature?: FundsByNature;
   goal: string;
+  /** 部门整体 tables: 部门职能概述. */
+  functions?: string;
+  /** 部门整体 tables: 年度主要任务 with their amounts. */
+  tasks?: MainTask[];
+  /** Worksheet of a workbook (the line is per sheet). */
+  sheet?: string;
   line: number;
   sourceFile: string;
   archived: boolean;
@@ -66,6 +74,11 @@ export interface IndicatorDoc {
   target: Target;
   /** Compound targets: each part is tracked on its own under its part id. */
   parts: IndicatorPartDoc[];
+  /** 指标值说明 and 权重 columns, when the table has them. */
+  note?: string;
+  weight?: number;
+  /** Worksheet of a workbook (the line is per sheet). */
+  sheet?: string;
   line: number;
   archived: boolean;
   deviation?: DeviationDoc | null;

@@ -8,6 +8,8 @@ import type { SourceRow } from './rows/source-row';
 import type { ParsedCatalogue, ParsedIndicator, ParsedProject, Problem } from './target';
 import { readTables, type RawTable } from './table/table-reader';
 import { nfkc } from './util/text';
+import { unitInName } from './value/name-unit';
+import { normalizeValueText } from './value/normalize';
 import { readTarget, targetWarnings } from './value/read-target';
 
 export interface ReadOptions {
@@ -79,8 +81,10 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
     const guess = options.fiscalYear ?? yearGuess(rows);
     return guess !== undefined && guess >= 2021 ? 'new' : 'old';
   };
-  const { tables, problems } = readTables(rows, vocabulary);
+  const { tables, problems, sheets } = readTables(rows, vocabulary);
   const out: Problem[] = [...problems];
+  const at = (x: { sheet?: string; line: number }) =>
+    x.sheet === undefined ? { line: x.line } : { sheet: x.sheet, line: x.line };
 
   let fiscalYear = options.fiscalYear;
   if (fiscalYear === undefined) {
@@ -89,7 +93,7 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
     if (fiscalYear === undefined) {
       fiscalYear = options.fallbackYear ?? 0;
       out.push({
-        line: tables[0]?.line ?? 1,
+        ...(tables[0] ? at(tables[0]) : { line: 1 }),
         severity: 'error',
         message: `no fiscal year in the table; assumed ${fiscalYear} (give the year explicitly)`,
       });
@@ -100,18 +104,18 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
   const projects: ParsedProject[] = tables.map((t) => {
     const name = t.projectName || t.budgetUnit || `第${t.line}行的表`;
     const pid = projectIds(projectId(fiscalYear, name));
-    if (pid.n > 1)
-      out.push({ line: t.line, severity: 'warning', message: `duplicate project 「${name}」; id ${pid.id}` });
+    if (pid.n > 1) out.push({ ...at(t), severity: 'warning', message: `duplicate project 「${name}」; id ${pid.id}` });
     const indicatorIds = disambiguator();
     const firstLine = new Map<string, number>();
     const indicators: ParsedIndicator[] = t.indicators.map((raw) => {
-      const { target, notes } = readTarget(raw.value, fiscalYear);
-      for (const n of notes) out.push({ line: raw.line, severity: 'info', message: `「${raw.name}」: ${n}` });
+      // `培训人次（人次）` | `500`: the unit written in the name completes a bare number.
+      const { target, notes } = readTarget(withNameUnit(raw.name, raw.value), fiscalYear);
+      for (const n of notes) out.push({ ...at(raw), severity: 'info', message: `「${raw.name}」: ${n}` });
       for (const w of targetWarnings(target, raw.name, fiscalYear))
-        out.push({ line: raw.line, severity: 'warning', message: `「${raw.name}」 ${raw.value}: ${w}` });
+        out.push({ ...at(raw), severity: 'warning', message: `「${raw.name}」 ${raw.value}: ${w}` });
       if (target.kind === 'missing' && raw.value.trim())
         out.push({
-          line: raw.line,
+          ...at(raw),
           severity: 'warning',
           message: `「${raw.name}」: 「${raw.value}」 gives no target value`,
         });
@@ -119,34 +123,49 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
       const iid = indicatorIds(base.endsWith('.') ? `${base}line${raw.line}` : base);
       if (iid.n > 1)
         out.push({
-          line: raw.line,
+          ...at(raw),
           severity: 'warning',
           message: `duplicate indicator 「${raw.name}」 (also line ${firstLine.get(base)}); both kept, this one is ${iid.id}`,
         });
       else firstLine.set(base, raw.line);
-      return {
+      const indicator: ParsedIndicator = {
         id: iid.id,
-        line: raw.line,
+        ...at(raw),
         level1: raw.level1,
         level2: raw.level2,
         name: raw.name,
         value: raw.value.trim(),
         target,
       };
+      if (raw.note) indicator.note = raw.note;
+      if (raw.weight !== undefined) indicator.weight = raw.weight;
+      return indicator;
     });
-    return {
+    const project: ParsedProject = {
       id: pid.id,
       name,
       tableKind: t.tableKind,
       budgetUnit: t.budgetUnit,
-      line: t.line,
+      ...at(t),
       funds: t.funds,
       goal: t.goal,
       indicators,
     };
+    if (t.fundsByNature) project.fundsByNature = t.fundsByNature;
+    if (t.functions) project.functions = t.functions;
+    if (t.tasks?.length) project.tasks = t.tasks;
+    return project;
   });
 
   if (!projects.length) out.push({ line: 1, severity: 'error', message: 'no target table (绩效目标表) found' });
-  out.sort((a, b) => a.line - b.line);
-  return { fiscalYear, projects, problems: out };
+  const order = new Map(sheets.map((name, i) => [name, i]));
+  const rank = (p: Problem) => (p.sheet === undefined ? -1 : (order.get(p.sheet) ?? -1));
+  out.sort((a, b) => rank(a) - rank(b) || a.line - b.line);
+  return sheets.length ? { fiscalYear, projects, problems: out, sheets } : { fiscalYear, projects, problems: out };
+}
+
+/** The value to read: a bare number gets the unit its indicator's name ends with. */
+function withNameUnit(name: string, value: string): string {
+  const unit = unitInName(name);
+  return unit && /^[≥≤<>=]?\d+(?:\.\d+)?$/.test(normalizeValueText(value)) ? value.trim() + unit : value;
 }

@@ -5,7 +5,16 @@
  * `revived`. Only the fiscal years present in the fresh catalogue are in scope: importing
  * the 2020 table never archives 2019's indicators.
  */
-import type { Funds, ParsedCatalogue, ParsedIndicator, ParsedProject, TableKind, Target } from './target';
+import type {
+  Funds,
+  FundsByNature,
+  MainTask,
+  ParsedCatalogue,
+  ParsedIndicator,
+  ParsedProject,
+  TableKind,
+  Target,
+} from './target';
 
 export interface StoredProject {
   id: string;
@@ -16,6 +25,10 @@ export interface StoredProject {
   line: number;
   funds: Funds;
   goal: string;
+  sheet?: string;
+  fundsByNature?: FundsByNature;
+  functions?: string;
+  tasks?: MainTask[];
   archived?: boolean;
 }
 
@@ -29,6 +42,9 @@ export interface StoredIndicator {
   name: string;
   value: string;
   target: Target;
+  sheet?: string;
+  note?: string;
+  weight?: number;
   archived?: boolean;
 }
 
@@ -37,8 +53,9 @@ export interface StoredCatalogue {
   indicators: StoredIndicator[];
 }
 
-export type IndicatorField = 'target' | 'value' | 'level1' | 'level2' | 'line' | 'name';
-export type ProjectField = 'name' | 'tableKind' | 'budgetUnit' | 'line' | 'funds' | 'goal';
+export type IndicatorField = 'target' | 'value' | 'level1' | 'level2' | 'line' | 'name' | 'sheet' | 'note' | 'weight';
+export type ProjectField =
+  'name' | 'tableKind' | 'budgetUnit' | 'line' | 'funds' | 'goal' | 'sheet' | 'fundsByNature' | 'functions' | 'tasks';
 
 export interface Change<S, F, K> {
   before: S;
@@ -107,8 +124,29 @@ function diffOf<
   return out;
 }
 
-const INDICATOR_FIELDS: readonly IndicatorField[] = ['target', 'value', 'level1', 'level2', 'line', 'name'];
-const PROJECT_FIELDS: readonly ProjectField[] = ['name', 'tableKind', 'budgetUnit', 'line', 'funds', 'goal'];
+const INDICATOR_FIELDS: readonly IndicatorField[] = [
+  'target',
+  'value',
+  'level1',
+  'level2',
+  'line',
+  'name',
+  'sheet',
+  'note',
+  'weight',
+];
+const PROJECT_FIELDS: readonly ProjectField[] = [
+  'name',
+  'tableKind',
+  'budgetUnit',
+  'line',
+  'funds',
+  'goal',
+  'sheet',
+  'fundsByNature',
+  'functions',
+  'tasks',
+];
 
 export function diffCatalogue(stored: StoredCatalogue, fresh: ParsedCatalogue): CatalogueDiff {
   const years = new Set([fresh.fiscalYear]);

@@ -1,8 +1,10 @@
 /**
- * `iw targets parse --json`: one documented shape, keys in a fixed order —
- * { fiscalYear, projects: [{ name, tableKind, budgetUnit, line, funds, goal,
- *   indicators: [{ id, line, level1, level2, name, value, target }] }], problems }.
- * Project ids are derivable (projectId) and not part of that shape.
+ * `iw targets parse --json`, keys in this order —
+ * { fiscalYear, projects: [{ name, tableKind, budgetUnit, sheet?, line, funds, fundsByNature?, goal,
+ *   functions?, tasks?, indicators: [{ id, sheet?, line, level1, level2, name, value, target, note?, weight? }] }],
+ *   problems: [{ sheet?, line, severity, message }] }.
+ * Keys marked ? appear only when the table has them (a workbook's sheet, a 部门整体 table's
+ * blocks, a 指标值说明 or 权重 column). Project ids are derivable (projectId) and not part of it.
  */
 import type { ParsedCatalogue, Target } from './target';
 
@@ -41,23 +43,48 @@ function targetJson(t: Target): Record<string, unknown> {
 export function catalogueJson(c: ParsedCatalogue): Record<string, unknown> {
   return {
     fiscalYear: c.fiscalYear,
-    projects: c.projects.map((p) => ({
-      name: p.name,
-      tableKind: p.tableKind,
-      budgetUnit: p.budgetUnit,
-      line: p.line,
-      funds: { total: p.funds.total, fiscal: p.funds.fiscal, other: p.funds.other, unit: p.funds.unit },
-      goal: p.goal,
-      indicators: p.indicators.map((i) => ({
-        id: i.id,
-        line: i.line,
-        level1: i.level1,
-        level2: i.level2,
-        name: i.name,
-        value: i.value,
-        target: targetJson(i.target),
-      })),
-    })),
-    problems: c.problems.map((p) => ({ line: p.line, severity: p.severity, message: p.message })),
+    projects: c.projects.map((p) => {
+      const o: Record<string, unknown> = { name: p.name, tableKind: p.tableKind, budgetUnit: p.budgetUnit };
+      if (p.sheet !== undefined) o.sheet = p.sheet;
+      o.line = p.line;
+      o.funds = { total: p.funds.total, fiscal: p.funds.fiscal, other: p.funds.other, unit: p.funds.unit };
+      if (p.fundsByNature)
+        o.fundsByNature = {
+          basic: p.fundsByNature.basic,
+          project: p.fundsByNature.project,
+          unit: p.fundsByNature.unit,
+        };
+      o.goal = p.goal;
+      if (p.functions !== undefined) o.functions = p.functions;
+      if (p.tasks)
+        o.tasks = p.tasks.map((t) => ({
+          name: t.name,
+          content: t.content,
+          amount: t.amount,
+          fiscal: t.fiscal,
+          other: t.other,
+        }));
+      o.indicators = p.indicators.map((i) => {
+        const x: Record<string, unknown> = { id: i.id };
+        if (i.sheet !== undefined) x.sheet = i.sheet;
+        Object.assign(x, {
+          line: i.line,
+          level1: i.level1,
+          level2: i.level2,
+          name: i.name,
+          value: i.value,
+          target: targetJson(i.target),
+        });
+        if (i.note !== undefined) x.note = i.note;
+        if (i.weight !== undefined) x.weight = i.weight;
+        return x;
+      });
+      return o;
+    }),
+    problems: c.problems.map((p) =>
+      p.sheet === undefined
+        ? { line: p.line, severity: p.severity, message: p.message }
+        : { sheet: p.sheet, line: p.line, severity: p.severity, message: p.message },
+    ),
   };
 }

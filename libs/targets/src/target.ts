@@ -121,16 +121,45 @@ export interface Funds {
   unit: '万元';
 }
 
+/** 部门整体 tables: the year's budget by nature of expenditure (按支出性质分). */
+export interface FundsByNature {
+  /** 基本支出 (staff and running costs). */
+  basic: number | null;
+  /** 项目支出. */
+  project: number | null;
+  unit: '万元';
+}
+
+/** 部门整体 tables: one of the year's main tasks (年度主要任务) with its budget. */
+export interface MainTask {
+  name: string;
+  /** 主要内容, '' when none. */
+  content: string;
+  /** 预算金额 (总额), in 万元; null when none is given. */
+  amount: number | null;
+  fiscal: number | null;
+  other: number | null;
+}
+
 export interface ParsedIndicator {
   /** Stable id: fiscal year + project + indicator name, readable in URLs. */
   id: string;
+  /** Worksheet of a workbook; the line is a row number within it. */
+  sheet?: string;
   line: number;
   level1: string;
   level2: string;
   name: string;
-  /** The cell as written, trimmed. */
+  /**
+   * The cell as written, trimmed. In the split-column template (指标性质 | 指标值 | 度量单位)
+   * the three cells joined as the table shows them: `≥` `240` `场` → `≥240场`.
+   */
   value: string;
   target: Target;
+  /** 指标值说明 / 指标解释, when the table has such a column. */
+  note?: string;
+  /** 权重 / 分值, when the table has such a column. */
+  weight?: number;
 }
 
 export interface ParsedProject {
@@ -139,15 +168,24 @@ export interface ParsedProject {
   name: string;
   tableKind: TableKind;
   budgetUnit: string;
+  sheet?: string;
   line: number;
   funds: Funds;
+  /** 部门整体 tables: 按支出性质分 (基本支出 / 项目支出), when given. */
+  fundsByNature?: FundsByNature;
   goal: string;
+  /** 部门整体 tables: 部门职能概述, when given. */
+  functions?: string;
+  /** 部门整体 tables: 年度主要任务 with their amounts, when given. */
+  tasks?: MainTask[];
   indicators: ParsedIndicator[];
 }
 
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Problem {
+  /** Worksheet of a workbook; the line is a row number within it. */
+  sheet?: string;
   line: number;
   severity: Severity;
   message: string;
@@ -157,4 +195,6 @@ export interface ParsedCatalogue {
   fiscalYear: number;
   projects: ParsedProject[];
   problems: Problem[];
+  /** A workbook's sheets in workbook order (problems and projects sort by sheet, then line). */
+  sheets?: string[];
 }

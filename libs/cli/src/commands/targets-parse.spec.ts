@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { workbookBytes } from '../../../targets/test/workbook';
+import { SEVERAL_SHEETS } from '../../../targets/test/templates/workbooks';
 import { memoryIo } from '../cli-io';
 import { runCli } from '../main';
 
@@ -78,6 +80,30 @@ describe('iw targets parse', () => {
         target: { kind: 'deadline', by: '2021-06-30' },
       });
     }
+  });
+
+  it('reads a split-column workbook: operator, value and unit from their own columns, lines per sheet', async () => {
+    const xlsx = join(dir, 'split.xlsx');
+    writeFileSync(xlsx, await workbookBytes(SEVERAL_SHEETS));
+    const r = await iw('targets', 'parse', xlsx, '--json');
+    expect([r.code, r.err]).toEqual([0, '']);
+    const json = JSON.parse(r.out);
+    const a = json.projects.find((p: { sheet: string }) => p.sheet === '项目A');
+    expect(a.indicators.slice(0, 3)).toMatchObject([
+      { sheet: '项目A', line: 7, value: '≥3000批次', target: { kind: 'numeric', op: '>=', value: 3000, unit: '批次' } },
+      {
+        sheet: '项目A',
+        line: 8,
+        value: '≥10000批次',
+        target: { kind: 'numeric', op: '>=', value: 10000, unit: '批次' },
+      },
+      { sheet: '项目A', line: 9, value: '≥95%', target: { kind: 'numeric', op: '>=', value: 95, unit: '%' } },
+    ]);
+    const summary = (await iw('targets', 'parse', xlsx)).out.split('\n');
+    expect(summary).toContain('sheet 项目A line 3  食品安全抽检监测  (项目支出绩效目标表, 120 万元)');
+    expect(summary).toContain(
+      '    sheet 填报说明 line    1  info     sheet 「填报说明」 holds no target table (no 绩效目标表 title, 项目名称 or 指标值 header); skipped',
+    );
   });
 
   it.each([

@@ -38,8 +38,14 @@ export async function loadCatalogue(file: string, year?: number): Promise<Parsed
 
 const SEVERITY_WIDTH = 7;
 
+/** `line 12`, or `sheet 表1 line 12` in a workbook. */
+function where(x: { sheet?: string; line: number }, width = 0): string {
+  const line = `line ${String(x.line).padStart(width)}`;
+  return x.sheet === undefined ? line : `sheet ${x.sheet} ${line}`;
+}
+
 function problemLine(p: Problem): string {
-  return `    line ${String(p.line).padStart(4)}  ${p.severity.padEnd(SEVERITY_WIDTH)}  ${p.message}`;
+  return `    ${where(p, 4)}  ${p.severity.padEnd(SEVERITY_WIDTH)}  ${p.message}`;
 }
 
 function kinds(byKind: Partial<Record<string, number>>): string {
@@ -61,7 +67,7 @@ export function formatSummary(file: string, c: ParsedCatalogue): string {
   for (const { project, byKind, problems } of s.projects) {
     const funds = project.funds.total === null ? '' : `, ${project.funds.total} 万元`;
     lines.push('');
-    lines.push(`line ${project.line}  ${project.name}  (${project.tableKind}${funds})`);
+    lines.push(`${where(project)}  ${project.name}  (${project.tableKind}${funds})`);
     lines.push(`    ${project.indicators.length} indicators: ${kinds(byKind)}`);
     for (const p of problems) lines.push(problemLine(p));
   }

@@ -52,7 +52,9 @@ export async function importCatalogue(
             sourceFile: options.sourceFile,
             archived: false,
             updatedAt: now,
+            ...present(p, PROJECT_OPTIONAL),
           },
+          ...unsetAbsent(p, PROJECT_OPTIONAL),
           $setOnInsert: { importedAt: now },
         },
         upsert: true,
@@ -83,7 +85,9 @@ export async function importCatalogue(
             line: i.line,
             archived: false,
             updatedAt: now,
+            ...present(i, INDICATOR_OPTIONAL),
           },
+          ...unsetAbsent(i, INDICATOR_OPTIONAL),
           $setOnInsert: { importedAt: now, deviation: null },
         },
         upsert: true,
@@ -119,6 +123,21 @@ export async function importCatalogue(
   return { diff, ownersStored };
 }
 
+/** Fields a table has only in some templates: set when present, unset when gone. */
+const PROJECT_OPTIONAL = ['sheet', 'fundsByNature', 'functions', 'tasks'] as const;
+const INDICATOR_OPTIONAL = ['sheet', 'note', 'weight'] as const;
+
+function present<T extends object>(x: T, keys: readonly (keyof T)[]): Partial<T> {
+  const out: Partial<T> = {};
+  for (const k of keys) if (x[k] !== undefined) out[k] = x[k];
+  return out;
+}
+
+function unsetAbsent<T extends object>(x: T, keys: readonly (keyof T)[]): { $unset?: Record<string, ''> } {
+  const gone = keys.filter((k) => x[k] === undefined);
+  return gone.length ? { $unset: Object.fromEntries(gone.map((k) => [k, ''])) } : {};
+}
+
 async function loadStored(conn: Connection, fiscalYear: number): Promise<StoredCatalogue> {
   const projects = await projectsOf(conn).find({ fiscalYear }).toArray();
   const indicators = await indicatorsOf(conn).find({ fiscalYear }).toArray();
@@ -132,6 +151,7 @@ async function loadStored(conn: Connection, fiscalYear: number): Promise<StoredC
       line: p.line,
       funds: p.funds,
       goal: p.goal,
+      ...present(p, PROJECT_OPTIONAL),
       archived: p.archived,
     })),
     indicators: indicators.map((i) => ({
@@ -144,6 +164,7 @@ async function loadStored(conn: Connection, fiscalYear: number): Promise<StoredC
       name: i.name,
       value: i.value,
       target: i.target,
+      ...present(i, INDICATOR_OPTIONAL),
       archived: i.archived,
     })),
   };

@@ -5,6 +5,7 @@ import { decodeText } from './decode';
 import { tsvRows } from './tsv';
 import { unwrapCell } from './source-row';
 import { xlsxRows } from './xlsx';
+import { workbookBytes } from '../../test/workbook';
 
 describe('tsvRows', () => {
   it('numbers lines from 1, keeps empty cells, drops a BOM', () => {
@@ -136,6 +137,20 @@ describe('xlsxRows', () => {
       ['', '', '商户满意度', '≥85%'],
     ]);
     expect(rows.map((r) => r.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('reads every visible sheet, numbering rows per sheet and naming it', async () => {
+    const bytes = await workbookBytes([
+      { name: '甲', rows: [['a'], ['b']] },
+      { name: '隐藏', rows: [['x']], state: 'hidden' },
+      { name: '乙', rows: [['c']] },
+    ]);
+    expect(await xlsxRows(bytes)).toEqual([
+      { sheet: '甲', line: 1, cells: ['a'] },
+      { sheet: '甲', line: 2, cells: ['b'] },
+      { sheet: '乙', line: 1, cells: ['c'] },
+    ]);
+    expect(await xlsxRows(bytes, { sheet: '隐藏' })).toEqual([{ sheet: '隐藏', line: 1, cells: ['x'] }]);
   });
 
   it('reads the workbook into a catalogue with carried levels', async () => {

@@ -3,9 +3,11 @@
  * rows of cell texts with the line (row number) a person would look up in the file.
  */
 export interface SourceRow {
-  /** 1-based line (text) or row number (spreadsheet). */
+  /** 1-based line (text) or row number within its sheet (spreadsheet). */
   line: number;
   cells: string[];
+  /** The worksheet's name (workbooks only): a line number is per sheet. */
+  sheet?: string;
 }
 
 /**

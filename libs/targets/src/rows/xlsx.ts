@@ -1,9 +1,9 @@
 /**
  * .xlsx via exceljs. A merged range yields its text once, in its top-left cell, and
  * blanks elsewhere — the carry-forward rule of the table reader fills level cells, as it
- * does for the merged cells of a PDF dump. Rows are numbered as Excel shows them; when a
- * workbook has several sheets, numbering runs on across sheets (sheet 2 row 1 follows the
- * last row of sheet 1) so that one line number names one row.
+ * does for the merged cells of a PDF dump. Every visible sheet is read, in workbook order;
+ * rows are numbered as Excel shows them, per sheet, and carry the sheet's name, so that
+ * sheet + line names one row.
  */
 import type ExcelJS from 'exceljs';
 import { unwrapCell, type SourceRow } from './source-row';
@@ -67,16 +67,14 @@ export async function xlsxRows(
     return typeof options.sheet === 'number' ? i + 1 === options.sheet : ws.name === options.sheet;
   });
   const rows: SourceRow[] = [];
-  let offset = 0;
   for (const ws of sheets) {
     const width = ws.columnCount;
     for (let r = 1; r <= ws.rowCount; r++) {
       const row = ws.getRow(r);
       const cells: string[] = [];
       for (let c = 1; c <= width; c++) cells.push(unwrapCell(cellText(row.getCell(c))));
-      rows.push({ line: offset + r, cells });
+      rows.push({ line: r, cells, sheet: ws.name });
     }
-    offset += ws.rowCount;
   }
   return rows;
 }

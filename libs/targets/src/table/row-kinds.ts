@@ -13,8 +13,14 @@ export interface Cell {
 }
 
 export type MetaField = 'budgetUnit' | 'projectName' | 'department' | 'supervisor';
-export type FundsField = 'total' | 'fiscal' | 'other' | 'ignored';
-export type HeaderRole = 'level1' | 'level2' | 'name' | 'value' | 'unit' | 'direction' | 'ignored';
+/**
+ * `basic`/`project`: 按支出性质分 (部门整体 tables). `fiscalPart`: 一般公共预算, 政府性基金 …,
+ * which together are the 财政拨款 when a table does not give that line itself.
+ */
+export type FundsField = 'total' | 'fiscal' | 'other' | 'basic' | 'project' | 'fiscalPart' | 'ignored';
+export type HeaderRole = 'level1' | 'level2' | 'name' | 'value' | 'unit' | 'direction' | 'note' | 'weight' | 'ignored';
+/** Columns of a 年度主要任务 block (部门整体 tables). */
+export type TaskColumn = 'name' | 'content' | 'amount' | 'fiscal' | 'other' | 'ignored';
 
 export type RowKind =
   | { kind: 'blank' }
@@ -22,10 +28,17 @@ export type RowKind =
   | { kind: 'title'; tableKind: TableKind; year?: number }
   | { kind: 'year'; year: number }
   | { kind: 'meta'; fields: Array<{ field: MetaField; value: string }> }
-  | { kind: 'funds'; fields: Array<{ field: FundsField; col: number; value?: number }>; unitYuan: boolean }
+  | {
+      kind: 'funds';
+      fields: Array<{ field: FundsField; col: number; value?: number }>;
+      unitYuan: boolean;
+      /** Only weak labels (合计, 其他): funds only inside a funds block. */
+      weak?: boolean;
+    }
   | { kind: 'goal'; text: string }
   | { kind: 'header'; columns: Map<number, HeaderRole> }
   | { kind: 'tasks' }
+  | { kind: 'functions'; text: string }
   | { kind: 'footer' }
   | { kind: 'body' };
 
@@ -42,12 +55,16 @@ const META_LABELS: Array<[RegExp, MetaField]> = [
 ];
 
 const FUNDS_HEAD =
-  /^(?:项目资金|年度资金|资金情况|项目资金情况|年度预算|年度预算申请|预算资金|部门预算|资金来源)(?:\((万元|元)\))?$/;
+  /^(?:项目资金|年度资金|资金情况|项目资金情况|年度预算|年度预算申请|年度预算情况|预算资金|部门预算|资金来源|(?:年度)?部门整体支出预算|按收入性质分|按支出性质分|按资金来源分|按支出类型分)(?:\((万元|元)\))?$/;
 const FUNDS_LABELS: Array<[RegExp, FundsField, boolean]> = [
   // [label, field, strong: identifies a funds row on its own]
   [/^(?:年度资金总额|资金总额|年度预算总额|预算总额|项目总额)(?:\(万元\))?$/, 'total', true],
   [/^(?:当年)?财政(?:拨款|资金|补助)(?:资金)?$/, 'fiscal', true],
   [/^(?:其他资金|其它资金)$/, 'other', true],
+  [/^基本支出(?:合计)?$/, 'basic', true],
+  [/^项目支出(?:合计)?$/, 'project', true],
+  [/^(?:一般公共预算|政府性基金|政府性基金预算|国有资本经营预算)(?:拨款|资金|收入)?$/, 'fiscalPart', true],
+  [/^(?:人员经费|公用经费|财政专户管理资金|单位资金|事业收入|经营收入)$/, 'ignored', true],
   [/^上年结转(?:资金)?$/, 'ignored', true],
   [/^(?:合计|总额|总计)$/, 'total', false],
   [/^(?:其他|其它)$/, 'other', false],
@@ -56,20 +73,56 @@ const FUNDS_LABELS: Array<[RegExp, FundsField, boolean]> = [
 const GOAL_LABEL =
   /^(?:项目总体目标|年度总体目标|总体目标|项目绩效目标|年度绩效目标|部门整体绩效目标|整体绩效目标|绩效目标|年度目标|长期目标|中长期目标|项目年度目标)$/;
 
+/**
+ * Column headers, by name wherever they stand (the seed's four columns; the split-column
+ * national template 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 指标值说明 |
+ * 权重 and its variants). Notes come before values: 指标值说明 is not 指标值.
+ */
 const HEADER_WORDS: Array<[RegExp, HeaderRole]> = [
-  [/^一级指标$/, 'level1'],
-  [/^二级指标$/, 'level2'],
-  [/^(?:三级指标|指标名称|指标内容|三级指标名称)$/, 'name'],
-  [/^(?:指标值|目标值|年度指标值|绩效指标值|指标目标值)/, 'value'],
-  [/^(?:度量单位|计量单位|单位)$/, 'unit'],
-  [/^(?:指标方向|方向|符号|指标性质符号)$/, 'direction'],
-  [/^(?:权重|分值|备注|指标性质|评分标准|指标解释|指标说明|指标值说明|目标值说明|序号|编号)/, 'ignored'],
+  [/^一级指标(?:名称)?$/, 'level1'],
+  [/^二级指标(?:名称)?$/, 'level2'],
+  [/^(?:三级指标|指标名称|指标内容|三级指标名称|具体指标)$/, 'name'],
+  [/^(?:指标值说明|目标值说明|指标值描述|指标解释|指标说明|指标定义)/, 'note'],
+  [/^(?:权重|分值|指标权重|指标分值)(?:\(.*\))?$/, 'weight'],
+  [/^(?:指标方向|方向|符号|指标性质|指标性质符号|运算符号?|比较符号?)(?:\(.*\))?$/, 'direction'],
+  [/^(?:度量单位|计量单位|单位|指标单位|计量单位名称)$/, 'unit'],
+  [/^(?:指标值|目标值|年度指标值|绩效指标值|指标目标值|年度目标值)/, 'value'],
+  [/^(?:备注|评分标准|评分规则|序号|编号|指标类型|数据来源)/, 'ignored'],
 ];
 
 const TITLE = /绩效目标(?:申报)?表/;
 const FOOTER =
   /^(?:注[:：]|备注[:：]|说明[:：]|填表人|填报人|联系人|联系电话|审核人|负责人|单位负责人|财务负责人|填报日期|制表人|(?:金额)?单位[:：]?(?:万元|元)$)/;
 const TASKS = /^(?:年度主要任务|主要任务|任务名称)$/;
+/** 部门职能概述 and its variants (部门整体 tables). */
+const FUNCTIONS = /^(?:部门|单位|部门\(单位\))?(?:主要)?(?:职能职责|职能|职责)(?:概述|简介|简述|描述)?$/;
+const TASK_COLUMNS: Array<[RegExp, TaskColumn]> = [
+  [/^(?:任务名称|任务|主要任务|任务名)$/, 'name'],
+  [/^(?:主要内容|任务内容|具体内容|主要工作内容|工作内容|任务描述|内容)$/, 'content'],
+  [/^(?:总额|合计|小计|资金总额|预算金额合计)(?:\((?:万元|元)\))?$/, 'amount'],
+  [/^(?:预算金额|金额|预算数|预算资金|资金|年度预算)(?:\((?:万元|元)\))?$/, 'amount'],
+  [/^(?:财政拨款|财政资金|一般公共预算)(?:资金)?$/, 'fiscal'],
+  [/^(?:其他资金|其它资金)$/, 'other'],
+  [/^(?:序号|备注|对应项目|编号)$/, 'ignored'],
+];
+/** A tasks-block header: every cell names a column. */
+export function readTaskColumns(
+  cells: Cell[],
+): { columns: Map<number, TaskColumn>; amountIn: Map<number, boolean>; unitYuan: boolean } | undefined {
+  const columns = new Map<number, TaskColumn>();
+  /** Columns named 总额/合计 (they win over a 预算金额 group heading). */
+  const amountIn = new Map<number, boolean>();
+  let unitYuan = false;
+  for (const c of cells) {
+    const k = key(c.text);
+    const i = TASK_COLUMNS.findIndex(([re]) => re.test(k));
+    if (i < 0) return undefined;
+    columns.set(c.col, TASK_COLUMNS[i][1]);
+    if (TASK_COLUMNS[i][1] === 'amount') amountIn.set(c.col, i === 2);
+    if (/\(元\)$/.test(k)) unitYuan = true;
+  }
+  return columns.size ? { columns, amountIn, unitYuan } : undefined;
+}
 /** `附件2：` above a table. */
 const ATTACHMENT = /^附件\d*[:]?$/;
 
@@ -122,6 +175,7 @@ function readFunds(cells: Cell[]): RowKind | undefined {
   let head = false;
   let strong = false;
   let unitYuan = false;
+  let other = false;
   for (let i = 0; i < cells.length; i++) {
     const { label, amount } = fundsCell(cells[i].text);
     const h = FUNDS_HEAD.exec(label);
@@ -131,7 +185,10 @@ function readFunds(cells: Cell[]): RowKind | undefined {
       continue;
     }
     const hit = FUNDS_LABELS.find(([re]) => re.test(label));
-    if (!hit) continue;
+    if (!hit) {
+      other = true;
+      continue;
+    }
     strong ||= hit[2];
     let value = amount;
     if (value === undefined && i + 1 < cells.length) {
@@ -143,7 +200,11 @@ function readFunds(cells: Cell[]): RowKind | undefined {
     }
     fields.push({ field: hit[1], col: cells[i].col, value });
   }
-  return head || strong ? { kind: 'funds', fields, unitYuan } : undefined;
+  if (head || strong) return { kind: 'funds', fields, unitYuan };
+  // `合计：1000 | 合计：1000` under 按收入性质分 | 按支出性质分: every cell a label with its amount.
+  if (fields.length && !other && fields.every((f) => f.value !== undefined))
+    return { kind: 'funds', fields, unitYuan, weak: true };
+  return undefined;
 }
 
 function readHeader(cells: Cell[]): RowKind | undefined {
@@ -169,7 +230,7 @@ export function cellsOf(raw: string[]): Cell[] {
 /** Cheap pre-checks: most rows are indicators and hold none of these words. */
 const MAY_BE_HEADER = /指标|目标值|单位|权重|分值|备注|说明/;
 const MAY_BE_META = /单位|部门|项目名称|主管/;
-const MAY_BE_FUNDS = /资金|财政|预算|总额|合计|总计|其他|其它|结转/;
+const MAY_BE_FUNDS = /资金|财政|预算|总额|合计|总计|其他|其它|结转|支出|性质分|经费|收入/;
 
 export function classifyRow(cells: Cell[]): RowKind {
   if (!cells.length) return { kind: 'blank' };
@@ -179,8 +240,10 @@ export function classifyRow(cells: Cell[]): RowKind {
   if (header) return header;
   const first = key(cells[0].text);
   if (cells.length <= 2) {
-    const t = TITLE.exec(key(cells.map((c) => c.text).join('')));
-    if (t && first.length <= 40) {
+    const whole = key(cells.map((c) => c.text).join(''));
+    const t = TITLE.exec(whole);
+    // `项目支出绩效目标表填报说明` names a notes sheet, not a table.
+    if (t && first.length <= 40 && !/说明|填报|填写|指引/.test(whole.slice(t.index + t[0].length))) {
       const tableKind: TableKind = /部门.{0,6}整体|整体支出/.test(first)
         ? '部门整体支出绩效目标表'
         : '项目支出绩效目标表';
@@ -195,6 +258,11 @@ export function classifyRow(cells: Cell[]): RowKind {
     return { kind: 'goal', text: [lead.inline, ...rest].filter(Boolean).join('\n') };
   }
   if (TASKS.test(first)) return { kind: 'tasks' };
+  const fn = splitLabel(cells[0].text);
+  if (FUNCTIONS.test(fn.label)) {
+    const rest = cells.slice(1).map((c) => c.text);
+    return { kind: 'functions', text: [fn.inline, ...rest].filter(Boolean).join('\n') };
+  }
   const meta = MAY_BE_META.test(all) ? readMeta(cells) : undefined;
   if (meta) return meta;
   const funds = MAY_BE_FUNDS.test(all) ? readFunds(cells) : undefined;

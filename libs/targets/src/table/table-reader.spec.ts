@@ -368,11 +368,8 @@ describe('templates, vocabularies and years', () => {
       '部门整体支出绩效目标表',
       { total: 500, fiscal: 480, other: 20, unit: '万元' },
     ]);
-    expect(p.goal.split('\n')).toEqual([
-      '年度主要任务 任务名称 主要内容 预算金额（万元） 总额 财政拨款 其他资金',
-      '任务1 市场监管执法 200 200 200 0',
-      '完成各项监管任务。',
-    ]);
+    expect(p.goal).toBe('完成各项监管任务。');
+    expect(p.tasks).toEqual([{ name: '任务1', content: '市场监管执法', amount: 200, fiscal: 200, other: 0 }]);
     expect(rowsOf(c)).toEqual([
       [9, '产出指标', '数量指标', '执法检查户次', '≥1200户次'],
       [10, '产出指标', '数量指标', '抽检批次', '≥500批次'],

@@ -10,22 +10,42 @@
  *   neighbour, or an indicator without a value;
  * - every non-blank row ends up as structure, an indicator, or a reported problem.
  */
-import type { Funds, Problem, Severity, TableKind } from '../target';
+import type { Funds, FundsByNature, MainTask, Problem, Severity, TableKind } from '../target';
 import type { SourceRow } from '../rows/source-row';
+import { nfkc } from '../util/text';
+import { OPERATOR_SYMBOLS, OPERATOR_WORDS } from '../value/lexicon';
+import { normalizeValueText } from '../value/normalize';
 import { isMeasurable, peekTarget } from '../value/read-target';
-import { cellsOf, classifyRow, key, parseAmount, type Cell, type HeaderRole, type RowKind } from './row-kinds';
+import {
+  cellsOf,
+  classifyRow,
+  key,
+  parseAmount,
+  readTaskColumns,
+  type Cell,
+  type FundsField,
+  type HeaderRole,
+  type RowKind,
+  type TaskColumn,
+} from './row-kinds';
 import { level1For, levelOf, vocabularyOf, type Family, type LevelMatch, type Vocabulary } from './vocabulary';
 
 export interface RawIndicator {
+  sheet?: string;
   line: number;
   level1: string;
   level2: string;
   name: string;
-  /** The 指标值 cell as written (joined when it was wrapped over lines). */
+  /** The 指标值 cell as written (joined when it was wrapped over lines; with its 指标性质 and 度量单位 cells). */
   value: string;
+  /** 指标值说明 / 指标解释 column. */
+  note?: string;
+  /** 权重 / 分值 column. */
+  weight?: number;
 }
 
 export interface RawTable {
+  sheet?: string;
   line: number;
   tableKind: TableKind;
   /** True when a title row named the kind; else it was assumed. */
@@ -33,7 +53,10 @@ export interface RawTable {
   budgetUnit: string;
   projectName: string;
   funds: Funds;
+  fundsByNature?: FundsByNature;
   goal: string;
+  functions?: string;
+  tasks?: MainTask[];
   indicators: RawIndicator[];
   /** A year written in the title (`2019年度项目支出绩效目标表`, `（2019年度）`). */
   titleYear?: number;
@@ -42,12 +65,42 @@ export interface RawTable {
 export interface TableReading {
   tables: RawTable[];
   problems: Problem[];
+  /** Worksheet names in workbook order (none for text). */
+  sheets: string[];
+}
+
+/** Whether a sheet holds a target table: a title, a 项目名称/部门名称, or a header with a 指标值 column. */
+function isTargetSheet(rows: SourceRow[]): boolean {
+  return rows.some((r) => {
+    const k = classifyRow(cellsOf(r.cells));
+    if (k.kind === 'title') return true;
+    if (k.kind === 'meta')
+      return k.fields.some((f) => (f.field === 'projectName' || f.field === 'department') && f.value);
+    return k.kind === 'header' && [...k.columns.values()].includes('value');
+  });
+}
+
+/** Consecutive rows of one sheet. */
+function bySheet(rows: SourceRow[]): Array<{ sheet?: string; rows: SourceRow[] }> {
+  const out: Array<{ sheet?: string; rows: SourceRow[] }> = [];
+  for (const r of rows) {
+    const last = out[out.length - 1];
+    if (last && last.sheet === r.sheet) last.rows.push(r);
+    else out.push({ sheet: r.sheet, rows: [r] });
+  }
+  return out;
 }
 
 /** An indicator row in progress; level-1 may wait for the table's vocabulary. */
 interface Pending extends RawIndicator {
   level1Family?: Family;
   nameCol: number;
+}
+
+/** What the split-column template's other columns said about a row. */
+interface Extras {
+  note?: string;
+  weight?: number;
 }
 
 interface Fragment {
@@ -66,12 +119,20 @@ interface TableState {
   rows: Pending[];
   phase: 'head' | 'body';
   inGoal: boolean;
-  /** Inside a 年度主要任务 block (部门整体 tables): its rows describe the goal. */
+  /** Inside a 年度主要任务 block (部门整体 tables): its rows are tasks. */
   inTasks: boolean;
+  /** The tasks block's columns, from its header row(s). */
+  taskColumns?: { columns: Map<number, TaskColumn>; amountIn: Map<number, boolean>; unitYuan: boolean };
+  /** Inside a 部门职能概述 block. */
+  inFunctions: boolean;
+  /** The previous row was funds: weak labels (合计, 其他) continue the block. */
+  inFunds: boolean;
+  /** 一般公共预算 + 政府性基金 …: the 财政拨款 when the table gives no such line. */
+  fiscalParts?: number;
   header?: Map<number, HeaderRole>;
   headerSeen: boolean;
   /** Funds labels waiting for the amounts on the next row, by column. */
-  fundsColumns?: Array<{ field: 'total' | 'fiscal' | 'other' | 'ignored'; col: number }>;
+  fundsColumns?: Array<{ field: FundsField; col: number }>;
   fundsSeen: boolean;
   level1: string;
   level1Family?: Family;
@@ -98,6 +159,47 @@ export function valueLike(text: string): boolean {
   return true;
 }
 
+/** Cells that say "no unit" / "no direction". */
+const NOTHING = /^(?:[-—–/\\]+|无|空)$/;
+
+const OP_SYMBOL: Record<string, string> = { '>=': '≥', '<=': '≤', '>': '>', '<': '<', '=': '=' };
+const DIRECTION_WORDS = new Map<string, string>([
+  ...OPERATOR_WORDS.map(([w, op]) => [w, OP_SYMBOL[op]] as [string, string]),
+  ['正向', '≥'],
+  ['正向指标', '≥'],
+  ['越大越好', '≥'],
+  ['反向', '≤'],
+  ['反向指标', '≤'],
+  ['越小越好', '≤'],
+]);
+const NO_DIRECTION = /^(?:定性|定量|定性指标|定量指标)$/;
+
+/**
+ * A 指标性质 / 指标方向 cell: the operator to put before the value (a symbol as written, a
+ * word as its symbol), '' for 定性/定量 or an empty mark, undefined for anything else.
+ */
+export function directionOf(text: string): string | undefined {
+  const t = text.trim();
+  const k = normalizeValueText(t);
+  if (!k || NOTHING.test(k) || NO_DIRECTION.test(k)) return '';
+  if (/^[≥≤<>=]$/.test(k) || /^(?:>=|<=)$/.test(t)) return t;
+  return DIRECTION_WORDS.get(k);
+}
+
+/** A value that is only a number, maybe after an operator: a 度量单位 cell completes it. */
+const BARE_NUMBER = /^[≥≤<>=]?-?\d+(?:\.\d+)?$/;
+
+/**
+ * 指标性质 + 指标值 + 度量单位 as the table shows them together (`≥` `240` `场` → `≥240场`):
+ * the operator only before a number that has none, the unit only after a bare number.
+ */
+export function joinValue(direction: string, value: string, unit: string): string {
+  let out = value;
+  if (direction && /^\d/.test(nfkc(out).trim())) out = direction + out;
+  if (unit && BARE_NUMBER.test(normalizeValueText(out))) out += unit;
+  return out;
+}
+
 const join = (a: string, b: string) => (/[\x21-\x7e]$/.test(a) && /^[\x21-\x7e]/.test(b) ? `${a} ${b}` : a + b);
 
 function emptyFunds(): Funds {
@@ -108,27 +210,47 @@ export class TableReader {
   private tables: RawTable[] = [];
   private problems: Problem[] = [];
   private t?: TableState;
-  private readonly docVocabulary?: Vocabulary;
+  private docVocabulary?: Vocabulary;
+  /** The sheet being read (workbooks). */
+  private sheet?: string;
 
   constructor(
     private readonly rows: SourceRow[],
     private readonly fallbackVocabulary: () => Vocabulary,
-  ) {
-    const level1Terms: string[] = [];
-    for (const r of rows) for (const c of r.cells) if (c && c.length <= 12) level1Terms.push(levelOf(c)?.term ?? '');
-    this.docVocabulary = vocabularyOf(level1Terms);
-  }
+  ) {}
 
   read(): TableReading {
-    for (const row of this.rows) this.row(row);
+    const sheets: string[] = [];
+    const groups = bySheet(this.rows).filter((g) => {
+      if (g.sheet === undefined) return true;
+      sheets.push(g.sheet);
+      const first = g.rows.find((r) => r.cells.some((c) => c.trim()));
+      if (!first || isTargetSheet(g.rows)) return !!first;
+      const message = `sheet 「${g.sheet}」 holds no target table (no 绩效目标表 title, 项目名称 or 指标值 header); skipped`;
+      this.problem(first.line, 'info', message, g.sheet);
+      return false;
+    });
+    const level1Terms: string[] = [];
+    for (const g of groups)
+      for (const r of g.rows)
+        for (const c of r.cells) if (c && c.length <= 12) level1Terms.push(levelOf(c)?.term ?? '');
+    this.docVocabulary = vocabularyOf(level1Terms);
+    for (const g of groups) {
+      // A table never runs on from one sheet into the next.
+      if (g.sheet !== this.sheet) this.close();
+      this.sheet = g.sheet;
+      for (const row of g.rows) this.row(row);
+    }
     this.close();
     this.mergePageBreaks();
-    this.problems.sort((a, b) => a.line - b.line);
-    return { tables: this.tables, problems: this.problems };
+    const order = new Map(sheets.map((name, i) => [name, i]));
+    const rank = (p: Problem) => (p.sheet === undefined ? -1 : (order.get(p.sheet) ?? -1));
+    this.problems.sort((a, b) => rank(a) - rank(b) || a.line - b.line);
+    return { tables: this.tables, problems: this.problems, sheets };
   }
 
-  private problem(line: number, severity: Severity, message: string) {
-    this.problems.push({ line, severity, message });
+  private problem(line: number, severity: Severity, message: string, sheet = this.sheet) {
+    this.problems.push(sheet === undefined ? { line, severity, message } : { sheet, line, severity, message });
   }
 
   // ---- tables -------------------------------------------------------------
@@ -137,6 +259,7 @@ export class TableReader {
     this.close();
     this.t = {
       table: {
+        ...(this.sheet === undefined ? {} : { sheet: this.sheet }),
         line,
         tableKind: tableKind ?? '项目支出绩效目标表',
         titled: !!tableKind,
@@ -151,6 +274,8 @@ export class TableReader {
       phase: 'head',
       inGoal: false,
       inTasks: false,
+      inFunctions: false,
+      inFunds: false,
       headerSeen: false,
       fundsSeen: false,
       level1: '',
@@ -170,8 +295,14 @@ export class TableReader {
     const vocabulary = vocabularyOf(t.level1Terms) ?? this.docVocabulary ?? this.fallbackVocabulary();
     for (const p of t.rows) {
       const level1 = p.level1 || (p.level1Family ? level1For(p.level1Family, vocabulary) : '');
-      t.table.indicators.push({ line: p.line, level1, level2: p.level2, name: p.name, value: p.value });
+      const raw: RawIndicator = { line: p.line, level1, level2: p.level2, name: p.name, value: p.value };
+      if (p.sheet !== undefined) raw.sheet = p.sheet;
+      if (p.note) raw.note = p.note;
+      if (p.weight !== undefined) raw.weight = p.weight;
+      t.table.indicators.push(raw);
     }
+    if (t.table.funds.fiscal === null && t.fiscalParts !== undefined)
+      t.table.funds.fiscal = Number(t.fiscalParts.toPrecision(12));
     for (const i of t.inferred) this.problem(i.line, 'info', i.why(level1For(i.family, vocabulary)));
     const tbl = t.table;
     const hasHead = !!(tbl.projectName || tbl.budgetUnit || t.fundsSeen || tbl.goal);
@@ -194,12 +325,27 @@ export class TableReader {
     for (const tbl of this.tables) {
       const prev = out[out.length - 1];
       const sameProject =
-        prev && tbl.projectName && tbl.projectName === prev.projectName && tbl.budgetUnit === prev.budgetUnit;
-      const headless = prev && !tbl.projectName && !tbl.budgetUnit && !tbl.goal && tbl.funds.total === null;
+        prev &&
+        prev.sheet === tbl.sheet &&
+        tbl.projectName &&
+        tbl.projectName === prev.projectName &&
+        tbl.budgetUnit === prev.budgetUnit;
+      const headless =
+        prev &&
+        prev.sheet === tbl.sheet &&
+        !tbl.projectName &&
+        !tbl.budgetUnit &&
+        !tbl.goal &&
+        tbl.funds.total === null;
       const sameFunds = prev && (tbl.funds.total === null || tbl.funds.total === prev.funds.total);
       if (prev && ((sameProject && sameFunds && (!tbl.goal || tbl.goal === prev.goal)) || headless)) {
         prev.indicators.push(...tbl.indicators);
-        this.problem(tbl.line, 'info', `table continues 「${prev.projectName}」 from line ${prev.line} (page break)`);
+        this.problem(
+          tbl.line,
+          'info',
+          `table continues 「${prev.projectName}」 from line ${prev.line} (page break)`,
+          tbl.sheet,
+        );
         continue;
       }
       out.push(tbl);
@@ -212,6 +358,11 @@ export class TableReader {
   private row(row: SourceRow) {
     const cells = cellsOf(row.cells);
     const kind = classifyRow(cells);
+    if (this.t && kind.kind !== 'blank' && kind.kind !== 'separator') {
+      const fundsBlock = this.t.inFunds;
+      this.t.inFunds = false;
+      if (kind.kind === 'funds' && kind.weak && !fundsBlock) return this.body(row.line, cells);
+    } else if (kind.kind === 'funds' && kind.weak) return this.body(row.line, cells);
     switch (kind.kind) {
       case 'blank':
       case 'separator':
@@ -226,7 +377,12 @@ export class TableReader {
         return this.meta(row.line, kind);
       case 'funds':
         if (this.t?.phase === 'body' && this.t.fundsSeen) return this.body(row.line, cells);
-        if (this.t?.inTasks) return this.appendGoal(cells);
+        if (this.t?.inTasks) {
+          // Labels only (总额 | 财政拨款 | 其他资金 under 预算金额): the tasks block's sub-header.
+          if (kind.fields.every((f) => f.value === undefined) && this.taskHeader(cells)) return;
+          this.t.inTasks = false;
+        }
+        if (this.t) this.t.inFunctions = false;
         return this.funds(row.line, kind);
       case 'goal':
         if (this.t?.phase === 'body' && this.t.table.goal) return this.body(row.line, cells);
@@ -234,9 +390,20 @@ export class TableReader {
           this.open(row.line);
           this.problem(row.line, 'warning', 'overall goal before any table title or 项目名称; a new table starts here');
         }
-        // Task rows read before the goal stay in front of it.
         this.t!.table.goal = [this.t!.table.goal, kind.text].filter(Boolean).join('\n');
         this.t!.inGoal = true;
+        this.t!.inTasks = false;
+        this.t!.inFunctions = false;
+        return;
+      case 'functions':
+        if (this.t?.phase === 'body') return this.body(row.line, cells);
+        if (!this.t) {
+          this.open(row.line);
+          this.problem(row.line, 'warning', '部门职能 before any table title or 部门名称; a new table starts here');
+        }
+        this.t!.table.functions = [this.t!.table.functions, kind.text].filter(Boolean).join('\n');
+        this.t!.inFunctions = true;
+        this.t!.inGoal = false;
         this.t!.inTasks = false;
         return;
       case 'header':
@@ -245,14 +412,18 @@ export class TableReader {
         this.t!.phase = 'body';
         this.t!.inGoal = false;
         this.t!.inTasks = false;
+        this.t!.inFunctions = false;
         this.t!.header ??= kind.columns;
         this.t!.headerSeen = true;
         return;
       case 'tasks':
-        if (!this.t) return this.body(row.line, cells);
-        this.t.inGoal = true;
+        if (!this.t || this.t.phase === 'body') return this.body(row.line, cells);
+        this.t.inGoal = false;
+        this.t.inFunctions = false;
         this.t.inTasks = true;
-        return this.appendGoal(cells);
+        // `年度主要任务 | 任务名称 | 主要内容 | 预算金额` or `年度主要任务 | 任务一 | … | 200`.
+        if (cells.length > 1 && !this.taskHeader(cells.slice(1))) this.taskRow(row.line, cells.slice(1));
+        return;
       case 'footer':
         this.flushFragment();
         return;
@@ -294,6 +465,7 @@ export class TableReader {
     }
     const t = this.t!;
     t.fundsSeen = true;
+    t.inFunds = true;
     t.inGoal = false;
     const scale = kind.unitYuan ? 1 / 10000 : 1;
     if (kind.unitYuan) this.problem(line, 'info', 'funds given in 元; stored in 万元');
@@ -301,9 +473,18 @@ export class TableReader {
     for (const f of kind.fields) {
       if (f.field === 'ignored') continue;
       if (f.value === undefined) waiting.push({ field: f.field, col: f.col });
-      else t.table.funds[f.field] = Number((f.value * scale).toPrecision(12));
+      else this.setFunds(f.field, Number((f.value * scale).toPrecision(12)));
     }
     t.fundsColumns = waiting.length ? waiting : undefined;
+  }
+
+  private setFunds(field: Exclude<FundsField, 'ignored'>, value: number) {
+    const t = this.t!;
+    if (field === 'basic' || field === 'project') {
+      t.table.fundsByNature ??= { basic: null, project: null, unit: '万元' };
+      t.table.fundsByNature[field] = value;
+    } else if (field === 'fiscalPart') t.fiscalParts = (t.fiscalParts ?? 0) + value;
+    else t.table.funds[field] = value;
   }
 
   /** Amounts on the row under a row of funds labels, matched by column. */
@@ -315,7 +496,7 @@ export class TableReader {
     if (!amounts.length || amounts.some((a) => a.v === undefined)) return false;
     for (const w of cols) {
       const hit = amounts.reduce((best, a) => (Math.abs(a.col - w.col) < Math.abs(best.col - w.col) ? a : best));
-      if (w.field !== 'ignored') t.table.funds[w.field] = hit.v!;
+      if (w.field !== 'ignored') this.setFunds(w.field, hit.v!);
     }
     return true;
   }
@@ -333,8 +514,12 @@ export class TableReader {
     }
     const t = this.t!;
     if (t.phase === 'head') {
-      if (!hasLevel && t.inTasks) return this.appendGoal(cells);
+      if (!hasLevel && t.inTasks) return this.taskRow(line, cells);
       const looksLikeIndicator = cells.length >= 2 && valueLike(cells[cells.length - 1].text);
+      if (!hasLevel && t.inFunctions && !looksLikeIndicator) {
+        t.table.functions = [t.table.functions, cells.map((c) => c.text).join(' ')].filter(Boolean).join('\n');
+        return;
+      }
       if (!hasLevel && t.inGoal && !looksLikeIndicator) {
         return this.appendGoal(cells);
       }
@@ -349,6 +534,69 @@ export class TableReader {
     }
     this.indicatorRow(line, cells);
     t.lastBodyLine = line;
+  }
+
+  // ---- 年度主要任务 (部门整体 tables) -----------------------------------------
+
+  /** A header of the tasks block (任务名称 | 主要内容 | 预算金额 …); merged into the columns known so far. */
+  private taskHeader(cells: Cell[]): boolean {
+    const t = this.t!;
+    const found = readTaskColumns(cells);
+    if (!found) return false;
+    const prev = t.taskColumns;
+    if (prev) {
+      for (const [col, role] of found.columns) prev.columns.set(col, role);
+      for (const [col, strong] of found.amountIn) prev.amountIn.set(col, strong);
+      prev.unitYuan ||= found.unitYuan;
+    } else t.taskColumns = found;
+    return true;
+  }
+
+  /** One task: its name, content and amounts, by the block's columns or, without them, by what the cells hold. */
+  private taskRow(line: number, all: Cell[]) {
+    const t = this.t!;
+    const cols = t.taskColumns;
+    let cells = all;
+    if (!cols && cells.length >= 2 && /^\d{1,2}$/.test(cells[0].text) && parseAmount(cells[1].text) === undefined)
+      cells = cells.slice(1); // a 序号 in front
+    const texts: string[] = [];
+    const contents: string[] = [];
+    const byRole: Partial<Record<'amount' | 'fiscal' | 'other', number>> = {};
+    const loose: number[] = [];
+    let strongAmount = false;
+    for (const c of cells) {
+      const role = cols?.columns.get(c.col);
+      const v = parseAmount(c.text);
+      if (role === 'ignored') continue;
+      if (role === 'name') texts.unshift(c.text);
+      else if (role === 'content') contents.push(c.text);
+      else if (role && v !== undefined) {
+        const strong = role === 'amount' && !!cols!.amountIn.get(c.col);
+        if (role !== 'amount' || byRole.amount === undefined || (strong && !strongAmount)) byRole[role] = v;
+        if (strong) strongAmount = true;
+      } else if (v !== undefined) loose.push(v);
+      else if (texts.length) contents.push(c.text);
+      else texts.push(c.text);
+    }
+    for (const v of loose) {
+      const free = (['amount', 'fiscal', 'other'] as const).find((r) => byRole[r] === undefined);
+      if (free) byRole[free] = v;
+    }
+    const name = texts[0] ?? contents.shift() ?? '';
+    if (/^(?:金额|预算|资金)?(?:合计|总计|小计)/.test(key(name))) return; // the block's total
+    if (!name) {
+      this.problem(line, 'warning', `年度主要任务 row without a task name: ${all.map((c) => c.text).join(' | ')}`);
+      return;
+    }
+    const scale = cols?.unitYuan ? 1 / 10000 : 1;
+    const amount = (v?: number) => (v === undefined ? null : Number((v * scale).toPrecision(12)));
+    (t.table.tasks ??= []).push({
+      name,
+      content: [...texts.slice(1), ...contents].join(' '),
+      amount: amount(byRole.amount),
+      fiscal: amount(byRole.fiscal),
+      other: amount(byRole.other),
+    });
   }
 
   private appendGoal(cells: Cell[]) {
@@ -369,25 +617,48 @@ export class TableReader {
     return nameCol !== undefined ? col < nameCol : col <= 1;
   }
 
+  /**
+   * The split-column template: a header that gives 指标性质/指标方向 or 度量单位 their own
+   * columns. Its columns are where the header says (a workbook or CSV, not a PDF dump).
+   */
+  private splitColumns(): boolean {
+    return this.columnOf('direction') !== undefined || this.columnOf('unit') !== undefined;
+  }
+
   private indicatorRow(line: number, all: Cell[]) {
     const t = this.t!;
     // Columns the header declares as weight/remarks are not part of the indicator;
     // a separate unit or direction column belongs to the value.
     let unitCell = '';
     let direction = '';
+    const extras: Extras = {};
+    const notes: string[] = [];
     const cells = all.filter((c) => {
       const role = t.header?.get(c.col);
       if (role === 'ignored') return false;
-      if (role === 'unit' && !levelOf(c.text)) {
-        unitCell = c.text;
+      if (role === 'note' && !levelOf(c.text)) {
+        notes.push(c.text);
         return false;
       }
-      if (role === 'direction' && /^[≥≤<>=＞＜]+$|^[大小不]?[于低高少超]/.test(c.text.normalize('NFKC'))) {
-        direction = c.text;
+      if (role === 'weight' && !levelOf(c.text)) {
+        const w = /^-?\d+(?:\.\d+)?/.exec(nfkc(c.text));
+        if (w) extras.weight = Number(w[0]);
         return false;
+      }
+      if (role === 'unit' && !levelOf(c.text)) {
+        if (!NOTHING.test(nfkc(c.text))) unitCell = c.text;
+        return false;
+      }
+      if (role === 'direction') {
+        const d = directionOf(c.text);
+        if (d !== undefined) {
+          direction = d;
+          return false;
+        }
       }
       return true;
     });
+    if (notes.length) extras.note = notes.join(' ');
 
     // A row number in front (`1 | 产出指标 | …`) is not part of the indicator.
     if (cells.length >= 3 && /^\d{1,3}$/.test(cells[0].text) && cells[0].col !== this.columnOf('value')) cells.shift();
@@ -423,10 +694,25 @@ export class TableReader {
     if (texts.length === 1) return this.fragment(line, texts[0], levels.length > 0);
 
     let name = texts[0];
+    let valueIdx = texts.length - 1;
+    // Split-column template: name and value are in the columns the header names.
+    const named = this.splitColumns() ? texts.findIndex((c) => c.col === this.columnOf('name')) : -1;
+    const valued = named >= 0 ? texts.findIndex((c) => c.col === this.columnOf('value')) : -1;
+    const byColumn = named >= 0 && valued >= 0;
+    if (byColumn) {
+      name = texts[named];
+      valueIdx = valued;
+      const rest = texts.filter((_, i) => i !== named && i !== valued);
+      if (rest.length)
+        this.problem(
+          line,
+          'warning',
+          `cells ${rest.map((c) => `「${c.text}」`).join(' ')} outside the named columns ignored`,
+        );
+    }
     const head = this.flushFragment(name.text);
     if (head) name = { col: name.col, text: join(head.text, name.text) };
-    let valueIdx = texts.length - 1;
-    if (texts.length > 2) {
+    if (texts.length > 2 && !byColumn) {
       // The value is the last cell that reads as a target, else the last cell.
       for (let i = texts.length - 1; i > 0; i--) {
         if (valueLike(texts[i].text)) {
@@ -453,7 +739,7 @@ export class TableReader {
     }
     let value = texts[valueIdx];
     // Name and value swapped (`≥30个 | 打造示范点`).
-    if (valueLike(name.text) && !isMeasurable(peekTarget(value.text, 2000).target)) {
+    if (!byColumn && valueLike(name.text) && !isMeasurable(peekTarget(value.text, 2000).target)) {
       this.problem(
         line,
         'warning',
@@ -461,10 +747,14 @@ export class TableReader {
       );
       [name, value] = [value, name];
     }
-    let valueText = value.text;
-    if (direction && /^[\d.,]+/.test(valueText)) valueText = direction + valueText;
-    if (unitCell && /^[≥≤<>=＞＜]?[\d.,]+$/.test(valueText.normalize('NFKC'))) valueText += unitCell;
-    this.push(head ? head.line : line, name.text, valueText, name.col);
+    this.push(
+      head ? head.line : line,
+      name.text,
+      joinValue(direction, value.text, unitCell),
+      name.col,
+      undefined,
+      extras,
+    );
   }
 
   /** No known level cell so far, and the header says where level cells stand. */
@@ -566,13 +856,21 @@ export class TableReader {
     return { level1: t.level1, level1Family: t.level1 ? undefined : t.level1Family, level2: t.level2?.term ?? '' };
   }
 
-  private push(line: number, name: string, value: string, nameCol: number, levels = this.levelsNow()) {
+  private push(
+    line: number,
+    name: string,
+    value: string,
+    nameCol: number,
+    levels = this.levelsNow(),
+    extras: Extras = {},
+  ) {
     const t = this.t!;
     if (!levels.level1 && !levels.level1Family && !t.noLevelWarned) {
       t.noLevelWarned = true;
       this.problem(line, 'warning', 'indicator without level-1/level-2 cells above it');
     }
     t.rows.push({
+      ...(this.sheet === undefined ? {} : { sheet: this.sheet }),
       line,
       name,
       value,
@@ -580,6 +878,7 @@ export class TableReader {
       level1: levels.level1,
       level1Family: levels.level1Family,
       level2: levels.level2,
+      ...extras,
     });
   }
 
