@@ -13,7 +13,7 @@
 import type { Funds, FundsByNature, MainTask, Problem, Severity, TableKind } from '../target';
 import type { SourceRow } from '../rows/source-row';
 import { nfkc } from '../util/text';
-import { OPERATOR_SYMBOLS, OPERATOR_WORDS } from '../value/lexicon';
+import { OPERATOR_WORDS } from '../value/lexicon';
 import { normalizeValueText } from '../value/normalize';
 import { isMeasurable, peekTarget } from '../value/read-target';
 import {
