@@ -69,7 +69,7 @@ it(`ingest stops committing during a 30 s database outage, resumes by itself, co
   status = runStatus({
     ...w.env,
     IW_STATUS_PORT: String(port),
-    IW_API_TOKENS: TOKEN,
+    IW_API_TOKENS: `read:${TOKEN}`,
     SMTP_URL: sink.url,
     IW_LOCAL_DIR: localDir,
     IW_INGEST_GROUP: w.group,

@@ -74,10 +74,13 @@ describe('status app (in-process, seeded with markup in names)', () => {
 
   const fill = (p: string, value = 'x') => p.replace(/:(\w+)/g, value);
 
-  it('a) answers 401 on every non-health route without a valid token', async () => {
+  it('a) answers 401 on every non-public route without a valid token', async () => {
     const t0 = Date.now();
     const all = routes();
-    const guarded = all.filter(([, p]) => !p.startsWith('/health/'));
+    // Public: /health/* and sign-in (the page, its form, the personal links); the route-by-role
+    // test (test/integration/status/roles.spec.ts) proves what each role gets everywhere else.
+    const isPublic = (p: string) => p.startsWith('/health/') || /^\/signin(\/|$)/.test(p);
+    const guarded = all.filter(([, p]) => !isPublic(p));
     const credentials: Array<Record<string, string>> = [
       {},
       { authorization: 'Bearer not-a-token' },
@@ -544,7 +547,7 @@ describe('network exposure', () => {
     ensureBuilt();
     // 127.0.0.2 is loopback too (Linux routes 127/8 to lo), but a socket bound to 127.0.0.1 does not answer it.
     const env = {
-      IW_API_TOKENS: `net-${uniqueId('tok')}`,
+      IW_API_TOKENS: `read:net-${uniqueId('tok')}`,
       MONGO_URL: `mongodb://127.0.0.1:27017/${uniqueId('iw-net')}`,
       SMTP_URL: 'smtp://127.0.0.1:9',
     };
@@ -623,7 +626,7 @@ describe('secrets', () => {
       KAFKA_SASL_USERNAME: SASL_USER,
       KAFKA_SASL_PASSWORD: SASL,
       SMTP_URL: smtpUrl,
-      IW_API_TOKENS: `${TOKEN},second-${TOKEN}`,
+      IW_API_TOKENS: `admin:${TOKEN},read:second-${TOKEN}`,
       IW_LOG_LEVEL: 'debug',
     };
     const alertingGroup = uniqueId('alerting');

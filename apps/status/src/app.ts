@@ -6,6 +6,7 @@ import type { HttpRequest as Request, HttpResponse as Response, NextFn as NextFu
 import type { AppConfig } from '@iw/config';
 import { ApiTokens } from './middleware/api-tokens';
 import { docsAuth } from './middleware/auth.guard';
+import { SessionsService } from './services/sessions.service';
 import { VERSION } from './services/ops-status.service';
 import { StatusModule, type StatusModuleOptions } from './status.module';
 
@@ -33,13 +34,13 @@ export async function createStatusApp(
     if (!req.path.startsWith('/api/docs')) res.setHeader('Content-Security-Policy', CSP);
     next();
   });
-  app.use(docsAuth(app.get(ApiTokens)));
+  app.use(docsAuth(app.get(ApiTokens), app.get(SessionsService)));
   const doc = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Indicator Watch — status API')
       .setDescription(
-        '绩效运行监控: projects, indicators, alerts and the 绩效监控表. Every route but /health/* needs a bearer token (IW_API_TOKENS).',
+        '绩效运行监控: projects, indicators, alerts, 填报, the audit log and the 绩效监控表. Every route but /health/* and sign-in needs a bearer token (IW_API_TOKENS, each with a scope: read, write, admin) or a signed-in session (personal link; changes then need the X-CSRF-Token header). A person sees only their agency; 403 otherwise.',
       )
       .setVersion(VERSION)
       .addBearerAuth()

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, type AppConfig } from '@iw/config';
 import { createStatusApp } from './app';
+import { ApiTokensError, parseApiTokens } from '@iw/people';
 import { MissingApiTokensError } from './middleware/api-tokens';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -10,9 +11,10 @@ function configOrExit(): AppConfig {
   try {
     const config = loadConfig();
     if (config.http.apiTokens.length === 0) throw new MissingApiTokensError();
+    parseApiTokens(config.http.apiTokens);
     return config;
   } catch (e) {
-    if (!(e instanceof ConfigError) && !(e instanceof MissingApiTokensError)) throw e;
+    if (!(e instanceof ConfigError) && !(e instanceof MissingApiTokensError) && !(e instanceof ApiTokensError)) throw e;
     console.error(e.message);
     process.exit(1);
   }

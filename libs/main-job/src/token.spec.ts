@@ -9,9 +9,9 @@ describe('ensureApiToken', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('uses IW_API_TOKENS when set, and writes nothing', () => {
-    expect(ensureApiToken(['first', 'second'], dir)).toEqual({
-      tokens: 'first,second',
-      token: 'first',
+    expect(ensureApiToken(['read:first-0123456789abcdef', 'admin:second-0123456789abcdef'], dir)).toEqual({
+      tokens: 'read:first-0123456789abcdef,admin:second-0123456789abcdef',
+      token: 'second-0123456789abcdef',
       generated: false,
       file: null,
     });
@@ -21,7 +21,7 @@ describe('ensureApiToken', () => {
   it('generates one, keeps it private, and reuses it on the next run', () => {
     const first = ensureApiToken([], dir, () => 'generated-token-0123456789');
     expect(first).toEqual({
-      tokens: 'generated-token-0123456789',
+      tokens: 'admin:generated-token-0123456789',
       token: 'generated-token-0123456789',
       generated: true,
       file: path.join(dir, 'api-token'),

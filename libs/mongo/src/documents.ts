@@ -22,6 +22,14 @@ export const COLLECTIONS = {
   outbox: 'outbox',
   outboxClaims: 'outbox_claims',
   leases: 'leases',
+  /** The people directory's entries (people file, `iw people`). */
+  people: 'people',
+  /** Signed-in sessions (the cookie holds a secret whose SHA-256 is the `_id`). */
+  sessions: 'sessions',
+  /** What people did: appended, never updated or deleted. */
+  audit: 'audit',
+  /** The generated link secret (first writer wins). */
+  secrets: 'secrets',
 } as const;
 
 export interface ProjectDoc {

@@ -73,6 +73,17 @@ describe('Directory', () => {
     expect(d.people().map((p) => p.email)).toEqual(['office@x.cn', 'one@x.cn', 'root@x.cn', 'special@x.cn']);
   });
 
+  it('keeps the revocation of an owners-file address without making it a directory entry', () => {
+    const d = new Directory(
+      [entry({ email: 'one@x.cn', linkStateOnly: true, linksValidFrom: 9, agency: null })],
+      owners,
+      facts,
+    );
+    expect(d.person('one@x.cn')).toMatchObject({ source: 'owners', agencies: [B, A], linksValidFrom: 9 });
+    const unknown = new Directory([entry({ email: 'nobody@x.cn', linkStateOnly: true })], owners, facts);
+    expect(unknown.person('nobody@x.cn')).toBeNull();
+  });
+
   it('works without an owners file', () => {
     const d = new Directory([entry({ email: 'v@x.cn', role: 'viewer' })], null, facts);
     expect(d.person('v@x.cn')).toMatchObject({ role: 'viewer' });

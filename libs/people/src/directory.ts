@@ -12,6 +12,8 @@ export interface DirectoryEntry extends PersonRecord {
   /** Links and sessions from before this instant (epoch ms) are refused; 0 when never revoked. */
   linksValidFrom: number;
   removed: boolean;
+  /** Not a directory entry: only the link state (revocation) of an address the owners file names. */
+  linkStateOnly?: boolean;
 }
 
 /** What the directory needs of the catalogue. */
@@ -53,6 +55,11 @@ export class Directory {
       const email = normaliseEmail(e.email);
       if (e.removed) {
         this.byEmail.delete(email);
+        continue;
+      }
+      if (e.linkStateOnly) {
+        const known = this.byEmail.get(email);
+        if (known) this.byEmail.set(email, { ...known, linksValidFrom: e.linksValidFrom });
         continue;
       }
       this.byEmail.set(email, {

@@ -32,7 +32,7 @@ async function env(): Promise<Record<string, string>> {
     IW_ALERTING_GROUP: uniqueId('alerting'),
     IW_STATUS_PORT: String(await freePort()),
     IW_LOG_LEVEL: 'log',
-    IW_API_TOKENS: 'test-token',
+    IW_API_TOKENS: 'admin:test-token-0123456789',
   };
 }
 

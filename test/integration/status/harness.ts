@@ -112,7 +112,13 @@ export interface StatusHarness {
 
 export function testConfig(env: Record<string, string>): AppConfig {
   return loadConfig(
-    { ...process.env, IW_API_TOKENS: TOKENS.join(','), IW_TIMEZONE: TZ, IW_LOG_LEVEL: 'warn', ...env },
+    {
+      ...process.env,
+      IW_API_TOKENS: TOKENS.map((t) => `admin:${t}`).join(','),
+      IW_TIMEZONE: TZ,
+      IW_LOG_LEVEL: 'warn',
+      ...env,
+    },
     '/nonexistent/.env',
   );
 }

@@ -1,7 +1,9 @@
-import { Controller, Get, Header, Param } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IdSchema } from '../dtos/common.dto';
-import { TokenLogin } from '../middleware/public.decorator';
+import type { Principal } from '@iw/people';
+import type { AuthedRequest } from '../middleware/http-types';
+import { Auth, Req, Requires, TokenLogin } from '../middleware/public.decorator';
 import { ZodPipe } from '../middleware/zod.pipe';
 import { DashboardService } from '../services/dashboard.service';
 import { DASHBOARD_JS } from '../views/dashboard-script';
@@ -11,34 +13,45 @@ const HTML = 'text/html; charset=utf-8';
 /** The dashboard (HTML). Each page accepts `?token=` once and then runs on an HttpOnly cookie. */
 @ApiExcludeController()
 @TokenLogin()
+@Requires('read')
 @Controller()
 export class DashboardController {
   constructor(private readonly dashboard: DashboardService) {}
 
   @Get()
   @Header('Content-Type', HTML)
-  home(): Promise<string> {
-    return this.dashboard.home();
+  home(@Auth() p: Principal): Promise<string> {
+    return this.dashboard.home(p);
   }
 
   @Get('projects/:id')
   @Header('Content-Type', HTML)
-  project(@Param('id', new ZodPipe(IdSchema)) id: string): Promise<string> {
-    return this.dashboard.project(id);
+  project(@Auth() p: Principal, @Param('id', new ZodPipe(IdSchema)) id: string): Promise<string> {
+    return this.dashboard.project(p, id);
   }
 
   @Get('indicators/:id')
   @Header('Content-Type', HTML)
-  indicator(@Param('id', new ZodPipe(IdSchema)) id: string): Promise<string> {
-    return this.dashboard.indicator(id);
+  @Header('Cache-Control', 'no-store')
+  indicator(
+    @Auth() p: Principal,
+    @Req() req: AuthedRequest,
+    @Param('id', new ZodPipe(IdSchema)) id: string,
+    @Query() q: Record<string, unknown>,
+  ): Promise<string> {
+    return this.dashboard.indicator(p, req.csrf ?? null, id, {
+      done: typeof q.done === 'string' ? q.done : undefined,
+    });
   }
 
+  @Requires('mail')
   @Get('mail')
   @Header('Content-Type', HTML)
   mails(): Promise<string> {
     return this.dashboard.mails();
   }
 
+  @Requires('mail')
   @Get('mail/:file')
   @Header('Content-Type', HTML)
   mail(@Param('file', new ZodPipe(IdSchema)) file: string): Promise<string> {

@@ -2,12 +2,14 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { HttpResponse as Response } from '../middleware/http-types';
 import { openApi } from '../dtos/openapi';
+import { Requires } from '../middleware/public.decorator';
 import { OpsStatusSchema, type OpsStatus } from '../dtos/status.dto';
 import { MetricsService } from '../services/metrics.service';
 import { OpsStatusService } from '../services/ops-status.service';
 
 @ApiTags('ops')
 @ApiBearerAuth()
+@Requires('ops')
 @Controller()
 export class OpsController {
   constructor(

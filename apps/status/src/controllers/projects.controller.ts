@@ -13,7 +13,10 @@ import {
   type ProjectList,
   type ReportQuery,
 } from '../dtos/project.dto';
+import type { Principal } from '@iw/people';
+import { Auth, Requires } from '../middleware/public.decorator';
 import { ZodPipe } from '../middleware/zod.pipe';
+import { AccessService } from '../services/access.service';
 import { ProjectsService } from '../services/projects.service';
 import { ReportService } from '../services/report.service';
 
@@ -24,24 +27,30 @@ export class ProjectsController {
   constructor(
     private readonly projects: ProjectsService,
     private readonly reports: ReportService,
+    private readonly access: AccessService,
   ) {}
 
+  @Requires('read')
   @Get()
   @ApiOperation({
     summary: 'Projects: funds, spent, 预算执行率 against time elapsed, status counts and traffic lights',
   })
   @ApiOkResponse({ schema: openApi(ProjectListSchema) })
-  list(): Promise<ProjectList> {
-    return this.projects.list();
+  async list(@Auth() p: Principal): Promise<ProjectList> {
+    const [list, readable] = await Promise.all([this.projects.list(), this.access.readable(p)]);
+    return { ...list, projects: list.projects.filter((x) => readable(x.id)) };
   }
 
+  @Requires('read')
   @Get(':id')
   @ApiOperation({ summary: 'One project with its indicators' })
   @ApiOkResponse({ schema: openApi(ProjectDetailSchema) })
-  get(@Param('id', new ZodPipe(IdSchema)) id: string): Promise<ProjectDetail> {
+  async get(@Auth() p: Principal, @Param('id', new ZodPipe(IdSchema)) id: string): Promise<ProjectDetail> {
+    await this.access.project(p, 'read', id);
     return this.projects.get(id);
   }
 
+  @Requires('read')
   @Get(':id/monitoring-report')
   @Header('Cache-Control', 'no-store')
   @ApiOperation({
@@ -52,10 +61,12 @@ export class ProjectsController {
   @ApiProduces('application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse({ schema: openApi(MonitoringReportSchema) })
   async report(
+    @Auth() p: Principal,
     @Param('id', new ZodPipe(IdSchema)) id: string,
     @Query(new ZodPipe(ReportQuerySchema)) query: ReportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<MonitoringReport | StreamableFile> {
+    await this.access.project(p, 'read', id);
     if (query.format === 'json') return this.reports.build(id, query.asOf);
     const { report, body } = await this.reports.xlsx(id, query.asOf);
     const name = `绩效监控表-${report.projectName}-${report.asOf}.xlsx`;

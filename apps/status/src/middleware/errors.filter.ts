@@ -1,5 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { HttpResponse as Response } from './http-types';
+import type { AuthedRequest, HttpResponse as Response } from './http-types';
+import { errorPage } from '../views/people';
+import { withNav } from './nav.interceptor';
 import { AlertActionError } from '@iw/alerts';
 import { AlertNotFoundError } from '@iw/mongo';
 import { ReportDateError } from '@iw/report';
@@ -19,6 +21,14 @@ export class ErrorsFilter implements ExceptionFilter {
     if (res.headersSent) return;
     if (exception instanceof RedirectTo) return res.redirect(303, exception.url);
     const [status, body] = this.map(exception);
+    const req = host.switchToHttp().getRequest<AuthedRequest>();
+    if (req && isPage(req)) {
+      const m = (body as { message?: unknown })?.message;
+      const messages = (Array.isArray(m) ? m : [m ?? '']).map(String);
+      res.status(status).type('text/html; charset=utf-8');
+      res.send(withNav(errorPage(status, messages, req.originalUrl), req));
+      return;
+    }
     res.status(status).json(body);
   }
 
@@ -38,6 +48,14 @@ export class ErrorsFilter implements ExceptionFilter {
       { statusCode: 500, error: 'Internal Server Error', message: 'internal error (see the status app log)' },
     ];
   }
+}
+
+/** The dashboard's HTML routes (everything but the API, /status, /metrics, /health and assets): errors as pages. */
+function isPage(req: AuthedRequest): boolean {
+  return (
+    (req.method === 'GET' || req.method === 'POST' || req.method === 'HEAD') &&
+    !/^\/(api|status|metrics|health|assets)(\/|$)/.test(req.path ?? '')
+  );
 }
 
 function isUnavailable(e: unknown): boolean {

@@ -3,6 +3,10 @@ import type { AppConfig } from '@iw/config';
 import { catalogueUnits, type BindingSet, type TrackedUnit } from '@iw/measures';
 import {
   AlertRepository,
+  AuditRepository,
+  PeopleRepository,
+  SecretRepository,
+  SessionRepository,
   BindingsProvider,
   CatalogueRepository,
   DlqRepository,
@@ -27,6 +31,10 @@ interface Repos {
   dlq: DlqRepository;
   stats: StatsRepository;
   bindings: BindingsProvider;
+  people: PeopleRepository;
+  sessions: SessionRepository;
+  audit: AuditRepository;
+  secrets: SecretRepository;
 }
 
 /** The tracked units of the catalogue, and whether they come with the bindings file. */
@@ -70,6 +78,10 @@ export class Store {
           recheckMs: 2000,
           log: (m) => this.logger.log(m),
         }),
+        people: new PeopleRepository(conn),
+        sessions: new SessionRepository(conn),
+        audit: new AuditRepository(conn),
+        secrets: new SecretRepository(conn),
       };
     }
     return this.repos;
@@ -95,6 +107,22 @@ export class Store {
   }
   get stats() {
     return this.r.stats;
+  }
+  get people() {
+    return this.r.people;
+  }
+  get sessions() {
+    return this.r.sessions;
+  }
+  get audit() {
+    return this.r.audit;
+  }
+  get secrets() {
+    return this.r.secrets;
+  }
+  /** The open connection (for libs/mongo helpers that take one). */
+  get connection() {
+    return this.r.conn;
   }
 
   /**

@@ -16,15 +16,24 @@ export class AlertsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(query: AlertQuery): Promise<AlertList> {
+  /** `readable`: only alerts of projects the caller may read. */
+  async list(query: AlertQuery, readable: (projectId: string) => boolean = () => true): Promise<AlertList> {
     const now = this.tracking.now();
     const stored = await this.store.alerts.list({ state: query.state, projectId: query.project });
-    return { now: new Date(now).toISOString(), alerts: stored.map((s) => alertView(s.alert, now)) };
+    return {
+      now: new Date(now).toISOString(),
+      alerts: stored.filter((s) => readable(s.alert.unit.projectId)).map((s) => alertView(s.alert, now)),
+    };
   }
 
   async acknowledge(id: string, body: AckBody): Promise<AlertView> {
     const now = this.tracking.now();
     return alertView(await this.store.alerts.acknowledge(id, { now, by: body.by }), now);
+  }
+
+  async unsilence(id: string, body: AckBody): Promise<AlertView> {
+    const now = this.tracking.now();
+    return alertView(await this.store.alerts.unsilence(id, { now, by: body.by }), now);
   }
 
   async silence(id: string, body: SilenceBody): Promise<AlertView> {

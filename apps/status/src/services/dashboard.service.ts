@@ -1,10 +1,13 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { localDate } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
+import { mayEver, type Principal } from '@iw/people';
 import { MailFolder } from '../repositories/mail-folder';
 import { APP_CONFIG } from '../tokens';
 import { homePage, indicatorPage, mailMessagePage, mailPage, projectPage } from '../views/pages';
+import { AccessService } from './access.service';
 import { IndicatorsService } from './indicators.service';
+import { PeoplePagesService, type PageQuery } from './people-pages.service';
 import { OpsStatusService } from './ops-status.service';
 import { ProjectsService } from './projects.service';
 import { TrackingService } from './tracking.service';
@@ -18,27 +21,38 @@ export class DashboardService {
     private readonly ops: OpsStatusService,
     private readonly tracking: TrackingService,
     private readonly mail: MailFolder,
+    private readonly access: AccessService,
+    private readonly peoplePages: PeoplePagesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async home(): Promise<string> {
-    const [projects, ops] = await Promise.all([
+  /** The projects the person reads; the pipeline figures only for those who may see them (office, admin, tokens). */
+  async home(p: Principal): Promise<string> {
+    const seesOps = mayEver(p, 'ops').ok;
+    const [projects, readable, ops] = await Promise.all([
       this.projects.list(),
-      this.ops.status().then(
-        (s) => ({ s, e: null }),
-        (e: Error) => ({ s: null, e: e.message }),
-      ),
+      this.access.readable(p),
+      seesOps
+        ? this.ops.status().then(
+            (s) => ({ s, e: null }),
+            (e: Error) => ({ s: null, e: e.message }),
+          )
+        : null,
     ]);
-    return homePage(projects, ops.s, ops.e);
+    const visible = { ...projects, projects: projects.projects.filter((x) => readable(x.id)) };
+    return homePage(visible, ops?.s ?? null, ops ? ops.e : null);
   }
 
-  async project(id: string): Promise<string> {
+  async project(p: Principal, id: string): Promise<string> {
+    await this.access.project(p, 'read', id);
     return projectPage(await this.projects.get(id));
   }
 
-  async indicator(id: string): Promise<string> {
+  async indicator(p: Principal, csrf: string | null, id: string, q: PageQuery): Promise<string> {
+    await this.access.unit(p, 'read', id);
     const d = await this.indicators.get(id);
-    return indicatorPage(d, localDate(this.tracking.now(), this.config.timeZone));
+    const sections = await this.peoplePages.indicatorSections(p, csrf, d, q);
+    return indicatorPage(d, localDate(this.tracking.now(), this.config.timeZone), sections);
   }
 
   async mails(): Promise<string> {

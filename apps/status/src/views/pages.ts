@@ -36,7 +36,8 @@ ${tile('当前时间（业务时钟）', s.clock.local, '', 'clock')}
 }
 
 export function homePage(projects: ProjectList, ops: OpsStatus | null, opsError: string | null): string {
-  const body = html`${ops ? pipelineHealth(ops) : html`<p class="err">数据管道状态不可读：${opsError}</p>`}
+  // ops and opsError both null: the viewer may not see the pipeline figures (owners, viewers).
+  const body = html`${ops ? pipelineHealth(ops) : opsError !== null ? html`<p class="err">数据管道状态不可读：${opsError}</p>` : null}
 <section id="projects"><h2>项目（${projects.fiscalYear ?? '—'}年度）</h2>
 ${
   projects.projects.length === 0
@@ -101,7 +102,12 @@ function unitChart(u: UnitView & { history: IndicatorDetail['history'] }, title:
   });
 }
 
-export function indicatorPage(d: IndicatorDetail, today: string): string {
+/** `sections`: the actions (告警, 填报, 偏差原因) and 操作记录 of views/people.ts, for the signed-in person. */
+export function indicatorPage(
+  d: IndicatorDetail,
+  today: string,
+  sections: { actions?: Html; log?: Html } = {},
+): string {
   const units = d.parts ?? [
     {
       id: d.id,
@@ -134,6 +140,7 @@ export function indicatorPage(d: IndicatorDetail, today: string): string {
 <h1>${d.name}</h1>
 <p>${d.level1} · ${d.level2} · 指标值 <strong>${d.value}</strong> · ${statusBadge(d.status, d.settled)} ${d.settled ? null : html`<span class="muted">（实时评估）</span>`}</p>
 <p class="reason">${d.reason}</p>
+${sections.actions ?? null}
 <div class="charts">${units.map(
       (u) =>
         html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(u.status, u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)}${u.pace ? `（${u.pace}）` : ''} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
@@ -143,7 +150,8 @@ ${d.deviation ? html`<h2>偏差原因与整改措施</h2><table><tr><th>偏差�
       units.some((u) => u.history.length)
         ? html`<table class="history"><thead><tr><th>日期</th>${units.map((u) => html`<th>${u.label ?? '实际完成'}</th>`)}</tr></thead><tbody>${historyRows(units)}</tbody></table>`
         : html`<p class="muted">尚无数据。</p>`
-    }`,
+    }
+${sections.log ?? null}`,
   );
 }
 

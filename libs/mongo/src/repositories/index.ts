@@ -13,3 +13,7 @@ export * from './prepare';
 export * from './claims';
 export * from './versioned';
 export * from './retention';
+export * from './secret.repository';
+export * from './people.repository';
+export * from './session.repository';
+export * from './audit.repository';

@@ -1,9 +1,11 @@
 import type { Connection } from 'mongoose';
 import { COLLECTIONS } from '../documents';
 import { AlertRepository } from './alert.repository';
+import { AuditRepository } from './audit.repository';
 import { ensureIndexes } from './collections';
 import { EvaluationRepository } from './evaluation.repository';
 import { OutboxRepository } from './outbox.repository';
+import { SessionRepository } from './session.repository';
 
 const ALL_COLLECTIONS = [...Object.values(COLLECTIONS), 'service_stats'];
 
@@ -31,4 +33,6 @@ export async function prepareDatabase(conn: Connection): Promise<void> {
   await new EvaluationRepository(conn).ensureIndexes();
   await new AlertRepository(conn).ensureIndexes();
   await new OutboxRepository(conn).ensureIndexes();
+  await new SessionRepository(conn).ensureIndexes();
+  await new AuditRepository(conn).ensureIndexes();
 }

@@ -1,0 +1,81 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { decide, readableAgencies, type Permission, type Principal, type Resource } from '@iw/people';
+import { Store } from '../repositories/store';
+import { forbidden } from '../middleware/auth.guard';
+import { PeopleService } from './people.service';
+
+/**
+ * "May this person or token do X on Y", asked before every read and action (after immich's
+ * requireAccess). The rules are libs/people `decide`; this service finds out which agency a
+ * project, indicator or alert belongs to and who owns it.
+ */
+@Injectable()
+export class AccessService {
+  constructor(
+    private readonly people: PeopleService,
+    private readonly store: Store,
+  ) {}
+
+  /** Throws 403 (Chinese message) unless allowed. */
+  check(p: Principal, permission: Permission, r: Resource): void {
+    const d = decide(p, permission, r);
+    if (!d.ok) throw new ForbiddenException(forbidden(d.message));
+  }
+
+  allows(p: Principal, permission: Permission, r: Resource): boolean {
+    return decide(p, permission, r).ok;
+  }
+
+  /** Read access to a project (404 when there is no such project). */
+  async project(p: Principal, permission: Permission, projectId: string): Promise<void> {
+    const agency = (await this.people.directory()).agencyOfProject(projectId);
+    if (agency === null) {
+      if (!(await this.store.catalogue.project(projectId))) throw new NotFoundException(`no project ${projectId}`);
+    }
+    this.check(p, permission, { agency });
+  }
+
+  /**
+   * Access to a tracked unit (an indicator, a compound part `…~label`, a budget track): its
+   * project's agency, and for `act` its owners. 404 when the indicator is unknown.
+   */
+  async unit(
+    p: Principal,
+    permission: Permission,
+    unitId: string,
+    projectId?: string,
+  ): Promise<Resource & { projectId: string }> {
+    const r = await this.resourceOf(unitId, projectId);
+    this.check(p, permission, r);
+    return r;
+  }
+
+  async resourceOf(unitId: string, projectId?: string): Promise<Resource & { projectId: string }> {
+    let pid = projectId;
+    if (pid === undefined) {
+      const indicatorId = unitId.replace(/~[^~]*$/, '');
+      const doc = await this.store.catalogue.indicator(indicatorId);
+      if (!doc) throw new NotFoundException(`no indicator ${indicatorId}`);
+      pid = doc.projectId;
+    }
+    const d = await this.people.directory();
+    return { agency: d.agencyOfProject(pid), owners: d.ownersOf(unitId, pid), projectId: pid };
+  }
+
+  /** A filter for lists: whether the principal reads this project's content. */
+  async readable(p: Principal): Promise<(projectId: string) => boolean> {
+    const agencies = readableAgencies(p);
+    if (agencies === null) return () => true;
+    const d = await this.people.directory();
+    return (projectId) => {
+      const a = d.agencyOfProject(projectId);
+      return a !== null && agencies.includes(a);
+    };
+  }
+
+  /** Whether the principal may act on a unit (to show or hide a form). */
+  async mayAct(p: Principal, unitId: string, projectId: string): Promise<boolean> {
+    const d = await this.people.directory();
+    return this.allows(p, 'act', { agency: d.agencyOfProject(projectId), owners: d.ownersOf(unitId, projectId) });
+  }
+}
