@@ -111,7 +111,15 @@ describe('banner', () => {
       mail: { dir: '/x/.local/mail', port: 2525 },
       logs: '/x/.local/logs',
       clock: 'sim:…',
+      people: [
+        { role: 'owner', who: '李强 <choujian@example.gov.cn>, 指标负责人', url: 'http://127.0.0.1:3000/signin/T1' },
+        { role: 'office', who: '李敏 <jixiao@example.gov.cn>, 绩效管理', url: 'http://127.0.0.1:3000/signin/T2' },
+      ],
     });
+    expect(text).toContain(
+      '  owner      http://127.0.0.1:3000/signin/T1  (李强 <choujian@example.gov.cn>, 指标负责人)',
+    );
+    expect(text).toContain('  office     http://127.0.0.1:3000/signin/T2  (李敏 <jixiao@example.gov.cn>, 绩效管理)');
     expect(text).toContain('replaying fiscal year 2019 (seed 1, run rabc), one simulated day per second');
     expect(text).toContain('dashboard  http://127.0.0.1:3000/?token=tok');
     expect(text).toContain('kept in /x/.local/api-token');

@@ -110,6 +110,8 @@ export function banner(o: {
   mail: { dir: string; port: number } | null;
   logs: string;
   clock: string;
+  /** Personal sign-in links to try the roles (one owner, one office person), when the directory has them. */
+  people?: ReadonlyArray<{ role: string; who: string; url: string }>;
 }): string {
   const lines: string[] = [];
   if (o.simulate) {
@@ -119,6 +121,7 @@ export function banner(o: {
     lines.push(`Indicator Watch — services only (clock: ${o.clock})`);
   }
   lines.push(`  dashboard  ${o.dashboard}`);
+  for (const p of o.people ?? []) lines.push(`  ${p.role.padEnd(9)}  ${p.url}  (${p.who})`);
   lines.push(
     `  API token  ${o.token}${o.tokenGenerated ? ` (generated${o.tokenFile ? `, kept in ${o.tokenFile}` : ''}; set IW_API_TOKENS to choose your own)` : ''}`,
   );

@@ -2,8 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COLLECTIONS, type Connection } from '@iw/mongo';
 
-/** The catalogue (kept across replays) and the record of replays. */
-export const KEPT_COLLECTIONS: readonly string[] = [COLLECTIONS.projects, COLLECTIONS.indicators, COLLECTIONS.owners];
+/**
+ * Kept across replays: the catalogue, the people directory, the link secret (links already
+ * mailed keep working) and the audit log (never deleted); and the record of replays.
+ */
+export const KEPT_COLLECTIONS: readonly string[] = [
+  COLLECTIONS.projects,
+  COLLECTIONS.indicators,
+  COLLECTIONS.owners,
+  COLLECTIONS.people,
+  COLLECTIONS.secrets,
+  COLLECTIONS.audit,
+];
 export const RUNS_COLLECTION = 'simulation_runs';
 
 export class ReplayRefusedError extends Error {

@@ -11,9 +11,13 @@ import {
   closeMongo,
   connectMongo,
   importCatalogue,
+  loadDirectory,
+  PeopleRepository,
   redactMongoUrl,
+  SecretRepository,
   type Connection,
 } from '@iw/mongo';
+import { linkSigner, parsePeopleFile, peopleFormatOf, ROLE_LABELS, type Role } from '@iw/people';
 import {
   newRunId,
   SAMPLE_FILES,
@@ -191,6 +195,7 @@ class MainJob {
         if (moved) term.line(`the previous replay's ${moved} mails are in ${mailPlan.dir}-previous`);
       }
       await this.importSeed(realNow);
+      await this.importPeople(realNow);
       input = await loadStoryInput(this.conn, config);
     } else if ((await new CatalogueRepository(this.conn).fiscalYears()).length === 0) {
       term.line(
@@ -274,6 +279,10 @@ class MainJob {
 
     const ready = await this.waitForStatus();
     this.check();
+    const people = await this.personalLinks().catch((e: Error) => {
+      term.line(`warning: no personal links to show (${e.message})`);
+      return [];
+    });
     term.line(
       banner({
         simulate: options.simulate,
@@ -288,6 +297,7 @@ class MainJob {
         mail: mailPlan ? { dir: mailPlan.dir, port: mailPlan.port } : null,
         logs: logDir(config),
         clock,
+        people,
       }),
     );
     if (!ready)
@@ -336,6 +346,51 @@ class MainJob {
     this.term.line(
       `catalogue: ${catalogue.projects.length} projects of ${catalogue.fiscalYear} from ${SAMPLE_FILES.targets} (${d.added.length} indicators added, ${d.updated.length} updated, ${d.unchanged.length} unchanged), owners from ${path.relative(this.root, ownersFile) || ownersFile}`,
     );
+  }
+
+  /** The sample people (IW_PEOPLE): added or updated; others kept. */
+  private async importPeople(realNow: number): Promise<void> {
+    const file = this.config.files.people;
+    const records = parsePeopleFile(fs.readFileSync(file, 'utf8'), peopleFormatOf(file));
+    const c = await new PeopleRepository(this.conn!).importRecords(records, 'file', new Date(realNow));
+    this.term.line(
+      `people: ${records.length} from ${path.relative(this.root, file) || file} (${c.added} added, ${c.updated} updated, ${c.unchanged} unchanged); every owner of the owners file can sign in too`,
+    );
+  }
+
+  /**
+   * A personal link for the first owner and the first office person of the directory (people
+   * file order), so a newcomer can try both roles. Wall-clock expiry (IW_LINK_TTL).
+   */
+  private async personalLinks(): Promise<Array<{ role: string; who: string; url: string }>> {
+    const conn = this.conn!;
+    const directory = await loadDirectory(conn, () => null);
+    const entries = await new PeopleRepository(conn).all();
+    const sign = linkSigner({
+      secret: await new SecretRepository(conn).linkSecret(this.config.people.linkSecret),
+      publicUrl: this.config.http.publicUrl,
+      ttlMs: this.config.people.linkTtlMs,
+      now: () => new SystemClock().now(),
+    });
+    const fileOrder = (() => {
+      try {
+        return parsePeopleFile(fs.readFileSync(this.config.files.people, 'utf8')).map((r) => r.email);
+      } catch {
+        return [];
+      }
+    })();
+    const emails = [...fileOrder, ...entries.map((e) => e._id)];
+    const out: Array<{ role: string; who: string; url: string }> = [];
+    for (const role of ['owner', 'office'] as Role[]) {
+      const person = emails.map((e) => directory.person(e)).find((p) => p?.role === role && p.source === 'directory');
+      if (person)
+        out.push({
+          role,
+          who: `${person.name} <${person.email}>, ${ROLE_LABELS[role]}`,
+          url: sign(person.email, '/'),
+        });
+    }
+    return out;
   }
 
   /** Every contract topic (a KAFKA_TOPIC_PREFIX gives new ones); warns about actuals an earlier run left unconsumed. */

@@ -1,9 +1,17 @@
 import type { INestMicroservice } from '@nestjs/common';
+import { verifyLink } from '@iw/people';
 import { digestId, messageId, onEvaluation, ownersResolver, type UnitEvaluation } from '@iw/alerts';
 import { memoryIo, runCli } from '@iw/cli';
 import { FixedClock } from '@iw/clock';
 import { SmtpSender } from '@iw/mail';
-import { AlertRepository, EvaluationRepository, LeaseRepository, OutboxRepository, StatsRepository } from '@iw/mongo';
+import {
+  AlertRepository,
+  EvaluationRepository,
+  LeaseRepository,
+  OutboxRepository,
+  SecretRepository,
+  StatsRepository,
+} from '@iw/mongo';
 import { waitFor } from '@iw/testing';
 import { createWorld, FROM, indicatorId, PUBLIC_URL, type World } from './helpers';
 
@@ -134,9 +142,20 @@ it('an indicator pushed behind pace produces exactly one email to its owner, wit
     '实际完成值：100批次',
     '完成时限：2019-12-31（剩余 199 天）',
     '完成目标可能性：有可能',
-    `详情：${PUBLIC_URL}/indicators/${encodeURIComponent(id)}`,
   ]) {
     expect(mail.text).toContain(line);
+  }
+  // 详情 and 确认告警 are the recipient's personal links (signed with the secret alerting kept in MongoDB).
+  const secret = await new SecretRepository(world.conn).linkSecret(null);
+  for (const [label, next] of [
+    ['详情', `/indicators/${encodeURIComponent(id)}`],
+    ['确认告警', `/alerts/${encodeURIComponent(id)}`],
+  ]) {
+    const url = new URL(new RegExp(`^${label}：(\\S+)$`, 'm').exec(mail.text)![1]);
+    expect(`${url.origin}${url.pathname.replace(/\/[^/]+$/, '')}`).toBe(`${PUBLIC_URL}/signin`);
+    expect(url.searchParams.get('next')).toBe(next);
+    const check = verifyLink(secret, url.pathname.split('/')[2], Date.now());
+    expect(check).toMatchObject({ ok: true, claims: { email: 'p1@iw.test' } });
   }
   expect(mail.text).toMatch(/按进度应完成：3\d\d(\.\d+)?批次/);
   expect(mail.text).toMatch(/全年预计完成：2\d\d(\.\d+)?批次/);

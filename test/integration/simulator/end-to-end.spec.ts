@@ -412,9 +412,12 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
   expect(lagging.fields['当前状态']).toBe('有可能无法完成');
   expect(lagging.fields['完成目标可能性']).toBe('有可能');
   expect(lagging.fields['指标值']).toMatch(/^≥ ?\d+ ?批次$/);
-  expect(lagging.fields['详情']).toBe(
-    `http://127.0.0.1:${statusPort}/indicators/${encodeURIComponent(behind.indicatorId!)}`,
+  // 详情 is the recipient's personal link: it signs them in and opens the indicator page.
+  const detail = new URL(lagging.fields['详情']);
+  expect(`${detail.origin}${detail.pathname.split('/').slice(0, 2).join('/')}`).toBe(
+    `http://127.0.0.1:${statusPort}/signin`,
   );
+  expect(detail.searchParams.get('next')).toBe(`/indicators/${encodeURIComponent(behind.indicatorId!)}`);
   const milestone = story.scenarios.find((s) => s.name === 'deadline-missed')!;
   const deadline = story.expectations.find((e) => e.scenario === 'deadline-missed' && e.status === 'at_risk')!.to;
   const missed = notices.find(

@@ -294,7 +294,7 @@ async function seed(conn: Connection, units: ReadonlyMap<string, TrackedUnit>): 
   ]);
 }
 
-export async function startHarness(): Promise<StatusHarness> {
+export async function startHarness(env: Record<string, string> = {}): Promise<StatusHarness> {
   const mongoUrl = testMongoUrl();
   const prefix = testTopicPrefix();
   const topics = await createTestTopics(prefix, 2);
@@ -308,6 +308,7 @@ export async function startHarness(): Promise<StatusHarness> {
     IW_ALERTING_GROUP: uniqueId('alerting'),
     SMTP_URL: sink.url,
     IW_LOCAL_DIR: localDir,
+    ...env,
   });
   const units = loadBindings(fs.readFileSync(BINDINGS_FILE, 'utf8'), catalogue(), {
     timeZone: TZ,

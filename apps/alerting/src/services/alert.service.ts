@@ -14,13 +14,19 @@ import {
   ContestedWriteError,
   MONGO_CONNECTION,
   OutboxRepository,
+  PeopleRepository,
   retryContested,
+  SecretRepository,
   type AlertWrite,
   type Connection,
 } from '@iw/mongo';
+import { linkSigner, normaliseEmail } from '@iw/people';
 import { ALERTING_OPTIONS, APP_CONFIG, type AlertingOptions } from '../alerting.tokens';
 import { OutboxSignal } from './outbox-signal';
 import { OwnersService } from './owners.service';
+
+/** How long the list of removed people is used before it is read again (real ms). */
+const PEOPLE_RECHECK_MS = 5000;
 
 /**
  * Enqueue side of the alert pipeline: evaluation → transition (or sweep → repeat) → route to
@@ -33,6 +39,10 @@ export class AlertService {
   private readonly alerts: AlertRepository;
   private readonly outbox: OutboxRepository;
   private readonly realNow: () => number;
+  private readonly people: PeopleRepository;
+  private readonly secrets: SecretRepository;
+  private secret: Buffer | null = null;
+  private removed: { at: number; emails: Set<string> } | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -44,11 +54,41 @@ export class AlertService {
     this.alerts = new AlertRepository(conn);
     this.outbox = new OutboxRepository(conn);
     this.realNow = options.realNow ?? Date.now;
+    this.people = new PeopleRepository(conn);
+    this.secrets = new SecretRepository(conn);
+  }
+
+  /**
+   * Each recipient's personal link (signed with the shared link secret, expiring after
+   * IW_LINK_TTL of wall-clock time); a person removed from the directory gets the bare URL.
+   * Without the secret (MongoDB hiccup) mails go out with bare URLs rather than not at all.
+   */
+  private async personalLink(): Promise<AlertPipelineOptions['personalLink']> {
+    try {
+      this.secret ??= await this.secrets.linkSecret(this.config.people.linkSecret);
+      const now = this.realNow();
+      if (!this.removed || now - this.removed.at > PEOPLE_RECHECK_MS) {
+        const docs = await this.people.all();
+        this.removed = { at: now, emails: new Set(docs.filter((d) => d.removed).map((d) => d._id)) };
+      }
+    } catch (e) {
+      this.logger.warn(`personal links unavailable, mails carry bare dashboard URLs: ${(e as Error).message}`);
+      return undefined;
+    }
+    const removed = this.removed.emails;
+    const sign = linkSigner({
+      secret: this.secret,
+      publicUrl: this.config.http.publicUrl,
+      ttlMs: this.config.people.linkTtlMs,
+      now: this.realNow,
+    });
+    return (recipient, path) => (removed.has(normaliseEmail(recipient)) ? null : sign(recipient, path));
   }
 
   async pipelineOptions(): Promise<AlertPipelineOptions> {
     return {
       resolveOwners: await this.owners.resolver(this.realNow()),
+      personalLink: await this.personalLink(),
       repeatIntervalMs: this.config.alerting.repeatIntervalMs,
       groupWaitMs: this.config.alerting.groupWaitMs,
       publicUrl: this.config.http.publicUrl,

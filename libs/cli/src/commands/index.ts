@@ -6,6 +6,7 @@ import { alertsCommand } from './alerts';
 import type { CliCommand } from './command';
 import { eventsPublishCommand } from './events-publish';
 import { simulateCommand } from './simulate';
+import { peopleCommand } from './people';
 import { progressCommand } from './progress';
 import { targetsImportCommand } from './targets-import';
 import { targetsParseCommand } from './targets-parse';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CliCommand[] = [
   targetsImportCommand,
   progressCommand,
   alertsCommand,
+  peopleCommand,
   eventsPublishCommand,
   simulateCommand,
 ];

@@ -74,6 +74,17 @@ export class PeopleRepository {
     return before && before.role !== null && !before.removed ? 'updated' : 'added';
   }
 
+  /** A people file's entries, added or updated one by one (entries not in the file are kept). */
+  async importRecords(
+    records: readonly PersonRecord[],
+    source: string,
+    now: Date,
+  ): Promise<Record<PeopleChange, number>> {
+    const counts: Record<PeopleChange, number> = { added: 0, updated: 0, unchanged: 0 };
+    for (const r of records) counts[await this.put(r, source, now)] += 1;
+    return counts;
+  }
+
   /** Shuts the address out (links and sessions refused), even if the owners file names it. */
   async remove(email: string, now: Date): Promise<boolean> {
     const _id = normaliseEmail(String(email));
