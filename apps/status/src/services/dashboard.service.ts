@@ -11,6 +11,7 @@ import { PeoplePagesService, type PageQuery } from './people-pages.service';
 import { OpsStatusService } from './ops-status.service';
 import { ProjectsService } from './projects.service';
 import { TrackingService } from './tracking.service';
+import { indicatorDetail } from './views';
 
 /** The dashboard's pages, rendered on the server from the same services the API uses. */
 @Injectable()
@@ -50,8 +51,11 @@ export class DashboardService {
 
   async indicator(p: Principal, csrf: string | null, id: string, q: PageQuery): Promise<string> {
     await this.access.unit(p, 'read', id);
-    const d = await this.indicators.get(id);
-    const sections = await this.peoplePages.indicatorSections(p, csrf, d, q);
+    // One judgement of the indicator for the page and its people's sections.
+    const state = await this.tracking.indicator(id);
+    if (!state) throw new NotFoundException(`no tracked indicator ${id}`);
+    const d = indicatorDetail(state, this.tracking.now());
+    const sections = await this.peoplePages.indicatorSections(p, csrf, d, q, state);
     return indicatorPage(d, localDate(this.tracking.now(), this.config.timeZone), sections);
   }
 

@@ -22,7 +22,7 @@ import { reportUnit } from './actions.service';
 import { alertView } from './alerts.service';
 import { AuditService } from './audit.service';
 import { PeopleService } from './people.service';
-import { TrackingService } from './tracking.service';
+import { TrackingService, type IndicatorState } from './tracking.service';
 
 export interface PageQuery {
   project?: string;
@@ -113,10 +113,11 @@ export class PeoplePagesService {
     csrf: string | null,
     d: IndicatorDetail,
     q: PageQuery,
+    judged?: IndicatorState,
   ): Promise<{ actions: Html; log: Html }> {
     const now = this.tracking.now();
     const [state, stored, directory, audit] = await Promise.all([
-      this.tracking.indicator(d.id),
+      judged ?? this.tracking.indicator(d.id),
       this.store.alerts.list({ indicatorId: d.id }),
       this.people.directory(),
       this.audit.list(p, { indicator: d.id, limit: 50 }),

@@ -174,7 +174,7 @@ export function alertsPage(o: {
 }): string {
   const { rows, filter } = o;
   const bulk = rows.some((r) => r.canAct && r.alert.state === 'open' && !r.alert.acknowledgedAt) && o.csrf;
-  const back = `/alerts?${new URLSearchParams({ project: filter.project, status: filter.status, owner: filter.owner })}`;
+  const back = `/alerts?${new URLSearchParams({ project: filter.project, status: filter.status, owner: filter.owner }).toString()}`;
   const body = html`${style()}<h1>告警</h1>${o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : null}
 <form method="get" action="/alerts" class="filters">
 <label>项目<select name="project"><option value="">全部项目</option>${o.projects.map(
@@ -296,8 +296,9 @@ function describeAudit(e: AuditEntryView, tz: string): string {
     case 'report':
       return `填报：${typeof a.summary === 'string' ? a.summary : ''}（事件 ${typeof a.eventId === 'string' ? a.eventId : ''}）`;
     case 'deviation': {
+      const str = (v: unknown) => (typeof v === 'string' ? v : '');
       const d = (x: Record<string, unknown> | null) =>
-        x ? `${String(x.category ?? '')}：${String(x.remark ?? '')}；整改措施：${String(x.measures ?? '')}` : '（无）';
+        x ? `${str(x.category)}：${str(x.remark)}；整改措施：${str(x.measures)}` : '（无）';
       return `偏差原因 ${d(e.after as Record<string, unknown> | null)}（原：${d(e.before as Record<string, unknown> | null)}）`;
     }
     case 'sign_in':

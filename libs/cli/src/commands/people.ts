@@ -18,7 +18,6 @@ import {
   type Role,
 } from '@iw/people';
 import { ownersFormatOf, parseOwners, type Owners } from '@iw/targets';
-import type { CliIo } from '../cli-io';
 import { CliError } from '../errors';
 import { displayWidth } from './alerts';
 import { group, type CliCommand } from './command';

@@ -10,7 +10,7 @@ import {
 import type { Owners } from '@iw/targets';
 import { COLLECTIONS, ownersFromDoc } from '../documents';
 import { CatalogueRepository } from './catalogue.repository';
-import { collection } from './collections';
+import { collection, indicatorsOf, projectsOf } from './collections';
 
 /**
  * The people directory's entries. `role: null` marks an address known only from the owners file
@@ -158,12 +158,16 @@ export function directoryEntries(docs: readonly PersonDoc[]): DirectoryEntry[] {
  * and indicators (every fiscal year not archived).
  */
 export async function loadDirectory(conn: Connection, fallbackOwners: () => Owners | null): Promise<Directory> {
-  const catalogue = new CatalogueRepository(conn);
+  // Only the fields the directory uses: whole indicator documents (targets, parts) cost FerretDB far more.
   const [people, ownersDoc, projects, indicators] = await Promise.all([
     new PeopleRepository(conn).all(),
-    catalogue.owners(),
-    catalogue.projects(),
-    catalogue.indicators(),
+    new CatalogueRepository(conn).owners(),
+    projectsOf(conn)
+      .find({ archived: false }, { projection: { _id: 1, name: 1, budgetUnit: 1 } })
+      .toArray(),
+    indicatorsOf(conn)
+      .find({ archived: false }, { projection: { _id: 1, projectId: 1 } })
+      .toArray(),
   ]);
   const owners = ownersDoc ? ownersFromDoc(ownersDoc) : fallbackOwners();
   return new Directory(directoryEntries(people), owners, {
