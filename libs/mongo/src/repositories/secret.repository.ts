@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { COLLECTIONS } from '../documents';
-import { collection, isDuplicateKey } from './collections';
+import { claimByInsert } from './claims';
+import { collection } from './collections';
 
 interface SecretDoc {
   _id: string;
@@ -27,11 +28,7 @@ export class SecretRepository {
     if (configured) return Buffer.from(configured, 'utf8');
     const found = await this.col.findOne({ _id: 'link' });
     if (found) return Buffer.from(found.value, 'base64');
-    try {
-      await this.col.insertOne({ _id: 'link', value: randomBytes(32).toString('base64'), createdAt: new Date() });
-    } catch (e) {
-      if (!isDuplicateKey(e)) throw e;
-    }
+    await claimByInsert(this.col, [{ _id: 'link', value: randomBytes(32).toString('base64'), createdAt: new Date() }]);
     const kept = await this.col.findOne({ _id: 'link' });
     if (!kept) throw new Error('the link secret vanished right after it was stored');
     return Buffer.from(kept.value, 'base64');
