@@ -58,6 +58,17 @@ export const dlqRecordSchema = z.strictObject({
 });
 export type DlqRecord = z.output<typeof dlqRecordSchema>;
 
+/**
+ * Header on a message republished from the DLQ (`iw dlq redrive`): the DLQ record it came from
+ * (`topic:partition:offset`), so a message rejected again links back to its first rejection.
+ */
+export const REDRIVE_HEADER = 'iw-redrive-of';
+
+/** Whether a redrive can republish the record's message: kept whole, and within the message limit. */
+export function isRedrivable(r: Pick<DlqRecord, 'truncated' | 'originalSize'>): boolean {
+  return !r.truncated && r.originalSize > 0 && r.originalSize <= LIMITS.maxMessageBytes;
+}
+
 export interface RejectedMessage {
   topic: string;
   partition: number;

@@ -15,6 +15,7 @@ export const COLLECTIONS = {
   eventIds: 'event_ids',
   eventTexts: 'event_texts',
   dlq: 'dlq',
+  dlqRedrives: 'dlq_redrives',
   owners: 'owners',
   evaluations: 'evaluations',
   alerts: 'alerts',
@@ -171,6 +172,36 @@ export interface DlqDoc {
   firstSeen?: { topic: string; partition: number; offset: string; preview: string };
   /** Wall-clock time it was stored (retention); `at` is domain time. */
   storedAt?: Date;
+  /** The original value, base64, when a redrive can republish it (whole, within the message size limit). */
+  originalBase64?: string;
+  originalSize?: number;
+  /** The message was itself republished from the DLQ (`iw dlq redrive`): the record it came from. */
+  redriveOf?: string;
+  /** Republished to its topic by `iw dlq redrive` (the claim in `dlq_redrives` decides; this shows it). */
+  redrive?: DlqRedriveState;
+}
+
+export interface DlqRedriveState {
+  /** `claimed`: being republished (or a redrive stopped before it finished); `published`: done. */
+  state: 'claimed' | 'published';
+  attempt: number;
+  at: Date;
+  by: string;
+}
+
+/**
+ * A redrive of one DLQ record, claimed by inserting `${dlqId}#${attempt}` (atomic on FerretDB):
+ * of two redrives of one record only one republishes it. A claim left `claimed` by a crash may
+ * be taken over by the next attempt number once it is stale; a `published` one never.
+ */
+export interface DlqRedriveDoc {
+  _id: string;
+  dlqId: string;
+  attempt: number;
+  state: 'claimed' | 'published';
+  at: Date;
+  by: string;
+  publishedAt?: Date;
 }
 
 /** The owners file as stored: entries, not maps, because keys (indicator ids) contain dots. */

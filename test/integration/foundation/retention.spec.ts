@@ -70,6 +70,11 @@ it('ingest: event ids, stateless progress versions and DLQ records past their re
     { _id: 't:0:2', storedAt: ago(10), at: new Date('2019-01-02T00:00:00Z') },
     { _id: 't:0:3', at: ago(100) }, // stored before storedAt existed
   ] as never[]);
+  // Redrive claims go with their records: a claim is younger than its record.
+  await collection(conn, COLLECTIONS.dlqRedrives).insertMany([
+    { _id: 't:0:1#1', dlqId: 't:0:1', attempt: 1, state: 'published', at: ago(95), by: 'ops' },
+    { _id: 't:0:2#1', dlqId: 't:0:2', attempt: 1, state: 'published', at: ago(5), by: 'ops' },
+  ] as never[]);
 
   const pruned = await pruneIngest(
     conn,
@@ -77,11 +82,17 @@ it('ingest: event ids, stateless progress versions and DLQ records past their re
     { eventIdsMs: 7 * DAY, progressVersionsMs: 7 * DAY, dlqMs: 90 * DAY },
     NOW,
   );
-  expect(pruned).toEqual({ [COLLECTIONS.eventIds]: 2, [COLLECTIONS.progressVersions]: 1, [COLLECTIONS.dlq]: 2 });
+  expect(pruned).toEqual({
+    [COLLECTIONS.eventIds]: 2,
+    [COLLECTIONS.progressVersions]: 1,
+    [COLLECTIONS.dlq]: 2,
+    [COLLECTIONS.dlqRedrives]: 1,
+  });
   expect(await ids(COLLECTIONS.eventIds)).toEqual(['cases#3', 'surveys#1']);
   expect(await collection(conn, COLLECTIONS.eventTexts).countDocuments()).toBe(2);
   expect(await ids(COLLECTIONS.progressVersions)).toEqual(['u@2', 'u@3']);
   expect(await ids(COLLECTIONS.dlq)).toEqual(['t:0:2']);
+  expect(await ids(COLLECTIONS.dlqRedrives)).toEqual(['t:0:2#1']);
 
   // Past the horizon an id counts again; within it, it is still a duplicate — in this process and a fresh one.
   expect(

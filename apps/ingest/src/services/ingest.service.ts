@@ -7,6 +7,7 @@ import {
   decodeActual,
   futureEventReason,
   keyFor,
+  REDRIVE_HEADER,
   type ActualsRole,
   type DlqReason,
   type ProgressMessage,
@@ -16,6 +17,7 @@ import { KafkaProducer } from '@iw/kafka';
 import { applyEvents, route, type AppliedEvent, type BindingSet, type Progress, type TrackedUnit } from '@iw/measures';
 import {
   DlqRepository,
+  dlqDocOf,
   EventIdRepository,
   MONGO_CONNECTION,
   ProgressRepository,
@@ -220,19 +222,7 @@ export class IngestService {
       // Keyed like the message it rejects (else topic/partition), so a DLQ consumer groups by it.
       records.map((r) => ({ key: keyFor('dlq', r), value: r })),
     );
-    await this.dlq.record(
-      records.map((r) => ({
-        topic: r.topic,
-        partition: r.partition,
-        offset: r.offset,
-        key: r.key,
-        reasonClass: r.reason.class,
-        reason: r.reason.message,
-        preview: r.preview,
-        at: now,
-        ...(r.firstSeen ? { firstSeen: r.firstSeen } : {}),
-      })),
-    );
+    await this.dlq.record(records.map((r, i) => dlqDocOf(r, now, rejected[i].message.headers[REDRIVE_HEADER])));
     for (const r of records.slice(0, 3))
       this.logger.warn(`DLQ ${r.topic}:${r.partition}:${r.offset} ${r.reason.class}: ${r.reason.message}`);
   }

@@ -4,6 +4,7 @@
  */
 import { alertsCommand } from './alerts';
 import type { CliCommand } from './command';
+import { dlqCommand } from './dlq';
 import { eventsPublishCommand } from './events-publish';
 import { simulateCommand } from './simulate';
 import { peopleCommand } from './people';
@@ -18,5 +19,6 @@ export const COMMANDS: readonly CliCommand[] = [
   alertsCommand,
   peopleCommand,
   eventsPublishCommand,
+  dlqCommand,
   simulateCommand,
 ];

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import {
   COLLECTIONS,
   type DlqDoc,
+  type DlqRedriveDoc,
   type EventIdSegmentDoc,
   type IndicatorDoc,
   type OwnersDoc,
@@ -24,6 +25,7 @@ export const progressOf = (c: Connection) => collection<ProgressDoc>(c, COLLECTI
 export const progressVersionsOf = (c: Connection) => collection<ProgressVersionDoc>(c, COLLECTIONS.progressVersions);
 export const eventIdsOf = (c: Connection) => collection<EventIdSegmentDoc>(c, COLLECTIONS.eventIds);
 export const dlqOf = (c: Connection) => collection<DlqDoc>(c, COLLECTIONS.dlq);
+export const dlqRedrivesOf = (c: Connection) => collection<DlqRedriveDoc>(c, COLLECTIONS.dlqRedrives);
 export const ownersOf = (c: Connection) => collection<OwnersDoc>(c, COLLECTIONS.owners);
 
 /** True for a duplicate-key error (E11000), from MongoDB or FerretDB. */
@@ -42,6 +44,9 @@ export function isDuplicateKey(e: unknown): boolean {
 export async function ensureIndexes(conn: Connection): Promise<void> {
   await indicatorsOf(conn).createIndex({ projectId: 1 });
   await progressOf(conn).createIndex({ projectId: 1 });
+  // The DLQ page and `iw dlq list` page newest first.
+  await dlqOf(conn).createIndex({ at: -1 });
+  await dlqRedrivesOf(conn).createIndex({ dlqId: 1 });
 }
 
 /**

@@ -1,7 +1,31 @@
+import type { Filter } from 'mongodb';
+import { isRedrivable, type DlqRecord } from '@iw/events';
 import type { Connection } from 'mongoose';
-import type { DlqDoc } from '../documents';
+import type { DlqDoc, DlqRedriveDoc } from '../documents';
 import { claimByInsert } from './claims';
-import { dlqOf } from './collections';
+import { bulkWriteChunked, dlqOf, dlqRedrivesOf } from './collections';
+
+/** What `iw dlq list`, `GET /api/dlq` and the DLQ page select by (all optional, combined with AND). */
+export interface DlqFilter {
+  /** Reason classes (`unknown_project` …); any of them. */
+  reasons?: readonly string[];
+  /** Topics as stored (with their prefix); any of them. */
+  topics?: readonly string[];
+  /** Rejected at or after this instant. */
+  since?: Date;
+  /** `pending`: never republished; `redriven`: republished (or being); absent: both. */
+  state?: 'pending' | 'redriven';
+  /** These records only (`topic:partition:offset`). */
+  ids?: readonly string[];
+}
+
+export interface DlqPage {
+  total: number;
+  items: DlqDoc[];
+}
+
+/** Most records one page may hold. */
+export const DLQ_PAGE_MAX = 500;
 
 /** Rejected messages, one record per Kafka position however often it is replayed. */
 export class DlqRepository {
@@ -16,7 +40,7 @@ export class DlqRepository {
     const storedAt = new Date(); // wall clock, for retention
     await claimByInsert(
       dlqOf(this.conn),
-      entries.map((e) => ({ ...e, _id: `${e.topic}:${e.partition}:${e.offset}`, storedAt })),
+      entries.map((e) => ({ ...e, _id: dlqId(e), storedAt })),
     );
   }
 
@@ -33,6 +57,118 @@ export class DlqRepository {
   }
 
   async latest(limit = 10): Promise<DlqDoc[]> {
-    return dlqOf(this.conn).find({}).sort({ at: -1 }).limit(limit).toArray();
+    return dlqOf(this.conn).find({}).sort({ at: -1, _id: -1 }).limit(limit).toArray();
   }
+
+  /** One page, newest first, and how many records match in all. Pages count from 1. */
+  async list(filter: DlqFilter, page = 1, limit = 50): Promise<DlqPage> {
+    const size = Math.max(1, Math.min(DLQ_PAGE_MAX, Math.floor(limit)));
+    const q = query(filter);
+    const [total, items] = await Promise.all([
+      dlqOf(this.conn).countDocuments(q),
+      dlqOf(this.conn)
+        .find(q)
+        .sort({ at: -1, _id: -1 })
+        .skip((Math.max(1, Math.floor(page)) - 1) * size)
+        .limit(size)
+        .toArray(),
+    ]);
+    return { total, items };
+  }
+
+  /** Every record matching `filter`, oldest first (the order a redrive republishes in). */
+  async select(filter: DlqFilter, max = 100_000): Promise<DlqDoc[]> {
+    return dlqOf(this.conn).find(query(filter)).sort({ at: 1, _id: 1 }).limit(max).toArray();
+  }
+
+  async one(id: string): Promise<DlqDoc | null> {
+    return dlqOf(this.conn).findOne({ _id: String(id) });
+  }
+
+  /** The redrive claims of these records, by record id (newest attempt last). */
+  async redrives(ids: readonly string[]): Promise<Map<string, DlqRedriveDoc[]>> {
+    const out = new Map<string, DlqRedriveDoc[]>();
+    if (ids.length === 0) return out;
+    for (let i = 0; i < ids.length; i += 500) {
+      const docs = await dlqRedrivesOf(this.conn)
+        .find({ dlqId: { $in: ids.slice(i, i + 500).map(String) } })
+        .toArray();
+      for (const d of docs) out.set(d.dlqId, [...(out.get(d.dlqId) ?? []), d]);
+    }
+    for (const list of out.values()) list.sort((a, b) => a.attempt - b.attempt);
+    return out;
+  }
+
+  /**
+   * Claims attempt `attempt` of the redrive of `dlqId` by inserting it under a unique `_id`.
+   * False when someone else holds that attempt (a concurrent redrive of the same record).
+   */
+  async claimRedrive(dlqId: string, attempt: number, by: string, at: Date): Promise<boolean> {
+    const { won } = await claimByInsert(dlqRedrivesOf(this.conn), [
+      { _id: `${dlqId}#${attempt}`, dlqId, attempt, state: 'claimed', at, by },
+    ]);
+    if (won.length === 0) return false;
+    // What `dlq list` shows; the claim above decides.
+    await dlqOf(this.conn).updateOne({ _id: dlqId }, { $set: { redrive: { state: 'claimed', attempt, at, by } } });
+    return true;
+  }
+
+  /** Records that the claimed attempts were republished (acknowledged by the brokers). */
+  async markRedriven(claims: ReadonlyArray<{ dlqId: string; attempt: number; by: string }>, at: Date): Promise<void> {
+    if (claims.length === 0) return;
+    await bulkWriteChunked(
+      dlqRedrivesOf(this.conn),
+      claims.map((c) => ({
+        updateOne: {
+          filter: { _id: `${c.dlqId}#${c.attempt}` },
+          update: { $set: { state: 'published', publishedAt: at } },
+        },
+      })),
+      { ordered: false },
+    );
+    await bulkWriteChunked(
+      dlqOf(this.conn),
+      claims.map((c) => ({
+        updateOne: {
+          filter: { _id: c.dlqId },
+          update: { $set: { redrive: { state: 'published', attempt: c.attempt, at, by: c.by } } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+}
+
+/** What the `dlq` collection keeps of a DLQ record: the original bytes only when a redrive can use them. */
+export function dlqDocOf(r: DlqRecord, rejectedAt: Date, redriveOf?: string): Omit<DlqDoc, '_id' | 'storedAt'> {
+  return {
+    topic: r.topic,
+    partition: r.partition,
+    offset: r.offset,
+    key: r.key,
+    reasonClass: r.reason.class,
+    reason: r.reason.message,
+    preview: r.preview,
+    at: rejectedAt,
+    originalSize: r.originalSize,
+    ...(isRedrivable(r) ? { originalBase64: r.originalBase64 } : {}),
+    ...(r.firstSeen ? { firstSeen: r.firstSeen } : {}),
+    ...(redriveOf ? { redriveOf } : {}),
+  };
+}
+
+export function dlqId(e: Pick<DlqDoc, 'topic' | 'partition' | 'offset'>): string {
+  return `${e.topic}:${e.partition}:${e.offset}`;
+}
+
+function query(f: DlqFilter): Filter<DlqDoc> {
+  const q: Filter<DlqDoc> = {};
+  // Values are strings (never operators): they come from query strings and command lines.
+  if (f.reasons?.length) q.reasonClass = { $in: f.reasons.map(String) };
+  if (f.topics?.length) q.topic = { $in: f.topics.map(String) };
+  if (f.ids?.length) q._id = { $in: f.ids.map(String) };
+  if (f.since) q.at = { $gte: f.since };
+  if (f.state === 'pending') q.redrive = { $exists: false };
+  if (f.state === 'redriven') q.redrive = { $exists: true };
+  return q;
 }

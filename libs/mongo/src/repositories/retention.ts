@@ -12,7 +12,7 @@ import type { EventIdRepository } from './event-id.repository';
  *   segment stays, see EventIdRepository.prune);
  * - claimed progress and alert versions that hold no state any more (every unit's newest
  *   claims keep theirs), after `progressVersionsMs`;
- * - DLQ records, after `dlqMs`;
+ * - DLQ records and their redrive claims, after `dlqMs`;
  * - sent and muted notifications and their claims, after `outboxMs`;
  * - audit entries, after `auditMs`.
  */
@@ -35,6 +35,7 @@ export async function pruneIngest(
       new Date(nowMs - r.progressVersionsMs),
     ),
     [COLLECTIONS.dlq]: await pruneDlq(conn, new Date(nowMs - r.dlqMs)),
+    [COLLECTIONS.dlqRedrives]: await pruneDlqRedrives(conn, new Date(nowMs - r.dlqMs)),
   };
 }
 
@@ -71,6 +72,14 @@ export async function pruneDlq(conn: Connection, cutoff: Date): Promise<number> 
   const a = await col.deleteMany({ storedAt: { $lt: cutoff } });
   const b = await col.deleteMany({ storedAt: { $exists: false }, at: { $lt: cutoff } });
   return a.deletedCount + b.deletedCount;
+}
+
+/**
+ * Redrive claims made before `cutoff`. A claim is stamped after its record was stored (both by
+ * the wall clock), so a claim pruned here belongs to a record pruned by the same cutoff.
+ */
+export async function pruneDlqRedrives(conn: Connection, cutoff: Date): Promise<number> {
+  return (await collection(conn, COLLECTIONS.dlqRedrives).deleteMany({ at: { $lt: cutoff } })).deletedCount;
 }
 
 /**

@@ -1,0 +1,3 @@
+export * from './redrive';
+export * from './filter';
+export * from './text';
