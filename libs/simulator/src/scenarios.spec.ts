@@ -106,6 +106,24 @@ describe('the story of seed 1, judged twice a day all year', () => {
     expect(good / last.size).toBeGreaterThan(0.9);
   });
 
+  it('judges the recurring indicator period by period, and the year-on-year one without a base as 缺少上年基数', () => {
+    const ofKind = (kind: string) => [...input.bindings.units.values()].filter((u) => u.target.kind === kind);
+    const [recurring] = ofKind('recurring');
+    const [relative] = ofKind('relative');
+    expect([ofKind('recurring').length, ofKind('relative').length]).toEqual([1, 1]);
+    const seen = (id: string) => new Set(checkpoints.map((c) => c.statuses.get(id)!.status));
+    // Every month's occurrence is reported early in the month: never at risk, nothing missed.
+    expect([...seen(recurring.id)]).toEqual(['on_track']);
+    const reasons = checkpoints.map((c) => c.statuses.get(recurring.id)!.reason);
+    expect(reasons.filter((r) => /^本期2019年\d+月已完成1次（每期1次）$/.test(r)).length).toBeGreaterThan(
+      checkpoints.length / 2,
+    );
+    expect(reasons[reasons.length - 1]).toBe('本期2019年12月已完成1次（每期1次）');
+    expect(
+      new Set(checkpoints.map((c) => `${c.statuses.get(relative.id)!.status} ${c.statuses.get(relative.id)!.reason}`)),
+    ).toEqual(new Set(['no_data 缺少上年基数']));
+  });
+
   it('shows every status of the scale at some point of the year', () => {
     const seen = new Set(checkpoints.flatMap((c) => [...c.statuses.values()].map((e) => e.status)));
     expect([...seen].sort()).toEqual(['achieved', 'at_risk', 'manual', 'missed', 'no_data', 'off_track', 'on_track']);

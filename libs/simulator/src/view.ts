@@ -1,4 +1,5 @@
 import type { Binding, BindingSet, TrackedUnit } from '@iw/measures';
+import { relativeGoal } from '@iw/risk';
 import type { ParsedCatalogue, Target } from '@iw/targets';
 
 /**
@@ -47,7 +48,8 @@ export function viewOf(input: StoryInput): UnitView[] {
  * it is 0 (0.00%) and, under 成本指标, for a budget not to exceed (70万元) — the reading of
  * libs/risk boundOf, which the story's unit test checks against the engine's verdicts.
  */
-export function directionOf(target: Target, level2: string): Direction | null {
+export function directionOf(written: Target, level2: string): Direction | null {
+  const target = absoluteOf(written);
   switch (target.kind) {
     case 'numeric':
       if (target.op === '=') return target.value === 0 || level2 === '成本指标' ? 'cap' : 'floor';
@@ -62,7 +64,8 @@ export function directionOf(target: Target, level2: string): Direction | null {
 }
 
 /** The amount a cumulative unit aims at: the target, just above it when strict, the middle of a range. */
-export function goalOf(target: Target): number | null {
+export function goalOf(written: Target): number | null {
+  const target = absoluteOf(written);
   switch (target.kind) {
     case 'numeric':
       if (target.op === '>') return Number.isInteger(target.value) ? target.value + 1 : target.value * 1.01;
@@ -77,8 +80,19 @@ export function goalOf(target: Target): number | null {
 }
 
 /** Whether the target is met exactly at its value (`=`, a range): the story does not overshoot it. */
-export function isExact(target: Target): boolean {
+export function isExact(written: Target): boolean {
+  const target = absoluteOf(written);
   return (target.kind === 'numeric' && target.op === '=') || target.kind === 'formula' || target.kind === 'range';
+}
+
+/**
+ * A year-on-year target with a baseline given at import as the absolute target the risk engine
+ * judges it by (`较上年增长10%` on 1200 → ≥1320); any other target as it is. Without a baseline
+ * the story has no last year to stand on (the engine says 缺少上年基数).
+ */
+export function absoluteOf(target: Target): Target {
+  if (target.kind !== 'relative' || target.baseline === undefined) return target;
+  return relativeGoal(target, { value: target.baseline, source: 'baseline' }).target;
 }
 
 /** Project id → name, in catalogue order. */

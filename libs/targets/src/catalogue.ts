@@ -11,6 +11,7 @@ import { nfkc } from './util/text';
 import { unitInName } from './value/name-unit';
 import { normalizeValueText } from './value/normalize';
 import { readTarget, targetWarnings } from './value/read-target';
+import { recurringFromName } from './value/recurring';
 
 export interface ReadOptions {
   /** The fiscal year when the caller knows it (`--year`); otherwise read from the table. */
@@ -109,7 +110,11 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
     const firstLine = new Map<string, number>();
     const indicators: ParsedIndicator[] = t.indicators.map((raw) => {
       // `培训人次（人次）` | `500`: the unit written in the name completes a bare number.
-      const { target, notes } = readTarget(withNameUnit(raw.name, raw.value), fiscalYear);
+      const reading = readTarget(withNameUnit(raw.name, raw.value), fiscalYear);
+      const notes = reading.notes;
+      // `“法治新疆网”每月通报` | `优数量≥1`: the name says how often.
+      let target = recurringFromName(raw.name, reading.target) ?? reading.target;
+      if (target.kind === 'relative' && raw.baseline !== undefined) target = { ...target, baseline: raw.baseline };
       for (const n of notes) out.push({ ...at(raw), severity: 'info', message: `「${raw.name}」: ${n}` });
       for (const w of targetWarnings(target, raw.name, fiscalYear))
         out.push({ ...at(raw), severity: 'warning', message: `「${raw.name}」 ${raw.value}: ${w}` });

@@ -21,7 +21,10 @@ export function describeRecurring(t: RecurringTarget): string {
 
 /** `较上年增长10%`, `较上年下降5%`, `不低于上年`, `较上年增加3个`. */
 export function describeRelative(t: RelativeTarget): string {
-  if (t.change === 0) return t.op === '>=' ? '不低于上年' : t.op === '<=' ? '不高于上年' : '与上年持平';
+  if (t.change === 0) {
+    const words: Record<string, string> = { '>=': '不低于上年', '<=': '不高于上年', '>': '高于上年', '<': '低于上年' };
+    return words[t.op] ?? '与上年持平';
+  }
   const grow = t.change > 0;
   const amount = `${Number(Math.abs(t.change).toFixed(3))}${t.unit}`;
   const verb = t.unit === '%' ? (grow ? '增长' : '下降') : grow ? '增加' : '减少';

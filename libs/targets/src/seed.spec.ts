@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCatalogue } from './catalogue';
 import { tsvRows } from './rows/tsv';
-import { SEED_VALUES } from '../test/seed-values';
+import { SEED_NAME_READINGS, SEED_VALUES } from '../test/seed-values';
 
 const SEED = join(__dirname, '../../../samples/targets-2019-xinjiang-market-supervision.txt');
 const text = readFileSync(SEED, 'utf8');
@@ -27,6 +27,7 @@ const valueOf = (row: string) =>
     .filter(Boolean)
     .pop()!;
 const expected = new Map(SEED_VALUES);
+const byName = new Map(SEED_NAME_READINGS);
 
 describe('the seed catalogue', () => {
   const c = readCatalogue(tsvRows(text));
@@ -65,27 +66,35 @@ describe('the seed catalogue', () => {
     for (const row of indicatorRows) {
       const value = valueOf(row.text);
       expect(expected.has(value)).toBe(true);
-      expect([row.line, byLine.get(row.line)!.value, byLine.get(row.line)!.target]).toEqual([
+      const read = byLine.get(row.line)!;
+      expect([row.line, read.value, read.target]).toEqual([
         row.line,
         value,
-        expected.get(value),
+        byName.get(read.name) ?? expected.get(value),
       ]);
     }
+    // Each name-dependent reading is used by exactly one row.
+    expect(all.filter((i) => byName.has(i.name)).map((i) => i.name)).toEqual([...byName.keys()]);
   });
 
   it('counts indicators per shape', () => {
     const count = (kinds: string[]) =>
       kinds.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
-    const fromHand = count(indicatorRows.map((r) => expected.get(valueOf(r.text))!.kind));
+    const nameAt = new Map(all.map((i) => [i.line, i.name]));
+    const fromHand = count(
+      indicatorRows.map((r) => (byName.get(nameAt.get(r.line)!) ?? expected.get(valueOf(r.text)))!.kind),
+    );
     expect(count(all.map((i) => i.target.kind))).toEqual(fromHand);
     expect(fromHand).toEqual({
-      numeric: 244,
+      numeric: 243,
       deadline: 11,
       window: 3,
       range: 1,
       compound: 7,
       formula: 1,
-      qualitative: 34,
+      qualitative: 33,
+      recurring: 1,
+      relative: 1,
     });
   });
 });

@@ -12,8 +12,6 @@ export const TARGET_KINDS: readonly TargetKind[] = [
   'recurring',
   'relative',
   'missing',
-  'recurring',
-  'relative',
 ];
 
 export interface ProjectSummary {

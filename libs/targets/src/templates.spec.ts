@@ -344,3 +344,58 @@ describe('部门整体支出绩效目标表 in full', () => {
     });
   });
 });
+
+describe('recurring and year-on-year targets in a split-column table', () => {
+  it('reads how often (in the value or the name) and changes against last year, with 上年实际完成值 as the baseline (text)', async () => {
+    const P = '食品安全日常监管';
+    const i = (line: number, l1: string, l2: string, name: string, value: string, t: object) =>
+      indicator(2021, P, { line }, l1, l2, name, value, t);
+    const rec = (every: string, count: number | null, op: string | null, dueDay: number | null = null) => ({
+      kind: 'recurring',
+      every,
+      count,
+      op,
+      dueDay,
+    });
+    const rel = (op: string, change: number, baseline?: number) => ({
+      kind: 'relative',
+      op,
+      change,
+      unit: '%',
+      base: 'previous_year',
+      ...(baseline === undefined ? {} : { baseline }),
+    });
+    expect(await parse('recurring-relative.txt')).toEqual({
+      fiscalYear: 2021,
+      projects: [
+        {
+          name: P,
+          tableKind: '项目支出绩效目标表',
+          budgetUnit: '某县市场监督管理局',
+          line: 2,
+          funds: funds(60, 60, 0),
+          goal: '加强日常监管，按时报送监管数据，抽检量和群众满意度高于上年。',
+          indicators: [
+            // 指标性质 + 指标值 + 度量单位 joined, then read as a count per period.
+            i(6, '产出指标', '数量指标', '日常巡查', '≥2次/月', rec('month', 2, '>=')),
+            // The name says how often.
+            i(7, '产出指标', '数量指标', '每月巡查次数', '≥4次', rec('month', 4, '>=')),
+            // 上年实际完成值 `1,200` is the base.
+            i(8, '产出指标', '数量指标', '抽检批次', '较上年增长10%', rel('>=', 10, 1200)),
+            i(9, '产出指标', '数量指标', '监管数据报送', '按季度报送', rec('quarter', null, null)),
+            i(10, '产出指标', '质量指标', '食品安全投诉量', '同比下降5%', rel('<=', -5, 300)),
+            // `—`: no baseline, and no problem.
+            i(11, '产出指标', '时效指标', '监管月报', '每月10日前', rec('month', null, null, 10)),
+            // 每年 is the table's own year: a plain number.
+            i(12, '产出指标', '时效指标', '每年扫描总数', '＝400万页', num('=', 400, '万页')),
+            i(13, '效益指标', '社会效益指标', '食品安全知晓率', '不低于上年', rel('>=', 0)),
+            i(14, '效益指标', '社会效益指标', '社会影响力', '逐年增加', rel('>', 0)),
+            // A baseline beside a target that is not year-on-year changes nothing.
+            i(15, '满意度指标', '服务对象满意度指标', '群众满意度', '≥90%', num('>=', 90, '%')),
+          ],
+        },
+      ],
+      problems: [{ line: 13, severity: 'warning', message: '上年实际 「约八成」 is not a number; no baseline read' }],
+    });
+  });
+});

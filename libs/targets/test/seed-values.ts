@@ -15,6 +15,14 @@ export const part = (op: string, value: number, unit: string, label?: string) =>
   (label ? { kind: 'numeric', op, value, unit, label } : { kind: 'numeric', op, value, unit });
 export const compound = (...parts: object[]) => ({ kind: 'compound', parts }) as Target;
 
+/**
+ * Readings that depend on the indicator's name, not only its value: the name says how often
+ * (`每月通报`), so the bare count is per month.
+ */
+export const SEED_NAME_READINGS: Array<[name: string, Target]> = [
+  ['“法治新疆网”每月通报', { kind: 'recurring', every: 'month', count: 1, op: '>=', dueDay: null }],
+];
+
 /** Every distinct 指标值 of samples/targets-2019-xinjiang-market-supervision.txt. */
 export const SEED_VALUES: Array<[string, Target]> = [
   ['2019年10月31日前', deadline('2019-10-31')],
@@ -139,7 +147,8 @@ export const SEED_VALUES: Array<[string, Target]> = [
   ['8次', num('=', 8, '次')],
   ['≥14人次', num('>=', 14, '人次')],
   ['≥99%', num('>=', 99, '%')],
-  ['逐年增加', qual('逐年增加')],
+  // Year on year: more than last year.
+  ['逐年增加', { kind: 'relative', op: '>', change: 0, unit: '%', base: 'previous_year' }],
   ['>85%', num('>', 85, '%')],
   ['投诉率≤2%', num('<=', 2, '%', { qualifier: '投诉率' })],
   ['$\\geq 95\\%$', num('>=', 95, '%')],

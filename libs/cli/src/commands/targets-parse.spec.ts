@@ -40,13 +40,37 @@ describe('iw targets parse', () => {
     });
   });
 
+  it("prints the seed's recurring and year-on-year rows in their readings", async () => {
+    const json = JSON.parse((await iw('targets', 'parse', SEED, '--json')).out) as {
+      projects: Array<{ indicators: Array<{ line: number; name: string; value: string; target: { kind: string } }> }>;
+    };
+    const rows = json.projects
+      .flatMap((p) => p.indicators)
+      .filter((i) => i.target.kind === 'recurring' || i.target.kind === 'relative')
+      .map(({ line, name, value, target }) => ({ line, name, value, target }));
+    expect(rows).toEqual([
+      {
+        line: 254,
+        name: '社会影响力',
+        value: '逐年增加',
+        target: { kind: 'relative', op: '>', change: 0, unit: '%', base: 'previous_year' },
+      },
+      {
+        line: 295,
+        name: '“法治新疆网”每月通报',
+        value: '优数量≥1',
+        target: { kind: 'recurring', every: 'month', count: 1, op: '>=', dueDay: null },
+      },
+    ]);
+  });
+
   it('prints a readable summary per project with problem lines', async () => {
     const r = await iw('targets', 'parse', SEED);
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
     expect(lines[0]).toBe(`${SEED}: fiscal year 2019, 18 projects, 301 indicators`);
     expect(lines[1]).toBe(
-      '  by shape: numeric 244, range 1, deadline 11, window 3, compound 7, formula 1, qualitative 34',
+      '  by shape: numeric 243, range 1, deadline 11, window 3, compound 7, formula 1, qualitative 33, recurring 1, relative 1',
     );
     expect(lines).toContain('line 117  市场监管系统服装  (项目支出绩效目标表, 26 万元)');
     expect(lines).toContain('    13 indicators: numeric 13');

@@ -1,6 +1,7 @@
 import { addDays } from '@iw/clock';
-import type { Target } from '@iw/targets';
-import { fiscalDate, workdayOnOrAfter } from '../calendar';
+import { dayNumber, recurrencePeriods } from '@iw/risk';
+import type { RecurringTarget, Target } from '@iw/targets';
+import { fiscalDate, isWorkday, workdayOnOrAfter } from '../calendar';
 import {
   AHEAD,
   UNDER,
@@ -60,6 +61,10 @@ function unitDrafts(ctx: StreamContext, v: UnitView, key: string): Draft[] | str
   });
   switch (u.measure) {
     case 'sum':
+      if (u.target.kind === 'recurring')
+        return occurrenceDays(ctx, u.target, key).map((day) => draft(day, { kind: 'increment', value: 1 }));
+      if (u.target.kind === 'relative' && u.target.baseline === undefined)
+        return 'no base to compare with (缺少上年基数): last year is not simulated';
       return sums(ctx, v, key).map((d) => draft(d.day, { kind: 'increment', value: d.amount }));
     case 'latest': {
       const reading = readingFor(u.target, v.direction);
@@ -124,6 +129,29 @@ function sums(ctx: StreamContext, v: UnitView, key: string) {
     };
   }
   return deliveries(yearPlan(ctx, total), days, options);
+}
+
+/**
+ * A recurring target's occurrences: each period's count (one when only the frequency is
+ * written), one per working day from a working day early in the period, all before its due
+ * day and outside its warning windows.
+ */
+function occurrenceDays(ctx: StreamContext, t: RecurringTarget, key: string): number[] {
+  const first = dayNumber(ctx.dates[0]);
+  const periods = recurrencePeriods(t, first, first + ctx.dates.length - 1);
+  const days: number[] = [];
+  for (const p of periods) {
+    const need = t.count ?? 1;
+    // Within the first third of the time to the due day (at most 4 days in).
+    const latestStart = Math.min(4, Math.floor((p.due - p.from) / 3));
+    let day = p.from - first + Rng.for(ctx.seed, key, 'period', p.key).int(0, Math.max(0, latestStart));
+    for (let n = 0; n < need; n++) {
+      while (day < p.due - first && !isWorkday(ctx.dates[day])) day++;
+      days.push(day);
+      if (day < p.due - first) day++;
+    }
+  }
+  return days;
 }
 
 /** A working day in the first fortnight of each quarter, the same one per unit (readings spread out). */

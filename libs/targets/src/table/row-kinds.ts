@@ -18,7 +18,8 @@ export type MetaField = 'budgetUnit' | 'projectName' | 'department' | 'superviso
  * which together are the 财政拨款 when a table does not give that line itself.
  */
 export type FundsField = 'total' | 'fiscal' | 'other' | 'basic' | 'project' | 'fiscalPart' | 'ignored';
-export type HeaderRole = 'level1' | 'level2' | 'name' | 'value' | 'unit' | 'direction' | 'note' | 'weight' | 'ignored';
+export type HeaderRole =
+  'level1' | 'level2' | 'name' | 'value' | 'unit' | 'direction' | 'note' | 'weight' | 'baseline' | 'ignored';
 /** Columns of a 年度主要任务 block (部门整体 tables). */
 export type TaskColumn = 'name' | 'content' | 'amount' | 'fiscal' | 'other' | 'ignored';
 
@@ -84,6 +85,10 @@ const HEADER_WORDS: Array<[RegExp, HeaderRole]> = [
   [/^(?:三级指标|指标名称|指标内容|三级指标名称|具体指标)$/, 'name'],
   [/^(?:指标值说明|目标值说明|指标值描述|指标解释|指标说明|指标定义)/, 'note'],
   [/^(?:权重|分值|指标权重|指标分值)(?:\(.*\))?$/, 'weight'],
+  [
+    /^(?:上年实际完成值|上年完成值|上年实际值|上年实际|上年指标值|上年数|上年同期数|上年同期值|上年基数|基期值|基数)(?:\(.*\))?$/,
+    'baseline',
+  ],
   [/^(?:指标方向|方向|符号|指标性质|指标性质符号|运算符号?|比较符号?)(?:\(.*\))?$/, 'direction'],
   [/^(?:度量单位|计量单位|单位|指标单位|计量单位名称)$/, 'unit'],
   [/^(?:指标值|目标值|年度指标值|绩效指标值|指标目标值|年度目标值)/, 'value'],

@@ -42,6 +42,8 @@ export interface RawIndicator {
   note?: string;
   /** 权重 / 分值 column. */
   weight?: number;
+  /** 上年实际完成值 (or 基期值) column: the base of a year-on-year target. */
+  baseline?: number;
 }
 
 export interface RawTable {
@@ -101,6 +103,7 @@ interface Pending extends RawIndicator {
 interface Extras {
   note?: string;
   weight?: number;
+  baseline?: number;
 }
 
 interface Fragment {
@@ -156,6 +159,8 @@ export function valueLike(text: string): boolean {
   const t = peekTarget(text, 2000).target;
   if (!isMeasurable(t)) return false;
   if (t.kind === 'numeric') return Array.from(t.qualifier ?? '').length <= 8 && Array.from(t.unit).length <= 6;
+  // `每月开展安全检查` names an indicator; `每月2次`, `每月10日前`, `按季度报送` are values.
+  if (t.kind === 'recurring') return t.count !== null || t.dueDay !== null || Array.from(text).length <= 6;
   return true;
 }
 
@@ -299,6 +304,7 @@ export class TableReader {
       if (p.sheet !== undefined) raw.sheet = p.sheet;
       if (p.note) raw.note = p.note;
       if (p.weight !== undefined) raw.weight = p.weight;
+      if (p.baseline !== undefined) raw.baseline = p.baseline;
       t.table.indicators.push(raw);
     }
     if (t.table.funds.fiscal === null && t.fiscalParts !== undefined)
@@ -643,6 +649,13 @@ export class TableReader {
       if (role === 'weight' && !levelOf(c.text)) {
         const w = /^-?\d+(?:\.\d+)?/.exec(nfkc(c.text));
         if (w) extras.weight = Number(w[0]);
+        return false;
+      }
+      if (role === 'baseline' && !levelOf(c.text)) {
+        const b = /^-?\d+(?:\.\d+)?/.exec(nfkc(c.text).replace(/,/g, ''));
+        if (b) extras.baseline = Number(b[0]);
+        else if (!NOTHING.test(nfkc(c.text)))
+          this.problem(line, 'warning', `上年实际 「${c.text}」 is not a number; no baseline read`);
         return false;
       }
       if (role === 'unit' && !levelOf(c.text)) {

@@ -1,5 +1,6 @@
 /**
- * 指标值 → Target (docs/domain.md). The grammar tries, in order: missing, formula,
+ * 指标值 → Target (docs/domain.md). The grammar tries, in order: missing, recurring
+ * (`每月2次`, `1次/月`, `每月10日前`), year-on-year (`较上年增长10%`, `不低于上年`), formula,
  * date (window / deadline), quantity (range / compound / numeric); anything else is a
  * qualitative target kept as written.
  */
@@ -9,6 +10,8 @@ import { readFormula } from './formula';
 import { GROWTH_WORDS, MISSING_VALUES } from './lexicon';
 import { normalizeValueText } from './normalize';
 import { readQuantity } from './quantities';
+import { readRecurring } from './recurring';
+import { readRelative } from './relative';
 
 export interface TargetReading {
   target: Target;
@@ -45,6 +48,10 @@ function read(value: string, fiscalYear: number): TargetReading {
   const written = value.trim();
   const s = normalizeValueText(written);
   if (MISSING_VALUES.has(s) || MISSING_VALUES.has(written)) return { target: { kind: 'missing' }, notes: [] };
+  const recurring = readRecurring(s);
+  if (recurring) return { target: recurring, notes: [] };
+  const relative = readRelative(s);
+  if (relative) return { target: relative, notes: [] };
   const formula = readFormula(s);
   if (formula) return { target: formula, notes: [] };
   const date = readDate(s, fiscalYear);
