@@ -92,6 +92,20 @@ export class KafkaAdmin {
     return n;
   }
 
+  /** Each partition's earliest retained offset and end offset (the next one to be written). */
+  async offsets(topic: string): Promise<Array<{ partition: number; low: string; high: string }>> {
+    return (await this.admin.fetchTopicOffsets(topic)).map((p) => ({
+      partition: p.partition,
+      low: p.low,
+      high: p.high,
+    }));
+  }
+
+  /** Forgets a consumer group's committed offsets (one made for a single read, e.g. a rebuild). */
+  async deleteGroup(groupId: string): Promise<void> {
+    await this.admin.deleteGroups([groupId]);
+  }
+
   /** A topic's settings as the brokers report them (e.g. min.insync.replicas). */
   async topicConfig(topic: string, names: string[]): Promise<Record<string, string>> {
     const res = await this.admin.describeConfigs({

@@ -4,3 +4,5 @@ export * from './units';
 export * from './apply';
 export * from './bindings';
 export * from './route';
+export * from './park';
+export * from './rebuild-scan';

@@ -1,3 +1,4 @@
+import type { AppliedEvent } from './apply';
 /**
  * What a measure keeps for one tracked unit (an indicator, a compound part, or a project's
  * budget execution) and what the risk engine reads. Written by ingest, read by alerting,
@@ -92,4 +93,20 @@ export interface Progress {
   applied?: Record<string, number>;
   /** One more with every call of applyEvents that changed something. */
   version?: number;
+  /**
+   * Set when events could not be applied because of the unit's own state (its measure changed
+   * under it, or any error that retrying would meet again): the unit's later events are kept
+   * here, in arrival order, instead of stopping the partition; `iw progress rebuild` applies
+   * them after recomputing the unit from the topics. The other fields keep the last good state.
+   */
+  parked?: ParkedState;
+}
+
+export interface ParkedState {
+  /** Why the unit could not take its events (the error, as a person reads it). */
+  reason: string;
+  /** When it was parked (ISO instant, the clock's time). */
+  since: string;
+  /** The events set aside (an AppliedEvent each: unit, event id, occurredAt, input, position). */
+  events: AppliedEvent[];
 }

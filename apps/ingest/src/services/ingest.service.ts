@@ -14,7 +14,7 @@ import {
 } from '@iw/events';
 import type { BatchControl, InboundBatch, InboundMessage } from '@iw/kafka';
 import { KafkaProducer } from '@iw/kafka';
-import { applyEvents, route, type AppliedEvent, type BindingSet, type Progress, type TrackedUnit } from '@iw/measures';
+import { applyOrPark, route, type AppliedEvent, type BindingSet, type Progress, type TrackedUnit } from '@iw/measures';
 import {
   DlqRepository,
   dlqDocOf,
@@ -188,7 +188,9 @@ export class IngestService {
 
   /**
    * Applies contributions unit by unit. A unit whose next version another writer claimed first
-   * (a second instance, or a zombie of a rebalance) is recomputed from that writer's state.
+   * (a second instance, or a zombie of a rebalance) is recomputed from that writer's state. A
+   * unit whose state cannot take its events is parked (libs/measures `applyOrPark`): its events
+   * go aside in its state and the rest of the batch, and of the partition, flows.
    */
   private async apply(events: AppliedEvent[], bindings: BindingSet, now: Date): Promise<Progress[]> {
     const byUnit = new Map<string, AppliedEvent[]>();
@@ -201,8 +203,14 @@ export class IngestService {
       [...byUnit.keys()],
       (before, id) => {
         const unit = bindings.units.get(id) as TrackedUnit;
+        // A unit that cannot take its events (its measure changed under it …) is parked, not retried forever.
+        const progress = applyOrPark(before, unit, byUnit.get(id)!, this.config.timeZone, now.toISOString());
+        if (progress.parked && !before?.parked)
+          this.logger.error(
+            `parked ${JSON.stringify(id)}: ${JSON.stringify(progress.parked.reason)}; its events are kept aside until npx iw progress rebuild --unit ${JSON.stringify(id)}`,
+          );
         return {
-          progress: applyEvents(before, unit, byUnit.get(id)!, this.config.timeZone),
+          progress,
           indicatorId: unit.indicatorId,
           projectId: unit.projectId,
         };

@@ -9,6 +9,7 @@ import { eventsPublishCommand } from './events-publish';
 import { simulateCommand } from './simulate';
 import { peopleCommand } from './people';
 import { progressCommand } from './progress';
+import { progressRebuildCommand } from './progress-rebuild';
 import { targetsImportCommand } from './targets-import';
 import { targetsParseCommand } from './targets-parse';
 
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CliCommand[] = [
   targetsParseCommand,
   targetsImportCommand,
   progressCommand,
+  progressRebuildCommand,
   alertsCommand,
   peopleCommand,
   eventsPublishCommand,
