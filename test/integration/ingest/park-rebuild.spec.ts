@@ -133,6 +133,9 @@ it('parks a unit whose measure changed without stalling its partition; a rebuild
   expect(parked?.parked?.reason).toMatch(/measure changed from sum to count/);
   expect(parked?.parked?.events.map((e) => e.eventId)).toEqual([`${run}-g3`, `${run}-g4`]);
   expect(parked?.actual).toBe(17); // the last good state, flagged
+  expect(await repo.parked()).toEqual([
+    expect.objectContaining({ unit: UNIT.gasoline, events: 2, reason: parked?.parked?.reason }),
+  ]);
   await waitFor(() => /parked .*汽油抽检批次/.test(ingest!.output()), { timeoutMs: 10_000 });
 
   // 3. Rebuild the unit: every 汽油 event counted once under the new measure (g1, g2, g3, g4).
@@ -151,6 +154,7 @@ it('parks a unit whose measure changed without stalling its partition; a rebuild
   const after = await one(UNIT.gasoline);
   expect(after).toMatchObject({ measure: 'count', actual: 4, eventCount: 4 });
   expect(after?.parked).toBeUndefined();
+  expect(await repo.parked()).toEqual([]);
 
   // 4. Unparked: new events count at once; a restarted ingest re-reading the topic counts nothing twice.
   await publish(topics, [], [batch(`${run}-g5`, 5, '汽油', 9), batch(`${run}-d4`, 5, '柴油', 1)]);

@@ -77,6 +77,17 @@ export const OpsStatusSchema = z.object({
       }),
     ),
   }),
+  /** Units ingest parked (their state cannot take their events): kept aside until `iw progress rebuild`. */
+  parked: z.array(
+    z.object({
+      unit: z.string(),
+      indicatorId: z.string().nullable(),
+      projectId: z.string(),
+      reason: z.string(),
+      since: IsoInstantSchema,
+      events: z.number().int(),
+    }),
+  ),
   outbox: z.object({
     /** Notifications waiting to be grouped or sent. */
     backlog: z.number().int(),

@@ -45,6 +45,7 @@ export class MetricsService {
     ]),
     dlq: this.gauge('iw_dlq_messages', 'Rejected messages recorded in the DLQ collection'),
     dlqReason: this.gauge('iw_dlq_messages_by_reason', 'DLQ records per reason class', ['reason']),
+    parked: this.gauge('iw_parked_units', 'Tracked units parked by ingest until a progress rebuild'),
     backlog: this.gauge('iw_outbox_backlog', 'Notifications waiting to be grouped or sent'),
     oldest: this.gauge('iw_outbox_oldest_pending_age_seconds', 'Age of the oldest waiting notification (0 when none)'),
     failing: this.gauge('iw_outbox_failing', 'Waiting notifications whose send failed at least once'),
@@ -103,6 +104,7 @@ export class MetricsService {
     for (const service of ['ingest', 'alerting'])
       this.g.instances.set({ service }, s.services.filter((x) => x.service === service).length);
     this.g.dlq.set(s.dlq.count);
+    this.g.parked.set(s.parked.length);
     for (const [reason, n] of Object.entries(s.dlq.byReason)) this.g.dlqReason.set({ reason }, n);
     this.g.backlog.set(s.outbox.backlog);
     this.g.oldest.set(s.outbox.oldestPendingAgeSeconds ?? 0);

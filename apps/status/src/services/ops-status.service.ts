@@ -55,13 +55,14 @@ export class OpsStatusService {
       }
     };
     const realNow = this.realClock.now();
-    const [consumers, stats, dlq, outbox, tracked] = await Promise.all([
+    const [consumers, stats, dlq, parked, outbox, tracked] = await Promise.all([
       this.consumers(),
       part('services', [] as ServiceStatsDoc[], async () => [
         ...(await this.store.stats.live('ingest', realNow - LIVE_WITHIN_MS)),
         ...(await this.store.stats.live('alerting', realNow - LIVE_WITHIN_MS)),
       ]),
       part('dlq', { count: 0, byReason: {}, latest: [] }, () => this.dlq()),
+      part('parked', [] as OpsStatus['parked'], () => this.store.progress.parked()),
       part(
         'outbox',
         {
@@ -130,6 +131,7 @@ export class OpsStatusService {
         rate5m: s.rate5m,
       })),
       dlq,
+      parked,
       outbox,
       indicators: {
         fiscalYear: tracked?.fiscalYear ?? null,

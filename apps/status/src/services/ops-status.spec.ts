@@ -1,6 +1,7 @@
 import type { ServiceStatsDoc } from '@iw/mongo';
 import { emptyStatusCounts } from '../dtos/common.dto';
 import type { OpsStatus } from '../dtos/status.dto';
+import { pipelineHealth } from '../views/pages';
 import { MetricsService } from './metrics.service';
 import { localDateTime, topicFigures, type OpsStatusService } from './ops-status.service';
 
@@ -101,6 +102,7 @@ describe('MetricsService', () => {
     events: { rate1m: 1.5, rate5m: 0.5, topics: [] },
     services: [],
     dlq: { count: 3, byReason: { schema: 3 }, latest: [] },
+    parked: [],
     outbox: { backlog: 2, oldestPendingAgeSeconds: null, failing: 1, permanentFailures: 0, sent: 9, muted: 0 },
     indicators: {
       fiscalYear: 2019,
@@ -116,7 +118,13 @@ describe('MetricsService', () => {
 
   it('turns one /status answer into gauges, dropping label sets that went away', async () => {
     const m = new MetricsService({} as OpsStatusService);
-    m.update(status());
+    m.update(
+      status({
+        parked: [
+          { unit: 'u', indicatorId: 'u', projectId: 'p', reason: 'x', since: '2019-07-01T00:00:00Z', events: 2 },
+        ],
+      }),
+    );
     let text = await m.registry.metrics();
     for (const line of [
       'iw_consumer_lag{group="g",topic="t",partition="0"} 7',
@@ -124,6 +132,7 @@ describe('MetricsService', () => {
       'iw_kafka_offsets_readable{group="a",role="alerting"} 0',
       'iw_ingest_events_per_second{window="1m"} 1.5',
       'iw_dlq_messages_by_reason{reason="schema"} 3',
+      'iw_parked_units 1',
       'iw_outbox_oldest_pending_age_seconds 0',
       'iw_tracked_units{status="at_risk"} 1',
       'iw_budget_execution_ratio 0.25',
@@ -135,5 +144,26 @@ describe('MetricsService', () => {
     text = await m.registry.metrics();
     expect(text).not.toContain('iw_consumer_lag{');
     expect(text).not.toContain('reason="schema"');
+  });
+  it('shows parked units on the pipeline tiles only when there are some, their reasons escaped', () => {
+    expect(String(pipelineHealth(status()))).not.toContain('data-tile="parked"');
+    const text = String(
+      pipelineHealth(
+        status({
+          parked: [
+            {
+              unit: '2019.p.汽油抽检批次',
+              indicatorId: '2019.p.汽油抽检批次',
+              projectId: '2019.p',
+              reason: 'measure changed from sum to count <b>',
+              since: '2019-07-01T00:00:00Z',
+              events: 2,
+            },
+          ],
+        }),
+      ),
+    );
+    expect(text).toMatch(/data-tile="parked"><div class="k">暂停计数的指标<\/div><div class="v">1</);
+    expect(text).toContain('2019.p.汽油抽检批次（2 条；measure changed from sum to count &lt;b&gt;）');
   });
 });

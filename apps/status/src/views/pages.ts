@@ -30,9 +30,16 @@ ${lagTile('告警积压（条）', alerting, 'alerting-lag')}
 ${tile('事件/秒（1分钟 / 5分钟）', `${s.events.rate1m} / ${s.events.rate5m}`, '', 'rate')}
 ${tile('入库实例 / 告警实例', `${instances('ingest')} / ${instances('alerting')}`, instances('ingest') === 0 ? 'warn' : '', 'instances')}
 ${tile('死信（DLQ）', s.dlq.count, s.dlq.count > 0 ? 'warn' : '', 'dlq')}
+${s.parked.length > 0 ? tile('暂停计数的指标', s.parked.length, 'bad', 'parked') : null}
 ${tile('待发邮件 / 失败', `${s.outbox.backlog} / ${s.outbox.failing}`, s.outbox.failing > 0 ? 'bad' : '', 'outbox')}
 ${tile('当前时间（业务时钟）', s.clock.local, '', 'clock')}
-</div>${errors.length ? html`<p class="err">无法读取：${errors.map(([k, v]) => html`<span>${k}（${v}）</span> `)}</p>` : null}</section>`;
+</div>${
+    s.parked.length > 0
+      ? html`<p class="err" id="parked">暂停计数（事件已暂存，重建后计入：npx iw progress rebuild --unit &lt;编号&gt;）：${s.parked.map(
+          (p) => html`<span>${p.unit}（${p.events} 条；${p.reason}）</span> `,
+        )}</p>`
+      : null
+  }${errors.length ? html`<p class="err">无法读取：${errors.map(([k, v]) => html`<span>${k}（${v}）</span> `)}</p>` : null}</section>`;
 }
 
 export function homePage(projects: ProjectList, ops: OpsStatus | null, opsError: string | null): string {

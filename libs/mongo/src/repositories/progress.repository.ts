@@ -11,6 +11,17 @@ export interface ProgressWrite {
   projectId: string;
 }
 
+export interface ParkedUnit {
+  unit: string;
+  indicatorId: string | null;
+  projectId: string;
+  reason: string;
+  /** ISO instant it was parked. */
+  since: string;
+  /** Events kept aside. */
+  events: number;
+}
+
 export interface SaveResult {
   /** Units whose version someone else claimed first: reload (`load`) and recompute. */
   lost: string[];
@@ -89,6 +100,24 @@ export class ProgressRepository {
 
   async all(): Promise<Progress[]> {
     return (await progressOf(this.conn).find({}).toArray()).map(toProgress);
+  }
+
+  /** Units parked by ingest (their events kept aside until `iw progress rebuild`), oldest first. */
+  async parked(): Promise<ParkedUnit[]> {
+    const docs = await progressOf(this.conn)
+      .find({ parked: { $exists: true } }, { projection: { parked: 1, indicatorId: 1, projectId: 1 } })
+      .toArray();
+    return docs
+      .filter((d) => d.parked)
+      .map((d) => ({
+        unit: d._id,
+        indicatorId: d.indicatorId,
+        projectId: d.projectId,
+        reason: d.parked!.reason,
+        since: d.parked!.since,
+        events: d.parked!.events.length,
+      }))
+      .sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : a.unit < b.unit ? -1 : 1));
   }
 
   /**
