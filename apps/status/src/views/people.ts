@@ -380,7 +380,7 @@ export function indicatorSections(o: {
     : null;
   return {
     actions: html`${style()}<section class="people-actions" id="actions">${o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : null}${alertsSection}${reportSection}${deviationSection}</section>`,
-    log: html`<h2 id="audit">操作记录</h2>${auditTable(o.audit, o.timeZone)}`,
+    log: html`<section id="audit"><h2>操作记录</h2>${auditTable(o.audit, o.timeZone)}</section>`,
   };
 }
 
