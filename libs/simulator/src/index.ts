@@ -19,3 +19,13 @@ export { judgeStory, type Judged, type Checkpoint } from './verify';
 export { playStory, type StorySink, type PlayProgress, type PlayOptions } from './player';
 export { sampleStoryInput, SAMPLE_FILES } from './sample';
 export { describeStory, simulatedClockSpec, newRunId } from './describe';
+export {
+  generateProvince,
+  provinceAgencyNames,
+  MAX_PROVINCE_AGENCIES,
+  type Province,
+  type ProvinceAgency,
+  type ProvinceFile,
+  type ProvinceOptions,
+  type ProvinceTemplate,
+} from './province';

@@ -21,4 +21,5 @@ export {
   type OwnersFormat,
 } from './owners';
 export * from './diff';
+export { mergeCatalogues, type CatalogueFile } from './merge';
 export { describeRecurring, describeRelative, EVERY_WORDS } from './describe';

@@ -1,8 +1,8 @@
 /**
  * `iw targets parse --json`, keys in this order —
- * { fiscalYear, projects: [{ name, tableKind, budgetUnit, sheet?, line, funds, fundsByNature?, goal,
+ * { fiscalYear, projects: [{ name, tableKind, budgetUnit, file?, sheet?, line, funds, fundsByNature?, goal,
  *   functions?, tasks?, indicators: [{ id, sheet?, line, level1, level2, name, value, target, note?, weight? }] }],
- *   problems: [{ sheet?, line, severity, message }] }.
+ *   problems: [{ file?, sheet?, line, severity, message }] }.
  * Keys marked ? appear only when the table has them (a workbook's sheet, a 部门整体 table's
  * blocks, a 指标值说明 or 权重 column). Project ids are derivable (projectId) and not part of it.
  */
@@ -45,6 +45,7 @@ export function catalogueJson(c: ParsedCatalogue): Record<string, unknown> {
     fiscalYear: c.fiscalYear,
     projects: c.projects.map((p) => {
       const o: Record<string, unknown> = { name: p.name, tableKind: p.tableKind, budgetUnit: p.budgetUnit };
+      if (p.file !== undefined) o.file = p.file;
       if (p.sheet !== undefined) o.sheet = p.sheet;
       o.line = p.line;
       o.funds = { total: p.funds.total, fiscal: p.funds.fiscal, other: p.funds.other, unit: p.funds.unit };
@@ -81,10 +82,12 @@ export function catalogueJson(c: ParsedCatalogue): Record<string, unknown> {
       });
       return o;
     }),
-    problems: c.problems.map((p) =>
-      p.sheet === undefined
-        ? { line: p.line, severity: p.severity, message: p.message }
-        : { sheet: p.sheet, line: p.line, severity: p.severity, message: p.message },
-    ),
+    problems: c.problems.map((p) => ({
+      ...(p.file === undefined ? {} : { file: p.file }),
+      ...(p.sheet === undefined ? {} : { sheet: p.sheet }),
+      line: p.line,
+      severity: p.severity,
+      message: p.message,
+    })),
   };
 }

@@ -41,7 +41,7 @@ export function summarize(c: ParsedCatalogue): CatalogueSummary {
   const owner = (p: Problem): number => {
     let found = -1;
     starts.forEach((s, i) => {
-      if (s <= pos(p) && c.projects[i].sheet === p.sheet) found = i;
+      if (s <= pos(p) && c.projects[i].sheet === p.sheet && c.projects[i].file === p.file) found = i;
     });
     return found;
   };

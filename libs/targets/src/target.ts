@@ -168,6 +168,8 @@ export interface ParsedProject {
   name: string;
   tableKind: TableKind;
   budgetUnit: string;
+  /** The file within a folder of tables (see mergeCatalogues). */
+  file?: string;
   sheet?: string;
   line: number;
   funds: Funds;
@@ -184,6 +186,8 @@ export interface ParsedProject {
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Problem {
+  /** The file within a folder of tables (see mergeCatalogues). */
+  file?: string;
   /** Worksheet of a workbook; the line is a row number within it. */
   sheet?: string;
   line: number;

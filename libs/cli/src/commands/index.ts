@@ -7,6 +7,7 @@ import type { CliCommand } from './command';
 import { dlqCommand } from './dlq';
 import { eventsPublishCommand } from './events-publish';
 import { simulateCommand } from './simulate';
+import { simulateProvinceCommand } from './simulate-province';
 import { peopleCommand } from './people';
 import { progressCommand } from './progress';
 import { progressRebuildCommand } from './progress-rebuild';
@@ -23,4 +24,5 @@ export const COMMANDS: readonly CliCommand[] = [
   eventsPublishCommand,
   dlqCommand,
   simulateCommand,
+  simulateProvinceCommand,
 ];

@@ -6,7 +6,7 @@ import type { CliIo } from '../cli-io';
 import { CliError } from '../errors';
 import { group, parseYear, type CliCommand } from './command';
 import { cliConfig, withMongo } from './context';
-import { loadCatalogue } from './targets-parse';
+import { loadTables } from './targets-parse';
 
 interface ImportOptions {
   year?: number;
@@ -48,11 +48,12 @@ export function formatImport(file: string, c: ParsedCatalogue, r: ImportResult):
 }
 
 export async function targetsImport(file: string, options: ImportOptions, io: CliIo): Promise<void> {
-  const catalogue = await loadCatalogue(file, options.year);
+  const catalogue = await loadTables(file, options.year);
   if (catalogue.problems.some((p) => p.severity === 'error')) {
     const first = catalogue.problems.find((p) => p.severity === 'error')!;
+    const at = first.file === undefined ? file : path.join(file, first.file);
     throw new CliError(
-      `${file}: line ${first.line}: ${first.message} — fix the table or check it with \`iw targets parse\``,
+      `${at}: line ${first.line}: ${first.message} — fix the table or check it with \`iw targets parse\``,
     );
   }
   const owners = options.owners ? readOwnersFile(options.owners, catalogue) : undefined;
@@ -72,7 +73,7 @@ export const targetsImportCommand: CliCommand = {
       .description(
         'upsert a target table into MongoDB (ids are stable: progress is kept; removed indicators are archived)',
       )
-      .argument('<file>', 'the target table (.txt, .csv or .xlsx)')
+      .argument('<file>', 'the target table (.txt, .csv or .xlsx), or a folder of them (one fiscal year)')
       .option('--year <year>', 'fiscal year, when the table does not say', parseYear)
       .option('--owners <file>', 'owners file (YAML or JSON): project → emails, per-indicator overrides, fallback')
       .action((file: string, options: ImportOptions) => targetsImport(file, options, io));

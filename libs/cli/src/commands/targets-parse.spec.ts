@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -132,7 +132,11 @@ describe('iw targets parse', () => {
 
   it.each([
     ['a missing file', ['nope.txt'], /^iw: nope\.txt: no such file\n$/],
-    ['a directory', ['.'], /^iw: \.: is a directory\n$/],
+    [
+      'a folder without tables',
+      ['<folder>'],
+      /^iw: .*empty: no target tables \(\.txt, \.tsv, \.csv, \.xlsx\) in the folder\n$/,
+    ],
     [
       'a file that is not a target table',
       ['<text>'],
@@ -142,6 +146,7 @@ describe('iw targets parse', () => {
   ])('exits 1 with one line for %s', async (_what, [arg], message) => {
     let file = arg;
     if (arg === '<text>') writeFileSync((file = join(dir, 't.txt')), 'hello\nworld\n');
+    if (arg === '<folder>') mkdirSync((file = join(dir, 'empty')));
     if (arg === '<xls>')
       writeFileSync((file = join(dir, 't.xls')), Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
     const r = await iw('targets', 'parse', file);

@@ -3,9 +3,12 @@
  * or .xlsx) and show what was read — per project, indicator counts by shape and the
  * problems with their lines — or print the catalogue as JSON (a fixed, documented shape).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { localDate, SystemClock } from '@iw/clock';
 import {
   catalogueJson,
+  mergeCatalogues,
   readTargetFile,
   summarize,
   TARGET_KINDS,
@@ -36,12 +39,55 @@ export async function loadCatalogue(file: string, year?: number): Promise<Parsed
   }
 }
 
+/** What a folder of tables holds: the files read, by extension. */
+const TABLE_FILE = /\.(txt|tsv|csv|xlsx)$/i;
+
+/**
+ * A table file, or a folder of them (`.txt`, `.tsv`, `.csv`, `.xlsx`, not recursive, in name
+ * order) as one catalogue whose projects and problems name their file. A file in the folder
+ * that is no target table is skipped with a warning.
+ */
+export async function loadTables(file: string, year?: number): Promise<ParsedCatalogue> {
+  let dir = false;
+  try {
+    dir = fs.statSync(file).isDirectory();
+  } catch {
+    // loadCatalogue says why
+  }
+  if (!dir) return loadCatalogue(file, year);
+  const names = fs
+    .readdirSync(file, { withFileTypes: true })
+    .filter((e) => e.isFile() && TABLE_FILE.test(e.name))
+    .map((e) => e.name)
+    .sort();
+  if (names.length === 0) throw new CliError(`${file}: no target tables (.txt, .tsv, .csv, .xlsx) in the folder`);
+  const files: Array<{ file: string; catalogue: ParsedCatalogue }> = [];
+  const skipped: Problem[] = [];
+  for (const name of names) {
+    try {
+      files.push({ file: name, catalogue: await loadCatalogue(path.join(file, name), year) });
+    } catch (e) {
+      if (!(e instanceof CliError)) throw e;
+      skipped.push({
+        file: name,
+        line: 1,
+        severity: 'warning',
+        message: `${e.message.replace(/^.*?: /, '')}; skipped`,
+      });
+    }
+  }
+  if (files.length === 0) throw new CliError(`${file}: none of its ${names.length} files is a target table`);
+  const merged = mergeCatalogues(files);
+  return { ...merged, problems: [...skipped, ...merged.problems] };
+}
+
 const SEVERITY_WIDTH = 7;
 
-/** `line 12`, or `sheet 表1 line 12` in a workbook. */
-function where(x: { sheet?: string; line: number }, width = 0): string {
+/** `line 12`, `sheet 表1 line 12` in a workbook, `a.csv line 12` in a folder. */
+function where(x: { file?: string; sheet?: string; line: number }, width = 0): string {
   const line = `line ${String(x.line).padStart(width)}`;
-  return x.sheet === undefined ? line : `sheet ${x.sheet} ${line}`;
+  const sheet = x.sheet === undefined ? line : `sheet ${x.sheet} ${line}`;
+  return x.file === undefined ? sheet : `${x.file} ${sheet}`;
 }
 
 function problemLine(p: Problem): string {
@@ -75,7 +121,7 @@ export function formatSummary(file: string, c: ParsedCatalogue): string {
 }
 
 export async function targetsParse(file: string, options: ParseOptions, io: CliIo): Promise<void> {
-  const catalogue = await loadCatalogue(file, options.year);
+  const catalogue = await loadTables(file, options.year);
   if (options.json) io.out(JSON.stringify(catalogueJson(catalogue), null, 2) + '\n');
   else io.out(formatSummary(file, catalogue));
 }
@@ -86,7 +132,7 @@ export const targetsParseCommand: CliCommand = {
     group(program, 'targets', 'the target catalogue (绩效目标表)')
       .command('parse')
       .description('read a target table (.txt tab-separated dump, .csv or .xlsx) and show what was read')
-      .argument('<file>', 'the target table')
+      .argument('<file>', 'the target table, or a folder of them')
       .option('--year <year>', 'fiscal year, when the table does not say', parseYear)
       .option('--json', 'print the catalogue as JSON')
       .action((file: string, options: ParseOptions) => targetsParse(file, options, io));
