@@ -13,6 +13,7 @@ import { DashboardController } from './controllers/dashboard.controller';
 import { HealthController } from './controllers/health.controller';
 import { IndicatorsController } from './controllers/indicators.controller';
 import { OpsController } from './controllers/ops.controller';
+import { DlqService } from './services/dlq.service';
 import { ProjectsController } from './controllers/projects.controller';
 import { ApiTokens } from './middleware/api-tokens';
 import { AuthGuard } from './middleware/auth.guard';
@@ -94,6 +95,7 @@ export class StatusModule {
         MailFolder,
         TrackingService,
         OpsStatusService,
+        DlqService,
         MetricsService,
         HealthService,
         ProjectsService,

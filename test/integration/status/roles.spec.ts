@@ -71,6 +71,7 @@ const TABLE: Record<string, RouteCase> = {
   'GET /assets/dashboard.js': { url: () => '/assets/dashboard.js', ok: [200], rule: everyone },
   'GET /status': { url: () => '/status', ok: [200], rule: ops },
   'GET /metrics': { url: () => '/metrics', ok: [200], rule: ops },
+  'GET /api/dlq': { url: () => '/api/dlq', ok: [200], rule: ops },
   'GET /api/projects': { url: () => '/api/projects', ok: [200], rule: everyone },
   'GET /api/projects/:id': { url: () => `/api/projects/${enc(IDS.inspect)}`, ok: [200], rule: agencyA },
   'GET /api/projects/:id/monitoring-report': {

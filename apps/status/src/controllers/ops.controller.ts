@@ -1,9 +1,12 @@
-import { Controller, Get, Header, Res } from '@nestjs/common';
+import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { HttpResponse as Response } from '../middleware/http-types';
 import { openApi } from '../dtos/openapi';
 import { Requires } from '../middleware/public.decorator';
+import { DlqListSchema, DlqQuerySchema, type DlqList, type DlqQuery } from '../dtos/dlq.dto';
 import { OpsStatusSchema, type OpsStatus } from '../dtos/status.dto';
+import { ZodPipe } from '../middleware/zod.pipe';
+import { DlqService } from '../services/dlq.service';
 import { MetricsService } from '../services/metrics.service';
 import { OpsStatusService } from '../services/ops-status.service';
 
@@ -15,6 +18,7 @@ export class OpsController {
   constructor(
     private readonly ops: OpsStatusService,
     private readonly metrics: MetricsService,
+    private readonly dlq: DlqService,
   ) {}
 
   @Get('status')
@@ -26,6 +30,17 @@ export class OpsController {
   @ApiOkResponse({ schema: openApi(OpsStatusSchema) })
   status(): Promise<OpsStatus> {
     return this.ops.status();
+  }
+
+  @Get('api/dlq')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary:
+      'Rejected messages, newest first, paged (page, limit ≤ 500); filter by reason, topic, since, state (pending|redriven) as `iw dlq list` does',
+  })
+  @ApiOkResponse({ schema: openApi(DlqListSchema) })
+  dlqList(@Query(new ZodPipe(DlqQuerySchema)) query: DlqQuery): Promise<DlqList> {
+    return this.dlq.list(query);
   }
 
   @Get('metrics')
