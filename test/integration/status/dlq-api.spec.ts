@@ -3,7 +3,7 @@ import { DlqListSchema, type DlqList } from '../../../apps/status/src/dtos/dlq.d
 import { NOW, startHarness, type StatusHarness } from './harness';
 
 /**
- * `GET /api/dlq` on the real server: paged newest first, filtered as `iw dlq list` filters,
+ * `GET /api/dlq` and the DLQ page (`/dlq`) on the real server: paged newest first, filtered as `iw dlq list` filters,
  * each record with its redrive state; a selection it cannot read is a 400 with the reason.
  */
 jest.setTimeout(180_000);
@@ -33,7 +33,10 @@ beforeAll(async () => {
       rec(h.topics.spending, 2, 'unknown_project', 40, { originalBase64: 'e30=' }),
       rec(h.topics.inspectionBatches, 3, 'future_event', 30, { originalBase64: 'e30=' }),
       rec(h.topics.inspectionBatches, 4, 'unbound', 2 * 24 * 60),
-      rec(h.topics.spending, 5, 'unknown_project', 10, { redriveOf: `${h.topics.spending}:0:1` }),
+      rec(h.topics.spending, 5, 'unknown_project', 10, {
+        redriveOf: `${h.topics.spending}:0:1`,
+        preview: '{"projectName":"<script>window.__xss=3</script>"}',
+      }),
     ]);
     const first = `${h.topics.spending}:0:1`;
     expect(await repo.claimRedrive(first, 1, 'cli:ops@host', new Date())).toBe(true);
@@ -93,4 +96,28 @@ it.each([
   expect(res.status).toBe(400);
   // The raw JSON body: quotes inside the message come escaped.
   expect(await res.text()).toMatch(message);
+});
+
+it('shows the DLQ page in Chinese: reason, preview escaped, redrive state, paging', async () => {
+  const res = await h.get('/dlq?reason=unknown_project&limit=2');
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/text\/html/);
+  const page = await res.text();
+  expect(page).toContain('死信（DLQ）');
+  expect(page).toContain('第 1–2 条，共 3 条（最新在前）');
+  expect(page).toContain(`href="/dlq?reason=unknown_project&amp;page=2&amp;limit=2">下一页</a>`);
+  expect(page).toContain(`<tr data-id="${h.topics.spending}:0:5">`);
+  expect(page).toContain('<td data-reason="unknown_project">未知项目</td>');
+  expect(page).toContain('&lt;script&gt;window.__xss=3&lt;/script&gt;');
+  expect(page).not.toContain('<script>window.__xss=3');
+  expect(page).toContain(`重放自 ${h.topics.spending}:0:1`);
+  expect(page).toContain(`npx iw dlq redrive --ids ${h.topics.spending}:0:2`);
+  expect(page).toMatch(/<option value="unknown_project" selected>未知项目（unknown_project）<\/option>/);
+  const second = await (await h.get('/dlq?reason=unknown_project&limit=2&page=2')).text();
+  expect(second).toMatch(
+    /<span data-redrive="published">已重放 2\d{3}-\d{2}-\d{2} \d{2}:\d{2}（cli:ops@host）<\/span>/,
+  );
+  expect(second).toContain('上一页');
+  // The pipeline's DLQ tile links here.
+  expect(await (await h.get('/')).text()).toContain('<a href="/dlq">死信（DLQ）</a>');
 });

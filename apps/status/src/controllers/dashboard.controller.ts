@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IdSchema } from '../dtos/common.dto';
+import { DlqQuerySchema, type DlqQuery } from '../dtos/dlq.dto';
 import type { Principal } from '@iw/people';
 import type { AuthedRequest } from '../middleware/http-types';
 import { Auth, Req, Requires, TokenLogin } from '../middleware/public.decorator';
@@ -42,6 +43,14 @@ export class DashboardController {
     return this.dashboard.indicator(p, req.csrf ?? null, id, {
       done: typeof q.done === 'string' ? q.done : undefined,
     });
+  }
+
+  @Requires('ops')
+  @Get('dlq')
+  @Header('Content-Type', HTML)
+  @Header('Cache-Control', 'no-store')
+  dlq(@Query(new ZodPipe(DlqQuerySchema)) q: DlqQuery): Promise<string> {
+    return this.dashboard.dlq(q);
   }
 
   @Requires('mail')

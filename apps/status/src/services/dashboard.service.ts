@@ -5,7 +5,10 @@ import { mayEver, type Principal } from '@iw/people';
 import { MailFolder } from '../repositories/mail-folder';
 import { APP_CONFIG } from '../tokens';
 import { homePage, indicatorPage, mailMessagePage, mailPage, projectPage } from '../views/pages';
+import type { DlqQuery } from '../dtos/dlq.dto';
+import { dlqPage } from '../views/dlq';
 import { AccessService } from './access.service';
+import { DlqService } from './dlq.service';
 import { IndicatorsService } from './indicators.service';
 import { PeoplePagesService, type PageQuery } from './people-pages.service';
 import { OpsStatusService } from './ops-status.service';
@@ -24,6 +27,7 @@ export class DashboardService {
     private readonly mail: MailFolder,
     private readonly access: AccessService,
     private readonly peoplePages: PeoplePagesService,
+    private readonly dlqs: DlqService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -57,6 +61,10 @@ export class DashboardService {
     const d = indicatorDetail(state, this.tracking.now());
     const sections = await this.peoplePages.indicatorSections(p, csrf, d, q, state);
     return indicatorPage(d, localDate(this.tracking.now(), this.config.timeZone), sections);
+  }
+
+  async dlq(q: DlqQuery): Promise<string> {
+    return dlqPage(await this.dlqs.list(q), q, this.config.timeZone);
   }
 
   async mails(): Promise<string> {

@@ -11,8 +11,8 @@ const projectHref = (id: string) => `/projects/${pathSegment(id)}`;
 const indicatorHref = (id: string) => `/indicators/${pathSegment(id)}`;
 
 export function pipelineHealth(s: OpsStatus): Html {
-  const tile = (k: string, v: string | number, level: '' | 'warn' | 'bad' = '', id = '') =>
-    html`<div class="tile ${level}" data-tile="${id}"><div class="k">${k}</div><div class="v">${v}</div></div>`;
+  const tile = (k: string, v: string | number, level: '' | 'warn' | 'bad' = '', id = '', href = '') =>
+    html`<div class="tile ${level}" data-tile="${id}"><div class="k">${href ? html`<a href="${href}">${k}</a>` : k}</div><div class="v">${v}</div></div>`;
   const ingest = s.consumers.find((c) => c.role === 'ingest');
   const alerting = s.consumers.find((c) => c.role === 'alerting');
   const lagTile = (name: string, c: OpsStatus['consumers'][number] | undefined, id: string) =>
@@ -29,7 +29,7 @@ ${lagTile('入库积压（条）', ingest, 'ingest-lag')}
 ${lagTile('告警积压（条）', alerting, 'alerting-lag')}
 ${tile('事件/秒（1分钟 / 5分钟）', `${s.events.rate1m} / ${s.events.rate5m}`, '', 'rate')}
 ${tile('入库实例 / 告警实例', `${instances('ingest')} / ${instances('alerting')}`, instances('ingest') === 0 ? 'warn' : '', 'instances')}
-${tile('死信（DLQ）', s.dlq.count, s.dlq.count > 0 ? 'warn' : '', 'dlq')}
+${tile('死信（DLQ）', s.dlq.count, s.dlq.count > 0 ? 'warn' : '', 'dlq', '/dlq')}
 ${s.parked.length > 0 ? tile('暂停计数的指标', s.parked.length, 'bad', 'parked') : null}
 ${tile('待发邮件 / 失败', `${s.outbox.backlog} / ${s.outbox.failing}`, s.outbox.failing > 0 ? 'bad' : '', 'outbox')}
 ${tile('当前时间（业务时钟）', s.clock.local, '', 'clock')}
