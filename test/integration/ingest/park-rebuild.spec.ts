@@ -173,3 +173,31 @@ it('parks a unit whose measure changed without stalling its partition; a rebuild
   expect(unknown.code).toBe(1);
   expect(unknown.err).toMatch(/no tracked unit "nope"/);
 });
+
+it('a rebuild while ingest is counting the same unit loses and doubles nothing', async () => {
+  const run = uniqueId('live');
+  const repo = new ProgressRepository(conn);
+  const start = (await repo.one(UNIT.gasoline))?.actual ?? 0;
+  const N = 400;
+  const publishing = (async () => {
+    for (let i = 0; i < N; i += 50) {
+      await publish(
+        topics,
+        [],
+        Array.from({ length: 50 }, (_, j) => batch(`${run}-${i + j}`, 1 + ((i + j) % 28), '汽油', 3)),
+      );
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  })();
+  // Start the rebuild once some of the traffic is in, while the rest keeps coming.
+  await new Promise((r) => setTimeout(r, 600));
+  const rebuilt = await iw('progress', 'rebuild', '--unit', UNIT.gasoline);
+  await publishing;
+  expect(rebuilt.err).toBe('');
+  expect(rebuilt.code).toBe(0);
+  await waitForDrain(`${group}-again`, [topics.inspectionBatches]);
+  await waitFor(async () => (await repo.one(UNIT.gasoline))?.actual === start + N, { timeoutMs: 60_000 });
+  // Settled: nothing more arrives later.
+  await new Promise((r) => setTimeout(r, 2000));
+  expect(await repo.one(UNIT.gasoline)).toMatchObject({ actual: start + N, eventCount: start + N });
+});
