@@ -50,11 +50,15 @@ function memoryStore(docs: DlqDoc[]) {
       for (const c of claims.values()) if (ids.includes(c.dlqId)) out.set(c.dlqId, [...(out.get(c.dlqId) ?? []), c]);
       return Promise.resolve(out);
     },
-    claimRedrive: (dlqId, attempt, by, at) => {
-      const id = `${dlqId}#${attempt}`;
-      if (claims.has(id)) return Promise.resolve(false);
-      claims.set(id, { _id: id, dlqId, attempt, by, at, state: 'claimed' });
-      return Promise.resolve(true);
+    claimRedrives: (list, by, at) => {
+      const won = new Set<string>();
+      for (const { dlqId, attempt } of list) {
+        const id = `${dlqId}#${attempt}`;
+        if (claims.has(id)) continue;
+        claims.set(id, { _id: id, dlqId, attempt, by, at, state: 'claimed' });
+        won.add(dlqId);
+      }
+      return Promise.resolve(won);
     },
     markRedriven: (list, at) => {
       for (const c of list)

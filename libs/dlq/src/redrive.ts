@@ -50,7 +50,8 @@ export function redriveDecision(
 export interface RedriveStore {
   select(filter: DlqFilter): Promise<DlqDoc[]>;
   redrives(ids: readonly string[]): Promise<Map<string, DlqRedriveDoc[]>>;
-  claimRedrive(dlqId: string, attempt: number, by: string, at: Date): Promise<boolean>;
+  /** The record ids whose claim this call won (a lost one is held by a concurrent redrive). */
+  claimRedrives(claims: ReadonlyArray<{ dlqId: string; attempt: number }>, by: string, at: Date): Promise<Set<string>>;
   markRedriven(claims: ReadonlyArray<{ dlqId: string; attempt: number; by: string }>, at: Date): Promise<void>;
 }
 
@@ -102,7 +103,7 @@ export async function redrive(
   const docs = await store.select(filter);
   const claims = await store.redrives(docs.map((d) => d._id));
   const outcomes: RedriveOutcome[] = [];
-  const claimed: Array<{ doc: DlqDoc; attempt: number }> = [];
+  const toClaim: Array<{ doc: DlqDoc; attempt: number }> = [];
   for (const doc of docs) {
     const base = { id: doc._id, topic: doc.topic, reasonClass: doc.reasonClass };
     const decision = redriveDecision(doc, claims.get(doc._id) ?? [], o.now(), o.staleMs);
@@ -114,11 +115,27 @@ export async function redrive(
       outcomes.push({ ...base, outcome: 'would_republish' });
       continue;
     }
-    if (!(await store.claimRedrive(doc._id, decision.attempt, o.by, o.now()))) {
-      outcomes.push({ ...base, outcome: 'skipped', detail: 'claimed by a redrive running at the same time' });
-      continue;
-    }
-    claimed.push({ doc, attempt: decision.attempt });
+    toClaim.push({ doc, attempt: decision.attempt });
+  }
+  const won =
+    toClaim.length === 0
+      ? new Set<string>()
+      : await store.claimRedrives(
+          toClaim.map((c) => ({ dlqId: c.doc._id, attempt: c.attempt })),
+          o.by,
+          o.now(),
+        );
+  const claimed: Array<{ doc: DlqDoc; attempt: number }> = [];
+  for (const c of toClaim) {
+    if (won.has(c.doc._id)) claimed.push(c);
+    else
+      outcomes.push({
+        id: c.doc._id,
+        topic: c.doc.topic,
+        reasonClass: c.doc.reasonClass,
+        outcome: 'skipped',
+        detail: 'claimed by a redrive running at the same time',
+      });
   }
 
   // One topic at a time, in the order the records were rejected, in chunks marked as they land.

@@ -104,13 +104,45 @@ export class DlqRepository {
    * False when someone else holds that attempt (a concurrent redrive of the same record).
    */
   async claimRedrive(dlqId: string, attempt: number, by: string, at: Date): Promise<boolean> {
-    const { won } = await claimByInsert(dlqRedrivesOf(this.conn), [
-      { _id: `${dlqId}#${attempt}`, dlqId, attempt, state: 'claimed', at, by },
-    ]);
-    if (won.length === 0) return false;
-    // What `dlq list` shows; the claim above decides.
-    await dlqOf(this.conn).updateOne({ _id: dlqId }, { $set: { redrive: { state: 'claimed', attempt, at, by } } });
-    return true;
+    return (await this.claimRedrives([{ dlqId, attempt }], by, at)).has(dlqId);
+  }
+
+  /**
+   * Claims many at once (one insert of all, claimByInsert): the record ids whose claim this call
+   * won. A lost one is held by a concurrent redrive.
+   */
+  async claimRedrives(
+    claims: ReadonlyArray<{ dlqId: string; attempt: number }>,
+    by: string,
+    at: Date,
+  ): Promise<Set<string>> {
+    const docs = claims.map((c) => ({
+      _id: `${c.dlqId}#${c.attempt}`,
+      dlqId: c.dlqId,
+      attempt: c.attempt,
+      state: 'claimed' as const,
+      at,
+      by,
+    }));
+    const won = new Set<string>();
+    for (let i = 0; i < docs.length; i += 500) {
+      const part = docs.slice(i, i + 500);
+      const claimed = new Set((await claimByInsert(dlqRedrivesOf(this.conn), part)).won);
+      const mine = part.filter((d) => claimed.has(d._id));
+      // What `dlq list` shows; the claims above decide.
+      await bulkWriteChunked(
+        dlqOf(this.conn),
+        mine.map((d) => ({
+          updateOne: {
+            filter: { _id: d.dlqId },
+            update: { $set: { redrive: { state: 'claimed', attempt: d.attempt, at, by } } },
+          },
+        })),
+        { ordered: false },
+      );
+      for (const d of mine) won.add(d.dlqId);
+    }
+    return won;
   }
 
   /** Records that the claimed attempts were republished (acknowledged by the brokers). */
