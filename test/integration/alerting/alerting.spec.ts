@@ -6,6 +6,7 @@ import { FixedClock } from '@iw/clock';
 import { SmtpSender } from '@iw/mail';
 import {
   AlertRepository,
+  AuditRepository,
   EvaluationRepository,
   LeaseRepository,
   OutboxRepository,
@@ -223,6 +224,20 @@ it('the repeat interval re-sends; acknowledge and silence suppress (through the 
   expect(open.find((a) => a.id === silenced)?.silencedUntil).toBe(
     new Date(Date.parse('2019-08-01T00:00:00+08:00')).toISOString(),
   );
+  // The CLI's actions are in the audit log like the page's (the failed one is not).
+  const audit = await new AuditRepository(world.conn).list({});
+  expect(audit.map((e) => [e.action, e.target, e.actor, e.role])).toEqual([
+    ['silence', silenced, expect.stringMatching(/^cli/), 'cli'],
+    ['ack', acked, 'owner', 'cli'],
+  ]);
+  expect(audit[1]).toMatchObject({
+    indicatorId: acked,
+    before: { acknowledgedBy: null },
+    after: { acknowledgedBy: 'owner' },
+  });
+  // When: the services' clock (the CLI's IW_CLOCK runs on from the test clock), not the wall clock.
+  expect(audit[1].at.getTime() - clock.now()).toBeGreaterThanOrEqual(0);
+  expect(audit[1].at.getTime() - clock.now()).toBeLessThan(60_000);
 
   // Silenced: even an escalation (cap exceeded → off_track) is not mailed.
   await world.setProgress(silenced, 'count', { actual: 13, eventCount: 13 });

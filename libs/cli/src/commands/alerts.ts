@@ -1,7 +1,14 @@
 import * as os from 'node:os';
 import { AlertActionError, formatLocalTime, type Alert } from '@iw/alerts';
 import { parseClockSpec } from '@iw/clock';
-import { AlertNotFoundError, AlertRepository, parseSilenceUntil } from '@iw/mongo';
+import {
+  AlertNotFoundError,
+  AlertRepository,
+  AuditRepository,
+  loadDirectory,
+  parseSilenceUntil,
+  type AuditAction,
+} from '@iw/mongo';
 import type { CliIo } from '../cli-io';
 import { CliError } from '../errors';
 import { group, type CliCommand } from './command';
@@ -27,9 +34,25 @@ function defaultActor(): string {
   }
 }
 
-/** One alert action, with the errors an operator can act on turned into one-line messages. */
+/** What the audit log keeps of an alert before and after an action (as the status app does). */
+function alertState(a: Alert) {
+  return {
+    state: a.state,
+    acknowledgedAt: a.acknowledgedAt,
+    acknowledgedBy: a.acknowledgedBy,
+    silencedUntil: a.silencedUntil,
+    silencedBy: a.silencedBy,
+  };
+}
+
+/**
+ * One alert action, with the errors an operator can act on turned into one-line messages; done,
+ * it is appended to the audit log like an action taken on the page (actor: `--by`, role `cli`).
+ */
 async function act(
   id: string,
+  action: AuditAction,
+  by: string,
   fn: (repo: AlertRepository, now: number, timeZone: string) => Promise<Alert>,
   io: CliIo,
   done: (a: Alert, tz: string) => string,
@@ -37,12 +60,33 @@ async function act(
   const config = cliConfig();
   const now = parseClockSpec(config.clock).now();
   const alert = await withMongo(config, async (conn) => {
+    const repo = new AlertRepository(conn);
+    let before: Alert | null;
+    let after: Alert;
     try {
-      return await fn(new AlertRepository(conn), now, config.timeZone);
+      before = (await repo.get(id))?.alert ?? null;
+      after = await fn(repo, now, config.timeZone);
     } catch (e) {
       if (e instanceof AlertNotFoundError || e instanceof AlertActionError) throw new CliError(e.message);
       throw e;
     }
+    const directory = await loadDirectory(conn, () => null);
+    await new AuditRepository(conn).append({
+      actor: by,
+      actorName: by,
+      role: 'cli',
+      action,
+      target: after.id,
+      indicatorId: after.unit.indicatorId,
+      projectId: after.unit.projectId,
+      agency: directory.agencyOfProject(after.unit.projectId),
+      at: new Date(now),
+      recordedAt: new Date(),
+      before: before ? alertState(before) : null,
+      after: alertState(after),
+      address: `cli@${os.hostname()}`,
+    });
+    return after;
   });
   io.out(`${done(alert, config.timeZone)}\n`);
 }
@@ -112,6 +156,8 @@ export const alertsCommand: CliCommand = {
       .action((id: string, options: { by: string }) =>
         act(
           id,
+          'ack',
+          options.by,
           (repo, now) => repo.acknowledge(id, { now, by: options.by }),
           io,
           (a, tz) => `acknowledged ${a.id} at ${formatLocalTime(a.acknowledgedAt!, tz)}`,
@@ -126,6 +172,8 @@ export const alertsCommand: CliCommand = {
       .action((id: string, options: { until: string; by: string }) =>
         act(
           id,
+          'silence',
+          options.by,
           (repo, now, tz) => repo.silence(id, parseSilenceUntil(options.until, tz), { now, by: options.by }),
           io,
           (a, tz) => `silenced ${a.id} until ${formatLocalTime(a.silencedUntil!, tz)}`,
@@ -139,6 +187,8 @@ export const alertsCommand: CliCommand = {
       .action((id: string, options: { by: string }) =>
         act(
           id,
+          'unsilence',
+          options.by,
           (repo, now) => repo.unsilence(id, { now, by: options.by }),
           io,
           (a) => `${a.id} is no longer silenced`,

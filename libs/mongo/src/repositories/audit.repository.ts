@@ -18,7 +18,7 @@ export interface AuditDoc {
   /** The person's address, or a token's id (`token:<scope>:<digest>`). */
   actor: string;
   actorName: string;
-  /** owner | office | viewer | admin, or the token's scope. */
+  /** owner | office | viewer | admin, the token's scope, or `cli` (`iw alerts ack|silence|unsilence`). */
   role: string;
   action: AuditAction;
   /** Alert id (ack, silence, unsilence), indicator or part id (report, deviation), the person (sign-in). */
