@@ -42,7 +42,7 @@ const dateByDayNumber = new Map<number, string>();
 export function localDate(ms: number, timeZone: string): string {
   const day = Math.floor(ms / DAY_MS);
   let offsets = offsetByDay.get(timeZone);
-  if (!offsets) offsetByDay.set(timeZone, (offsets = new Map()));
+  if (!offsets) offsetByDay.set(timeZone, (offsets = new Map<number, number | null>()));
   let offset = offsets.get(day);
   if (offset === undefined && Number.isFinite(day)) {
     if (offsets.size >= MAX_DAYS) offsets.clear();

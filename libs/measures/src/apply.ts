@@ -166,7 +166,9 @@ function inOrder(events: readonly AppliedEvent[]): Array<{ e: AppliedEvent; key:
     return { e, i, key };
   });
   if (!sorted)
-    out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.e.position.offset - b.e.position.offset || a.i - b.i));
+    out.sort((a, b) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : a.e.position.offset - b.e.position.offset || a.i - b.i,
+    );
   return out;
 }
 
@@ -226,7 +228,7 @@ function applyAll(p: Progress, fresh: ReadonlyArray<{ e: AppliedEvent; t: number
       for (const { e, date } of dated) {
         const v = (e.input as { value: number }).value;
         const i = index.get(date)!;
-        byDay[i] = byDay[i] === undefined ? v : pick(byDay[i]!, v);
+        byDay[i] = byDay[i] === undefined ? v : pick(byDay[i], v);
       }
       let running: number | undefined;
       for (let j = 0; j < h.length; j++) {

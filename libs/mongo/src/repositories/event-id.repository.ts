@@ -305,13 +305,14 @@ export class EventIdRepository {
     // Texts of pruned segments, and orphans of lost or crashed appends, by age.
     await this.texts.deleteMany({ at: { $lt: cutoff }, _id: { $nin: await this.keptTexts() } });
     for (const log of this.logs.keys())
-      await this.exclusive(log, async (s) => {
+      await this.exclusive(log, (s) => {
         s.segments = s.segments.filter((g) => {
           if (g.at >= cutoff.getTime() || g.seq === s.seq) return true;
           for (const id of g.ids) if (s.byId.get(id)?.seq === g.seq) s.byId.delete(id);
           s.textsIds.delete(g.seq);
           return false;
         });
+        return Promise.resolve();
       });
     return deleted;
   }

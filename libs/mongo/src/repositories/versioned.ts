@@ -90,7 +90,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
       const newest = new Map<string, VersionDoc<Omit<D, '_id'>>>();
       for (const d of docs) {
         const b = newest.get(d.unit);
-        if (!b || d.version > b.version) newest.set(d.unit, d as VersionDoc<Omit<D, '_id'>>);
+        if (!b || d.version > b.version) newest.set(d.unit, d);
       }
       const again = new Map<string, number>();
       for (const [unit, v] of next) {
@@ -121,7 +121,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     const claims = writes.map((w) => {
       const { _id, ...state } = w;
       const version = this.versionOf(w);
-      return { _id: versionId(_id, version), unit: _id, version, state, at: now } as VersionDoc<Omit<D, '_id'>>;
+      return { _id: versionId(_id, version), unit: _id, version, state, at: now };
     });
     const { lost: lostClaims } = await claimByInsert(this.versions, claims);
     const lostSet = new Set(lostClaims);
