@@ -2,6 +2,7 @@ import type { INestMicroservice, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { AppConfig } from '@iw/config';
+import { appLogger } from '@iw/logging';
 import { KafkaBatchServer, contractSubscriptions, type KafkaBatchServerOptions } from '@iw/kafka';
 import { AlertingModule } from './alerting.module';
 import type { AlertingOptions } from './alerting.tokens';
@@ -24,7 +25,7 @@ export function createAlertingApp(
       // into one evaluation (a burst over 6 partitions was 6 evaluations one after another).
       consumer: { partitionsConsumedConcurrently: PARTITIONS_AT_ONCE, ...consumer },
     }),
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+    logger: appLogger(LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)),
     abortOnError: false,
   });
 }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { loadConfigOrExit } from '@iw/config';
+import { appLogger, safeLogText } from '@iw/logging';
 import { KafkaBatchServer, contractSubscriptions } from '@iw/kafka';
 import { IngestModule } from './ingest.module';
 
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
       // memory, and its 10 MiB default took ingest's peak RSS to 345 MB in the bench.
       consumer: { partitionsConsumedConcurrently: 2, maxBytes: 2 << 20, maxBytesPerPartition: 512 << 10 },
     }),
-    logger: [...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)],
+    logger: appLogger([...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)]),
     abortOnError: false,
   });
   // useProcessExit: exit 0 after a clean close (Nest would otherwise re-raise the signal).
@@ -40,6 +41,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  new Logger('ingest').error(`cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  new Logger('ingest').error(`cannot start: ${safeLogText(e instanceof Error ? e.message : String(e))}`);
   process.exit(1);
 });

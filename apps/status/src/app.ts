@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { HttpRequest as Request, HttpResponse as Response, NextFn as NextFunction } from './middleware/http-types';
 import type { AppConfig } from '@iw/config';
+import { appLogger } from '@iw/logging';
 import { ApiTokens } from './middleware/api-tokens';
 import { docsAuth } from './middleware/auth.guard';
 import { SessionsService } from './services/sessions.service';
@@ -24,7 +25,7 @@ export async function createStatusApp(
   options: CreateStatusAppOptions = {},
 ): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(StatusModule.register(config, options), {
-    logger: options.logger ?? ['error', 'warn', 'log'],
+    logger: appLogger(options.logger ?? ['error', 'warn', 'log']),
     abortOnError: false,
   });
   app.disable('x-powered-by');

@@ -1,3 +1,4 @@
 export * from './redrive';
 export * from './filter';
 export * from './text';
+export * from './log';

@@ -4,6 +4,7 @@ import { localDate, parseClockSpec, SystemClock } from '@iw/clock';
 import { ConfigError, DEFAULT_TOPICS, findRepoRoot, loadConfig, type AppConfig, type TopicRole } from '@iw/config';
 import { ACTUALS_ROLES } from '@iw/events';
 import { KafkaAdmin, KafkaClient } from '@iw/kafka';
+import { safeLogText } from '@iw/logging';
 import type { LoggerService } from '@nestjs/common';
 import { SmtpSink } from '@iw/mail';
 import {
@@ -436,7 +437,7 @@ class MainJob {
   /** Kafka client warnings and errors as console lines that keep the live line intact. */
   private consoleLogger(name: string): LoggerService {
     const say = (level: string) => (message: unknown) =>
-      this.term.line(`${name.padEnd(8)}| ${level} ${String(message)}`);
+      this.term.line(`${name.padEnd(8)}| ${level} ${safeLogText(String(message))}`);
     return {
       log: () => undefined,
       debug: () => undefined,

@@ -14,6 +14,7 @@ import {
 } from '@iw/events';
 import type { BatchControl, InboundBatch, InboundMessage } from '@iw/kafka';
 import { KafkaProducer } from '@iw/kafka';
+import { dlqLogLines } from '@iw/dlq';
 import { applyOrPark, route, type AppliedEvent, type BindingSet, type Progress, type TrackedUnit } from '@iw/measures';
 import {
   DlqRepository,
@@ -231,8 +232,7 @@ export class IngestService {
       records.map((r) => ({ key: keyFor('dlq', r), value: r })),
     );
     await this.dlq.record(records.map((r, i) => dlqDocOf(r, now, rejected[i].message.headers[REDRIVE_HEADER])));
-    for (const r of records.slice(0, 3))
-      this.logger.warn(`DLQ ${r.topic}:${r.partition}:${r.offset} ${r.reason.class}: ${r.reason.message}`);
+    for (const line of dlqLogLines(records)) this.logger.warn(line);
   }
 
   private async publishProgress(changed: Progress[], now: Date): Promise<void> {
