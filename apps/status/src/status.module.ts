@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { SystemClock, parseClockSpec, type Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { KafkaModule } from '@iw/kafka';
+import { AgenciesController } from './controllers/agencies.controller';
 import { AlertsController } from './controllers/alerts.controller';
 import { AuditController } from './controllers/audit.controller';
 import { PeopleController } from './controllers/people.controller';
@@ -72,6 +73,7 @@ export class StatusModule {
         HealthController,
         OpsController,
         ProjectsController,
+        AgenciesController,
         IndicatorsController,
         AlertsController,
         AuditController,

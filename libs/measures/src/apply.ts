@@ -287,8 +287,14 @@ function applyOne(p: Progress, e: MeasureContribution, timeZone: string): void {
   const input = e.input;
   if (input.kind === 'assessment') {
     const a = p.assessment;
-    if (!a || newer(t, e.eventId, a.at, a.eventId)) {
-      p.assessment = { likelihood: input.likelihood, text: input.text, at: e.occurredAt, eventId: e.eventId };
+    const made = { likelihood: input.likelihood, text: input.text, at: e.occurredAt, eventId: e.eventId };
+    if (!a || newer(t, e.eventId, a.at, a.eventId)) p.assessment = made;
+    // Every assessment, oldest first, so a back-dated report reads the one made by then.
+    const all = (p.assessments ??= a ? [a] : []);
+    if (!all.some((x) => x.eventId === e.eventId && x.at === e.occurredAt)) {
+      let i = all.length;
+      while (i > 0 && newer(Date.parse(all[i - 1].at), all[i - 1].eventId ?? '', e.occurredAt, e.eventId)) i--;
+      all.splice(i, 0, made);
     }
     return; // the history charts the measure, not assessments
   }

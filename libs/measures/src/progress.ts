@@ -61,8 +61,10 @@ export interface Progress {
   /** milestone */
   done?: boolean;
   doneAt?: string | null;
-  /** assessment */
+  /** assessment: the latest (by occurredAt, then event id) */
   assessment?: Assessment | null;
+  /** Every assessment made, oldest first (kept since history was kept; older documents have only `assessment`). */
+  assessments?: Assessment[];
   /** latest: occurredAt of the value kept (later events win, not later arrivals). */
   latestAt?: string | null;
   eventCount: number;

@@ -31,6 +31,10 @@ export const COLLECTIONS = {
   audit: 'audit',
   /** The generated link secret (first writer wins). */
   secrets: 'secrets',
+  /** Indicators as each import wrote them, with their valid-from times: appended, never updated. */
+  targetHistory: 'target_history',
+  /** Every 偏差原因/整改措施 recorded, with its valid-from time: appended, never updated. */
+  deviationHistory: 'deviation_history',
 } as const;
 
 export interface ProjectDoc {
@@ -70,6 +74,36 @@ export interface DeviationDoc {
   measures: string;
   updatedAt: Date;
   updatedBy?: string;
+}
+
+/**
+ * One indicator as one import wrote it (added, changed, revived or archived), `_id`
+ * `${indicatorId}@${recordedAt ISO}`. Valid from `validFrom`; a version written by the first
+ * import of its fiscal year (`yearStart`) is valid from the start of that year, since the table
+ * states the year's targets. A back-dated report takes the newest version valid on its date.
+ */
+export interface TargetVersionDoc {
+  _id: string;
+  indicatorId: string;
+  projectId: string;
+  fiscalYear: number;
+  validFrom: Date;
+  yearStart: boolean;
+  level1: string;
+  level2: string;
+  name: string;
+  value: string;
+  target: Target;
+  parts: IndicatorPartDoc[];
+  archived: boolean;
+  sourceFile: string;
+}
+
+/** One 偏差原因/整改措施 as recorded, `_id` `${indicatorId}@${validFrom ISO}` (`#n` when two share an instant). */
+export interface DeviationVersionDoc extends DeviationDoc {
+  _id: string;
+  indicatorId: string;
+  validFrom: Date;
 }
 
 export interface IndicatorDoc {

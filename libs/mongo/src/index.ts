@@ -13,3 +13,4 @@ export type { Connection, MongoConnectOptions } from './connection';
 export * from './documents';
 export * from './repositories';
 export * from './bindings-provider';
+export * from './report-inputs';

@@ -14,3 +14,7 @@ export type {
   UnitProgress,
 } from './monitoring-report';
 export { monitoringReportXlsx, REPORT_SHEET } from './xlsx';
+export { checkReportDate, monthsCompleted, monthsLabel } from './monitoring-report';
+export { buildAgencyReport, elapsedShare, SUMMARY_LIKELIHOODS } from './agency-report';
+export type { AgencyMonitoringReport, AgencyReportInput, AgencySummaryRow, SummaryLikelihood } from './agency-report';
+export { agencyReportXlsx, SUMMARY_SHEET } from './agency-xlsx';

@@ -8,7 +8,13 @@ import {
   type TrackedUnit,
 } from '@iw/measures';
 import { budgetTrackId, type ParsedCatalogue, type Target } from '@iw/targets';
-import { buildMonitoringReport, ReportDateError, type MonitoringReportInput } from './monitoring-report';
+import {
+  buildMonitoringReport,
+  monthsCompleted,
+  monthsLabel,
+  ReportDateError,
+  type MonitoringReportInput,
+} from './monitoring-report';
 import { monitoringReportXlsx, REPORT_SHEET } from './xlsx';
 
 const TZ = 'Asia/Shanghai';
@@ -197,6 +203,22 @@ describe('buildMonitoringReport', () => {
       deviation: { category: '经费保障', remark: '资金未到位' },
       measures: '追加预算',
     });
+  });
+
+  it.each([
+    // asOf, months completed, heading
+    ['2019-07-01', 6, '1-6月'],
+    ['2019-06-30', 6, '1-6月'],
+    ['2019-07-31', 7, '1-7月'],
+    ['2019-02-28', 2, '1-2月'],
+    ['2019-02-01', 1, '1月'],
+    ['2019-01-15', 0, '本年'],
+    ['2019-12-31', 12, '1-12月'],
+    ['2020-01-10', 12, '1-12月'],
+  ])('as of %s counts %d months completed (%s)', (asOf, months, label) => {
+    expect(monthsCompleted(asOf, 2019)).toBe(months);
+    expect(monthsLabel(months)).toBe(label);
+    expect(buildMonitoringReport(input(asOf)).month).toBe(months);
   });
 
   it('judges a future date as of now', () => {

@@ -96,7 +96,7 @@ export interface MonitoringReport {
   budgetUnit: string;
   fiscalYear: number;
   asOf: string;
-  /** X of 1-X月: the month of `asOf` within the fiscal year. */
+  /** X of 1-X月: the months of the fiscal year completed by the end of `asOf` (0 in January before its last day). */
   month: number;
   /** The instant judged: the end of `asOf`, or now if that is earlier. ISO. */
   judgedAt: string;
@@ -116,12 +116,8 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function buildMonitoringReport(input: MonitoringReportInput): MonitoringReport {
   const { project, asOf, timeZone } = input;
-  const m = DATE.exec(asOf);
-  if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])))
-    throw new ReportDateError(`asOf must be a date YYYY-MM-DD, got "${asOf}"`);
-  const year = Number(m[1]);
-  if (year < project.fiscalYear) throw new ReportDateError(`asOf ${asOf} is before fiscal year ${project.fiscalYear}`);
-  const month = year > project.fiscalYear ? 12 : Number(m[2]);
+  checkReportDate(asOf, project.fiscalYear);
+  const month = monthsCompleted(asOf, project.fiscalYear);
   const at = Math.min(input.now, endOfLocalDay(asOf, timeZone) - 1);
   const judge = (u: UnitProgress, level2?: string) => {
     const progress = progressAsOf(u.progress, asOf, timeZone);
@@ -163,6 +159,31 @@ export function buildMonitoringReport(input: MonitoringReportInput): MonitoringR
       };
     }),
   };
+}
+
+/** Throws ReportDateError unless `asOf` is a calendar date YYYY-MM-DD not before `fiscalYear`. */
+export function checkReportDate(asOf: string, fiscalYear: number): void {
+  const m = DATE.exec(asOf);
+  if (!m || !isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])))
+    throw new ReportDateError(`asOf must be a date YYYY-MM-DD, got "${asOf}"`);
+  if (Number(m[1]) < fiscalYear) throw new ReportDateError(`asOf ${asOf} is before fiscal year ${fiscalYear}`);
+}
+
+/**
+ * The months of `fiscalYear` completed by the end of local date `asOf` (a valid YYYY-MM-DD in or
+ * after that year): as of 1 July, 6 (1-6月); as of 30 June, 6 as well; after the year, 12.
+ */
+export function monthsCompleted(asOf: string, fiscalYear: number): number {
+  const [y, m, d] = asOf.split('-').map(Number);
+  if (y > fiscalYear) return 12;
+  const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d === lastDay ? m : m - 1;
+}
+
+/** The 1-X月 of the form's headings; before January is complete, 本年 (nothing complete yet). */
+export function monthsLabel(month: number): string {
+  if (month <= 0) return '本年';
+  return month === 1 ? '1月' : `1-${month}月`;
 }
 
 function isCalendarDate(y: number, m: number, d: number): boolean {

@@ -83,3 +83,65 @@ describe('progressAsOf', () => {
     expect(progressAsOf(a, '2019-06-01', TZ)!.assessment?.likelihood).toBe('有可能');
   });
 });
+
+describe('progressAsOf: assessments', () => {
+  const assess = (likelihood: '确定能' | '有可能' | '不可能', text: string): MeasureInput => ({
+    kind: 'assessment',
+    likelihood,
+    text,
+  });
+  // Arrival order differs from occurredAt order: the history is kept by occurredAt.
+  const events: Array<[string, MeasureInput]> = [
+    ['2019-08-01T10:00:00+08:00', assess('确定能', '八月')],
+    ['2019-04-01T10:00:00+08:00', assess('不可能', '四月')],
+    ['2019-06-01T10:00:00+08:00', assess('有可能', '六月')],
+  ];
+  const all = build({ id: 'q', measure: 'assessment' }, events);
+  // The same events, one delivery at a time.
+  const stepwise = events.reduce<Progress | null>(
+    (p, [occurredAt, input], i) =>
+      applyEvents(
+        p,
+        { id: 'q', measure: 'assessment', period: PERIOD },
+        [{ trackedId: 'q', eventId: `e${i}`, occurredAt, input, position: { topic: 't', partition: 0, offset: i } }],
+        TZ,
+      ),
+    null,
+  )!;
+
+  it('keeps every assessment, oldest first, whatever the arrival order', () => {
+    for (const p of [all, stepwise]) {
+      expect(p.assessments!.map((a) => a.text)).toEqual(['四月', '六月', '八月']);
+      expect(p.assessment!.text).toBe('八月');
+    }
+  });
+
+  it.each([
+    ['2019-03-31', null],
+    ['2019-04-01', '四月'],
+    ['2019-07-01', '六月'],
+    ['2019-07-31', '六月'],
+    ['2019-08-01', '八月'],
+  ])('as of %s reads the assessment made by then: %p', (asOf, text) => {
+    expect(progressAsOf(all, asOf, TZ)!.assessment?.text ?? null).toBe(text);
+    expect(progressAsOf(stepwise, asOf, TZ)!.assessment?.text ?? null).toBe(text);
+  });
+
+  it('a redelivered assessment is kept once', () => {
+    const again = applyEvents(
+      all,
+      { id: 'q', measure: 'assessment', period: PERIOD },
+      [
+        {
+          trackedId: 'q',
+          eventId: 'e1',
+          occurredAt: events[1][0],
+          input: events[1][1],
+          position: { topic: 't', partition: 1, offset: 0 },
+        },
+      ],
+      TZ,
+    );
+    expect(again.assessments).toHaveLength(3);
+  });
+});

@@ -51,10 +51,14 @@ function firstDoneAt(history: Progress['history']): string | null {
   return history[i]?.latestAt ?? null;
 }
 
-/** Only the latest assessment is stored: it counts if it was made by then. */
+/**
+ * The assessment made by then: the newest of `assessments` before `end`; a document from before
+ * assessments were kept has only the latest, which counts if it was made by then.
+ */
 function withAssessmentAsOf(p: Progress, end: number): Progress {
   if (!p.assessment || Date.parse(p.assessment.at) < end) return p;
-  return { ...p, assessment: null };
+  const made = (p.assessments ?? []).filter((a) => Date.parse(a.at) < end);
+  return { ...p, assessment: made[made.length - 1] ?? null, assessments: made };
 }
 
 function endOfDayIso(date: string, timeZone: string): string {

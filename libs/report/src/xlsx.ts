@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { DEVIATION_CATEGORIES } from './deviation';
-import type { MonitoringReport } from './monitoring-report';
+import { monthsLabel, type MonitoringReport } from './monitoring-report';
 import { REPORT_LIKELIHOODS } from './statuses';
 
 /**
@@ -20,11 +20,17 @@ const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 export async function monitoringReportXlsx(report: MonitoringReport): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Indicator Watch';
-  const ws = wb.addWorksheet(REPORT_SHEET, {
-    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
+  writeProjectSheet(wb, REPORT_SHEET, report);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+const PAGE_SETUP = { orientation: 'landscape' as const, fitToPage: true, fitToWidth: 1, fitToHeight: 0 };
+
+/** One project's 绩效监控表 as a worksheet named `name` of `wb` (the single report and the agency workbook). */
+export function writeProjectSheet(wb: ExcelJS.Workbook, name: string, report: MonitoringReport): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, { pageSetup: PAGE_SETUP });
   WIDTHS.forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  const x = `1-${report.month}月`;
+  const x = monthsLabel(report.month);
   let row = 1;
 
   const put = (r: number, c: number, value: string | number | null, toCol = c, toRow = r) => {
@@ -121,7 +127,7 @@ export async function monitoringReportXlsx(report: MonitoringReport): Promise<Bu
       cell.alignment = { wrapText: true, vertical: 'middle', ...(cell.alignment ?? {}) };
     }
   }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return ws;
 }
 
 function header(ws: ExcelJS.Worksheet, fromRow: number, fromCol: number, toCol: number, toRow = fromRow): void {

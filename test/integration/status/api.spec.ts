@@ -59,6 +59,7 @@ describe('authentication', () => {
         'GET /api/projects',
         'GET /api/projects/x',
         'GET /api/projects/x/monitoring-report',
+        'GET /api/agencies/x/monitoring-report',
         'GET /api/indicators',
         'GET /api/indicators/x',
         'PUT /api/indicators/x/deviation',
@@ -135,6 +136,7 @@ describe('authentication', () => {
       expect.arrayContaining([
         '/api/projects',
         '/api/projects/{id}/monitoring-report',
+        '/api/agencies/{id}/monitoring-report',
         '/api/indicators/{id}/deviation',
         '/api/alerts/{id}/silence',
         '/status',

@@ -1,5 +1,5 @@
 import { IDS, TOKENS, startHarness, type StatusHarness } from './harness';
-import { PEOPLE, createPeopleWorld, type PeopleWorld, type PersonName, type Session } from './people-world';
+import { AGENCY_A, PEOPLE, createPeopleWorld, type PeopleWorld, type PersonName, type Session } from './people-world';
 
 /**
  * Route by role: every route the status app registers (read from its Express router, as the
@@ -77,6 +77,11 @@ const TABLE: Record<string, RouteCase> = {
   'GET /api/projects/:id': { url: () => `/api/projects/${enc(IDS.inspect)}`, ok: [200], rule: agencyA },
   'GET /api/projects/:id/monitoring-report': {
     url: () => `/api/projects/${enc(IDS.inspect)}/monitoring-report?format=json`,
+    ok: [200],
+    rule: agencyA,
+  },
+  'GET /api/agencies/:id/monitoring-report': {
+    url: () => `/api/agencies/${enc(AGENCY_A)}/monitoring-report?format=json`,
     ok: [200],
     rule: agencyA,
   },

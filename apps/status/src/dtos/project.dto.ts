@@ -91,9 +91,42 @@ export const MonitoringReportSchema = z.object({
   budgetUnit: z.string(),
   fiscalYear: z.number().int(),
   asOf: LocalDateSchema,
-  month: z.number().int().min(1).max(12),
+  month: z.number().int().min(0).max(12),
   judgedAt: IsoInstantSchema,
   goal: z.string(),
   funding: z.array(FundingRowSchema),
   indicators: z.array(ReportRowSchema),
+});
+
+const LikelihoodCountsSchema = z.object({
+  确定能: z.number().int(),
+  有可能: z.number().int(),
+  不可能: z.number().int(),
+  暂无: z.number().int(),
+});
+
+/** The department 绩效监控表 as JSON (the .xlsx holds the same: a 汇总 sheet, then one sheet per project). */
+export const AgencyMonitoringReportSchema = z.object({
+  title: z.string(),
+  agency: z.string(),
+  fiscalYear: z.number().int(),
+  asOf: LocalDateSchema,
+  month: z.number().int().min(0).max(12),
+  judgedAt: IsoInstantSchema,
+  timeElapsed: z.number(),
+  summary: z.array(
+    z.object({
+      projectId: z.string(),
+      projectName: z.string(),
+      budget: z.number().nullable(),
+      executed: z.number().nullable(),
+      executionRate: z.number().nullable(),
+      timeElapsed: z.number(),
+      behind: z.boolean(),
+      indicators: z.number().int(),
+      likelihoods: LikelihoodCountsSchema,
+    }),
+  ),
+  totals: z.object({ indicators: z.number().int(), likelihoods: LikelihoodCountsSchema }),
+  projects: z.array(MonitoringReportSchema),
 });

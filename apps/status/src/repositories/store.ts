@@ -12,6 +12,7 @@ import {
   DlqRepository,
   EmptyCatalogueError,
   EvaluationRepository,
+  HistoryRepository,
   OutboxRepository,
   ProgressRepository,
   StatsRepository,
@@ -145,11 +146,16 @@ export class Store {
     }
   }
 
-  /** Stores an owner's 偏差原因 and 整改措施 on the indicator (single-document update). */
+  /**
+   * Stores an owner's 偏差原因 and 整改措施: appended to the deviation history (valid from
+   * `updatedAt`, what a back-dated 绩效监控表 reads), then set on the indicator as the current one.
+   */
   async setDeviation(
     indicatorId: string,
     deviation: { category: string; remark: string; measures: string; updatedAt: Date; updatedBy?: string },
   ): Promise<boolean> {
+    if (!(await this.catalogue.indicator(indicatorId))) return false;
+    await new HistoryRepository(this.r.conn).appendDeviation(String(indicatorId), deviation);
     const res = await indicatorsOf(this.r.conn).updateOne({ _id: String(indicatorId) }, { $set: { deviation } });
     return res.matchedCount === 1;
   }

@@ -1,51 +1,45 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { localDate } from '@iw/clock';
+import { endOfLocalDay, localDate, type Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import { buildMonitoringReport, monitoringReportXlsx, type MonitoringReport } from '@iw/report';
-import type { Deviation } from '@iw/report';
-import { APP_CONFIG } from '../tokens';
+import { loadAgencyReportInput, loadReportInputs, NoSuchAgencyError } from '@iw/mongo';
+import {
+  agencyReportXlsx,
+  buildAgencyReport,
+  buildMonitoringReport,
+  checkReportDate,
+  monitoringReportXlsx,
+  type AgencyMonitoringReport,
+  type MonitoringReport,
+} from '@iw/report';
+import { Store } from '../repositories/store';
+import { APP_CONFIG, REAL_CLOCK } from '../tokens';
 import { TrackingService } from './tracking.service';
 
-/** The 绩效监控表 of a project as of a date: rows from libs/report, data from the tracking snapshot. */
+/**
+ * The 绩效监控表 as of a date (default: today): one project's, or an agency's workbook. The rows
+ * come from libs/report; what they read — the targets, assessments and 偏差原因 valid on that
+ * date — from libs/mongo loadReportInputs, as `iw report` reads them.
+ */
 @Injectable()
 export class ReportService {
   constructor(
     private readonly tracking: TrackingService,
+    private readonly store: Store,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
   ) {}
 
   async build(projectId: string, asOf: string | undefined): Promise<MonitoringReport> {
-    const t = await this.tracking.snapshot({ projectId });
-    const p = t.projects[0];
-    if (!p) throw new NotFoundException(`no tracked project ${projectId}`);
+    const year = await this.trackedYear();
+    const p = await this.store.catalogue.project(projectId);
+    if (!p || p.archived || p.fiscalYear !== year?.fiscalYear)
+      throw new NotFoundException(`no tracked project ${projectId}`);
+    const { date, now, at } = this.when(asOf, p.fiscalYear);
+    const [input] = await loadReportInputs(this.store.connection, { projects: [p], units: year.units, at });
     return buildMonitoringReport({
-      project: {
-        id: p.doc._id,
-        name: p.doc.name,
-        budgetUnit: p.doc.budgetUnit,
-        fiscalYear: p.doc.fiscalYear,
-        goal: p.doc.goal,
-        funds: p.doc.funds,
-        tableKind: p.doc.tableKind,
-      },
-      budget: p.budget ? { unit: p.budget.unit, progress: p.budget.progress } : null,
-      indicators: p.indicators.map((i) => ({
-        id: i.doc._id,
-        level1: i.doc.level1,
-        level2: i.doc.level2,
-        name: i.doc.name,
-        value: i.doc.value,
-        units: i.units.map((u) => ({ unit: u.unit, progress: u.progress })),
-        deviation: i.doc.deviation
-          ? ({
-              category: i.doc.deviation.category,
-              remark: i.doc.deviation.remark,
-              measures: i.doc.deviation.measures,
-            } as Deviation)
-          : null,
-      })),
-      asOf: asOf ?? localDate(t.now, this.config.timeZone),
-      now: t.now,
+      ...input,
+      asOf: date,
+      now,
       timeZone: this.config.timeZone,
       riskConfig: this.tracking.riskConfig,
     });
@@ -54,5 +48,45 @@ export class ReportService {
   async xlsx(projectId: string, asOf: string | undefined): Promise<{ report: MonitoringReport; body: Buffer }> {
     const report = await this.build(projectId, asOf);
     return { report, body: await monitoringReportXlsx(report) };
+  }
+
+  /** 404 for an agency without projects in the tracked year (or an empty catalogue). */
+  async agency(agency: string, asOf: string | undefined): Promise<AgencyMonitoringReport> {
+    const year = await this.trackedYear();
+    if (!year) throw new NotFoundException(`no agency ${agency}: the catalogue is empty`);
+    try {
+      const input = await loadAgencyReportInput(this.store.connection, {
+        agency,
+        fiscalYear: year.fiscalYear,
+        units: year.units,
+        asOf,
+        now: this.tracking.now(),
+        timeZone: this.config.timeZone,
+      });
+      return buildAgencyReport({ ...input, riskConfig: this.tracking.riskConfig });
+    } catch (e) {
+      if (e instanceof NoSuchAgencyError) throw new NotFoundException(e.message);
+      throw e;
+    }
+  }
+
+  async agencyXlsx(
+    agency: string,
+    asOf: string | undefined,
+  ): Promise<{ report: AgencyMonitoringReport; body: Buffer }> {
+    const report = await this.agency(agency, asOf);
+    return { report, body: await agencyReportXlsx(report) };
+  }
+
+  private async trackedYear() {
+    return this.store.units(this.realClock.now());
+  }
+
+  /** The report's date (checked: a bad one is a 400), the clock's now, and the instant judged. */
+  private when(asOf: string | undefined, fiscalYear: number): { date: string; now: number; at: number } {
+    const now = this.tracking.now();
+    const date = asOf ?? localDate(now, this.config.timeZone);
+    checkReportDate(date, fiscalYear);
+    return { date, now, at: Math.min(now, endOfLocalDay(date, this.config.timeZone) - 1) };
   }
 }

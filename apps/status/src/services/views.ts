@@ -1,7 +1,6 @@
-import { endOfLocalDay, startOfLocalDay } from '@iw/clock';
 import { targetUnit } from '@iw/measures';
 import { STATUS_LABELS } from '@iw/risk';
-import type { DeviationCategory } from '@iw/report';
+import { elapsedShare, type DeviationCategory } from '@iw/report';
 import { emptyStatusCounts } from '../dtos/common.dto';
 import type { IndicatorDetail, IndicatorView, UnitView } from '../dtos/indicator.dto';
 import type { ProjectView } from '../dtos/project.dto';
@@ -98,9 +97,7 @@ export function indicatorDetail(i: IndicatorState, now: number): IndicatorDetail
 
 /** Share of the fiscal year elapsed at `now`, in %. */
 export function timeElapsed(fiscalYear: number, now: number, timeZone: string): number {
-  const from = startOfLocalDay(`${fiscalYear}-01-01`, timeZone);
-  const to = endOfLocalDay(`${fiscalYear}-12-31`, timeZone);
-  return round(Math.min(1, Math.max(0, (now - from) / (to - from))) * 100, 1)!;
+  return elapsedShare(fiscalYear, now, timeZone);
 }
 
 export function projectView(p: ProjectState, now: number, timeZone: string): ProjectView {

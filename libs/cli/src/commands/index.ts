@@ -11,6 +11,7 @@ import { simulateProvinceCommand } from './simulate-province';
 import { peopleCommand } from './people';
 import { progressCommand } from './progress';
 import { progressRebuildCommand } from './progress-rebuild';
+import { reportCommand } from './report';
 import { targetsImportCommand } from './targets-import';
 import { targetsParseCommand } from './targets-parse';
 
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CliCommand[] = [
   progressCommand,
   progressRebuildCommand,
   alertsCommand,
+  reportCommand,
   peopleCommand,
   eventsPublishCommand,
   dlqCommand,

@@ -1,3 +1,4 @@
+import { parseClockSpec } from '@iw/clock';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importCatalogue, type ImportResult } from '@iw/mongo';
@@ -60,7 +61,13 @@ export async function targetsImport(file: string, options: ImportOptions, io: Cl
   for (const w of owners?.warnings ?? []) io.err(`warning: ${w}\n`);
   const config = cliConfig();
   const result = await withMongo(config, (conn) =>
-    importCatalogue(conn, catalogue, { sourceFile: path.resolve(file), owners: owners?.owners, now: new Date() }),
+    importCatalogue(conn, catalogue, {
+      sourceFile: path.resolve(file),
+      owners: owners?.owners,
+      now: new Date(),
+      // Changed targets are valid from the services' clock on (a back-dated 绩效监控表 reads the old ones before).
+      validFrom: new Date(parseClockSpec(config.clock).now()),
+    }),
   );
   io.out(formatImport(file, catalogue, result));
 }

@@ -10,8 +10,9 @@ import {
   type ParsedCatalogue,
   type StoredCatalogue,
 } from '@iw/targets';
-import { ownersToDoc, type IndicatorDoc, type ProjectDoc } from '../documents';
+import { ownersToDoc, type IndicatorDoc, type ProjectDoc, type TargetVersionDoc } from '../documents';
 import { bulkWriteChunked, indicatorsOf, ownersOf, projectsOf } from './collections';
+import { HistoryRepository, targetHistoryOf } from './history.repository';
 import { prepareDatabase } from './prepare';
 
 export interface ImportResult {
@@ -28,12 +29,22 @@ export interface ImportResult {
 export async function importCatalogue(
   conn: Connection,
   fresh: ParsedCatalogue,
-  options: { sourceFile: string; owners?: Owners; now: Date },
+  options: {
+    sourceFile: string;
+    owners?: Owners;
+    now: Date;
+    /** Domain time the changed targets are valid from (the services' clock); default `now`. */
+    validFrom?: Date;
+  },
 ): Promise<ImportResult> {
   await prepareDatabase(conn);
   const stored = await loadStored(conn, fresh.fiscalYear);
   const diff = diffCatalogue(stored, fresh);
   const now = options.now;
+  // The history first: an import stopped after it writes the same versions again when rerun.
+  await new HistoryRepository(conn).appendTargets(
+    await targetVersions(conn, stored, diff, options.validFrom ?? now, options.sourceFile),
+  );
 
   const projectOps: AnyBulkWriteOperation<ProjectDoc>[] = [];
   const upsertProject = (p: FreshProject) =>
@@ -121,6 +132,59 @@ export async function importCatalogue(
     }
   }
   return { diff, ownersStored };
+}
+
+/**
+ * The versions an import appends to the target history: every added, changed, revived or
+ * archived indicator as it now stands; indicators stored before history was kept get their
+ * stored state as a baseline valid from the start of the year (so a later change does not
+ * leave them without a version back then). The first import of a year is valid from its start.
+ */
+async function targetVersions(
+  conn: Connection,
+  stored: StoredCatalogue,
+  diff: CatalogueDiff,
+  validFrom: Date,
+  sourceFile: string,
+): Promise<TargetVersionDoc[]> {
+  const firstImport = stored.projects.length === 0 && stored.indicators.length === 0;
+  const known = new Set(
+    stored.indicators.length === 0
+      ? []
+      : (
+          await targetHistoryOf(conn)
+            .find({ indicatorId: { $in: stored.indicators.map((i) => i.id) } }, { projection: { indicatorId: 1 } })
+            .toArray()
+        ).map((d) => d.indicatorId),
+  );
+  type Row = Pick<
+    FreshIndicator,
+    'id' | 'projectId' | 'fiscalYear' | 'level1' | 'level2' | 'name' | 'value' | 'target'
+  >;
+  const version = (i: Row, archived: boolean, yearStart: boolean, key: string): TargetVersionDoc => ({
+    _id: `${i.id}@${key}`,
+    indicatorId: i.id,
+    projectId: i.projectId,
+    fiscalYear: i.fiscalYear,
+    validFrom,
+    yearStart,
+    level1: i.level1,
+    level2: i.level2,
+    name: i.name,
+    value: i.value,
+    target: i.target,
+    parts: indicatorParts(i).map((p) => ({ id: p.id, label: p.target.label || p.key, target: p.target })),
+    archived,
+    sourceFile,
+  });
+  const at = validFrom.toISOString();
+  const out: TargetVersionDoc[] = [];
+  for (const i of stored.indicators) if (!known.has(i.id)) out.push(version(i, i.archived ?? false, true, 'baseline'));
+  for (const i of diff.indicators.added) out.push(version(i, false, firstImport, at));
+  for (const c of [...diff.indicators.updated, ...diff.indicators.revived])
+    out.push(version(c.after, false, false, at));
+  for (const i of diff.indicators.archived) out.push(version(i, true, false, at));
+  return out;
 }
 
 /** Fields a table has only in some templates: set when present, unset when gone. */

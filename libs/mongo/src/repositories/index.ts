@@ -17,3 +17,4 @@ export * from './secret.repository';
 export * from './people.repository';
 export * from './session.repository';
 export * from './audit.repository';
+export * from './history.repository';

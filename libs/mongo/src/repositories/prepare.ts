@@ -4,6 +4,7 @@ import { AlertRepository } from './alert.repository';
 import { AuditRepository } from './audit.repository';
 import { ensureIndexes } from './collections';
 import { EvaluationRepository } from './evaluation.repository';
+import { HistoryRepository } from './history.repository';
 import { OutboxRepository } from './outbox.repository';
 import { SessionRepository } from './session.repository';
 
@@ -35,4 +36,5 @@ export async function prepareDatabase(conn: Connection): Promise<void> {
   await new OutboxRepository(conn).ensureIndexes();
   await new SessionRepository(conn).ensureIndexes();
   await new AuditRepository(conn).ensureIndexes();
+  await new HistoryRepository(conn).ensureIndexes();
 }

@@ -1,0 +1,155 @@
+import type { Connection } from 'mongoose';
+import { periodOf, type TrackedUnit } from '@iw/measures';
+import { endOfLocalDay, localDate } from '@iw/clock';
+import { projectAgency } from '@iw/people';
+import { checkReportDate, type AgencyReportInput, type MonitoringReportInput } from '@iw/report';
+import { budgetTrackId, type Target } from '@iw/targets';
+import type { DeviationDoc, IndicatorDoc, ProjectDoc, TargetVersionDoc } from './documents';
+import { indicatorsOf, projectsOf } from './repositories/collections';
+import { HistoryRepository } from './repositories/history.repository';
+import { ProgressRepository } from './repositories/progress.repository';
+
+/** One project's 绩效监控表 input without the date and clock (the caller adds them). */
+export type ProjectReportInput = Omit<MonitoringReportInput, 'asOf' | 'now' | 'timeZone' | 'riskConfig'>;
+
+/**
+ * What the 绩效监控表 of `projects` as of instant `at` reads, loaded once for the status API and
+ * `iw report`: the indicators with the targets valid at `at` (target history; one added later is
+ * left out), the 偏差原因 recorded by then (deviation history), the tracked units with those
+ * targets, and their progress (which libs/report cuts back to the date, assessments included).
+ */
+export async function loadReportInputs(
+  conn: Connection,
+  options: { projects: readonly ProjectDoc[]; units: ReadonlyMap<string, TrackedUnit>; at: number },
+): Promise<ProjectReportInput[]> {
+  const { projects, units, at } = options;
+  const projectIds = projects.map((p) => p._id);
+  if (projectIds.length === 0) return [];
+  const history = new HistoryRepository(conn);
+  const [indicators, targets] = await Promise.all([
+    indicatorsOf(conn)
+      .find({ projectId: { $in: projectIds }, archived: false })
+      .sort({ projectId: 1, line: 1 })
+      .toArray(),
+    history.targetsAsOf(projectIds, at),
+  ]);
+  const deviations = await history.deviationsAsOf(
+    indicators.map((i) => i._id),
+    at,
+  );
+  const unitsByIndicator = new Map<string, TrackedUnit[]>();
+  for (const u of units.values()) {
+    if (u.indicatorId === null) continue;
+    unitsByIndicator.set(u.indicatorId, [...(unitsByIndicator.get(u.indicatorId) ?? []), u]);
+  }
+  const unitIds = [
+    ...projectIds.map(budgetTrackId),
+    ...indicators.flatMap((i) => (unitsByIndicator.get(i._id) ?? []).map((u) => u.id)),
+  ];
+  const progress = await new ProgressRepository(conn).find(unitIds);
+  const byProject = new Map<string, IndicatorDoc[]>();
+  for (const i of indicators) byProject.set(i.projectId, [...(byProject.get(i.projectId) ?? []), i]);
+
+  return projects.map((p): ProjectReportInput => {
+    const budget = units.get(budgetTrackId(p._id));
+    return {
+      project: {
+        id: p._id,
+        name: p.name,
+        budgetUnit: p.budgetUnit,
+        fiscalYear: p.fiscalYear,
+        goal: p.goal,
+        funds: p.funds,
+        tableKind: p.tableKind,
+      },
+      budget: budget ? { unit: budget, progress: progress.get(budget.id) ?? null } : null,
+      indicators: (byProject.get(p._id) ?? []).flatMap((doc) => {
+        const version = targets.get(doc._id);
+        if (version === null || version?.archived) return []; // not in the table on that date
+        const own = unitsByIndicator.get(doc._id) ?? [];
+        if (own.length === 0) return []; // not tracked
+        const row = version ?? doc;
+        const deviation = deviations.get(doc._id) ?? deviationWithoutHistory(doc, at);
+        return [
+          {
+            id: doc._id,
+            level1: row.level1,
+            level2: row.level2,
+            name: row.name,
+            value: row.value,
+            units: own.map((u) => {
+              const unit = version ? asOf(u, version, p.fiscalYear) : u;
+              return { unit, progress: progress.get(u.id) ?? null };
+            }),
+            deviation: deviation
+              ? ({
+                  category: deviation.category,
+                  remark: deviation.remark,
+                  measures: deviation.measures,
+                } as NonNullable<ProjectReportInput['indicators'][number]['deviation']>)
+              : null,
+          },
+        ];
+      }),
+    };
+  });
+}
+
+/** A unit judged against the target of `version` (its measure and scale stay: they come with the bindings). */
+function asOf(unit: TrackedUnit, version: TargetVersionDoc, fiscalYear: number): TrackedUnit {
+  let target: Target | undefined;
+  if (unit.kind === 'part') target = version.parts.find((x) => x.id === unit.id)?.target;
+  else if (version.target.kind !== 'compound') target = version.target;
+  if (!target || JSON.stringify(target) === JSON.stringify(unit.target)) return unit;
+  return { ...unit, target, period: periodOf(target, fiscalYear) };
+}
+
+/** A 偏差原因 stored before its history was kept counts from when it was written. */
+function deviationWithoutHistory(doc: IndicatorDoc, at: number): DeviationDoc | null {
+  const d = doc.deviation;
+  return d && new Date(d.updatedAt).getTime() <= at ? d : null;
+}
+
+/** An agency with no tracked project in the year asked for. */
+export class NoSuchAgencyError extends Error {
+  constructor(
+    readonly agency: string,
+    fiscalYear: number,
+  ) {
+    super(`no agency ${JSON.stringify(agency)} with projects in the ${fiscalYear} catalogue`);
+    this.name = 'NoSuchAgencyError';
+  }
+}
+
+/**
+ * Everything the department 绩效监控表 of `agency` (预算单位) reads as of local date `asOf`
+ * (default: the clock's today), for libs/report buildAgencyReport: the status API and
+ * `iw report` both load it here. A bad date throws ReportDateError; an unknown agency NoSuchAgencyError.
+ */
+export async function loadAgencyReportInput(
+  conn: Connection,
+  o: {
+    agency: string;
+    fiscalYear: number;
+    units: ReadonlyMap<string, TrackedUnit>;
+    asOf?: string;
+    now: number;
+    timeZone: string;
+  },
+): Promise<AgencyReportInput> {
+  const asOf = o.asOf ?? localDate(o.now, o.timeZone);
+  checkReportDate(asOf, o.fiscalYear);
+  const projects = (
+    await projectsOf(conn).find({ fiscalYear: o.fiscalYear, archived: false }).sort({ line: 1 }).toArray()
+  ).filter((p) => projectAgency(p) === o.agency);
+  if (projects.length === 0) throw new NoSuchAgencyError(o.agency, o.fiscalYear);
+  const at = Math.min(o.now, endOfLocalDay(asOf, o.timeZone) - 1);
+  return {
+    agency: o.agency,
+    fiscalYear: o.fiscalYear,
+    asOf,
+    now: o.now,
+    timeZone: o.timeZone,
+    projects: await loadReportInputs(conn, { projects, units: o.units, at }),
+  };
+}

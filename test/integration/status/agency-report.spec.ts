@@ -1,0 +1,215 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import ExcelJS from 'exceljs';
+import { memoryIo, runCli } from '@iw/cli';
+import { applyEvents } from '@iw/measures';
+import { connectMongo, importCatalogue, ProgressRepository, targetHistoryOf, type Connection } from '@iw/mongo';
+import type { AgencyMonitoringReport, IndicatorRow } from '@iw/report';
+import { AgencyMonitoringReportSchema } from '../../../apps/status/src/dtos/project.dto';
+import { catalogue, IDS, startHarness, TZ, type StatusHarness } from './harness';
+import { AGENCY_A } from './people-world';
+
+/**
+ * The department 绩效监控表 through the real status app and FerretDB, and `iw report` on the same
+ * database: a 汇总 sheet and one sheet per project of the seed agency; after a target is changed
+ * by a re-import, a 偏差原因 recorded and an assessment made, all dated after 1 July, the report as
+ * of 1 July is what it was before (JSON and every cell of the workbook), and today's differs from
+ * it exactly at those three indicators.
+ */
+
+jest.setTimeout(180_000);
+
+const ROOT = path.resolve(__dirname, '../../..');
+const BEFORE = Date.parse('2019-07-02T12:00:00+08:00');
+const AFTER = Date.parse('2019-08-02T12:00:00+08:00');
+const url = (asOf: string, format = 'json') =>
+  `/api/agencies/${encodeURIComponent(AGENCY_A)}/monitoring-report?asOf=${asOf}&format=${format}`;
+
+let h: StatusHarness;
+let conn: Connection;
+let out: string;
+beforeAll(async () => {
+  h = await startHarness();
+  conn = await connectMongo(h.mongoUrl);
+  out = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-agency-report-'));
+});
+afterAll(async () => {
+  await conn?.close();
+  await h?.close();
+  if (out) fs.rmSync(out, { recursive: true, force: true });
+});
+
+async function report(asOf: string): Promise<AgencyMonitoringReport> {
+  const res = await h.get(url(asOf));
+  expect(res.status).toBe(200);
+  return AgencyMonitoringReportSchema.parse(await res.json()) as AgencyMonitoringReport;
+}
+
+/** Every non-empty cell of every sheet, as text, by sheet name. */
+async function cells(asOf: string): Promise<Map<string, string[]>> {
+  const res = await h.get(url(asOf, 'xlsx'));
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/spreadsheetml/);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(await res.arrayBuffer());
+  return sheetsOf(wb);
+}
+
+function sheetsOf(wb: ExcelJS.Workbook): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const ws of wb.worksheets) {
+    const texts: string[] = [];
+    ws.eachRow((row, r) =>
+      row.eachCell((c, col) => {
+        const v = c.text;
+        if (v !== '') texts.push(`${r}:${col}=${v}`);
+      }),
+    );
+    out.set(ws.name, texts);
+  }
+  return out;
+}
+
+async function iw(env: Record<string, string>, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const all = { MONGO_URL: h.mongoUrl, IW_TIMEZONE: TZ, IW_BINDINGS: path.join(ROOT, 'samples/bindings.yaml'), ...env };
+  const saved = Object.fromEntries(Object.keys(all).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, all);
+  try {
+    const io = memoryIo();
+    const code = await runCli(['node', 'iw', ...args], io);
+    return { code, out: io.stdout(), err: io.stderr() };
+  } finally {
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+}
+
+const rows = (r: AgencyMonitoringReport) =>
+  new Map(r.projects.flatMap((p) => p.indicators.map((i) => [i.indicatorId, i])));
+const recorded = (i: IndicatorRow) => JSON.stringify([i.name, i.value, i.deviation, i.measures]);
+
+it('serves the seed agency: a 汇总 sheet and 18 project sheets; as of 1 July, 1-6月', async () => {
+  h.clock.set(BEFORE);
+  const r = await report('2019-07-01');
+  expect(r).toMatchObject({ agency: AGENCY_A, fiscalYear: 2019, asOf: '2019-07-01', month: 6 });
+  expect(r.summary).toHaveLength(18);
+  expect(r.projects.map((p) => p.budgetUnit)).toEqual(Array(18).fill(AGENCY_A));
+  expect(r.totals.indicators).toBe(r.projects.reduce((n, p) => n + p.indicators.length, 0));
+  const inspect = r.summary.find((s) => s.projectId === IDS.inspect)!;
+  expect(inspect.executionRate).toBeCloseTo(32, 0); // 60 万元 of 187.5
+  expect(inspect.behind).toBe(true); // 序时进度 ≈ 49.9 %
+
+  const sheets = await cells('2019-07-01');
+  expect([...sheets.keys()]).toHaveLength(19);
+  expect([...sheets.keys()][0]).toBe('汇总');
+  expect(sheets.get('汇总')!.join('\n')).toContain('1-6月执行数（万元）');
+  for (const [name, texts] of [...sheets].slice(1)) {
+    expect(texts.join('\n')).toContain('1-6月执行情况');
+    expect(name.length).toBeLessThanOrEqual(31);
+  }
+
+  // Another agency's name is a 404; a date it cannot read a 400.
+  expect((await h.get(`/api/agencies/${encodeURIComponent('无此单位')}/monitoring-report`)).status).toBe(404);
+  expect((await h.get(url('2019-02-30'))).status).toBe(400);
+});
+
+it('a back-dated report reads what was valid then; today’s differs exactly where a target, assessment or 偏差原因 changed', async () => {
+  h.clock.set(BEFORE);
+  const before = await report('2019-07-01');
+  const beforeCells = await cells('2019-07-01');
+
+  // A month later: gasoline's target raised by a re-import, a 偏差原因 for diesel, a new assessment of influence.
+  h.clock.set(AFTER);
+  const cat = catalogue();
+  const gas = cat.projects.flatMap((p) => p.indicators).find((i) => i.id === IDS.gasoline)!;
+  expect(gas.value).toBe('≥ 700 批次');
+  gas.value = '≥ 800 批次';
+  gas.target = { ...gas.target, value: 800 } as typeof gas.target;
+  const imported = await importCatalogue(conn, cat, {
+    sourceFile: 'edited',
+    now: new Date(),
+    validFrom: new Date(AFTER),
+  });
+  expect(imported.diff.indicators.updated.map((c) => c.after.id)).toEqual([IDS.gasoline]);
+  expect(await targetHistoryOf(conn).countDocuments({ indicatorId: IDS.gasoline })).toBe(2);
+
+  const dev = await h.get(`/api/indicators/${encodeURIComponent(IDS.diesel)}/deviation`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ category: '经费保障', remark: '资金晚到', measures: '加快拨付' }),
+  });
+  expect(dev.status).toBe(200);
+
+  const unit = h.units.get(IDS.influence)!;
+  await new ProgressRepository(conn).update(
+    [IDS.influence],
+    (p) => ({
+      progress: applyEvents(
+        p,
+        { id: unit.id, measure: unit.measure, period: unit.period, scale: unit.scale, of: unit.of },
+        [
+          {
+            trackedId: unit.id,
+            eventId: 'later-assessment',
+            occurredAt: '2019-07-20T10:00:00+08:00',
+            input: { kind: 'assessment', likelihood: '确定能', text: '宣传已覆盖' },
+            position: { topic: 'later', partition: 0, offset: 0 },
+          },
+        ],
+        TZ,
+      ),
+      indicatorId: unit.indicatorId,
+      projectId: unit.projectId,
+    }),
+    new Date(AFTER),
+  );
+
+  // As of 1 July nothing recorded later shows: the JSON and every cell of the workbook are as they were.
+  expect(await report('2019-07-01')).toEqual(before);
+  expect(await cells('2019-07-01')).toEqual(beforeCells);
+
+  // Today's shows the three changes, and no other indicator's target or 偏差原因 differs.
+  const today = await report('2019-08-02');
+  const was = rows(before);
+  const now = rows(today);
+  expect([...now.keys()].sort()).toEqual([...was.keys()].sort());
+  const changed = [...now.values()].filter((i) => recorded(i) !== recorded(was.get(i.indicatorId)!));
+  expect(changed.map((i) => i.indicatorId).sort()).toEqual([IDS.diesel, IDS.gasoline].sort());
+  expect(now.get(IDS.gasoline)!.value).toBe('≥ 800 批次');
+  expect(was.get(IDS.gasoline)!.value).toBe('≥ 700 批次');
+  expect(now.get(IDS.diesel)).toMatchObject({
+    deviation: { category: '经费保障', remark: '资金晚到' },
+    measures: '加快拨付',
+  });
+  const assessed = [...now.values()].filter((i) => i.status === 'manual' || i.execution.includes('人工评估'));
+  const assessedChanged = assessed.filter((i) => i.execution !== was.get(i.indicatorId)!.execution);
+  expect(assessedChanged.map((i) => i.indicatorId)).toEqual([IDS.influence]);
+  expect(now.get(IDS.influence)).toMatchObject({ likelihood: '确定能' });
+  expect(now.get(IDS.influence)!.execution).toContain('宣传已覆盖');
+  expect(was.get(IDS.influence)!.execution).toContain('覆盖面不足');
+  expect(today.month).toBe(7);
+});
+
+it('iw report writes the same workbook and JSON as the API', async () => {
+  h.clock.set(AFTER);
+  const env = { IW_CLOCK: 'sim:2019-08-02T12:00:00+08:00@1' };
+  const file = path.join(out, 'report.xlsx');
+  const x = await iw(env, 'report', '--agency', AGENCY_A, '--as-of', '2019-07-01', '--out', file);
+  expect(x).toMatchObject({ code: 0, err: '' });
+  expect(x.out).toMatch(/18 projects/);
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.readFile(file);
+  expect(sheetsOf(wb)).toEqual(await cells('2019-07-01'));
+
+  const j = await iw(env, 'report', '--agency', AGENCY_A, '--as-of', '2019-07-01', '--format', 'json');
+  expect(j.code).toBe(0);
+  expect(JSON.parse(j.out)).toEqual(await report('2019-07-01'));
+
+  const bad = await iw(env, 'report', '--agency', '无此单位', '--format', 'json');
+  expect(bad.code).not.toBe(0);
+  expect(bad.err).toMatch(/no agency "无此单位"/);
+  const badDate = await iw(env, 'report', '--agency', AGENCY_A, '--as-of', '2019-13-01', '--format', 'json');
+  expect(badDate.err).toMatch(/asOf must be a date/);
+});
