@@ -268,10 +268,18 @@ describe('deviation', () => {
     });
     expect((await put('2019.nope', { category: '其他' })).status).toBe(404);
 
-    const report = MonitoringReportSchema.parse(
+    // Recorded on 1 July (the clock's today): in the report as of 1 July, not in one as of 30 June.
+    const before = MonitoringReportSchema.parse(
       (await json(`/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=2019-06-30`)).body,
     );
-    expect(report).toMatchObject({ asOf: '2019-06-30', month: 6, projectId: IDS.inspect });
+    expect(before.indicators.find((r) => r.indicatorId === IDS.gasoline)).toMatchObject({
+      deviation: null,
+      measures: '',
+    });
+    const report = MonitoringReportSchema.parse(
+      (await json(`/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=2019-07-01`)).body,
+    );
+    expect(report).toMatchObject({ asOf: '2019-07-01', month: 6, projectId: IDS.inspect });
     expect(report.funding[0]).toMatchObject({ label: '年度资金总额', budget: 187.5, executed: 60, executionRate: 32 });
     const gas = report.indicators.find((r) => r.indicatorId === IDS.gasoline)!;
     expect(gas).toMatchObject({
@@ -283,11 +291,11 @@ describe('deviation', () => {
     });
 
     const xlsx = await h.get(
-      `/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=2019-06-30&format=xlsx`,
+      `/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=2019-07-01&format=xlsx`,
     );
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers.get('content-type')).toMatch(/spreadsheetml/);
-    expect(xlsx.headers.get('content-disposition')).toMatch(/attachment; filename="monitoring-report-2019-06-30.xlsx"/);
+    expect(xlsx.headers.get('content-disposition')).toMatch(/attachment; filename="monitoring-report-2019-07-01.xlsx"/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(await xlsx.arrayBuffer());
     const ws = wb.worksheets[0];
