@@ -18,6 +18,7 @@ export const DLQ_REASON_CLASSES = [
   'unknown_project', // projectName/projectId names no project in the catalogue
   'out_of_period', // occurredAt outside the period of every unit it would feed
   'future_event', // occurredAt later than the clock's now plus the allowed clock skew
+  'year_closed', // occurredAt in a fiscal year closed with `iw years close`
   'unbound', // valid, but no binding takes it
   'incompatible', // measurements: a kind the indicator's measure cannot take (e.g. milestone on a sum)
   'conflicting_duplicate', // an event id seen before with different content (`firstSeen` says where, and what)

@@ -30,3 +30,9 @@ export function isInPeriod(occurredAt: string | number, period: Period, timeZone
   const date = localDate(ms, timeZone);
   return date >= period.from && date <= period.to;
 }
+
+/** The fiscal year an event counts in: the year of its occurredAt's local date. NaN for a bad instant. */
+export function fiscalYearOf(occurredAt: string, timeZone: string): number {
+  const t = Date.parse(occurredAt);
+  return Number.isFinite(t) ? Number(localDate(t, timeZone).slice(0, 4)) : NaN;
+}

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
-import { loadBindings, type BindingSet } from '@iw/measures';
+import { loadBindings, type BindingSet, type TrackedUnit } from '@iw/measures';
+import type { FiscalYearDoc } from './documents';
 import { CatalogueRepository } from './repositories/catalogue.repository';
+import { FiscalYearRepository } from './repositories/fiscal-year.repository';
 import type { Connection } from 'mongoose';
 
 export interface BindingsProviderOptions {
@@ -19,6 +21,16 @@ export class EmptyCatalogueError extends Error {
   }
 }
 
+/** Every fiscal year of the catalogue with its bindings, and the closed years (ingest routes by year). */
+export interface YearBindings {
+  /** The newest year's: what alerting and the dashboard track by default. */
+  newest: BindingSet;
+  byYear: ReadonlyMap<number, BindingSet>;
+  /** Every year's units in one map (ids carry their year). */
+  units: ReadonlyMap<string, TrackedUnit>;
+  closed: ReadonlyMap<number, FiscalYearDoc>;
+}
+
 /**
  * The tracked units and bindings every service works with: the catalogue stored in MongoDB
  * (by `iw targets import`) joined with the bindings file, validated on load (a bad bindings
@@ -27,14 +39,56 @@ export class EmptyCatalogueError extends Error {
  */
 export class BindingsProvider {
   private readonly repo: CatalogueRepository;
+  private readonly fiscalYears: FiscalYearRepository;
   private current: { bindings: BindingSet; version: number } | null = null;
   private checkedAt = -Infinity;
+  private all: { years: Omit<YearBindings, 'closed'>; version: number } | null = null;
+  private closed: { years: Map<number, FiscalYearDoc>; at: number } | null = null;
 
   constructor(
     conn: Connection,
     private readonly options: BindingsProviderOptions,
   ) {
     this.repo = new CatalogueRepository(conn);
+    this.fiscalYears = new FiscalYearRepository(conn);
+  }
+
+  /**
+   * Every fiscal year of the catalogue bound with the bindings file, and the closed years
+   * (re-read as often as the catalogue). An older year the bindings file does not fit is left
+   * out with a log line: its events are then routed against the newest year, as before.
+   */
+  async years(realNow: number): Promise<YearBindings> {
+    const newest = await this.get(realNow);
+    const version = this.current!.version;
+    if (!this.all || this.all.version !== version) {
+      const byYear = new Map<number, BindingSet>([[newest.fiscalYear, newest]]);
+      for (const year of await this.repo.fiscalYears()) {
+        if (byYear.has(year)) continue;
+        try {
+          byYear.set(year, this.bind(await this.repo.load(year)));
+        } catch (e) {
+          this.options.log?.(
+            `fiscal year ${year}: not bound (${(e as Error).message}); its events are routed against ${newest.fiscalYear}`,
+          );
+        }
+      }
+      const units = new Map<string, TrackedUnit>();
+      for (const b of byYear.values()) for (const [id, u] of b.units) units.set(id, u);
+      this.all = { years: { newest, byYear, units }, version };
+    }
+    if (!this.closed || realNow - this.closed.at >= (this.options.recheckMs ?? 5000)) {
+      const docs = await this.fiscalYears.closed();
+      this.closed = { years: new Map(docs.map((d) => [d.year, d])), at: realNow };
+    }
+    return { ...this.all.years, closed: this.closed.years };
+  }
+
+  private bind(catalogue: Awaited<ReturnType<CatalogueRepository['load']>>): BindingSet {
+    return loadBindings(fs.readFileSync(this.options.bindingsFile, 'utf8'), catalogue, {
+      timeZone: this.options.timeZone,
+      satisfiedShare: this.options.satisfiedShare,
+    });
   }
 
   /** `realNow` is wall-clock ms (reload checks follow real time, not simulated time). */
@@ -45,11 +99,7 @@ export class BindingsProvider {
     if (this.current && this.current.version === version) return this.current.bindings;
     const years = await this.repo.fiscalYears();
     if (years.length === 0) throw new EmptyCatalogueError();
-    const catalogue = await this.repo.load(years[0]);
-    const bindings = loadBindings(fs.readFileSync(this.options.bindingsFile, 'utf8'), catalogue, {
-      timeZone: this.options.timeZone,
-      satisfiedShare: this.options.satisfiedShare,
-    });
+    const bindings = this.bind(await this.repo.load(years[0]));
     this.options.log?.(
       `${this.current ? 'catalogue changed: reloaded' : `fiscal year ${years[0]}:`} ${bindings.units.size} tracked units, ${bindings.bindings.length} bindings`,
     );

@@ -35,7 +35,17 @@ export const COLLECTIONS = {
   targetHistory: 'target_history',
   /** Every 偏差原因/整改措施 recorded, with its valid-from time: appended, never updated. */
   deviationHistory: 'deviation_history',
+  /** Fiscal years closed with `iw years close` (inserted once, never updated). */
+  fiscalYears: 'fiscal_years',
 } as const;
+
+/** A closed fiscal year, `_id` the year as text: its late events go to the DLQ (`year_closed`). */
+export interface FiscalYearDoc {
+  _id: string;
+  year: number;
+  closedAt: Date;
+  closedBy: string;
+}
 
 export interface ProjectDoc {
   _id: string; // projectId

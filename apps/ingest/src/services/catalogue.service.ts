@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '@iw/config';
 import type { BindingSet } from '@iw/measures';
-import { BindingsProvider, EmptyCatalogueError, MONGO_CONNECTION, type Connection } from '@iw/mongo';
+import { BindingsProvider, EmptyCatalogueError, MONGO_CONNECTION, type Connection, type YearBindings } from '@iw/mongo';
 import { APP_CONFIG } from '../ingest.module.tokens';
 
 /** The catalogue and bindings events are routed with (see BindingsProvider). */
@@ -34,5 +34,10 @@ export class CatalogueService implements OnModuleInit {
 
   bindings(realNow: number): Promise<BindingSet> {
     return this.provider.get(realNow);
+  }
+
+  /** Every fiscal year's bindings and the closed years: events are routed in the year of their date. */
+  years(realNow: number): Promise<YearBindings> {
+    return this.provider.years(realNow);
   }
 }

@@ -15,7 +15,7 @@ import {
 import type { BatchControl, InboundBatch, InboundMessage } from '@iw/kafka';
 import { KafkaProducer } from '@iw/kafka';
 import { dlqLogLines } from '@iw/dlq';
-import { applyOrPark, route, type AppliedEvent, type BindingSet, type Progress, type TrackedUnit } from '@iw/measures';
+import { applyOrPark, fiscalYearOf, route, type AppliedEvent, type Progress, type TrackedUnit } from '@iw/measures';
 import {
   DlqRepository,
   dlqDocOf,
@@ -78,7 +78,7 @@ export class IngestService {
   async processBatch(role: ActualsRole, batch: InboundBatch, control: BatchControl): Promise<void> {
     if (batch.messages.length === 0) return;
     const started = Date.now();
-    const bindings = await this.catalogue.bindings(started);
+    const years = await this.catalogue.years(started);
     const rejected: Rejected[] = [];
     const accepted: Accepted[] = [];
     const clockNow = this.clock.now();
@@ -94,7 +94,20 @@ export class IngestService {
         rejected.push({ message, reason: future });
         continue;
       }
-      const routed = route(decoded.event, role, bindings);
+      // An event counts in the fiscal year of its date: routed against that year's catalogue.
+      const year = fiscalYearOf(decoded.event.occurredAt, this.config.timeZone);
+      const closed = years.closed.get(year);
+      if (closed) {
+        rejected.push({
+          message,
+          reason: {
+            class: 'year_closed',
+            message: `fiscal year ${year} was closed at ${closed.closedAt.toISOString()} by ${closed.closedBy}: an event dated ${decoded.event.occurredAt} no longer counts`,
+          },
+        });
+        continue;
+      }
+      const routed = route(decoded.event, role, years.byYear.get(year) ?? years.newest);
       if (!routed.ok) {
         rejected.push({ message, reason: routed.reason });
         continue;
@@ -153,7 +166,7 @@ export class IngestService {
 
     const changed = await this.apply(
       counted.flatMap((a) => a.contributions),
-      bindings,
+      years.units,
       now,
     );
     // Big batches take a while on FerretDB: keep the group membership alive between stages.
@@ -193,7 +206,7 @@ export class IngestService {
    * unit whose state cannot take its events is parked (libs/measures `applyOrPark`): its events
    * go aside in its state and the rest of the batch, and of the partition, flows.
    */
-  private async apply(events: AppliedEvent[], bindings: BindingSet, now: Date): Promise<Progress[]> {
+  private async apply(events: AppliedEvent[], units: ReadonlyMap<string, TrackedUnit>, now: Date): Promise<Progress[]> {
     const byUnit = new Map<string, AppliedEvent[]>();
     for (const e of events) {
       const list = byUnit.get(e.trackedId);
@@ -203,7 +216,7 @@ export class IngestService {
     return this.progress.update(
       [...byUnit.keys()],
       (before, id) => {
-        const unit = bindings.units.get(id) as TrackedUnit;
+        const unit = units.get(id) as TrackedUnit;
         // A unit that cannot take its events (its measure changed under it …) is parked, not retried forever.
         const progress = applyOrPark(before, unit, byUnit.get(id)!, this.config.timeZone, now.toISOString());
         if (progress.parked && !before?.parked)
@@ -237,12 +250,12 @@ export class IngestService {
 
   private async publishProgress(changed: Progress[], now: Date): Promise<void> {
     if (changed.length === 0) return;
-    const bindings = await this.catalogue.bindings(Date.now());
+    const { units } = await this.catalogue.years(Date.now());
     const at = now.toISOString();
     await this.producer.sendJson<ProgressMessage>(
       this.config.kafka.topics.progress,
       changed.map((p) => {
-        const unit = bindings.units.get(p.id);
+        const unit = units.get(p.id);
         return {
           key: p.id,
           value: {

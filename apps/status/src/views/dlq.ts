@@ -17,6 +17,7 @@ export const DLQ_REASON_LABELS: Record<DlqReasonClass, string> = {
   unknown_project: '未知项目',
   out_of_period: '超出统计期间',
   future_event: '发生时间在未来',
+  year_closed: '所属年度已关账',
   unbound: '没有绑定',
   incompatible: '与度量方式不符',
   conflicting_duplicate: '编号重复而内容不同',

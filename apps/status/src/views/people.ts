@@ -305,6 +305,8 @@ function describeAudit(e: AuditEntryView, tz: string): string {
       return '登录';
     case 'sign_out':
       return '退出';
+    case 'close_year':
+      return `关账：${e.target}年度（此后该年度的事件不再计入）`;
   }
 }
 
@@ -316,6 +318,7 @@ export const AUDIT_ACTION_TEXT: Record<AuditEntryView['action'], string> = {
   deviation: '偏差原因',
   sign_in: '登录',
   sign_out: '退出',
+  close_year: '年度关账',
 };
 
 export function auditTable(entries: AuditEntryView[], tz: string): Html {

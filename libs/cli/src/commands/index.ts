@@ -12,6 +12,7 @@ import { peopleCommand } from './people';
 import { progressCommand } from './progress';
 import { progressRebuildCommand } from './progress-rebuild';
 import { reportCommand } from './report';
+import { yearsCommand } from './years';
 import { targetsImportCommand } from './targets-import';
 import { targetsParseCommand } from './targets-parse';
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CliCommand[] = [
   progressRebuildCommand,
   alertsCommand,
   reportCommand,
+  yearsCommand,
   peopleCommand,
   eventsPublishCommand,
   dlqCommand,

@@ -4,7 +4,16 @@ import { COLLECTIONS } from '../documents';
 import { collection } from './collections';
 
 /** What the audit log records. */
-export const AUDIT_ACTIONS = ['ack', 'silence', 'unsilence', 'report', 'deviation', 'sign_in', 'sign_out'] as const;
+export const AUDIT_ACTIONS = [
+  'ack',
+  'silence',
+  'unsilence',
+  'report',
+  'deviation',
+  'sign_in',
+  'sign_out',
+  'close_year',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
@@ -21,7 +30,7 @@ export interface AuditDoc {
   /** owner | office | viewer | admin, the token's scope, or `cli` (`iw alerts ack|silence|unsilence`). */
   role: string;
   action: AuditAction;
-  /** Alert id (ack, silence, unsilence), indicator or part id (report, deviation), the person (sign-in). */
+  /** Alert id (ack, silence, unsilence), indicator or part id (report, deviation), the person (sign-in), the year (close_year). */
   target: string;
   indicatorId: string | null;
   projectId: string | null;

@@ -18,3 +18,4 @@ export * from './people.repository';
 export * from './session.repository';
 export * from './audit.repository';
 export * from './history.repository';
+export * from './fiscal-year.repository';
