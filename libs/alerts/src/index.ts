@@ -7,3 +7,4 @@ export * from './mute';
 export * from './group';
 export * from './render';
 export * from './pipeline';
+export * from './policy';

@@ -151,6 +151,8 @@ export const envSchema = z.object({
   IW_BINDINGS: z.string().default(fromRoot('samples/bindings.yaml')),
   /** Pace profiles and risk thresholds (libs/risk pace-file.ts); read and checked by each app at start-up. */
   IW_PACE: z.string().default(fromRoot('samples/pace.yaml')),
+  /** Notification policy (libs/alerts policy.ts): routes, receivers, reminder digest, escalation; read by alerting at start-up. */
+  IW_POLICY: z.string().default(fromRoot('samples/policy.yaml')),
   IW_SURVEY_SATISFIED_SHARE: z.coerce.number().min(0).max(1).default(0.8),
   IW_INGEST_GROUP: z.string().default('iw-ingest'),
   IW_ALERTING_GROUP: z.string().default('iw-alerting'),
@@ -240,7 +242,7 @@ export interface AppConfig {
     noDataGraceMs: number;
     sweepCron: string;
   };
-  files: { owners: string; bindings: string; people: string; pace: string; localDir: string };
+  files: { owners: string; bindings: string; people: string; pace: string; policy: string; localDir: string };
   /** Personal links and sessions (wall-clock durations). */
   people: { linkSecret: string | null; linkTtlMs: number; sessionIdleMs: number };
   surveys: { satisfiedShare: number };
@@ -383,6 +385,7 @@ export function loadConfig(
       bindings: e.IW_BINDINGS,
       people: e.IW_PEOPLE,
       pace: e.IW_PACE,
+      policy: e.IW_POLICY,
       localDir: e.IW_LOCAL_DIR,
     },
     people: { linkSecret: e.IW_LINK_SECRET ?? null, linkTtlMs: e.IW_LINK_TTL, sessionIdleMs: e.IW_SESSION_IDLE },

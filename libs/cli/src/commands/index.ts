@@ -9,6 +9,7 @@ import { eventsPublishCommand } from './events-publish';
 import { simulateCommand } from './simulate';
 import { simulateProvinceCommand } from './simulate-province';
 import { peopleCommand } from './people';
+import { policyCheckCommand } from './policy';
 import { progressCommand } from './progress';
 import { progressRebuildCommand } from './progress-rebuild';
 import { reportCommand } from './report';
@@ -22,6 +23,7 @@ export const COMMANDS: readonly CliCommand[] = [
   progressCommand,
   progressRebuildCommand,
   alertsCommand,
+  policyCheckCommand,
   reportCommand,
   yearsCommand,
   peopleCommand,
