@@ -6,6 +6,7 @@ import { memoryIo, runCli } from '@iw/cli';
 import { applyEvents } from '@iw/measures';
 import { connectMongo, importCatalogue, ProgressRepository, targetHistoryOf, type Connection } from '@iw/mongo';
 import type { AgencyMonitoringReport, IndicatorRow } from '@iw/report';
+import { parseTargetTable } from '@iw/targets';
 import { AgencyMonitoringReportSchema } from '../../../apps/status/src/dtos/project.dto';
 import { catalogue, IDS, startHarness, TZ, type StatusHarness } from './harness';
 import { AGENCY_A } from './people-world';
@@ -212,4 +213,65 @@ it('iw report writes the same workbook and JSON as the API', async () => {
   expect(bad.err).toMatch(/no agency "无此单位"/);
   const badDate = await iw(env, 'report', '--agency', AGENCY_A, '--as-of', '2019-13-01', '--format', 'json');
   expect(badDate.err).toMatch(/asOf must be a date/);
+});
+
+it('takes a fiscal year (?year=): after 2020 is imported, 2019 stays readable', async () => {
+  h.clock.set(AFTER);
+  const text = fs.readFileSync(path.join(ROOT, 'samples/targets-2019-xinjiang-market-supervision.txt'), 'utf8');
+  await importCatalogue(conn, parseTargetTable(text, { fiscalYear: 2020 }), {
+    sourceFile: 'targets-2020',
+    now: new Date(),
+  });
+  // The store re-reads the catalogue every 2 s.
+  await new Promise((r) => setTimeout(r, 2_500));
+  const body = async (p: string) => {
+    const res = await h.get(p);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const newest = await body('/api/projects');
+  expect(newest.body.fiscalYear).toBe(2020);
+  expect(newest.body.projects.every((p: { id: string }) => p.id.startsWith('2020.'))).toBe(true);
+  const y2019 = await body('/api/projects?year=2019');
+  expect(y2019.body.fiscalYear).toBe(2019);
+  expect(y2019.body.projects.find((p: { id: string }) => p.id === IDS.inspect)).toMatchObject({ spent: 60 });
+  expect((await body('/api/projects?year=2018')).status).toBe(404);
+  expect((await body('/api/projects?year=abc')).status).toBe(400);
+  const indicators = await body('/api/indicators?year=2019');
+  expect(indicators.body.fiscalYear).toBe(2019);
+  expect(indicators.body.indicators.some((i: { id: string }) => i.id === IDS.gasoline)).toBe(true);
+  // A 2019 project, its indicator and its report are still served (in their own year).
+  expect((await body(`/api/projects/${encodeURIComponent(IDS.inspect)}`)).body.fiscalYear).toBe(2019);
+  expect((await body(`/api/indicators/${encodeURIComponent(IDS.gasoline)}`)).status).toBe(200);
+  expect(
+    (await body(`/api/projects/${encodeURIComponent(IDS.inspect)}/monitoring-report?asOf=2019-12-31`)).body,
+  ).toMatchObject({ fiscalYear: 2019, month: 12 });
+  // The dashboard too.
+  const home = await h.get('/?year=2019');
+  expect(home.status).toBe(200);
+  expect(await home.text()).toContain('项目（2019年度）');
+  expect(await (await h.get('/')).text()).toContain('项目（2020年度）');
+  expect((await h.get('/?year=19')).status).toBe(400);
+  const newestReport = await report('2020-01-31');
+  expect(newestReport.projects.every((p) => p.projectId.startsWith('2020.'))).toBe(true); // the newest by default
+  const res = await h.get(`${url('2019-07-01')}&year=2019`);
+  const old = AgencyMonitoringReportSchema.parse(await res.json());
+  expect(old.fiscalYear).toBe(2019);
+  expect(old.summary.find((s) => s.projectId === IDS.inspect)).toMatchObject({ executed: 60 });
+  const env = { IW_CLOCK: 'sim:2019-08-02T12:00:00+08:00@1' };
+  const cli = await iw(
+    env,
+    'report',
+    '--agency',
+    AGENCY_A,
+    '--year',
+    '2019',
+    '--as-of',
+    '2019-07-01',
+    '--format',
+    'json',
+  );
+  expect(JSON.parse(cli.out)).toEqual(old);
+  expect((await iw(env, 'report', '--agency', AGENCY_A, '--year', '2018', '--format', 'json')).err).toMatch(
+    /no fiscal year 2018/,
+  );
 });

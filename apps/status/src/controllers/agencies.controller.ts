@@ -4,7 +4,7 @@ import type { Principal } from '@iw/people';
 import type { AgencyMonitoringReport } from '@iw/report';
 import { IdSchema } from '../dtos/common.dto';
 import { openApi } from '../dtos/openapi';
-import { AgencyMonitoringReportSchema, ReportQuerySchema, type ReportQuery } from '../dtos/project.dto';
+import { AgencyMonitoringReportSchema, AgencyReportQuerySchema, type AgencyReportQuery } from '../dtos/project.dto';
 import type { HttpResponse as Response } from '../middleware/http-types';
 import { Auth, Requires } from '../middleware/public.decorator';
 import { ZodPipe } from '../middleware/zod.pipe';
@@ -30,19 +30,20 @@ export class AgenciesController {
   @ApiParam({ name: 'id', description: 'The agency: its 预算单位 name as in the target tables (URL-encoded)' })
   @ApiQuery({ name: 'asOf', required: false, description: 'YYYY-MM-DD (local date, IW_TIMEZONE)' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'xlsx'] })
+  @ApiQuery({ name: 'year', required: false, description: 'fiscal year (default: the newest in the catalogue)' })
   @ApiProduces('application/json', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse({ schema: openApi(AgencyMonitoringReportSchema) })
   async report(
     @Auth() p: Principal,
     @Param('id', new ZodPipe(IdSchema)) id: string,
-    @Query(new ZodPipe(ReportQuerySchema)) query: ReportQuery,
+    @Query(new ZodPipe(AgencyReportQuerySchema)) query: AgencyReportQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AgencyMonitoringReport | StreamableFile> {
     const agency = id.trim();
     // Access first, so a caller of another agency learns nothing of which agencies exist.
     this.access.check(p, 'read', { agency });
-    if (query.format === 'json') return this.reports.agency(agency, query.asOf);
-    const { report, body } = await this.reports.agencyXlsx(agency, query.asOf);
+    if (query.format === 'json') return this.reports.agency(agency, query.asOf, query.year);
+    const { report, body } = await this.reports.agencyXlsx(agency, query.asOf, query.year);
     const name = `绩效监控表-${report.agency}-${report.asOf}.xlsx`;
     res.setHeader(
       'Content-Disposition',

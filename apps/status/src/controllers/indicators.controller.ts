@@ -38,6 +38,11 @@ export class IndicatorsController {
   })
   @ApiQuery({ name: 'project', required: false, description: 'project id' })
   @ApiQuery({
+    name: 'year',
+    required: false,
+    description: 'fiscal year (default: the newest; a given project: its own)',
+  })
+  @ApiQuery({
     name: 'status',
     required: false,
     description: `one or more of ${StatusSchema.options.join(', ')}, comma-separated`,

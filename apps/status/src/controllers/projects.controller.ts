@@ -9,9 +9,11 @@ import {
   ProjectDetailSchema,
   ProjectListSchema,
   ReportQuerySchema,
+  YearQuerySchema,
   type ProjectDetail,
   type ProjectList,
   type ReportQuery,
+  type YearQuery,
 } from '../dtos/project.dto';
 import type { Principal } from '@iw/people';
 import { Auth, Requires } from '../middleware/public.decorator';
@@ -35,9 +37,10 @@ export class ProjectsController {
   @ApiOperation({
     summary: 'Projects: funds, spent, 预算执行率 against time elapsed, status counts and traffic lights',
   })
+  @ApiQuery({ name: 'year', required: false, description: 'fiscal year (default: the newest in the catalogue)' })
   @ApiOkResponse({ schema: openApi(ProjectListSchema) })
-  async list(@Auth() p: Principal): Promise<ProjectList> {
-    const [list, readable] = await Promise.all([this.projects.list(), this.access.readable(p)]);
+  async list(@Auth() p: Principal, @Query(new ZodPipe(YearQuerySchema)) q: YearQuery): Promise<ProjectList> {
+    const [list, readable] = await Promise.all([this.projects.list(q.year), this.access.readable(p)]);
     return { ...list, projects: list.projects.filter((x) => readable(x.id)) };
   }
 

@@ -18,6 +18,12 @@ export const IsoInstantSchema = z.string();
 /** An id in a route or query: a plain, bounded string (never an object). */
 export const IdSchema = z.string().min(1).max(300);
 
+/** `?year=2019`: a fiscal year of the catalogue (default: the newest). */
+export const YearSchema = z
+  .string()
+  .regex(/^(19|20|21)\d{2}$/, 'year must be a fiscal year such as 2019')
+  .transform(Number);
+
 /** Counts per status, every status present. */
 export const StatusCountsSchema = z.object(
   Object.fromEntries(STATUSES.map((s) => [s, z.number().int()])) as Record<Status, z.ZodNumber>,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEVIATION_CATEGORIES } from '@iw/report';
 import {
   IdSchema,
+  YearSchema,
   IsoInstantSchema,
   LikelihoodSchema,
   LocalDateSchema,
@@ -103,6 +104,8 @@ export type IndicatorList = z.infer<typeof IndicatorListSchema>;
 
 export const IndicatorQuerySchema = z.strictObject({
   project: IdSchema.optional(),
+  /** Fiscal year (default: the newest; a project's own year when `project` is given). */
+  year: YearSchema.optional(),
   status: z
     .string()
     .max(200)

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { IsoInstantSchema, LikelihoodSchema, LocalDateSchema, StatusCountsSchema, StatusSchema } from './common.dto';
+import {
+  IsoInstantSchema,
+  LikelihoodSchema,
+  LocalDateSchema,
+  StatusCountsSchema,
+  StatusSchema,
+  YearSchema,
+} from './common.dto';
 import { IndicatorSchema } from './indicator.dto';
 
 export const ProjectSchema = z.object({
@@ -54,10 +61,17 @@ export const ProjectDetailSchema = ProjectSchema.extend({
 });
 export type ProjectDetail = z.infer<typeof ProjectDetailSchema>;
 
+export const YearQuerySchema = z.strictObject({ year: YearSchema.optional() });
+export type YearQuery = z.output<typeof YearQuerySchema>;
+
 export const ReportQuerySchema = z.strictObject({
   asOf: LocalDateSchema.optional(),
   format: z.enum(['json', 'xlsx']).default('json'),
 });
+
+/** The department report also takes the fiscal year (default: the newest). */
+export const AgencyReportQuerySchema = ReportQuerySchema.extend({ year: YearSchema.optional() });
+export type AgencyReportQuery = z.output<typeof AgencyReportQuerySchema>;
 export type ReportQuery = z.output<typeof ReportQuerySchema>;
 
 const FundingRowSchema = z.object({

@@ -127,22 +127,28 @@ export class Store {
   }
 
   /**
-   * The tracked units of the newest fiscal year, bound as the bindings file says; null for an
-   * empty catalogue. A bindings file that does not load (a bad line) must not take the
+   * The tracked units of the newest fiscal year (or of `year`), bound as the bindings file says;
+   * null for an empty catalogue or a year it does not hold. A bindings file that does not load (a bad line) must not take the
    * dashboard down: the units then keep their default measures and the error is reported.
    */
-  async units(realNow: number): Promise<UnitSet | null> {
+  async units(realNow: number, year?: number): Promise<UnitSet | null> {
     try {
-      const b: BindingSet = await this.r.bindings.get(realNow);
+      const newest: BindingSet = await this.r.bindings.get(realNow);
+      const b =
+        year === undefined || year === newest.fiscalYear
+          ? newest
+          : (await this.r.bindings.years(realNow)).byYear.get(year);
+      if (!b) return null; // no such year in the catalogue
       return { fiscalYear: b.fiscalYear, units: b.units, bindingsError: null };
     } catch (e) {
       if (e instanceof EmptyCatalogueError) return null;
       if (!(e instanceof Error) || /MongoServerSelectionError|MongoNetworkError|MongoNotConnected/.test(e.name))
         throw e;
       const years = await this.catalogue.fiscalYears();
-      if (years.length === 0) return null;
-      const units = catalogueUnits(await this.catalogue.load(years[0]));
-      return { fiscalYear: years[0], units: new Map(units.map((u) => [u.id, u])), bindingsError: e.message };
+      const wanted = year ?? years[0];
+      if (wanted === undefined || !years.includes(wanted)) return null;
+      const units = catalogueUnits(await this.catalogue.load(wanted));
+      return { fiscalYear: wanted, units: new Map(units.map((u) => [u.id, u])), bindingsError: e.message };
     }
   }
 

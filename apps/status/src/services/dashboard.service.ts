@@ -32,10 +32,10 @@ export class DashboardService {
   ) {}
 
   /** The projects the person reads; the pipeline figures only for those who may see them (office, admin, tokens). */
-  async home(p: Principal): Promise<string> {
+  async home(p: Principal, year?: number): Promise<string> {
     const seesOps = mayEver(p, 'ops').ok;
     const [projects, readable, ops] = await Promise.all([
-      this.projects.list(),
+      this.projects.list(year),
       this.access.readable(p),
       seesOps
         ? this.ops.status().then(

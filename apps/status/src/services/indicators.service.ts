@@ -13,7 +13,11 @@ export class IndicatorsService {
   ) {}
 
   async list(query: IndicatorQuery): Promise<IndicatorList> {
-    const t = await this.tracking.snapshot(query.project === undefined ? {} : { projectId: query.project });
+    const t = await this.tracking.snapshot(
+      query.project === undefined ? { year: query.year } : { projectId: query.project, year: query.year },
+    );
+    if (query.year !== undefined && t.fiscalYear === null)
+      throw new NotFoundException(`no fiscal year ${query.year} in the catalogue`);
     const wanted = query.status ? new Set<string>(query.status) : null;
     const indicators = t.projects.flatMap((p) => p.indicators).filter((i) => !wanted || wanted.has(i.status));
     return { now: new Date(t.now).toISOString(), fiscalYear: t.fiscalYear, indicators: indicators.map(indicatorView) };

@@ -13,8 +13,11 @@ export class ProjectsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(): Promise<ProjectList> {
-    const t = await this.tracking.snapshot();
+  /** The projects of a fiscal year (default: the newest); 404 for a year the catalogue does not hold. */
+  async list(year?: number): Promise<ProjectList> {
+    const t = await this.tracking.snapshot({ year });
+    if (year !== undefined && t.fiscalYear === null)
+      throw new NotFoundException(`no fiscal year ${year} in the catalogue`);
     return {
       now: new Date(t.now).toISOString(),
       fiscalYear: t.fiscalYear,

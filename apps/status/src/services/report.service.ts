@@ -30,10 +30,9 @@ export class ReportService {
   ) {}
 
   async build(projectId: string, asOf: string | undefined): Promise<MonitoringReport> {
-    const year = await this.trackedYear();
     const p = await this.store.catalogue.project(projectId);
-    if (!p || p.archived || p.fiscalYear !== year?.fiscalYear)
-      throw new NotFoundException(`no tracked project ${projectId}`);
+    const year = p && !p.archived ? await this.trackedYear(p.fiscalYear) : null;
+    if (!p || !year) throw new NotFoundException(`no tracked project ${projectId}`);
     const { date, now, at } = this.when(asOf, p.fiscalYear);
     const [input] = await loadReportInputs(this.store.connection, { projects: [p], units: year.units, at });
     return buildMonitoringReport({
@@ -51,9 +50,14 @@ export class ReportService {
   }
 
   /** 404 for an agency without projects in the tracked year (or an empty catalogue). */
-  async agency(agency: string, asOf: string | undefined): Promise<AgencyMonitoringReport> {
-    const year = await this.trackedYear();
-    if (!year) throw new NotFoundException(`no agency ${agency}: the catalogue is empty`);
+  async agency(agency: string, asOf: string | undefined, fiscalYear?: number): Promise<AgencyMonitoringReport> {
+    const year = await this.trackedYear(fiscalYear);
+    if (!year)
+      throw new NotFoundException(
+        fiscalYear === undefined
+          ? `no agency ${agency}: the catalogue is empty`
+          : `no fiscal year ${fiscalYear} in the catalogue`,
+      );
     try {
       const input = await loadAgencyReportInput(this.store.connection, {
         agency,
@@ -73,13 +77,15 @@ export class ReportService {
   async agencyXlsx(
     agency: string,
     asOf: string | undefined,
+    fiscalYear?: number,
   ): Promise<{ report: AgencyMonitoringReport; body: Buffer }> {
-    const report = await this.agency(agency, asOf);
+    const report = await this.agency(agency, asOf, fiscalYear);
     return { report, body: await agencyReportXlsx(report) };
   }
 
-  private async trackedYear() {
-    return this.store.units(this.realClock.now());
+  /** The tracked units of a fiscal year (default: the newest); null when the catalogue holds none. */
+  private async trackedYear(fiscalYear?: number) {
+    return this.store.units(this.realClock.now(), fiscalYear);
   }
 
   /** The report's date (checked: a bad one is a 400), the clock's now, and the instant judged. */

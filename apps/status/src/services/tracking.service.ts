@@ -86,10 +86,16 @@ export class TrackingService {
     return this.risk;
   }
 
-  /** Every project of the tracked fiscal year (or just one), judged now. */
-  async snapshot(filter: { projectId?: string } = {}): Promise<Tracking> {
+  /**
+   * Every project of a fiscal year (default: the newest), or just one (in its own year), judged now.
+   */
+  async snapshot(filter: { projectId?: string; year?: number } = {}): Promise<Tracking> {
     const now = this.clock.now();
-    const unitSet = await this.store.units(this.realClock.now());
+    const year =
+      filter.projectId === undefined
+        ? filter.year
+        : ((await this.store.catalogue.project(filter.projectId))?.fiscalYear ?? filter.year);
+    const unitSet = await this.store.units(this.realClock.now(), year);
     if (!unitSet) return { now, fiscalYear: null, projects: [], bindingsError: null };
     const fiscalYear = unitSet.fiscalYear;
     const projectId = filter.projectId;

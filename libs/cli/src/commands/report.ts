@@ -6,7 +6,7 @@ import { agencyReportXlsx, buildAgencyReport, ReportDateError } from '@iw/report
 import { readPacePlan, riskConfigOf } from '@iw/risk';
 import type { CliIo } from '../cli-io';
 import { CliError } from '../errors';
-import type { CliCommand } from './command';
+import { parseYear, type CliCommand } from './command';
 import { cliConfig, withMongo } from './context';
 
 /**
@@ -17,6 +17,7 @@ import { cliConfig, withMongo } from './context';
 
 interface ReportOptions {
   agency: string;
+  year?: number;
   asOf?: string;
   format: string;
   out?: string;
@@ -31,11 +32,13 @@ export async function writeAgencyReport(options: ReportOptions, io: CliIo): Prom
   const riskConfig = riskConfigOf(readPacePlan(config.files.pace), { noDataGraceMs: config.alerting.noDataGraceMs });
   const report = await withMongo(config, async (conn) => {
     try {
-      const bindings = await new BindingsProvider(conn, {
+      const years = await new BindingsProvider(conn, {
         bindingsFile: config.files.bindings,
         timeZone: config.timeZone,
         satisfiedShare: config.surveys.satisfiedShare,
-      }).get(Date.now());
+      }).years(Date.now());
+      const bindings = options.year === undefined ? years.newest : years.byYear.get(options.year);
+      if (!bindings) throw new CliError(`no fiscal year ${options.year} in the catalogue (npx iw years list)`);
       const input = await loadAgencyReportInput(conn, {
         agency: options.agency.trim(),
         fiscalYear: bindings.fiscalYear,
@@ -79,6 +82,7 @@ export const reportCommand: CliCommand = {
       .description('the department 绩效监控表 of an agency as of a date: a summary sheet and one sheet per project')
       .requiredOption('--agency <name>', 'the agency (预算单位) as the target tables name it')
       .option('--as-of <date>', 'YYYY-MM-DD (local date, IW_TIMEZONE); default: today by the clock (IW_CLOCK)')
+      .option('--year <year>', 'fiscal year (default: the newest in the catalogue)', parseYear)
       .option('--format <format>', 'xlsx or json', 'xlsx')
       .option('--out <file>', 'write to this file (required for xlsx; JSON goes to stdout without it)')
       .action((options: ReportOptions) => writeAgencyReport(options, io));
