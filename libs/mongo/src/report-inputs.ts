@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { periodOf, type TrackedUnit } from '@iw/measures';
+import { catalogueUnits, periodOf, type TrackedUnit } from '@iw/measures';
 import { endOfLocalDay, localDate } from '@iw/clock';
 import { projectAgency } from '@iw/people';
 import { checkReportDate, type AgencyReportInput, type MonitoringReportInput } from '@iw/report';
@@ -27,28 +27,39 @@ export async function loadReportInputs(
   if (projectIds.length === 0) return [];
   const history = new HistoryRepository(conn);
   const [indicators, targets] = await Promise.all([
+    // Archived ones too: one removed from the table after `at` was in it then.
     indicatorsOf(conn)
-      .find({ projectId: { $in: projectIds }, archived: false })
+      .find({ projectId: { $in: projectIds } })
       .sort({ projectId: 1, line: 1 })
       .toArray(),
     history.targetsAsOf(projectIds, at),
   ]);
-  const deviations = await history.deviationsAsOf(
-    indicators.map((i) => i._id),
-    at,
-  );
   const unitsByIndicator = new Map<string, TrackedUnit[]>();
   for (const u of units.values()) {
     if (u.indicatorId === null) continue;
     unitsByIndicator.set(u.indicatorId, [...(unitsByIndicator.get(u.indicatorId) ?? []), u]);
   }
-  const unitIds = [
-    ...projectIds.map(budgetTrackId),
-    ...indicators.flatMap((i) => (unitsByIndicator.get(i._id) ?? []).map((u) => u.id)),
-  ];
+  const projectOf = new Map(projects.map((p) => [p._id, p]));
+  // The indicators in the table at `at`, each with the units it is judged by.
+  const rows: Array<{ doc: IndicatorDoc; version: TargetVersionDoc | undefined; own: TrackedUnit[] }> = [];
+  for (const doc of indicators) {
+    const version = targets.get(doc._id);
+    if (version === null || version?.archived) continue; // not in the table on that date
+    if (doc.archived && !version) continue; // archived before history was kept
+    let own = unitsByIndicator.get(doc._id) ?? [];
+    // Archived since: no longer bound, judged with its default measure on its stored progress.
+    if (own.length === 0 && doc.archived && version) own = defaultUnits(projectOf.get(doc.projectId)!, version);
+    if (own.length === 0) continue; // not tracked
+    rows.push({ doc, version, own });
+  }
+  const deviations = await history.deviationsAsOf(
+    rows.map((r) => r.doc._id),
+    at,
+  );
+  const unitIds = [...projectIds.map(budgetTrackId), ...rows.flatMap((r) => r.own.map((u) => u.id))];
   const progress = await new ProgressRepository(conn).find(unitIds);
-  const byProject = new Map<string, IndicatorDoc[]>();
-  for (const i of indicators) byProject.set(i.projectId, [...(byProject.get(i.projectId) ?? []), i]);
+  const byProject = new Map<string, typeof rows>();
+  for (const r of rows) byProject.set(r.doc.projectId, [...(byProject.get(r.doc.projectId) ?? []), r]);
 
   return projects.map((p): ProjectReportInput => {
     const budget = units.get(budgetTrackId(p._id));
@@ -63,11 +74,7 @@ export async function loadReportInputs(
         tableKind: p.tableKind,
       },
       budget: budget ? { unit: budget, progress: progress.get(budget.id) ?? null } : null,
-      indicators: (byProject.get(p._id) ?? []).flatMap((doc) => {
-        const version = targets.get(doc._id);
-        if (version === null || version?.archived) return []; // not in the table on that date
-        const own = unitsByIndicator.get(doc._id) ?? [];
-        if (own.length === 0) return []; // not tracked
+      indicators: (byProject.get(p._id) ?? []).flatMap(({ doc, version, own }) => {
         const row = version ?? doc;
         const deviation = deviations.get(doc._id) ?? deviationWithoutHistory(doc, at);
         return [
@@ -93,6 +100,37 @@ export async function loadReportInputs(
       }),
     };
   });
+}
+
+/** The units of an indicator no longer in the catalogue, with their default measures (libs/measures). */
+function defaultUnits(p: ProjectDoc, v: TargetVersionDoc): TrackedUnit[] {
+  const catalogue = {
+    fiscalYear: p.fiscalYear,
+    problems: [],
+    projects: [
+      {
+        id: p._id,
+        name: p.name,
+        tableKind: p.tableKind,
+        budgetUnit: p.budgetUnit,
+        line: p.line,
+        funds: p.funds,
+        goal: p.goal,
+        indicators: [
+          {
+            id: v.indicatorId,
+            line: 0,
+            level1: v.level1,
+            level2: v.level2,
+            name: v.name,
+            value: v.value,
+            target: v.target,
+          },
+        ],
+      },
+    ],
+  };
+  return catalogueUnits(catalogue).filter((u) => u.indicatorId === v.indicatorId);
 }
 
 /** A unit judged against the target of `version` (its measure and scale stay: they come with the bindings). */

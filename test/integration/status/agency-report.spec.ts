@@ -128,12 +128,16 @@ it('a back-dated report reads what was valid then; today’s differs exactly whe
   expect(gas.value).toBe('≥ 700 批次');
   gas.value = '≥ 800 批次';
   gas.target = { ...gas.target, value: 800 } as typeof gas.target;
+  // And the compound training indicator (with progress on one part) is gone from the edited table.
+  const gongshang = cat.projects.find((p) => p.id === IDS.gongshang)!;
+  gongshang.indicators = gongshang.indicators.filter((i) => i.id !== IDS.training);
   const imported = await importCatalogue(conn, cat, {
     sourceFile: 'edited',
     now: new Date(),
     validFrom: new Date(AFTER),
   });
   expect(imported.diff.indicators.updated.map((c) => c.after.id)).toEqual([IDS.gasoline]);
+  expect(imported.diff.indicators.archived.map((i) => i.id)).toEqual([IDS.training]);
   expect(await targetHistoryOf(conn).countDocuments({ indicatorId: IDS.gasoline })).toBe(2);
 
   const dev = await h.get(`/api/indicators/${encodeURIComponent(IDS.diesel)}/deviation`, {
@@ -175,7 +179,8 @@ it('a back-dated report reads what was valid then; today’s differs exactly whe
   const today = await report('2019-08-02');
   const was = rows(before);
   const now = rows(today);
-  expect([...now.keys()].sort()).toEqual([...was.keys()].sort());
+  expect(was.get(IDS.training)!.execution).toMatch(/12/); // still there as of 1 July, with its progress
+  expect([...now.keys()].sort()).toEqual([...was.keys()].filter((id) => id !== IDS.training).sort());
   const changed = [...now.values()].filter((i) => recorded(i) !== recorded(was.get(i.indicatorId)!));
   expect(changed.map((i) => i.indicatorId).sort()).toEqual([IDS.diesel, IDS.gasoline].sort());
   expect(now.get(IDS.gasoline)!.value).toBe('≥ 800 批次');
