@@ -35,6 +35,8 @@ export const COLLECTIONS = {
   targetHistory: 'target_history',
   /** Every 偏差原因/整改措施 recorded, with its valid-from time: appended, never updated. */
   deviationHistory: 'deviation_history',
+  /** Projects (their table heads: name, funds, goal …) as each import wrote them: appended, never updated. */
+  projectHistory: 'project_history',
   /** Fiscal years closed with `iw years close` (inserted once, never updated). */
   fiscalYears: 'fiscal_years',
 } as const;
@@ -105,6 +107,22 @@ export interface TargetVersionDoc {
   value: string;
   target: Target;
   parts: IndicatorPartDoc[];
+  archived: boolean;
+  sourceFile: string;
+}
+
+/** One project's table head as one import wrote it; keyed and valid like TargetVersionDoc. */
+export interface ProjectVersionDoc {
+  _id: string;
+  projectId: string;
+  fiscalYear: number;
+  validFrom: Date;
+  yearStart: boolean;
+  name: string;
+  tableKind: TableKind;
+  budgetUnit: string;
+  funds: Funds;
+  goal: string;
   archived: boolean;
   sourceFile: string;
 }

@@ -26,13 +26,14 @@ export async function loadReportInputs(
   const projectIds = projects.map((p) => p._id);
   if (projectIds.length === 0) return [];
   const history = new HistoryRepository(conn);
-  const [indicators, targets] = await Promise.all([
+  const [indicators, targets, heads] = await Promise.all([
     // Archived ones too: one removed from the table after `at` was in it then.
     indicatorsOf(conn)
       .find({ projectId: { $in: projectIds } })
       .sort({ projectId: 1, line: 1 })
       .toArray(),
     history.targetsAsOf(projectIds, at),
+    history.projectsAsOf(projectIds, at),
   ]);
   const unitsByIndicator = new Map<string, TrackedUnit[]>();
   for (const u of units.values()) {
@@ -63,15 +64,17 @@ export async function loadReportInputs(
 
   return projects.map((p): ProjectReportInput => {
     const budget = units.get(budgetTrackId(p._id));
+    // The project's head (name, funds, goal …) as the table stated it at `at`.
+    const head = heads.get(p._id) ?? p;
     return {
       project: {
         id: p._id,
-        name: p.name,
-        budgetUnit: p.budgetUnit,
+        name: head.name,
+        budgetUnit: head.budgetUnit,
         fiscalYear: p.fiscalYear,
-        goal: p.goal,
-        funds: p.funds,
-        tableKind: p.tableKind,
+        goal: head.goal,
+        funds: head.funds,
+        tableKind: head.tableKind,
       },
       budget: budget ? { unit: budget, progress: progress.get(budget.id) ?? null } : null,
       indicators: (byProject.get(p._id) ?? []).flatMap(({ doc, version, own }) => {
@@ -182,12 +185,18 @@ export async function loadAgencyReportInput(
   ).filter((p) => projectAgency(p) === o.agency);
   if (projects.length === 0) throw new NoSuchAgencyError(o.agency, o.fiscalYear);
   const at = Math.min(o.now, endOfLocalDay(asOf, o.timeZone) - 1);
+  // A project added to the tables after the date was not in the agency's report then.
+  const heads = await new HistoryRepository(conn).projectsAsOf(
+    projects.map((p) => p._id),
+    at,
+  );
+  const then = projects.filter((p) => heads.get(p._id) !== null && !heads.get(p._id)?.archived);
   return {
     agency: o.agency,
     fiscalYear: o.fiscalYear,
     asOf,
     now: o.now,
     timeZone: o.timeZone,
-    projects: await loadReportInputs(conn, { projects, units: o.units, at }),
+    projects: await loadReportInputs(conn, { projects: then, units: o.units, at }),
   };
 }

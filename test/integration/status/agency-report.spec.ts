@@ -128,6 +128,10 @@ it('a back-dated report reads what was valid then; today’s differs exactly whe
   expect(gas.value).toBe('≥ 700 批次');
   gas.value = '≥ 800 批次';
   gas.target = { ...gas.target, value: 800 } as typeof gas.target;
+  // The inspection project's funds and goal are restated,
+  const inspect = cat.projects.find((p) => p.id === IDS.inspect)!;
+  inspect.funds = { ...inspect.funds, total: 200 };
+  inspect.goal = `${inspect.goal}（调整）`;
   // And the compound training indicator (with progress on one part) is gone from the edited table.
   const gongshang = cat.projects.find((p) => p.id === IDS.gongshang)!;
   gongshang.indicators = gongshang.indicators.filter((i) => i.id !== IDS.training);
@@ -138,6 +142,7 @@ it('a back-dated report reads what was valid then; today’s differs exactly whe
   });
   expect(imported.diff.indicators.updated.map((c) => c.after.id)).toEqual([IDS.gasoline]);
   expect(imported.diff.indicators.archived.map((i) => i.id)).toEqual([IDS.training]);
+  expect(imported.diff.projects.updated.map((c) => c.after.id)).toEqual([IDS.inspect]);
   expect(await targetHistoryOf(conn).countDocuments({ indicatorId: IDS.gasoline })).toBe(2);
 
   const dev = await h.get(`/api/indicators/${encodeURIComponent(IDS.diesel)}/deviation`, {
@@ -196,6 +201,14 @@ it('a back-dated report reads what was valid then; today’s differs exactly whe
   expect(now.get(IDS.influence)!.execution).toContain('宣传已覆盖');
   expect(was.get(IDS.influence)!.execution).toContain('覆盖面不足');
   expect(today.month).toBe(7);
+  // Project heads: only the restated one differs.
+  const head = (r: AgencyMonitoringReport) =>
+    new Map(r.projects.map((p) => [p.projectId, JSON.stringify([p.projectName, p.goal, p.funding[0].budget])]));
+  const headsThen = head(before);
+  const headsNow = head(today);
+  expect([...headsNow].filter(([id, h]) => headsThen.get(id) !== h).map(([id]) => id)).toEqual([IDS.inspect]);
+  expect(today.projects.find((p) => p.projectId === IDS.inspect)!.funding[0].budget).toBe(200);
+  expect(before.projects.find((p) => p.projectId === IDS.inspect)!.funding[0].budget).toBe(187.5);
 });
 
 it('iw report writes the same workbook and JSON as the API', async () => {

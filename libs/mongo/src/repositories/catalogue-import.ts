@@ -10,9 +10,15 @@ import {
   type ParsedCatalogue,
   type StoredCatalogue,
 } from '@iw/targets';
-import { ownersToDoc, type IndicatorDoc, type ProjectDoc, type TargetVersionDoc } from '../documents';
+import {
+  ownersToDoc,
+  type IndicatorDoc,
+  type ProjectDoc,
+  type ProjectVersionDoc,
+  type TargetVersionDoc,
+} from '../documents';
 import { bulkWriteChunked, indicatorsOf, ownersOf, projectsOf } from './collections';
-import { HistoryRepository, targetHistoryOf } from './history.repository';
+import { HistoryRepository, projectHistoryOf, targetHistoryOf } from './history.repository';
 import { prepareDatabase } from './prepare';
 
 export interface ImportResult {
@@ -42,9 +48,9 @@ export async function importCatalogue(
   const diff = diffCatalogue(stored, fresh);
   const now = options.now;
   // The history first: an import stopped after it writes the same versions again when rerun.
-  await new HistoryRepository(conn).appendTargets(
-    await targetVersions(conn, stored, diff, options.validFrom ?? now, options.sourceFile),
-  );
+  const history = new HistoryRepository(conn);
+  await history.appendProjects(await projectVersions(conn, stored, diff, options.validFrom ?? now, options.sourceFile));
+  await history.appendTargets(await targetVersions(conn, stored, diff, options.validFrom ?? now, options.sourceFile));
 
   const projectOps: AnyBulkWriteOperation<ProjectDoc>[] = [];
   const upsertProject = (p: FreshProject) =>
@@ -184,6 +190,48 @@ async function targetVersions(
   for (const c of [...diff.indicators.updated, ...diff.indicators.revived])
     out.push(version(c.after, false, false, at));
   for (const i of diff.indicators.archived) out.push(version(i, true, false, at));
+  return out;
+}
+
+/** The project heads an import appends to the project history, by the rules of targetVersions. */
+async function projectVersions(
+  conn: Connection,
+  stored: StoredCatalogue,
+  diff: CatalogueDiff,
+  validFrom: Date,
+  sourceFile: string,
+): Promise<ProjectVersionDoc[]> {
+  const firstImport = stored.projects.length === 0 && stored.indicators.length === 0;
+  const known = new Set(
+    stored.projects.length === 0
+      ? []
+      : (
+          await projectHistoryOf(conn)
+            .find({ projectId: { $in: stored.projects.map((p) => p.id) } }, { projection: { projectId: 1 } })
+            .toArray()
+        ).map((d) => d.projectId),
+  );
+  type Row = Pick<FreshProject, 'id' | 'fiscalYear' | 'name' | 'tableKind' | 'budgetUnit' | 'funds' | 'goal'>;
+  const version = (p: Row, archived: boolean, yearStart: boolean, key: string): ProjectVersionDoc => ({
+    _id: `${p.id}@${key}`,
+    projectId: p.id,
+    fiscalYear: p.fiscalYear,
+    validFrom,
+    yearStart,
+    name: p.name,
+    tableKind: p.tableKind,
+    budgetUnit: p.budgetUnit,
+    funds: p.funds,
+    goal: p.goal,
+    archived,
+    sourceFile,
+  });
+  const at = validFrom.toISOString();
+  const out: ProjectVersionDoc[] = [];
+  for (const p of stored.projects) if (!known.has(p.id)) out.push(version(p, p.archived ?? false, true, 'baseline'));
+  for (const p of diff.projects.added) out.push(version(p, false, firstImport, at));
+  for (const c of [...diff.projects.updated, ...diff.projects.revived]) out.push(version(c.after, false, false, at));
+  for (const p of diff.projects.archived) out.push(version(p, true, false, at));
   return out;
 }
 

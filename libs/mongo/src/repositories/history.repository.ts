@@ -1,9 +1,16 @@
 import type { Connection } from 'mongoose';
-import { COLLECTIONS, type DeviationDoc, type DeviationVersionDoc, type TargetVersionDoc } from '../documents';
+import {
+  COLLECTIONS,
+  type DeviationDoc,
+  type DeviationVersionDoc,
+  type ProjectVersionDoc,
+  type TargetVersionDoc,
+} from '../documents';
 import { claimByInsert, ContestedWriteError, CONTESTED_ROUNDS } from './claims';
 import { collection } from './collections';
 
 export const targetHistoryOf = (c: Connection) => collection<TargetVersionDoc>(c, COLLECTIONS.targetHistory);
+export const projectHistoryOf = (c: Connection) => collection<ProjectVersionDoc>(c, COLLECTIONS.projectHistory);
 export const deviationHistoryOf = (c: Connection) => collection<DeviationVersionDoc>(c, COLLECTIONS.deviationHistory);
 
 /**
@@ -20,6 +27,22 @@ export class HistoryRepository {
     for (let i = 0; i < versions.length; i += 500)
       won += (await claimByInsert(targetHistoryOf(this.conn), versions.slice(i, i + 500))).won.length;
     return won;
+  }
+
+  /** Appends project versions (as appendTargets). */
+  async appendProjects(versions: readonly ProjectVersionDoc[]): Promise<number> {
+    let won = 0;
+    for (let i = 0; i < versions.length; i += 500)
+      won += (await claimByInsert(projectHistoryOf(this.conn), versions.slice(i, i + 500))).won.length;
+    return won;
+  }
+
+  /** The newest version of each project valid at `at`, as targetsAsOf (absent: no history; null: added later). */
+  async projectsAsOf(projectIds: readonly string[], at: number): Promise<Map<string, ProjectVersionDoc | null>> {
+    const docs = await projectHistoryOf(this.conn)
+      .find({ projectId: { $in: projectIds.map(String) } })
+      .toArray();
+    return newestValid(docs, (d) => d.projectId, at);
   }
 
   /** Appends a 偏差原因 valid from `deviation.updatedAt`; two at the same instant both stay (`#n`). */
@@ -45,13 +68,7 @@ export class HistoryRepository {
     const docs = await targetHistoryOf(this.conn)
       .find({ projectId: { $in: projectIds.map(String) } })
       .toArray();
-    const out = new Map<string, TargetVersionDoc | null>();
-    docs.sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime() || (a._id < b._id ? -1 : 1));
-    for (const d of docs) {
-      if (!out.has(d.indicatorId)) out.set(d.indicatorId, null);
-      if (d.yearStart || d.validFrom.getTime() <= at) out.set(d.indicatorId, d);
-    }
-    return out;
+    return newestValid(docs, (d) => d.indicatorId, at);
   }
 
   /** The newest 偏差原因 of each indicator recorded by `at`; absent when none was. */
@@ -66,5 +83,23 @@ export class HistoryRepository {
   async ensureIndexes(): Promise<void> {
     await targetHistoryOf(this.conn).createIndex({ projectId: 1, validFrom: 1 });
     await deviationHistoryOf(this.conn).createIndex({ indicatorId: 1, validFrom: 1 });
+    await projectHistoryOf(this.conn).createIndex({ projectId: 1, validFrom: 1 });
   }
+}
+
+/** Per key, the newest version valid at `at` (a year-start one always is); null when none is yet. */
+function newestValid<T extends { _id: string; validFrom: Date; yearStart: boolean }>(
+  docs: T[],
+  key: (d: T) => string,
+  at: number,
+): Map<string, T | null> {
+  const out = new Map<string, T | null>();
+  // A year-start version (the first import, or a baseline) counts from the start: before any other.
+  const from = (d: T) => (d.yearStart ? -Infinity : d.validFrom.getTime());
+  docs.sort((a, b) => from(a) - from(b) || a.validFrom.getTime() - b.validFrom.getTime() || (a._id < b._id ? -1 : 1));
+  for (const d of docs) {
+    if (!out.has(key(d))) out.set(key(d), null);
+    if (d.yearStart || d.validFrom.getTime() <= at) out.set(key(d), d);
+  }
+  return out;
 }
