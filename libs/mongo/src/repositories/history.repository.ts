@@ -88,7 +88,7 @@ export class HistoryRepository {
 }
 
 /** Per key, the newest version valid at `at` (a year-start one always is); null when none is yet. */
-function newestValid<T extends { _id: string; validFrom: Date; yearStart: boolean }>(
+export function newestValid<T extends { _id: string; validFrom: Date; yearStart: boolean }>(
   docs: T[],
   key: (d: T) => string,
   at: number,
