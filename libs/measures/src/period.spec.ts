@@ -1,5 +1,5 @@
 import type { Target } from '@iw/targets';
-import { isInPeriod, periodOf } from './period';
+import { fiscalYearOf, isInPeriod, periodOf } from './period';
 import { defaultMeasure, defaultScale } from './units';
 
 describe('periodOf', () => {
@@ -75,4 +75,16 @@ describe('defaultMeasure and defaultScale', () => {
   ])('%s of %s against %s → ×%d', (measure, of, unit, scale) =>
     expect(defaultScale(measure as never, { kind: 'numeric', op: '>=', value: 1, unit }, of)).toBe(scale),
   );
+});
+
+describe('fiscalYearOf', () => {
+  it.each([
+    ['2019-12-31T23:30:00+08:00', 'Asia/Shanghai', 2019],
+    ['2019-12-31T16:30:00Z', 'Asia/Shanghai', 2020], // 00:30 on 1 January locally
+    ['2020-01-01T00:00:00+08:00', 'Asia/Shanghai', 2020],
+    ['2019-12-31T16:30:00Z', 'UTC', 2019],
+    ['not a date', 'Asia/Shanghai', NaN],
+  ])('%s in %s counts in %d', (occurredAt, tz, year) => {
+    expect(fiscalYearOf(occurredAt, tz)).toBe(year);
+  });
 });
