@@ -3,8 +3,8 @@ import type { Digest, Notification } from './types';
 
 /**
  * Group stage: what one recipient is told within the group wait goes out as one digest.
- * A recipient's notifications are ready once the oldest has waited `groupWaitMs` (0 sends at
- * once); all of that recipient's pending notifications then go together, in the order they
+ * A recipient's notifications are ready once the first of them has waited its group wait
+ * (`groupWaitMs`, or per notification: the policy's route; 0 sends at once); all of that recipient's pending notifications then go together, in the order they
  * arose. A digest holds at most `maxPerDigest` notifications so an email stays readable.
  */
 
@@ -31,9 +31,10 @@ function order(a: Notification, b: Notification): number {
 export function groupNotices(
   pending: readonly Notification[],
   now: number,
-  groupWaitMs: number,
+  groupWaitMs: number | ((n: Notification) => number),
   maxPerDigest = DEFAULT_MAX_PER_DIGEST,
 ): GroupResult {
+  const waitOf = typeof groupWaitMs === 'number' ? () => groupWaitMs : groupWaitMs;
   const byRecipient = new Map<string, Notification[]>();
   for (const n of pending) {
     const list = byRecipient.get(n.recipient) ?? [];
@@ -44,7 +45,7 @@ export function groupNotices(
   const createdAt = new Date(now).toISOString();
   for (const recipient of [...byRecipient.keys()].sort()) {
     const list = byRecipient.get(recipient)!.sort(order);
-    const readyAt = Math.min(...list.map((n) => Date.parse(n.createdAt))) + Math.max(0, groupWaitMs);
+    const readyAt = Math.min(...list.map((n) => Date.parse(n.createdAt) + Math.max(0, waitOf(n))));
     if (readyAt > now) {
       result.pending.push(...list);
       result.nextFlushAt = result.nextFlushAt === null ? readyAt : Math.min(result.nextFlushAt, readyAt);

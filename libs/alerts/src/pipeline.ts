@@ -3,9 +3,11 @@ import { groupNotices } from './group';
 import { muteNotifications } from './mute';
 import type { MuteResult } from './mute';
 import { renderDigest } from './render';
+import { digestSlotAtOrBefore, routeFor } from './policy';
+import type { NotificationPolicy, RouteSettings } from './policy';
 import { route } from './route';
-import type { OwnersResolver } from './route';
-import { dueRepeats, transition } from './state-machine';
+import type { OwnersResolver, ReceiverBook } from './route';
+import { dueEscalation, dueRepeats, transition } from './state-machine';
 import type { Alert, Digest, Notice, Notification, OutgoingMail, UnitEvaluation } from './types';
 
 /**
@@ -14,7 +16,8 @@ import type { Alert, Digest, Notice, Notification, OutgoingMail, UnitEvaluation 
  *
  *   evaluation ──► transition ──┐                                       ┌──────────────┐
  *                               ├─► notices ─► route ─► dedup ─────────►│ [outbox]     │
- *   sweep(now) ──► dueRepeats ──┘          (owners)  (key unique)       │ pending      │
+ *   sweep(now) ──► dueRepeats ──┤   (policy: owners, office)(key unique)│ pending      │
+ *    (digest slot) dueEscalation┘                                       │              │
  *                                                                       └──────┬───────┘
  *   flush(now):  pending ─► mute ─► group ─► render ─► address ─► [send with backoff] ─► [record sent]
  *                        (ack/silence) (wait)  (中文)   (Message-ID)
@@ -28,10 +31,18 @@ import type { Alert, Digest, Notice, Notification, OutgoingMail, UnitEvaluation 
 
 export interface AlertPipelineOptions {
   resolveOwners: OwnersResolver;
-  /** IW_REPEAT_INTERVAL; 0 disables repeats. */
+  /** IW_REPEAT_INTERVAL; 0 disables repeats. Without a policy: a repeat at any sweep once due. */
   repeatIntervalMs: number;
   /** IW_GROUP_WAIT; 0 sends at once. */
   groupWaitMs: number;
+  /**
+   * The notification policy (IW_POLICY): per route the receivers, group wait, reminder
+   * interval and escalation delay; reminders only at the weekly digest slot. Its defaults
+   * replace `repeatIntervalMs` and `groupWaitMs`.
+   */
+  policy?: NotificationPolicy;
+  /** The office (绩效管理) people of an agency, who hear of unacknowledged alerts. */
+  officeOf?: ReceiverBook['officeOf'];
   /** IW_PUBLIC_URL */
   publicUrl: string;
   /** IW_TIMEZONE */
@@ -63,7 +74,12 @@ function enqueue(
   options: AlertPipelineOptions,
   isKnown?: (key: string) => boolean,
 ): EnqueueResult {
-  const routed = route(notices, options.resolveOwners, now);
+  const { policy } = options;
+  const book: ReceiverBook = {
+    officeOf: options.officeOf,
+    ...(policy ? { receiversOf: (n: Notice) => settingsOf(policy, n.unit, n.evaluation.status).receivers } : {}),
+  };
+  const routed = route(notices, options.resolveOwners, now, book);
   const { fresh } = dedupe(routed.notifications, isKnown);
   return {
     alert,
@@ -83,19 +99,57 @@ export function onEvaluation(
   options: AlertPipelineOptions,
   isKnown?: (key: string) => boolean,
 ): EnqueueResult {
-  const t = transition(alert, evaluation, now);
+  const { policy } = options;
+  const noDataReminder = policy ? settingsOf(policy, evaluation.unit, evaluation.status).noDataReminder : true;
+  const t = transition(alert, evaluation, now, { noDataReminder });
   return enqueue(t.alert, t.changed, t.notices, now, options, isKnown);
 }
 
-/** The periodic sweep of one alert: a repeat when due. */
+/** The policy route's settings for a unit in a status. */
+export function settingsOf(policy: NotificationPolicy, unit: Alert['unit'], status: Alert['status']): RouteSettings {
+  return routeFor(policy, {
+    agency: unit.agency ?? null,
+    projectId: unit.projectId,
+    projectName: unit.projectName,
+    status,
+  });
+}
+
+/**
+ * The periodic sweep of one alert: a reminder when due (with a policy: as of the latest weekly
+ * digest slot, so a person's reminders all arise at that slot and go out as one digest), and
+ * the escalation to the office people when nobody acknowledged it in time.
+ */
 export function onSweep(
   alert: Alert,
   now: number,
   options: AlertPipelineOptions,
   isKnown?: (key: string) => boolean,
 ): EnqueueResult {
-  const t = dueRepeats(alert, now, options.repeatIntervalMs);
-  return enqueue(t.alert, t.changed, t.notices, now, options, isKnown);
+  const { policy } = options;
+  if (!policy) {
+    const t = dueRepeats(alert, now, options.repeatIntervalMs);
+    return enqueue(t.alert, t.changed, t.notices, now, options, isKnown);
+  }
+  const settings = settingsOf(policy, alert.unit, alert.status);
+  const slot = digestSlotAtOrBefore(now, policy.digest, options.timeZone);
+  const reminded = dueRepeats(alert, now, settings.repeatIntervalMs, slot);
+  const escalated = dueEscalation(reminded.alert ?? alert, now, settings.escalateAfterMs);
+  return enqueue(
+    escalated.alert,
+    reminded.changed || escalated.changed,
+    [...reminded.notices, ...escalated.notices],
+    now,
+    options,
+    isKnown,
+  );
+}
+
+/** The group wait of a notification: its policy route's, else IW_GROUP_WAIT. */
+function groupWaitOf(options: AlertPipelineOptions): number | ((n: Notification) => number) {
+  const { policy } = options;
+  if (!policy) return options.groupWaitMs;
+  return (n) => settingsOf(policy, n.notice.unit, n.notice.evaluation.status).groupWaitMs;
 }
 
 export interface FlushResult {
@@ -131,7 +185,7 @@ export function flush(
   options: AlertPipelineOptions,
 ): FlushResult {
   const { pass, muted } = muteNotifications(pending, alertOf, now);
-  const grouped = groupNotices(pass, now, options.groupWaitMs, options.maxPerDigest);
+  const grouped = groupNotices(pass, now, groupWaitOf(options), options.maxPerDigest);
   return {
     mails: grouped.digests.map((d) => toMail(d, options)),
     digests: grouped.digests,

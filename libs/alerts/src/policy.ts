@@ -15,6 +15,7 @@ import type { UnitStatus } from './types';
  *     group_wait: 30s            # a change mail waits this long for others to the same person (IW_GROUP_WAIT)
  *     repeat_interval: 7d        # a standing alert is reminded at most this often … (IW_REPEAT_INTERVAL)
  *     escalate_after: 7d         # … and not acknowledged this long, it goes to the office people
+ *     no_data_reminder: true     # one 缺报提醒 when an indicator still has no data after the grace
  *     digest: { day: monday, time: "09:00" }   # … in one weekly digest per person (local time)
  *   routes:
  *     - match: { status: off_track }
@@ -32,6 +33,8 @@ export interface RouteSettings {
   repeatIntervalMs: number;
   /** Not acknowledged this long after it opened: escalated to the agency's office people. 0: never. */
   escalateAfterMs: number;
+  /** One 缺报提醒 when the unit still has no data after the grace (IW_NO_DATA_GRACE). */
+  noDataReminder: boolean;
 }
 
 export interface RouteMatch {
@@ -67,6 +70,7 @@ export const DEFAULT_POLICY: NotificationPolicy = {
     groupWaitMs: 30_000,
     repeatIntervalMs: 7 * 86_400_000,
     escalateAfterMs: 7 * 86_400_000,
+    noDataReminder: true,
   },
   digest: { weekday: 1, hour: 9, minute: 0 },
   routes: [],
@@ -80,7 +84,7 @@ export interface PolicyProblem {
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const STATUSES: readonly UnitStatus[] = ['on_track', 'at_risk', 'off_track', 'achieved', 'missed', 'no_data', 'manual'];
 const TOP_KEYS = ['version', 'defaults', 'routes'];
-const SETTING_KEYS = ['receivers', 'group_wait', 'repeat_interval', 'escalate_after'];
+const SETTING_KEYS = ['receivers', 'group_wait', 'repeat_interval', 'escalate_after', 'no_data_reminder'];
 const DURATION_KEYS: Record<string, keyof RouteSettings> = {
   group_wait: 'groupWaitMs',
   repeat_interval: 'repeatIntervalMs',
@@ -143,6 +147,9 @@ export function parsePolicy(
         if (receivers.length === 0 && values.length === 0)
           error(line, `${where}.receivers: name at least one receiver`);
         out.receivers = [...new Set(receivers)];
+      } else if (key === 'no_data_reminder') {
+        if (isScalar(pair.value) && typeof pair.value.value === 'boolean') out.noDataReminder = pair.value.value;
+        else error(line, `${where}.no_data_reminder: expected true or false`);
       } else if (key in DURATION_KEYS) {
         const raw = isScalar(pair.value) ? String(pair.value.value) : '';
         try {

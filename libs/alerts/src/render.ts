@@ -24,6 +24,8 @@ const PREFIX: Record<NoticeKind, string> = {
   opened: '【绩效预警】',
   escalated: '【绩效预警】',
   repeat: '【绩效预警】',
+  unacknowledged: '【预警未确认】',
+  no_data: '【缺报提醒】',
   resolved: '【绩效恢复】',
   achieved: '【目标达成】',
   missed: '【目标未完成】',
@@ -111,6 +113,10 @@ export function noticePhrase(notice: Notice): string {
       return `风险升级，${STATUS_TEXT.off_track}`;
     case 'repeat':
       return `${firing}（第 ${notice.repeat ?? 1} 次提醒）`;
+    case 'unacknowledged':
+      return `${firing}，告警未获确认，请督办`;
+    case 'no_data':
+      return '仍无数据，请及时报送';
     case 'resolved':
       return '已恢复正常';
     case 'achieved':
@@ -145,6 +151,7 @@ export function renderSubject(notices: readonly Notice[]): string {
     );
   }
   const count = latest.length;
+  if (latest.every((n) => n.kind === 'repeat')) return `【每周提醒】${count} 项指标仍需关注`;
   if (latest.some((n) => FIRING_KINDS.includes(n.kind))) return `【绩效预警】${count} 项指标需要关注`;
   const kinds = new Set(latest.map((n) => n.kind));
   if (kinds.size === 1) {

@@ -1,4 +1,5 @@
 import { notificationKey } from './dedup';
+import type { Receiver } from './policy';
 import type { Notice, Notification } from './types';
 
 /**
@@ -53,12 +54,40 @@ export interface RouteResult {
   invalidAddresses: string[];
 }
 
-export function route(notices: readonly Notice[], resolve: OwnersResolver, now: number): RouteResult {
+/** Who besides the owners: the notification policy's receivers and the office people of an agency. */
+export interface ReceiverBook {
+  /** The policy's receivers for a notice; absent: the owners. */
+  receiversOf?: (notice: Notice) => readonly Receiver[];
+  /** The office (绩效管理) people of an agency, from the people directory. */
+  officeOf?: (agency: string | undefined) => readonly string[];
+}
+
+/**
+ * The addresses a notice goes to, as written: an `unacknowledged` notice to the agency's office
+ * people (none listed: the owners, so that somebody hears), any other to the policy's receivers.
+ */
+export function receiversOf(notice: Notice, resolve: OwnersResolver, book: ReceiverBook = {}): string[] {
+  const owners = () => resolve(notice.unit.projectId, notice.unit.indicatorId);
+  const office = () => book.officeOf?.(notice.unit.agency) ?? [];
+  if (notice.kind === 'unacknowledged') {
+    const people = office();
+    return people.length ? [...people] : [...owners()];
+  }
+  const receivers = book.receiversOf?.(notice) ?? ['owners'];
+  return [...(receivers.includes('owners') ? owners() : []), ...(receivers.includes('office') ? office() : [])];
+}
+
+export function route(
+  notices: readonly Notice[],
+  resolve: OwnersResolver,
+  now: number,
+  book: ReceiverBook = {},
+): RouteResult {
   const result: RouteResult = { notifications: [], unroutable: [], invalidAddresses: [] };
   const createdAt = new Date(now).toISOString();
   for (const notice of notices) {
     const recipients = new Set<string>();
-    for (const raw of resolve(notice.unit.projectId, notice.unit.indicatorId)) {
+    for (const raw of receiversOf(notice, resolve, book)) {
       const address = normaliseAddress(raw);
       if (address) recipients.add(address);
       else result.invalidAddresses.push(raw);

@@ -2,6 +2,7 @@ import { DAY, evaluation, MINUTE, T0, trackedUnit } from '../test/fixtures';
 import {
   acknowledge,
   AlertActionError,
+  dueEscalation,
   dueRepeats,
   isSilenced,
   MAX_ALERT_HISTORY,
@@ -43,7 +44,7 @@ const table: Array<[From, UnitStatus, Expect]> = [
   ['none', 'off_track', S('open', 'off_track', ['opened'])],
   ['none', 'achieved', SAME(null)],
   ['none', 'missed', S('closed', null, ['missed'])],
-  ['none', 'no_data', SAME(null)],
+  ['none', 'no_data', S('resolved', null, ['no_data'])], // 缺报提醒 (the engine says no_data only after the grace)
   ['none', 'manual', SAME(null)],
 
   ['open:at_risk', 'on_track', S('resolved', 'at_risk', ['resolved'])],
@@ -66,7 +67,7 @@ const table: Array<[From, UnitStatus, Expect]> = [
   ['resolved', 'off_track', S('open', 'off_track', ['opened'])],
   ['resolved', 'achieved', SAME('resolved')],
   ['resolved', 'missed', S('closed', 'at_risk', ['missed'])],
-  ['resolved', 'no_data', SAME('resolved')],
+  ['resolved', 'no_data', S('resolved', 'at_risk', ['no_data'])],
 
   ['closed', 'on_track', SAME('closed')],
   ['closed', 'at_risk', S('open', 'at_risk', ['opened'])],
@@ -267,5 +268,77 @@ describe('dueRepeats', () => {
       [14, 2],
       [21, 3],
     ]);
+  });
+});
+
+describe('缺报提醒 (no_data)', () => {
+  it('is told once, again only after data came and went', () => {
+    const first = transition(null, evaluation('no_data'), T0);
+    expect(first.notices.map((n) => n.kind)).toEqual(['no_data']);
+    const again = transition(first.alert, evaluation('no_data'), T0 + DAY);
+    expect([again.changed, again.notices]).toEqual([false, []]);
+    const data = transition(again.alert, evaluation('on_track'), T0 + 2 * DAY);
+    expect([data.changed, data.notices, data.alert!.noDataNotifiedAt]).toEqual([true, [], null]);
+    const gone = transition(data.alert, evaluation('no_data'), T0 + 3 * DAY);
+    expect(gone.notices.map((n) => n.kind)).toEqual(['no_data']);
+  });
+
+  it('an open alert stays as it is (no 缺报提醒 while at risk)', () => {
+    const open = alertIn('open:at_risk')!;
+    expect(transition(open, evaluation('no_data'), T0).notices).toEqual([]);
+  });
+});
+
+describe('dueRepeats at a digest slot', () => {
+  const WEEK = 7 * DAY;
+  it('stamps the reminder at the slot, so the next slot a week later is due again', () => {
+    const opened = alertIn('open:at_risk', T0)!;
+    const slot1 = T0 + WEEK + 9 * 3_600_000;
+    // A sweep a little after the slot.
+    const r1 = dueRepeats(opened, slot1 + 5 * MINUTE, WEEK, slot1);
+    expect(r1.notices.map((n) => n.kind)).toEqual(['repeat']);
+    expect(r1.alert!.lastNotifiedAt).toBe(new Date(slot1).toISOString());
+    // Daily sweeps of that week: nothing.
+    for (let d = 1; d < 7; d++) expect(dueRepeats(r1.alert!, slot1 + d * DAY, WEEK, slot1).notices).toEqual([]);
+    const slot2 = slot1 + WEEK;
+    expect(dueRepeats(r1.alert!, slot2 + 10 * MINUTE, WEEK, slot2).notices.map((n) => n.kind)).toEqual(['repeat']);
+  });
+
+  it('an alert opened the day before a slot waits for the next one', () => {
+    const slot = T0 + DAY;
+    expect(dueRepeats(alertIn('open:at_risk', T0)!, slot, WEEK, slot).notices).toEqual([]);
+    expect(dueRepeats(alertIn('open:at_risk', T0)!, slot + WEEK, WEEK, slot + WEEK).notices).toHaveLength(1);
+  });
+});
+
+describe('dueEscalation', () => {
+  const WEEK = 7 * DAY;
+  const opened = () => alertIn('open:at_risk', T0)!;
+  it.each<[string, () => Alert, number, number, boolean]>([
+    ['before the delay', opened, T0 + WEEK - 1, WEEK, false],
+    ['at the delay', opened, T0 + WEEK, WEEK, true],
+    ['disabled', opened, T0 + 5 * WEEK, 0, false],
+    ['acknowledged', () => acknowledge(opened(), T0 + 1), T0 + WEEK, WEEK, false],
+    ['silenced', () => silence(opened(), T0 + 2 * WEEK, T0 + 1), T0 + WEEK, WEEK, false],
+    ['resolved', () => transition(opened(), evaluation('on_track'), T0 + 1).alert!, T0 + WEEK, WEEK, false],
+    ['already escalated', () => dueEscalation(opened(), T0 + WEEK, WEEK).alert!, T0 + 3 * WEEK, WEEK, false],
+    [
+      'reopened: a new episode escalates again',
+      () =>
+        transition(
+          transition(dueEscalation(opened(), T0 + WEEK, WEEK).alert, evaluation('on_track'), T0 + WEEK + 1).alert,
+          evaluation('at_risk'),
+          T0 + 2 * WEEK,
+        ).alert!,
+      T0 + 3 * WEEK,
+      WEEK,
+      true,
+    ],
+  ])('%s', (_, make, now, delay, due) => {
+    const before = make();
+    const t = dueEscalation(before, now, delay);
+    expect(t.notices.map((n) => n.kind)).toEqual(due ? ['unacknowledged'] : []);
+    expect(t.changed).toBe(due);
+    if (due) expect(t.alert!.officeNotifiedAt).toBe(new Date(now).toISOString());
   });
 });

@@ -21,6 +21,9 @@ import type {
  *   open ──achieved──► resolved                                    notice `achieved`
  *   open|resolved|none ──missed──► closed                          notice `missed` (once; final)
  *   open ──no_data/manual──► open, unchanged                       the last real evaluation stays
+ *   (none|resolved) ──no_data──► same state                         notice `no_data` (缺报提醒, once until data arrives)
+ *   open, not acked for escalate_after ──sweep──► open              notice `unacknowledged` (office, once per episode)
+ *   open, standing at a digest slot ──sweep──► open                 notice `repeat` (weekly digest)
  *
  * Acknowledgement lasts until the alert resolves/closes or its severity changes (either
  * way), so an owner who acked an at_risk alert still hears that it became off_track.
@@ -135,7 +138,13 @@ function blank(e: UnitEvaluation, now: number): Alert {
 
 const noAck = { acknowledgedAt: null, acknowledgedBy: null } as const;
 
-export function transition(alert: Alert | null, evaluation: UnitEvaluation, now: number): Transition {
+/** `noDataReminder`: whether the policy tells of a unit still without data (default yes). */
+export function transition(
+  alert: Alert | null,
+  evaluation: UnitEvaluation,
+  now: number,
+  { noDataReminder = true }: { noDataReminder?: boolean } = {},
+): Transition {
   if (alert && alert.id !== evaluation.unit.id) {
     throw new Error(`transition: alert ${alert.id} given an evaluation of ${evaluation.unit.id}`);
   }
@@ -157,6 +166,8 @@ export function transition(alert: Alert | null, evaluation: UnitEvaluation, now:
         endedAt: null,
         lastNotifiedAt: iso(now),
         repeatCount: 0,
+        officeNotifiedAt: null,
+        noDataNotifiedAt: null,
         ...noAck,
         ...silence,
       });
@@ -174,6 +185,19 @@ export function transition(alert: Alert | null, evaluation: UnitEvaluation, now:
       });
       return { alert: closed, changed: true, notices: [notice(closed, 'missed', now)] };
     }
+    // Still no data after the grace (the risk engine says no_data only then): one 缺报提醒.
+    if (noDataReminder && status === 'no_data' && !base.noDataNotifiedAt && base.state !== 'closed') {
+      const told = change(base, 'no_data', now, {
+        unit: evaluation.unit,
+        status,
+        last,
+        noDataNotifiedAt: iso(now),
+      });
+      return { alert: told, changed: true, notices: [notice(told, 'no_data', now)] };
+    }
+    // Data arrived: a later stretch without it is told again.
+    if (alert?.noDataNotifiedAt && status !== 'no_data' && status !== 'manual')
+      return { alert: { ...alert, noDataNotifiedAt: null, status, updatedAt: iso(now) }, changed: true, notices: [] };
     return { alert, changed: false, notices: [] };
   }
 
@@ -221,18 +245,34 @@ export function transition(alert: Alert | null, evaluation: UnitEvaluation, now:
 }
 
 /**
- * A `repeat` notice when an open alert has gone `repeatIntervalMs` without a firing notice
- * and is neither acknowledged nor silenced. One repeat however long the gap (no burst after
- * downtime); 0 disables repeats.
+ * A `repeat` notice (a reminder) when an open alert, neither acknowledged nor silenced, has
+ * gone `repeatIntervalMs` without a firing notice as of `slot`: the weekly digest slot the
+ * reminder belongs to (the policy's digest time; `now` when reminders are not batched). The
+ * reminder is stamped at the slot, so the next slot a week later finds exactly 7 days. One
+ * reminder however long the gap (no burst after downtime); 0 disables reminders.
  */
-export function dueRepeats(alert: Alert, now: number, repeatIntervalMs: number): Transition {
+export function dueRepeats(alert: Alert, now: number, repeatIntervalMs: number, slot = now): Transition {
   const idle = { alert, changed: false, notices: [] };
-  if (alert.state !== 'open' || repeatIntervalMs <= 0) return idle;
+  if (alert.state !== 'open' || repeatIntervalMs <= 0 || slot > now) return idle;
   if (isAcknowledged(alert) || isSilenced(alert, now)) return idle;
   const since = Date.parse(alert.lastNotifiedAt ?? alert.openedAt);
-  if (now - since < repeatIntervalMs) return idle;
-  const repeated = change(alert, 'repeat', now, { lastNotifiedAt: iso(now), repeatCount: alert.repeatCount + 1 });
+  if (slot - since < repeatIntervalMs) return idle;
+  const repeated = change(alert, 'repeat', now, { lastNotifiedAt: iso(slot), repeatCount: alert.repeatCount + 1 });
   return { alert: repeated, changed: true, notices: [notice(repeated, 'repeat', now)] };
+}
+
+/**
+ * An `unacknowledged` notice, once per episode, when an open alert has gone `escalateAfterMs`
+ * since it opened without being acknowledged (nor silenced): it goes to the agency's office
+ * people. 0 disables it.
+ */
+export function dueEscalation(alert: Alert, now: number, escalateAfterMs: number): Transition {
+  const idle = { alert, changed: false, notices: [] };
+  if (alert.state !== 'open' || escalateAfterMs <= 0 || alert.officeNotifiedAt) return idle;
+  if (isAcknowledged(alert) || isSilenced(alert, now)) return idle;
+  if (now - Date.parse(alert.openedAt) < escalateAfterMs) return idle;
+  const escalated = change(alert, 'unacknowledged', now, { officeNotifiedAt: iso(now) });
+  return { alert: escalated, changed: true, notices: [notice(escalated, 'unacknowledged', now)] };
 }
 
 /** Acknowledges an open alert: repeats stop until it resolves or its severity changes. Idempotent. */

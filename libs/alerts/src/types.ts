@@ -17,6 +17,8 @@ export interface TrackedUnit {
   indicatorId: string;
   projectId: string;
   projectName: string;
+  /** The project's agency (预算单位): the notification policy matches on it, and its office people hear of escalations. */
+  agency?: string;
   indicatorName: string;
   /** Label of a compound part (`县道`), when the unit is a part. */
   partLabel?: string;
@@ -59,10 +61,16 @@ export type AlertSeverity = 'at_risk' | 'off_track';
 /** open: at_risk/off_track now · resolved: back to on_track or achieved · closed: missed (final). */
 export type AlertState = 'open' | 'resolved' | 'closed';
 
-/** What a notice tells its recipients. opened/escalated/repeat are "firing"; the rest end an episode. */
-export type NoticeKind = 'opened' | 'escalated' | 'repeat' | 'resolved' | 'achieved' | 'missed';
+/**
+ * What a notice tells its recipients. opened/escalated/repeat/unacknowledged are "firing";
+ * resolved/achieved/missed end an episode; no_data is the one 缺报提醒 of a unit still without data.
+ * repeat: a reminder in the weekly digest; unacknowledged: to the agency's office people, the
+ * alert not acknowledged within the policy's escalate_after.
+ */
+export type NoticeKind =
+  'opened' | 'escalated' | 'repeat' | 'unacknowledged' | 'resolved' | 'achieved' | 'missed' | 'no_data';
 
-export const FIRING_KINDS: readonly NoticeKind[] = ['opened', 'escalated', 'repeat'];
+export const FIRING_KINDS: readonly NoticeKind[] = ['opened', 'escalated', 'repeat', 'unacknowledged'];
 
 export type AlertChange = NoticeKind | 'de-escalated' | 'acknowledged' | 'silenced' | 'unsilenced';
 
@@ -100,6 +108,10 @@ export interface Alert {
   repeatCount: number;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
+  /** When the current episode was escalated to the office people (absent in alerts stored before: null). */
+  officeNotifiedAt?: string | null;
+  /** When the 缺报提醒 went out; cleared once data arrives (absent: null). */
+  noDataNotifiedAt?: string | null;
   /** Muted until this instant (ISO), across episodes. */
   silencedUntil: string | null;
   silencedBy: string | null;

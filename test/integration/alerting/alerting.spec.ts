@@ -18,8 +18,8 @@ import { createWorld, FROM, indicatorId, PUBLIC_URL, type World } from './helper
 
 /**
  * The alerting app in-process against the real broker, FerretDB and an SMTP server, with a
- * fixed clock (mid-June 2019) moved by hand, IW_GROUP_WAIT=0, IW_PENDING_FOR=0s and
- * IW_REPEAT_INTERVAL=2d. Each scenario has its own project and owners, so each reads its own mailbox.
+ * fixed clock (Saturday 15 June 2019) moved by hand, IW_GROUP_WAIT=0, IW_PENDING_FOR=0s,
+ * IW_REPEAT_INTERVAL=2d and reminders in the weekly digest on Mondays at 13:00. Each scenario has its own project and owners, so each reads its own mailbox.
  */
 
 jest.setTimeout(120_000);
@@ -191,7 +191,7 @@ it('recovery produces a resolved notice', async () => {
   expect((await new AlertRepository(world.conn).get(id))?.alert.state).toBe('resolved');
 });
 
-it('the repeat interval re-sends; acknowledge and silence suppress (through the iw CLI)', async () => {
+it('the weekly digest reminds; acknowledge and silence suppress (through the iw CLI)', async () => {
   const repeated = indicatorId(P3, '化肥抽检批次');
   const acked = indicatorId(P3, '农膜抽检批次');
   const silenced = indicatorId(P3, '投诉件数');
@@ -245,7 +245,7 @@ it('the repeat interval re-sends; acknowledge and silence suppress (through the 
     message: 'escalated',
   });
 
-  // Two days and an hour later the sweep of the new day repeats what is neither acked nor silenced.
+  // Monday 13:00, the digest slot two days and an hour later, reminds of what is neither acked nor silenced.
   clock.advance(2 * DAY + 3_600_000);
   const repeats = await mails('repeat@iw.test', 2, 'the repeat');
   expect(repeats[1].subject).toBe(`【绩效预警】${P3} · 化肥抽检批次：有可能无法完成（第 1 次提醒）`);

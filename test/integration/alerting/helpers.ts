@@ -85,6 +85,13 @@ export async function createWorld(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-alerting-'));
   const bindingsFile = path.join(dir, 'bindings.yaml');
   const ownersFile = path.join(dir, 'owners.yaml');
+  // Reminders at a fixed weekly slot (Monday 13:00), no escalation, no 缺报提醒 (the scenarios'
+  // other indicators have no data): a scenario that wants them sets its own IW_POLICY.
+  const policyFile = path.join(dir, 'policy.yaml');
+  fs.writeFileSync(
+    policyFile,
+    'defaults:\n  escalate_after: 0\n  no_data_reminder: false\n  digest: { day: monday, time: "13:00" }\n',
+  );
   fs.writeFileSync(bindingsFile, bindingsYaml);
   fs.writeFileSync(ownersFile, ownersYaml);
 
@@ -117,6 +124,7 @@ export async function createWorld(
       IW_PUBLIC_URL: PUBLIC_URL,
       IW_BINDINGS: bindingsFile,
       IW_OWNERS: ownersFile,
+      IW_POLICY: policyFile,
       IW_PENDING_FOR: '0s',
       IW_GROUP_WAIT: '0s',
       IW_REPEAT_INTERVAL: '2d',

@@ -38,6 +38,7 @@ it('mails the owner and stops cleanly on SIGTERM', async () => {
       MAIL_FROM: c.smtp.from,
       IW_BINDINGS: c.files.bindings,
       IW_OWNERS: c.files.owners,
+      IW_POLICY: c.files.policy,
       IW_CLOCK: 'sim:2019-06-15T12:00:00+08:00@1',
       IW_GROUP_WAIT: '0s',
       IW_PENDING_FOR: '0s',

@@ -1,10 +1,14 @@
+import * as fs from 'node:fs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  DEFAULT_POLICY,
   onEvaluation,
+  parsePolicy,
   onSweep,
   type Alert,
   type AlertPipelineOptions,
   type EnqueueResult,
+  type NotificationPolicy,
   type Notification,
   type UnitEvaluation,
 } from '@iw/alerts';
@@ -20,7 +24,7 @@ import {
   type AlertWrite,
   type Connection,
 } from '@iw/mongo';
-import { linkSigner, normaliseEmail } from '@iw/people';
+import { linkSigner, normaliseEmail, parsePeopleFile, peopleFormatOf } from '@iw/people';
 import { ALERTING_OPTIONS, APP_CONFIG, type AlertingOptions } from '../alerting.tokens';
 import { OutboxSignal } from './outbox-signal';
 import { OwnersService } from './owners.service';
@@ -29,8 +33,35 @@ import { OwnersService } from './owners.service';
 const PEOPLE_RECHECK_MS = 5000;
 
 /**
- * Enqueue side of the alert pipeline: evaluation → transition (or sweep → repeat) → route to
- * owners → dedup → outbox, then the alert. The outbox is written FIRST: a crash before the
+ * The notification policy file (IW_POLICY); its unset durations are IW_GROUP_WAIT and
+ * IW_REPEAT_INTERVAL. A missing or bad file stops the start with each problem's line.
+ */
+export function readPolicy(config: AppConfig): NotificationPolicy {
+  const file = config.files.policy;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`notification policy ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+      cause: e,
+    });
+  }
+  const { policy, problems } = parsePolicy(text, {
+    ...DEFAULT_POLICY.defaults,
+    groupWaitMs: config.alerting.groupWaitMs,
+    repeatIntervalMs: config.alerting.repeatIntervalMs,
+  });
+  if (!policy)
+    throw new Error(
+      `notification policy ${file} is invalid: ${problems.map((p) => `${file}:${p.line}: ${p.message}`).join('; ')}`,
+    );
+  return policy;
+}
+
+/**
+ * Enqueue side of the alert pipeline: evaluation → transition (or sweep → reminder at the
+ * weekly digest slot, escalation to the office people) → route (policy: owners, office) →
+ * dedup → outbox, then the alert. The outbox is written FIRST: a crash before the
  * alert is saved replays the same transition, whose notification key is already there.
  */
 @Injectable()
@@ -42,7 +73,9 @@ export class AlertService {
   private readonly people: PeopleRepository;
   private readonly secrets: SecretRepository;
   private secret: Buffer | null = null;
-  private removed: { at: number; emails: Set<string> } | null = null;
+  private removed: { at: number; emails: Set<string>; office: Map<string, string[]> } | null = null;
+  /** Read once at start-up (IW_POLICY). */
+  readonly policy: NotificationPolicy;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -56,6 +89,39 @@ export class AlertService {
     this.realNow = options.realNow ?? Date.now;
     this.people = new PeopleRepository(conn);
     this.secrets = new SecretRepository(conn);
+    this.policy = readPolicy(config);
+  }
+
+  /** The office (绩效管理) people per agency: the directory in MongoDB, else the IW_PEOPLE file. */
+  private officeByAgency(
+    docs: ReadonlyArray<{ _id: string; agency: string | null; role: string | null; removed: boolean }>,
+  ) {
+    let people = docs.filter((d) => !d.removed).map((d) => ({ email: d._id, agency: d.agency, role: d.role }));
+    if (docs.length === 0) {
+      try {
+        const file = this.config.files.people;
+        people = parsePeopleFile(fs.readFileSync(file, 'utf8'), peopleFormatOf(file));
+      } catch (e) {
+        this.logger.warn(`no people directory: unacknowledged alerts go to the owners (${(e as Error).message})`);
+      }
+    }
+    const office = new Map<string, string[]>();
+    for (const p of people)
+      if (p.role === 'office' && p.agency) office.set(p.agency, [...(office.get(p.agency) ?? []), p.email]);
+    return office;
+  }
+
+  private async directory(): Promise<{ emails: Set<string>; office: Map<string, string[]> }> {
+    const now = this.realNow();
+    if (!this.removed || now - this.removed.at > PEOPLE_RECHECK_MS) {
+      const docs = await this.people.all();
+      this.removed = {
+        at: now,
+        emails: new Set(docs.filter((d) => d.removed).map((d) => d._id)),
+        office: this.officeByAgency(docs),
+      };
+    }
+    return this.removed;
   }
 
   /**
@@ -66,16 +132,12 @@ export class AlertService {
   private async personalLink(): Promise<AlertPipelineOptions['personalLink']> {
     try {
       this.secret ??= await this.secrets.linkSecret(this.config.people.linkSecret);
-      const now = this.realNow();
-      if (!this.removed || now - this.removed.at > PEOPLE_RECHECK_MS) {
-        const docs = await this.people.all();
-        this.removed = { at: now, emails: new Set(docs.filter((d) => d.removed).map((d) => d._id)) };
-      }
+      await this.directory();
     } catch (e) {
       this.logger.warn(`personal links unavailable, mails carry bare dashboard URLs: ${(e as Error).message}`);
       return undefined;
     }
-    const removed = this.removed.emails;
+    const removed = this.removed!.emails;
     const sign = linkSigner({
       secret: this.secret,
       publicUrl: this.config.http.publicUrl,
@@ -86,9 +148,20 @@ export class AlertService {
   }
 
   async pipelineOptions(): Promise<AlertPipelineOptions> {
+    const personalLink = await this.personalLink();
+    let office = new Map<string, string[]>();
+    try {
+      office = (await this.directory()).office;
+    } catch (e) {
+      this.logger.warn(
+        `people directory unavailable: unacknowledged alerts go to the owners (${(e as Error).message})`,
+      );
+    }
     return {
       resolveOwners: await this.owners.resolver(this.realNow()),
-      personalLink: await this.personalLink(),
+      personalLink,
+      policy: this.policy,
+      officeOf: (agency) => (agency ? (office.get(agency) ?? []) : []),
       repeatIntervalMs: this.config.alerting.repeatIntervalMs,
       groupWaitMs: this.config.alerting.groupWaitMs,
       publicUrl: this.config.http.publicUrl,
@@ -105,7 +178,7 @@ export class AlertService {
     return this.apply([...byId.keys()], (alert, id) => onEvaluation(alert, byId.get(id)!, now, options));
   }
 
-  /** The sweep's repeats: every open alert whose repeat interval has passed. */
+  /** The sweep: every open alert's reminder when due at the digest slot, and its escalation to the office people. */
   async onSweep(now: number): Promise<number> {
     const options = await this.pipelineOptions();
     const open = await this.alerts.list({ state: 'open' });

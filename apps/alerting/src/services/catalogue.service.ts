@@ -68,6 +68,7 @@ export class CatalogueService implements OnModuleInit {
         info.set(i._id, {
           level2: i.level2,
           value: i.value,
+          ...(agencyOf.get(i.projectId)?.trim() ? { agency: agencyOf.get(i.projectId)!.trim() } : {}),
           pace: paceFor(this.pacePlan, {
             agency: agencyOf.get(i.projectId),
             projectId: i.projectId,

@@ -1,21 +1,27 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import * as cron from 'node-cron';
+import { nextDigestSlot } from '@iw/alerts';
 import { localDate, type Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, type AlertingOptions } from '../alerting.tokens';
 import { newLocalDay, tickMsFor, usesCron } from '../utils/schedule';
+import { AlertService } from './alert.service';
 import { EvaluationService } from './evaluation.service';
 import { LeaderService } from './leader.service';
 
 /**
  * Periodic work, on the leader only: the daily sweep (node-cron with the system clock; with a
- * simulated or fixed clock, whenever its local date changes) and pending statuses coming due.
+ * simulated or fixed clock, whenever its local date changes), a sweep at the policy's weekly
+ * digest time (the reminders of standing alerts then go out together, one mail per person),
+ * and pending statuses coming due.
  * Taking over the lead sweeps at once, so nothing waits for the next 02:00 after a restart.
  */
 @Injectable()
 export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SchedulerService.name);
   private task?: cron.ScheduledTask;
+  private digestTask?: cron.ScheduledTask;
+  private nextDigestAt = Infinity;
   private ticker?: NodeJS.Timeout;
   private pendingTimer?: NodeJS.Timeout;
   private lastDate: string | null = null;
@@ -29,6 +35,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(ALERTING_OPTIONS) options: AlertingOptions,
     private readonly evaluation: EvaluationService,
     private readonly leader: LeaderService,
+    private readonly alerts: AlertService,
   ) {
     this.tickMs = tickMsFor(clock, options.tickMs ?? DEFAULTS.tickMs);
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
@@ -44,8 +51,15 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
         name: 'iw-sweep',
       });
       this.logger.log(`daily sweep on "${this.config.alerting.sweepCron}" (${this.config.timeZone})`);
+      const d = this.alerts.policy.digest;
+      this.digestTask = cron.schedule(`${d.minute} ${d.hour} * * ${d.weekday}`, () => this.sweep('weekly digest'), {
+        timezone: this.config.timeZone,
+        noOverlap: true,
+        name: 'iw-digest',
+      });
     } else {
       this.lastDate = localDate(this.clock.now(), this.config.timeZone);
+      this.nextDigestAt = nextDigestSlot(this.clock.now(), this.alerts.policy.digest, this.config.timeZone);
       this.ticker = setInterval(() => this.onTick(), this.tickMs);
       this.ticker.unref();
       this.logger.log(`${this.clock.kind} clock: sweeping on each new local day (checked every ${this.tickMs} ms)`);
@@ -71,11 +85,17 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     if (this.ticker) clearInterval(this.ticker);
     if (this.pendingTimer) clearInterval(this.pendingTimer);
     if (this.task) await this.task.destroy();
+    if (this.digestTask) await this.digestTask.destroy();
     await this.evaluation.idle();
   }
 
   private onTick(): void {
-    const day = newLocalDay(this.lastDate, this.clock.now(), this.config.timeZone);
+    const now = this.clock.now();
+    if (now >= this.nextDigestAt) {
+      this.nextDigestAt = nextDigestSlot(now, this.alerts.policy.digest, this.config.timeZone);
+      this.sweep('weekly digest');
+    }
+    const day = newLocalDay(this.lastDate, now, this.config.timeZone);
     if (day === null) return;
     this.lastDate = day;
     this.sweep(`new day ${day}`);

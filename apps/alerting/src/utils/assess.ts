@@ -26,6 +26,8 @@ import { describeRecurring, describeRelative, type Target } from '@iw/targets';
 export interface IndicatorInfo {
   level2: string;
   value: string;
+  /** The project's agency (预算单位): the notification policy matches on it. */
+  agency?: string;
   /** The pace the pace file assigns (paceFor); linear when absent. */
   pace?: Pace;
 }
@@ -82,6 +84,7 @@ export function alertUnitOf(unit: TrackedUnit, info?: IndicatorInfo): AlertUnit 
     indicatorId: unit.indicatorId ?? unit.id,
     projectId: unit.projectId,
     projectName: unit.projectName,
+    ...(info?.agency ? { agency: info.agency } : {}),
     indicatorName: unit.name,
     ...(unit.kind === 'part' && unit.part ? { partLabel: unit.part } : {}),
     targetText,

@@ -25,7 +25,17 @@ describe('iw policy check', () => {
     expect(r.out).toContain(`${SAMPLE}: ok`);
     expect(r.out).toContain('escalate_after 7d');
     expect(r.out).toContain('weekly digest: monday 09:00 local time');
-    expect(r.out).toMatch(/route 1 \(line \d+\): status=off_track\|missed → receivers owners, office/);
+  });
+
+  it('lists the routes with their lines', async () => {
+    const file = join(dir, 'routes.yaml');
+    writeFileSync(
+      file,
+      'routes:\n  - match: { status: [off_track, missed], agency: 市交通局 }\n    receivers: [owners, office]\n',
+    );
+    const r = await iw('policy', 'check', file);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toContain('route 1 (line 2): status=off_track|missed agency=市交通局 → receivers owners, office');
   });
 
   it('names the file, line and key of each problem, exit 1', async () => {

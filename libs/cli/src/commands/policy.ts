@@ -18,6 +18,7 @@ function describe(s: Partial<RouteSettings>): string {
   if (s.groupWaitMs !== undefined) parts.push(`group_wait ${formatDuration(s.groupWaitMs)}`);
   if (s.repeatIntervalMs !== undefined) parts.push(`repeat_interval ${formatDuration(s.repeatIntervalMs)}`);
   if (s.escalateAfterMs !== undefined) parts.push(`escalate_after ${formatDuration(s.escalateAfterMs)}`);
+  if (s.noDataReminder !== undefined) parts.push(`no_data_reminder ${s.noDataReminder}`);
   return parts.join(' · ');
 }
 
@@ -67,6 +68,7 @@ export const policyCheckCommand: CliCommand = {
           groupWaitMs: config.alerting.groupWaitMs,
           repeatIntervalMs: config.alerting.repeatIntervalMs,
           escalateAfterMs: DEFAULT_POLICY.defaults.escalateAfterMs,
+          noDataReminder: true,
         });
         io.out(policySummary(path, policy));
       });
