@@ -7,7 +7,7 @@ import { SmtpSink, type SinkMessage } from '@iw/mail';
 import { closeMongo, connectMongo, importCatalogue } from '@iw/mongo';
 import { indicatorId, parseOwners, parseTargetTable } from '@iw/targets';
 import { testKafkaConfig } from '@iw/testing';
-import { benchIndicatorName, benchProjectName, ownerOf, ownersYaml, targetTableText } from './catalogue';
+import { BENCH_AGENCY, benchIndicatorName, benchProjectName, ownerOf, ownersYaml, targetTableText } from './catalogue';
 import type { BenchOptions } from './options';
 import type { AlertLatencyResult, Spread } from './report';
 import { spawnBenchApp, type BenchApp } from './spawn';
@@ -19,7 +19,7 @@ const SIM_START = '2019-08-15T12:00:00+08:00';
 const TIPPING_VALUE = 300;
 
 function measurement(projectIndex: number, runId: string) {
-  const id = indicatorId(2019, benchProjectName(projectIndex), benchIndicatorName(0));
+  const id = indicatorId(2019, BENCH_AGENCY, benchProjectName(projectIndex), benchIndicatorName(0));
   const event = {
     eventId: `${runId}-tip-${projectIndex}`,
     occurredAt: '2019-08-10T10:00:00+08:00',
@@ -203,7 +203,7 @@ export async function benchAlertLatency(
     const alertingMs: number[] = [];
     got.forEach((mail, owner) => {
       const k = wanted.indexOf(owner);
-      const seenAt = watch!.seen.get(indicatorId(2019, benchProjectName(k + 1), benchIndicatorName(0)));
+      const seenAt = watch!.seen.get(indicatorId(2019, BENCH_AGENCY, benchProjectName(k + 1), benchIndicatorName(0)));
       if (seenAt === undefined) return;
       ingestMs.push(seenAt - sentAt);
       alertingMs.push(Date.parse(mail.receivedAt) - seenAt);

@@ -5,6 +5,9 @@
 
 const T = '\t';
 
+/** The one agency (预算单位) of the bench's tables. */
+export const BENCH_AGENCY = '基准测试局';
+
 /** 指标值 cells of the shapes the catalogue knows, with their 二级指标; cycled per indicator. */
 export const MIXED_VALUES: ReadonlyArray<[level2: string, value: string]> = [
   ['数量指标', '≥700批次'],
@@ -51,7 +54,7 @@ export function targetTableText(spec: TableSpec): string {
   for (let i = 0; i < spec.projects; i++) {
     lines.push(
       '项目支出绩效目标表',
-      `预算单位${T}基准测试局${T}${T}项目名称${T}${name(i)}`,
+      `预算单位${T}${BENCH_AGENCY}${T}${T}项目名称${T}${name(i)}`,
       `项目资金(万元)${T}年度资金总额: 90${T}其中:财政拨款 90${T}其他资金 0`,
       `项目总体目标${T}基准测试`,
       `一级指标${T}二级指标${T}三级指标${T}指标值`,

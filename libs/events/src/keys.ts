@@ -37,9 +37,10 @@ export function keyFor<R extends TopicRole>(role: R, event: MessageByRole[R]): s
       return (e as MessageByRole['surveys']).surveyKey.normalize('NFKC').trim();
     case 'spending': {
       const s = e as MessageByRole['spending'];
-      // `2019.工商行政管理业务费` and `工商行政管理业务费` share a key.
+      // `2019.某局.工商行政管理业务费`, `2019.工商行政管理业务费` (an id of the form before
+      // agencies) and `工商行政管理业务费` share a key: the project is the id's last segment.
       return s.projectId !== undefined
-        ? idSegment(s.projectId.replace(/^\d{4}\./, ''))
+        ? idSegment(s.projectId.slice(s.projectId.lastIndexOf('.') + 1))
         : idSegment(s.projectName ?? '');
     }
     case 'measurements':

@@ -2,7 +2,7 @@ import { BindingsError, checkBindings, loadBindings } from './bindings';
 import { fixtureCatalogue } from '../test/fixtures';
 
 const P = '流通领域商品、成品油、农资产品、网络商品质量抽检监测经费';
-const PID = '2019.流通领域商品成品油农资产品网络商品质量抽检监测经费';
+const PID = '2019.新疆维吾尔自治区市场监督管理局.流通领域商品成品油农资产品网络商品质量抽检监测经费';
 const catalogue = fixtureCatalogue();
 
 /** Bindings file text from lines, so line numbers in expectations are easy to read. */
@@ -27,7 +27,7 @@ describe('loadBindings: the format', () => {
         '        measure: distinct',
         '        field: region',
         '        of: 14',
-        '  - id: 2019.工商行政管理业务费.会议培训的次数人数天数',
+        '  - id: 2019.新疆维吾尔自治区市场监督管理局.工商行政管理业务费.会议培训的次数人数天数',
         '    part: 期',
         '    from: measurements',
         '    measure: latest',
@@ -44,8 +44,15 @@ describe('loadBindings: the format', () => {
     expect(set.bindings.map((b) => [b.line, b.unitId, b.from, b.measure, b.scale, b.of])).toEqual([
       [5, `${PID}.汽油抽检批次`, 'inspectionBatches', 'sum', 1, undefined],
       [10, `${PID}.抽检地州市覆盖率`, 'inspectionBatches', 'distinct', 100, 14],
-      [16, '2019.工商行政管理业务费.会议培训的次数人数天数~期', 'measurements', 'latest', 1, undefined],
-      [20, '2019.知识产权专项业务费.预算执行率', 'spending', 'sum', 100, 1_250_000],
+      [
+        16,
+        '2019.新疆维吾尔自治区市场监督管理局.工商行政管理业务费.会议培训的次数人数天数~期',
+        'measurements',
+        'latest',
+        1,
+        undefined,
+      ],
+      [20, '2019.新疆维吾尔自治区市场监督管理局.知识产权专项业务费.预算执行率', 'spending', 'sum', 100, 1_250_000],
     ]);
     expect(set.bindings[1].where).toEqual([{ field: 'category', values: ['汽油', '柴油'] }]);
     expect(set.units.get(`${PID}.汽油抽检批次`)).toMatchObject({ measure: 'sum', bindingLine: 5 });
@@ -59,9 +66,9 @@ describe('loadBindings: the format', () => {
     expect(measureOf(`${PID}.抽检地州市覆盖率`)).toBe('latest'); // a rate is set
     expect(measureOf(`${PID}.化肥和农膜抽检每批次费用`)).toBe('latest'); // a cap (≤2500元) is a reading
     expect(measureOf(`${PID}.按计划完成抽检任务`)).toBe('milestone');
-    expect(measureOf('2019.工商行政管理业务费.市场监管社会影响力')).toBe('assessment');
-    expect(measureOf('2019.工商行政管理业务费.会议培训的次数人数天数')).toBeUndefined(); // compound: its parts are units
-    expect(measureOf('2019.工商行政管理业务费.会议培训的次数人数天数~人')).toBe('sum');
+    expect(measureOf('2019.新疆维吾尔自治区市场监督管理局.工商行政管理业务费.市场监管社会影响力')).toBe('assessment');
+    expect(measureOf('2019.新疆维吾尔自治区市场监督管理局.工商行政管理业务费.会议培训的次数人数天数')).toBeUndefined(); // compound: its parts are units
+    expect(measureOf('2019.新疆维吾尔自治区市场监督管理局.工商行政管理业务费.会议培训的次数人数天数~人')).toBe('sum');
     expect(set.units.get(`${PID}#budget`)).toMatchObject({ kind: 'budget', measure: 'sum', of: 1_875_000, scale: 100 });
   });
 

@@ -7,13 +7,7 @@ import {
   type ActualsRole,
   type FieldType,
 } from '@iw/events';
-import {
-  idSegment,
-  projectId as makeProjectId,
-  type ParsedCatalogue,
-  type ParsedProject,
-  type Problem,
-} from '@iw/targets';
+import { idSegment, legacyProjectId, type ParsedCatalogue, type ParsedProject, type Problem } from '@iw/targets';
 import { readBindingsFile, type BindingKey, type ErrorFn, type RawBinding } from './bindings-file';
 import type { MeasureKind } from './progress';
 import { budgetYuan, catalogueUnits, defaultScale, measuresFor, type TrackedUnit } from './units';
@@ -30,7 +24,7 @@ import { budgetYuan, catalogueUnits, defaultScale, measuresFor, type TrackedUnit
  *           where: { category: 汽油 }          # equality, or a list of accepted values
  *           measure: sum
  *           field: batches
- *     - id: 2019.工商行政管理业务费.案件办结率  # or one binding by catalogue id
+ *     - id: 2019.某局.工商行政管理业务费.案件办结率  # or one binding by catalogue id
  *       from: cases
  *       measure: ratio
  *       numerator: { where: { action: closed } }    # a side is a field to sum, or a count of matching events
@@ -425,8 +419,11 @@ function partNames(parts: string[], ctx: Ctx): string[] {
 function findProject(catalogue: ParsedCatalogue, nameOrId: string): ParsedProject | undefined {
   const byId = catalogue.projects.find((p) => p.id === nameOrId.trim());
   if (byId) return byId;
-  const id = makeProjectId(catalogue.fiscalYear, nameOrId);
-  return catalogue.projects.find((p) => p.id === id || idSegment(p.name) === idSegment(nameOrId));
+  // By name, or by an id of the form before agencies (`2019.<project>`).
+  const legacy = nameOrId.trim();
+  return catalogue.projects.find(
+    (p) => idSegment(p.name) === idSegment(nameOrId) || legacyProjectId(catalogue.fiscalYear, p.name) === legacy,
+  );
 }
 
 function suggest(given: string, names: string[]): string {

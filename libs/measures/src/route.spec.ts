@@ -9,10 +9,10 @@ const sample = fs.readFileSync(path.resolve(__dirname, '../../../samples/binding
 const set = loadBindings(sample, fixtureCatalogue(), { timeZone: 'Asia/Shanghai', satisfiedShare: 0.8 });
 
 const env = { eventId: 'e1', occurredAt: '2019-04-12T10:30:00+08:00', source: 'test', schemaVersion: 1 as const };
-const LT = '2019.流通领域商品成品油农资产品网络商品质量抽检监测经费';
-const FOOD = '2019.自治区市场监督管理局食品品监督管理';
-const FOOD_OFFICE = '2019.自治区市场监督管理局食安办工作经费';
-const GS = '2019.工商行政管理业务费';
+const LT = '2019.新疆维吾尔自治区市场监督管理局.流通领域商品成品油农资产品网络商品质量抽检监测经费';
+const FOOD = '2019.新疆维吾尔自治区市场监督管理局.自治区市场监督管理局食品品监督管理';
+const FOOD_OFFICE = '2019.新疆维吾尔自治区市场监督管理局.自治区市场监督管理局食安办工作经费';
+const GS = '2019.新疆维吾尔自治区市场监督管理局.工商行政管理业务费';
 
 /** trackedId → input of every contribution, for compact expectations. */
 function fed<R extends ActualsRole>(role: R, event: ActualsEventByRole[R]) {
@@ -93,7 +93,7 @@ describe('route: events of each family reach their units', () => {
           satisfied: 5,
         }),
       ),
-    ).toEqual(['2019.市场监管系统服装.干部职工满意度']);
+    ).toEqual(['2019.新疆维吾尔自治区市场监督管理局.市场监管系统服装.干部职工满意度']);
     expect(route({ ...env, surveyKey: '干部职工满意度', respondents: 5, satisfied: 5 }, 'surveys', set)).toMatchObject({
       ok: false,
       reason: { class: 'unbound' },
@@ -109,18 +109,29 @@ describe('route: events of each family reach their units', () => {
         item: '线路租用',
       }),
     ).toEqual({
-      '2019.信息化新建软硬件维保电路租用项目#budget': { kind: 'add', value: 668_000 },
-      '2019.信息化新建软硬件维保电路租用项目.线路租用成本': { kind: 'add', value: 668_000 },
+      '2019.新疆维吾尔自治区市场监督管理局.信息化新建软硬件维保电路租用项目#budget': { kind: 'add', value: 668_000 },
+      '2019.新疆维吾尔自治区市场监督管理局.信息化新建软硬件维保电路租用项目.线路租用成本': {
+        kind: 'add',
+        value: 668_000,
+      },
     });
     // the same item name in another project does not leak across
     expect(
       Object.keys(
-        fed('spending', { ...env, projectId: '2019.营业执照采购项目', amountYuan: 10, item: '登记机关维护' }),
+        fed('spending', {
+          ...env,
+          projectId: '2019.新疆维吾尔自治区市场监督管理局.营业执照采购项目',
+          amountYuan: 10,
+          item: '登记机关维护',
+        }),
       ).sort(),
-    ).toEqual(['2019.营业执照采购项目#budget', '2019.营业执照采购项目.登记机关维护成本']);
+    ).toEqual([
+      '2019.新疆维吾尔自治区市场监督管理局.营业执照采购项目#budget',
+      '2019.新疆维吾尔自治区市场监督管理局.营业执照采购项目.登记机关维护成本',
+    ]);
     expect(fed('spending', { ...env, projectName: '知识产权专项业务费', amountYuan: 5 })).toEqual({
-      '2019.知识产权专项业务费#budget': { kind: 'add', value: 5 },
-      '2019.知识产权专项业务费.预算执行率': { kind: 'add', value: 5 },
+      '2019.新疆维吾尔自治区市场监督管理局.知识产权专项业务费#budget': { kind: 'add', value: 5 },
+      '2019.新疆维吾尔自治区市场监督管理局.知识产权专项业务费.预算执行率': { kind: 'add', value: 5 },
     });
   });
 
@@ -146,12 +157,12 @@ describe('route: events of each family reach their units', () => {
     expect(
       fed('measurements', {
         ...env,
-        indicatorId: '2019.质量监督监管信息化建设项目.用户满意度',
+        indicatorId: '2019.新疆维吾尔自治区市场监督管理局.质量监督监管信息化建设项目.用户满意度',
         kind: 'assessment',
         likelihood: '确定能',
         text: 'ok',
       }),
-    ).toHaveProperty(['2019.质量监督监管信息化建设项目.用户满意度']);
+    ).toHaveProperty(['2019.新疆维吾尔自治区市场监督管理局.质量监督监管信息化建设项目.用户满意度']);
   });
 });
 
@@ -174,7 +185,7 @@ describe('route: rejections carry the DLQ reason', () => {
     [
       'an unknown project id',
       'spending',
-      { ...env, projectId: '2020.工商行政管理业务费', amountYuan: 1 },
+      { ...env, projectId: '2020.新疆维吾尔自治区市场监督管理局.工商行政管理业务费', amountYuan: 1 },
       'unknown_project',
       /2020/,
     ],
@@ -320,9 +331,9 @@ describe('route: rejections carry the DLQ reason', () => {
       const r = route({ ...env, occurredAt, projectName: 'P', amountYuan: 1 }, 'spending', s);
       return r.ok ? r.contributions.map((c) => c.trackedId) : r.reason.class;
     };
-    expect(ids('2019-01-01T00:00:00+08:00')).toEqual(['2019.P#budget']);
-    expect(ids('2019-12-31T15:59:59Z')).toEqual(['2019.P#budget']);
+    expect(ids('2019-01-01T00:00:00+08:00')).toEqual(['2019.新疆维吾尔自治区市场监督管理局.P#budget']);
+    expect(ids('2019-12-31T15:59:59Z')).toEqual(['2019.新疆维吾尔自治区市场监督管理局.P#budget']);
     expect(ids('2018-12-31T23:59:59+08:00')).toBe('out_of_period');
-    expect(ids('2018-12-31T16:00:00Z')).toEqual(['2019.P#budget']);
+    expect(ids('2018-12-31T16:00:00Z')).toEqual(['2019.新疆维吾尔自治区市场监督管理局.P#budget']);
   });
 });

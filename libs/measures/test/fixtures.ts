@@ -1,5 +1,8 @@
 import { indicatorId, projectId, type NumericTarget, type ParsedCatalogue, type Target } from '@iw/targets';
 
+/** The sample table's 预算单位 (the agency its ids carry). */
+export const SEED_AGENCY = '新疆维吾尔自治区市场监督管理局';
+
 /**
  * Test fixtures: a catalogue built by hand from the seed tables
  * (samples/targets-2019-xinjiang-market-supervision.txt) holding every indicator that
@@ -215,7 +218,7 @@ export function fixtureCatalogue(projects: ProjectRow[] = SEED_PROJECTS, fiscalY
     fiscalYear,
     problems: [],
     projects: projects.map(([name, total, rows]) => ({
-      id: projectId(fiscalYear, name),
+      id: projectId(fiscalYear, SEED_AGENCY, name),
       name,
       tableKind: '项目支出绩效目标表',
       budgetUnit: '新疆维吾尔自治区市场监督管理局',
@@ -223,7 +226,7 @@ export function fixtureCatalogue(projects: ProjectRow[] = SEED_PROJECTS, fiscalY
       funds: { total, fiscal: total, other: 0, unit: '万元' },
       goal: '',
       indicators: rows.map(([indicator, target]) => ({
-        id: indicatorId(fiscalYear, name, indicator),
+        id: indicatorId(fiscalYear, SEED_AGENCY, name, indicator),
         line: line++,
         level1: '项目完成指标',
         level2: '数量指标',

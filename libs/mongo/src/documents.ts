@@ -55,6 +55,8 @@ export interface ProjectDoc {
   name: string;
   tableKind: TableKind;
   budgetUnit: string;
+  /** The 预算单位 the id carries; absent on a project stored before ids carried it (migrated at import). */
+  agency?: string;
   funds: Funds;
   /** 部门整体 tables: 按支出性质分. */
   fundsByNature?: FundsByNature;

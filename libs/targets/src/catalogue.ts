@@ -3,7 +3,7 @@
  * grammar reads each 指标值, ids come from ids.ts, and every oddity becomes a Problem with
  * its line. Pure: no I/O, no clock.
  */
-import { indicatorId, projectId } from './ids';
+import { idSegment, projectId } from './ids';
 import type { SourceRow } from './rows/source-row';
 import type { ParsedCatalogue, ParsedIndicator, ParsedProject, Problem } from './target';
 import { readTables, type RawTable } from './table/table-reader';
@@ -67,7 +67,7 @@ function yearGuess(rows: SourceRow[]): number | undefined {
  * `x`, `x_2`, `x_3` … for ids seen before. `_` because an id segment never contains it, and
  * `~` already means a compound part (`x~2` is the second part of `x`).
  */
-function disambiguator() {
+export function disambiguator() {
   const seen = new Map<string, number>();
   return (id: string): { id: string; n: number } => {
     const n = (seen.get(id) ?? 0) + 1;
@@ -104,7 +104,7 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
   const projectIds = disambiguator();
   const projects: ParsedProject[] = tables.map((t) => {
     const name = t.projectName || t.budgetUnit || `第${t.line}行的表`;
-    const pid = projectIds(projectId(fiscalYear, name));
+    const pid = projectIds(projectId(fiscalYear, t.budgetUnit, name));
     if (pid.n > 1) out.push({ ...at(t), severity: 'warning', message: `duplicate project 「${name}」; id ${pid.id}` });
     const indicatorIds = disambiguator();
     const firstLine = new Map<string, number>();
@@ -124,7 +124,7 @@ export function readCatalogue(rows: SourceRow[], options: ReadOptions = {}): Par
           severity: 'warning',
           message: `「${raw.name}」: 「${raw.value}」 gives no target value`,
         });
-      const base = indicatorId(fiscalYear, name, raw.name);
+      const base = `${pid.id}.${idSegment(raw.name)}`;
       const iid = indicatorIds(base.endsWith('.') ? `${base}line${raw.line}` : base);
       if (iid.n > 1)
         out.push({

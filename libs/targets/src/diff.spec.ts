@@ -54,15 +54,15 @@ describe('diffCatalogue', () => {
       '\t\t农膜抽检批次\t≥50批次',
     );
     const d = diffCatalogue(stored(before), after);
-    expect(d.indicators.added.map((i) => i.id)).toEqual(['2019.测试项目.农膜抽检批次']);
+    expect(d.indicators.added.map((i) => i.id)).toEqual(['2019.某局.测试项目.农膜抽检批次']);
     // 合格率 moved up a line: its line changed, nothing else.
     expect(d.indicators.updated.map((u) => [u.after.id, u.fields])).toEqual([
-      ['2019.测试项目.汽油抽检批次', ['target', 'value']],
-      ['2019.测试项目.合格率', ['line']],
+      ['2019.某局.测试项目.汽油抽检批次', ['target', 'value']],
+      ['2019.某局.测试项目.合格率', ['line']],
     ]);
     expect(d.indicators.unchanged).toEqual([]);
-    expect(d.indicators.archived.map((i) => i.id)).toEqual(['2019.测试项目.柴油抽检批次']);
-    expect(d.projects.unchanged.map((p) => p.id)).toEqual(['2019.测试项目']);
+    expect(d.indicators.archived.map((i) => i.id)).toEqual(['2019.某局.测试项目.柴油抽检批次']);
+    expect(d.projects.unchanged.map((p) => p.id)).toEqual(['2019.某局.测试项目']);
   });
 
   it('counts a moved row and a changed level as updates', () => {
@@ -72,8 +72,8 @@ describe('diffCatalogue', () => {
 
   it('revives an archived indicator that is back in the table', () => {
     const c = table(...ROWS);
-    const d = diffCatalogue(stored(c, ['2019.测试项目.柴油抽检批次']), c);
-    expect(d.indicators.revived.map((r) => [r.after.id, r.fields])).toEqual([['2019.测试项目.柴油抽检批次', []]]);
+    const d = diffCatalogue(stored(c, ['2019.某局.测试项目.柴油抽检批次']), c);
+    expect(d.indicators.revived.map((r) => [r.after.id, r.fields])).toEqual([['2019.某局.测试项目.柴油抽检批次', []]]);
     expect(isEmptyDiff(d)).toBe(false);
   });
 

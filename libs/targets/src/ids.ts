@@ -1,12 +1,16 @@
 /**
- * Stable catalogue ids, readable in URLs: fiscal year + project name (+ indicator name
- * (+ part label)). Whitespace and punctuation are dropped (full-width too), so re-importing a
- * table whose cells gained a space or a different bracket keeps the same ids.
+ * Stable catalogue ids, readable in URLs: fiscal year + agency (预算单位) + project name
+ * (+ indicator name (+ part label)). Whitespace and punctuation are dropped (full-width too),
+ * so re-importing a table whose cells gained a space or a different bracket keeps the same ids;
+ * two agencies' projects of the same name get different ids.
  *
- *   project    2019.工商行政管理业务费
- *   indicator  2019.工商行政管理业务费.案件办结率
- *   part       2019.工商行政管理业务费.会议培训的次数人数天数~期   (compound part label)
- *   budget     2019.工商行政管理业务费#budget                     (budget execution track)
+ *   project    2019.某局.工商行政管理业务费
+ *   indicator  2019.某局.工商行政管理业务费.案件办结率
+ *   part       2019.某局.工商行政管理业务费.会议培训的次数人数天数~期   (compound part label)
+ *   budget     2019.某局.工商行政管理业务费#budget                     (budget execution track)
+ *
+ * Ids before agencies had no agency segment (`2019.工商行政管理业务费`): `legacyProjectId`
+ * gives that form, and an import migrates stored legacy ids to these (catalogue-migration.ts).
  */
 
 import { memoize } from './util/text';
@@ -14,12 +18,35 @@ import { memoize } from './util/text';
 /** Letters (any script), digits; everything else goes. NFKC folds full-width forms first. */
 export const idSegment = memoize((text: string): string => text.normalize('NFKC').replace(/[^\p{L}\p{N}]+/gu, ''));
 
-export function projectId(fiscalYear: number, projectName: string): string {
+/** The agency's id segment; a table that names no 预算单位 gets `未填单位`. */
+export function agencySegment(budgetUnit: string): string {
+  return idSegment(budgetUnit) || NO_AGENCY_SEGMENT;
+}
+
+export const NO_AGENCY_SEGMENT = '未填单位';
+
+export function projectId(fiscalYear: number, agency: string, projectName: string): string {
+  return `${fiscalYear}.${agencySegment(agency)}.${idSegment(projectName)}`;
+}
+
+export function indicatorId(fiscalYear: number, agency: string, projectName: string, indicatorName: string): string {
+  return `${projectId(fiscalYear, agency, projectName)}.${idSegment(indicatorName)}`;
+}
+
+/** A project's id as it was before ids carried the agency (only to migrate stored data). */
+export function legacyProjectId(fiscalYear: number, projectName: string): string {
   return `${fiscalYear}.${idSegment(projectName)}`;
 }
 
-export function indicatorId(fiscalYear: number, projectName: string, indicatorName: string): string {
-  return `${projectId(fiscalYear, projectName)}.${idSegment(indicatorName)}`;
+/**
+ * `id` with its project prefix `from` replaced by `to`, when `id` is that project's id or one
+ * of its indicators, parts or budget track (`from` then `.`, `~` or `#`); otherwise null
+ * (`from_2` is another project).
+ */
+export function reprefixId(id: string, from: string, to: string): string | null {
+  if (id === from) return to;
+  if (id.startsWith(from) && '.~#'.includes(id.charAt(from.length))) return to + id.slice(from.length);
+  return null;
 }
 
 /** A compound part is tracked on its own; `labelOrIndex` is the part's label or its 1-based index. */

@@ -23,3 +23,4 @@ export {
 export * from './diff';
 export { mergeCatalogues, type CatalogueFile } from './merge';
 export { describeRecurring, describeRelative, EVERY_WORDS } from './describe';
+export { legacyProjectIds, type LegacyProjectId } from './legacy-ids';

@@ -11,7 +11,7 @@ projects:
   营业执照采购项目: zhizhao@example.gov.cn
 indicators:
   工商行政管理业务费/案件办结率: [anjian@example.gov.cn]
-  2019.工商行政管理业务费.会议培训的次数人数天数: [peixun@example.gov.cn]
+  2019.某局.工商行政管理业务费.会议培训的次数人数天数: [peixun@example.gov.cn]
 `;
 
 describe('parseOwners', () => {
@@ -25,7 +25,7 @@ describe('parseOwners', () => {
       },
       indicators: {
         '工商行政管理业务费/案件办结率': ['anjian@example.gov.cn'],
-        '2019.工商行政管理业务费.会议培训的次数人数天数': ['peixun@example.gov.cn'],
+        '2019.某局.工商行政管理业务费.会议培训的次数人数天数': ['peixun@example.gov.cn'],
       },
     });
     expect(parseOwners(JSON.stringify(fromYaml), 'json')).toEqual(fromYaml);
@@ -74,35 +74,44 @@ describe('ownersFor', () => {
     [
       'an indicator entry by project/indicator name, any year',
       '工商行政管理业务费',
-      '2020.工商行政管理业务费.案件办结率',
+      '2020.某局.工商行政管理业务费.案件办结率',
       ['anjian@example.gov.cn'],
     ],
     [
       'an indicator entry by id',
       '工商行政管理业务费',
-      '2019.工商行政管理业务费.会议培训的次数人数天数',
+      '2019.某局.工商行政管理业务费.会议培训的次数人数天数',
       ['peixun@example.gov.cn'],
     ],
     [
       'a compound part falls back to its indicator',
       '工商行政管理业务费',
-      '2019.工商行政管理业务费.会议培训的次数人数天数~期',
+      '2019.某局.工商行政管理业务费.会议培训的次数人数天数~期',
       ['peixun@example.gov.cn'],
     ],
     [
       'the project',
       '工商行政管理业务费',
-      '2019.工商行政管理业务费.辞退人数',
+      '2019.某局.工商行政管理业务费.辞退人数',
       ['gongshang@example.gov.cn', 'zhang@example.gov.cn'],
     ],
     [
       'the project, names matched like ids',
       '营业执照 采购项目',
-      '2019.营业执照采购项目.使用年限',
+      '2019.某局.营业执照采购项目.使用年限',
       ['zhizhao@example.gov.cn'],
     ],
-    ['the fallback', '价格监督检查工作经费', '2019.价格监督检查工作经费.经营者满意度', ['ops@example.gov.cn']],
+    ['the fallback', '价格监督检查工作经费', '2019.某局.价格监督检查工作经费.经营者满意度', ['ops@example.gov.cn']],
   ])('%s', (_what, project, id, expected) => expect(ownersFor(owners, project, id)).toEqual(expected));
+
+  it('reads a catalogue id of the form before agencies as its indicator', () => {
+    const old = parseOwners(
+      'fallback: ops@example.gov.cn\nindicators:\n  2019.项目.指标: [a@example.gov.cn]\n',
+      'yaml',
+    );
+    expect(ownersFor(old, '项目', '2019.某局.项目.指标~期')).toEqual(['a@example.gov.cn']);
+    expect(ownersFor(old, '项目', '2019.某局.项目.别的指标')).toEqual(['ops@example.gov.cn']);
+  });
 });
 
 describe('samples/owners.yaml', () => {

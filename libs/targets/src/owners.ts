@@ -6,11 +6,12 @@
  *     工商行政管理业务费: [gongshang@example.gov.cn]
  *   indicators:
  *     工商行政管理业务费/案件办结率: [anjian@example.gov.cn]     # <project>/<indicator>
- *     2019.工商行政管理业务费.案件办结率: [anjian@example.gov.cn]  # or a catalogue id
+ *     2019.某局.工商行政管理业务费.案件办结率: [anjian@example.gov.cn]  # or a catalogue id
  *
  * Resolution: indicator entry (its own id, then the indicator a compound part belongs
  * to) → project entry → fallback. Names match the way ids do (idSegment), so spaces and
- * bracket styles do not matter; `<project>/<indicator>` keys apply to every year.
+ * bracket styles do not matter; `<project>/<indicator>` keys apply to every year. A catalogue
+ * id of the form before agencies (`2019.<project>.<indicator>`) still names its indicator.
  */
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
@@ -99,10 +100,19 @@ export function ownersFormatOf(fileName: string): OwnersFormat {
   return /\.json$/i.test(fileName) ? 'json' : 'yaml';
 }
 
-/** `2019.项目.指标~期` → { year: '2019', rest: '项目指标' (segments joined), parent id }. */
-function splitId(id: string): { withoutYear: string; parent: string } {
+/**
+ * `2019.单位.项目.指标~期` of project `项目` → the parent id (without the part), its id of the
+ * form before agencies (`2019.项目.指标`), and `项目指标` (what a `<project>/<indicator>` key reads as).
+ */
+function splitId(id: string, projectName: string): { byName: string; parent: string; legacy: string } {
   const parent = id.replace(/~[^~]*$/, '');
-  return { withoutYear: idSegment(parent.replace(/^\d{4}\./, '')), parent };
+  const indicator = parent.slice(parent.lastIndexOf('.') + 1);
+  const year = /^\d{4}/.exec(parent)?.[0] ?? '';
+  return {
+    byName: idSegment(projectName) + idSegment(indicator),
+    parent,
+    legacy: `${year}.${idSegment(projectName)}.${indicator}`,
+  };
 }
 
 function unique(list: string[]): string[] {
@@ -110,12 +120,12 @@ function unique(list: string[]): string[] {
 }
 
 export function ownersFor(owners: Owners, projectName: string, indicatorIdValue: string): string[] {
-  const { withoutYear, parent } = splitId(indicatorIdValue);
-  for (const id of unique([indicatorIdValue, parent])) {
+  const { byName, parent, legacy } = splitId(indicatorIdValue, projectName);
+  for (const id of unique([indicatorIdValue, parent, legacy])) {
     if (owners.indicators[id]) return unique(owners.indicators[id]);
   }
   for (const [k, v] of Object.entries(owners.indicators)) {
-    if (!ID_KEY.test(k) && idSegment(k) === withoutYear) return unique(v);
+    if (!ID_KEY.test(k) && idSegment(k) === byName) return unique(v);
   }
   const project = idSegment(projectName);
   for (const [k, v] of Object.entries(owners.projects)) if (idSegment(k) === project) return unique(v);
@@ -131,6 +141,7 @@ export function checkOwners(owners: Owners, catalogue: ParsedCatalogue): Problem
   for (const p of catalogue.projects)
     for (const i of p.indicators) {
       ids.add(i.id);
+      ids.add(splitId(i.id, p.name).legacy);
       names.add(idSegment(p.name) + idSegment(i.name));
     }
   for (const k of Object.keys(owners.projects))

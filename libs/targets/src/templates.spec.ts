@@ -25,6 +25,16 @@ const funds = (total: number | null, fiscal: number | null, other: number | null
 });
 
 /** One indicator of the expected JSON; its id from the catalogue's own rule. */
+/** The 预算单位 of each project in these tables (ids carry it). */
+const AGENCY_OF: Record<string, string> = {
+  食品安全抽检监测: '某市食品检验所',
+  公共文化服务提升: '某区文化和旅游局',
+  职业技能培训补贴: '某市人力资源和社会保障局',
+  特种设备安全监察: '某市市场监督管理局',
+  某县市场监督管理局: '某县市场监督管理局',
+  食品安全日常监管: '某县市场监督管理局',
+};
+
 function indicator(
   year: number,
   project: string,
@@ -36,7 +46,16 @@ function indicator(
   target: object,
   extra: { note?: string; weight?: number } = {},
 ) {
-  return { id: indicatorId(year, project, name), ...at, level1, level2, name, value, target, ...extra };
+  return {
+    id: indicatorId(year, AGENCY_OF[project], project, name),
+    ...at,
+    level1,
+    level2,
+    name,
+    value,
+    target,
+    ...extra,
+  };
 }
 
 async function parse(source: string | SheetSpec[], options: ReadOptions = {}) {

@@ -14,7 +14,7 @@ import {
   StatsRepository,
 } from '@iw/mongo';
 import { waitFor } from '@iw/testing';
-import { createWorld, FROM, indicatorId, PUBLIC_URL, type World } from './helpers';
+import { createWorld, FROM, indicatorId, projectId, PUBLIC_URL, type World } from './helpers';
 
 /**
  * The alerting app in-process against the real broker, FerretDB and an SMTP server, with a
@@ -315,7 +315,7 @@ it('after a crash mid-send the same digest is sent again with the same Message-I
     unit: {
       id,
       indicatorId: id,
-      projectId: `2019.${P5}`,
+      projectId: projectId(P5),
       projectName: P5,
       indicatorName: '汽油抽检批次',
       targetText: '≥700批次',

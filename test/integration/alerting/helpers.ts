@@ -43,7 +43,7 @@ export function targetTable(projects: readonly ProjectSpec[]): string {
   for (const p of projects) {
     lines.push(
       '项目支出绩效目标表',
-      `预算单位${T}测试局${T}${T}项目名称${T}${p.name}`,
+      `预算单位${T}${AGENCY}${T}${T}项目名称${T}${p.name}`,
       `项目资金(万元)${T}年度资金总额: 90${T}其中:财政拨款 90${T}其他资金 0`,
       `项目总体目标${T}测试`,
       `一级指标${T}二级指标${T}三级指标${T}指标值`,
@@ -56,8 +56,10 @@ export function targetTable(projects: readonly ProjectSpec[]): string {
   return lines.join('\n');
 }
 
-export const projectId = (name: string) => `2019.${name}`;
-export const indicatorId = (project: string, indicator: string) => `2019.${project}.${indicator}`;
+/** The 预算单位 of every test table (ids carry it). */
+export const AGENCY = '测试局';
+export const projectId = (name: string) => `2019.${AGENCY}.${name}`;
+export const indicatorId = (project: string, indicator: string) => `${projectId(project)}.${indicator}`;
 
 export interface World {
   mongoUrl: string;
@@ -135,12 +137,12 @@ export async function createWorld(
   const publish = async (unitId: string): Promise<number> => {
     const p = await progress.one(unitId);
     if (!p) throw new Error(`no progress for ${unitId}`);
-    const [, project] = unitId.split('.');
+    const project = unitId.split('.')[2];
     const message: ProgressMessage = {
       schemaVersion: 1,
       trackedId: unitId,
       indicatorId: unitId.replace(/~.*$/, ''),
-      projectId: `2019.${project}`,
+      projectId: projectId(project),
       measure: p.measure,
       actual: p.actual,
       lastEventAt: p.lastEventAt,
@@ -197,9 +199,9 @@ export async function createWorld(
         ...fields,
         version,
       };
-      const [, project] = unitId.split('.');
+      const project = unitId.split('.')[2];
       const { lost } = await progress.save(
-        [{ progress: doc, indicatorId: unitId.replace(/~.*$/, ''), projectId: `2019.${project}` }],
+        [{ progress: doc, indicatorId: unitId.replace(/~.*$/, ''), projectId: projectId(project) }],
         new Date(),
       );
       if (lost.length) throw new Error(`progress of ${unitId} moved meanwhile`);

@@ -14,6 +14,9 @@ import {
 import { indicatorId } from '@iw/targets';
 import { dropTestDatabase, testMongoUrl } from '@iw/testing';
 
+/** The sample table's 预算单位 (the agency its ids carry). */
+const SEED_AGENCY = '新疆维吾尔自治区市场监督管理局';
+
 /**
  * `iw targets import` against the real MongoDB-compatible server: a second import changes
  * nothing; an edited table updates targets in place (progress kept) and archives indicators
@@ -62,8 +65,8 @@ it('imports the seed with owners, and a second import changes nothing', async ()
 });
 
 it('updates an edited target in place keeping progress, and archives a removed indicator', async () => {
-  const gasoline = indicatorId(2019, P, '汽油抽检批次');
-  const diesel = indicatorId(2019, P, '柴油抽检批次');
+  const gasoline = indicatorId(2019, SEED_AGENCY, P, '汽油抽检批次');
+  const diesel = indicatorId(2019, SEED_AGENCY, P, '柴油抽检批次');
   // Progress recorded before the edit must survive it.
   const repo = new ProgressRepository(conn);
   const period = { from: '2019-01-01', to: '2019-12-31' };
@@ -121,7 +124,7 @@ it('prints progress as JSON, one row per indicator, compound part and project bu
   const res = await iw('progress', '--json', '--project', P);
   expect(res.code).toBe(0);
   const rows = JSON.parse(res.out) as Array<Record<string, unknown>>;
-  const gas = rows.find((r) => r.id === indicatorId(2019, P, '汽油抽检批次'));
+  const gas = rows.find((r) => r.id === indicatorId(2019, SEED_AGENCY, P, '汽油抽检批次'));
   expect(gas).toMatchObject({
     project: P,
     name: '汽油抽检批次',

@@ -12,6 +12,9 @@ import type { TopicRole } from '@iw/config';
 import { spawnApp, testKafkaConfig, uniqueId, waitFor, type AppProcess } from '@iw/testing';
 import { P_FOOD, P_INSPECT, SURVEY_KEY, type Ids, type Published, type Totals } from './traffic';
 
+/** The sample table's 预算单位 (the agency its ids carry). */
+export const SEED_AGENCY = '新疆维吾尔自治区市场监督管理局';
+
 const ROOT = path.resolve(__dirname, '../../..');
 export const SEED_FILE = path.join(ROOT, 'samples/targets-2019-xinjiang-market-supervision.txt');
 
@@ -21,19 +24,19 @@ export function seedCatalogue(): ParsedCatalogue {
 
 const P1 = '个体私营经济发展、“小个专”党建工作及地理标志商标宣传经费';
 export const TRAFFIC_IDS: Ids = {
-  latestIndicator: indicatorId(2019, P1, '地州示范带动率'),
-  milestoneIndicator: indicatorId(2019, P1, '打造非公党建示范点完成时间'),
-  projectId: projectId(2019, P_INSPECT),
+  latestIndicator: indicatorId(2019, SEED_AGENCY, P1, '地州示范带动率'),
+  milestoneIndicator: indicatorId(2019, SEED_AGENCY, P1, '打造非公党建示范点完成时间'),
+  projectId: projectId(2019, SEED_AGENCY, P_INSPECT),
 };
 
 export const UNIT = {
-  gasoline: indicatorId(2019, P_INSPECT, '汽油抽检批次'),
-  coverage: indicatorId(2019, P_INSPECT, '抽检地州（市）覆盖率'),
-  cost: indicatorId(2019, P_INSPECT, '汽油和柴油抽检每批次费用'),
-  cases: indicatorId(2019, P_INSPECT, '发现问题处置率'),
-  food: indicatorId(2019, P_FOOD, '食品监督抽验合格率'),
-  survey: indicatorId(2019, P_INSPECT, SURVEY_KEY),
-  budget: budgetTrackId(projectId(2019, P_INSPECT)),
+  gasoline: indicatorId(2019, SEED_AGENCY, P_INSPECT, '汽油抽检批次'),
+  coverage: indicatorId(2019, SEED_AGENCY, P_INSPECT, '抽检地州（市）覆盖率'),
+  cost: indicatorId(2019, SEED_AGENCY, P_INSPECT, '汽油和柴油抽检每批次费用'),
+  cases: indicatorId(2019, SEED_AGENCY, P_INSPECT, '发现问题处置率'),
+  food: indicatorId(2019, SEED_AGENCY, P_FOOD, '食品监督抽验合格率'),
+  survey: indicatorId(2019, SEED_AGENCY, P_INSPECT, SURVEY_KEY),
+  budget: budgetTrackId(projectId(2019, SEED_AGENCY, P_INSPECT)),
   latest: TRAFFIC_IDS.latestIndicator,
   milestone: TRAFFIC_IDS.milestoneIndicator,
 };

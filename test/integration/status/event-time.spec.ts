@@ -4,6 +4,9 @@ import { reportLikelihood } from '@iw/report';
 import { indicatorId } from '@iw/targets';
 import { IDS, startHarness, TZ, type StatusHarness } from './harness';
 
+/** The sample table's 预算单位 (the agency its ids carry). */
+const SEED_AGENCY = '新疆维吾尔自治区市场监督管理局';
+
 /**
  * One rule for when an event counts: from its occurredAt on, in the live view (API, dashboard)
  * and in the 绩效监控表 as of any date alike. Stored progress may hold events dated after the
@@ -14,7 +17,7 @@ import { IDS, startHarness, TZ, type StatusHarness } from './harness';
 jest.setTimeout(180_000);
 
 const P1 = '个体私营经济发展、“小个专”党建工作及地理标志商标宣传经费';
-const MILESTONE = indicatorId(2019, P1, '打造非公党建示范点完成时间');
+const MILESTONE = indicatorId(2019, SEED_AGENCY, P1, '打造非公党建示范点完成时间');
 
 let h: StatusHarness;
 beforeAll(async () => {

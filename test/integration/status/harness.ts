@@ -51,6 +51,9 @@ import {
 import { createStatusApp } from '../../../apps/status/src/app';
 import { freePort } from '@iw/testing';
 
+/** The sample table's 预算单位 (the agency its ids carry). */
+export const SEED_AGENCY = '新疆维吾尔自治区市场监督管理局';
+
 export { freePort };
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -79,15 +82,15 @@ const EVIL_TABLE = `
 `;
 
 export const IDS = {
-  inspect: projectId(2019, P_INSPECT),
-  gasoline: indicatorId(2019, P_INSPECT, '汽油抽检批次'),
-  diesel: indicatorId(2019, P_INSPECT, '柴油抽检批次'),
-  inspectBudget: budgetTrackId(projectId(2019, P_INSPECT)),
-  gongshang: projectId(2019, P_GONGSHANG),
-  training: indicatorId(2019, P_GONGSHANG, '会议培训的次数人数天数'),
-  influence: indicatorId(2019, P_GONGSHANG, '市场监管社会影响力'),
-  evilProject: projectId(2019, EVIL_PROJECT),
-  evilIndicator: indicatorId(2019, EVIL_PROJECT, EVIL_INDICATOR),
+  inspect: projectId(2019, SEED_AGENCY, P_INSPECT),
+  gasoline: indicatorId(2019, SEED_AGENCY, P_INSPECT, '汽油抽检批次'),
+  diesel: indicatorId(2019, SEED_AGENCY, P_INSPECT, '柴油抽检批次'),
+  inspectBudget: budgetTrackId(projectId(2019, SEED_AGENCY, P_INSPECT)),
+  gongshang: projectId(2019, SEED_AGENCY, P_GONGSHANG),
+  training: indicatorId(2019, SEED_AGENCY, P_GONGSHANG, '会议培训的次数人数天数'),
+  influence: indicatorId(2019, SEED_AGENCY, P_GONGSHANG, '市场监管社会影响力'),
+  evilProject: projectId(2019, '测试单位', EVIL_PROJECT),
+  evilIndicator: indicatorId(2019, '测试单位', EVIL_PROJECT, EVIL_INDICATOR),
 };
 
 export function catalogue(): ParsedCatalogue {

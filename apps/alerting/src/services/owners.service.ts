@@ -32,8 +32,8 @@ export class OwnersService {
     const owners = await this.owners(realNow);
     return (projectId, indicatorId) => {
       if (!owners) return [];
-      // A project id is `<year>.<id segment of its name>`, and names are matched by id segment.
-      return ownersFor(owners, projectId.replace(/^\d{4}\./, ''), indicatorId);
+      // A project id is `<year>.<agency>.<id segment of its name>`, and names are matched by id segment.
+      return ownersFor(owners, projectId.slice(projectId.lastIndexOf('.') + 1), indicatorId);
     };
   }
 

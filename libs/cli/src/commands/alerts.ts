@@ -135,7 +135,10 @@ export const alertsCommand: CliCommand = {
       .command('list')
       .description('open alerts (all with --all)')
       .option('--all', 'resolved and closed alerts too')
-      .option('--project <id>', 'only this project (catalogue id, e.g. 2019.工商行政管理业务费)')
+      .option(
+        '--project <id>',
+        'only this project (catalogue id, e.g. 2019.新疆维吾尔自治区市场监督管理局.工商行政管理业务费)',
+      )
       .option('--json', 'print JSON')
       .action(async (options: ListOptions) => {
         const config = cliConfig();

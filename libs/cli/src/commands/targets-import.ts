@@ -67,6 +67,8 @@ export async function targetsImport(file: string, options: ImportOptions, io: Cl
       now: new Date(),
       // Changed targets are valid from the services' clock on (a back-dated 绩效监控表 reads the old ones before).
       validFrom: new Date(parseClockSpec(config.clock).now()),
+      // Stored ids of the form before agencies (`2019.<project>…`) become `2019.<agency>.<project>…`.
+      log: (line) => io.err(`${line}\n`),
     }),
   );
   io.out(formatImport(file, catalogue, result));

@@ -30,7 +30,7 @@ describe('iw targets parse', () => {
     expect(json.projects).toHaveLength(18);
     expect(json.projects.reduce((n: number, p: { indicators: unknown[] }) => n + p.indicators.length, 0)).toBe(301);
     expect(json.projects[0].indicators[0]).toEqual({
-      id: '2019.个体私营经济发展小个专党建工作及地理标志商标宣传经费.打造非公党建示范点完成时间',
+      id: '2019.新疆维吾尔自治区市场监督管理局.个体私营经济发展小个专党建工作及地理标志商标宣传经费.打造非公党建示范点完成时间',
       line: 9,
       level1: '项目完成指标',
       level2: '时效指标',
@@ -81,7 +81,9 @@ describe('iw targets parse', () => {
 
   it('takes the fiscal year from --year', async () => {
     const r = await iw('targets', 'parse', SEED, '--json', '--year', '2020');
-    expect(JSON.parse(r.out).projects[1].indicators[0].id).toBe('2020.工商行政管理业务费.案件办结率');
+    expect(JSON.parse(r.out).projects[1].indicators[0].id).toBe(
+      '2020.新疆维吾尔自治区市场监督管理局.工商行政管理业务费.案件办结率',
+    );
   });
 
   it('reads .csv and .xlsx files', async () => {
@@ -100,7 +102,7 @@ describe('iw targets parse', () => {
     for (const file of [csv, xlsx]) {
       const json = JSON.parse((await iw('targets', 'parse', file, '--json')).out);
       expect(json.projects[0].indicators[0]).toMatchObject({
-        id: '2021.测试项目.完成时间',
+        id: '2021.某局.测试项目.完成时间',
         target: { kind: 'deadline', by: '2021-06-30' },
       });
     }

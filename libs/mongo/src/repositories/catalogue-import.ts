@@ -18,12 +18,15 @@ import {
   type TargetVersionDoc,
 } from '../documents';
 import { bulkWriteChunked, indicatorsOf, ownersOf, projectsOf } from './collections';
+import { migrateLegacyIds, type MigratedProject } from './catalogue-migration';
 import { HistoryRepository, projectHistoryOf, targetHistoryOf } from './history.repository';
 import { prepareDatabase } from './prepare';
 
 export interface ImportResult {
   diff: CatalogueDiff;
   ownersStored: boolean;
+  /** Projects whose stored ids of the form before agencies this import migrated. */
+  migrated: MigratedProject[];
 }
 
 /**
@@ -41,9 +44,13 @@ export async function importCatalogue(
     now: Date;
     /** Domain time the changed targets are valid from (the services' clock); default `now`. */
     validFrom?: Date;
+    /** One line per migrated project (ids of the form before agencies). */
+    log?: (line: string) => void;
   },
 ): Promise<ImportResult> {
   await prepareDatabase(conn);
+  // Before the diff, so a catalogue stored under legacy ids compares as unchanged.
+  const migrated = await migrateLegacyIds(conn, fresh, options.log);
   const stored = await loadStored(conn, fresh.fiscalYear);
   const diff = diffCatalogue(stored, fresh);
   const now = options.now;
@@ -63,6 +70,7 @@ export async function importCatalogue(
             name: p.name,
             tableKind: p.tableKind,
             budgetUnit: p.budgetUnit,
+            agency: p.budgetUnit,
             funds: p.funds,
             goal: p.goal,
             line: p.line,
@@ -137,7 +145,7 @@ export async function importCatalogue(
       ownersStored = true;
     }
   }
-  return { diff, ownersStored };
+  return { diff, ownersStored, migrated };
 }
 
 /**

@@ -5,6 +5,7 @@ export * from './event-id.repository';
 export * from './dlq.repository';
 export * from './stats.repository';
 export * from './catalogue-import';
+export * from './catalogue-migration';
 export * from './evaluation.repository';
 export * from './alert.repository';
 export * from './outbox.repository';

@@ -207,12 +207,15 @@ describe('table structure', () => {
 
   it('keeps duplicate indicators, disambiguating the id', () => {
     const c = read('项目完成指标|数量指标|监测报告|||1份|', '||监测 报告|||2份|');
-    expect(c.projects[0].indicators.map((i) => i.id)).toEqual(['2019.测试项目.监测报告', '2019.测试项目.监测报告_2']);
+    expect(c.projects[0].indicators.map((i) => i.id)).toEqual([
+      '2019.新疆维吾尔自治区市场监督管理局.测试项目.监测报告',
+      '2019.新疆维吾尔自治区市场监督管理局.测试项目.监测报告_2',
+    ]);
     expect(problemsOf(c)).toEqual([
       [
         7,
         'warning',
-        'duplicate indicator 「监测 报告」 (also line 6); both kept, this one is 2019.测试项目.监测报告_2',
+        'duplicate indicator 「监测 报告」 (also line 6); both kept, this one is 2019.新疆维吾尔自治区市场监督管理局.测试项目.监测报告_2',
       ],
     ]);
   });
@@ -278,7 +281,7 @@ describe('templates, vocabularies and years', () => {
       ),
     );
     expect(c.fiscalYear).toBe(2020);
-    expect(c.projects[0].indicators[0].id).toBe('2020.测试项目.完成时间');
+    expect(c.projects[0].indicators[0].id).toBe('2020.新疆维吾尔自治区市场监督管理局.测试项目.完成时间');
   });
 
   it('reports a table without any year and uses the fallback', () => {
