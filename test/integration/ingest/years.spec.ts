@@ -21,7 +21,7 @@ import {
   uniqueId,
   type AppProcess,
 } from '@iw/testing';
-import { groupId, importSeed, publish, SEED_FILE, startIngest, UNIT, waitForDrain } from './harness';
+import { groupId, importSeed, publish, SEED_AGENCY, SEED_FILE, startIngest, UNIT, waitForDrain } from './harness';
 import { P_INSPECT } from './traffic';
 
 /**
@@ -37,7 +37,7 @@ const mongoUrl = testMongoUrl();
 const group = groupId();
 // Early March 2020 (speed 1): last year's stragglers still arrive.
 const CLOCK = 'sim:2020-03-01T10:00:00+08:00@1';
-const GAS_2020 = indicatorId(2020, P_INSPECT, '汽油抽检批次');
+const GAS_2020 = indicatorId(2020, SEED_AGENCY, P_INSPECT, '汽油抽检批次');
 let topics: Record<TopicRole, string>;
 let conn: Connection;
 let ingest: AppProcess | undefined;

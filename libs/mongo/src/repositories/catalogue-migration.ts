@@ -8,7 +8,7 @@ import { collection, MAX_STATEMENTS_PER_COMMAND } from './collections';
 /**
  * Migrates stored ids of the form before agencies (`2019.<project>…`) to the agency form
  * (`2019.<agency>.<project>…`) when a catalogue is imported: progress, its version claims,
- * evaluations, alerts and theirs, the outbox, the target and 偏差原因 history, audit entries,
+ * evaluations, alerts and theirs, the outbox, the target, project and 偏差原因 history, audit entries,
  * the owners' indicator keys, indicators and the project itself, everything keyed by id.
  *
  * A stored project document of a legacy id is the marker that its migration is unfinished:
@@ -35,6 +35,7 @@ const BY_UNIT: ReadonlyArray<{ name: string; field: string }> = [
 const BY_PROJECT: readonly string[] = [
   COLLECTIONS.audit,
   COLLECTIONS.targetHistory,
+  COLLECTIONS.projectHistory,
   COLLECTIONS.evaluations,
   COLLECTIONS.alerts,
   COLLECTIONS.progress,
