@@ -7,6 +7,7 @@ import type { AppConfig } from '@iw/config';
 import { appLogger } from '@iw/logging';
 import { ApiTokens } from './middleware/api-tokens';
 import { docsAuth } from './middleware/auth.guard';
+import { answerClientErrors } from './middleware/client-errors';
 import { SessionsService } from './services/sessions.service';
 import { VERSION } from './services/ops-status.service';
 import { StatusModule, type StatusModuleOptions } from './status.module';
@@ -29,6 +30,7 @@ export async function createStatusApp(
     abortOnError: false,
   });
   app.disable('x-powered-by');
+  answerClientErrors(app.getHttpServer());
   app.use((req: Request, res: Response, next: NextFunction) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');

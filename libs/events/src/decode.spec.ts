@@ -271,7 +271,7 @@ const invalid: Array<[string, ActualsRole, Buffer | null, DlqReasonClass, RegExp
     'too_large',
     /keys/,
   ],
-  ['deep nesting', 'inspectionBatches', json({ ...batch, extra: nest(10) }), 'too_large', /nested deeper/],
+  ['deep nesting', 'inspectionBatches', json({ ...batch, extra: nest(10) }), 'too_deep', /nested deeper than 8 levels/],
   ['$-key at top level', 'inspectionBatches', json({ ...batch, $where: 'sleep(1000)' }), 'unsafe', /\$where/],
   ['$-key nested', 'inspectionBatches', json({ ...batch, meta: { q: { $gt: 1 } } }), 'unsafe', /meta\.q: key "\$gt"/],
   [

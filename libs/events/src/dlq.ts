@@ -7,7 +7,8 @@ import { instant, SCHEMA_VERSION, text } from './fields';
  * The first classes are found by `decodeActual`; the rest by routing against the catalogue.
  */
 export const DLQ_REASON_CLASSES = [
-  'too_large', // bigger than the message limit, or too deep / too long inside
+  'too_large', // bigger than the message limit, or a string, array or object too long inside
+  'too_deep', // JSON nested deeper than the limit (LIMITS.maxDepth)
   'invalid_utf8',
   'not_json',
   'unsafe', // `$`-prefixed, dotted or prototype keys anywhere

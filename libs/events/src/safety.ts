@@ -6,7 +6,7 @@ import { LIMITS } from './limits';
  * specially are refused anywhere in the value, not only in known fields.
  */
 
-export type SafetyProblem = { class: 'unsafe' | 'too_large'; message: string };
+export type SafetyProblem = { class: 'unsafe' | 'too_large' | 'too_deep'; message: string };
 
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -33,7 +33,7 @@ function walk(value: unknown, depth: number, path: string): SafetyProblem | null
   }
   if (value === null || typeof value !== 'object') return null;
   if (depth > LIMITS.maxDepth)
-    return { class: 'too_large', message: `${at}: nested deeper than ${LIMITS.maxDepth} levels` };
+    return { class: 'too_deep', message: `${at}: nested deeper than ${LIMITS.maxDepth} levels` };
   if (Array.isArray(value)) {
     if (value.length > LIMITS.maxArrayLength) {
       return { class: 'too_large', message: `${at}: array longer than ${LIMITS.maxArrayLength} elements` };

@@ -3,3 +3,4 @@ export * from './mail-error';
 export * from './smtp-url';
 export * from './smtp-sender';
 export * from './smtp-sink';
+export * from './local-catcher';

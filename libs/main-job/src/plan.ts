@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { AppConfig } from '@iw/config';
+import { localCatcherOf } from '@iw/mail';
 
 /** The three services, started as child processes from dist/ in this order. */
 export const APPS = ['ingest', 'alerting', 'status'] as const;
@@ -12,18 +13,14 @@ export function entryOf(root: string, app: AppName): string {
   return path.join(root, 'dist', 'apps', app, 'src', 'main.js');
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /**
- * Where the local mail sink listens and keeps .eml files: SMTP_URL when it is plain smtp:// on
- * this machine without credentials (the default, smtp://127.0.0.1:2525, or a test's port);
- * null when mail goes to a real server, or IW_MAIL_SINK=off (your own catcher on loopback).
+ * Where the local mail sink listens and keeps .eml files (`localCatcherOf`: SMTP_URL plain
+ * smtp:// on loopback without credentials); null when mail goes to a real server, or
+ * IW_MAIL_SINK=off (your own catcher on loopback).
  */
 export function mailSinkPlan(config: AppConfig): { host: string; port: number; dir: string } | null {
-  if (!config.smtp.localSink) return null;
-  const url = new URL(config.smtp.url);
-  if (url.protocol !== 'smtp:' || !LOOPBACK.has(url.hostname) || url.username || url.password) return null;
-  return { host: url.hostname === '[::1]' ? '::1' : url.hostname, port: Number(url.port || 25), dir: mailDir(config) };
+  const at = localCatcherOf(config.smtp);
+  return at && { ...at, dir: mailDir(config) };
 }
 
 export function mailDir(config: AppConfig): string {

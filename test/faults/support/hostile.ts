@@ -148,7 +148,7 @@ const KINDS: Array<{
   },
   {
     kind: 'deep nesting',
-    allowed: ['too_large'],
+    allowed: ['too_deep'],
     make: (id, v) =>
       v % 2
         ? ['inspectionBatches', { ...base(id), category: '汽油', batches: 1, meta: nest(40 + v) }]

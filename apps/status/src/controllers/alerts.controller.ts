@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   AckBodySchema,
   AlertListSchema,
@@ -38,7 +38,11 @@ export class AlertsController {
     summary: 'Alerts, newest change first; filter by state and project (only agencies the caller reads)',
   })
   @ApiOkResponse({ schema: openApi(AlertListSchema) })
+  @ApiQuery({ name: 'project', required: false, description: 'project id (404 when there is no such project)' })
+  @ApiQuery({ name: 'state', required: false, description: 'open, resolved or closed' })
   async list(@Auth() p: Principal, @Query(new ZodPipe(AlertQuerySchema)) query: AlertQuery): Promise<AlertList> {
+    // A filter naming no project is a mistake to report, not an empty list.
+    if (query.project !== undefined) await this.access.project(p, 'read', query.project);
     return this.alerts.list(query, await this.access.readable(p));
   }
 

@@ -36,7 +36,7 @@ export class IndicatorsController {
   @ApiOperation({
     summary: 'Indicators judged now (target, actual, expected, forecast, status, reason); filter by project and status',
   })
-  @ApiQuery({ name: 'project', required: false, description: 'project id' })
+  @ApiQuery({ name: 'project', required: false, description: 'project id (404 when there is no such project)' })
   @ApiQuery({
     name: 'year',
     required: false,
@@ -52,6 +52,8 @@ export class IndicatorsController {
     @Auth() p: Principal,
     @Query(new ZodPipe(IndicatorQuerySchema)) query: IndicatorQuery,
   ): Promise<IndicatorList> {
+    // A filter naming no project is a mistake to report, not an empty list.
+    if (query.project !== undefined) await this.access.project(p, 'read', query.project);
     const [list, readable] = await Promise.all([this.indicators.list(query), this.access.readable(p)]);
     return { ...list, indicators: list.indicators.filter((i) => readable(i.project.id)) };
   }

@@ -1,7 +1,17 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Logger,
+} from '@nestjs/common';
+import type { AppConfig } from '@iw/config';
+import { APP_CONFIG } from '../tokens';
 import type { AuthedRequest, HttpResponse as Response } from './http-types';
 import { errorPage } from '../views/people';
-import { withNav } from './nav.interceptor';
+import { localMailOf, withNav } from './nav.interceptor';
 import { AlertActionError } from '@iw/alerts';
 import { AlertNotFoundError } from '@iw/mongo';
 import { ReportDateError } from '@iw/report';
@@ -15,6 +25,11 @@ import { RedirectTo } from './auth.guard';
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
+  private readonly localMail: boolean;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.localMail = localMailOf(config);
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -26,7 +41,7 @@ export class ErrorsFilter implements ExceptionFilter {
       const m = (body as { message?: unknown })?.message;
       const messages = (Array.isArray(m) ? m : [m ?? '']).map(String);
       res.status(status).type('text/html; charset=utf-8');
-      res.send(withNav(errorPage(status, messages, req.originalUrl), req));
+      res.send(withNav(errorPage(status, messages, req.originalUrl), req, this.localMail));
       return;
     }
     res.status(status).json(body);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { simpleParser } from 'mailparser';
 import type { AppConfig } from '@iw/config';
+import { localCatcherOf } from '@iw/mail';
 import { APP_CONFIG } from '../tokens';
 import type { MailEntry } from '../views/pages';
 
@@ -16,6 +17,14 @@ const FILE_NAME = /^[A-Za-z0-9._-]+\.eml$/;
 @Injectable()
 export class MailFolder {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /**
+   * Whether this deployment's mail goes to the local catcher: only then does the folder say
+   * anything about what was sent (with a real SMTP server it holds at most an old replay's mail).
+   */
+  get inUse(): boolean {
+    return localCatcherOf(this.config.smtp) !== null;
+  }
 
   get dir(): string {
     return path.join(this.config.files.localDir, 'mail');

@@ -26,11 +26,11 @@ export class AccessService {
     return decide(p, permission, r).ok;
   }
 
-  /** Read access to a project (404 when there is no such project). */
+  /** Access to a project (404 in Chinese, naming it, when there is no such project). */
   async project(p: Principal, permission: Permission, projectId: string): Promise<void> {
     const agency = (await this.people.directory()).agencyOfProject(projectId);
     if (agency === null) {
-      if (!(await this.store.catalogue.project(projectId))) throw new NotFoundException(`no project ${projectId}`);
+      if (!(await this.store.catalogue.project(projectId))) throw new NotFoundException(`找不到项目：${projectId}`);
     }
     this.check(p, permission, { agency });
   }
@@ -55,7 +55,7 @@ export class AccessService {
     if (pid === undefined) {
       const indicatorId = unitId.replace(/~[^~]*$/, '');
       const doc = await this.store.catalogue.indicator(indicatorId);
-      if (!doc) throw new NotFoundException(`no indicator ${indicatorId}`);
+      if (!doc) throw new NotFoundException(`找不到指标：${indicatorId}`);
       pid = doc.projectId;
     }
     const d = await this.people.directory();

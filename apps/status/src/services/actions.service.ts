@@ -129,12 +129,12 @@ export class ActionsService {
   /** 填报: published as an actuals.measurements event (a fresh event id, the person as its source). */
   async report(p: Principal, indicatorId: string, body: ReportBody, req: Client): Promise<ReportResult> {
     const i = await this.tracking.indicator(indicatorId);
-    if (!i) throw new NotFoundException(`no tracked indicator ${indicatorId}`);
+    if (!i) throw new NotFoundException(`指标未纳入监控：${indicatorId}`);
     const unitId = body.unit ?? (i.units.length === 1 ? i.units[0].unit.id : undefined);
     if (unitId === undefined)
       throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: '请选择要填报的分项（unit）。' });
     const state = i.units.find((u) => u.unit.id === unitId);
-    if (!state) throw new NotFoundException(`${indicatorId} has no part ${unitId}`);
+    if (!state) throw new NotFoundException(`指标 ${indicatorId} 没有分项 ${unitId}`);
     const r = await this.access.unit(p, 'act', unitId, i.project._id);
     const eventId = `report-${randomUUID()}`;
     const built = buildReport(reportUnit(state, i.doc.name), body, {

@@ -57,7 +57,7 @@ export class DashboardService {
     await this.access.unit(p, 'read', id);
     // One judgement of the indicator for the page and its people's sections.
     const state = await this.tracking.indicator(id);
-    if (!state) throw new NotFoundException(`no tracked indicator ${id}`);
+    if (!state) throw new NotFoundException(`指标未纳入监控：${id}`);
     const d = indicatorDetail(state, this.tracking.now());
     const sections = await this.peoplePages.indicatorSections(p, csrf, d, q, state);
     return indicatorPage(d, localDate(this.tracking.now(), this.config.timeZone), sections);
@@ -67,13 +67,21 @@ export class DashboardService {
     return dlqPage(await this.dlqs.list(q), q, this.config.timeZone);
   }
 
+  /** /mail exists only while mail goes to the local catcher (SMTP_URL on loopback, IW_MAIL_SINK on). */
+  private localMailOnly(): void {
+    if (!this.mail.inUse)
+      throw new NotFoundException('本部署的邮件发往邮件服务器（SMTP_URL），没有本地邮件可看；请在收件人的邮箱中查看');
+  }
+
   async mails(): Promise<string> {
+    this.localMailOnly();
     return mailPage(this.mail.dir, await this.mail.list());
   }
 
   async mailMessage(file: string): Promise<string> {
+    this.localMailOnly();
     const m = await this.mail.read(file);
-    if (!m) throw new NotFoundException(`no mail ${file}`);
+    if (!m) throw new NotFoundException(`找不到邮件：${file}`);
     return mailMessagePage(m.entry, m.text);
   }
 }

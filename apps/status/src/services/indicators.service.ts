@@ -25,7 +25,7 @@ export class IndicatorsService {
 
   async get(id: string): Promise<IndicatorDetail> {
     const i = await this.tracking.indicator(id);
-    if (!i) throw new NotFoundException(`no tracked indicator ${id}`);
+    if (!i) throw new NotFoundException(`指标未纳入监控：${id}`);
     return indicatorDetail(i, this.tracking.now());
   }
 
@@ -39,7 +39,7 @@ export class IndicatorsService {
       updatedAt: new Date(this.tracking.now()),
       ...(body.by ? { updatedBy: body.by } : {}),
     });
-    if (!found) throw new NotFoundException(`no indicator ${id}`);
+    if (!found) throw new NotFoundException(`找不到指标：${id}`);
     return this.get(id);
   }
 }

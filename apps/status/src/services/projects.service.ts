@@ -28,7 +28,7 @@ export class ProjectsService {
   async get(id: string): Promise<ProjectDetail> {
     const t = await this.tracking.snapshot({ projectId: id });
     const p = t.projects[0];
-    if (!p) throw new NotFoundException(`no tracked project ${id}`);
+    if (!p) throw new NotFoundException(`项目未纳入监控：${id}`);
     return {
       ...projectView(p, t.now, this.config.timeZone),
       goal: p.doc.goal,

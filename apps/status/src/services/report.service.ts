@@ -32,7 +32,7 @@ export class ReportService {
   async build(projectId: string, asOf: string | undefined): Promise<MonitoringReport> {
     const p = await this.store.catalogue.project(projectId);
     const year = p && !p.archived ? await this.trackedYear(p.fiscalYear) : null;
-    if (!p || !year) throw new NotFoundException(`no tracked project ${projectId}`);
+    if (!p || !year) throw new NotFoundException(`项目未纳入监控：${projectId}`);
     const { date, now, at } = this.when(asOf, p.fiscalYear);
     const [input] = await loadReportInputs(this.store.connection, { projects: [p], units: year.units, at });
     return buildMonitoringReport({

@@ -7,6 +7,7 @@ import { page } from './layout';
 /** The reason classes as the page names them. */
 export const DLQ_REASON_LABELS: Record<DlqReasonClass, string> = {
   too_large: '消息过大',
+  too_deep: '嵌套过深',
   invalid_utf8: '不是 UTF-8',
   not_json: '不是 JSON',
   unsafe: '含不安全的键',
