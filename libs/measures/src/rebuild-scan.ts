@@ -30,7 +30,8 @@ export class RebuildScan {
 
   constructor(
     private readonly units: ReadonlySet<string>,
-    private readonly bindings: BindingSet,
+    /** The bindings an event is routed with: one set, or by the event's date (its fiscal year's). */
+    private readonly bindings: BindingSet | ((occurredAt: string) => BindingSet),
     private readonly options: { now: number; maxClockSkewMs: number },
   ) {}
 
@@ -44,7 +45,8 @@ export class RebuildScan {
       this.counts.refused++;
       return;
     }
-    const routed = route(decoded.event, role, this.bindings);
+    const bindings = typeof this.bindings === 'function' ? this.bindings(decoded.event.occurredAt) : this.bindings;
+    const routed = route(decoded.event, role, bindings);
     if (!routed.ok) {
       this.counts.refused++;
       return;

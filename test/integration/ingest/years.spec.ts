@@ -66,7 +66,7 @@ afterAll(async () => {
 });
 
 async function iw(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const env = { MONGO_URL: mongoUrl, IW_CLOCK: CLOCK };
+  const env = { MONGO_URL: mongoUrl, IW_CLOCK: CLOCK, KAFKA_TOPIC_PREFIX: prefix };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {
@@ -108,6 +108,12 @@ it('keeps 2019 when 2020 is imported, counts each event in the year of its date,
   expect(await actual(UNIT.gasoline)).toBe(50);
   expect(await actual(GAS_2020)).toBe(30);
 
+  // A rebuild of last year's unit routes each event in the year of its date too.
+  const rebuilt = await iw('progress', 'rebuild', '--unit', `${UNIT.gasoline},${GAS_2020}`, '--json');
+  expect(rebuilt).toMatchObject({ code: 0, err: '' });
+  const units = (JSON.parse(rebuilt.out) as { units: Array<{ id: string; after: number }> }).units;
+  expect(Object.fromEntries(units.map((u) => [u.id, u.after]))).toEqual({ [UNIT.gasoline]: 50, [GAS_2020]: 30 });
+
   const listed = await iw('years', 'list', '--json');
   expect(JSON.parse(listed.out)).toEqual([
     { year: 2020, inCatalogue: true, closed: null },
@@ -130,4 +136,8 @@ it('keeps 2019 when 2020 is imported, counts each event in the year of its date,
   expect(records[0].reason).toMatch(/fiscal year 2019 was closed .* by jixiao@example.gov.cn/);
   expect(await actual(UNIT.gasoline)).toBe(50);
   expect(await actual(GAS_2020)).toBe(35);
+  // A closed year's progress is final: not rebuilt.
+  const refused = await iw('progress', 'rebuild', '--unit', UNIT.gasoline);
+  expect(refused.code).toBe(1);
+  expect(refused.err).toMatch(/fiscal year 2019 is closed/);
 });

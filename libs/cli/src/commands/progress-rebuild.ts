@@ -10,7 +10,8 @@ import { parseClockSpec } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { ACTUALS_ROLES, type ActualsRole } from '@iw/events';
 import { BatchConsumer, KafkaAdmin, KafkaClient } from '@iw/kafka';
-import { RebuildScan, rebuildUnit, type Progress, type TrackedUnit } from '@iw/measures';
+import { fiscalYearOf, RebuildScan, rebuildUnit, type Progress, type TrackedUnit } from '@iw/measures';
+import { budgetTrackId } from '@iw/targets';
 import { BindingsProvider, ProgressRepository } from '@iw/mongo';
 import type { CliIo } from '../cli-io';
 import { CliError, EXIT } from '../errors';
@@ -70,14 +71,25 @@ export async function rebuildProgress(
   config: AppConfig = cliConfig(),
 ): Promise<RebuildReport> {
   const report = await withMongo(config, async (conn) => {
-    const bindings = await new BindingsProvider(conn, {
+    const years = await new BindingsProvider(conn, {
       bindingsFile: config.files.bindings,
       timeZone: config.timeZone,
       satisfiedShare: config.surveys.satisfiedShare,
-    }).get(Date.now());
-    const units = selectUnits(bindings.units.values(), options);
+    }).years(Date.now());
+    // --all and a project by name: the newest year; a unit or project id names its own year.
+    const byName = options.all || (options.project !== undefined && !years.units.has(budgetTrackId(options.project)));
+    const units = selectUnits((byName ? years.newest.units : years.units).values(), options);
+    const yearOf = (id: string) => [...years.byYear].find(([, b]) => b.units.has(id))![0];
+    const closed = [...new Set(units.map((u) => yearOf(u.id)))].filter((y) => years.closed.has(y));
+    if (closed.length)
+      throw new CliError(
+        `fiscal year ${closed.join(', ')} is closed (npx iw years list): its progress is final and is not rebuilt`,
+      );
     const clock = parseClockSpec(config.clock);
-    const scan = new RebuildScan(new Set(units.map((u) => u.id)), bindings, {
+    // An event is routed in the fiscal year of its date, as ingest routes it.
+    const bindingsFor = (occurredAt: string) =>
+      years.byYear.get(fiscalYearOf(occurredAt, config.timeZone)) ?? years.newest;
+    const scan = new RebuildScan(new Set(units.map((u) => u.id)), bindingsFor, {
       now: clock.now(),
       maxClockSkewMs: config.maxClockSkewMs,
     });
