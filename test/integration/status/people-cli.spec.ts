@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { memoryIo, runCli } from '@iw/cli';
 import { startHarness, type StatusHarness } from './harness';
@@ -160,4 +161,25 @@ it('remove shuts the person out: links refused, sessions ended, gone from the li
   expect((await list()).some((p) => p.email === NEWCOMER)).toBe(false);
   expect((await iw('people', 'link', NEWCOMER)).code).not.toBe(0);
   expect((await iw('people', 'remove', NEWCOMER)).out).toMatch(/^already removed/);
+});
+
+it('every change the CLI made to the directory, and every link it printed, is in the audit log', async () => {
+  const actor = `cli:${os.userInfo().username}`;
+  const audit = (await (await h.get(`/api/audit?actor=${encodeURIComponent(actor)}`)).json()) as {
+    entries: Array<{ actor: string; action: string; target: string; role: string; before: unknown; after: unknown }>;
+  };
+  const mine = audit.entries.filter((e) => e.target === NEWCOMER);
+  const actions = mine.map((e) => e.action);
+  // Newest first: the last remove, the revoke and links between, the first add.
+  expect(actions[0]).toBe('person_remove');
+  expect(actions.at(-1)).toBe('person_put');
+  expect(actions).toContain('person_revoke');
+  expect(actions.filter((a) => a === 'issue_link').length).toBeGreaterThanOrEqual(4);
+  // A refused add, a refused link and the second remove changed nothing and left no entry.
+  expect(actions.filter((a) => a === 'person_remove')).toHaveLength(1);
+  expect(actions.filter((a) => a === 'person_put')).toHaveLength(1);
+  expect(mine.every((e) => e.role === 'cli')).toBe(true);
+  const put = mine.find((e) => e.action === 'person_put')!;
+  expect(put.before).toBeNull();
+  expect(put.after).toMatchObject({ email: NEWCOMER, name: '新人', role: 'viewer', agency: AGENCY_A });
 });

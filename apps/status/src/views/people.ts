@@ -1,5 +1,13 @@
 import { formatLocalTime } from '@iw/alerts';
-import { describePrincipal, REPORT_FORM_LABELS, type Principal, type ReportForm, type ReportUnit } from '@iw/people';
+import {
+  describePrincipal,
+  isRole,
+  REPORT_FORM_LABELS,
+  ROLE_LABELS,
+  type Principal,
+  type ReportForm,
+  type ReportUnit,
+} from '@iw/people';
 import { DEVIATION_CATEGORIES } from '@iw/report';
 import type { AlertView } from '../dtos/alert.dto';
 import type { AuditEntryView } from '../dtos/audit.dto';
@@ -307,6 +315,14 @@ function describeAudit(e: AuditEntryView, tz: string): string {
       return '退出';
     case 'close_year':
       return `关账：${e.target}年度（此后该年度的事件不再计入）`;
+    case 'person_put':
+      return `人员：${e.target}${personText(e.after)}（原：${e.before ? personText(e.before) : '无'}）`;
+    case 'person_remove':
+      return `移除人员：${e.target}（其链接与会话失效）`;
+    case 'person_revoke':
+      return `吊销链接：${e.target}（此前签发的链接失效）`;
+    case 'issue_link':
+      return `签发登录链接：${e.target}`;
   }
 }
 
@@ -319,7 +335,21 @@ export const AUDIT_ACTION_TEXT: Record<AuditEntryView['action'], string> = {
   sign_in: '登录',
   sign_out: '退出',
   close_year: '年度关账',
+  person_put: '人员变更',
+  person_remove: '移除人员',
+  person_revoke: '吊销链接',
+  issue_link: '签发链接',
 };
+
+/** A directory entry as the audit log keeps it: name, role, agency. */
+function personText(v: unknown): string {
+  if (!v || typeof v !== 'object') return '';
+  const p = v as { name?: unknown; role?: unknown; agency?: unknown };
+  const parts = [p.name, typeof p.role === 'string' && isRole(p.role) ? ROLE_LABELS[p.role] : null, p.agency].filter(
+    (x): x is string => typeof x === 'string' && x !== '',
+  );
+  return parts.length ? ` ${parts.join('，')}` : '';
+}
 
 export function auditTable(entries: AuditEntryView[], tz: string): Html {
   if (entries.length === 0) return html`<p class="muted">暂无操作记录。</p>`;

@@ -1,17 +1,10 @@
-import * as os from 'node:os';
 import { AlertActionError, formatLocalTime, type Alert } from '@iw/alerts';
 import { parseClockSpec } from '@iw/clock';
-import {
-  AlertNotFoundError,
-  AlertRepository,
-  AuditRepository,
-  loadDirectory,
-  parseSilenceUntil,
-  type AuditAction,
-} from '@iw/mongo';
+import { AlertNotFoundError, AlertRepository, loadDirectory, parseSilenceUntil, type AuditAction } from '@iw/mongo';
 import type { CliIo } from '../cli-io';
 import { CliError } from '../errors';
 import { group, type CliCommand } from './command';
+import { appendCliAudit, defaultActor } from './audit';
 import { cliConfig, withMongo } from './context';
 
 /**
@@ -24,14 +17,6 @@ interface ListOptions {
   json?: boolean;
   all?: boolean;
   project?: string;
-}
-
-function defaultActor(): string {
-  try {
-    return `cli:${os.userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
 }
 
 /** What the audit log keeps of an alert before and after an action (as the status app does). */
@@ -71,20 +56,16 @@ async function act(
       throw e;
     }
     const directory = await loadDirectory(conn, () => null);
-    await new AuditRepository(conn).append({
-      actor: by,
-      actorName: by,
-      role: 'cli',
+    await appendCliAudit(conn, {
+      by,
       action,
       target: after.id,
       indicatorId: after.unit.indicatorId,
       projectId: after.unit.projectId,
       agency: directory.agencyOfProject(after.unit.projectId),
       at: new Date(now),
-      recordedAt: new Date(),
       before: before ? alertState(before) : null,
       after: alertState(after),
-      address: `cli@${os.hostname()}`,
     });
     return after;
   });

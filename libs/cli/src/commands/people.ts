@@ -1,8 +1,15 @@
 import * as fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import { SystemClock } from '@iw/clock';
+import { parseClockSpec, SystemClock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import { loadDirectory, PeopleRepository, SecretRepository, SessionRepository, type Connection } from '@iw/mongo';
+import {
+  COLLECTIONS,
+  loadDirectory,
+  PeopleRepository,
+  SecretRepository,
+  SessionRepository,
+  type Connection,
+} from '@iw/mongo';
 import {
   linkSigner,
   normaliseEmail,
@@ -21,6 +28,7 @@ import { ownersFormatOf, parseOwners, type Owners } from '@iw/targets';
 import { CliError } from '../errors';
 import { displayWidth } from './alerts';
 import { group, type CliCommand } from './command';
+import { appendCliAudit, defaultActor } from './audit';
 import { cliConfig, withMongo } from './context';
 
 /**
@@ -73,6 +81,16 @@ export function formatPeople(people: readonly Person[]): string {
   return [line(head), ...rows.map(line)].join('\n') + '\n';
 }
 
+/** What the audit log keeps of a person's directory entry (null when there is none). */
+async function personState(conn: Connection, email: string): Promise<Record<string, unknown> | null> {
+  const doc = await conn.db!.collection(COLLECTIONS.people).findOne({ _id: email as never });
+  if (!doc) return null;
+  const { _id, ...rest } = doc;
+  return { email: _id, ...rest };
+}
+
+const domainNow = (config: AppConfig) => new Date(parseClockSpec(config.clock).now());
+
 async function endSessions(conn: Connection, email: string): Promise<number> {
   return new SessionRepository(conn).deleteFor(email);
 }
@@ -118,7 +136,8 @@ export const peopleCommand: CliCommand = {
       .requiredOption('--name <name>', 'their name as the pages show it')
       .option('--agency <agency>', 'their agency (预算单位); required but for an admin')
       .requiredOption('--role <role>', `${ROLES.join(' | ')}`, parseRole)
-      .action(async (email: string, options: { name: string; agency?: string; role: Role }) => {
+      .option('--by <name>', 'who makes the change (audit log)', defaultActor())
+      .action(async (email: string, options: { name: string; agency?: string; role: Role; by: string }) => {
         const record: PersonRecord = {
           email: normaliseEmail(email),
           name: options.name.trim(),
@@ -128,7 +147,21 @@ export const peopleCommand: CliCommand = {
         const problems = recordProblems(record);
         if (problems.length) throw new CliError(`${email}: ${problems.join('; ')}`);
         const config = cliConfig();
-        const change = await withMongo(config, (conn) => new PeopleRepository(conn).put(record, 'cli', new Date()));
+        const change = await withMongo(config, async (conn) => {
+          const before = await personState(conn, record.email);
+          const change = await new PeopleRepository(conn).put(record, 'cli', new Date());
+          if (change !== 'unchanged')
+            await appendCliAudit(conn, {
+              by: options.by,
+              action: 'person_put',
+              target: record.email,
+              agency: record.agency,
+              at: domainNow(config),
+              before,
+              after: await personState(conn, record.email),
+            });
+          return change;
+        });
         io.out(
           `${change} ${record.email} (${record.name}, ${record.role}${record.agency ? `, ${record.agency}` : ''})\n`,
         );
@@ -138,12 +171,24 @@ export const peopleCommand: CliCommand = {
       .command('remove')
       .description('shut a person out: their links and sessions stop working, even if the owners file names them')
       .argument('<email>', 'their address')
-      .action(async (email: string) => {
+      .option('--by <name>', 'who removes them (audit log)', defaultActor())
+      .action(async (email: string, options: { by: string }) => {
         const config = cliConfig();
         const address = normaliseEmail(email);
         const { removed, sessions, stillOwner } = await withMongo(config, async (conn) => {
           const before = (await loadDirectory(conn, ownersFile(config))).person(address);
+          const stored = await personState(conn, address);
           const removed = await new PeopleRepository(conn).remove(address, new Date());
+          if (removed)
+            await appendCliAudit(conn, {
+              by: options.by,
+              action: 'person_remove',
+              target: address,
+              agency: before?.agencies[0] ?? null,
+              at: domainNow(config),
+              before: stored,
+              after: await personState(conn, address),
+            });
           return {
             removed,
             sessions: await endSessions(conn, address),
@@ -160,12 +205,23 @@ export const peopleCommand: CliCommand = {
       .command('revoke')
       .description('refuse every link issued to a person so far and end their sessions (they stay in the directory)')
       .argument('<email>', 'their address')
-      .action(async (email: string) => {
+      .option('--by <name>', 'who revokes them (audit log)', defaultActor())
+      .action(async (email: string, options: { by: string }) => {
         const config = cliConfig();
         const address = normaliseEmail(email);
         const sessions = await withMongo(config, async (conn) => {
+          const before = await personState(conn, address);
           await new PeopleRepository(conn).revoke(address, new Date());
-          return endSessions(conn, address);
+          const ended = await endSessions(conn, address);
+          await appendCliAudit(conn, {
+            by: options.by,
+            action: 'person_revoke',
+            target: address,
+            at: domainNow(config),
+            before,
+            after: { ...(await personState(conn, address)), sessionsEnded: ended },
+          });
+          return ended;
         });
         io.out(`links of ${address} issued until now are refused; ${sessions} session(s) ended\n`);
       });
@@ -189,7 +245,8 @@ export const peopleCommand: CliCommand = {
       .description('print a personal sign-in link for a person (its last line); it expires after IW_LINK_TTL')
       .argument('<email>', 'their address')
       .option('--next <path>', 'the page it opens, e.g. /alerts', '/')
-      .action(async (email: string, options: { next: string }) => {
+      .option('--by <name>', 'who issues it (audit log)', defaultActor())
+      .action(async (email: string, options: { next: string; by: string }) => {
         const config = cliConfig();
         const address = normaliseEmail(email);
         const link = await withMongo(config, async (conn) => {
@@ -204,7 +261,17 @@ export const peopleCommand: CliCommand = {
             ttlMs: config.people.linkTtlMs,
             now: () => new SystemClock().now(),
           });
-          return { person, url: sign(address, safeNext(options.next)) };
+          const url = sign(address, safeNext(options.next));
+          await appendCliAudit(conn, {
+            by: options.by,
+            action: 'issue_link',
+            target: address,
+            agency: person.agencies[0] ?? null,
+            at: domainNow(config),
+            before: null,
+            after: { next: safeNext(options.next), validDays: Math.round(config.people.linkTtlMs / 86_400_000) },
+          });
+          return { person, url };
         });
         const days = Math.round(config.people.linkTtlMs / 86_400_000);
         io.out(

@@ -1,9 +1,9 @@
-import * as os from 'node:os';
 import { parseClockSpec } from '@iw/clock';
-import { AuditRepository, CatalogueRepository, FiscalYearRepository } from '@iw/mongo';
+import { CatalogueRepository, FiscalYearRepository } from '@iw/mongo';
 import type { CliIo } from '../cli-io';
 import { CliError } from '../errors';
 import { group, parseYear, type CliCommand } from './command';
+import { appendCliAudit, defaultActor } from './audit';
 import { cliConfig, withMongo } from './context';
 
 /**
@@ -11,14 +11,6 @@ import { cliConfig, withMongo } from './context';
  * event counts in the year of its date); closing one makes ingest send its late events to the
  * DLQ (`year_closed`). Closing is recorded once (claimByInsert) and appended to the audit log.
  */
-
-function defaultActor(): string {
-  try {
-    return `cli:${os.userInfo().username}`;
-  } catch {
-    return 'cli';
-  }
-}
 
 export async function listYears(options: { json?: boolean }, io: CliIo): Promise<void> {
   const config = cliConfig();
@@ -56,20 +48,13 @@ export async function closeYear(year: number, options: { by?: string }, io: CliI
       throw new CliError(`no fiscal year ${year} in the catalogue (npx iw years list)`);
     const r = await new FiscalYearRepository(conn).close(year, by, new Date(now));
     if (r.closed)
-      await new AuditRepository(conn).append({
-        actor: by,
-        actorName: by,
-        role: 'cli',
+      await appendCliAudit(conn, {
+        by,
         action: 'close_year',
         target: String(year),
-        indicatorId: null,
-        projectId: null,
-        agency: null,
         at: new Date(now),
-        recordedAt: new Date(),
         before: { closed: false },
         after: { closed: true },
-        address: `cli@${os.hostname()}`,
       });
     return r;
   });

@@ -13,6 +13,10 @@ export const AUDIT_ACTIONS = [
   'sign_in',
   'sign_out',
   'close_year',
+  'person_put',
+  'person_remove',
+  'person_revoke',
+  'issue_link',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -30,7 +34,7 @@ export interface AuditDoc {
   /** owner | office | viewer | admin, the token's scope, or `cli` (`iw alerts ack|silence|unsilence`). */
   role: string;
   action: AuditAction;
-  /** Alert id (ack, silence, unsilence), indicator or part id (report, deviation), the person (sign-in), the year (close_year). */
+  /** Alert id (ack, silence, unsilence), indicator or part id (report, deviation), the person (sign-in), the year (close_year), the person's address (person_put, person_remove, person_revoke, issue_link). */
   target: string;
   indicatorId: string | null;
   projectId: string | null;
