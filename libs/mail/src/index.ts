@@ -4,3 +4,4 @@ export * from './smtp-url';
 export * from './smtp-sender';
 export * from './smtp-sink';
 export * from './local-catcher';
+export * from './mail-date';

@@ -18,6 +18,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** The Date header as written (`mailDate`: in the configured time zone); absent: nodemailer's, in UTC. */
+  date?: string;
 }
 
 export interface SendResult {
@@ -114,6 +116,7 @@ export class SmtpSender {
         subject: message.subject,
         text: message.text,
         html: message.html,
+        ...(message.date ? { date: message.date } : {}),
       });
       return {
         accepted: addresses(info.accepted),

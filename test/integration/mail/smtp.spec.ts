@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { flush, ownersResolver, transition } from '@iw/alerts';
-import { MailSendError, SmtpSender, SmtpSink } from '@iw/mail';
+import { simpleParser } from 'mailparser';
+import { mailDate, MailSendError, SmtpSender, SmtpSink } from '@iw/mail';
 import type { MailMessage } from '@iw/mail';
 import { evaluation, T0, trackedUnit } from '../../../libs/alerts/test/fixtures';
 
@@ -64,6 +65,16 @@ describe('SMTP round trip', () => {
     expect(got.text.trim()).toBe(sent.text);
     expect(got.html).toContain('指标值：≥700批次');
     expect(fs.readFileSync(got.file!, 'utf8')).toContain(`Message-ID: ${sent.messageId}`);
+  });
+
+  it('writes the Date header in the configured time zone, as a mail parser reads it', async () => {
+    const sent = { ...message(), date: mailDate(Date.parse('2019-06-15T04:00:00Z'), 'Asia/Shanghai') };
+    await sender.send(sent);
+    const [got] = await sink.waitForMessages(1, 5000);
+    const raw = fs.readFileSync(got.file!, 'utf8');
+    expect(raw).toMatch(/^Date: Sat, 15 Jun 2019 12:00:00 \+0800\r?$/m);
+    const parsed = await simpleParser(raw);
+    expect(parsed.date?.toISOString()).toBe('2019-06-15T04:00:00.000Z');
   });
 
   it('accepts AUTH with any credentials', async () => {

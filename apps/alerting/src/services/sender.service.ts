@@ -8,7 +8,7 @@ import {
 import { flush, groupNotices, toMail, type Alert, type AlertPipelineOptions, type Notification } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import { classifySendError, DEFAULT_BACKOFF, SmtpSender, type BackoffOptions } from '@iw/mail';
+import { classifySendError, DEFAULT_BACKOFF, mailDate, SmtpSender, type BackoffOptions } from '@iw/mail';
 import {
   AlertRepository,
   MONGO_CONNECTION,
@@ -263,6 +263,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        // When it is sent, in IW_TIMEZONE (a re-send after a crash carries its own time).
+        date: mailDate(this.realNow(), this.config.timeZone),
       });
       this.metrics.sent(docs.length, this.realNow() - started);
       this.logger.log(
