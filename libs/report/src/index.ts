@@ -18,3 +18,4 @@ export { checkReportDate, monthsCompleted, monthsLabel } from './monitoring-repo
 export { buildAgencyReport, elapsedShare, SUMMARY_LIKELIHOODS } from './agency-report';
 export type { AgencyMonitoringReport, AgencyReportInput, AgencySummaryRow, SummaryLikelihood } from './agency-report';
 export { agencyReportXlsx, SUMMARY_SHEET } from './agency-xlsx';
+export { rollUpAgencies, type AgencyRollupRow, type RollupProject } from './agency-rollup';

@@ -1,5 +1,13 @@
 import { IDS, TOKENS, startHarness, type StatusHarness } from './harness';
-import { AGENCY_A, PEOPLE, createPeopleWorld, type PeopleWorld, type PersonName, type Session } from './people-world';
+import {
+  AGENCY_A,
+  AGENCY_B,
+  PEOPLE,
+  createPeopleWorld,
+  type PeopleWorld,
+  type PersonName,
+  type Session,
+} from './people-world';
 
 /**
  * Route by role: every route the status app registers (read from its Express router, as the
@@ -85,6 +93,7 @@ const TABLE: Record<string, RouteCase> = {
     ok: [200],
     rule: agencyA,
   },
+  'GET /api/agencies': { url: () => '/api/agencies', ok: [200], rule: everyone },
   'GET /api/indicators': { url: () => '/api/indicators', ok: [200], rule: everyone },
   'GET /api/indicators/:id': { url: () => `/api/indicators/${target()}`, ok: [200], rule: agencyA },
   'PUT /api/indicators/:id/deviation': {
@@ -251,6 +260,60 @@ it.each(Object.keys(TABLE))('%s: each caller gets the answer its role gives', as
     if (got !== want) wrong.push(`${route} as ${caller}: ${status}, expected ${want === 'ok' ? c.ok.join('/') : want}`);
   }
   expect(wrong).toEqual([]);
+});
+
+async function getJson<T>(caller: Caller, url: string): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (caller === 'tokenAdmin') headers.authorization = `Bearer ${TOKENS[0]}`;
+  else if (caller === 'tokenRead' || caller === 'tokenWrite') headers.authorization = `Bearer ${TOKEN[caller]}`;
+  else headers.cookie = sessions.get(caller)!.cookie;
+  const res = await fetch(h.base + url, { headers, redirect: 'manual' });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+interface AgencyRows {
+  agencies: Array<{
+    agency: string;
+    projectCount: number;
+    indicatorCount: number;
+    likelihoods: Record<string, number>;
+  }>;
+}
+
+it('GET /api/agencies rolls up per agency: a person sees their agency, admin and read tokens all', async () => {
+  const all = await getJson<AgencyRows>('admin', '/api/agencies');
+  expect(all.status).toBe(200);
+  expect(all.body.agencies.map((a) => a.agency).sort()).toEqual([AGENCY_A, AGENCY_B].sort());
+  const a = all.body.agencies.find((x) => x.agency === AGENCY_A)!;
+  expect(a.projectCount).toBe(18);
+  const counted = Object.values(a.likelihoods).reduce((x, y) => x + y, 0);
+  expect(counted).toBe(a.indicatorCount);
+  expect(Object.keys(a.likelihoods).sort()).toEqual(['不可能', '有可能', '暂无', '确定能'].sort());
+  expect((await getJson<AgencyRows>('tokenRead', '/api/agencies')).body.agencies).toHaveLength(2);
+  expect((await getJson<AgencyRows>('officeB', '/api/agencies')).body.agencies.map((x) => x.agency)).toEqual([
+    AGENCY_B,
+  ]);
+  expect((await getJson<AgencyRows>('viewer', '/api/agencies')).body.agencies.map((x) => x.agency)).toEqual([AGENCY_A]);
+});
+
+it('?agency= narrows the project, indicator and alert lists, never beyond what the caller reads', async () => {
+  type Projects = { projects: Array<{ budgetUnit: string }> };
+  type Indicators = { indicators: Array<{ project: { id: string } }> };
+  const q = (path: string, agency: string) => `${path}?agency=${enc(agency)}`;
+  const onlyB = await getJson<Projects>('admin', q('/api/projects', AGENCY_B));
+  expect(onlyB.body.projects.map((x) => x.budgetUnit)).toEqual([AGENCY_B]);
+  expect((await getJson<Projects>('admin', q('/api/projects', ` ${AGENCY_A} `))).body.projects).toHaveLength(18);
+  // Another agency's list, asked for by name, is empty for a person of agency A.
+  expect((await getJson<Projects>('viewer', q('/api/projects', AGENCY_B))).body.projects).toEqual([]);
+  const ind = await getJson<Indicators>('admin', q('/api/indicators', AGENCY_B));
+  expect(ind.body.indicators.length).toBeGreaterThan(0);
+  expect(ind.body.indicators.every((i) => i.project.id === IDS.evilProject)).toBe(true);
+  const alertsA = await getJson<{ alerts: unknown[] }>('admin', q('/api/alerts', AGENCY_A));
+  const alertsB = await getJson<{ alerts: unknown[] }>('admin', q('/api/alerts', '没有这个单位'));
+  expect(alertsA.status).toBe(200);
+  expect(alertsA.body.alerts.length).toBeGreaterThan(0);
+  expect(alertsB.body.alerts).toEqual([]);
+  expect((await getJson<unknown>('admin', q('/api/projects', ''))).status).toBe(400);
 });
 
 it('public routes answer everyone alike', async () => {

@@ -1,14 +1,23 @@
 import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@iw/people';
-import type { AgencyMonitoringReport } from '@iw/report';
+import { rollUpAgencies, type AgencyMonitoringReport } from '@iw/report';
 import { IdSchema } from '../dtos/common.dto';
 import { openApi } from '../dtos/openapi';
-import { AgencyMonitoringReportSchema, AgencyReportQuerySchema, type AgencyReportQuery } from '../dtos/project.dto';
+import {
+  AgencyListSchema,
+  AgencyMonitoringReportSchema,
+  AgencyReportQuerySchema,
+  YearQuerySchema,
+  type AgencyList,
+  type AgencyReportQuery,
+  type YearQuery,
+} from '../dtos/project.dto';
 import type { HttpResponse as Response } from '../middleware/http-types';
 import { Auth, Requires } from '../middleware/public.decorator';
 import { ZodPipe } from '../middleware/zod.pipe';
 import { AccessService } from '../services/access.service';
+import { ProjectsService } from '../services/projects.service';
 import { ReportService } from '../services/report.service';
 
 @ApiTags('agencies')
@@ -18,7 +27,29 @@ export class AgenciesController {
   constructor(
     private readonly reports: ReportService,
     private readonly access: AccessService,
+    private readonly projects: ProjectsService,
   ) {}
+
+  @Requires('read')
+  @Get()
+  @ApiOperation({
+    summary:
+      'The finance department’s roll-up: one row per agency (预算单位) the caller reads — projects, indicators per 完成目标可能性 (确定能/有可能/不可能/暂无), 年度资金总额, 执行数 and 预算执行率 (against timeElapsed, 序时进度). A person of one agency gets their agency only; admins and province-wide roles get every agency.',
+  })
+  @ApiQuery({ name: 'year', required: false, description: 'fiscal year (default: the newest in the catalogue)' })
+  @ApiOkResponse({ schema: openApi(AgencyListSchema) })
+  async list(@Auth() p: Principal, @Query(new ZodPipe(YearQuerySchema)) q: YearQuery): Promise<AgencyList> {
+    const [list, readable] = await Promise.all([this.projects.list(q.year), this.access.readable(p)]);
+    const mine = list.projects.filter((x) => readable(x.id));
+    return {
+      now: list.now,
+      fiscalYear: list.fiscalYear,
+      timeElapsed: mine[0]?.timeElapsed ?? null,
+      agencies: rollUpAgencies(
+        mine.map((x) => ({ budgetUnit: x.budgetUnit, fundsTotal: x.funds.total, spent: x.spent, lights: x.lights })),
+      ),
+    };
+  }
 
   @Requires('read')
   @Get(':id/monitoring-report')

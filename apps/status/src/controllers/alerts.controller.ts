@@ -37,13 +37,18 @@ export class AlertsController {
   @ApiOperation({
     summary: 'Alerts, newest change first; filter by state and project (only agencies the caller reads)',
   })
+  @ApiQuery({
+    name: 'agency',
+    required: false,
+    description: 'only this agency (预算单位, as the target tables name it)',
+  })
   @ApiOkResponse({ schema: openApi(AlertListSchema) })
   @ApiQuery({ name: 'project', required: false, description: 'project id (404 when there is no such project)' })
   @ApiQuery({ name: 'state', required: false, description: 'open, resolved or closed' })
   async list(@Auth() p: Principal, @Query(new ZodPipe(AlertQuerySchema)) query: AlertQuery): Promise<AlertList> {
     // A filter naming no project is a mistake to report, not an empty list.
     if (query.project !== undefined) await this.access.project(p, 'read', query.project);
-    return this.alerts.list(query, await this.access.readable(p));
+    return this.alerts.list(query, await this.access.listFilter(p, query.agency));
   }
 
   @Requires('act')

@@ -38,6 +38,11 @@ export class IndicatorsController {
   })
   @ApiQuery({ name: 'project', required: false, description: 'project id (404 when there is no such project)' })
   @ApiQuery({
+    name: 'agency',
+    required: false,
+    description: 'only this agency (预算单位, as the target tables name it)',
+  })
+  @ApiQuery({
     name: 'year',
     required: false,
     description: 'fiscal year (default: the newest; a given project: its own)',
@@ -54,7 +59,7 @@ export class IndicatorsController {
   ): Promise<IndicatorList> {
     // A filter naming no project is a mistake to report, not an empty list.
     if (query.project !== undefined) await this.access.project(p, 'read', query.project);
-    const [list, readable] = await Promise.all([this.indicators.list(query), this.access.readable(p)]);
+    const [list, readable] = await Promise.all([this.indicators.list(query), this.access.listFilter(p, query.agency)]);
     return { ...list, indicators: list.indicators.filter((i) => readable(i.project.id)) };
   }
 

@@ -9,11 +9,11 @@ import {
   ProjectDetailSchema,
   ProjectListSchema,
   ReportQuerySchema,
-  YearQuerySchema,
+  AgencyListQuerySchema,
   type ProjectDetail,
   type ProjectList,
   type ReportQuery,
-  type YearQuery,
+  type AgencyListQuery,
 } from '../dtos/project.dto';
 import type { Principal } from '@iw/people';
 import { Auth, Requires } from '../middleware/public.decorator';
@@ -38,9 +38,17 @@ export class ProjectsController {
     summary: 'Projects: funds, spent, 预算执行率 against time elapsed, status counts and traffic lights',
   })
   @ApiQuery({ name: 'year', required: false, description: 'fiscal year (default: the newest in the catalogue)' })
+  @ApiQuery({
+    name: 'agency',
+    required: false,
+    description: 'only this agency (预算单位, as the target tables name it)',
+  })
   @ApiOkResponse({ schema: openApi(ProjectListSchema) })
-  async list(@Auth() p: Principal, @Query(new ZodPipe(YearQuerySchema)) q: YearQuery): Promise<ProjectList> {
-    const [list, readable] = await Promise.all([this.projects.list(q.year), this.access.readable(p)]);
+  async list(
+    @Auth() p: Principal,
+    @Query(new ZodPipe(AgencyListQuerySchema)) q: AgencyListQuery,
+  ): Promise<ProjectList> {
+    const [list, readable] = await Promise.all([this.projects.list(q.year), this.access.listFilter(p, q.agency)]);
     return { ...list, projects: list.projects.filter((x) => readable(x.id)) };
   }
 

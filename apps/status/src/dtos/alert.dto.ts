@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoInstantSchema, LikelihoodSchema, StatusSchema } from './common.dto';
+import { AgencyFilterSchema, IsoInstantSchema, LikelihoodSchema, StatusSchema } from './common.dto';
 
 const SnapshotSchema = z.object({
   status: StatusSchema,
@@ -60,6 +60,8 @@ export type AlertList = z.infer<typeof AlertListSchema>;
 export const AlertQuerySchema = z.strictObject({
   state: z.enum(['open', 'resolved', 'closed']).optional(),
   project: z.string().min(1).max(300).optional(),
+  /** Only this agency's alerts. */
+  agency: AgencyFilterSchema.optional(),
 });
 export type AlertQuery = z.output<typeof AlertQuerySchema>;
 

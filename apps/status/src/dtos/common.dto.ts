@@ -18,6 +18,9 @@ export const IsoInstantSchema = z.string();
 /** An id in a route or query: a plain, bounded string (never an object). */
 export const IdSchema = z.string().min(1).max(300);
 
+/** `?agency=<预算单位>`: only this agency's projects (as the target tables name it). */
+export const AgencyFilterSchema = z.string().trim().min(1).max(200);
+
 /** `?year=2019`: a fiscal year of the catalogue (default: the newest). */
 export const YearSchema = z
   .string()

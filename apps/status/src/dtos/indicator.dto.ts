@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEVIATION_CATEGORIES } from '@iw/report';
 import {
+  AgencyFilterSchema,
   IdSchema,
   YearSchema,
   IsoInstantSchema,
@@ -104,6 +105,8 @@ export type IndicatorList = z.infer<typeof IndicatorListSchema>;
 
 export const IndicatorQuerySchema = z.strictObject({
   project: IdSchema.optional(),
+  /** Only this agency's indicators. */
+  agency: AgencyFilterSchema.optional(),
   /** Fiscal year (default: the newest; a project's own year when `project` is given). */
   year: YearSchema.optional(),
   status: z

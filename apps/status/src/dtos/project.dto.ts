@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AgencyFilterSchema,
   IsoInstantSchema,
   LikelihoodSchema,
   LocalDateSchema,
@@ -63,6 +64,38 @@ export type ProjectDetail = z.infer<typeof ProjectDetailSchema>;
 
 export const YearQuerySchema = z.strictObject({ year: YearSchema.optional() });
 export type YearQuery = z.output<typeof YearQuerySchema>;
+
+/** Lists by agency: the fiscal year and one agency (预算单位). */
+export const AgencyListQuerySchema = YearQuerySchema.extend({ agency: AgencyFilterSchema.optional() });
+export type AgencyListQuery = z.output<typeof AgencyListQuerySchema>;
+
+/** `GET /api/agencies`: one row per agency the caller reads. */
+export const AgencyRowSchema = z.object({
+  agency: z.string(),
+  projectCount: z.number().int(),
+  indicatorCount: z.number().int(),
+  /** Indicators per 完成目标可能性 (暂无: none yet). */
+  likelihoods: z.object({
+    确定能: z.number().int(),
+    有可能: z.number().int(),
+    不可能: z.number().int(),
+    暂无: z.number().int(),
+  }),
+  /** 年度资金总额 summed, 万元. */
+  fundsTotal: z.number().nullable(),
+  /** 执行数 summed, 万元. */
+  spent: z.number().nullable(),
+  /** 预算执行率 %. */
+  executionRate: z.number().nullable(),
+});
+export const AgencyListSchema = z.object({
+  now: IsoInstantSchema,
+  fiscalYear: z.number().int().nullable(),
+  /** Share of the fiscal year elapsed, %: what execution is measured against. */
+  timeElapsed: z.number().nullable(),
+  agencies: z.array(AgencyRowSchema),
+});
+export type AgencyList = z.infer<typeof AgencyListSchema>;
 
 export const ReportQuerySchema = z.strictObject({
   asOf: LocalDateSchema.optional(),

@@ -73,6 +73,18 @@ export class AccessService {
     };
   }
 
+  /**
+   * `readable`, narrowed to one agency when a list is asked `?agency=`: the projects of that
+   * agency the principal reads (none of another agency, whatever is asked).
+   */
+  async listFilter(p: Principal, agency?: string): Promise<(projectId: string) => boolean> {
+    const readable = await this.readable(p);
+    if (agency === undefined) return readable;
+    const d = await this.people.directory();
+    const wanted = agency.trim();
+    return (projectId) => readable(projectId) && d.agencyOfProject(projectId) === wanted;
+  }
+
   /** Whether the principal may act on a unit (to show or hide a form). */
   async mayAct(p: Principal, unitId: string, projectId: string): Promise<boolean> {
     const d = await this.people.directory();
