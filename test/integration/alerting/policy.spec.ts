@@ -4,7 +4,7 @@ import { FixedClock } from '@iw/clock';
 import { OutboxRepository } from '@iw/mongo';
 import { memoryIo, runCli } from '@iw/cli';
 import { waitFor } from '@iw/testing';
-import { createWorld, indicatorId, type World } from './helpers';
+import { createWorld, indicatorId, projectId, type World } from './helpers';
 
 /**
  * The notification policy against the real broker, FerretDB and SMTP sink, over four
@@ -142,9 +142,9 @@ it('over four weeks: one reminder digest a week per person, the office hears of 
   // Exactly one 缺报提醒 per unit without data in four weeks, and the mail says so.
   const noData = (await outbox.find({})).filter((n) => n.notice.kind === 'no_data');
   expect(noData.map((n) => [n.notice.alertId, n.recipient]).sort()).toEqual([
-    [`2019.${PB}#budget`, 'b@iw.test'],
+    [`${projectId(PB)}#budget`, 'b@iw.test'],
     [B2, 'b@iw.test'],
-    [`2019.${PA}#budget`, 'a@iw.test'],
+    [`${projectId(PA)}#budget`, 'a@iw.test'],
   ]);
   expect((await outbox.find({ alertId: B2 })).map((n) => n.notice.kind)).toEqual(['no_data']);
   // b@'s mails tell each of b@'s two units once (in one mail or two, as the sweep enqueued them).
