@@ -20,6 +20,10 @@ export interface MailMessage {
   html: string;
   /** The Date header as written (`mailDate`: in the configured time zone); absent: nodemailer's, in UTC. */
   date?: string;
+  /** A follow-up (e.g. resolved): the Message-ID of the mail it follows, so readers thread them. */
+  inReplyTo?: string;
+  /** The thread's Message-IDs, oldest first. */
+  references?: string[];
 }
 
 export interface SendResult {
@@ -117,6 +121,8 @@ export class SmtpSender {
         text: message.text,
         html: message.html,
         ...(message.date ? { date: message.date } : {}),
+        ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
+        ...(message.references?.length ? { references: message.references } : {}),
       });
       return {
         accepted: addresses(info.accepted),

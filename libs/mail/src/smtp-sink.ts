@@ -21,6 +21,9 @@ export interface SinkMessage {
   subject: string;
   text: string;
   html: string;
+  /** In-Reply-To and References as parsed ('' and [] when none). */
+  inReplyTo: string;
+  references: string[];
   /** ISO instant. */
   receivedAt: string;
   envelope: { mailFrom: string; rcptTo: string[] };
@@ -222,6 +225,8 @@ export class SmtpSink {
       subject: '',
       text: '',
       html: '',
+      inReplyTo: '',
+      references: [],
       receivedAt: new Date(receivedAtMs).toISOString(),
       envelope,
       authUser: typeof session.user === 'string' ? session.user : null,
@@ -239,6 +244,8 @@ export class SmtpSink {
         subject: parsed.subject ?? '',
         text: parsed.text ?? '',
         html: typeof parsed.html === 'string' ? parsed.html : '',
+        inReplyTo: parsed.inReplyTo ?? '',
+        references: parsed.references ? [parsed.references].flat() : [],
       });
     } catch (err) {
       if (err === SKIP_PARSE) message.to = envelope.rcptTo;

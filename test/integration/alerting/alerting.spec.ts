@@ -188,6 +188,10 @@ it('recovery produces a resolved notice', async () => {
   expect(both[1].subject).toBe(`【绩效恢复】${P2} · 柴油抽检批次：已恢复正常`);
   expect(both[1].text).toContain('实际完成值：200批次');
   expect(both[1].messageId).not.toBe(both[0].messageId);
+  // It threads with the alert mail.
+  expect(both[1].inReplyTo).toBe(both[0].messageId);
+  expect(both[1].references).toEqual([both[0].messageId]);
+  expect(both[0].inReplyTo).toBe('');
   expect((await new AlertRepository(world.conn).get(id))?.alert.state).toBe('resolved');
 });
 

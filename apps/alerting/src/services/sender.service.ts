@@ -241,6 +241,29 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     };
   }
 
+  /**
+   * The Message-IDs of the mails that told this recipient of the episodes this digest follows
+   * up (resolved, achieved, missed, escalated, reminders, …): the mail with each alert's
+   * `opened` notice. A reader then shows the follow-up in the alert's thread.
+   */
+  private async threadOf(claimed: ClaimedDigest): Promise<string[]> {
+    const ids: string[] = [];
+    for (const doc of claimed.docs) {
+      const { notice } = doc;
+      if (notice.kind === 'opened' || notice.kind === 'no_data') continue;
+      try {
+        const opened = (await this.outbox.find({ alertId: notice.alertId, recipient: doc.recipient }))
+          .filter((d) => d.notice.kind === 'opened' && d.notice.version <= notice.version && d.messageId)
+          .sort((a, b) => b.notice.version - a.notice.version)[0];
+        if (opened?.messageId && opened.messageId !== claimed.messageId && !ids.includes(opened.messageId))
+          ids.push(opened.messageId);
+      } catch (e) {
+        this.logger.warn(`thread of ${notice.alertId} unknown, sent unthreaded: ${(e as Error).message}`);
+      }
+    }
+    return ids;
+  }
+
   /** Sends one claimed digest as stored; returns its outcome (accepted, or the failure and when to retry). */
   private async send(claimed: ClaimedDigest, options: AlertPipelineOptions): Promise<SendOutcome> {
     const { docs } = claimed;
@@ -254,6 +277,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     ).digests;
     const mail = toMail({ ...digest, id: claimed.digestId }, options);
     const messageId = claimed.messageId || mail.messageId;
+    const thread = await this.threadOf(claimed);
     const started = this.realNow();
     try {
       const res = await this.smtp.send({
@@ -265,6 +289,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         html: mail.html,
         // When it is sent, in IW_TIMEZONE (a re-send after a crash carries its own time).
         date: mailDate(this.realNow(), this.config.timeZone),
+        ...(thread.length ? { inReplyTo: thread[0], references: thread } : {}),
       });
       this.metrics.sent(docs.length, this.realNow() - started);
       this.logger.log(
