@@ -7,6 +7,7 @@ import type { AppConfig } from '@iw/config';
 import { appLogger } from '@iw/logging';
 import { ApiTokens } from './middleware/api-tokens';
 import { docsAuth } from './middleware/auth.guard';
+import { completeDocument } from './dtos/openapi';
 import { answerClientErrors } from './middleware/client-errors';
 import { SessionsService } from './services/sessions.service';
 import { VERSION } from './services/ops-status.service';
@@ -38,16 +39,18 @@ export async function createStatusApp(
     next();
   });
   app.use(docsAuth(app.get(ApiTokens), app.get(SessionsService)));
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Indicator Watch — status API')
-      .setDescription(
-        '绩效运行监控: projects, indicators, alerts, 填报, the audit log and the 绩效监控表. Every route but /health/* and sign-in needs a bearer token (IW_API_TOKENS, each with a scope: read, write, admin) or a signed-in session (personal link; changes then need the X-CSRF-Token header). A person sees only their agency; 403 otherwise.',
-      )
-      .setVersion(VERSION)
-      .addBearerAuth()
-      .build(),
+  const doc = completeDocument(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Indicator Watch — status API')
+        .setDescription(
+          '绩效运行监控: projects, indicators, alerts, 填报, the audit log and the 绩效监控表. Every route but /health/* and sign-in needs a bearer token (IW_API_TOKENS, each with a scope: read, write, admin) or a signed-in session (personal link; changes then need the X-CSRF-Token header). A person sees only their agency; 403 otherwise.',
+        )
+        .setVersion(VERSION)
+        .addBearerAuth()
+        .build(),
+    ),
   );
   SwaggerModule.setup('api/docs', app, doc, {
     jsonDocumentUrl: 'api/docs/openapi.json',
