@@ -146,6 +146,8 @@ it('every operation answers as documented (real responses validated against the 
   await call('get', `/api/projects/${inspect}`);
   await call('get', `/api/projects/${inspect}/monitoring-report?asOf=2019-07-01`);
   await call('get', `/api/agencies/${e(agency)}/monitoring-report?asOf=2019-07-01`);
+  await call('get', '/api/agencies');
+  await call('get', `/api/projects?agency=${e(agency)}`);
   await call('get', '/api/indicators');
   await call('get', `/api/indicators?project=${inspect}&status=on_track,at_risk,off_track,no_data,achieved,missed`);
   await call('get', `/api/indicators/${gas}`);
