@@ -1,7 +1,7 @@
 import type { TopicRole } from '@iw/config';
 import { memoryIo, runCli } from '@iw/cli';
 import { REDRIVE_HEADER } from '@iw/events';
-import { connectMongo, dlqOf, dlqRedrivesOf, progressOf, type Connection, type DlqDoc } from '@iw/mongo';
+import { COLLECTIONS, connectMongo, dlqOf, dlqRedrivesOf, progressOf, type Connection, type DlqDoc } from '@iw/mongo';
 import {
   createTestTopics,
   deleteTestTopics,
@@ -176,6 +176,14 @@ it('republishes a fixed record once, counts it once, refuses a second redrive, a
   expect(redriven.items.map((d) => d._id).sort()).toEqual([futureId, strangerId].sort());
   const pending = JSON.parse((await iw('dlq', 'list', '--state', 'pending', '--json')).out) as { items: DlqDoc[] };
   expect(pending.items.map((d) => d._id)).toEqual([second!._id]);
+
+  // Each run that republished is one entry in the audit log; refused and skipped runs none.
+  const audit = await conn.db!.collection(COLLECTIONS.audit).find({ action: 'dlq_redrive' }).sort({ _id: 1 }).toArray();
+  expect(audit.map((e) => [e.target, (e.after as { republished: string[] }).republished])).toEqual([
+    [futureId, [futureId]],
+    ['reason=unknown_project', [strangerId]],
+  ]);
+  expect(audit.every((e) => e.role === 'cli' && typeof e.actor === 'string' && e.actor.startsWith('cli'))).toBe(true);
 });
 
 it('refuses a redrive without a selection, and a selection it cannot read', async () => {

@@ -112,7 +112,9 @@ it('serves the seed agency: a 汇总 sheet and 18 project sheets; as of 1 July, 
   }
 
   // Another agency's name is a 404; a date it cannot read a 400.
-  expect((await h.get(`/api/agencies/${encodeURIComponent('无此单位')}/monitoring-report`)).status).toBe(404);
+  const unknown = await h.get(`/api/agencies/${encodeURIComponent('无此单位')}/monitoring-report`);
+  expect(unknown.status).toBe(404);
+  expect(((await unknown.json()) as { message: string }).message).toMatch(/^找不到预算单位：无此单位/);
   expect((await h.get(url('2019-02-30'))).status).toBe(400);
 });
 

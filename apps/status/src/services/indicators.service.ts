@@ -17,7 +17,7 @@ export class IndicatorsService {
       query.project === undefined ? { year: query.year } : { projectId: query.project, year: query.year },
     );
     if (query.year !== undefined && t.fiscalYear === null)
-      throw new NotFoundException(`no fiscal year ${query.year} in the catalogue`);
+      throw new NotFoundException(`目标表目录中没有 ${query.year} 年度`);
     const wanted = query.status ? new Set<string>(query.status) : null;
     const indicators = t.projects.flatMap((p) => p.indicators).filter((i) => !wanted || wanted.has(i.status));
     return { now: new Date(t.now).toISOString(), fiscalYear: t.fiscalYear, indicators: indicators.map(indicatorView) };

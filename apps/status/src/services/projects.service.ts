@@ -16,8 +16,7 @@ export class ProjectsService {
   /** The projects of a fiscal year (default: the newest); 404 for a year the catalogue does not hold. */
   async list(year?: number): Promise<ProjectList> {
     const t = await this.tracking.snapshot({ year });
-    if (year !== undefined && t.fiscalYear === null)
-      throw new NotFoundException(`no fiscal year ${year} in the catalogue`);
+    if (year !== undefined && t.fiscalYear === null) throw new NotFoundException(`目标表目录中没有 ${year} 年度`);
     return {
       now: new Date(t.now).toISOString(),
       fiscalYear: t.fiscalYear,

@@ -55,8 +55,8 @@ export class ReportService {
     if (!year)
       throw new NotFoundException(
         fiscalYear === undefined
-          ? `no agency ${agency}: the catalogue is empty`
-          : `no fiscal year ${fiscalYear} in the catalogue`,
+          ? `找不到预算单位：${agency}（目标表目录为空）`
+          : `目标表目录中没有 ${fiscalYear} 年度`,
       );
     try {
       const input = await loadAgencyReportInput(this.store.connection, {
@@ -69,7 +69,8 @@ export class ReportService {
       });
       return buildAgencyReport({ ...input, riskConfig: this.tracking.riskConfig });
     } catch (e) {
-      if (e instanceof NoSuchAgencyError) throw new NotFoundException(e.message);
+      if (e instanceof NoSuchAgencyError)
+        throw new NotFoundException(`找不到预算单位：${agency}（${year.fiscalYear} 年度目标表中没有它的项目）`);
       throw e;
     }
   }

@@ -323,6 +323,10 @@ function describeAudit(e: AuditEntryView, tz: string): string {
       return `吊销链接：${e.target}（此前签发的链接失效）`;
     case 'issue_link':
       return `签发登录链接：${e.target}`;
+    case 'dlq_redrive': {
+      const a = e.after as { republished?: unknown[]; failed?: number } | null;
+      return `重放死信：${e.target}（重放 ${a?.republished?.length ?? 0} 条${a?.failed ? `，失败 ${a.failed} 条` : ''}）`;
+    }
   }
 }
 
@@ -339,6 +343,7 @@ export const AUDIT_ACTION_TEXT: Record<AuditEntryView['action'], string> = {
   person_remove: '移除人员',
   person_revoke: '吊销链接',
   issue_link: '签发链接',
+  dlq_redrive: '重放死信',
 };
 
 /** A directory entry as the audit log keeps it: name, role, agency. */

@@ -7,6 +7,7 @@
  */
 import * as os from 'node:os';
 import { formatLocalTime } from '@iw/alerts';
+import { parseClockSpec } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import {
   DlqSelectionError,
@@ -22,6 +23,7 @@ import { DlqRepository, type DlqDoc, type DlqFilter, type DlqRedriveDoc } from '
 import type { CliIo } from '../cli-io';
 import { CliError, EXIT } from '../errors';
 import { group, type CliCommand } from './command';
+import { appendCliAudit, defaultActor } from './audit';
 import { cliConfig, withMongo } from './context';
 
 interface ListOptions extends DlqSelection {
@@ -33,6 +35,8 @@ interface ListOptions extends DlqSelection {
 interface RedriveOptions extends DlqSelection {
   dryRun?: boolean;
   json?: boolean;
+  /** Who asks (audit log); default cli:<login>. */
+  by?: string;
 }
 
 function selection(s: DlqSelection, config: AppConfig): DlqFilter {
@@ -172,14 +176,31 @@ export async function redriveDlq(
   }
   let report: RedriveReport;
   try {
-    report = await withMongo(config, (conn) =>
-      redrive(filter, new DlqRepository(conn), sink, {
+    report = await withMongo(config, async (conn) => {
+      const done = await redrive(filter, new DlqRepository(conn), sink, {
         dryRun: options.dryRun,
         by: actor(),
         // Claims are stamped with the wall clock: they time out in real minutes, whatever IW_CLOCK says.
         now: () => new Date(Date.now()),
-      }),
-    );
+      });
+      // A redrive that republished (or tried to) is an action on the data: one audit entry per run.
+      if (!options.dryRun && done.republished + done.failed > 0)
+        await appendCliAudit(conn, {
+          by: options.by?.trim() || defaultActor(),
+          action: 'dlq_redrive',
+          target: options.ids ? options.ids : `reason=${options.reason ?? ''}`,
+          at: new Date(parseClockSpec(config.clock).now()),
+          before: {
+            selection: { reason: options.reason, ids: options.ids, topic: options.topic, since: options.since },
+          },
+          after: {
+            republished: done.outcomes.filter((o) => o.outcome === 'republished').map((o) => o.id),
+            failed: done.failed,
+            skipped: done.skipped,
+          },
+        });
+      return done;
+    });
   } finally {
     await producer?.disconnect();
   }
@@ -239,6 +260,7 @@ export const dlqCommand: CliCommand = {
       .option('--topic <topics>', 'only from these topics (roles or names)')
       .option('--since <date>', 'only those rejected on or after this local date or instant')
       .option('--dry-run', 'say what would be republished; change nothing')
+      .option('--by <name>', 'who asks (audit log); default cli:<login>')
       .option('--json', 'print the report as JSON')
       .action(async (options: RedriveOptions) => void (await redriveDlq(options, io)));
   },

@@ -17,6 +17,7 @@ export const AUDIT_ACTIONS = [
   'person_remove',
   'person_revoke',
   'issue_link',
+  'dlq_redrive',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
