@@ -9,7 +9,7 @@ import { SmtpSender, SmtpSink } from '@iw/mail';
 import { connectMongo } from '@iw/mongo';
 import { parseOwners } from '@iw/targets';
 import { ensureBuilt, uniqueId, waitFor } from '@iw/testing';
-import { evaluation, trackedUnit } from '../../libs/alerts/test/fixtures';
+import { evaluation, alertUnit } from '../../libs/alerts/test/fixtures';
 import { createWorld, indicatorId as worldIndicatorId } from '../integration/alerting/helpers';
 import { TRAFFIC_IDS, startIngest, waitForDrain } from '../integration/ingest/harness';
 import { generateTraffic } from '../integration/ingest/traffic';
@@ -432,7 +432,7 @@ describe('mail', () => {
 
       // 2. Names with header lines, through the real render stage and sender.
       const inject = '\r\nBcc: victim@evil.test\r\nX-Injected: yes\r\n\r\nbody';
-      const unit = trackedUnit({
+      const unit = alertUnit({
         projectName: `项目${inject}`,
         indicatorName: `指标\nCc: cc@evil.test`,
         targetText: `≥700${inject}`,

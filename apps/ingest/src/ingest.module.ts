@@ -5,7 +5,7 @@ import { KafkaModule } from '@iw/kafka';
 import { MONGO_CONNECTION, closeMongo, connectMongo, prepareDatabase, type Connection } from '@iw/mongo';
 import { IngestController } from './ingest.controller';
 import { APP_CONFIG, CLOCK } from './ingest.module.tokens';
-import { CatalogueService } from './services/catalogue.service';
+import { BindingsService } from './services/bindings.service';
 import { IngestMetrics } from './services/ingest.metrics';
 import { IngestService } from './services/ingest.service';
 import { RetentionService } from './services/retention.service';
@@ -36,7 +36,7 @@ export class IngestModule implements OnApplicationShutdown {
             return conn;
           },
         },
-        CatalogueService,
+        BindingsService,
         IngestMetrics,
         IngestService,
         RetentionService,

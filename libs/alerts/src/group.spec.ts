@@ -1,5 +1,5 @@
 import { digestId } from './dedup';
-import { evaluation, T0, trackedUnit } from '../test/fixtures';
+import { evaluation, T0, alertUnit } from '../test/fixtures';
 import { groupNotices } from './group';
 import { transition } from './state-machine';
 import type { Notification } from './types';
@@ -7,7 +7,7 @@ import type { Notification } from './types';
 const WAIT = 30_000;
 
 function pending(recipient: string, unitId: string, createdAt: number): Notification {
-  const notice = transition(null, evaluation('at_risk', { unit: trackedUnit({ id: unitId }) }), createdAt).notices[0];
+  const notice = transition(null, evaluation('at_risk', { unit: alertUnit({ id: unitId }) }), createdAt).notices[0];
   return { key: `${unitId}|${recipient}`, recipient, notice, createdAt: new Date(createdAt).toISOString() };
 }
 

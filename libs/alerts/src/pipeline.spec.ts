@@ -1,4 +1,4 @@
-import { DAY, evaluation, T0, trackedUnit } from '../test/fixtures';
+import { DAY, evaluation, T0, alertUnit } from '../test/fixtures';
 import { flush, onEvaluation, onSweep } from './pipeline';
 import type { AlertPipelineOptions } from './pipeline';
 import { ownersResolver } from './route';
@@ -19,7 +19,7 @@ const options: AlertPipelineOptions = {
   from: 'Indicator Watch <noreply@iw.local>',
 };
 
-const unit = (id: string) => trackedUnit({ id, indicatorId: id, projectId: 'p1', indicatorName: `指标${id}` });
+const unit = (id: string) => alertUnit({ id, indicatorId: id, projectId: 'p1', indicatorName: `指标${id}` });
 
 /** The app's side in miniature: alerts by id and an outbox with a unique index on key. */
 class World {

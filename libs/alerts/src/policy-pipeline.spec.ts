@@ -1,4 +1,4 @@
-import { DAY, evaluation, trackedUnit } from '../test/fixtures';
+import { DAY, evaluation, alertUnit } from '../test/fixtures';
 import { flush, onEvaluation, onSweep, type AlertPipelineOptions } from './pipeline';
 import { DEFAULT_POLICY, parsePolicy, type NotificationPolicy } from './policy';
 import { ownersResolver } from './route';
@@ -31,7 +31,7 @@ const base: AlertPipelineOptions = {
 };
 
 const unitOf = (id: string, projectId: string) =>
-  trackedUnit({
+  alertUnit({
     id,
     indicatorId: id,
     projectId,

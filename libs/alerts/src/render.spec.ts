@@ -1,5 +1,5 @@
-import { DAY, evaluation, T0, trackedUnit } from '../test/fixtures';
-import { dashboardLink, escapeHtml, formatLocalTime, renderDigest, renderSubject, singleLine } from './render';
+import { DAY, evaluation, T0, alertUnit } from '../test/fixtures';
+import { dashboardLink, escapeHtml, renderDigest, renderSubject, singleLine } from './render';
 import { dueRepeats, transition } from './state-machine';
 import type { Alert, Digest, Notice, UnitEvaluation, UnitStatus } from './types';
 
@@ -26,7 +26,7 @@ function digest(notices: Notice[]): Digest {
   };
 }
 
-const unitB = trackedUnit({
+const unitB = alertUnit({
   id: 'p.b',
   indicatorId: 'p.b',
   indicatorName: '案件办结率',
@@ -66,7 +66,7 @@ describe('renderSubject', () => {
     ],
     [
       'a compound part',
-      () => walk(['at_risk'], { unit: trackedUnit({ id: 'x~县道', partLabel: '县道' }) }),
+      () => walk(['at_risk'], { unit: alertUnit({ id: 'x~县道', partLabel: '县道' }) }),
       '【绩效预警】食品药品安全监管 · 汽油抽检批次（县道）：有可能无法完成',
     ],
     [
@@ -99,13 +99,13 @@ describe('renderSubject', () => {
     ['U+2028', '食品\u2028Bcc: evil@y.cn'],
     ['NUL and TAB', '食品\u0000\tBcc: evil@y.cn'],
   ])('strips %s from names in the subject', (_, projectName) => {
-    const subject = renderSubject(walk(['at_risk'], { unit: trackedUnit({ projectName }) }));
+    const subject = renderSubject(walk(['at_risk'], { unit: alertUnit({ projectName }) }));
     expect(subject).not.toMatch(/[\r\n\u0000\t\u2028]/);
     expect(subject).toBe('【绩效预警】食品 Bcc: evil@y.cn · 汽油抽检批次：有可能无法完成');
   });
 
   it('shortens a very long name', () => {
-    const subject = renderSubject(walk(['at_risk'], { unit: trackedUnit({ projectName: '很'.repeat(200) }) }));
+    const subject = renderSubject(walk(['at_risk'], { unit: alertUnit({ projectName: '很'.repeat(200) }) }));
     expect(subject.length).toBeLessThan(100);
     expect(subject).toContain('…');
   });
@@ -148,10 +148,7 @@ describe('renderDigest', () => {
   ])('html has %s', (value) => expect(mail.html).toContain(value));
 
   it('names the pace 按进度应完成 follows, when the unit has one', () => {
-    const paced = renderDigest(
-      digest(walk(['at_risk'], { unit: trackedUnit({ pace: '按月进度「季节性」' }) })),
-      OPTIONS,
-    );
+    const paced = renderDigest(digest(walk(['at_risk'], { unit: alertUnit({ pace: '按月进度「季节性」' }) })), OPTIONS);
     expect(paced.text.split('\n')).toContain('进度基准：按月进度「季节性」');
     expect(paced.html).toContain('按月进度「季节性」');
     expect(mail.text).not.toContain('进度基准');
@@ -176,7 +173,7 @@ describe('renderDigest', () => {
   });
 
   describe('escaping names from uploaded tables', () => {
-    const evil = trackedUnit({
+    const evil = alertUnit({
       id: '2019.x.<script>',
       indicatorId: '2019.x.<script>',
       projectName: '<script>alert("p")</script>',
@@ -271,10 +268,5 @@ describe('helpers', () => {
     expect(singleLine(' a\r\n\tb  c ')).toBe('a b c');
     expect(singleLine('abcdef', 4)).toBe('abc…');
     expect(escapeHtml(`<&>"'`)).toBe('&lt;&amp;&gt;&quot;&#39;');
-  });
-
-  it('formats times in the configured zone', () => {
-    expect(formatLocalTime('2019-04-12T02:30:00Z', 'Asia/Shanghai')).toBe('2019-04-12 10:30');
-    expect(formatLocalTime('2019-04-12T02:30:00Z', 'UTC')).toBe('2019-04-12 02:30');
   });
 });

@@ -1,3 +1,4 @@
+import { localDateTime } from '@iw/clock';
 import { FIRING_KINDS } from './types';
 import type { Digest, EvaluationSnapshot, Notice, NoticeKind, RenderedEmail, UnitStatus } from './types';
 
@@ -62,27 +63,8 @@ export function dashboardLink(publicUrl: string, indicatorId: string): string | 
   return `${publicUrl.replace(/\/+$/, '')}/indicators/${encodeURIComponent(indicatorId)}`;
 }
 
-// Intl formatters are costly to build (a new one per number was 7 % of the alerting app's CPU
-// in the alert-latency profile): one per process, one per time zone.
+// One number formatter per process (Intl formatters are costly to build).
 const NUMBER = new Intl.NumberFormat('zh-CN', { maximumFractionDigits: 2 });
-const LOCAL_TIME = new Map<string, Intl.DateTimeFormat>();
-
-function localTimeFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = LOCAL_TIME.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
-    LOCAL_TIME.set(timeZone, f);
-  }
-  return f;
-}
 
 function formatNumber(value: number | null, unit: string): string {
   if (value === null || !Number.isFinite(value)) return '—';
@@ -95,12 +77,6 @@ function formatDeadline(e: EvaluationSnapshot): string {
   if (e.daysLeft > 0) return `${e.deadline}（剩余 ${e.daysLeft} 天）`;
   if (e.daysLeft === 0) return `${e.deadline}（今天到期）`;
   return `${e.deadline}（已逾期 ${-e.daysLeft} 天）`;
-}
-
-export function formatLocalTime(isoInstant: string, timeZone: string): string {
-  const parts = localTimeFormat(timeZone).formatToParts(new Date(isoInstant));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
 /** What the notice says, in a few words (`有可能无法完成`, `风险升级，不可能完成` …). */
@@ -181,7 +157,7 @@ function rows(notice: Notice, timeZone: string): Row[] {
     { label: '完成时限', value: formatDeadline(e) },
     { label: '完成目标可能性', value: e.likelihood ?? '—' },
     { label: '原因', value: singleLine(e.reason) || '—' },
-    { label: '时间', value: formatLocalTime(notice.at, timeZone) },
+    { label: '时间', value: localDateTime(notice.at, timeZone) },
     { label: '告警编号', value: singleLine(notice.alertId) },
   ];
 }

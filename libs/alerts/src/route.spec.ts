@@ -1,4 +1,4 @@
-import { evaluation, T0, trackedUnit } from '../test/fixtures';
+import { evaluation, T0, alertUnit } from '../test/fixtures';
 import { normaliseAddress, ownersResolver, route } from './route';
 import { transition } from './state-machine';
 import type { Notice } from './types';
@@ -42,7 +42,7 @@ describe('normaliseAddress', () => {
 
 describe('route', () => {
   const opened = (id: string, projectId = 'p1'): Notice =>
-    transition(null, evaluation('at_risk', { unit: trackedUnit({ id, indicatorId: id, projectId }) }), T0).notices[0];
+    transition(null, evaluation('at_risk', { unit: alertUnit({ id, indicatorId: id, projectId }) }), T0).notices[0];
 
   it('fans a notice out to each valid owner, once per address', () => {
     const resolve = () => ['A@x.cn', 'a@x.cn', 'b@x.cn', 'bad\r\nBcc: c@y.cn'];
@@ -59,7 +59,7 @@ describe('route', () => {
     const part = transition(
       null,
       evaluation('at_risk', {
-        unit: trackedUnit({ id: 'p1.i1~县道', indicatorId: 'p1.i1', projectId: 'p1', partLabel: '县道' }),
+        unit: alertUnit({ id: 'p1.i1~县道', indicatorId: 'p1.i1', projectId: 'p1', partLabel: '县道' }),
       }),
       T0,
     ).notices[0];

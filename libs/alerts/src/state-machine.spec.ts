@@ -1,4 +1,4 @@
-import { DAY, evaluation, MINUTE, T0, trackedUnit } from '../test/fixtures';
+import { DAY, evaluation, MINUTE, T0, alertUnit } from '../test/fixtures';
 import {
   acknowledge,
   AlertActionError,
@@ -141,7 +141,7 @@ describe('transition', () => {
 
   it('refuses an evaluation of another unit', () => {
     const open = alertIn('open:at_risk')!;
-    expect(() => transition(open, evaluation('at_risk', { unit: trackedUnit({ id: 'other' }) }), T0)).toThrow(/other/);
+    expect(() => transition(open, evaluation('at_risk', { unit: alertUnit({ id: 'other' }) }), T0)).toThrow(/other/);
   });
 
   it('bounds the history', () => {

@@ -10,7 +10,7 @@ import type { Likelihood } from '@iw/measures';
 export type UnitStatus = 'on_track' | 'at_risk' | 'off_track' | 'achieved' | 'missed' | 'no_data' | 'manual';
 
 /** What alerting needs to know about a tracked unit (indicator or compound part) to route and to write the email. */
-export interface TrackedUnit {
+export interface AlertUnit {
   /** Indicator id, or part id for a compound part; also the id of the unit's one alert. */
   id: string;
   /** The indicator (the parent indicator for a part): owners overrides and dashboard links use it. */
@@ -32,7 +32,7 @@ export interface TrackedUnit {
 
 /** One evaluation of a tracked unit by the risk engine. */
 export interface UnitEvaluation {
-  unit: TrackedUnit;
+  unit: AlertUnit;
   status: UnitStatus;
   likelihood: Likelihood | null;
   /** 实际完成值 */
@@ -91,7 +91,7 @@ export interface AlertHistoryEntry {
 export interface Alert {
   /** = unit.id */
   id: string;
-  unit: TrackedUnit;
+  unit: AlertUnit;
   state: AlertState;
   /** Severity while open; the last one held once resolved/closed. */
   severity: AlertSeverity | null;
@@ -134,7 +134,7 @@ export interface Notice {
   severity: AlertSeverity | null;
   /** Repeat number within the episode (repeat notices only). */
   repeat?: number;
-  unit: TrackedUnit;
+  unit: AlertUnit;
   evaluation: EvaluationSnapshot;
 }
 

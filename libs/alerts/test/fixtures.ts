@@ -1,4 +1,4 @@
-import type { TrackedUnit, UnitEvaluation, UnitStatus } from '../src/types';
+import type { AlertUnit, UnitEvaluation, UnitStatus } from '../src/types';
 
 /** Test data for the alert stages (also handy for the alerting app's tests). */
 
@@ -6,7 +6,7 @@ export const T0 = Date.parse('2019-04-12T10:30:00+08:00');
 export const MINUTE = 60_000;
 export const DAY = 86_400_000;
 
-export function trackedUnit(overrides: Partial<TrackedUnit> = {}): TrackedUnit {
+export function alertUnit(overrides: Partial<AlertUnit> = {}): AlertUnit {
   return {
     id: '2019.食品药品安全监管.汽油抽检批次',
     indicatorId: '2019.食品药品安全监管.汽油抽检批次',
@@ -31,7 +31,7 @@ const LIKELIHOOD: Record<UnitStatus, UnitEvaluation['likelihood']> = {
 
 export function evaluation(status: UnitStatus, overrides: Partial<UnitEvaluation> = {}): UnitEvaluation {
   return {
-    unit: trackedUnit(),
+    unit: alertUnit(),
     status,
     likelihood: LIKELIHOOD[status],
     actual: 180,

@@ -1,5 +1,13 @@
 import { FixedClock, parseClockSpec, SimulatedClock, SystemClock } from './clock';
-import { addDays, daysBetween, endOfLocalDay, lastDayOfMonth, localDate, startOfLocalDay } from './local-date';
+import {
+  addDays,
+  daysBetween,
+  endOfLocalDay,
+  lastDayOfMonth,
+  localDate,
+  localDateTime,
+  startOfLocalDay,
+} from './local-date';
 
 describe('parseClockSpec', () => {
   it('reads "system"', () => {
@@ -84,4 +92,13 @@ describe('local dates', () => {
   it('handles a zone with DST', () => {
     expect(new Date(startOfLocalDay('2019-07-01', 'Europe/Berlin')).toISOString()).toBe('2019-06-30T22:00:00.000Z');
   });
+});
+
+describe('localDateTime', () => {
+  it.each<[number | string, string, string]>([
+    ['2019-04-12T02:30:00Z', 'Asia/Shanghai', '2019-04-12 10:30'],
+    ['2019-04-12T02:30:00Z', 'UTC', '2019-04-12 02:30'],
+    [Date.UTC(2019, 11, 31, 16, 5), 'Asia/Shanghai', '2020-01-01 00:05'],
+    [Date.UTC(2019, 6, 1, 12, 0), 'Europe/Berlin', '2019-07-01 14:00'],
+  ])('%s in %s is %s', (instant, zone, text) => expect(localDateTime(instant, zone)).toBe(text));
 });

@@ -1,2 +1,1 @@
 export { ActualsPublisher, InvalidEventsError, type ActualsPublisherOptions } from './actuals-publisher';
-export { actualsRoleOf } from './topics';

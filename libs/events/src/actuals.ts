@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TopicRole } from '@iw/config';
+import { DEFAULT_TOPICS, type TopicRole } from '@iw/config';
 import { count, envelopeShape, finite, prose, text, yuan } from './fields';
 
 /**
@@ -13,6 +13,20 @@ export type ActualsRole = (typeof ACTUALS_ROLES)[number] & TopicRole;
 
 export function isActualsRole(role: string): role is ActualsRole {
   return (ACTUALS_ROLES as readonly string[]).includes(role);
+}
+
+/**
+ * An actuals topic named by its role (`cases`), its contract name (`actuals.cases`) or its
+ * configured name (with KAFKA_TOPIC_PREFIX / IW_TOPIC_*), whichever the user typed; null when
+ * it is none of them, or not an actuals topic (dlq and progress are written by ingest).
+ */
+export function actualsRoleOf(
+  name: string,
+  topics: Readonly<Record<TopicRole, string>> = DEFAULT_TOPICS,
+): ActualsRole | null {
+  const n = name.trim();
+  if (isActualsRole(n)) return n;
+  return ACTUALS_ROLES.find((r) => DEFAULT_TOPICS[r] === n || topics[r] === n) ?? null;
 }
 
 export const inspectionBatchSchema = z

@@ -1,6 +1,6 @@
 import { of, throwError } from 'rxjs';
 import { DEFAULT_TOPICS } from '@iw/config';
-import { contractSubscriptions, settle, splitByHandler } from './batch-server';
+import { contractSubscriptions, awaitHandlerResult, splitByHandler } from './batch-server';
 import { toInboundBatch } from './consumer';
 
 describe('contractSubscriptions', () => {
@@ -29,14 +29,14 @@ describe('splitByHandler', () => {
   });
 });
 
-describe('settle', () => {
+describe('awaitHandlerResult', () => {
   it.each([
     ['a plain value', 42],
     ['undefined', undefined],
     ['an observable that completes', of(1, 2)],
     ['an empty observable', of()],
   ])('resolves for %s', async (_n, result) => {
-    await expect(settle('p', result)).resolves.toBeUndefined();
+    await expect(awaitHandlerResult('p', result)).resolves.toBeUndefined();
   });
 
   it.each([
@@ -48,7 +48,7 @@ describe('settle', () => {
     ],
   ])('rejects when the observable errors with %s', async (_n, err, message) => {
     await expect(
-      settle(
+      awaitHandlerResult(
         'p',
         throwError(() => err),
       ),

@@ -58,7 +58,7 @@ export function splitByHandler(subscriptions: Subscription[], hasHandler: (patte
  * filters) into an Observable that errors, often with a plain object: that must fail the batch
  * too, or its offsets would be committed.
  */
-export async function settle(pattern: string, result: unknown): Promise<void> {
+export async function awaitHandlerResult(pattern: string, result: unknown): Promise<void> {
   if (!isObservable(result)) return;
   try {
     await lastValueFrom(result, { defaultValue: undefined });
@@ -127,7 +127,7 @@ export class KafkaBatchServer extends Server implements CustomTransportStrategy 
     const pattern = this.routes.get(batch.topic);
     const handler = pattern === undefined ? null : this.getHandlerByPattern(pattern);
     if (!handler || pattern === undefined) throw new Error(`no handler for topic ${batch.topic}`);
-    await settle(pattern, await handler(batch, new KafkaBatchContext([batch, control, pattern])));
+    await awaitHandlerResult(pattern, await handler(batch, new KafkaBatchContext([batch, control, pattern])));
   }
 
   private exitOnFatal(error: Error): void {

@@ -8,7 +8,13 @@ export { topicReplication } from './replication';
 export type { Replication } from './replication';
 export { computeLag, nextOffset } from './offsets';
 export type { PartitionOffsets } from './offsets';
-export { KafkaBatchServer, KafkaBatchContext, contractSubscriptions, settle, splitByHandler } from './batch-server';
+export {
+  KafkaBatchServer,
+  KafkaBatchContext,
+  contractSubscriptions,
+  awaitHandlerResult,
+  splitByHandler,
+} from './batch-server';
 export type { KafkaBatchServerOptions, Subscription } from './batch-server';
 export type {
   BatchControl,

@@ -83,7 +83,7 @@ export function partitionKey(topic: string, partition: number): string {
 }
 
 export function newProgress(init: ProgressInit): Progress {
-  return settle({
+  return recomputeActuals({
     id: init.id,
     measure: init.measure,
     actual: null,
@@ -139,11 +139,11 @@ export function applyEvents(
     if (!Number.isFinite(t)) throw new Error(`${p.id}: occurredAt ${e.occurredAt} is not an instant`);
     fresh.push({ e, t });
   }
-  if (fresh.length === 0) return settle(p);
+  if (fresh.length === 0) return recomputeActuals(p);
   count(p, fresh);
   applyAll(p, fresh, timeZone);
   p.version += 1;
-  return settle(p);
+  return recomputeActuals(p);
 }
 
 /**
@@ -401,7 +401,7 @@ function ensurePoint(h: DailyPoint[], date: string): number {
 }
 
 /** Recomputes every `actual` from raw state and mirrors the last point at the top level. */
-function settle(p: Progress): Progress {
+function recomputeActuals(p: Progress): Progress {
   const scale = p.scale ?? 1;
   for (const pt of p.history) pt.actual = actualOf(p.measure, pt, scale, p.of);
   const last = p.history[p.history.length - 1];

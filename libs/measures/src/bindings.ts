@@ -1,9 +1,8 @@
-import { DEFAULT_TOPICS } from '@iw/config';
 import {
   ACTUALS_ROLES,
+  actualsRoleOf,
   FAMILY_FIELDS,
   FIELD_VALUES,
-  isActualsRole,
   type ActualsRole,
   type FieldType,
 } from '@iw/events';
@@ -319,10 +318,7 @@ function resolve(raw: RawBinding, ctx: Ctx): Binding | null {
 }
 
 function roleOf(value: unknown): ActualsRole | null {
-  if (typeof value !== 'string') return null;
-  if (isActualsRole(value)) return value;
-  const byTopic = ACTUALS_ROLES.find((r) => DEFAULT_TOPICS[r] === value);
-  return byTopic ?? null;
+  return typeof value === 'string' ? actualsRoleOf(value) : null;
 }
 
 function resolveUnit(raw: RawBinding, ctx: Ctx, fail: ErrorFn): TrackedUnit | null {

@@ -21,6 +21,13 @@ export class EmptyCatalogueError extends Error {
   }
 }
 
+/** The settings a provider reads (the app config has them). */
+export interface BindingsConfig {
+  files: { bindings: string };
+  timeZone: string;
+  surveys: { satisfiedShare: number };
+}
+
 /** Every fiscal year of the catalogue with its bindings, and the closed years (ingest routes by year). */
 export interface YearBindings {
   /** The newest year's: what alerting and the dashboard track by default. */
@@ -51,6 +58,20 @@ export class BindingsProvider {
   ) {
     this.repo = new CatalogueRepository(conn);
     this.fiscalYears = new FiscalYearRepository(conn);
+  }
+
+  /** The provider every service and command uses: the bindings file, time zone and survey share of the config. */
+  static fromConfig(
+    conn: Connection,
+    config: BindingsConfig,
+    extra: Pick<BindingsProviderOptions, 'recheckMs' | 'log'> = {},
+  ): BindingsProvider {
+    return new BindingsProvider(conn, {
+      bindingsFile: config.files.bindings,
+      timeZone: config.timeZone,
+      satisfiedShare: config.surveys.satisfiedShare,
+      ...extra,
+    });
   }
 
   /**

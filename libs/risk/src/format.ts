@@ -1,4 +1,4 @@
-import type { ComparisonOp } from '@iw/targets';
+export { opSymbol } from '@iw/targets';
 
 /** Numbers in reasons: at most two decimals, no grouping (Intl is too slow per evaluation). */
 export function fmt(n: number): string {
@@ -18,12 +18,6 @@ export function fmt(n: number): string {
 /** A share (0..1) as a percentage with one decimal. */
 export function pct(share: number): string {
   return `${fmt(Math.round(share * 1000) / 10)}%`;
-}
-
-const OP_SYMBOL: Readonly<Record<ComparisonOp, string>> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '=': '' };
-
-export function opSymbol(op: ComparisonOp): string {
-  return OP_SYMBOL[op];
 }
 
 /** Reasons are one line: collapse whitespace and cut long free text. */

@@ -7,6 +7,5 @@ export { recurrencePeriods, type RecurrencePeriod } from './rules/recurring';
 export { relativeBaseOf, relativeGoal } from './rules/relative';
 export { evaluate, isCumulative } from './evaluate';
 export * from './settle';
-export * from './compound';
 export * from './wilson';
 export { dayNumber, paceShare } from './time';

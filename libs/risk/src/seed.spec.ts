@@ -1,6 +1,5 @@
 import type { Likelihood, MeasureKind, Progress } from '@iw/measures';
-import type { ComparisonOp, Target } from '@iw/targets';
-import { splitCompound } from './compound';
+import { indicatorParts, type ComparisonOp, type Target } from '@iw/targets';
 import { evaluate } from './evaluate';
 import type { UnitTarget } from './evaluation';
 import { at, progress, rate, TZ, YEAR_2019 } from './spec-helpers';
@@ -401,10 +400,10 @@ const ROWS: Row[] = [
 ];
 
 function unitOf(row: Row): UnitTarget {
-  const units = splitCompound(`2019.seed.${row.name}`, row.target);
-  if (!row.part) return units[0].target;
-  const unit = units.find((u) => u.id.endsWith(`~${row.part}`));
-  if (!unit) throw new Error(`${row.name}: no part ~${row.part} in ${units.map((u) => u.id).join(', ')}`);
+  if (row.target.kind !== 'compound') return row.target;
+  const parts = indicatorParts({ id: `2019.seed.${row.name}`, target: row.target });
+  const unit = row.part ? parts.find((u) => u.id.endsWith(`~${row.part}`)) : parts[0];
+  if (!unit) throw new Error(`${row.name}: no part ~${row.part} in ${parts.map((u) => u.id).join(', ')}`);
   return unit.target;
 }
 

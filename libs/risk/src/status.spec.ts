@@ -1,5 +1,3 @@
-import type { CompoundTarget } from '@iw/targets';
-import { splitCompound } from './compound';
 import { DEFAULT_RISK_CONFIG, monthlyPace } from './config';
 import { likelihoodOf, STATUS_LABELS, STATUSES, isFinal, isAlerting, type Status } from './status';
 import { dayNumber, paceShare, parseInstant } from './time';
@@ -22,41 +20,6 @@ describe('status scale', () => {
   it('labels every status, and only at_risk/off_track alert', () => {
     expect(Object.keys(STATUS_LABELS).sort()).toEqual([...STATUSES].sort());
     expect(STATUSES.filter(isAlerting)).toEqual(['at_risk', 'off_track']);
-  });
-});
-
-describe('splitCompound', () => {
-  const id = '2019.工商行政管理业务费.会议培训的次数人数天数';
-  const part = (value: number, unit: string, label?: string) => ({
-    kind: 'numeric' as const,
-    op: '=' as const,
-    value,
-    unit,
-    label,
-  });
-
-  it('one unit per part, ids by unit when the units differ (25期、133天、2500人)', () => {
-    const target: CompoundTarget = { kind: 'compound', parts: [part(25, '期'), part(133, '天'), part(2500, '人')] };
-    const units = splitCompound(id, target);
-    expect(units.map((u) => [u.id, u.label, (u.target as { value: number }).value])).toEqual([
-      [`${id}~期`, '期', 25],
-      [`${id}~天`, '天', 133],
-      [`${id}~人`, '人', 2500],
-    ]);
-  });
-
-  it('labels win over units (82台服务器，58台网络设备)', () => {
-    const target: CompoundTarget = { kind: 'compound', parts: [part(82, '台', '服务器'), part(58, '台', '网络设备')] };
-    expect(splitCompound('x', target).map((u) => u.id)).toEqual(['x~服务器', 'x~网络设备']);
-  });
-
-  it('falls back to 1-based indexes when keys repeat (180人、207人、6人)', () => {
-    const target: CompoundTarget = { kind: 'compound', parts: [part(180, '人'), part(207, '人'), part(6, '人')] };
-    expect(splitCompound('x', target).map((u) => u.id)).toEqual(['x~1', 'x~2', 'x~3']);
-  });
-
-  it('any other target is one unit under the indicator id', () => {
-    expect(splitCompound('x', { kind: 'missing' })).toEqual([{ id: 'x', target: { kind: 'missing' } }]);
   });
 });
 

@@ -16,11 +16,7 @@ import type { StoryInput } from './view';
 
 /** The imported catalogue (newest fiscal year) with the bindings file, as the services load it. */
 export async function loadStoryInput(conn: Connection, config: AppConfig): Promise<StoryInput> {
-  const provider = new BindingsProvider(conn, {
-    bindingsFile: config.files.bindings,
-    timeZone: config.timeZone,
-    satisfiedShare: config.surveys.satisfiedShare,
-  });
+  const provider = BindingsProvider.fromConfig(conn, config);
   const bindings = await provider.get(new SystemClock().now());
   const catalogue = await new CatalogueRepository(conn).load(bindings.fiscalYear);
   return { catalogue, bindings };

@@ -1,8 +1,8 @@
 /**
- * Recurring and year-on-year targets in words, as the tables write them: for reasons, mail and
+ * Targets in words: one line per target, and recurring and year-on-year targets as the tables write them: for reasons, mail and
  * the pages, where such a unit has no cell of its own (a compound part, a summary).
  */
-import type { RecurrenceEvery, RecurringTarget, RelativeTarget } from './target';
+import type { ComparisonOp, RecurrenceEvery, RecurringTarget, RelativeTarget, Target } from './target';
 
 export const EVERY_WORDS: Readonly<Record<RecurrenceEvery, string>> = {
   week: '每周',
@@ -29,4 +29,37 @@ export function describeRelative(t: RelativeTarget): string {
   const amount = `${Number(Math.abs(t.change).toFixed(3))}${t.unit}`;
   const verb = t.unit === '%' ? (grow ? '增长' : '下降') : grow ? '增加' : '减少';
   return `较上年${verb}${amount}`;
+}
+
+const OP_SYMBOL: Readonly<Record<ComparisonOp, string>> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '=': '' };
+
+/** The sign a table writes before a value (`≥`, `≤`, `>`, `<`); nothing for `=`. */
+export function opSymbol(op: ComparisonOp): string {
+  return OP_SYMBOL[op];
+}
+
+/** A target as one line (`≥700批次`, `2019-10-31前`): for parts and budget tracks, which have no cell of their own. */
+export function describeTarget(target: Target): string {
+  switch (target.kind) {
+    case 'numeric':
+      return `${opSymbol(target.op)}${target.value}${target.unit}`;
+    case 'range':
+      return `${target.min}-${target.max}${target.unit}`;
+    case 'deadline':
+      return `${target.by}前`;
+    case 'window':
+      return `${target.from}至${target.to}`;
+    case 'compound':
+      return target.parts.map((p) => `${p.label ?? ''}${describeTarget(p)}`).join('、');
+    case 'formula':
+      return `${target.value}${target.unit}`;
+    case 'qualitative':
+      return target.text;
+    case 'missing':
+      return '';
+    case 'recurring':
+      return describeRecurring(target);
+    case 'relative':
+      return describeRelative(target);
+  }
 }

@@ -22,5 +22,5 @@ export {
 } from './owners';
 export * from './diff';
 export { mergeCatalogues, type CatalogueFile } from './merge';
-export { describeRecurring, describeRelative, EVERY_WORDS } from './describe';
+export { describeRecurring, describeRelative, describeTarget, EVERY_WORDS, opSymbol } from './describe';
 export { legacyProjectIds, type LegacyProjectId } from './legacy-ids';

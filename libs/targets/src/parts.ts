@@ -2,7 +2,7 @@
  * A compound target's parts are tracked as sub-indicators. Part ids use each part's label
  * (else its unit) when every part has a distinct one — `25期、133天、2500人` → `~期 ~天 ~人`,
  * `82台服务器，58台网络设备` → `~服务器 ~网络设备` — else every part's 1-based position
- * (`180人、207人、6人` → `~1 ~2 ~3`). The same rule as libs/risk splitCompound.
+ * (`180人、207人、6人` → `~1 ~2 ~3`).
  */
 import { idSegment, partId } from './ids';
 import type { NumericTarget, ParsedIndicator } from './target';

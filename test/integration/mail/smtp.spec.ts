@@ -5,7 +5,7 @@ import { flush, ownersResolver, transition } from '@iw/alerts';
 import { simpleParser } from 'mailparser';
 import { mailDate, MailSendError, SmtpSender, SmtpSink } from '@iw/mail';
 import type { MailMessage } from '@iw/mail';
-import { evaluation, T0, trackedUnit } from '../../../libs/alerts/test/fixtures';
+import { evaluation, T0, alertUnit } from '../../../libs/alerts/test/fixtures';
 
 /**
  * SmtpSender → SmtpSink over real SMTP on loopback: the Chinese mail arrives whole with its
@@ -124,7 +124,7 @@ describe('SMTP round trip', () => {
   });
 
   it('carries an alert digest from the pipeline to the mailbox intact', async () => {
-    const unit = trackedUnit({ projectName: '<script>alert(1)</script>市场监管' });
+    const unit = alertUnit({ projectName: '<script>alert(1)</script>市场监管' });
     const { alert, notices } = transition(null, evaluation('at_risk', { unit }), T0);
     const options = {
       resolveOwners: ownersResolver({ fallback: 'owner@x.cn' }),

@@ -34,12 +34,7 @@ export class CatalogueService implements OnModuleInit {
   ) {
     this.pacePlan = readPacePlan(config.files.pace);
     this.repo = new CatalogueRepository(conn);
-    this.provider = new BindingsProvider(conn, {
-      bindingsFile: config.files.bindings,
-      timeZone: config.timeZone,
-      satisfiedShare: config.surveys.satisfiedShare,
-      log: (m) => this.logger.log(m),
-    });
+    this.provider = BindingsProvider.fromConfig(conn, config, { log: (m) => this.logger.log(m) });
   }
 
   /** A bad bindings file stops the start; an empty catalogue does not (nothing to evaluate yet). */

@@ -15,7 +15,7 @@ import {
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, type AlertingOptions } from '../alerting.tokens';
-import { assess, type Assessment } from '../utils/assess';
+import { assess, type Verdict } from '../utils/assess';
 import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
 import { AlertService } from './alert.service';
@@ -176,7 +176,7 @@ export class EvaluationService {
       ? await this.progress.find([...lastYearIds.values()])
       : new Map<string, Progress>();
 
-    const done = new Map<string, Assessment>();
+    const done = new Map<string, Verdict>();
     let todo = [...units.keys()];
     const t = { read: 0, save: 0 };
     for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {

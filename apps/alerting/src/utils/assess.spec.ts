@@ -1,8 +1,7 @@
 import type { Progress, TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
 import { monthlyPace, riskConfig, type Pace } from '@iw/risk';
-import type { Target } from '@iw/targets';
-import { alertUnitOf, assess, formatTarget, type AssessContext } from './assess';
+import { alertUnitOf, assess, type AssessContext } from './assess';
 
 const HOUR = 3_600_000;
 const JUNE_15 = Date.parse('2019-06-15T12:00:00+08:00');
@@ -236,35 +235,5 @@ describe('alertUnitOf', () => {
     const u = alertUnitOf(unit());
     expect(Object.values(u).every((v) => v !== undefined)).toBe(true);
     expect('partLabel' in u).toBe(false);
-  });
-});
-
-describe('formatTarget', () => {
-  it.each<[Target, string]>([
-    [{ kind: 'numeric', op: '<=', value: 12, unit: '件' }, '≤12件'],
-    [{ kind: 'numeric', op: '=', value: 100, unit: '%' }, '100%'],
-    [{ kind: 'range', min: 10, max: 20, unit: '场次' }, '10-20场次'],
-    [{ kind: 'deadline', by: '2019-10-31' }, '2019-10-31前'],
-    [{ kind: 'window', from: '2019-06-01', to: '2019-10-31' }, '2019-06-01至2019-10-31'],
-    [
-      {
-        kind: 'compound',
-        parts: [
-          { kind: 'numeric', op: '>=', value: 95, unit: '%', label: '县道' },
-          { kind: 'numeric', op: '>=', value: 90, unit: '%', label: '乡村道' },
-        ],
-      },
-      '县道≥95%、乡村道≥90%',
-    ],
-    [{ kind: 'formula', value: 75, unit: '万元', expression: '95万套*0.8元/套', consistent: false }, '75万元'],
-    [{ kind: 'qualitative', text: '有所提升' }, '有所提升'],
-    [{ kind: 'missing' }, ''],
-    [{ kind: 'recurring', every: 'month', count: null, op: null, dueDay: 10 }, '每月10日前'],
-    [{ kind: 'recurring', every: 'quarter', count: 2, op: '>=', dueDay: null }, '每季度≥2次'],
-    [{ kind: 'relative', op: '>=', change: 10, unit: '%', base: 'previous_year' }, '较上年增长10%'],
-    [{ kind: 'relative', op: '<=', change: -5, unit: '%', base: 'previous_year' }, '较上年下降5%'],
-    [{ kind: 'relative', op: '>=', change: 0, unit: '%', base: 'previous_year' }, '不低于上年'],
-  ])('%j → %s', (target, text) => {
-    expect(formatTarget(target)).toBe(text);
   });
 });

@@ -1,4 +1,4 @@
-import type { TrackedUnit as AlertUnit, UnitEvaluation } from '@iw/alerts';
+import type { AlertUnit, UnitEvaluation } from '@iw/alerts';
 import { targetUnit, type Progress, type TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
 import {
@@ -15,7 +15,7 @@ import {
   type RiskConfig,
   type SettledStatus,
 } from '@iw/risk';
-import { describeRecurring, describeRelative, type Target } from '@iw/targets';
+import { describeTarget } from '@iw/targets';
 
 /**
  * Evaluate stage: one tracked unit, its progress and its previous settled state → the new
@@ -40,7 +40,8 @@ export interface AssessContext {
   risk: RiskConfig;
 }
 
-export interface Assessment {
+/** What `assess` decides about one unit: the document to store, the engine's output and what the alert path hears. */
+export interface Verdict {
   doc: EvaluationDoc;
   /** The engine's verdict, before anti-flap. */
   evaluation: Evaluation;
@@ -48,37 +49,9 @@ export interface Assessment {
   forAlert: UnitEvaluation | null;
 }
 
-const OP: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<', '=': '' };
-
-/** A target as one line (`≥700批次`, `2019-10-31前`): for parts and budget tracks, which have no cell of their own. */
-export function formatTarget(target: Target): string {
-  switch (target.kind) {
-    case 'numeric':
-      return `${OP[target.op]}${target.value}${target.unit}`;
-    case 'range':
-      return `${target.min}-${target.max}${target.unit}`;
-    case 'deadline':
-      return `${target.by}前`;
-    case 'window':
-      return `${target.from}至${target.to}`;
-    case 'compound':
-      return target.parts.map((p) => `${p.label ?? ''}${formatTarget(p)}`).join('、');
-    case 'formula':
-      return `${target.value}${target.unit}`;
-    case 'qualitative':
-      return target.text;
-    case 'missing':
-      return '';
-    case 'recurring':
-      return describeRecurring(target);
-    case 'relative':
-      return describeRelative(target);
-  }
-}
-
 /** The unit as the alert path names it (no undefined fields: alerts compare units by their JSON). */
 export function alertUnitOf(unit: TrackedUnit, info?: IndicatorInfo): AlertUnit {
-  const targetText = unit.kind === 'indicator' && info?.value ? info.value : formatTarget(unit.target);
+  const targetText = unit.kind === 'indicator' && info?.value ? info.value : describeTarget(unit.target);
   return {
     id: unit.id,
     indicatorId: unit.indicatorId ?? unit.id,
@@ -113,7 +86,7 @@ export function assess(
   info?: IndicatorInfo,
   /** Year-on-year targets: the base (relativeBaseOf); null or absent: 缺少上年基数. */
   base?: RelativeBase | null,
-): Assessment {
+): Verdict {
   if (unit.target.kind === 'compound') throw new Error(`${unit.id}: a compound indicator is judged by its parts`);
   const evaluation = evaluate(
     {

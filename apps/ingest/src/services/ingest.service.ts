@@ -27,7 +27,7 @@ import {
   type Pruned,
 } from '@iw/mongo';
 import { APP_CONFIG, CLOCK } from '../ingest.module.tokens';
-import { CatalogueService } from './catalogue.service';
+import { BindingsService } from './bindings.service';
 import { IngestMetrics } from './ingest.metrics';
 
 interface Rejected {
@@ -67,7 +67,7 @@ export class IngestService {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(MONGO_CONNECTION) private readonly conn: Connection,
     private readonly producer: KafkaProducer,
-    private readonly catalogue: CatalogueService,
+    private readonly bindings: BindingsService,
     private readonly metrics: IngestMetrics,
   ) {
     this.progress = new ProgressRepository(conn);
@@ -78,7 +78,7 @@ export class IngestService {
   async processBatch(role: ActualsRole, batch: InboundBatch, control: BatchControl): Promise<void> {
     if (batch.messages.length === 0) return;
     const started = Date.now();
-    const years = await this.catalogue.years(started);
+    const years = await this.bindings.years(started);
     const rejected: Rejected[] = [];
     const accepted: Accepted[] = [];
     const clockNow = this.clock.now();
@@ -250,7 +250,7 @@ export class IngestService {
 
   private async publishProgress(changed: Progress[], now: Date): Promise<void> {
     if (changed.length === 0) return;
-    const { units } = await this.catalogue.years(Date.now());
+    const { units } = await this.bindings.years(Date.now());
     const at = now.toISOString();
     await this.producer.sendJson<ProgressMessage>(
       this.config.kafka.topics.progress,

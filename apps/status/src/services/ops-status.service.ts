@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Clock } from '@iw/clock';
+import { localDateTime, type Clock } from '@iw/clock';
 import type { AppConfig, TopicRole } from '@iw/config';
 import type { ServiceStatsDoc } from '@iw/mongo';
 import { emptyStatusCounts } from '../dtos/common.dto';
@@ -249,21 +249,6 @@ export function topicFigures(
       lastEventAt: last > 0 ? new Date(last).toISOString() : null,
     };
   });
-}
-
-/** `YYYY-MM-DD HH:mm` of an instant in a zone. */
-export function localDateTime(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(new Date(ms));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);

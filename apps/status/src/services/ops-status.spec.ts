@@ -3,7 +3,8 @@ import { emptyStatusCounts } from '../dtos/common.dto';
 import type { OpsStatus } from '../dtos/status.dto';
 import { pipelineHealth } from '../views/pages';
 import { MetricsService } from './metrics.service';
-import { localDateTime, topicFigures, type OpsStatusService } from './ops-status.service';
+import { localDateTime } from '@iw/clock';
+import { topicFigures, type OpsStatusService } from './ops-status.service';
 
 const T = Date.parse('2019-07-01T04:00:00Z');
 

@@ -1,4 +1,4 @@
-import { formatLocalTime } from '@iw/alerts';
+import { localDateTime } from '@iw/clock';
 import { DLQ_REASON_CLASSES, type DlqReasonClass } from '@iw/events';
 import type { DlqItem, DlqList, DlqQuery } from '../dtos/dlq.dto';
 import { html, type Html } from './html';
@@ -29,7 +29,7 @@ const label = (c: string) => DLQ_REASON_LABELS[c as DlqReasonClass] ?? c;
 function redriveCell(i: DlqItem, tz: string): Html {
   const from = i.redriveOf ? html`<div class="muted">重放自 ${i.redriveOf}</div>` : null;
   if (i.redrive?.state === 'published')
-    return html`<span data-redrive="published">已重放 ${formatLocalTime(i.redrive.at, tz)}（${i.redrive.by}）</span>${from}`;
+    return html`<span data-redrive="published">已重放 ${localDateTime(i.redrive.at, tz)}（${i.redrive.by}）</span>${from}`;
   if (i.redrive?.state === 'claimed')
     return html`<span data-redrive="claimed">重放中（第 ${i.redrive.attempt} 次，${i.redrive.by}）</span>${from}`;
   if (!i.redrivable) return html`<span data-redrive="no" class="muted">不可重放（未保存完整消息）</span>${from}`;
@@ -55,7 +55,7 @@ export function dlqPage(list: DlqList, q: DlqQuery, timeZone: string): string {
 <button type="submit">筛选</button></form>`;
   const rows = list.items.map(
     (i) =>
-      html`<tr data-id="${i.id}"><td>${formatLocalTime(i.at, timeZone)}</td><td><code>${i.id}</code></td><td data-reason="${i.reasonClass}">${label(i.reasonClass)}</td><td>${i.reason}</td><td>${i.key ?? '—'}</td><td><code class="preview">${i.preview.length > 200 ? `${i.preview.slice(0, 200)}…` : i.preview}</code></td><td>${redriveCell(i, timeZone)}</td></tr>`,
+      html`<tr data-id="${i.id}"><td>${localDateTime(i.at, timeZone)}</td><td><code>${i.id}</code></td><td data-reason="${i.reasonClass}">${label(i.reasonClass)}</td><td>${i.reason}</td><td>${i.key ?? '—'}</td><td><code class="preview">${i.preview.length > 200 ? `${i.preview.slice(0, 200)}…` : i.preview}</code></td><td>${redriveCell(i, timeZone)}</td></tr>`,
   );
   const nav = html`<p class="muted">第 ${list.total === 0 ? 0 : first + 1}–${first + list.items.length} 条，共 ${list.total} 条（最新在前）${
     list.page > 1 ? html` <a href="${pageHref(q, list.page - 1)}">上一页</a>` : null

@@ -1,4 +1,4 @@
-import { formatLocalTime } from '@iw/alerts';
+import { localDateTime } from '@iw/clock';
 import {
   describePrincipal,
   isRole,
@@ -144,10 +144,10 @@ function handling(a: AlertView, tz: string): Html {
   const parts: Html[] = [];
   if (a.acknowledgedAt)
     parts.push(
-      html`<span data-acknowledged="1">已确认（${a.acknowledgedBy ?? ''}，${formatLocalTime(a.acknowledgedAt, tz)}）</span>`,
+      html`<span data-acknowledged="1">已确认（${a.acknowledgedBy ?? ''}，${localDateTime(a.acknowledgedAt, tz)}）</span>`,
     );
   if (a.silenced && a.silencedUntil)
-    parts.push(html`<span data-silenced="1">静默至 ${formatLocalTime(a.silencedUntil, tz)}</span>`);
+    parts.push(html`<span data-silenced="1">静默至 ${localDateTime(a.silencedUntil, tz)}</span>`);
   return parts.length ? html`${parts.map((x, i) => html`${i ? '；' : ''}${x}`)}` : html`<strong>待处理</strong>`;
 }
 
@@ -208,7 +208,7 @@ ${rows.map(
         : null
     }</td><td>${r.alert.unit.projectName}</td><td><a href="${alertHref(r.alert.id)}">${alertLabel(r.alert)}</a></td><td>${
       r.alert.severity ? SEVERITY_TEXT[r.alert.severity] : '—'
-    }</td><td>${statusBadge(r.alert.status)}</td><td>${formatLocalTime(r.alert.openedAt, o.timeZone)}</td><td>${handling(r.alert, o.timeZone)}</td><td class="muted">${r.owners.join('、')}</td></tr>`,
+    }</td><td>${statusBadge(r.alert.status)}</td><td>${localDateTime(r.alert.openedAt, o.timeZone)}</td><td>${handling(r.alert, o.timeZone)}</td><td class="muted">${r.owners.join('、')}</td></tr>`,
 )}
 </tbody></table>${bulk ? html`<p><button class="primary" type="submit">确认所选告警</button></p>` : null}</form>`
 }`;
@@ -232,7 +232,7 @@ export function alertConfirmPage(o: {
 <h1>${a.unit.projectName} · ${alertLabel(a)}</h1>${o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : null}
 <table><tr><th>当前状态</th><td>${statusBadge(a.status)}</td></tr><tr><th>指标值</th><td>${a.unit.targetText}</td></tr>
 <tr><th>实际完成值</th><td>${num(a.last.actual, a.unit.unit)}</td></tr><tr><th>按进度应完成</th><td>${num(a.last.expected, a.unit.unit)}</td></tr>
-<tr><th>原因</th><td>${a.last.reason}</td></tr><tr><th>开始时间</th><td>${formatLocalTime(a.openedAt, o.timeZone)}</td></tr>
+<tr><th>原因</th><td>${a.last.reason}</td></tr><tr><th>开始时间</th><td>${localDateTime(a.openedAt, o.timeZone)}</td></tr>
 <tr><th>处理情况</th><td>${handling(a, o.timeZone)}</td></tr><tr><th>负责人</th><td>${o.row.owners.join('、') || '—'}</td></tr></table>
 <div class="people-actions" id="alert-actions">${
       o.row.canAct && o.csrf
@@ -293,7 +293,7 @@ function reportForm(u: UnitReport, form: ReportForm, csrf: string, action: strin
 function describeAudit(e: AuditEntryView, tz: string): string {
   const a = (e.after ?? {}) as Record<string, unknown>;
   const b = (e.before ?? {}) as Record<string, unknown>;
-  const time = (v: unknown) => (typeof v === 'string' ? formatLocalTime(v, tz) : '—');
+  const time = (v: unknown) => (typeof v === 'string' ? localDateTime(v, tz) : '—');
   switch (e.action) {
     case 'ack':
       return `确认告警 ${e.target}`;
@@ -360,7 +360,7 @@ export function auditTable(entries: AuditEntryView[], tz: string): Html {
   if (entries.length === 0) return html`<p class="muted">暂无操作记录。</p>`;
   return html`<table class="audit"><thead><tr><th>时间（业务时钟）</th><th>操作人</th><th>操作</th><th>内容</th><th>记录时间（实际）</th><th>来源地址</th></tr></thead><tbody>${entries.map(
     (e) =>
-      html`<tr class="audit-entry" data-action="${e.action}" data-actor="${e.actor}"><td>${formatLocalTime(e.at, tz)}</td><td>${e.actorName}${e.actorName !== e.actor ? html` <span class="muted">${e.actor}</span>` : null}</td><td>${AUDIT_ACTION_TEXT[e.action]}</td><td>${describeAudit(e, tz)}</td><td class="muted">${e.recordedAt.slice(0, 19).replace('T', ' ')} UTC</td><td class="muted">${e.address ?? ''}</td></tr>`,
+      html`<tr class="audit-entry" data-action="${e.action}" data-actor="${e.actor}"><td>${localDateTime(e.at, tz)}</td><td>${e.actorName}${e.actorName !== e.actor ? html` <span class="muted">${e.actor}</span>` : null}</td><td>${AUDIT_ACTION_TEXT[e.action]}</td><td>${describeAudit(e, tz)}</td><td class="muted">${e.recordedAt.slice(0, 19).replace('T', ' ')} UTC</td><td class="muted">${e.address ?? ''}</td></tr>`,
   )}</tbody></table>`;
 }
 
@@ -386,7 +386,7 @@ export function indicatorSections(o: {
       ? html`<p class="muted">当前没有未结束的告警。</p>`
       : html`<table class="alerts"><thead><tr><th>告警</th><th>当前状态</th><th>开始时间</th><th>处理情况</th><th>操作</th></tr></thead><tbody>${open.map(
           (r) =>
-            html`<tr class="alert" id="alert-${r.alert.id}" data-alert="${r.alert.id}"><td><a href="${alertHref(r.alert.id)}">${alertLabel(r.alert)}</a></td><td>${statusBadge(r.alert.status)}</td><td>${formatLocalTime(r.alert.openedAt, o.timeZone)}</td><td>${handling(r.alert, o.timeZone)}</td><td>${
+            html`<tr class="alert" id="alert-${r.alert.id}" data-alert="${r.alert.id}"><td><a href="${alertHref(r.alert.id)}">${alertLabel(r.alert)}</a></td><td>${statusBadge(r.alert.status)}</td><td>${localDateTime(r.alert.openedAt, o.timeZone)}</td><td>${handling(r.alert, o.timeZone)}</td><td>${
               act && r.canAct ? alertButtons(r.alert, o.csrf, back, o.today) : html`<span class="muted">—</span>`
             }</td></tr>`,
         )}</tbody></table>`

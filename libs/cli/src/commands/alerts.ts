@@ -1,4 +1,5 @@
-import { AlertActionError, formatLocalTime, type Alert } from '@iw/alerts';
+import { AlertActionError, type Alert } from '@iw/alerts';
+import { localDateTime } from '@iw/clock';
 import { parseClockSpec } from '@iw/clock';
 import { AlertNotFoundError, AlertRepository, loadDirectory, parseSilenceUntil, type AuditAction } from '@iw/mongo';
 import type { CliIo } from '../cli-io';
@@ -89,10 +90,10 @@ export function formatAlerts(alerts: readonly Alert[], timeZone: string): string
     a.state,
     a.severity ?? '-',
     a.status,
-    formatLocalTime(a.openedAt, timeZone),
+    localDateTime(a.openedAt, timeZone),
     [
-      a.acknowledgedAt ? `acknowledged ${formatLocalTime(a.acknowledgedAt, timeZone)}` : '',
-      a.silencedUntil ? `silenced until ${formatLocalTime(a.silencedUntil, timeZone)}` : '',
+      a.acknowledgedAt ? `acknowledged ${localDateTime(a.acknowledgedAt, timeZone)}` : '',
+      a.silencedUntil ? `silenced until ${localDateTime(a.silencedUntil, timeZone)}` : '',
       a.repeatCount ? `${a.repeatCount} repeat(s)` : '',
     ]
       .filter(Boolean)
@@ -144,7 +145,7 @@ export const alertsCommand: CliCommand = {
           options.by,
           (repo, now) => repo.acknowledge(id, { now, by: options.by }),
           io,
-          (a, tz) => `acknowledged ${a.id} at ${formatLocalTime(a.acknowledgedAt!, tz)}`,
+          (a, tz) => `acknowledged ${a.id} at ${localDateTime(a.acknowledgedAt!, tz)}`,
         ),
       );
     alerts
@@ -160,7 +161,7 @@ export const alertsCommand: CliCommand = {
           options.by,
           (repo, now, tz) => repo.silence(id, parseSilenceUntil(options.until, tz), { now, by: options.by }),
           io,
-          (a, tz) => `silenced ${a.id} until ${formatLocalTime(a.silencedUntil!, tz)}`,
+          (a, tz) => `silenced ${a.id} until ${localDateTime(a.silencedUntil!, tz)}`,
         ),
       );
     alerts

@@ -6,8 +6,7 @@
  * another name for `redrive`).
  */
 import * as os from 'node:os';
-import { formatLocalTime } from '@iw/alerts';
-import { parseClockSpec } from '@iw/clock';
+import { localDateTime, parseClockSpec } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import {
   DlqSelectionError,
@@ -56,7 +55,7 @@ function actor(): string {
   }
 }
 
-const when = (d: Date | string, timeZone: string) => formatLocalTime(new Date(d).toISOString(), timeZone);
+const when = (d: Date | string, timeZone: string) => localDateTime(new Date(d).getTime(), timeZone);
 
 /** A record in three lines: when, why, where, the key and the start of the message (escaped: it is untrusted). */
 export function formatRecord(d: DlqDoc, timeZone: string): string {

@@ -71,11 +71,7 @@ export async function rebuildProgress(
   config: AppConfig = cliConfig(),
 ): Promise<RebuildReport> {
   const report = await withMongo(config, async (conn) => {
-    const years = await new BindingsProvider(conn, {
-      bindingsFile: config.files.bindings,
-      timeZone: config.timeZone,
-      satisfiedShare: config.surveys.satisfiedShare,
-    }).years(Date.now());
+    const years = await BindingsProvider.fromConfig(conn, config).years(Date.now());
     // --all and a project by name: the newest year; a unit or project id names its own year.
     const byName = options.all || (options.project !== undefined && !years.units.has(budgetTrackId(options.project)));
     const units = selectUnits((byName ? years.newest.units : years.units).values(), options);

@@ -66,11 +66,7 @@ function formatRows(rows: ProgressRow[]): string {
 export async function showProgress(options: ProgressOptions, io: CliIo): Promise<void> {
   const config = cliConfig();
   const rows = await withMongo(config, async (conn) => {
-    const bindings = await new BindingsProvider(conn, {
-      bindingsFile: config.files.bindings,
-      timeZone: config.timeZone,
-      satisfiedShare: config.surveys.satisfiedShare,
-    }).get(Date.now());
+    const bindings = await BindingsProvider.fromConfig(conn, config).get(Date.now());
     const units = [...bindings.units.values()];
     const progress = await new ProgressRepository(conn).find(units.map((u) => u.id));
     return progressRows(units, progress, options.project);

@@ -32,11 +32,7 @@ export async function writeAgencyReport(options: ReportOptions, io: CliIo): Prom
   const riskConfig = riskConfigOf(readPacePlan(config.files.pace), { noDataGraceMs: config.alerting.noDataGraceMs });
   const report = await withMongo(config, async (conn) => {
     try {
-      const years = await new BindingsProvider(conn, {
-        bindingsFile: config.files.bindings,
-        timeZone: config.timeZone,
-        satisfiedShare: config.surveys.satisfiedShare,
-      }).years(Date.now());
+      const years = await BindingsProvider.fromConfig(conn, config).years(Date.now());
       const bindings = options.year === undefined ? years.newest : years.byYear.get(options.year);
       if (!bindings) throw new CliError(`no fiscal year ${options.year} in the catalogue (npx iw years list)`);
       const input = await loadAgencyReportInput(conn, {

@@ -13,6 +13,7 @@
 import type { Funds, FundsByNature, MainTask, Problem, Severity, TableKind } from '../target';
 import type { SourceRow } from '../rows/source-row';
 import { nfkc } from '../util/text';
+import { opSymbol } from '../describe';
 import { OPERATOR_WORDS } from '../value/lexicon';
 import { normalizeValueText } from '../value/normalize';
 import { isMeasurable, peekTarget } from '../value/read-target';
@@ -167,9 +168,8 @@ export function valueLike(text: string): boolean {
 /** Cells that say "no unit" / "no direction". */
 const NOTHING = /^(?:[-—–/\\]+|无|空)$/;
 
-const OP_SYMBOL: Record<string, string> = { '>=': '≥', '<=': '≤', '>': '>', '<': '<', '=': '=' };
 const DIRECTION_WORDS = new Map<string, string>([
-  ...OPERATOR_WORDS.map(([w, op]) => [w, OP_SYMBOL[op]] as [string, string]),
+  ...OPERATOR_WORDS.map(([w, op]) => [w, opSymbol(op) || '='] as [string, string]),
   ['正向', '≥'],
   ['正向指标', '≥'],
   ['越大越好', '≥'],

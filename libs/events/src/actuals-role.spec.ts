@@ -1,5 +1,5 @@
 import { DEFAULT_TOPICS, loadConfig } from '@iw/config';
-import { actualsRoleOf } from './topics';
+import { actualsRoleOf } from './actuals';
 
 describe('actualsRoleOf', () => {
   const prefixed = loadConfig({ KAFKA_TOPIC_PREFIX: 't-1.', IW_TOPIC_CASES: 'cms.cases' }, '/nonexistent/.env').kafka

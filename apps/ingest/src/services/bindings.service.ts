@@ -6,17 +6,12 @@ import { APP_CONFIG } from '../ingest.module.tokens';
 
 /** The catalogue and bindings events are routed with (see BindingsProvider). */
 @Injectable()
-export class CatalogueService implements OnModuleInit {
-  private readonly logger = new Logger(CatalogueService.name);
+export class BindingsService implements OnModuleInit {
+  private readonly logger = new Logger(BindingsService.name);
   private readonly provider: BindingsProvider;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(MONGO_CONNECTION) conn: Connection) {
-    this.provider = new BindingsProvider(conn, {
-      bindingsFile: config.files.bindings,
-      timeZone: config.timeZone,
-      satisfiedShare: config.surveys.satisfiedShare,
-      log: (m) => this.logger.log(m),
-    });
+    this.provider = BindingsProvider.fromConfig(conn, config, { log: (m) => this.logger.log(m) });
   }
 
   /**
