@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { loadBindings, type BindingSet, type TrackedUnit } from '@iw/measures';
+import type { ParsedCatalogue } from '@iw/targets';
 import type { FiscalYearDoc } from './documents';
 import { CatalogueRepository } from './repositories/catalogue.repository';
 import { FiscalYearRepository } from './repositories/fiscal-year.repository';
@@ -12,6 +13,12 @@ export interface BindingsProviderOptions {
   /** How often to look for a re-imported catalogue (real ms). */
   recheckMs?: number;
   log?: (message: string) => void;
+  /**
+   * Called with the newest year's catalogue each time it is (re)loaded, before `get` returns
+   * its bindings: what a service needs from the table besides the units is taken from it there
+   * (the catalogue itself is not kept, nor read a second time).
+   */
+  onLoad?: (catalogue: ParsedCatalogue, bindings: BindingSet) => void;
 }
 
 export class EmptyCatalogueError extends Error {
@@ -47,9 +54,9 @@ export interface YearBindings {
 export class BindingsProvider {
   private readonly repo: CatalogueRepository;
   private readonly fiscalYears: FiscalYearRepository;
-  private current: { bindings: BindingSet; version: number } | null = null;
+  private current: { bindings: BindingSet; version: string } | null = null;
   private checkedAt = -Infinity;
-  private all: { years: Omit<YearBindings, 'closed'>; version: number } | null = null;
+  private all: { years: Omit<YearBindings, 'closed'>; version: string } | null = null;
   private closed: { years: Map<number, FiscalYearDoc>; at: number } | null = null;
 
   constructor(
@@ -64,7 +71,7 @@ export class BindingsProvider {
   static fromConfig(
     conn: Connection,
     config: BindingsConfig,
-    extra: Pick<BindingsProviderOptions, 'recheckMs' | 'log'> = {},
+    extra: Pick<BindingsProviderOptions, 'recheckMs' | 'log' | 'onLoad'> = {},
   ): BindingsProvider {
     return new BindingsProvider(conn, {
       bindingsFile: config.files.bindings,
@@ -120,7 +127,9 @@ export class BindingsProvider {
     if (this.current && this.current.version === version) return this.current.bindings;
     const years = await this.repo.fiscalYears();
     if (years.length === 0) throw new EmptyCatalogueError();
-    const bindings = this.bind(await this.repo.load(years[0]));
+    const catalogue = await this.repo.load(years[0]);
+    const bindings = this.bind(catalogue);
+    this.options.onLoad?.(catalogue, bindings);
     this.options.log?.(
       `${this.current ? 'catalogue changed: reloaded' : `fiscal year ${years[0]}:`} ${bindings.units.size} tracked units, ${bindings.bindings.length} bindings`,
     );

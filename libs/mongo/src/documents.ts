@@ -39,7 +39,16 @@ export const COLLECTIONS = {
   projectHistory: 'project_history',
   /** Fiscal years closed with `iw years close` (inserted once, never updated). */
   fiscalYears: 'fiscal_years',
+  /** One document (`_id` 'catalogue'): a new token whenever an import changed the catalogue or owners. */
+  catalogueVersion: 'catalogue_version',
 } as const;
+
+/** The catalogue's change signal: services compare `token` (one read by `_id`) instead of scanning the catalogue. */
+export interface CatalogueVersionDoc {
+  _id: 'catalogue';
+  token: string;
+  changedAt: Date;
+}
 
 /** A closed fiscal year, `_id` the year as text: its late events go to the DLQ (`year_closed`). */
 export interface FiscalYearDoc {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AppConfig } from '@iw/config';
 import type { BindingSet } from '@iw/measures';
+import type { ParsedCatalogue } from '@iw/targets';
 import {
   BindingsProvider,
   CatalogueRepository,
@@ -25,6 +26,12 @@ export class CatalogueService implements OnModuleInit {
   private readonly provider: BindingsProvider;
   private readonly repo: CatalogueRepository;
   private view: CatalogueView | null = null;
+  /** What the provider's last load gave (onLoad), until current() takes it up. */
+  private loaded: {
+    bindings: BindingSet;
+    info: Map<string, IndicatorInfo>;
+    problems: ReturnType<typeof checkPacePlan>;
+  } | null = null;
   /** Pace profiles and thresholds (IW_PACE), read once at start-up: a bad line stops the start. */
   readonly pacePlan: PacePlan;
 
@@ -34,7 +41,10 @@ export class CatalogueService implements OnModuleInit {
   ) {
     this.pacePlan = readPacePlan(config.files.pace);
     this.repo = new CatalogueRepository(conn);
-    this.provider = BindingsProvider.fromConfig(conn, config, { log: (m) => this.logger.log(m) });
+    this.provider = BindingsProvider.fromConfig(conn, config, {
+      log: (m) => this.logger.log(m),
+      onLoad: (catalogue, bindings) => (this.loaded = { bindings, ...this.infoOf(catalogue) }),
+    });
   }
 
   /** A bad bindings file stops the start; an empty catalogue does not (nothing to evaluate yet). */
@@ -56,24 +66,10 @@ export class CatalogueService implements OnModuleInit {
     }
     if (this.view?.bindings !== bindings) {
       const first = this.view === null;
-      const info = new Map<string, IndicatorInfo>();
-      const catalogue = await this.repo.load(bindings.fiscalYear);
-      const agencyOf = new Map(catalogue.projects.map((p) => [p.id, p.budgetUnit]));
-      for (const i of await this.repo.indicators({ fiscalYear: bindings.fiscalYear }))
-        info.set(i._id, {
-          level2: i.level2,
-          value: i.value,
-          ...(agencyOf.get(i.projectId)?.trim() ? { agency: agencyOf.get(i.projectId)!.trim() } : {}),
-          pace: paceFor(this.pacePlan, {
-            agency: agencyOf.get(i.projectId),
-            projectId: i.projectId,
-            projectName: catalogue.projects.find((p) => p.id === i.projectId)?.name ?? '',
-            indicatorId: i._id,
-            indicatorName: i.name,
-          }),
-        });
+      const { info, problems } =
+        this.loaded?.bindings === bindings ? this.loaded : this.infoOf(await this.repo.load(bindings.fiscalYear));
+      this.loaded = null;
       // Assignments naming nothing: fatal at start-up (a typo), a warning after a re-import.
-      const problems = checkPacePlan(this.pacePlan, [catalogue]);
       if (problems.length) {
         const text = problems.map((p) => `${this.config.files.pace}:${p.line}: ${p.message}`).join('; ');
         if (first) throw new Error(`pace file: ${text}`);
@@ -82,5 +78,30 @@ export class CatalogueService implements OnModuleInit {
       this.view = { bindings, info };
     }
     return this.view;
+  }
+
+  /** 二级指标, 指标值, agency and pace per indicator, and the pace file's assignments that name nothing. */
+  private infoOf(catalogue: ParsedCatalogue): {
+    info: Map<string, IndicatorInfo>;
+    problems: ReturnType<typeof checkPacePlan>;
+  } {
+    const info = new Map<string, IndicatorInfo>();
+    for (const p of catalogue.projects) {
+      const agency = p.budgetUnit?.trim();
+      for (const i of p.indicators)
+        info.set(i.id, {
+          level2: i.level2,
+          value: i.value,
+          ...(agency ? { agency } : {}),
+          pace: paceFor(this.pacePlan, {
+            agency: p.budgetUnit,
+            projectId: p.id,
+            projectName: p.name,
+            indicatorId: i.id,
+            indicatorName: i.name,
+          }),
+        });
+    }
+    return { info, problems: checkPacePlan(this.pacePlan, [catalogue]) };
   }
 }

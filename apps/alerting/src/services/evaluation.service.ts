@@ -15,7 +15,7 @@ import {
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, type AlertingOptions } from '../alerting.tokens';
-import { assess, type Verdict } from '../utils/assess';
+import { assess, needsWrite, type Verdict } from '../utils/assess';
 import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
 import { AlertService } from './alert.service';
@@ -178,7 +178,7 @@ export class EvaluationService {
 
     const done = new Map<string, Verdict>();
     let todo = [...units.keys()];
-    const t = { read: 0, save: 0 };
+    const t = { read: 0, save: 0, unchanged: 0 };
     for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
       let mark = this.realNow();
       const [progress, previous] = await Promise.all([this.progress.find(todo), this.evaluations.find(todo)]);
@@ -194,7 +194,9 @@ export class EvaluationService {
               : undefined;
           const a = assess(unit, progress.get(id) ?? null, previous.get(id) ?? null, ctx, info, base);
           done.set(id, a);
-          writes.push({ doc: a.doc, expectedRev: previous.get(id)?.rev ?? null });
+          const stored = previous.get(id) ?? null;
+          if (needsWrite(a.doc, stored, ctx.timeZone)) writes.push({ doc: a.doc, expectedRev: stored?.rev ?? null });
+          else t.unchanged += 1;
         } catch (e) {
           this.logger.error(`cannot evaluate ${id}: ${(e as Error).message}`);
         }
@@ -212,7 +214,7 @@ export class EvaluationService {
     const took = this.realNow() - started;
     this.metrics.observeEvaluation(trigger, done.size, took);
     this.logger.debug(
-      `${trigger}: ${done.size} unit(s) in ${took} ms (read ${t.read}, save ${t.save}, alerts ${this.realNow() - alertsAt}: ${enqueued} enqueued)`,
+      `${trigger}: ${done.size} unit(s) in ${took} ms (${t.unchanged} unchanged; read ${t.read}, save ${t.save}, alerts ${this.realNow() - alertsAt}: ${enqueued} enqueued)`,
     );
     return enqueued;
   }

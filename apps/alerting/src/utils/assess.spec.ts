@@ -1,7 +1,7 @@
 import type { Progress, TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
 import { monthlyPace, riskConfig, type Pace } from '@iw/risk';
-import { alertUnitOf, assess, type AssessContext } from './assess';
+import { alertUnitOf, assess, needsWrite, type AssessContext } from './assess';
 
 const HOUR = 3_600_000;
 const JUNE_15 = Date.parse('2019-06-15T12:00:00+08:00');
@@ -235,5 +235,43 @@ describe('alertUnitOf', () => {
     const u = alertUnitOf(unit());
     expect(Object.values(u).every((v) => v !== undefined)).toBe(true);
     expect('partLabel' in u).toBe(false);
+  });
+});
+
+describe('needsWrite', () => {
+  const TZ = 'Asia/Shanghai';
+  const PENDING = { status: 'at_risk' as const, since: new Date(JUNE_15), dueAt: new Date(JUNE_15 + HOUR) };
+  const stored = (): EvaluationDoc => ({ ...assess(unit(), progress(300), null, ctx(0)).doc, rev: 4 });
+  const again = (now: number, actual = 300) => assess(unit(), progress(actual), stored(), ctx(0, now)).doc;
+
+  it('writes the first evaluation of a unit', () => {
+    expect(needsWrite(again(JUNE_15), null, TZ)).toBe(true);
+  });
+
+  it('skips the same verdict later the same local day (the pace figures drift, nothing it says moved)', () => {
+    const next = again(JUNE_15 + HOUR);
+    expect(next.rev).toBe(5);
+    expect(next.evaluatedAt.getTime()).not.toBe(stored().evaluatedAt.getTime());
+    expect(next.expected).not.toBe(stored().expected);
+    expect(needsWrite(next, stored(), TZ)).toBe(false);
+    expect(needsWrite(again(JUNE_15), stored(), TZ)).toBe(false);
+  });
+
+  it('writes when a figure moved, or when a field is missing from the stored document', () => {
+    expect(needsWrite(again(JUNE_15 + HOUR, 301), stored(), TZ)).toBe(true);
+    expect(needsWrite(again(JUNE_15 + HOUR, 50), stored(), TZ)).toBe(true);
+    expect(needsWrite({ ...again(JUNE_15 + HOUR), progressVersion: 4 }, stored(), TZ)).toBe(true);
+    const { deadline: _dropped, ...older } = stored();
+    expect(needsWrite(again(JUNE_15 + HOUR), older as EvaluationDoc, TZ)).toBe(true);
+    expect(needsWrite(again(JUNE_15 + HOUR), { ...stored(), pending: { ...PENDING } }, TZ)).toBe(true);
+  });
+
+  it('writes once on a new local day even when nothing else moved (evaluatedAt names the day)', () => {
+    // 12:00 → 23:59 the same day in Shanghai: skipped; 00:01 the next day: written.
+    const lateSameDay = Date.parse('2019-06-15T23:59:00+08:00');
+    const nextDay = Date.parse('2019-06-16T00:01:00+08:00');
+    const sameFigures = (now: number) => ({ ...again(now), daysLeft: stored().daysLeft });
+    expect(needsWrite(sameFigures(lateSameDay), stored(), TZ)).toBe(false);
+    expect(needsWrite(sameFigures(nextDay), stored(), TZ)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type { AlertUnit, UnitEvaluation } from '@iw/alerts';
+import { localDate } from '@iw/clock';
 import { targetUnit, type Progress, type TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
 import {
@@ -147,4 +148,35 @@ export function assess(
           : {}),
       };
   return { doc, evaluation, forAlert };
+}
+
+/**
+ * Fields an evaluation document does not compare on within a local day: bookkeeping, and the
+ * figures that follow the clock by the minute (按进度应完成 and 全年预计 move with the pace, and the
+ * reason quotes them) — they are brought up to date with the next write, at the latest the
+ * first evaluation of the next day.
+ */
+const NOT_COMPARED = new Set<string>(['_id', 'rev', 'evaluatedAt', 'expected', 'forecast', 'reason']);
+
+/**
+ * Whether `next` must be written over `stored`: when what it says changed (settled status,
+ * pending status, the engine's verdict, 实际完成值, days left, deadline, progress version …),
+ * or when `stored` was written on an earlier local day (so `evaluatedAt` names the last day a
+ * unit was judged, and the daily figures are the day's). A re-evaluation the same day that
+ * says the same thing (a sweep after a restart or on taking the lead, the weekly digest sweep,
+ * a progress batch that changed nothing the engine reads) writes nothing. Pure.
+ */
+export function needsWrite(next: EvaluationDoc, stored: EvaluationDoc | null, timeZone: string): boolean {
+  if (!stored) return true;
+  if (localDate(next.evaluatedAt.getTime(), timeZone) !== localDate(stored.evaluatedAt.getTime(), timeZone))
+    return true;
+  const keys = new Set([...Object.keys(next), ...Object.keys(stored)]);
+  for (const k of keys) {
+    if (NOT_COMPARED.has(k)) continue;
+    const a = (next as unknown as Record<string, unknown>)[k] ?? null;
+    const b = (stored as unknown as Record<string, unknown>)[k] ?? null;
+    if (a === b) continue;
+    if (JSON.stringify(a) !== JSON.stringify(b)) return true;
+  }
+  return false;
 }

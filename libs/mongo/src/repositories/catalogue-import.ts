@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
 import {
@@ -17,7 +18,7 @@ import {
   type ProjectVersionDoc,
   type TargetVersionDoc,
 } from '../documents';
-import { bulkWriteChunked, indicatorsOf, ownersOf, projectsOf } from './collections';
+import { bulkWriteChunked, catalogueVersionOf, indicatorsOf, ownersOf, projectsOf } from './collections';
 import { migrateLegacyIds, type MigratedProject } from './catalogue-migration';
 import { HistoryRepository, projectHistoryOf, targetHistoryOf } from './history.repository';
 import { prepareDatabase } from './prepare';
@@ -145,6 +146,13 @@ export async function importCatalogue(
       ownersStored = true;
     }
   }
+  // Last, and on every import (a rerun after a crash changes nothing else but must still be
+  // seen): the services reload when this token moves.
+  await catalogueVersionOf(conn).replaceOne(
+    { _id: 'catalogue' },
+    { token: randomUUID(), changedAt: now },
+    { upsert: true },
+  );
   return { diff, ownersStored, migrated };
 }
 

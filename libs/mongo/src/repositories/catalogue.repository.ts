@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { ParsedCatalogue, ParsedProject } from '@iw/targets';
 import type { IndicatorDoc, OwnersDoc, ProjectDoc } from '../documents';
-import { indicatorsOf, ownersOf, projectsOf } from './collections';
+import { catalogueVersionOf, indicatorsOf, ownersOf, projectsOf } from './collections';
 
 /** Projects and indicators as imported by `iw targets import`. */
 export class CatalogueRepository {
@@ -79,8 +79,18 @@ export class CatalogueRepository {
     return ownersOf(this.conn).findOne({ _id: 'owners' });
   }
 
-  /** Latest change to the catalogue or owners: services reload when it moves. */
-  async lastChange(): Promise<number> {
+  /**
+   * The catalogue's version: services reload when it moves. Every import writes a new token
+   * (one document read by `_id`); a store no import has written one to yet is versioned by
+   * its latest `updatedAt`, which costs a scan of the catalogue.
+   */
+  async lastChange(): Promise<string> {
+    const v = await catalogueVersionOf(this.conn).findOne({ _id: 'catalogue' });
+    if (v) return `token:${v.token}`;
+    return `scan:${await this.lastUpdate()}`;
+  }
+
+  private async lastUpdate(): Promise<number> {
     const [p, i, o] = await Promise.all([
       projectsOf(this.conn)
         .find({}, { projection: { updatedAt: 1 } })

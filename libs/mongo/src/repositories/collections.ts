@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import {
   COLLECTIONS,
+  type CatalogueVersionDoc,
   type DlqDoc,
   type DlqRedriveDoc,
   type EventIdSegmentDoc,
@@ -27,6 +28,7 @@ export const eventIdsOf = (c: Connection) => collection<EventIdSegmentDoc>(c, CO
 export const dlqOf = (c: Connection) => collection<DlqDoc>(c, COLLECTIONS.dlq);
 export const dlqRedrivesOf = (c: Connection) => collection<DlqRedriveDoc>(c, COLLECTIONS.dlqRedrives);
 export const ownersOf = (c: Connection) => collection<OwnersDoc>(c, COLLECTIONS.owners);
+export const catalogueVersionOf = (c: Connection) => collection<CatalogueVersionDoc>(c, COLLECTIONS.catalogueVersion);
 
 /** True for a duplicate-key error (E11000), from MongoDB or FerretDB. */
 export function isDuplicateKey(e: unknown): boolean {

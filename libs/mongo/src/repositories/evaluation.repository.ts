@@ -39,7 +39,10 @@ export interface EvaluationDoc {
   warningDays: number | null;
   /** Progress version evaluated (null: no progress yet). */
   progressVersion: number | null;
-  /** Domain time ("now" of the one clock) of the evaluation. */
+  /**
+   * Domain time ("now" of the one clock) of the evaluation that wrote this document: an
+   * evaluation that says the same thing on the same local day is not written (needsWrite).
+   */
   evaluatedAt: Date;
   /** Compare-and-set counter: one more with every write. */
   rev: number;

@@ -1,0 +1,103 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  BindingsProvider,
+  catalogueVersionOf,
+  connectMongo,
+  importCatalogue,
+  indicatorsOf,
+  type Connection,
+} from '@iw/mongo';
+import { readCatalogue, tsvRows, type ParsedCatalogue } from '@iw/targets';
+import { dropTestDatabase, testMongoUrl } from '@iw/testing';
+
+/**
+ * The catalogue's change signal, against the real MongoDB-compatible server: every import
+ * writes a new token last; services reload when the token moves (one read by `_id`) and not
+ * on a write that moved no token; a store no import has tokened yet is versioned by a scan.
+ */
+const mongoUrl = testMongoUrl();
+let conn: Connection;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-catalogue-version-'));
+const bindingsFile = path.join(dir, 'bindings.yaml');
+fs.writeFileSync(bindingsFile, 'version: 1\nbindings: []\n');
+
+const table = (target: string, extra = false): ParsedCatalogue =>
+  readCatalogue(
+    tsvRows(
+      [
+        '项目支出绩效目标表',
+        '预算单位\t甲局\t项目名称\t食品抽检经费',
+        '一级指标\t二级指标\t三级指标\t指标值',
+        `产出指标\t数量指标\t抽检批次\t${target}`,
+        ...(extra ? ['产出指标\t数量指标\t复检批次\t≥5批'] : []),
+      ].join('\n'),
+    ),
+    { fiscalYear: 2019 },
+  );
+
+const ID = '2019.甲局.食品抽检经费.抽检批次';
+const provider = (loads: ParsedCatalogue[]) =>
+  new BindingsProvider(conn, {
+    bindingsFile,
+    timeZone: 'Asia/Shanghai',
+    satisfiedShare: 0.8,
+    recheckMs: 0,
+    onLoad: (c) => loads.push(c),
+  });
+
+beforeAll(async () => {
+  conn = await connectMongo(mongoUrl);
+});
+
+afterAll(async () => {
+  await conn.close();
+  await dropTestDatabase(mongoUrl);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+it('reloads when an import moves the token, only then, and hands each load to onLoad once', async () => {
+  const now = new Date('2019-03-01T00:00:00Z');
+  await importCatalogue(conn, table('≥20批'), { sourceFile: 't1', now });
+  const first = await catalogueVersionOf(conn).findOne({ _id: 'catalogue' });
+  expect(first?.token).toMatch(/^[0-9a-f-]{36}$/);
+
+  const loads: ParsedCatalogue[] = [];
+  const p = provider(loads);
+  const b1 = await p.get(1);
+  expect(b1.units.get(ID)?.target).toMatchObject({ value: 20 });
+  expect(await p.get(2)).toBe(b1);
+  expect(loads).toHaveLength(1);
+  expect(loads[0].projects[0].indicators.map((i) => i.id)).toEqual([ID]);
+
+  // A write that moved no token is not looked for (no scan of the catalogue).
+  await indicatorsOf(conn).updateOne({ _id: ID }, { $set: { updatedAt: new Date('2030-01-01T00:00:00Z') } });
+  expect(await p.get(3)).toBe(b1);
+
+  // An edited table: a new token, a reload with the new target and the new indicator.
+  await importCatalogue(conn, table('≥30批', true), { sourceFile: 't2', now: new Date('2019-04-01T00:00:00Z') });
+  const second = await catalogueVersionOf(conn).findOne({ _id: 'catalogue' });
+  expect(second?.token).not.toBe(first?.token);
+  const b2 = await p.get(4);
+  expect(b2).not.toBe(b1);
+  expect(b2.units.get(ID)?.target).toMatchObject({ value: 30 });
+  expect(b2.units.size).toBe(b1.units.size + 1);
+  expect(loads).toHaveLength(2);
+
+  // Re-running the same import (as after a crash before its last write) still moves the token.
+  await importCatalogue(conn, table('≥30批', true), { sourceFile: 't2', now: new Date('2019-04-01T00:00:00Z') });
+  expect((await catalogueVersionOf(conn).findOne({ _id: 'catalogue' }))?.token).not.toBe(second?.token);
+  expect(await p.get(5)).not.toBe(b2);
+});
+
+it('versions a store without a token by its latest change (a scan), until an import writes one', async () => {
+  await catalogueVersionOf(conn).deleteMany({});
+  const loads: ParsedCatalogue[] = [];
+  const p = provider(loads);
+  const b1 = await p.get(1);
+  expect(await p.get(2)).toBe(b1);
+  await indicatorsOf(conn).updateOne({ _id: ID }, { $set: { updatedAt: new Date('2031-01-01T00:00:00Z') } });
+  expect(await p.get(3)).not.toBe(b1);
+  expect(loads).toHaveLength(2);
+});
