@@ -49,10 +49,18 @@ it('logs in with ?token= once and keeps the token out of the address bar', async
   expect(await page.evaluate('document.cookie')).not.toContain('iw_token');
 });
 
-it('shows pipeline health and every project with its traffic lights and budget against time', async () => {
+it('keeps the pipeline figures off the home page, on /ops linked in the header', async () => {
   await page.goto(`${h.base}/`);
+  expect(await page.locator('#pipeline').count()).toBe(0);
+  await page.locator('header.top a[href="/ops"]').click();
+  await page.waitForURL('**/ops');
   await expect(page.locator('#pipeline .tile').count()).resolves.toBeGreaterThanOrEqual(6);
   expect(await page.locator('[data-tile="dlq"] .v').innerText()).toBe('1');
+  expect(await page.locator('[data-tile="dlq"] a').getAttribute('href')).toBe('/dlq');
+});
+
+it('shows every project with its traffic lights and budget against time', async () => {
+  await page.goto(`${h.base}/`);
 
   const api = ProjectListSchema.parse(await (await h.get('/api/projects')).json());
   const rows = page.locator('tr.project');

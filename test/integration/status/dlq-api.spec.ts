@@ -118,6 +118,6 @@ it('shows the DLQ page in Chinese: reason, preview escaped, redrive state, pagin
     /<span data-redrive="published">已重放 2\d{3}-\d{2}-\d{2} \d{2}:\d{2}（cli:ops@host）<\/span>/,
   );
   expect(second).toContain('上一页');
-  // The pipeline's DLQ tile links here.
-  expect(await (await h.get('/')).text()).toContain('<a href="/dlq">死信（DLQ）</a>');
+  // The pipeline's DLQ tile (on /ops) links here.
+  expect(await (await h.get('/ops')).text()).toContain('<a href="/dlq">死信（DLQ）</a>');
 });

@@ -81,6 +81,7 @@ const TABLE: Record<string, RouteCase> = {
   'GET /metrics': { url: () => '/metrics', ok: [200], rule: ops },
   'GET /api/dlq': { url: () => '/api/dlq', ok: [200], rule: ops },
   'GET /dlq': { url: () => '/dlq', ok: [200], rule: ops },
+  'GET /ops': { url: () => '/ops', ok: [200], rule: ops },
   'GET /api/projects': { url: () => '/api/projects', ok: [200], rule: everyone },
   'GET /api/projects/:id': { url: () => `/api/projects/${enc(IDS.inspect)}`, ok: [200], rule: agencyA },
   'GET /api/projects/:id/monitoring-report': {

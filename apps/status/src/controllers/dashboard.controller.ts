@@ -46,6 +46,14 @@ export class DashboardController {
   }
 
   @Requires('ops')
+  @Get('ops')
+  @Header('Content-Type', HTML)
+  @Header('Cache-Control', 'no-store')
+  opsFigures(): Promise<string> {
+    return this.dashboard.opsFigures();
+  }
+
+  @Requires('ops')
   @Get('dlq')
   @Header('Content-Type', HTML)
   @Header('Cache-Control', 'no-store')

@@ -1,10 +1,10 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { localDate } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import { mayEver, type Principal } from '@iw/people';
+import type { Principal } from '@iw/people';
 import { MailFolder } from '../repositories/mail-folder';
 import { APP_CONFIG } from '../tokens';
-import { homePage, indicatorPage, mailMessagePage, mailPage, projectPage } from '../views/pages';
+import { homePage, indicatorPage, mailMessagePage, mailPage, opsPage, projectPage } from '../views/pages';
 import type { DlqQuery } from '../dtos/dlq.dto';
 import { dlqPage } from '../views/dlq';
 import { AccessService } from './access.service';
@@ -31,21 +31,19 @@ export class DashboardService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** The projects the person reads; the pipeline figures only for those who may see them (office, admin, tokens). */
+  /** The projects the person reads. */
   async home(p: Principal, year?: number): Promise<string> {
-    const seesOps = mayEver(p, 'ops').ok;
-    const [projects, readable, ops] = await Promise.all([
-      this.projects.list(year),
-      this.access.readable(p),
-      seesOps
-        ? this.ops.status().then(
-            (s) => ({ s, e: null }),
-            (e: Error) => ({ s: null, e: e.message }),
-          )
-        : null,
-    ]);
-    const visible = { ...projects, projects: projects.projects.filter((x) => readable(x.id)) };
-    return homePage(visible, ops?.s ?? null, ops ? ops.e : null);
+    const [projects, readable] = await Promise.all([this.projects.list(year), this.access.readable(p)]);
+    return homePage({ ...projects, projects: projects.projects.filter((x) => readable(x.id)) });
+  }
+
+  /** The pipeline's figures (ops permission, checked by the route). */
+  async opsFigures(): Promise<string> {
+    const ops = await this.ops.status().then(
+      (s) => ({ s, e: null }),
+      (e: Error) => ({ s: null, e: e.message }),
+    );
+    return opsPage(ops.s, ops.e);
   }
 
   async project(p: Principal, id: string): Promise<string> {

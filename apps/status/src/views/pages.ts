@@ -42,10 +42,15 @@ ${tile('当前时间（业务时钟）', s.clock.local, '', 'clock')}
   }${errors.length ? html`<p class="err">无法读取：${errors.map(([k, v]) => html`<span>${k}（${v}）</span> `)}</p>` : null}</section>`;
 }
 
-export function homePage(projects: ProjectList, ops: OpsStatus | null, opsError: string | null): string {
-  // ops and opsError both null: the viewer may not see the pipeline figures (owners, viewers).
-  const body = html`${ops ? pipelineHealth(ops) : opsError !== null ? html`<p class="err">数据管道状态不可读：${opsError}</p>` : null}
-<section id="projects"><h2>项目（${projects.fiscalYear ?? '—'}年度）</h2>
+/** The pipeline's figures (积压, 事件/秒, DLQ, instances …) for ops, refreshed by /assets/dashboard.js. */
+export function opsPage(ops: OpsStatus | null, opsError: string | null): string {
+  const body = html`<h1>数据管道</h1>${ops ? pipelineHealth(ops) : html`<p class="err">数据管道状态不可读：${opsError ?? '—'}</p>`}
+<p class="muted">同样的数字：<a href="/status">/status</a>（JSON）· <a href="/metrics">/metrics</a>（Prometheus）</p>`;
+  return page('数据管道', body, { script: true });
+}
+
+export function homePage(projects: ProjectList): string {
+  const body = html`<section id="projects"><h2>项目（${projects.fiscalYear ?? '—'}年度）</h2>
 ${
   projects.projects.length === 0
     ? html`<p class="muted">尚未导入绩效目标表（npx iw targets import &lt;文件&gt;）。</p>`
@@ -56,7 +61,7 @@ ${projects.projects.map(
 )}
 </tbody></table>`
 }</section>`;
-  return page('项目总览', body, { script: true });
+  return page('项目总览', body);
 }
 
 function indicatorRow(i: IndicatorView): Html {

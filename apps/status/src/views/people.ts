@@ -2,6 +2,7 @@ import { localDateTime } from '@iw/clock';
 import {
   describePrincipal,
   isRole,
+  mayEver,
   REPORT_FORM_LABELS,
   ROLE_LABELS,
   type Principal,
@@ -48,7 +49,7 @@ const indicatorHref = (id: string) => `/indicators/${pathSegment(id)}`;
 const alertHref = (id: string) => `/alerts/${pathSegment(id)}`;
 const csrfField = (csrf: string | null) => (csrf ? html`<input type="hidden" name="_csrf" value="${csrf}">` : null);
 
-/** The header's right side: 告警, 邮件 (admins), API, who is signed in and 退出. */
+/** The header's right side: 告警, 数据管道 (ops), 邮件 (admins), API, who is signed in and 退出. */
 export function navBar(p: Principal | null | undefined, csrf: string | null | undefined, canMail: boolean): string {
   if (!p) return html`${style()}<span class="nav-right"><a href="/signin">登录</a></span>`.value;
   const who =
@@ -59,7 +60,7 @@ export function navBar(p: Principal | null | undefined, csrf: string | null | un
             : null
         }`
       : html`<span>${describePrincipal(p)}</span>`;
-  return html`${style()}<a href="/alerts">告警</a>${canMail ? html`<a href="/mail">邮件</a>` : null}<a href="/api/docs">API</a><span class="nav-right">${who}</span>`
+  return html`${style()}<a href="/alerts">告警</a>${mayEver(p, 'ops').ok ? html`<a href="/ops">数据管道</a>` : null}${canMail ? html`<a href="/mail">邮件</a>` : null}<a href="/api/docs">API</a><span class="nav-right">${who}</span>`
     .value;
 }
 
