@@ -27,6 +27,25 @@ export default tseslint.config(
     },
   },
   {
+    // One clock: production code reads time from an injected Clock (domain time, IW_CLOCK) or the
+    // wall clock (REAL_CLOCK, SystemClock); only libs/clock reads the system time itself.
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/clock/**', '**/*.spec.ts', 'libs/*/test/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'time comes from a Clock (libs/clock): CLOCK or REAL_CLOCK' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'time comes from a Clock (libs/clock): new Date(clock.now())',
+        },
+      ],
+    },
+  },
+  {
     // Tests and benchmarks read JSON answers (typed \`any\`) and assert on them with expect.
     files: ['**/*.spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {

@@ -1,9 +1,9 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { parseClockSpec } from '@iw/clock';
+import { parseClockSpec, SystemClock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { KafkaModule } from '@iw/kafka';
 import { MONGO_CONNECTION, closeMongo, connectMongo, prepareDatabase, type Connection } from '@iw/mongo';
-import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, type AlertingOptions } from './alerting.tokens';
+import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from './alerting.tokens';
 import { ProgressController } from './controllers/progress.controller';
 import { AlertService } from './services/alert.service';
 import { AlertingMetrics } from './services/alerting.metrics';
@@ -16,7 +16,7 @@ import { SchedulerService } from './services/scheduler.service';
 import { RetentionService } from './services/retention.service';
 import { SenderService } from './services/sender.service';
 
-export { APP_CONFIG, CLOCK, ALERTING_OPTIONS };
+export { APP_CONFIG, CLOCK, REAL_CLOCK, ALERTING_OPTIONS };
 
 /**
  * The alerting service: consumes indicators.progress (KafkaBatchServer, set up
@@ -48,6 +48,7 @@ export class AlertingModule implements OnApplicationShutdown {
         { provide: APP_CONFIG, useValue: config },
         { provide: ALERTING_OPTIONS, useValue: options },
         { provide: CLOCK, useFactory: () => options.clock ?? parseClockSpec(config.clock) },
+        { provide: REAL_CLOCK, useValue: options.realClock ?? new SystemClock() },
         {
           provide: MONGO_CONNECTION,
           useFactory: async () => {

@@ -2,7 +2,10 @@ import type { Clock } from '@iw/clock';
 import type { BackoffOptions } from '@iw/mail';
 
 export const APP_CONFIG = 'APP_CONFIG';
+/** Domain time (IW_CLOCK): what indicators are judged at. */
 export const CLOCK = 'CLOCK';
+/** Wall-clock time: retries, the lease, timings, reload checks (real seconds, never domain time). */
+export const REAL_CLOCK = 'REAL_CLOCK';
 export const ALERTING_OPTIONS = 'ALERTING_OPTIONS';
 
 /**
@@ -12,8 +15,8 @@ export const ALERTING_OPTIONS = 'ALERTING_OPTIONS';
 export interface AlertingOptions {
   /** The one clock; parseClockSpec(IW_CLOCK) when absent. */
   clock?: Clock;
-  /** Wall-clock ms, for retries and the lease (never for domain time). */
-  realNow?: () => number;
+  /** Wall-clock time (retries, the lease, timings); SystemClock when absent. */
+  realClock?: Clock;
   /** Send retry delays (libs/mail backoff). */
   backoff?: BackoffOptions;
   /** How often the leader looks at the outbox when nothing else wakes it (real ms). */

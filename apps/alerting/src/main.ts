@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    const started = Date.now();
+    const started = performance.now();
     logger.log(`${signal}: stopping (Kafka consumer first, then evaluation, sender, MongoDB)`);
     setTimeout(() => {
       logger.error(`still stopping after ${SHUTDOWN_LIMIT_MS} ms; exiting with code 1`);
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_LIMIT_MS).unref();
     app.close().then(
       () => {
-        logger.log(`stopped in ${Date.now() - started} ms`);
+        logger.log(`stopped in ${Math.round(performance.now() - started)} ms`);
         process.exit(0);
       },
       (e: unknown) => {

@@ -1,16 +1,16 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { parseClockSpec } from '@iw/clock';
+import { parseClockSpec, SystemClock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { KafkaModule } from '@iw/kafka';
 import { MONGO_CONNECTION, closeMongo, connectMongo, prepareDatabase, type Connection } from '@iw/mongo';
 import { IngestController } from './ingest.controller';
-import { APP_CONFIG, CLOCK } from './ingest.module.tokens';
+import { APP_CONFIG, CLOCK, REAL_CLOCK } from './ingest.module.tokens';
 import { BindingsService } from './services/bindings.service';
 import { IngestMetrics } from './services/ingest.metrics';
 import { IngestService } from './services/ingest.service';
 import { RetentionService } from './services/retention.service';
 
-export { APP_CONFIG, CLOCK };
+export { APP_CONFIG, CLOCK, REAL_CLOCK };
 
 /**
  * The ingest service: consumes the actuals topics (through KafkaBatchServer, set up in main.ts)
@@ -28,6 +28,7 @@ export class IngestModule implements OnApplicationShutdown {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useFactory: () => parseClockSpec(config.clock) },
+        { provide: REAL_CLOCK, useValue: new SystemClock() },
         {
           provide: MONGO_CONNECTION,
           useFactory: async () => {

@@ -20,6 +20,12 @@ export class SystemClock implements Clock {
 }
 
 /**
+ * Wall-clock time where nothing can inject one (CLI commands, adapters' timeouts and
+ * heartbeats): the same source as the apps' REAL_CLOCK. Never domain time.
+ */
+export const WALL_CLOCK: Clock = new SystemClock();
+
+/**
  * Simulated time: starts at `startMs` when created (or at `realStartMs` if given, so
  * several processes started from the same IW_CLOCK value agree) and runs `speed` times
  * faster than real time.

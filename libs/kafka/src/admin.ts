@@ -3,6 +3,7 @@ import type { KafkaClient } from './client';
 import { computeLag } from './offsets';
 import { topicReplication } from './replication';
 import type { PartitionLag, TopicSpec } from './types';
+import { WALL_CLOCK } from '@iw/clock';
 
 /** A connected admin client with the few operations the apps and tests need. */
 export class KafkaAdmin {
@@ -48,15 +49,15 @@ export class KafkaAdmin {
 
   /** Until every partition of `topics` has a leader, as the brokers answer metadata requests. */
   private async waitForLeaders(topics: string[], timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = WALL_CLOCK.now() + timeoutMs;
     for (;;) {
       try {
         const meta = await this.admin.fetchTopicMetadata({ topics });
         if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
       } catch (e) {
-        if (Date.now() > deadline) throw e;
+        if (WALL_CLOCK.now() > deadline) throw e;
       }
-      if (Date.now() > deadline) throw new Error(`no leaders for ${topics.join(', ')} after ${timeoutMs} ms`);
+      if (WALL_CLOCK.now() > deadline) throw new Error(`no leaders for ${topics.join(', ')} after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { WALL_CLOCK } from '@iw/clock';
 
 /**
  * A real SMTP server that accepts any mail: the local mail catcher for `npm start` and the
@@ -83,7 +84,7 @@ export class SmtpSink {
   constructor(private readonly options: SmtpSinkOptions = {}) {
     this.maxBytes = options.maxMessageBytes ?? 10 * 1024 * 1024;
     this.maxKept = options.maxKept ?? 10_000;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => WALL_CLOCK.now());
   }
 
   get port(): number {

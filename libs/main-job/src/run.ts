@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { localDate, parseClockSpec, SystemClock } from '@iw/clock';
+import { localDate, parseClockSpec, SystemClock, WALL_CLOCK } from '@iw/clock';
 import { ConfigError, DEFAULT_TOPICS, findRepoRoot, loadConfig, type AppConfig, type TopicRole } from '@iw/config';
 import { ACTUALS_ROLES } from '@iw/events';
 import { KafkaAdmin, KafkaClient } from '@iw/kafka';
@@ -461,8 +461,8 @@ class MainJob {
 
   private async waitForStatus(): Promise<boolean> {
     const url = `http://127.0.0.1:${this.config.http.statusPort}/health/live`;
-    const deadline = Date.now() + STATUS_READY_TIMEOUT_MS;
-    while (Date.now() < deadline && !this.abort.signal.aborted && this.supervisor?.running.includes('status')) {
+    const deadline = WALL_CLOCK.now() + STATUS_READY_TIMEOUT_MS;
+    while (WALL_CLOCK.now() < deadline && !this.abort.signal.aborted && this.supervisor?.running.includes('status')) {
       try {
         const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
         if (res.ok) return true;
@@ -480,8 +480,8 @@ class MainJob {
     try {
       await admin.connect();
       const topics = ACTUALS_ROLES.map((r) => this.config.kafka.topics[r]);
-      const deadline = Date.now() + DRAIN_TIMEOUT_MS;
-      while (Date.now() < deadline && this.supervisor?.running.includes('ingest')) {
+      const deadline = WALL_CLOCK.now() + DRAIN_TIMEOUT_MS;
+      while (WALL_CLOCK.now() < deadline && this.supervisor?.running.includes('ingest')) {
         const lag = (await admin.lag(this.config.kafka.groups.ingest, topics)).reduce((n, p) => n + p.lag, 0);
         if (lag === 0) return;
         this.term.live(`stopping: ingest has ${lag} events to go …`, true);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
+import { WALL_CLOCK } from '@iw/clock';
 
 export interface ChildSpec {
   name: string;
@@ -53,7 +54,7 @@ export class Supervisor {
       const log = fs.createWriteStream(file, { flags: 'a' });
       // A log that cannot be written must not take the job down.
       log.on('error', () => undefined);
-      log.write(`\n--- ${new Date().toISOString()} started by the main job (pid ${process.pid}) ---\n`);
+      log.write(`\n--- ${new Date(WALL_CLOCK.now()).toISOString()} started by the main job (pid ${process.pid}) ---\n`);
       // detached: a process group of its own, so a Ctrl-C in the terminal (SIGINT to the whole
       // foreground group) reaches the main job only, which then stops the services in order
       // (ingest drained first); otherwise each service stopped on its own at once, and the job

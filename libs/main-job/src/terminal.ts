@@ -1,3 +1,4 @@
+import { WALL_CLOCK } from '@iw/clock';
 /**
  * The console of the main job: permanent lines (banner, notices) and one live status line,
  * rewritten in place on a terminal and printed now and then when the output is a file or pipe.
@@ -10,7 +11,7 @@ export class Terminal {
   constructor(
     private readonly out: NodeJS.WritableStream & { isTTY?: boolean },
     private readonly everyMs = 10_000,
-    private readonly realNow: () => number = Date.now,
+    private readonly realNow: () => number = () => WALL_CLOCK.now(),
   ) {
     this.tty = Boolean(out.isTTY);
   }

@@ -1,6 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { MongoClient } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
+import { WALL_CLOCK } from '@iw/clock';
 
 /**
  * One mongoose connection per process, from MONGO_URL. Nothing here is FerretDB-specific: the
@@ -90,11 +91,11 @@ export function superviseMonitor(
   silenceLimitMs: number = MONITOR_SILENCE_LIMIT_MS,
 ): { restarts: () => number } {
   const client = conn.getClient();
-  let lastBeat = Date.now();
+  let lastBeat = WALL_CLOCK.now();
   let downSince: number | null = null;
   let restarts = 0;
   const beat = () => {
-    lastBeat = Date.now();
+    lastBeat = WALL_CLOCK.now();
   };
   client.on('serverHeartbeatStarted', beat);
   client.on('serverHeartbeatSucceeded', beat);
@@ -102,18 +103,18 @@ export function superviseMonitor(
   client.on('serverDescriptionChanged', (e) => {
     const unknown = e.newDescription.type === 'Unknown';
     if (unknown && downSince === null) {
-      downSince = Date.now();
+      downSince = WALL_CLOCK.now();
       logger.warn(
         `unreachable: ${e.newDescription.error?.message ?? 'no answer'}; retrying every ${MONGO_TIMINGS.heartbeatFrequencyMS} ms`,
       );
     } else if (!unknown && downSince !== null) {
-      logger.log(`reachable again after ${((Date.now() - downSince) / 1000).toFixed(1)} s`);
+      logger.log(`reachable again after ${((WALL_CLOCK.now() - downSince) / 1000).toFixed(1)} s`);
       downSince = null;
     }
   });
   const timer = setInterval(
     () => {
-      const silentMs = Date.now() - lastBeat;
+      const silentMs = WALL_CLOCK.now() - lastBeat;
       if (silentMs < silenceLimitMs) return;
       const monitors = serverMonitors(client);
       if (monitors.length === 0) return;
@@ -121,7 +122,7 @@ export function superviseMonitor(
       logger.warn(
         `the driver's server monitor has been silent for ${Math.round(silentMs / 1000)} s; restarting it (restart ${restarts})`,
       );
-      lastBeat = Date.now();
+      lastBeat = WALL_CLOCK.now();
       for (const m of monitors) {
         m.close();
         m.connect();

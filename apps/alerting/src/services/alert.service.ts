@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
 import {
   DEFAULT_POLICY,
   onEvaluation,
@@ -25,7 +26,7 @@ import {
   type Connection,
 } from '@iw/mongo';
 import { linkSigner, normaliseEmail, parsePeopleFile, peopleFormatOf } from '@iw/people';
-import { ALERTING_OPTIONS, APP_CONFIG, type AlertingOptions } from '../alerting.tokens';
+import { ALERTING_OPTIONS, APP_CONFIG, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
 import { OutboxSignal } from './outbox-signal';
 import { OwnersService } from './owners.service';
 
@@ -79,6 +80,7 @@ export class AlertService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(ALERTING_OPTIONS) options: AlertingOptions,
     @Inject(MONGO_CONNECTION) conn: Connection,
     private readonly owners: OwnersService,
@@ -86,7 +88,7 @@ export class AlertService {
   ) {
     this.alerts = new AlertRepository(conn);
     this.outbox = new OutboxRepository(conn);
-    this.realNow = options.realNow ?? Date.now;
+    this.realNow = () => this.realClock.now();
     this.people = new PeopleRepository(conn);
     this.secrets = new SecretRepository(conn);
     this.policy = readPolicy(config);

@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AppConfig } from '@iw/config';
 import { MetricsServer, RollingRate } from '@iw/metrics';
@@ -12,7 +13,7 @@ import {
   type Connection,
   type TopicStats,
 } from '@iw/mongo';
-import { ALERTING_OPTIONS, APP_CONFIG, type AlertingOptions } from '../alerting.tokens';
+import { ALERTING_OPTIONS, APP_CONFIG, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
 
 const FLUSH_MS = 5000;
 
@@ -87,7 +88,7 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
   private readonly outbox: OutboxRepository;
   private readonly alerts: AlertRepository;
   private readonly server: MetricsServer;
-  private readonly startedAt = new Date();
+  private readonly startedAt: Date;
   private readonly instance: string;
   private sentCount = 0;
   private timer?: NodeJS.Timeout;
@@ -96,9 +97,11 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(ALERTING_OPTIONS) private readonly options: AlertingOptions,
     @Inject(MONGO_CONNECTION) conn: Connection,
   ) {
+    this.startedAt = new Date(this.realClock.now());
     collectDefaultMetrics({ register: this.registry, prefix: 'iw_alerting_' });
     this.stats = new StatsRepository(conn);
     this.outbox = new OutboxRepository(conn);
@@ -130,7 +133,7 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
   }
 
   observeMessages(topic: string, messages: number, invalid: number, lastEventAt: number | null): void {
-    this.rate.add(messages, Date.now());
+    this.rate.add(messages, this.realClock.now());
     let t = this.topics.get(topic);
     if (!t)
       this.topics.set(topic, (t = { topic, events: 0, applied: 0, duplicates: 0, rejected: 0, lastEventAt: null }));
@@ -161,7 +164,7 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
 
   /** Refreshes the stored-state gauges and writes the stats document. */
   async flush(): Promise<void> {
-    const now = Date.now();
+    const now = this.realClock.now();
     const [outbox, open] = await Promise.all([this.outbox.stats(), this.alerts.countOpen()]);
     this.openAlerts.set({ severity: 'at_risk' }, open.at_risk);
     this.openAlerts.set({ severity: 'off_track' }, open.off_track);

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import type { BindingSet } from '@iw/measures';
 import type { ParsedCatalogue } from '@iw/targets';
@@ -10,7 +11,7 @@ import {
   type Connection,
 } from '@iw/mongo';
 import { checkPacePlan, paceFor, readPacePlan, type PacePlan } from '@iw/risk';
-import { APP_CONFIG } from '../alerting.tokens';
+import { APP_CONFIG, REAL_CLOCK } from '../alerting.tokens';
 import type { IndicatorInfo } from '../utils/assess';
 
 export interface CatalogueView {
@@ -37,6 +38,7 @@ export class CatalogueService implements OnModuleInit {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(MONGO_CONNECTION) conn: Connection,
   ) {
     this.pacePlan = readPacePlan(config.files.pace);
@@ -49,7 +51,7 @@ export class CatalogueService implements OnModuleInit {
 
   /** A bad bindings file stops the start; an empty catalogue does not (nothing to evaluate yet). */
   async onModuleInit(): Promise<void> {
-    if (!(await this.current(Date.now())))
+    if (!(await this.current(this.realClock.now())))
       this.logger.warn(
         'the catalogue is empty: nothing to evaluate until a table is imported (npx iw targets import <file>)',
       );

@@ -14,7 +14,7 @@ import {
 } from '@iw/mongo';
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
-import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, type AlertingOptions } from '../alerting.tokens';
+import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
 import { assess, needsWrite, type Verdict } from '../utils/assess';
 import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
@@ -52,6 +52,7 @@ export class EvaluationService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ALERTING_OPTIONS) options: AlertingOptions,
     @Inject(MONGO_CONNECTION) conn: Connection,
@@ -62,7 +63,7 @@ export class EvaluationService {
     this.progress = new ProgressRepository(conn);
     this.evaluations = new EvaluationRepository(conn);
     this.risk = riskConfigOf(catalogue.pacePlan, { noDataGraceMs: config.alerting.noDataGraceMs });
-    this.realNow = options.realNow ?? Date.now;
+    this.realNow = () => this.realClock.now();
   }
 
   /** One batch of indicators.progress: resolves once its evaluations and notifications are durable. */

@@ -1,7 +1,8 @@
 import * as os from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
 import { LeaseRepository, MONGO_CONNECTION, type Connection } from '@iw/mongo';
-import { ALERTING_OPTIONS, DEFAULTS, type AlertingOptions } from '../alerting.tokens';
+import { ALERTING_OPTIONS, DEFAULTS, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
 
 export const SENDER_LEASE = 'alerting-sender';
 
@@ -28,9 +29,13 @@ export class LeaderService implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private readonly listeners: Array<(leading: boolean) => void> = [];
 
-  constructor(@Inject(ALERTING_OPTIONS) options: AlertingOptions, @Inject(MONGO_CONNECTION) conn: Connection) {
+  constructor(
+    @Inject(ALERTING_OPTIONS) options: AlertingOptions,
+    @Inject(REAL_CLOCK) realClock: Clock,
+    @Inject(MONGO_CONNECTION) conn: Connection,
+  ) {
     this.leases = new LeaseRepository(conn);
-    this.realNow = options.realNow ?? Date.now;
+    this.realNow = () => realClock.now();
     this.ttlMs = options.leaseTtlMs ?? DEFAULTS.leaseTtlMs;
     this.renewMs = options.leaseRenewMs ?? DEFAULTS.leaseRenewMs;
     this.instance = options.instance ?? `${os.hostname()}-${process.pid}`;

@@ -18,7 +18,7 @@ import {
   type Connection,
   type SendOutcome,
 } from '@iw/mongo';
-import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, type AlertingOptions } from '../alerting.tokens';
+import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
 import { realDelay, retryPlan, standing } from '../utils/delivery';
 import { AlertingMetrics } from './alerting.metrics';
 import { AlertService } from './alert.service';
@@ -57,6 +57,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ALERTING_OPTIONS) options: AlertingOptions,
     @Inject(MONGO_CONNECTION) conn: Connection,
@@ -69,7 +70,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     this.alertRepo = new AlertRepository(conn);
     this.concurrency = Math.max(1, options.sendConcurrency ?? DEFAULTS.sendConcurrency);
     this.smtp = new SmtpSender({ url: config.smtp.url, pool: this.concurrency });
-    this.realNow = options.realNow ?? Date.now;
+    this.realNow = () => this.realClock.now();
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
   }

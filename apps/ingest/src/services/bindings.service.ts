@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import type { BindingSet } from '@iw/measures';
 import { BindingsProvider, EmptyCatalogueError, MONGO_CONNECTION, type Connection, type YearBindings } from '@iw/mongo';
-import { APP_CONFIG } from '../ingest.module.tokens';
+import { APP_CONFIG, REAL_CLOCK } from '../ingest.module.tokens';
 
 /** The catalogue and bindings events are routed with (see BindingsProvider). */
 @Injectable()
@@ -10,7 +11,11 @@ export class BindingsService implements OnModuleInit {
   private readonly logger = new Logger(BindingsService.name);
   private readonly provider: BindingsProvider;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @Inject(MONGO_CONNECTION) conn: Connection) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
+    @Inject(MONGO_CONNECTION) conn: Connection,
+  ) {
     this.provider = BindingsProvider.fromConfig(conn, config, { log: (m) => this.logger.log(m) });
   }
 
@@ -20,7 +25,7 @@ export class BindingsService implements OnModuleInit {
    */
   async onModuleInit(): Promise<void> {
     try {
-      await this.provider.get(Date.now());
+      await this.provider.get(this.realClock.now());
     } catch (e) {
       if (!(e instanceof EmptyCatalogueError)) throw e;
       this.logger.warn(`${e.message}; events wait in Kafka until then`);

@@ -1,11 +1,12 @@
 import * as os from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { MONGO_CONNECTION, StatsRepository, type Connection, type TopicStats } from '@iw/mongo';
 import { MetricsServer, RollingRate } from '@iw/metrics';
 import { mongoReadiness } from '@iw/mongo';
 import type { AppConfig } from '@iw/config';
-import { APP_CONFIG } from '../ingest.module.tokens';
+import { APP_CONFIG, REAL_CLOCK } from '../ingest.module.tokens';
 
 export interface BatchObservation {
   role: string;
@@ -61,14 +62,16 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
   private readonly topicRates = new Map<string, RollingRate>();
   private readonly stats: StatsRepository;
   private readonly server: MetricsServer;
-  private readonly startedAt = new Date();
+  private readonly startedAt: Date;
   private readonly instance = `${os.hostname()}-${process.pid}`;
   private timer?: NodeJS.Timeout;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(MONGO_CONNECTION) conn: Connection,
   ) {
+    this.startedAt = new Date(this.realClock.now());
     collectDefaultMetrics({ register: this.registry, prefix: 'iw_ingest_' });
     this.stats = new StatsRepository(conn);
     this.server = new MetricsServer(this.registry, this.logger, () => mongoReadiness(conn));
@@ -98,7 +101,7 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
       { topic: o.topic, partition: String(o.partition) },
       Math.max(0, Number(o.highWatermark) - Number(o.lastOffset) - 1),
     );
-    this.rate.add(o.messages, Date.now());
+    this.rate.add(o.messages, this.realClock.now());
     let t = this.topics.get(o.topic);
     if (!t)
       this.topics.set(
@@ -112,11 +115,11 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
     t.lastEventAt = new Date(o.lastEventAt);
     let rate = this.topicRates.get(o.topic);
     if (!rate) this.topicRates.set(o.topic, (rate = new RollingRate()));
-    rate.add(o.messages, Date.now());
+    rate.add(o.messages, this.realClock.now());
   }
 
   async flush(): Promise<void> {
-    const now = Date.now();
+    const now = this.realClock.now();
     await this.stats.write({
       _id: `ingest:${this.instance}`,
       service: 'ingest',

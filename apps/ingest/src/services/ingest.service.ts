@@ -26,7 +26,7 @@ import {
   type Connection,
   type Pruned,
 } from '@iw/mongo';
-import { APP_CONFIG, CLOCK } from '../ingest.module.tokens';
+import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../ingest.module.tokens';
 import { BindingsService } from './bindings.service';
 import { IngestMetrics } from './ingest.metrics';
 
@@ -64,6 +64,7 @@ export class IngestService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(MONGO_CONNECTION) private readonly conn: Connection,
     private readonly producer: KafkaProducer,
@@ -77,7 +78,7 @@ export class IngestService {
 
   async processBatch(role: ActualsRole, batch: InboundBatch, control: BatchControl): Promise<void> {
     if (batch.messages.length === 0) return;
-    const started = Date.now();
+    const started = this.realClock.now();
     const years = await this.bindings.years(started);
     const rejected: Rejected[] = [];
     const accepted: Accepted[] = [];
@@ -126,7 +127,7 @@ export class IngestService {
       });
     }
 
-    const decodedAt = Date.now();
+    const decodedAt = this.realClock.now();
     const now = new Date(this.clock.now());
     // The log's times are wall-clock: retention is about the store, not about domain time.
     const verdicts = await this.eventIds.claim(
@@ -138,7 +139,7 @@ export class IngestService {
         hash: contentHash(a.message.value!),
         text: a.message.value!.toString('utf8'),
       })),
-      new Date(),
+      new Date(this.realClock.now()),
     );
     // Upstream duplicates count once (at their first delivery); conflicting ones go to the DLQ.
     const counted: Accepted[] = [];
@@ -162,7 +163,7 @@ export class IngestService {
     });
     const conflicts = accepted.length - counted.length - verdicts.filter((v) => v.kind === 'duplicate').length;
     await control.heartbeat();
-    const claimedAt = Date.now();
+    const claimedAt = this.realClock.now();
 
     const changed = await this.apply(
       counted.flatMap((a) => a.contributions),
@@ -171,12 +172,12 @@ export class IngestService {
     );
     // Big batches take a while on FerretDB: keep the group membership alive between stages.
     await control.heartbeat();
-    const appliedAt = Date.now();
+    const appliedAt = this.realClock.now();
     await this.reject(rejected, now);
     await this.publishProgress(changed, now);
     this.logger.debug(
       `${batch.topic}[${batch.partition}] ${batch.messages.length} messages, ${changed.length} units: ` +
-        `decode ${decodedAt - started} ms, claim ids ${claimedAt - decodedAt} ms, progress ${appliedAt - claimedAt} ms, dlq+publish ${Date.now() - appliedAt} ms`,
+        `decode ${decodedAt - started} ms, claim ids ${claimedAt - decodedAt} ms, progress ${appliedAt - claimedAt} ms, dlq+publish ${this.realClock.now() - appliedAt} ms`,
     );
 
     this.metrics.observeBatch({
@@ -190,7 +191,7 @@ export class IngestService {
       unitsChanged: changed.length,
       lastOffset: batch.messages[batch.messages.length - 1].offset,
       highWatermark: batch.highWatermark,
-      ms: Date.now() - started,
+      ms: this.realClock.now() - started,
       lastEventAt: now.getTime(),
     });
   }
@@ -250,7 +251,7 @@ export class IngestService {
 
   private async publishProgress(changed: Progress[], now: Date): Promise<void> {
     if (changed.length === 0) return;
-    const { units } = await this.bindings.years(Date.now());
+    const { units } = await this.bindings.years(this.realClock.now());
     const at = now.toISOString();
     await this.producer.sendJson<ProgressMessage>(
       this.config.kafka.topics.progress,

@@ -1,9 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
+import { RetentionSchedule } from '@iw/mongo';
+import { REAL_CLOCK } from '../ingest.module.tokens';
 import { IngestService } from './ingest.service';
-
-/** How often ingest prunes; the first run is a minute after start-up. */
-export const PRUNE_EVERY_MS = 3_600_000;
-const FIRST_PRUNE_AFTER_MS = 60_000;
 
 /**
  * Bounded growth of what ingest writes: event ids, progress versions and DLQ records past their
@@ -11,38 +10,21 @@ const FIRST_PRUNE_AFTER_MS = 60_000;
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(RetentionService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly schedule: RetentionSchedule;
 
-  constructor(private readonly ingest: IngestService) {}
+  constructor(ingest: IngestService, @Inject(REAL_CLOCK) realClock: Clock) {
+    this.schedule = new RetentionSchedule(() => ingest.prune(realClock.now()), new Logger(RetentionService.name));
+  }
 
   onApplicationBootstrap(): void {
-    const schedule = (ms: number) => {
-      this.timer = setTimeout(() => {
-        this.running = this.run().finally(() => {
-          this.running = null;
-          if (this.timer) schedule(PRUNE_EVERY_MS);
-        });
-      }, ms);
-      this.timer.unref();
-    };
-    schedule(FIRST_PRUNE_AFTER_MS);
+    this.schedule.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.schedule.stop();
   }
 
-  async run(): Promise<void> {
-    try {
-      const pruned = await this.ingest.prune(Date.now());
-      const said = Object.entries(pruned).filter(([, n]) => n > 0);
-      if (said.length) this.logger.log(`retention: deleted ${said.map(([c, n]) => `${n} ${c}`).join(', ')}`);
-    } catch (e) {
-      this.logger.warn(`retention: ${(e as Error).message} (tried again in an hour)`);
-    }
+  run(): Promise<void> {
+    return this.schedule.run();
   }
 }

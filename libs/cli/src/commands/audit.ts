@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import { WALL_CLOCK } from '@iw/clock';
 import { AuditRepository, type AuditAction, type Connection } from '@iw/mongo';
 
 /** Who a CLI action is recorded as when `--by` is not given: `cli:<login name>`. */
@@ -35,7 +36,7 @@ export async function appendCliAudit(conn: Connection, e: CliAuditEntry): Promis
     projectId: e.projectId ?? null,
     agency: e.agency ?? null,
     at: e.at,
-    recordedAt: new Date(),
+    recordedAt: new Date(WALL_CLOCK.now()),
     before: e.before,
     after: e.after,
     address: `cli@${os.hostname()}`,

@@ -6,7 +6,7 @@
  * another name for `redrive`).
  */
 import * as os from 'node:os';
-import { localDateTime, parseClockSpec } from '@iw/clock';
+import { localDateTime, parseClockSpec, WALL_CLOCK } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import {
   DlqSelectionError,
@@ -180,7 +180,7 @@ export async function redriveDlq(
         dryRun: options.dryRun,
         by: actor(),
         // Claims are stamped with the wall clock: they time out in real minutes, whatever IW_CLOCK says.
-        now: () => new Date(Date.now()),
+        now: () => new Date(WALL_CLOCK.now()),
       });
       // A redrive that republished (or tried to) is an action on the data: one audit entry per run.
       if (!options.dryRun && done.republished + done.failed > 0)

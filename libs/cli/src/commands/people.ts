@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { InvalidArgumentError } from 'commander';
-import { parseClockSpec, SystemClock } from '@iw/clock';
+import { parseClockSpec, SystemClock, WALL_CLOCK } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import {
   COLLECTIONS,
@@ -149,7 +149,7 @@ export const peopleCommand: CliCommand = {
         const config = cliConfig();
         const change = await withMongo(config, async (conn) => {
           const before = await personState(conn, record.email);
-          const change = await new PeopleRepository(conn).put(record, 'cli', new Date());
+          const change = await new PeopleRepository(conn).put(record, 'cli', new Date(WALL_CLOCK.now()));
           if (change !== 'unchanged')
             await appendCliAudit(conn, {
               by: options.by,
@@ -178,7 +178,7 @@ export const peopleCommand: CliCommand = {
         const { removed, sessions, stillOwner } = await withMongo(config, async (conn) => {
           const before = (await loadDirectory(conn, ownersFile(config))).person(address);
           const stored = await personState(conn, address);
-          const removed = await new PeopleRepository(conn).remove(address, new Date());
+          const removed = await new PeopleRepository(conn).remove(address, new Date(WALL_CLOCK.now()));
           if (removed)
             await appendCliAudit(conn, {
               by: options.by,
@@ -211,7 +211,7 @@ export const peopleCommand: CliCommand = {
         const address = normaliseEmail(email);
         const sessions = await withMongo(config, async (conn) => {
           const before = await personState(conn, address);
-          await new PeopleRepository(conn).revoke(address, new Date());
+          await new PeopleRepository(conn).revoke(address, new Date(WALL_CLOCK.now()));
           const ended = await endSessions(conn, address);
           await appendCliAudit(conn, {
             by: options.by,
@@ -235,7 +235,7 @@ export const peopleCommand: CliCommand = {
         const path = file ?? config.files.people;
         const records = readPeopleFile(path);
         const counts = await withMongo(config, (conn) =>
-          new PeopleRepository(conn).importRecords(records, 'file', new Date()),
+          new PeopleRepository(conn).importRecords(records, 'file', new Date(WALL_CLOCK.now())),
         );
         io.out(`${path}: ${counts.added} added, ${counts.updated} updated, ${counts.unchanged} unchanged\n`);
       });

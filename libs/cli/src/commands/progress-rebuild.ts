@@ -6,7 +6,7 @@
  * @iw/measures (`RebuildScan`, `rebuildUnit`); this file reads Kafka and writes the store.
  */
 import type { Command } from 'commander';
-import { parseClockSpec } from '@iw/clock';
+import { parseClockSpec, WALL_CLOCK } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { ACTUALS_ROLES, type ActualsRole } from '@iw/events';
 import { BatchConsumer, KafkaAdmin, KafkaClient } from '@iw/kafka';
@@ -71,7 +71,7 @@ export async function rebuildProgress(
   config: AppConfig = cliConfig(),
 ): Promise<RebuildReport> {
   const report = await withMongo(config, async (conn) => {
-    const years = await BindingsProvider.fromConfig(conn, config).years(Date.now());
+    const years = await BindingsProvider.fromConfig(conn, config).years(WALL_CLOCK.now());
     // --all and a project by name: the newest year; a unit or project id names its own year.
     const byName = options.all || (options.project !== undefined && !years.units.has(budgetTrackId(options.project)));
     const units = selectUnits((byName ? years.newest.units : years.units).values(), options);
@@ -98,7 +98,7 @@ export async function rebuildProgress(
     } catch (e) {
       throw new CliError(`Kafka at ${config.kafka.brokers.join(',')} is not reachable: ${(e as Error).message}`);
     }
-    const groupId = `${config.kafka.clientId}-rebuild-${process.pid}-${Date.now()}`;
+    const groupId = `${config.kafka.clientId}-rebuild-${process.pid}-${WALL_CLOCK.now()}`;
     const consumer = new BatchConsumer(client, { groupId, topics, fromBeginning: true, maxWaitTimeMs: 500 });
     try {
       const ends = async () => {
@@ -129,9 +129,10 @@ export async function rebuildProgress(
             `ingest kept counting past what was read for ${pending.length} unit(s) after ${ROUNDS} rounds; run again`,
           );
         const target = await ends();
-        const deadline = Date.now() + 10 * 60_000;
+        const deadline = WALL_CLOCK.now() + 10 * 60_000;
         while (!scan.reached(target)) {
-          if (Date.now() > deadline) throw new CliError('reading the actuals topics took over 10 minutes; run again');
+          if (WALL_CLOCK.now() > deadline)
+            throw new CliError('reading the actuals topics took over 10 minutes; run again');
           await new Promise((r) => setTimeout(r, 200));
         }
         const behind = new Set<string>();

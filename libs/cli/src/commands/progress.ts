@@ -1,3 +1,4 @@
+import { WALL_CLOCK } from '@iw/clock';
 import { BindingsProvider, ProgressRepository } from '@iw/mongo';
 import type { Progress, TrackedUnit } from '@iw/measures';
 import type { Target } from '@iw/targets';
@@ -66,7 +67,7 @@ function formatRows(rows: ProgressRow[]): string {
 export async function showProgress(options: ProgressOptions, io: CliIo): Promise<void> {
   const config = cliConfig();
   const rows = await withMongo(config, async (conn) => {
-    const bindings = await BindingsProvider.fromConfig(conn, config).get(Date.now());
+    const bindings = await BindingsProvider.fromConfig(conn, config).get(WALL_CLOCK.now());
     const units = [...bindings.units.values()];
     const progress = await new ProgressRepository(conn).find(units.map((u) => u.id));
     return progressRows(units, progress, options.project);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseClockSpec } from '@iw/clock';
+import { parseClockSpec, WALL_CLOCK } from '@iw/clock';
 import { BindingsProvider, EmptyCatalogueError, loadAgencyReportInput, NoSuchAgencyError } from '@iw/mongo';
 import { agencyReportXlsx, buildAgencyReport, ReportDateError } from '@iw/report';
 import { readPacePlan, riskConfigOf } from '@iw/risk';
@@ -32,7 +32,7 @@ export async function writeAgencyReport(options: ReportOptions, io: CliIo): Prom
   const riskConfig = riskConfigOf(readPacePlan(config.files.pace), { noDataGraceMs: config.alerting.noDataGraceMs });
   const report = await withMongo(config, async (conn) => {
     try {
-      const years = await BindingsProvider.fromConfig(conn, config).years(Date.now());
+      const years = await BindingsProvider.fromConfig(conn, config).years(WALL_CLOCK.now());
       const bindings = options.year === undefined ? years.newest : years.byYear.get(options.year);
       if (!bindings) throw new CliError(`no fiscal year ${options.year} in the catalogue (npx iw years list)`);
       const input = await loadAgencyReportInput(conn, {

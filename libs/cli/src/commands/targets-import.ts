@@ -1,4 +1,4 @@
-import { parseClockSpec } from '@iw/clock';
+import { parseClockSpec, WALL_CLOCK } from '@iw/clock';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { importCatalogue, type ImportResult } from '@iw/mongo';
@@ -64,7 +64,7 @@ export async function targetsImport(file: string, options: ImportOptions, io: Cl
     importCatalogue(conn, catalogue, {
       sourceFile: path.resolve(file),
       owners: owners?.owners,
-      now: new Date(),
+      now: new Date(WALL_CLOCK.now()),
       // Changed targets are valid from the services' clock on (a back-dated 绩效监控表 reads the old ones before).
       validFrom: new Date(parseClockSpec(config.clock).now()),
       // Stored ids of the form before agencies (`2019.<project>…`) become `2019.<agency>.<project>…`.

@@ -1,4 +1,5 @@
 import type { Filter } from 'mongodb';
+import { WALL_CLOCK } from '@iw/clock';
 import { isRedrivable, type DlqRecord } from '@iw/events';
 import type { Connection } from 'mongoose';
 import type { DlqDoc, DlqRedriveDoc } from '../documents';
@@ -37,7 +38,7 @@ export class DlqRepository {
    */
   async record(entries: readonly Omit<DlqDoc, '_id' | 'storedAt'>[]): Promise<void> {
     if (entries.length === 0) return;
-    const storedAt = new Date(); // wall clock, for retention
+    const storedAt = new Date(WALL_CLOCK.now()); // wall clock, for retention
     await claimByInsert(
       dlqOf(this.conn),
       entries.map((e) => ({ ...e, _id: dlqId(e), storedAt })),

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { COLLECTIONS } from '../documents';
 import { claimByInsert } from './claims';
 import { collection } from './collections';
+import { WALL_CLOCK } from '@iw/clock';
 
 /**
  * A named lease (e.g. the alerting sender's leadership). FerretDB has no TTL indexes, so a
@@ -107,7 +108,7 @@ export class LeaseRepository {
   }
 
   /** The lease as it stands at `nowMs` (wall clock): null when nobody holds it. */
-  async get(name: string, nowMs = Date.now()): Promise<LeaseDoc | null> {
+  async get(name: string, nowMs = WALL_CLOCK.now()): Promise<LeaseDoc | null> {
     const cur = await this.current(name);
     return cur && cur.expiresAt.getTime() > nowMs ? cur : null;
   }

@@ -115,3 +115,57 @@ export async function collectionSizes(conn: Connection): Promise<Record<string, 
   for (const name of names) out[name] = await db.collection(name).countDocuments({});
   return out;
 }
+
+/** Where a retention schedule says what it deleted, or why a run failed. */
+export interface RetentionLog {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+/**
+ * Runs a prune every hour of wall-clock time, the first a minute after start-up, one at a time:
+ * what each service's retention does (which collections it prunes is the `prune` it is given).
+ * A failed run is logged and tried again at the next one.
+ */
+export class RetentionSchedule {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly prune: () => Promise<Record<string, number> | null>,
+    private readonly logger: RetentionLog,
+    private readonly everyMs = 3_600_000,
+    private readonly firstAfterMs = 60_000,
+  ) {}
+
+  start(): void {
+    const schedule = (ms: number) => {
+      this.timer = setTimeout(() => {
+        this.running = this.run().finally(() => {
+          this.running = null;
+          if (this.timer) schedule(this.everyMs);
+        });
+      }, ms);
+      this.timer.unref();
+    };
+    schedule(this.firstAfterMs);
+  }
+
+  /** Stops the timer and waits for a run in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** One run now; `prune` returning null means "not this instance's turn" (not the leader). */
+  async run(): Promise<void> {
+    try {
+      const pruned = await this.prune();
+      const said = Object.entries(pruned ?? {}).filter(([, n]) => n > 0);
+      if (said.length) this.logger.log(`retention: deleted ${said.map(([c, n]) => `${n} ${c}`).join(', ')}`);
+    } catch (e) {
+      this.logger.warn(`retention: ${(e as Error).message} (tried again in an hour)`);
+    }
+  }
+}

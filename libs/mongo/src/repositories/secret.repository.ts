@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { COLLECTIONS } from '../documents';
 import { claimByInsert } from './claims';
 import { collection } from './collections';
+import { WALL_CLOCK } from '@iw/clock';
 
 interface SecretDoc {
   _id: string;
@@ -28,7 +29,9 @@ export class SecretRepository {
     if (configured) return Buffer.from(configured, 'utf8');
     const found = await this.col.findOne({ _id: 'link' });
     if (found) return Buffer.from(found.value, 'base64');
-    await claimByInsert(this.col, [{ _id: 'link', value: randomBytes(32).toString('base64'), createdAt: new Date() }]);
+    await claimByInsert(this.col, [
+      { _id: 'link', value: randomBytes(32).toString('base64'), createdAt: new Date(WALL_CLOCK.now()) },
+    ]);
     const kept = await this.col.findOne({ _id: 'link' });
     if (!kept) throw new Error('the link secret vanished right after it was stored');
     return Buffer.from(kept.value, 'base64');

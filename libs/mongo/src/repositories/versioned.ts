@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation, Collection, Document, Filter } from 'mongod
 import type { Connection } from 'mongoose';
 import { claimByInsert, retryContested } from './claims';
 import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
+import { WALL_CLOCK } from '@iw/clock';
 
 /**
  * A claimed version of a document, `_id` `${id}@${version}`, inserted BEFORE the current
@@ -117,7 +118,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
    */
   async save(writes: readonly D[], catchUp: readonly D[] = []): Promise<{ won: string[]; lost: string[] }> {
     // Wall-clock: a claim's age is for retention, not domain time.
-    const now = new Date();
+    const now = new Date(WALL_CLOCK.now());
     const claims = writes.map((w) => {
       const { _id, ...state } = w;
       const version = this.versionOf(w);
