@@ -19,7 +19,8 @@ export interface GroupResult {
   nextFlushAt: number | null;
 }
 
-function order(a: Notification, b: Notification): number {
+/** A digest's notifications in the order they happened (then alert, version, key): stable, so a re-send renders the same mail. */
+export function digestOrder(a: Notification, b: Notification): number {
   return (
     Date.parse(a.notice.at) - Date.parse(b.notice.at) ||
     a.notice.alertId.localeCompare(b.notice.alertId) ||
@@ -44,7 +45,7 @@ export function groupNotices(
   const result: GroupResult = { digests: [], pending: [], nextFlushAt: null };
   const createdAt = new Date(now).toISOString();
   for (const recipient of [...byRecipient.keys()].sort()) {
-    const list = byRecipient.get(recipient)!.sort(order);
+    const list = byRecipient.get(recipient)!.sort(digestOrder);
     const readyAt = Math.min(...list.map((n) => Date.parse(n.createdAt) + Math.max(0, waitOf(n))));
     if (readyAt > now) {
       result.pending.push(...list);

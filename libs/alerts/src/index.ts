@@ -8,3 +8,4 @@ export * from './group';
 export * from './render';
 export * from './pipeline';
 export * from './policy';
+export * from './send';

@@ -1,5 +1,6 @@
 import { DAY, evaluation, T0, alertUnit } from '../test/fixtures';
-import { flush, onEvaluation, onSweep } from './pipeline';
+import { onEvaluation, onSweep } from './pipeline';
+import { flush } from './send';
 import type { AlertPipelineOptions } from './pipeline';
 import { ownersResolver } from './route';
 import { acknowledge, silence } from './state-machine';

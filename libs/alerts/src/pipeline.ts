@@ -1,7 +1,4 @@
 import { dedupe, mailDomain, messageId } from './dedup';
-import { groupNotices } from './group';
-import { muteNotifications } from './mute';
-import type { MuteResult } from './mute';
 import { renderDigest } from './render';
 import { digestSlotAtOrBefore, routeFor } from './policy';
 import type { NotificationPolicy, RouteSettings } from './policy';
@@ -19,14 +16,13 @@ import type { Alert, Digest, Notice, Notification, OutgoingMail, UnitEvaluation 
  *   sweep(now) ──► dueRepeats ──┤   (policy: owners, office)(key unique)│ pending      │
  *    (digest slot) dueEscalation┘                                       │              │
  *                                                                       └──────┬───────┘
- *   flush(now):  pending ─► mute ─► group ─► render ─► address ─► [send with backoff] ─► [record sent]
- *                        (ack/silence) (wait)  (中文)   (Message-ID)
+ *   send side (send.ts): [pending] ─► due ─► mute ─► group ─► [claim] ─► render ─► [send] ─► [record]
  *
  * Enqueue side: `onEvaluation` / `onSweep` return the alert to store and the notifications to
  * insert into the outbox (the unique index on `key` is the last word on duplicates).
- * Send side: `flush` turns the outbox's pending notifications into mails. The outbox should
- * record each mail's digest id on its notifications before sending, and re-send a stored
- * digest as it is after a crash: the Message-ID follows from the digest id.
+ * Send side: the stages of send.ts turn the outbox's pending notifications into claimed
+ * digests and render each once when it is sent; a claimed digest is re-sent as it is after a
+ * crash (the Message-ID follows from the digest id).
  */
 
 export interface AlertPipelineOptions {
@@ -146,21 +142,12 @@ export function onSweep(
 }
 
 /** The group wait of a notification: its policy route's, else IW_GROUP_WAIT. */
-function groupWaitOf(options: AlertPipelineOptions): number | ((n: Notification) => number) {
+export function groupWaitOf(
+  options: Pick<AlertPipelineOptions, 'policy' | 'groupWaitMs'>,
+): number | ((n: Notification) => number) {
   const { policy } = options;
   if (!policy) return options.groupWaitMs;
   return (n) => settingsOf(policy, n.notice.unit, n.notice.evaluation.status).groupWaitMs;
-}
-
-export interface FlushResult {
-  mails: OutgoingMail[];
-  digests: Digest[];
-  /** To mark as muted in the outbox (never sent). */
-  muted: MuteResult['muted'];
-  /** Still inside the group wait. */
-  pending: Notification[];
-  /** When to flush next (ms), or null when nothing waits. */
-  nextFlushAt: number | null;
 }
 
 /** Turns one digest into the mail to send: same digest, same Message-ID. */
@@ -175,22 +162,5 @@ export function toMail(
     from: options.from,
     to: digest.recipient,
     notificationKeys: digest.notifications.map((n) => n.key),
-  };
-}
-
-export function flush(
-  pending: readonly Notification[],
-  alertOf: (alertId: string) => Alert | undefined,
-  now: number,
-  options: AlertPipelineOptions,
-): FlushResult {
-  const { pass, muted } = muteNotifications(pending, alertOf, now);
-  const grouped = groupNotices(pass, now, groupWaitOf(options), options.maxPerDigest);
-  return {
-    mails: grouped.digests.map((d) => toMail(d, options)),
-    digests: grouped.digests,
-    muted,
-    pending: grouped.pending,
-    nextFlushAt: grouped.nextFlushAt,
   };
 }

@@ -1,5 +1,6 @@
 import { DAY, evaluation, alertUnit } from '../test/fixtures';
-import { flush, onEvaluation, onSweep, type AlertPipelineOptions } from './pipeline';
+import { onEvaluation, onSweep, type AlertPipelineOptions } from './pipeline';
+import { flush } from './send';
 import { DEFAULT_POLICY, parsePolicy, type NotificationPolicy } from './policy';
 import { ownersResolver } from './route';
 import { acknowledge } from './state-machine';

@@ -5,7 +5,16 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { flush, groupNotices, toMail, type Alert, type AlertPipelineOptions, type Notification } from '@iw/alerts';
+import {
+  batch,
+  due,
+  nextWakeUp,
+  render,
+  retryPlan,
+  type Alert,
+  type AlertPipelineOptions,
+  type DigestClaim,
+} from '@iw/alerts';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { classifySendError, DEFAULT_BACKOFF, mailDate, SmtpSender, type BackoffOptions } from '@iw/mail';
@@ -16,10 +25,10 @@ import {
   toNotification,
   type ClaimedDigest,
   type Connection,
+  type OutboxDoc,
   type SendOutcome,
 } from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
-import { realDelay, retryPlan, standing } from '../utils/delivery';
 import { AlertingMetrics } from './alerting.metrics';
 import { AlertService } from './alert.service';
 import { LeaderService } from './leader.service';
@@ -29,16 +38,16 @@ import { OutboxSignal } from './outbox-signal';
 const CLAIM_SLICE = 50;
 
 /**
- * Send side, on the leader only:
- *
- *   claimed digests due (retries, a crash mid-send) ─► send again, same Message-ID
- *   pending ─► standing ─► mute (ack/silence) ─► group (IW_GROUP_WAIT) ─► claim ─► send ─► mark sent
+ * The send side, on the leader only: a loop over the stages of libs/alerts send.ts (due →
+ * mute → group → claim → render → send → record → next wake-up), with the outbox and SMTP as
+ * its only I/O.
  *
  * A digest is claimed (an insert per notification under its key, holding the digest id and
  * Message-ID: atomic, so of two instances that both think they lead only one sends it) before
- * it is sent, so after a crash it goes out again as it was: at most one duplicate, with the
- * same Message-ID. Several digests are sent at once over pooled SMTP connections; outcomes are
- * written in bulk by key. Failures back off (libs/mail) and are retried until the server accepts.
+ * it is sent, so after a crash it goes out again as it was: at most one duplicate per
+ * connection, with the same Message-ID. Digests go out `sendConcurrency` at a time over pooled
+ * SMTP connections; each outcome is recorded before that connection sends the next. Failures
+ * back off (libs/mail) and are retried until the server accepts.
  */
 @Injectable()
 export class SenderService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -121,84 +130,97 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  /** One pass over the outbox; returns the real ms until something is due. */
+  /**
+   * One pass over the outbox, stage by stage (libs/alerts send.ts): digests claimed and due
+   * again first, then due → mute → group → claim → render → send → record; returns the real ms
+   * until the next wake-up.
+   */
   private async pass(): Promise<number> {
     const started = this.realNow();
-    const [options, due] = await Promise.all([
+    const [options, dueAgain] = await Promise.all([
       this.alerts.pipelineOptions(),
       this.outbox.dueClaimed(new Date(this.realNow())),
     ]);
-    if (due.length) {
-      const writer = new OutcomeWriter(this.outbox);
-      const completed = await this.sendAll(due, options, writer);
-      await writer.drain();
-      if (!completed) return this.pollMs;
-    }
+    if (dueAgain.length && !(await this.sendAndRecord(dueAgain, options))) return this.pollMs;
 
-    const now = this.clock.now();
-    const pendingDocs = await this.outbox.pending();
     let nextFlushAt: number | null = null;
+    const pendingDocs = await this.outbox.pending();
     if (pendingDocs.length) {
       const pending = pendingDocs.map(toNotification);
-      const docOf = new Map(pendingDocs.map((d) => [d._id, d]));
       const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
       const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
-      const ready: Notification[] = [];
-      const superseded: Array<{ key: string; reason: string }> = [];
-      for (const n of pending) {
-        const s = standing(n, alertOf(n.notice.alertId));
-        if (s === 'ok') ready.push(n);
-        else if (s === 'superseded') superseded.push({ key: n.key, reason: 'superseded' });
-      }
-      const r = flush(ready, alertOf, now, options);
+      const { ready, superseded } = due(pending, alertOf);
+      const batched = batch(ready, alertOf, this.clock.now(), options);
+      await this.markMuted([
+        ...superseded.map((n) => ({ key: n.key, reason: 'superseded' })),
+        ...batched.muted.map((m) => ({ key: m.notification.key, reason: m.reason })),
+      ]);
+      const docOf = new Map(pendingDocs.map((d) => [d._id, d]));
+      if (!(await this.claimAndSend(batched.claims, docOf, options))) return this.pollMs;
       this.logger.debug(
-        `pass: ${pending.length} pending → ${r.mails.length} mail(s) after ${this.realNow() - started} ms`,
+        `pass: ${pending.length} pending → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms`,
       );
-      const muted = [...superseded, ...r.muted.map((m) => ({ key: m.notification.key, reason: m.reason }))];
-      if (muted.length) {
-        await this.outbox.markMuted(muted);
-        this.metrics.muted(muted.length);
-      }
-      // Claim a slice of digests (one insert), send it (concurrently), record outcomes in the
-      // background while the next slice is claimed and sent.
-      const writer = new OutcomeWriter(this.outbox);
-      try {
-        for (let i = 0; i < r.mails.length; i += CLAIM_SLICE) {
-          if (this.stopping || !this.leader.isLeader()) return this.pollMs;
-          const slice = r.mails.slice(i, i + CLAIM_SLICE);
-          const claimedAt = new Date(this.realNow());
-          const { won, lost } = await this.outbox.claimDigests(
-            slice.map((m) => ({ digestId: m.digestId, messageId: m.messageId, keys: m.notificationKeys })),
-            claimedAt,
-          );
-          if (lost.length) {
-            const adopted = await this.outbox.adoptClaims(lost, claimedAt);
-            this.logger.warn(
-              `${lost.length} notification(s) were already claimed by another send (${adopted} adopted: re-sent with their Message-ID unless marked sent meanwhile)`,
-            );
-          }
-          const digests: ClaimedDigest[] = [];
-          for (const m of slice) {
-            const keys = won.get(m.digestId);
-            if (keys?.length)
-              digests.push({ digestId: m.digestId, messageId: m.messageId, docs: keys.map((k) => docOf.get(k)!) });
-          }
-          if (!(await this.sendAll(digests, options, writer))) return this.pollMs;
-        }
-      } finally {
-        await writer.drain();
-      }
-      this.logger.debug(
-        `pass: ${r.mails.length} mail(s) sent and recorded ${this.realNow() - started} ms after the pass began`,
-      );
-      nextFlushAt = r.nextFlushAt;
+      nextFlushAt = batched.nextFlushAt;
     }
 
-    const delays = [this.pollMs];
-    if (nextFlushAt !== null) delays.push(realDelay(nextFlushAt, this.clock.now(), this.clock.speed));
-    const nextAttempt = await this.outbox.nextAttemptAt();
-    if (nextAttempt) delays.push(Math.max(0, nextAttempt.getTime() - this.realNow()));
-    return Math.min(...delays);
+    const nextAttemptAt = await this.outbox.nextAttemptAt();
+    return nextWakeUp({
+      pollMs: this.pollMs,
+      nextFlushAt,
+      domainNow: this.clock.now(),
+      speed: this.clock.speed,
+      nextAttemptAt: nextAttemptAt?.getTime() ?? null,
+      realNow: this.realNow(),
+    });
+  }
+
+  /** Stage `mute` in the outbox: never sent. */
+  private async markMuted(muted: ReadonlyArray<{ key: string; reason: string }>): Promise<void> {
+    if (!muted.length) return;
+    await this.outbox.markMuted(muted);
+    this.metrics.muted(muted.length);
+  }
+
+  /**
+   * Stage `claim`, a slice of digests at a time (one insert per notification key: of two
+   * instances that both think they lead, one wins each key), then render → send → record for
+   * the slice. False when this instance stopped or lost the lead half-way.
+   */
+  private async claimAndSend(
+    claims: readonly DigestClaim[],
+    docOf: ReadonlyMap<string, OutboxDoc>,
+    options: AlertPipelineOptions,
+  ): Promise<boolean> {
+    for (let i = 0; i < claims.length; i += CLAIM_SLICE) {
+      if (this.stopping || !this.leader.isLeader()) return false;
+      const slice = claims.slice(i, i + CLAIM_SLICE);
+      const claimedAt = new Date(this.realNow());
+      const { won, lost } = await this.outbox.claimDigests(slice, claimedAt);
+      if (lost.length) {
+        const adopted = await this.outbox.adoptClaims(lost, claimedAt);
+        this.logger.warn(
+          `${lost.length} notification(s) were already claimed by another send (${adopted} adopted: re-sent with their Message-ID unless marked sent meanwhile)`,
+        );
+      }
+      const digests: ClaimedDigest[] = [];
+      for (const c of slice) {
+        const keys = won.get(c.digestId);
+        if (keys?.length)
+          digests.push({ digestId: c.digestId, messageId: c.messageId, docs: keys.map((k) => docOf.get(k)!) });
+      }
+      if (!(await this.sendAndRecord(digests, options))) return false;
+    }
+    return true;
+  }
+
+  /** render → send → record for claimed digests; the outcomes are written before this returns. */
+  private async sendAndRecord(digests: readonly ClaimedDigest[], options: AlertPipelineOptions): Promise<boolean> {
+    const writer = new OutcomeWriter(this.outbox);
+    try {
+      return await this.sendAll(digests, options, writer);
+    } finally {
+      await writer.drain();
+    }
   }
 
   /**
@@ -268,16 +290,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   /** Sends one claimed digest as stored; returns its outcome (accepted, or the failure and when to retry). */
   private async send(claimed: ClaimedDigest, options: AlertPipelineOptions): Promise<SendOutcome> {
     const { docs } = claimed;
-    const notifications = docs.map(toNotification);
-    // Same notifications, same order (the group stage's), so a re-send renders the same mail.
-    const [digest] = groupNotices(
-      notifications,
-      Math.max(...notifications.map((n) => Date.parse(n.createdAt))),
-      0,
-      notifications.length,
-    ).digests;
-    const mail = toMail({ ...digest, id: claimed.digestId }, options);
-    const messageId = claimed.messageId || mail.messageId;
+    const mail = render(claimed, docs.map(toNotification), options);
+    const { messageId } = mail;
     const thread = await this.threadOf(claimed);
     const started = this.realNow();
     try {

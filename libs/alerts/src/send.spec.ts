@@ -1,0 +1,175 @@
+import { alertUnit, evaluation as evaluationOf } from '../test/fixtures';
+import { mailDomain, messageId } from './dedup';
+import type { AlertPipelineOptions } from './pipeline';
+import { onEvaluation } from './pipeline';
+import { ownersResolver } from './route';
+import { batch, due, flush, nextWakeUp, realDelay, render, retryPlan, standing } from './send';
+import { transition } from './state-machine';
+import type { Alert, Notification, UnitEvaluation } from './types';
+
+const T0 = Date.parse('2019-06-15T10:00:00+08:00');
+const atRisk: UnitEvaluation = {
+  unit: {
+    id: 'p.a',
+    indicatorId: 'p.a',
+    projectId: 'p',
+    projectName: '项目',
+    indicatorName: '指标',
+    targetText: '≥700批次',
+    unit: '批次',
+  },
+  status: 'at_risk',
+  likelihood: '有可能',
+  actual: 100,
+  expected: 318,
+  forecast: 220,
+  reason: '进度落后',
+  daysLeft: 199,
+  deadline: '2019-12-31',
+};
+const opened = transition(null, atRisk, T0);
+const alert = opened.alert!;
+const notificationOf = (kind: Notification['notice']['kind'], version: number): Notification => ({
+  key: `k-${kind}-${version}`,
+  recipient: 'owner@x.cn',
+  createdAt: new Date(T0).toISOString(),
+  notice: { ...opened.notices[0], kind, version },
+});
+const acked: Alert = {
+  ...alert,
+  version: 2,
+  acknowledgedAt: new Date(T0).toISOString(),
+  history: [
+    ...alert.history,
+    {
+      at: new Date(T0).toISOString(),
+      version: 2,
+      change: 'acknowledged',
+      state: 'open',
+      severity: 'at_risk',
+      status: 'at_risk',
+    },
+  ],
+};
+
+describe('standing', () => {
+  it.each([
+    ['the change the alert recorded at that version', notificationOf('opened', 1), alert, 'ok'],
+    [
+      'no alert stored yet (its write is in flight or will be replayed)',
+      notificationOf('opened', 1),
+      undefined,
+      'unsaved',
+    ],
+    ['an alert still below the version', notificationOf('escalated', 2), alert, 'unsaved'],
+    ['another change won that version (an ack)', notificationOf('escalated', 2), acked, 'superseded'],
+    [
+      'a version gone from the bounded history',
+      notificationOf('opened', 1),
+      { ...acked, history: acked.history.slice(1) },
+      'ok',
+    ],
+  ] as const)('%s → %s', (_name, n, a, expected) => {
+    expect(standing(n, a)).toBe(expected);
+  });
+});
+
+describe('retryPlan', () => {
+  const options = { baseMs: 1000, maxMs: 60_000, jitter: 0.2 };
+  const noJitter = () => 0;
+  it.each([
+    ['first transient failure', 0, true, 1, 1000, false],
+    ['third transient failure doubles twice', 2, true, 3, 4000, false],
+    ['transient failures stop growing at the cap', 20, true, 21, 60_000, false],
+    ['a permanent failure waits the longest and is still retried', 0, false, 1, 60_000, true],
+  ] as const)('%s', (_name, previous, transient, attempts, delay, permanent) => {
+    expect(retryPlan(previous, { transient }, 5_000, options, noJitter)).toEqual({
+      attempts,
+      nextAttemptAt: 5_000 + delay,
+      permanent,
+    });
+  });
+
+  it('takes jitter off the delay, never adds it', () => {
+    expect(retryPlan(0, { transient: true }, 0, options, () => 1).nextAttemptAt).toBe(800);
+  });
+});
+
+describe('realDelay', () => {
+  it.each([
+    ['real time', 30_000, 0, 1, 30_000],
+    ['a day per second', 86_400_000, 0, 86_400, 1000],
+    ['already due', 0, 5000, 1, 0],
+  ])('%s', (_name, at, now, speed, expected) => {
+    expect(realDelay(at, now, speed)).toBe(expected);
+  });
+});
+
+describe('due', () => {
+  it('keeps what stands, sets the superseded aside and lets the unsaved wait', () => {
+    const ok = notificationOf('opened', 1);
+    const superseded = { ...notificationOf('escalated', 2), key: 'sup' };
+    const unsaved = { ...notificationOf('escalated', 3), key: 'wait' };
+    const r = due([ok, superseded, unsaved], () => acked);
+    expect(r.ready.map((n) => n.key)).toEqual([ok.key]);
+    expect(r.superseded.map((n) => n.key)).toEqual(['sup']);
+  });
+});
+
+describe('batch → render: one rendering, at send time, equal to the all-at-once flush', () => {
+  const HOUR = 3_600_000;
+  const options: AlertPipelineOptions = {
+    resolveOwners: ownersResolver({ projects: {}, indicators: {}, fallback: 'a@x.cn' }),
+    repeatIntervalMs: 0,
+    groupWaitMs: HOUR,
+    publicUrl: 'http://localhost:3000',
+    timeZone: 'Asia/Shanghai',
+    from: 'Indicator Watch <iw@iw.test>',
+  };
+  const alerts = new Map<string, Alert>();
+  const pending: Notification[] = [];
+  for (const [i, id] of ['p.a', 'p.b', 'p.c'].entries()) {
+    const r = onEvaluation(
+      null,
+      evaluationOf('at_risk', { unit: alertUnit({ id, indicatorId: id }) }),
+      T0 + i * 1000,
+      options,
+    );
+    alerts.set(id, r.alert!);
+    pending.push(...r.notifications);
+  }
+  const alertOf = (id: string) => alerts.get(id);
+
+  it('groups nothing inside the group wait and says when it is due', () => {
+    const b = batch(pending, alertOf, T0 + HOUR - 1, options);
+    expect(b.claims).toEqual([]);
+    expect(b.nextFlushAt).toBe(T0 + HOUR);
+  });
+
+  it('claims each digest under the Message-ID its id gives, and renders the same mail from the claim in any order', () => {
+    const b = batch(pending, alertOf, T0 + HOUR, options);
+    expect(b.claims).toHaveLength(1);
+    const [claim] = b.claims;
+    expect(claim.messageId).toBe(messageId(claim.digestId, mailDomain(options.from)));
+    expect(claim.keys).toEqual(pending.map((n) => n.key));
+    const [whole] = flush(pending, alertOf, T0 + HOUR, options).mails;
+    const mail = render(claim, [...pending].reverse(), options);
+    expect(mail).toEqual(whole);
+  });
+
+  it('keeps a stored Message-ID when re-sending', () => {
+    const b = batch(pending, alertOf, T0 + HOUR, options);
+    expect(render({ ...b.claims[0], messageId: '<kept@iw.test>' }, pending, options).messageId).toBe('<kept@iw.test>');
+  });
+});
+
+describe('nextWakeUp', () => {
+  const base = { pollMs: 5000, nextFlushAt: null, domainNow: 0, speed: 1, nextAttemptAt: null, realNow: 0 };
+  it.each([
+    ['nothing due: the poll', base, 5000],
+    ['a group due in 2 s', { ...base, nextFlushAt: 2000 }, 2000],
+    ['a group due in a simulated day at a day per second', { ...base, nextFlushAt: 86_400_000, speed: 86_400 }, 1000],
+    ['a retry due in 300 ms', { ...base, nextAttemptAt: 300 }, 300],
+    ['a retry overdue', { ...base, nextAttemptAt: -50, nextFlushAt: 4000 }, 0],
+  ])('%s → %i ms', (_name, input, ms) => expect(nextWakeUp(input)).toBe(ms));
+});

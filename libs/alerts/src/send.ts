@@ -1,0 +1,199 @@
+import { backoff, type BackoffOptions, type MailSendError } from '@iw/mail';
+import { digestOrder, groupNotices } from './group';
+import { mailDomain, messageId } from './dedup';
+import { muteNotifications, type MuteResult } from './mute';
+import { groupWaitOf, toMail, type AlertPipelineOptions } from './pipeline';
+import type { Alert, AlertChange, Digest, Notification, OutgoingMail } from './types';
+
+/**
+ * The send path as named stages, after Alertmanager's notify pipeline. The app (SenderService)
+ * runs them in this order and owns only the boxes in brackets — the outbox and SMTP:
+ *
+ *   [claimed, due again] ────────────────────────────────────────────┐ (a retry, or a crash mid-send)
+ *   [pending] ─► due ─► mute ─► group ─► [claim] ──────────────────► render ─► [send] ─► [record]
+ *               (still    (ack,    (wait,    (insert per key:          (once, from  (SMTP)   (sent, or
+ *                stands?)  silence) digests)  one sender wins)          the claim)          retry plan)
+ *                                                                     └─► nextWakeUp
+ *
+ * A digest is rendered once, when it is sent, from the notifications its claim holds, in the
+ * order the group stage gave them: a re-send after a crash renders the same mail with the same
+ * Message-ID.
+ */
+
+// ── due ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * - `ok`: the alert recorded this change at this version;
+ * - `unsaved`: the alert has not reached this version yet (the notification was written first,
+ *   the alert write is in flight or will be replayed): wait;
+ * - `superseded`: the alert's write lost a race and the change at that version is another one
+ *   (e.g. an ack came first): this notification stands for nothing and is never sent.
+ */
+export type Standing = 'ok' | 'unsaved' | 'superseded';
+
+export function standing(notification: Notification, alert: Alert | undefined): Standing {
+  const { notice } = notification;
+  if (!alert || alert.version < notice.version) return 'unsaved';
+  const entry = alert.history.find((h) => h.version === notice.version);
+  // Evicted from the bounded history: too old to judge, and it was written, so let it go out.
+  if (!entry) return 'ok';
+  return entry.change === (notice.kind as AlertChange) ? 'ok' : 'superseded';
+}
+
+export interface DueResult {
+  /** Stand for what their alert did: on to mute and group. */
+  ready: Notification[];
+  /** Stand for nothing (the alert's write lost a race): marked muted, never sent. */
+  superseded: Notification[];
+}
+
+/** Stage `due`: the pending notifications that still stand; the unsaved ones wait for the next pass. */
+export function due(pending: readonly Notification[], alertOf: (alertId: string) => Alert | undefined): DueResult {
+  const ready: Notification[] = [];
+  const superseded: Notification[] = [];
+  for (const n of pending) {
+    const s = standing(n, alertOf(n.notice.alertId));
+    if (s === 'ok') ready.push(n);
+    else if (s === 'superseded') superseded.push(n);
+  }
+  return { ready, superseded };
+}
+
+// ── mute + group ───────────────────────────────────────────────────────────────────────────
+
+/** What the claim stage inserts for one digest: its id, its Message-ID and its notifications' keys. */
+export interface DigestClaim {
+  digestId: string;
+  messageId: string;
+  keys: string[];
+}
+
+export interface BatchResult {
+  digests: Digest[];
+  /** One per digest, in the same order. */
+  claims: DigestClaim[];
+  /** To mark as muted in the outbox (never sent). */
+  muted: MuteResult['muted'];
+  /** Still inside the group wait. */
+  pending: Notification[];
+  /** When (domain ms) a waiting group is due, or null when nothing waits. */
+  nextFlushAt: number | null;
+}
+
+/**
+ * Stages `mute` (acknowledged or silenced alerts) and `group` (one digest per recipient once
+ * the group wait is over): the digests to claim, with the Message-ID each will be sent under.
+ * Nothing is rendered here.
+ */
+export function batch(
+  ready: readonly Notification[],
+  alertOf: (alertId: string) => Alert | undefined,
+  now: number,
+  options: Pick<AlertPipelineOptions, 'groupWaitMs' | 'policy' | 'maxPerDigest' | 'from'>,
+): BatchResult {
+  const { pass, muted } = muteNotifications(ready, alertOf, now);
+  const grouped = groupNotices(pass, now, groupWaitOf(options), options.maxPerDigest);
+  const domain = mailDomain(options.from);
+  return {
+    digests: grouped.digests,
+    claims: grouped.digests.map((d) => ({
+      digestId: d.id,
+      messageId: messageId(d.id, domain),
+      keys: d.notifications.map((n) => n.key),
+    })),
+    muted,
+    pending: grouped.pending,
+    nextFlushAt: grouped.nextFlushAt,
+  };
+}
+
+// ── render ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Stage `render`, once per send: the mail of a claimed digest, from its notifications in the
+ * group stage's order, under the Message-ID the claim holds (a claim from before Message-IDs
+ * were stored gets the one its digest id gives).
+ */
+export function render(
+  claim: { digestId: string; messageId?: string | null },
+  notifications: readonly Notification[],
+  options: Pick<AlertPipelineOptions, 'publicUrl' | 'timeZone' | 'from' | 'personalLink'>,
+): OutgoingMail {
+  const createdAt = new Date(Math.max(...notifications.map((n) => Date.parse(n.createdAt)))).toISOString();
+  const recipient = notifications[0]?.recipient ?? '';
+  const ordered = [...notifications].sort(digestOrder);
+  const mail = toMail({ id: claim.digestId, recipient, notifications: ordered, createdAt }, options);
+  return claim.messageId ? { ...mail, messageId: claim.messageId } : mail;
+}
+
+// ── all at once (tests, simulations) ───────────────────────────────────────────────────────
+
+export interface FlushResult extends BatchResult {
+  mails: OutgoingMail[];
+}
+
+/** mute → group → render in one call, for what keeps the outbox in memory (tests, simulations). */
+export function flush(
+  pending: readonly Notification[],
+  alertOf: (alertId: string) => Alert | undefined,
+  now: number,
+  options: AlertPipelineOptions,
+): FlushResult {
+  const b = batch(pending, alertOf, now, options);
+  return { ...b, mails: b.digests.map((d) => toMail(d, options)) };
+}
+
+// ── record: after a failed send ────────────────────────────────────────────────────────────
+
+export interface RetryPlan {
+  attempts: number;
+  /** Real ms. */
+  nextAttemptAt: number;
+  permanent: boolean;
+}
+
+/**
+ * After a failed send: transient failures back off exponentially; permanent ones (5xx) are
+ * retried too — at the longest delay — since an operator may fix the address or the server,
+ * and a notification is never dropped.
+ */
+export function retryPlan(
+  previousAttempts: number,
+  error: Pick<MailSendError, 'transient'>,
+  realNow: number,
+  options: BackoffOptions,
+  random?: () => number,
+): RetryPlan {
+  const attempts = previousAttempts + 1;
+  const permanent = !error.transient;
+  const delay = permanent ? options.maxMs : backoff(attempts, options, random);
+  return { attempts, nextAttemptAt: realNow + delay, permanent };
+}
+
+// ── next wake-up ───────────────────────────────────────────────────────────────────────────
+
+/** Real ms until domain instant `at` on a clock running `speed` times real time (never negative). */
+export function realDelay(at: number, domainNow: number, speed: number): number {
+  return Math.max(0, Math.ceil((at - domainNow) / Math.max(speed, 1e-9)));
+}
+
+export interface WakeUpInput {
+  /** The longest the sender sleeps (real ms). */
+  pollMs: number;
+  /** When a waiting group is due (domain ms), from `batch`. */
+  nextFlushAt: number | null;
+  domainNow: number;
+  /** The domain clock's speed (simulated ms per real ms). */
+  speed: number;
+  /** The earliest retry of a failed send (real ms), from the outbox. */
+  nextAttemptAt: number | null;
+  realNow: number;
+}
+
+/** Stage `nextWakeUp`: real ms until a group is due, a retry is due, or the poll comes round. */
+export function nextWakeUp(w: WakeUpInput): number {
+  const delays = [w.pollMs];
+  if (w.nextFlushAt !== null) delays.push(realDelay(w.nextFlushAt, w.domainNow, w.speed));
+  if (w.nextAttemptAt !== null) delays.push(Math.max(0, w.nextAttemptAt - w.realNow));
+  return Math.min(...delays);
+}
