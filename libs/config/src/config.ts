@@ -142,6 +142,8 @@ export const envSchema = z.object({
   /** Events dated more than this after the clock's now are refused (DLQ `future_event`): clock skew allowance. */
   IW_MAX_CLOCK_SKEW: duration('IW_MAX_CLOCK_SKEW', '5m'),
   IW_SWEEP_CRON: z.string().default('0 2 * * *'),
+  /** Most events one parked unit keeps aside in its state; further ones go to the DLQ (`parked_full`). */
+  IW_PARKED_EVENTS_MAX: z.coerce.number().int().min(1).max(100_000).default(5000),
   IW_OWNERS: z.string().default(fromRoot('samples/owners.yaml')),
   IW_PEOPLE: z.string().default(fromRoot('samples/people.yaml')),
   /** HMAC key of personal sign-in links; unset: generated once and kept in MongoDB (shared by every app). */
@@ -234,6 +236,8 @@ export interface AppConfig {
   clock: string;
   /** How far an event's occurredAt may be ahead of the clock's now (domain time, ms). */
   maxClockSkewMs: number;
+  /** Most events a parked unit keeps aside (further ones go to the DLQ as `parked_full`). */
+  parkedEventsMax: number;
   timeZone: string;
   alerting: {
     groupWaitMs: number;
@@ -372,6 +376,7 @@ export function loadConfig(
     },
     clock: e.IW_CLOCK,
     maxClockSkewMs: e.IW_MAX_CLOCK_SKEW,
+    parkedEventsMax: e.IW_PARKED_EVENTS_MAX,
     timeZone: e.IW_TIMEZONE,
     alerting: {
       groupWaitMs: e.IW_GROUP_WAIT,

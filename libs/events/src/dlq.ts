@@ -23,6 +23,7 @@ export const DLQ_REASON_CLASSES = [
   'unbound', // valid, but no binding takes it
   'incompatible', // measurements: a kind the indicator's measure cannot take (e.g. milestone on a sum)
   'conflicting_duplicate', // an event id seen before with different content (`firstSeen` says where, and what)
+  'parked_full', // its unit is parked and already keeps IW_PARKED_EVENTS_MAX events aside (a rebuild counts it from the topic)
 ] as const;
 export type DlqReasonClass = (typeof DLQ_REASON_CLASSES)[number];
 

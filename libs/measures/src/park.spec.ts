@@ -1,5 +1,5 @@
 import { applyEvents, partitionKey, type AppliedEvent, type MeasureInput, type ProgressInit } from './apply';
-import { applyOrPark, rebuildUnit } from './park';
+import { applyOrPark, applyOrParkBounded, rebuildUnit } from './park';
 import type { MeasureKind, Progress } from './progress';
 
 const TZ = 'Asia/Shanghai';
@@ -58,6 +58,30 @@ describe('applyOrPark', () => {
     expect(more.parked?.since).toBe(NOW);
     expect(more.version).toBe((parked.version ?? 0) + 1);
     expect(parked.parked?.events).toHaveLength(1); // never mutated
+  });
+
+  it('keeps at most maxParked events aside; the rest overflow (again on a redelivery), the state unchanged by them', () => {
+    const first = applyOrParkBounded(summed(), init('count'), [ev(2, add(1)), ev(3, add(1)), ev(4, add(1))], TZ, NOW, {
+      maxParked: 2,
+    });
+    expect(first.progress.parked?.events.map((e) => e.position.offset)).toEqual([2, 3]);
+    expect(first.overflow.map((e) => e.position.offset)).toEqual([4]);
+    // Redelivered with one more: nothing new is kept, both overflow, no new version.
+    const again = applyOrParkBounded(
+      first.progress,
+      init('count'),
+      [ev(3, add(1)), ev(4, add(1)), ev(5, add(1))],
+      TZ,
+      NOW,
+      {
+        maxParked: 2,
+      },
+    );
+    expect(again.progress).toBe(first.progress);
+    expect(again.overflow.map((e) => e.position.offset)).toEqual([4, 5]);
+    // Unbounded by default; a unit that can take its events overflows nothing.
+    expect(applyOrParkBounded(summed(), init('count'), [ev(2, add(1)), ev(3, add(1))], TZ, NOW).overflow).toEqual([]);
+    expect(applyOrParkBounded(summed(), init('sum'), [ev(2, add(1))], TZ, NOW, { maxParked: 0 }).overflow).toEqual([]);
   });
 
   it('parks a new unit whose first events cannot be applied', () => {

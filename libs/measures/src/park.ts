@@ -19,36 +19,74 @@ export function applyOrPark(
   events: readonly AppliedEvent[],
   timeZone: string,
   now: string,
+  options: ParkOptions = {},
 ): Progress {
-  if (progress?.parked) return park(progress, progress.parked.reason, progress.parked.since, events, false);
+  return applyOrParkBounded(progress, init, events, timeZone, now, options).progress;
+}
+
+export interface ParkOptions {
+  /** Most events one parked unit keeps aside (IW_PARKED_EVENTS_MAX); unbounded when absent. */
+  maxParked?: number;
+}
+
+export interface ParkOutcome {
+  progress: Progress;
+  /**
+   * Events of a parked unit beyond `maxParked`: not kept in its state (which must stay bounded);
+   * ingest sends their messages to the DLQ (`parked_full`). A rebuild counts them from the topic.
+   */
+  overflow: AppliedEvent[];
+}
+
+/** applyOrPark, with the events a full parked unit could not keep aside. */
+export function applyOrParkBounded(
+  progress: Progress | null,
+  init: ProgressInit,
+  events: readonly AppliedEvent[],
+  timeZone: string,
+  now: string,
+  options: ParkOptions = {},
+): ParkOutcome {
+  const max = options.maxParked ?? Infinity;
+  if (progress?.parked) return park(progress, progress.parked.reason, progress.parked.since, events, false, max);
   try {
-    return applyEvents(progress, init, events, timeZone);
+    return { progress: applyEvents(progress, init, events, timeZone), overflow: [] };
   } catch (e) {
     const base = progress ? structuredClone(progress) : newProgress(init);
-    return park(base, (e as Error).message, now, events, true);
+    return park(base, (e as Error).message, now, events, true, max);
   }
 }
 
 const at = (e: Pick<AppliedEvent, 'position'>) =>
   `${partitionKey(e.position.topic, e.position.partition)}#${e.position.offset}`;
 
-function park(p: Progress, reason: string, since: string, events: readonly AppliedEvent[], fresh: boolean): Progress {
+function park(
+  p: Progress,
+  reason: string,
+  since: string,
+  events: readonly AppliedEvent[],
+  fresh: boolean,
+  max: number,
+): ParkOutcome {
   const kept = p.parked?.events ?? [];
   const seen = new Set(kept.map(at));
   const added: AppliedEvent[] = [];
+  const overflow: AppliedEvent[] = [];
   for (const e of events) {
     const mark = p.applied?.[partitionKey(e.position.topic, e.position.partition)];
     if (mark !== undefined && e.position.offset <= mark) continue; // applied before it was parked
     const k = at(e);
     if (seen.has(k)) continue; // parked already (a redelivered batch)
     seen.add(k);
-    added.push(e);
+    // Full: the event goes to the DLQ instead (the same one again on a redelivery: one record per position).
+    if (kept.length + added.length >= max) overflow.push(e);
+    else added.push(e);
   }
-  if (!fresh && added.length === 0) return p;
+  if (!fresh && added.length === 0) return { progress: p, overflow };
   const out = fresh ? p : structuredClone(p);
   out.parked = { reason, since, events: [...kept, ...added.map((e) => structuredClone(e))] };
   out.version = (out.version ?? 0) + 1;
-  return out;
+  return { progress: out, overflow };
 }
 
 /** How far a rebuild read each partition: `partitionKey` → the highest offset read (inclusive). */

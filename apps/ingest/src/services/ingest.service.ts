@@ -15,7 +15,14 @@ import {
 import type { BatchControl, InboundBatch, InboundMessage } from '@iw/kafka';
 import { KafkaProducer } from '@iw/kafka';
 import { dlqLogLines } from '@iw/dlq';
-import { applyOrPark, fiscalYearOf, route, type AppliedEvent, type Progress, type TrackedUnit } from '@iw/measures';
+import {
+  applyOrParkBounded,
+  fiscalYearOf,
+  route,
+  type AppliedEvent,
+  type Progress,
+  type TrackedUnit,
+} from '@iw/measures';
 import {
   DlqRepository,
   dlqDocOf,
@@ -165,11 +172,17 @@ export class IngestService {
     await control.heartbeat();
     const claimedAt = this.realClock.now();
 
-    const changed = await this.apply(
+    const { changed, overflow } = await this.apply(
       counted.flatMap((a) => a.contributions),
       years.units,
       now,
     );
+    // Events a full parked unit could not keep aside: to the DLQ, bytes and all (once per message).
+    if (overflow.size > 0) {
+      const byPosition = new Map(counted.map((a) => [`${a.message.partition}:${a.message.offset}`, a.message]));
+      for (const [position, reason] of overflow)
+        rejected.push({ message: byPosition.get(position)!, reason: { class: 'parked_full', message: reason } });
+    }
     // Big batches take a while on FerretDB: keep the group membership alive between stages.
     await control.heartbeat();
     const appliedAt = this.realClock.now();
@@ -207,19 +220,41 @@ export class IngestService {
    * unit whose state cannot take its events is parked (libs/measures `applyOrPark`): its events
    * go aside in its state and the rest of the batch, and of the partition, flows.
    */
-  private async apply(events: AppliedEvent[], units: ReadonlyMap<string, TrackedUnit>, now: Date): Promise<Progress[]> {
+  private async apply(
+    events: AppliedEvent[],
+    units: ReadonlyMap<string, TrackedUnit>,
+    now: Date,
+  ): Promise<{ changed: Progress[]; overflow: Map<string, string> }> {
     const byUnit = new Map<string, AppliedEvent[]>();
     for (const e of events) {
       const list = byUnit.get(e.trackedId);
       if (list) list.push(e);
       else byUnit.set(e.trackedId, [e]);
     }
-    return this.progress.update(
+    // Per unit (the last computation of it counts: a lost version claim recomputes), `partition:offset` → why.
+    const overflowByUnit = new Map<string, Map<string, string>>();
+    const changed = await this.progress.update(
       [...byUnit.keys()],
       (before, id) => {
         const unit = units.get(id) as TrackedUnit;
         // A unit that cannot take its events (its measure changed under it …) is parked, not retried forever.
-        const progress = applyOrPark(before, unit, byUnit.get(id)!, this.config.timeZone, now.toISOString());
+        const { progress, overflow } = applyOrParkBounded(
+          before,
+          unit,
+          byUnit.get(id)!,
+          this.config.timeZone,
+          now.toISOString(),
+          { maxParked: this.config.parkedEventsMax },
+        );
+        overflowByUnit.set(
+          id,
+          new Map(
+            overflow.map((e) => [
+              `${e.position.partition}:${e.position.offset}`,
+              `${id} is parked (${progress.parked?.reason ?? ''}) and already keeps ${this.config.parkedEventsMax} events aside (IW_PARKED_EVENTS_MAX); npx iw progress rebuild --unit ${JSON.stringify(id)} counts this one from the topic`,
+            ]),
+          ),
+        );
         if (progress.parked && !before?.parked)
           this.logger.error(
             `parked ${JSON.stringify(id)}: ${JSON.stringify(progress.parked.reason)}; its events are kept aside until npx iw progress rebuild --unit ${JSON.stringify(id)}`,
@@ -232,6 +267,9 @@ export class IngestService {
       },
       now,
     );
+    const overflow = new Map<string, string>();
+    for (const m of overflowByUnit.values()) for (const [k, why] of m) if (!overflow.has(k)) overflow.set(k, why);
+    return { changed, overflow };
   }
 
   private async reject(rejected: Rejected[], now: Date): Promise<void> {

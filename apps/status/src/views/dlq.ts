@@ -22,6 +22,7 @@ export const DLQ_REASON_LABELS: Record<DlqReasonClass, string> = {
   unbound: '没有绑定',
   incompatible: '与度量方式不符',
   conflicting_duplicate: '编号重复而内容不同',
+  parked_full: '暂停计数已满',
 };
 
 const label = (c: string) => DLQ_REASON_LABELS[c as DlqReasonClass] ?? c;
