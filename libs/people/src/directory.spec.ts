@@ -53,6 +53,9 @@ describe('Directory', () => {
     expect(d.ownersOf('2019.项目二.指标丙', '2019.项目二')).toEqual(['two@x.cn', 'one@x.cn']);
     expect(d.ownersOf('2019.项目九.x', '2019.项目九')).toEqual([]);
     expect(d.agencyOfProject('2019.项目二')).toBe(B);
+    expect(d.knowsAgency(B)).toBe(true);
+    expect(d.knowsAgency(` ${A} `)).toBe(true);
+    expect(d.knowsAgency('没有这个单位')).toBe(false);
   });
 
   it('lets an entry name a person, change their role and agency, or shut them out', () => {

@@ -86,6 +86,13 @@ export class Directory {
     return this.projects.get(projectId)?.agency ?? null;
   }
 
+  /** Whether some project of the catalogue (any year) belongs to this agency (预算单位). */
+  knowsAgency(agency: string): boolean {
+    const wanted = agency.trim();
+    for (const p of this.projects.values()) if (p.agency === wanted) return true;
+    return false;
+  }
+
   /**
    * Owners (lower case) of a tracked unit — an indicator, a compound part (`…~label`: its
    * indicator's), a budget track (the project's) — as alerting routes its mail.

@@ -1,4 +1,5 @@
 import { endOfLocalDay, startOfLocalDay } from '@iw/clock';
+import { budgetBehind } from './project-list';
 import {
   buildMonitoringReport,
   checkReportDate,
@@ -80,7 +81,7 @@ export function buildAgencyReport(input: AgencyReportInput): AgencyMonitoringRep
       executed: total?.executed ?? null,
       executionRate: total?.executionRate ?? null,
       timeElapsed: elapsed,
-      behind: total?.executionRate != null && total.executionRate < elapsed,
+      behind: budgetBehind(total?.executionRate, elapsed),
       indicators: r.indicators.length,
       likelihoods,
     };

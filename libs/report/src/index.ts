@@ -19,3 +19,14 @@ export { buildAgencyReport, elapsedShare, SUMMARY_LIKELIHOODS } from './agency-r
 export type { AgencyMonitoringReport, AgencyReportInput, AgencySummaryRow, SummaryLikelihood } from './agency-report';
 export { agencyReportXlsx, SUMMARY_SHEET } from './agency-xlsx';
 export { rollUpAgencies, type AgencyRollupRow, type RollupProject } from './agency-rollup';
+export {
+  budgetBehind,
+  listProjects,
+  projectRisk,
+  PROJECT_RISKS,
+  PROJECT_SORTS,
+  type LikelihoodLights,
+  type ListedProject,
+  type ProjectRisk,
+  type ProjectSort,
+} from './project-list';

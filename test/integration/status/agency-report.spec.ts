@@ -268,8 +268,11 @@ it('takes a fiscal year (?year=): after 2020 is imported, 2019 stays readable', 
   // The dashboard too.
   const home = await h.get('/?year=2019');
   expect(home.status).toBe(200);
-  expect(await home.text()).toContain('项目（2019年度）');
-  expect(await (await h.get('/')).text()).toContain('项目（2020年度）');
+  expect(await home.text()).toContain('预算单位总览（2019年度）');
+  expect(await (await h.get('/')).text()).toContain('预算单位总览（2020年度）');
+  const agency2019 = await (await h.get(`/?year=2019&agency=${encodeURIComponent(AGENCY_A)}`)).text();
+  expect(agency2019).toContain(`${AGENCY_A}（2019年度）`);
+  expect(agency2019).toContain(`data-project="${IDS.inspect}"`);
   expect((await h.get('/?year=19')).status).toBe(400);
   const newestReport = await report('2020-01-31');
   expect(newestReport.projects.every((p) => p.projectId.startsWith('2020.'))).toBe(true); // the newest by default

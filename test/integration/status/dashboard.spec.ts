@@ -1,21 +1,22 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SmtpSender } from '@iw/mail';
-import { ProjectListSchema } from '../../../apps/status/src/dtos/project.dto';
-import { EVIL_INDICATOR, EVIL_PROJECT, IDS, TOKENS, startHarness, type StatusHarness } from './harness';
+import { AgencyListSchema, ProjectListSchema } from '../../../apps/status/src/dtos/project.dto';
+import { EVIL_INDICATOR, EVIL_PROJECT, IDS, SEED_AGENCY, TOKENS, startHarness, type StatusHarness } from './harness';
 
 /**
  * The dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core):
  * it logs in with ?token= once, shows each project's traffic lights and budget bar, an
  * indicator's chart with the deadline marked, and renders names holding markup as text.
- * Saves docs/dashboard.png.
  */
 
 jest.setTimeout(180_000);
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const SCREENSHOT = path.resolve(__dirname, '../../../docs/dashboard.png');
+/** The test's own screenshots (the README's come from a replay: test/support/dashboard-screenshots.ts). */
+const SHOTS = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-dashboard-shots-'));
 
 let h: StatusHarness;
 let browser: Browser;
@@ -38,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await h?.close();
+  fs.rmSync(SHOTS, { recursive: true, force: true });
 });
 
 it('logs in with ?token= once and keeps the token out of the address bar', async () => {
@@ -59,38 +61,153 @@ it('keeps the pipeline figures off the home page, on /ops linked in the header',
   expect(await page.locator('[data-tile="dlq"] a').getAttribute('href')).toBe('/dlq');
 });
 
-it('shows every project with its traffic lights and budget against time', async () => {
-  await page.goto(`${h.base}/`);
+const colourOf = (loc: ReturnType<Page['locator']>, prop: 'backgroundColor' | 'color') =>
+  loc.evaluateAll(
+    (els, k) =>
+      els.map(
+        (e) =>
+          // Runs in the page (no DOM types in this project's TS lib).
+          (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(e)[k],
+      ),
+    prop,
+  );
+const RED = 'rgb(194, 48, 48)';
 
-  const api = ProjectListSchema.parse(await (await h.get('/api/projects')).json());
+it('opens on the roll-up of agencies for the finance department: counts, execution against 序时进度, links', async () => {
+  await page.goto(`${h.base}/`);
+  expect(await page.locator('h1').innerText()).toBe('预算单位总览（2019年度）');
+  const api = AgencyListSchema.parse(await (await h.get('/api/agencies')).json());
+  const rows = page.locator('tr.agency');
+  expect(await rows.count()).toBe(api.agencies.length);
+  expect(api.agencies.length).toBe(2);
+  for (const a of api.agencies) {
+    const row = page.locator(`tr.agency[data-agency="${a.agency}"]`);
+    const counts = await row
+      .locator('td[data-likelihood]')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-likelihood'), Number(e.textContent)]));
+    expect(Object.fromEntries(counts)).toEqual(a.likelihoods);
+    expect(await row.locator('.budget').getAttribute('data-behind')).toBe(
+      String(a.executionRate !== null && a.executionRate < api.timeElapsed!),
+    );
+  }
+  // The seed agency spent 60 万 of its funds by mid-year: behind 序时进度, drawn red and tagged.
+  const seed = page.locator(`tr.agency[data-agency="${SEED_AGENCY}"]`);
+  expect(await seed.locator('.budget.behind .behind-tag').innerText()).toBe('落后');
+  expect(await colourOf(seed.locator('.bar .fill'), 'backgroundColor')).toEqual([RED]);
+  await seed.locator('a').first().click();
+  await page.waitForURL((u) => u.searchParams.get('agency') === SEED_AGENCY);
+  expect(await page.locator('h1').innerText()).toBe(`${SEED_AGENCY}（2019年度）`);
+});
+
+it('lists an agency’s projects under its counts, riskiest first, budget execution red when behind 序时进度', async () => {
+  await page.goto(`${h.base}/?agency=${encodeURIComponent(SEED_AGENCY)}`);
+  const all = ProjectListSchema.parse(
+    await (await h.get(`/api/projects?agency=${encodeURIComponent(SEED_AGENCY)}`)).json(),
+  ).projects;
+  const agency = AgencyListSchema.parse(await (await h.get('/api/agencies')).json()).agencies.find(
+    (a) => a.agency === SEED_AGENCY,
+  )!;
+  const top = await page
+    .locator('#agency-summary .count[data-likelihood]')
+    .evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-likelihood'), Number(e.querySelector('.v')!.textContent)]),
+    );
+  expect(Object.fromEntries(top)).toEqual(agency.likelihoods);
   const rows = page.locator('tr.project');
-  expect(await rows.count()).toBe(api.projects.length);
+  expect(await rows.count()).toBe(all.length);
+  expect(all.length).toBe(18);
+  // Riskiest first: 不可能 counts never rise down the list.
+  const order = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-project')!));
+  const nots = order.map((id) => all.find((p) => p.id === id)!.lights.不可能);
+  expect(nots).toEqual([...nots].sort((x, y) => y - x));
+
   const row = page.locator(`tr.project[data-project="${IDS.inspect}"]`);
   const counts = await row
     .locator('.lights .light')
     .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
-  const lights = api.projects.find((p) => p.id === IDS.inspect)!.lights;
+  const lights = all.find((p) => p.id === IDS.inspect)!.lights;
   expect(counts).toEqual([lights.确定能, lights.有可能, lights.不可能, lights.无]);
-  // Runs in the page (no DOM types in this project's TS lib).
-  const colours = await row
-    .locator('.lights .light')
-    .evaluateAll((els) =>
-      els.map(
-        (e) =>
-          (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(e)
-            .backgroundColor,
-      ),
-    );
-  expect(new Set(colours).size).toBe(4);
-  // Budget: 32 % executed with half the year gone.
+  expect(new Set(await colourOf(row.locator('.lights .light'), 'backgroundColor')).size).toBe(4);
+  // Budget: 32 % executed with half the year gone: red, tagged 落后; a project with no spending tracked is not.
   expect(await row.locator('.bar .fill').getAttribute('style')).toBe('width:32%');
   expect(await row.locator('.bar .elapsed').count()).toBe(1);
-  fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
-  expect(fs.statSync(SCREENSHOT).size).toBeGreaterThan(10_000);
+  expect(await colourOf(row.locator('.bar .fill'), 'backgroundColor')).toEqual([RED]);
+  expect(await colourOf(row.locator('.budget .rate'), 'color')).toEqual([RED]);
+  for (const p of all) {
+    const behind = p.executionRate !== null && p.executionRate < p.timeElapsed;
+    expect([
+      p.id,
+      await page.locator(`tr.project[data-project="${p.id}"] .budget`).getAttribute('data-behind'),
+    ]).toEqual([p.id, String(behind)]);
+  }
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-agency.png'), fullPage: true });
+});
+
+it('filters by risk and sorts by a column with plain links and a GET form (no script needed)', async () => {
+  const base = `${h.base}/?agency=${encodeURIComponent(SEED_AGENCY)}`;
+  const all = ProjectListSchema.parse(
+    await (await h.get(`/api/projects?agency=${encodeURIComponent(SEED_AGENCY)}`)).json(),
+  ).projects;
+  const worst = (l: (typeof all)[number]['lights']) =>
+    l.不可能 ? '不可能' : l.有可能 ? '有可能' : l.确定能 ? '确定能' : '暂无';
+  const noScript = await browser.newContext({ javaScriptEnabled: false, locale: 'zh-CN' });
+  try {
+    await noScript.addCookies(await page.context().cookies());
+    const p = await noScript.newPage();
+    await p.goto(base);
+    await p.locator('form.filters select[name="risk"]').selectOption('有可能');
+    await p.locator('form.filters button[type="submit"]').click();
+    await p.waitForURL((u) => u.searchParams.get('risk') === '有可能');
+    const shown = await p.locator('tr.project').evaluateAll((els) => els.map((e) => e.getAttribute('data-project')));
+    const want = all.filter((x) => worst(x.lights) === '有可能').map((x) => x.id);
+    expect(want.length).toBeGreaterThan(0);
+    expect([...shown].sort()).toEqual([...want].sort());
+    expect(await p.locator('#shown').innerText()).toBe(`显示 ${want.length} / ${all.length} 个项目`);
+    // The counts on top stay the agency's.
+    expect(Number(await p.locator('#agency-summary .count[data-likelihood="确定能"] .v').innerText())).toBe(
+      all.reduce((n, x) => n + x.lights.确定能, 0),
+    );
+
+    // Sorting by 预算执行率 keeps the filter; furthest behind 序时进度 first.
+    await p.locator('th[data-sort="execution"] a').click();
+    await p.waitForURL((u) => u.searchParams.get('sort') === 'execution' && u.searchParams.get('risk') === '有可能');
+    const ids = await p.locator('tr.project').evaluateAll((els) => els.map((e) => e.getAttribute('data-project')!));
+    const gaps = ids.map((id) => {
+      const x = all.find((y) => y.id === id)!;
+      return x.executionRate === null ? Infinity : x.executionRate - x.timeElapsed;
+    });
+    expect(gaps).toEqual([...gaps].sort((x, y) => x - y));
+    expect(await p.locator('th.sorted').getAttribute('data-sort')).toBe('execution');
+  } finally {
+    await noScript.close();
+  }
+});
+
+it('keeps ?year= and answers an unknown agency or year with a Chinese 404', async () => {
+  const res = await page.goto(`${h.base}/?year=2019&agency=${encodeURIComponent(SEED_AGENCY)}&sort=name`);
+  expect(res?.status()).toBe(200);
+  expect(await page.locator('th[data-sort="funds"] a').getAttribute('href')).toBe(
+    `/?agency=${encodeURIComponent(SEED_AGENCY)}&year=2019&sort=funds`,
+  );
+  const names = await page.locator('tr.project td:first-child a').allInnerTexts();
+  expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'zh')));
+  const unknown = await page.goto(`${h.base}/?agency=${encodeURIComponent('没有这个单位')}`);
+  expect(unknown?.status()).toBe(404);
+  expect(await page.locator('main').innerText()).toContain('找不到预算单位：没有这个单位');
+  const year = await page.goto(`${h.base}/?year=2031`);
+  expect(year?.status()).toBe(404);
+  expect(await page.locator('main').innerText()).toContain('目标表目录中没有 2031 年度');
+  expect((await page.goto(`${h.base}/?risk=${encodeURIComponent('很高')}`))?.status()).toBe(400);
+  // Chromium logs each refused page as a failed load; nothing else went wrong.
+  expect(pageErrors.splice(0)).toEqual(
+    Array(3)
+      .fill('Failed to load resource: the server responded with a status of 404 (Not Found)')
+      .fill('Failed to load resource: the server responded with a status of 400 (Bad Request)', 2),
+  );
 });
 
 it('goes from a project to an indicator and draws its chart with actual, pace, forecast and the deadline', async () => {
+  await page.goto(`${h.base}/?agency=${encodeURIComponent(SEED_AGENCY)}`);
   await page.locator(`tr.project[data-project="${IDS.inspect}"] a`).click();
   await page.waitForURL(`**/projects/**`);
   expect(await page.locator('tr.indicator').count()).toBeGreaterThan(5);
@@ -108,11 +225,11 @@ it('goes from a project to an indicator and draws its chart with actual, pace, f
   expect(await chart.locator('.today').count()).toBe(1);
   const box = await chart.boundingBox();
   expect(box!.width).toBeGreaterThan(300);
-  await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-indicator.png') });
+  await page.screenshot({ path: path.join(SHOTS, 'dashboard-indicator.png') });
 });
 
 it('renders names holding markup as text, runs none of it', async () => {
-  await page.goto(`${h.base}/`);
+  await page.goto(`${h.base}/?agency=${encodeURIComponent('测试单位')}`);
   const cell = page.locator(`tr.project[data-project="${IDS.evilProject}"] td a`);
   expect(await cell.innerText()).toBe(EVIL_PROJECT);
   await cell.click();

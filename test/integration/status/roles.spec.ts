@@ -310,11 +310,64 @@ it('?agency= narrows the project, indicator and alert lists, never beyond what t
   expect(ind.body.indicators.length).toBeGreaterThan(0);
   expect(ind.body.indicators.every((i) => i.project.id === IDS.evilProject)).toBe(true);
   const alertsA = await getJson<{ alerts: unknown[] }>('admin', q('/api/alerts', AGENCY_A));
-  const alertsB = await getJson<{ alerts: unknown[] }>('admin', q('/api/alerts', '没有这个单位'));
   expect(alertsA.status).toBe(200);
   expect(alertsA.body.alerts.length).toBeGreaterThan(0);
-  expect(alertsB.body.alerts).toEqual([]);
   expect((await getJson<unknown>('admin', q('/api/projects', ''))).status).toBe(400);
+});
+
+it('an agency the catalogue does not hold is a Chinese 404 on every list (to those who could read it)', async () => {
+  const q = (path: string) => `${path}?agency=${enc('没有这个单位')}`;
+  for (const path of ['/api/projects', '/api/indicators', '/api/alerts'])
+    for (const caller of ['admin', 'tokenRead'] as const) {
+      const res = await getJson<{ message: string }>(caller, q(path));
+      expect([path, caller, res.status, res.body.message]).toEqual([
+        path,
+        caller,
+        404,
+        '找不到预算单位：没有这个单位（目标表目录中没有它的项目）',
+      ]);
+    }
+  // A person of agency A learns nothing of other names: an empty list, as for agency B.
+  expect((await getJson<{ projects: unknown[] }>('viewer', q('/api/projects'))).body.projects).toEqual([]);
+});
+
+it('GET /api/audit answers an unknown indicator with a 404 and an unknown filter with a 400 naming it', async () => {
+  const unknown = await getJson<{ message: string }>('admin', `/api/audit?indicator=${enc('2019.没有.这个')}`);
+  expect([unknown.status, unknown.body.message]).toEqual([404, '找不到指标：2019.没有.这个']);
+  const known = await getJson<{ entries: unknown[] }>('admin', `/api/audit?indicator=${enc(w.target.id)}`);
+  expect(known.status).toBe(200);
+  const filter = await getJson<{ message: string[] }>('admin', '/api/audit?project=x');
+  expect(filter.status).toBe(400);
+  expect(filter.body.message.join(' ')).toMatch(/project/);
+});
+
+it('the home page: the roll-up for whoever reads several agencies, straight to the agency for a person of one', async () => {
+  const home = async (caller: Caller, url = '/') => {
+    const headers: Record<string, string> =
+      caller === 'tokenRead'
+        ? { authorization: `Bearer ${TOKEN.tokenRead}` }
+        : { cookie: sessions.get(caller)!.cookie };
+    const res = await fetch(h.base + url, { headers, redirect: 'manual' });
+    return { status: res.status, text: await res.text() };
+  };
+  for (const caller of ['admin', 'tokenRead'] as const) {
+    const r = await home(caller);
+    expect(r.text).toContain('<h1>预算单位总览（2019年度）</h1>');
+    expect(r.text).toContain(`data-agency="${AGENCY_B}"`);
+  }
+  for (const caller of ['viewer', 'owner', 'office'] as const) {
+    const r = await home(caller);
+    expect([caller, r.status]).toEqual([caller, 200]);
+    expect(r.text).toContain(`<h1>${AGENCY_A}（2019年度）</h1>`);
+    expect(r.text).not.toContain('预算单位总览');
+    expect(r.text).not.toContain(`data-project="${IDS.evilProject}"`);
+  }
+  expect((await home('officeB')).text).toContain(`data-project="${IDS.evilProject}"`);
+  // Another agency by name: refused; an unknown one: 404.
+  expect((await home('viewer', `/?agency=${enc(AGENCY_B)}`)).status).toBe(403);
+  const unknown = await home('admin', `/?agency=${enc('没有这个单位')}`);
+  expect(unknown.status).toBe(404);
+  expect(unknown.text).toContain('找不到预算单位：没有这个单位');
 });
 
 it('public routes answer everyone alike', async () => {

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@iw/people';
-import { rollUpAgencies, type AgencyMonitoringReport } from '@iw/report';
+import type { AgencyMonitoringReport } from '@iw/report';
 import { IdSchema } from '../dtos/common.dto';
 import { openApi } from '../dtos/openapi';
 import {
@@ -40,15 +40,10 @@ export class AgenciesController {
   @ApiOkResponse({ schema: openApi(AgencyListSchema) })
   async list(@Auth() p: Principal, @Query(new ZodPipe(YearQuerySchema)) q: YearQuery): Promise<AgencyList> {
     const [list, readable] = await Promise.all([this.projects.list(q.year), this.access.readable(p)]);
-    const mine = list.projects.filter((x) => readable(x.id));
-    return {
-      now: list.now,
-      fiscalYear: list.fiscalYear,
-      timeElapsed: mine[0]?.timeElapsed ?? null,
-      agencies: rollUpAgencies(
-        mine.map((x) => ({ budgetUnit: x.budgetUnit, fundsTotal: x.funds.total, spent: x.spent, lights: x.lights })),
-      ),
-    };
+    return this.projects.agencies(
+      list,
+      list.projects.filter((x) => readable(x.id)),
+    );
   }
 
   @Requires('read')

@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { IdSchema, YearSchema } from '../dtos/common.dto';
+import { IdSchema } from '../dtos/common.dto';
+import { HomeQuerySchema, type HomeQuery } from '../dtos/project.dto';
 import { DlqQuerySchema, type DlqQuery } from '../dtos/dlq.dto';
 import type { Principal } from '@iw/people';
 import type { AuthedRequest } from '../middleware/http-types';
@@ -21,8 +22,8 @@ export class DashboardController {
 
   @Get()
   @Header('Content-Type', HTML)
-  home(@Auth() p: Principal, @Query('year', new ZodPipe(YearSchema.optional())) year?: number): Promise<string> {
-    return this.dashboard.home(p, year);
+  home(@Auth() p: Principal, @Query(new ZodPipe(HomeQuerySchema)) q: HomeQuery): Promise<string> {
+    return this.dashboard.home(p, q);
   }
 
   @Get('projects/:id')

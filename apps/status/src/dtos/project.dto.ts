@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROJECT_RISKS, PROJECT_SORTS } from '@iw/report';
 import {
   AgencyFilterSchema,
   IsoInstantSchema,
@@ -68,6 +69,18 @@ export type YearQuery = z.output<typeof YearQuerySchema>;
 /** Lists by agency: the fiscal year and one agency (预算单位). */
 export const AgencyListQuerySchema = YearQuerySchema.extend({ agency: AgencyFilterSchema.optional() });
 export type AgencyListQuery = z.output<typeof AgencyListQuerySchema>;
+
+const emptyIsNone = (v: unknown) => (v === '' ? undefined : v);
+
+/** The dashboard's home page: the year, an agency, and its project list's order and risk filter. */
+export const HomeQuerySchema = z.object({
+  year: YearSchema.optional(),
+  agency: AgencyFilterSchema.optional(),
+  // The form's 全部 sends `risk=`: no filter.
+  sort: z.preprocess(emptyIsNone, z.enum(PROJECT_SORTS).optional()),
+  risk: z.preprocess(emptyIsNone, z.enum(PROJECT_RISKS).optional()),
+});
+export type HomeQuery = z.output<typeof HomeQuerySchema>;
 
 /** `GET /api/agencies`: one row per agency the caller reads. */
 export const AgencyRowSchema = z.object({

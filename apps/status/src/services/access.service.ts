@@ -4,6 +4,9 @@ import { Store } from '../repositories/store';
 import { forbidden } from '../middleware/auth.guard';
 import { PeopleService } from './people.service';
 
+/** The 404 message for an agency (预算单位) no project of the catalogue belongs to. */
+export const noSuchAgency = (agency: string): string => `找不到预算单位：${agency}（目标表目录中没有它的项目）`;
+
 /**
  * "May this person or token do X on Y", asked before every read and action (after immich's
  * requireAccess). The rules are libs/people `decide`; this service finds out which agency a
@@ -82,7 +85,17 @@ export class AccessService {
     if (agency === undefined) return readable;
     const d = await this.people.directory();
     const wanted = agency.trim();
+    // An agency the caller does not read stays an empty list (they learn nothing of it); one the
+    // caller could read but the catalogue does not hold is a mistake to report.
+    const agencies = readableAgencies(p);
+    if ((agencies === null || agencies.includes(wanted)) && !d.knowsAgency(wanted))
+      throw new NotFoundException(noSuchAgency(wanted));
     return (projectId) => readable(projectId) && d.agencyOfProject(projectId) === wanted;
+  }
+
+  /** 404 unless some project of the catalogue belongs to the agency. */
+  async knownAgency(agency: string): Promise<void> {
+    if (!(await this.people.directory()).knowsAgency(agency)) throw new NotFoundException(noSuchAgency(agency));
   }
 
   /** Whether the principal may act on a unit (to show or hide a form). */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { startOfLocalDay, type Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import type { AuditAction, AuditDoc } from '@iw/mongo';
@@ -67,6 +67,9 @@ export class AuditService {
 
   /** Entries the principal may read, newest first. */
   async list(p: Principal, q: AuditQuery): Promise<AuditList> {
+    // A filter naming no indicator is a mistake to report, not an empty log (a part `…~n` counts as its indicator).
+    if (q.indicator !== undefined && !(await this.store.catalogue.indicator(q.indicator.replace(/~[^~]*$/, ''))))
+      throw new NotFoundException(`找不到指标：${q.indicator}`);
     const since = q.since
       ? new Date(/T/.test(q.since) ? Date.parse(q.since) : startOfLocalDay(q.since, this.config.timeZone))
       : undefined;

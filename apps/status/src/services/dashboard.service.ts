@@ -1,10 +1,20 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { localDate } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import type { Principal } from '@iw/people';
+import { projectAgency, readableAgencies, type Principal } from '@iw/people';
+import { listProjects } from '@iw/report';
+import type { HomeQuery } from '../dtos/project.dto';
 import { MailFolder } from '../repositories/mail-folder';
 import { APP_CONFIG } from '../tokens';
-import { homePage, indicatorPage, mailMessagePage, mailPage, opsPage, projectPage } from '../views/pages';
+import {
+  agenciesPage,
+  agencyPage,
+  indicatorPage,
+  mailMessagePage,
+  mailPage,
+  opsPage,
+  projectPage,
+} from '../views/pages';
 import type { DlqQuery } from '../dtos/dlq.dto';
 import { dlqPage } from '../views/dlq';
 import { AccessService } from './access.service';
@@ -31,10 +41,36 @@ export class DashboardService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** The projects the person reads. */
-  async home(p: Principal, year?: number): Promise<string> {
-    const [projects, readable] = await Promise.all([this.projects.list(year), this.access.readable(p)]);
-    return homePage({ ...projects, projects: projects.projects.filter((x) => readable(x.id)) });
+  /**
+   * The office's view. Someone who reads several agencies (the finance department, admins,
+   * machine tokens) gets the roll-up of agencies; a person of one agency, or anyone asking
+   * `?agency=`, that agency's project list (another agency's: 403; an unknown one: 404).
+   */
+  async home(p: Principal, q: HomeQuery): Promise<string> {
+    const [list, readable] = await Promise.all([this.projects.list(q.year), this.access.readable(p)]);
+    const mine = list.projects.filter((x) => readable(x.id));
+    const agencies = readableAgencies(p);
+    const rollUp = agencies === null || agencies.length > 1;
+    const agency = q.agency ?? (rollUp ? undefined : agencies[0]);
+    if (agency === undefined) return agenciesPage(this.projects.agencies(list, mine), q.year);
+    if (q.agency !== undefined) {
+      this.access.check(p, 'read', { agency });
+      await this.access.knownAgency(agency);
+    }
+    const theirs = mine.filter((x) => projectAgency(x) === agency);
+    return agencyPage({
+      agency,
+      fiscalYear: list.fiscalYear,
+      timeElapsed: theirs[0]?.timeElapsed ?? null,
+      summary: this.projects.agencies(list, theirs).agencies[0] ?? null,
+      projects: listProjects(
+        theirs.map((x) => ({ ...x, fundsTotal: x.funds.total })),
+        { sort: q.sort ?? 'risk', risk: q.risk ?? null },
+      ),
+      total: theirs.length,
+      query: q,
+      rollUp,
+    });
   }
 
   /** The pipeline's figures (ops permission, checked by the route). */

@@ -1,6 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { AppConfig } from '@iw/config';
-import type { ProjectDetail, ProjectList } from '../dtos/project.dto';
+import { rollUpAgencies } from '@iw/report';
+import type { AgencyList, ProjectDetail, ProjectList, ProjectView } from '../dtos/project.dto';
 import { APP_CONFIG } from '../tokens';
 import { TrackingService } from './tracking.service';
 import { indicatorView, projectView } from './views';
@@ -21,6 +22,23 @@ export class ProjectsService {
       now: new Date(t.now).toISOString(),
       fiscalYear: t.fiscalYear,
       projects: t.projects.map((p) => projectView(p, t.now, this.config.timeZone)),
+    };
+  }
+
+  /** One row per agency of these projects (GET /api/agencies, the dashboard's roll-up). */
+  agencies(list: ProjectList, projects: readonly ProjectView[]): AgencyList {
+    return {
+      now: list.now,
+      fiscalYear: list.fiscalYear,
+      timeElapsed: projects[0]?.timeElapsed ?? null,
+      agencies: rollUpAgencies(
+        projects.map((x) => ({
+          budgetUnit: x.budgetUnit,
+          fundsTotal: x.funds.total,
+          spent: x.spent,
+          lights: x.lights,
+        })),
+      ),
     };
   }
 

@@ -1,3 +1,4 @@
+import { budgetBehind } from '@iw/report';
 import type { Status } from '@iw/risk';
 import { html, raw, type Html } from './html';
 
@@ -20,6 +21,14 @@ th{background:#eef3f7;font-weight:600;white-space:nowrap}td.num{text-align:right
 .budget{white-space:nowrap}.bar{position:relative;width:160px;height:14px;background:#e1e8ed;border-radius:7px;overflow:visible;display:inline-block;vertical-align:middle}
 .bar .fill{position:absolute;left:0;top:0;bottom:0;background:#137cbd;border-radius:7px}
 .bar .elapsed{position:absolute;top:-3px;bottom:-3px;width:2px;background:#182026}
+.budget.behind .fill{background:#c23030}.budget.behind .rate{color:#c23030;font-weight:600}
+.behind-tag{display:inline-block;border-radius:3px;padding:0 4px;margin-left:4px;font-size:12px;color:#fff;background:#c23030}
+th a{color:inherit}th.sorted a::after{content:" ▼";font-size:10px}
+.counts{display:flex;gap:10px;flex-wrap:wrap;margin:4px 0 12px}.count{background:#fff;border:1px solid #d8e1e8;border-left-width:6px;border-radius:6px;padding:6px 12px;min-width:110px}
+.count .v{font-size:20px;font-weight:600}.count .k{color:#5c7080;font-size:12px}
+.count.c-确定能{border-left-color:#0f9960}.count.c-有可能{border-left-color:#d9822b}.count.c-不可能{border-left-color:#c23030}.count.c-暂无{border-left-color:#a7b6c2}
+td.c-确定能{color:#0a6640}td.c-有可能{color:#bf7326}td.c-不可能{color:#c23030;font-weight:600}
+form.filters{display:flex;gap:12px;align-items:end;flex-wrap:wrap;margin:8px 0}form.filters label{display:flex;flex-direction:column;font-size:12px;color:#5c7080}
 .badge{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;font-size:12px;white-space:nowrap}
 .s-on_track,.s-achieved{background:#0f9960}.s-at_risk{background:#d9822b}.s-off_track,.s-missed{background:#c23030}.s-no_data,.s-manual{background:#8a9ba8}
 .muted{color:#5c7080}.reason{max-width:420px}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:16px}
@@ -54,10 +63,14 @@ export function page(title: string, body: Html, options: { script?: boolean } = 
     .value;
 }
 
-/** Budget execution against time elapsed: the bar is 执行率, the black mark the share of the year gone. */
+/**
+ * 预算执行率 against 序时进度: the bar is 执行率, the black mark the share of the year gone; a rate
+ * behind 序时进度 is drawn red and tagged 落后.
+ */
 export function budgetBar(executionRate: number | null, timeElapsed: number | null): Html {
   const rate = executionRate ?? 0;
-  return html`<span class="budget"><span class="bar" title="预算执行率 ${executionRate ?? '—'}%，时间进度 ${timeElapsed ?? '—'}%"><span class="fill" style="width:${Math.min(100, Math.max(0, rate))}%"></span>${timeElapsed !== null ? html`<span class="elapsed" style="left:${Math.min(100, Math.max(0, timeElapsed))}%"></span>` : null}</span> <span class="muted">${executionRate === null ? '—' : `${executionRate}%`} / 时间 ${timeElapsed ?? '—'}%</span></span>`;
+  const behind = budgetBehind(executionRate, timeElapsed);
+  return html`<span class="budget${behind ? ' behind' : ''}" data-behind="${String(behind)}"><span class="bar" title="预算执行率 ${executionRate ?? '—'}%，序时进度 ${timeElapsed ?? '—'}%"><span class="fill" style="width:${Math.min(100, Math.max(0, rate))}%"></span>${timeElapsed !== null ? html`<span class="elapsed" style="left:${Math.min(100, Math.max(0, timeElapsed))}%"></span>` : null}</span> <span class="rate">${executionRate === null ? '—' : `${executionRate}%`}</span><span class="muted"> / 序时进度 ${timeElapsed ?? '—'}%</span>${behind ? html`<span class="behind-tag">落后</span>` : null}</span>`;
 }
 
 /** The traffic lights of a project: how many indicators will / may / cannot meet their target. */

@@ -1,8 +1,9 @@
 import type { IndicatorDetail, IndicatorView, UnitView } from '../dtos/indicator.dto';
-import type { ProjectDetail, ProjectList } from '../dtos/project.dto';
+import { PROJECT_RISKS, projectRisk, type ProjectSort } from '@iw/report';
+import type { AgencyList, HomeQuery, ProjectDetail, ProjectView } from '../dtos/project.dto';
 import type { OpsStatus } from '../dtos/status.dto';
 import { chartSvg } from './chart';
-import { html, pathSegment, type Html } from './html';
+import { html, pathSegment, raw, type Html } from './html';
 import { budgetBar, lights, num, page, statusBadge } from './layout';
 
 /** The dashboard's pages: data in (the API's own shapes), escaped HTML out. */
@@ -49,20 +50,98 @@ export function opsPage(ops: OpsStatus | null, opsError: string | null): string 
   return page('数据管道', body, { script: true });
 }
 
-export function homePage(projects: ProjectList): string {
-  const body = html`<section id="projects"><h2>项目（${projects.fiscalYear ?? '—'}年度）</h2>
+type Likelihoods = { 确定能: number; 有可能: number; 不可能: number; 暂无: number };
+const LIKELIHOODS = ['确定能', '有可能', '不可能', '暂无'] as const;
+
+/** A link to the home page with these query parameters (the year kept on every link). */
+export function homeHref(q: Partial<Record<keyof HomeQuery, string | number>>): string {
+  const u = new URLSearchParams();
+  for (const k of ['agency', 'year', 'risk', 'sort'] as const) if (q[k] !== undefined) u.set(k, String(q[k]));
+  const s = u.toString();
+  return s ? `/?${s}` : '/';
+}
+
+const noCatalogue = () => html`<p class="muted">尚未导入绩效目标表（npx iw targets import &lt;文件&gt;）。</p>`;
+
+/** The finance department's view: one row per agency it reads, each linking to the agency's project list. */
+export function agenciesPage(list: AgencyList, year: number | undefined): string {
+  const body = html`<h1>预算单位总览（${list.fiscalYear ?? '—'}年度）</h1>
+<p class="muted">序时进度 ${list.timeElapsed ?? '—'}% · 完成目标可能性按指标计数 · 预算执行率低于序时进度标红</p>
 ${
-  projects.projects.length === 0
-    ? html`<p class="muted">尚未导入绩效目标表（npx iw targets import &lt;文件&gt;）。</p>`
-    : html`<table class="projects"><thead><tr><th>项目名称</th><th>完成目标可能性（确定能 / 有可能 / 不可能 / 暂无）</th><th>预算执行率 / 时间进度</th><th>年度资金（万元）</th><th>执行数（万元）</th><th>指标数</th></tr></thead><tbody>
-${projects.projects.map(
+  list.agencies.length === 0
+    ? noCatalogue()
+    : html`<table class="agencies"><thead><tr><th>预算单位</th><th>项目数</th><th>指标数</th>${LIKELIHOODS.map((l) => html`<th>${l}</th>`)}<th>年度资金（万元）</th><th>执行数（万元）</th><th>预算执行率 / 序时进度</th></tr></thead><tbody>
+${list.agencies.map(
+  (a) =>
+    html`<tr class="agency" data-agency="${a.agency}"><td><a href="${homeHref({ agency: a.agency, year })}">${a.agency}</a></td><td class="num">${a.projectCount}</td><td class="num">${a.indicatorCount}</td>${LIKELIHOODS.map((l) => html`<td class="num c-${l}" data-likelihood="${l}">${a.likelihoods[l]}</td>`)}<td class="num">${num(a.fundsTotal)}</td><td class="num">${num(a.spent)}</td><td>${budgetBar(a.executionRate, list.timeElapsed)}</td></tr>`,
+)}
+</tbody></table>`
+}`;
+  return page('预算单位总览', body);
+}
+
+export interface AgencyPageInput {
+  agency: string;
+  fiscalYear: number | null;
+  timeElapsed: number | null;
+  /** The agency's counts and totals over all its projects (null: none this year). */
+  summary: {
+    likelihoods: Likelihoods;
+    executionRate: number | null;
+    fundsTotal: number | null;
+    spent: number | null;
+  } | null;
+  /** Its projects, filtered and sorted as asked. */
+  projects: ProjectView[];
+  /** How many projects before the filter. */
+  total: number;
+  query: HomeQuery;
+  /** Whether the viewer reads several agencies (a link back to the roll-up). */
+  rollUp: boolean;
+}
+
+/** One agency: its counts on top, then its projects, sortable and filterable by risk (a GET form; no script). */
+export function agencyPage(o: AgencyPageInput): string {
+  const q = o.query;
+  const sort = q.sort ?? 'risk';
+  const base = { agency: o.agency, year: q.year, risk: q.risk };
+  const th = (key: ProjectSort, label: string) =>
+    html`<th class="${sort === key ? 'sorted' : ''}" data-sort="${key}"><a href="${homeHref({ ...base, sort: key })}">${label}</a></th>`;
+  const report = `/api/agencies/${pathSegment(o.agency)}/monitoring-report`;
+  const yearQ = q.year !== undefined ? `&year=${q.year}` : '';
+  const body = html`${o.rollUp ? html`<p><a href="${homeHref({ year: q.year })}">← 预算单位总览</a></p>` : null}
+<h1>${o.agency}（${o.fiscalYear ?? '—'}年度）</h1>
+<section id="agency-summary"><div class="counts">${LIKELIHOODS.map(
+    (l) =>
+      html`<div class="count c-${l}" data-likelihood="${l}"><div class="k">${l}</div><div class="v">${o.summary?.likelihoods[l] ?? 0}</div></div>`,
+  )}<div class="count"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(o.summary?.executionRate ?? null, o.timeElapsed)}</div></div>
+<div class="count"><div class="k">年度资金 / 执行数（万元）</div><div class="v">${num(o.summary?.fundsTotal)} / ${num(o.summary?.spent)}</div></div></div>
+${o.summary ? html`<p>部门绩效监控表：<a href="${report}?format=xlsx${yearQ}">下载 .xlsx</a> · <a href="${report}?format=json${yearQ}">JSON</a></p>` : null}</section>
+<section id="projects"><h2>项目</h2>
+<form class="filters" method="get" action="/"><input type="hidden" name="agency" value="${o.agency}">${q.year !== undefined ? html`<input type="hidden" name="year" value="${q.year}">` : null}
+<label>项目风险（最差的完成目标可能性）<select name="risk"><option value="">全部</option>${PROJECT_RISKS.map((r) => html`<option value="${r}"${q.risk === r ? raw(' selected') : null}>${r}</option>`)}</select></label>
+<label>排序<select name="sort">${(Object.keys(SORT_LABELS) as ProjectSort[]).map((k) => html`<option value="${k}"${sort === k ? raw(' selected') : null}>${SORT_LABELS[k]}</option>`)}</select></label>
+<button type="submit">筛选</button></form>
+<p class="muted" id="shown">显示 ${o.projects.length} / ${o.total} 个项目</p>
+${
+  o.total === 0
+    ? noCatalogue()
+    : html`<table class="projects"><thead><tr>${th('name', '项目名称')}${th('risk', '完成目标可能性（确定能 / 有可能 / 不可能 / 暂无）')}${th('execution', '预算执行率 / 序时进度')}${th('funds', '年度资金（万元）')}<th>执行数（万元）</th><th>指标数</th></tr></thead><tbody>
+${o.projects.map(
   (p) =>
-    html`<tr class="project" data-project="${p.id}"><td><a href="${projectHref(p.id)}">${p.name}</a><div class="muted">${p.budgetUnit}</div></td><td>${lights(p.lights)}</td><td>${budgetBar(p.executionRate, p.timeElapsed)}</td><td class="num">${num(p.funds.total)}</td><td class="num">${num(p.spent)}</td><td class="num">${p.indicatorCount}</td></tr>`,
+    html`<tr class="project" data-project="${p.id}" data-risk="${projectRisk(p.lights)}"><td><a href="${projectHref(p.id)}">${p.name}</a></td><td>${lights(p.lights)}</td><td>${budgetBar(p.executionRate, p.timeElapsed)}</td><td class="num">${num(p.funds.total)}</td><td class="num">${num(p.spent)}</td><td class="num">${p.indicatorCount}</td></tr>`,
 )}
 </tbody></table>`
 }</section>`;
-  return page('项目总览', body);
+  return page(o.agency, body);
 }
+
+const SORT_LABELS: Record<ProjectSort, string> = {
+  risk: '风险最高在前',
+  execution: '预算执行最落后在前',
+  funds: '年度资金最多在前',
+  name: '项目名称',
+};
 
 function indicatorRow(i: IndicatorView): Html {
   const figures = (u: { actual: number | null; expected: number | null; forecast: number | null; unit: string }) =>
@@ -79,7 +158,7 @@ export function projectPage(p: ProjectDetail): string {
 <p class="muted">${p.budgetUnit} · ${p.tableKind} · ${p.fiscalYear}年度</p>
 <section class="summary"><div class="pipeline">
 <div class="tile"><div class="k">完成目标可能性</div><div class="v">${lights(p.lights)}</div></div>
-<div class="tile"><div class="k">预算执行率 / 时间进度</div><div class="v">${budgetBar(p.executionRate, p.timeElapsed)}</div></div>
+<div class="tile"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(p.executionRate, p.timeElapsed)}</div></div>
 <div class="tile"><div class="k">年度资金 / 执行数 / 全年预计（万元）</div><div class="v">${num(p.funds.total)} / ${num(p.spent)} / ${num(p.budget.forecast)}</div></div>
 </div><p>绩效监控表：<a href="${report}?format=xlsx">下载 .xlsx</a> · <a href="${report}?format=json">JSON</a></p></section>
 <h2>绩效指标</h2>
