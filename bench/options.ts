@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** The stages of one run, in the order they run. */
-export const STAGES = ['ingest', 'alerts', 'risk', 'sweep', 'parser'] as const;
+export const STAGES = ['ingest', 'alerts', 'risk', 'sweep', 'province', 'parser'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface BenchOptions {
@@ -23,6 +23,10 @@ export interface BenchOptions {
   alerts: number;
   /** Indicators stored for the sweep. */
   sweep: number;
+  /** Agencies of the generated province (about 1,000 indicators each). */
+  provinceAgencies: number;
+  /** Bound on each step of the province stage (seconds). */
+  provinceSeconds: number;
   /** Runs of the parser (the median is reported). */
   parseRuns: number;
   /** Sizes of the risk-engine runs. */
@@ -46,6 +50,8 @@ export const DEFAULTS: Omit<BenchOptions, 'out'> = {
   profileSeconds: 120,
   alerts: 200,
   sweep: 100_000,
+  provinceAgencies: 100,
+  provinceSeconds: 600,
   parseRuns: 200,
   riskSizes: [10_000, 100_000, 1_000_000],
   profile: false,
@@ -65,6 +71,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --alerts M       indicators tipped into at_risk for alert latency (default ${DEFAULTS.alerts})
   --sweep N        indicators stored for the sweep (default ${DEFAULTS.sweep})
   --sweep-seconds S    bound on each sweep (default ${DEFAULTS.sweepSeconds})
+  --province-agencies N  agencies of the generated province (default ${DEFAULTS.provinceAgencies})
+  --province-seconds S   bound on each step of the province stage (default ${DEFAULTS.provinceSeconds})
   --parse-runs N   parser runs, median reported (default ${DEFAULTS.parseRuns})
   --only a,b       stages to run: ${STAGES.join(',')} (default all)
   --profile        also run ingest under --cpu-prof and print its top frames
@@ -99,6 +107,8 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
         alerts: { type: 'string' },
         sweep: { type: 'string' },
         'parse-runs': { type: 'string' },
+        'province-agencies': { type: 'string' },
+        'province-seconds': { type: 'string' },
         only: { type: 'string' },
         profile: { type: 'boolean' },
         keep: { type: 'boolean' },
@@ -134,6 +144,8 @@ export function parseOptions(argv: string[], defaultOut: string): BenchOptions {
     profileSeconds: count('profile-seconds', values['profile-seconds'], DEFAULTS.profileSeconds, 10, 24 * 3600),
     alerts: count('alerts', values.alerts, DEFAULTS.alerts, 1, 5000),
     sweep: count('sweep', values.sweep, DEFAULTS.sweep, 100, 1_000_000),
+    provinceAgencies: count('province-agencies', values['province-agencies'], DEFAULTS.provinceAgencies, 1, 1000),
+    provinceSeconds: count('province-seconds', values['province-seconds'], DEFAULTS.provinceSeconds, 10, 24 * 3600),
     parseRuns: count('parse-runs', values['parse-runs'], DEFAULTS.parseRuns, 1, 100_000),
     riskSizes: DEFAULTS.riskSizes,
     profile: values.profile ?? false,

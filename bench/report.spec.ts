@@ -31,6 +31,19 @@ function result(over: Partial<BenchResult> = {}): BenchResult {
     alertLatency: { indicators: 200, mails: 200, p50Ms: 300, p95Ms: 800, maxMs: 900, how: 'burst' },
     riskEngine: { nsPerEval: { '10000': 400, '100000': 420, '1000000': 450 } },
     sweep: { indicators: 100_000, units: 101_000, seconds: 20, firstSeconds: 25, how: 'EvaluationService.sweep' },
+    province: {
+      agencies: 100,
+      projects: 5871,
+      indicators: 100_566,
+      units: 101_000,
+      importSeconds: 40,
+      alertingStartSeconds: 7.5,
+      statusStartSeconds: 6,
+      alertingPeakRssMb: 250,
+      statusPeakRssMb: 210,
+      evaluateSeconds: 120,
+      how: 'private FerretDB',
+    },
     parser: { medianMs: 8, runs: 200, file: 'seed' },
     ...over,
   };
@@ -54,6 +67,11 @@ describe('checkTargets', () => {
     ['risk evaluation flat', { riskEngine: { nsPerEval: { '10000': 950, '100000': 500, '1000000': 510 } } }],
     ['sweep of 100000 (scheduled)', { sweep: { ...result().sweep!, seconds: 31 } }],
     ['sweep of 100000 (first)', { sweep: { ...result().sweep!, firstSeconds: 45 } }],
+    ['province import (100,566 indicators)', { province: { ...result().province!, importSeconds: 61 } }],
+    ['province: alerting start', { province: { ...result().province!, alertingStartSeconds: 10.5 } }],
+    ['province: status start', { province: { ...result().province!, statusStartSeconds: 11 } }],
+    ['province: alerting peak RSS', { province: { ...result().province!, alertingPeakRssMb: 301 } }],
+    ['province: status peak RSS', { province: { ...result().province!, statusPeakRssMb: 400 } }],
     ['seed parse (median)', { parser: { medianMs: 20.5, runs: 200, file: 'seed' } }],
   ] as Array<[string, Partial<BenchResult>]>)('misses "%s"', (what, over) => {
     const v = verdicts(result(over));
@@ -95,6 +113,10 @@ describe('renderReport', () => {
       '450',
       '20.0 s',
       '8.00 ms',
+      '7.5 s / 250 MB',
+      '6.0 s / 210 MB',
+      '120.0 s',
+      'province of 100 agencies',
       'MISSED',
       'Test CPU',
     ]) {

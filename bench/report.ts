@@ -89,6 +89,28 @@ export interface SweepResult {
   error?: string;
 }
 
+export interface ProvinceResult {
+  agencies: number;
+  projects: number | null;
+  indicators: number | null;
+  /** Tracked units alerting evaluated in its first sweep. */
+  units: number | null;
+  /** `iw targets import <folder> --owners …`, a process of its own, start to exit. */
+  importSeconds: number | null;
+  /** Alerting spawned → "successfully started" (catalogue loaded). */
+  alertingStartSeconds: number | null;
+  /** Status spawned → GET /api/agencies answered 200. */
+  statusStartSeconds: number | null;
+  /** VmHWM of alerting, through its first sweep. */
+  alertingPeakRssMb: number | null;
+  /** VmHWM of status, through its first /api/agencies. */
+  statusPeakRssMb: number | null;
+  /** Alerting's first sweep: every unit evaluated and written for the first time. */
+  evaluateSeconds: number | null;
+  how: string;
+  error?: string;
+}
+
 export interface ParserResult {
   medianMs: number | null;
   runs: number;
@@ -104,6 +126,7 @@ export interface BenchResult {
   alertLatency?: AlertLatencyResult;
   riskEngine?: RiskResult;
   sweep?: SweepResult;
+  province?: ProvinceResult;
   parser?: ParserResult;
   targets?: TargetCheck[];
 }
@@ -122,6 +145,8 @@ const fmt = (v: number | null | undefined, digits = 1) => (v == null ? '—' : v
 /** A ratio: two decimals, or two significant digits when it is that small (0.0011, not 0.00). */
 const ratioText = (v: number | null | undefined) =>
   v == null ? '—' : v !== 0 && Math.abs(v) < 0.1 ? v.toPrecision(2) : v.toFixed(2);
+
+const int = (v: number | null | undefined) => (v == null ? '—' : Math.round(v).toLocaleString('en-US'));
 
 /** The benchmark targets against a result. Pure. */
 export function checkTargets(r: BenchResult): TargetCheck[] {
@@ -165,6 +190,27 @@ export function checkTargets(r: BenchResult): TargetCheck[] {
       `${fmt(r.sweep.firstSeconds)} s`,
     );
   }
+  if (r.province) {
+    const p = r.province;
+    const n = p.indicators == null ? `${p.agencies} agencies` : `${int(p.indicators)} indicators`;
+    add(`province import (${n})`, '≤ 60 s', p.importSeconds, (v) => v <= 60, `${fmt(p.importSeconds)} s`);
+    add(
+      'province: alerting start',
+      '≤ 10 s',
+      p.alertingStartSeconds,
+      (v) => v <= 10,
+      `${fmt(p.alertingStartSeconds)} s`,
+    );
+    add('province: status start', '≤ 10 s', p.statusStartSeconds, (v) => v <= 10, `${fmt(p.statusStartSeconds)} s`);
+    add(
+      'province: alerting peak RSS',
+      '≤ 300 MB',
+      p.alertingPeakRssMb,
+      (v) => v <= 300,
+      `${fmt(p.alertingPeakRssMb, 0)} MB`,
+    );
+    add('province: status peak RSS', '≤ 300 MB', p.statusPeakRssMb, (v) => v <= 300, `${fmt(p.statusPeakRssMb, 0)} MB`);
+  }
   if (r.parser)
     add('seed parse (median)', '≤ 20 ms', r.parser.medianMs, (v) => v <= 20, `${fmt(r.parser.medianMs, 2)} ms`);
   return out;
@@ -181,8 +227,6 @@ function table(rows: string[][]): string {
     )
     .join('\n');
 }
-
-const int = (v: number | null | undefined) => (v == null ? '—' : Math.round(v).toLocaleString('en-US'));
 
 /** The human-readable summary printed at the end of a run. Pure. */
 export function renderReport(r: BenchResult): string {
@@ -291,6 +335,26 @@ export function renderReport(r: BenchResult): string {
       `scheduled; first sweep ${fmt(s.firstSeconds)} s; ${int(s.units)} units; ${s.how}`,
     ]);
     if (s.error) rows.push(['  error', s.error.split('\n')[0], '']);
+  }
+  if (r.province) {
+    const p = r.province;
+    rows.push([
+      `province of ${p.agencies} agencies`,
+      p.importSeconds == null ? '—' : `${fmt(p.importSeconds)} s`,
+      `import of ${int(p.projects)} projects, ${int(p.indicators)} indicators; ${p.how}`,
+    ]);
+    rows.push([
+      '  alerting start / peak RSS',
+      `${fmt(p.alertingStartSeconds)} s / ${fmt(p.alertingPeakRssMb, 0)} MB`,
+      'spawn → started (catalogue loaded); VmHWM through its first sweep',
+    ]);
+    rows.push(['  full evaluation', `${fmt(p.evaluateSeconds)} s`, `alerting's first sweep, ${int(p.units)} units`]);
+    rows.push([
+      '  status start / peak RSS',
+      `${fmt(p.statusStartSeconds)} s / ${fmt(p.statusPeakRssMb, 0)} MB`,
+      'spawn → GET /api/agencies answered; VmHWM by then',
+    ]);
+    if (p.error) rows.push(['  error', p.error.split('\n')[0], '']);
   }
   if (r.parser) {
     rows.push([

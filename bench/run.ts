@@ -10,7 +10,8 @@ import { benchIngest, emptyIngestResult } from './ingest';
 import { stopAll } from './spawn';
 import { parseOptions, UsageError, USAGE, type BenchOptions, type Stage } from './options';
 import { benchParser } from './parser';
-import { checkTargets, renderReport, type BenchResult } from './report';
+import { benchProvince } from './province';
+import { checkTargets, renderReport, type BenchResult, type ProvinceResult } from './report';
 import { benchRisk } from './risk-engine';
 import { benchSweep } from './sweep';
 import { BenchWorld, describeMachine, infraUp, ROOT } from './world';
@@ -18,6 +19,22 @@ import { BenchWorld, describeMachine, infraUp, ROOT } from './world';
 const started = Date.now();
 function log(message: string): void {
   process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}\n`);
+}
+
+function emptyProvince(opts: BenchOptions): ProvinceResult {
+  return {
+    agencies: opts.provinceAgencies,
+    projects: null,
+    indicators: null,
+    units: null,
+    importSeconds: null,
+    alertingStartSeconds: null,
+    statusStartSeconds: null,
+    alertingPeakRssMb: null,
+    statusPeakRssMb: null,
+    evaluateSeconds: null,
+    how: '',
+  };
 }
 
 function failure(e: unknown): string {
@@ -42,6 +59,10 @@ async function runStage(stage: Stage, world: BenchWorld, opts: BenchOptions, res
         result.sweep = { indicators: opts.sweep, units: null, seconds: null, firstSeconds: null, how: '' };
         await benchSweep(world, opts, log, result.sweep);
         return !result.sweep.error;
+      case 'province':
+        result.province = emptyProvince(opts);
+        await benchProvince(world, opts, log, result.province);
+        return !result.province.error;
       case 'parser':
         result.parser = benchParser(opts.parseRuns, log);
         return true;
@@ -70,6 +91,7 @@ async function runStage(stage: Stage, world: BenchWorld, opts: BenchOptions, res
         ...(result.sweep ?? { indicators: opts.sweep, units: null, seconds: null, firstSeconds: null, how: '' }),
         error,
       };
+    if (stage === 'province') result.province = { ...(result.province ?? emptyProvince(opts)), error };
     if (stage === 'parser') result.parser = { medianMs: null, runs: opts.parseRuns, file: '', error };
   }
   return false;
@@ -85,7 +107,7 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return e.message ? 2 : 0;
   }
-  const needsInfra = opts.stages.some((s) => s === 'ingest' || s === 'alerts' || s === 'sweep');
+  const needsInfra = opts.stages.some((s) => s === 'ingest' || s === 'alerts' || s === 'sweep' || s === 'province');
   if (needsInfra) {
     log('infra: node infra/cli.js up');
     infraUp(log);

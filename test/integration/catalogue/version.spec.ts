@@ -101,3 +101,25 @@ it('versions a store without a token by its latest change (a scan), until an imp
   expect(await p.get(3)).not.toBe(b1);
   expect(loads).toHaveLength(2);
 });
+
+it('inserts added indicators; two imports racing on the same table both finish, the loser upserting', async () => {
+  await conn.db!.dropDatabase();
+  const now = new Date('2019-03-01T00:00:00Z');
+  const [a, b] = await Promise.all([
+    importCatalogue(conn, table('≥20批', true), { sourceFile: 'a', now }),
+    importCatalogue(conn, table('≥20批', true), { sourceFile: 'b', now }),
+  ]);
+  // Both read an empty store, so both found the two indicators added: one insert each won, one lost.
+  expect(a.diff.indicators.added.length + b.diff.indicators.added.length).toBe(4);
+  const docs = await indicatorsOf(conn).find({}).sort({ _id: 1 }).toArray();
+  expect(docs.map((d) => d._id)).toEqual([ID, '2019.甲局.食品抽检经费.复检批次'].sort());
+  for (const d of docs)
+    expect(d).toMatchObject({
+      fiscalYear: 2019,
+      archived: false,
+      deviation: null,
+      level2: '数量指标',
+      importedAt: now,
+    });
+  expect(docs.find((d) => d._id === ID)?.target).toMatchObject({ value: 20 });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import {
   diffCatalogue,
@@ -20,6 +20,7 @@ import {
 } from '../documents';
 import { bulkWriteChunked, catalogueVersionOf, indicatorsOf, ownersOf, projectsOf } from './collections';
 import { migrateLegacyIds, type MigratedProject } from './catalogue-migration';
+import { claimByInsert } from './claims';
 import { HistoryRepository, projectHistoryOf, targetHistoryOf } from './history.repository';
 import { prepareDatabase } from './prepare';
 
@@ -60,68 +61,76 @@ export async function importCatalogue(
   await history.appendProjects(await projectVersions(conn, stored, diff, options.validFrom ?? now, options.sourceFile));
   await history.appendTargets(await targetVersions(conn, stored, diff, options.validFrom ?? now, options.sourceFile));
 
-  const projectOps: AnyBulkWriteOperation<ProjectDoc>[] = [];
-  const upsertProject = (p: FreshProject) =>
-    projectOps.push({
-      updateOne: {
-        filter: { _id: p.id },
-        update: {
-          $set: {
-            fiscalYear: p.fiscalYear,
-            name: p.name,
-            tableKind: p.tableKind,
-            budgetUnit: p.budgetUnit,
-            agency: p.budgetUnit,
-            funds: p.funds,
-            goal: p.goal,
-            line: p.line,
-            sourceFile: options.sourceFile,
-            archived: false,
-            updatedAt: now,
-            ...present(p, PROJECT_OPTIONAL),
-          },
-          ...unsetAbsent(p, PROJECT_OPTIONAL),
-          $setOnInsert: { importedAt: now },
-        },
-        upsert: true,
-      },
-    });
-  diff.projects.added.forEach(upsertProject);
-  diff.projects.updated.forEach((c) => upsertProject(c.after));
-  diff.projects.revived.forEach((c) => upsertProject(c.after));
+  const projectSet = (p: FreshProject) => ({
+    fiscalYear: p.fiscalYear,
+    name: p.name,
+    tableKind: p.tableKind,
+    budgetUnit: p.budgetUnit,
+    agency: p.budgetUnit,
+    funds: p.funds,
+    goal: p.goal,
+    line: p.line,
+    sourceFile: options.sourceFile,
+    archived: false,
+    updatedAt: now,
+    ...present(p, PROJECT_OPTIONAL),
+  });
+  const upsertProject = (p: FreshProject): AnyBulkWriteOperation<ProjectDoc> => ({
+    updateOne: {
+      filter: { _id: p.id },
+      update: { $set: projectSet(p), ...unsetAbsent(p, PROJECT_OPTIONAL), $setOnInsert: { importedAt: now } },
+      upsert: true,
+    },
+  });
+  const projectOps: AnyBulkWriteOperation<ProjectDoc>[] = [
+    ...(await insertOrUpsert(
+      projectsOf(conn),
+      diff.projects.added,
+      (p) => ({ _id: p.id, ...projectSet(p), importedAt: now }),
+      upsertProject,
+    )),
+    ...diff.projects.updated.map((c) => upsertProject(c.after)),
+    ...diff.projects.revived.map((c) => upsertProject(c.after)),
+  ];
   for (const p of diff.projects.archived) {
     projectOps.push({ updateOne: { filter: { _id: p.id }, update: { $set: { archived: true, updatedAt: now } } } });
   }
 
-  const indicatorOps: AnyBulkWriteOperation<IndicatorDoc>[] = [];
-  const upsertIndicator = (i: FreshIndicator) =>
-    indicatorOps.push({
-      updateOne: {
-        filter: { _id: i.id },
-        update: {
-          $set: {
-            projectId: i.projectId,
-            fiscalYear: i.fiscalYear,
-            level1: i.level1,
-            level2: i.level2,
-            name: i.name,
-            value: i.value,
-            target: i.target,
-            parts: indicatorParts(i).map((p) => ({ id: p.id, label: p.target.label || p.key, target: p.target })),
-            line: i.line,
-            archived: false,
-            updatedAt: now,
-            ...present(i, INDICATOR_OPTIONAL),
-          },
-          ...unsetAbsent(i, INDICATOR_OPTIONAL),
-          $setOnInsert: { importedAt: now, deviation: null },
-        },
-        upsert: true,
+  const indicatorSet = (i: FreshIndicator) => ({
+    projectId: i.projectId,
+    fiscalYear: i.fiscalYear,
+    level1: i.level1,
+    level2: i.level2,
+    name: i.name,
+    value: i.value,
+    target: i.target,
+    parts: indicatorParts(i).map((p) => ({ id: p.id, label: p.target.label || p.key, target: p.target })),
+    line: i.line,
+    archived: false,
+    updatedAt: now,
+    ...present(i, INDICATOR_OPTIONAL),
+  });
+  const upsertIndicator = (i: FreshIndicator): AnyBulkWriteOperation<IndicatorDoc> => ({
+    updateOne: {
+      filter: { _id: i.id },
+      update: {
+        $set: indicatorSet(i),
+        ...unsetAbsent(i, INDICATOR_OPTIONAL),
+        $setOnInsert: { importedAt: now, deviation: null },
       },
-    });
-  diff.indicators.added.forEach(upsertIndicator);
-  diff.indicators.updated.forEach((c) => upsertIndicator(c.after));
-  diff.indicators.revived.forEach((c) => upsertIndicator(c.after));
+      upsert: true,
+    },
+  });
+  const indicatorOps: AnyBulkWriteOperation<IndicatorDoc>[] = [
+    ...(await insertOrUpsert(
+      indicatorsOf(conn),
+      diff.indicators.added,
+      (i) => ({ _id: i.id, ...indicatorSet(i), importedAt: now, deviation: null }),
+      upsertIndicator,
+    )),
+    ...diff.indicators.updated.map((c) => upsertIndicator(c.after)),
+    ...diff.indicators.revived.map((c) => upsertIndicator(c.after)),
+  ];
   for (const i of diff.indicators.archived) {
     indicatorOps.push({ updateOne: { filter: { _id: i.id }, update: { $set: { archived: true, updatedAt: now } } } });
   }
@@ -250,6 +259,26 @@ async function projectVersions(
   for (const p of diff.projects.archived) out.push(version(p, true, false, at));
   return out;
 }
+
+/**
+ * Added projects or indicators are inserted (an insert costs a fraction of an upsert on
+ * FerretDB: a 100,000-indicator province imports in a fraction of the time); the ones already
+ * there — an import interrupted after writing them, run again — come back as the upserts that
+ * would have written them.
+ */
+async function insertOrUpsert<T extends { id: string }, D extends Document & { _id: string }>(
+  col: Collection<D>,
+  added: readonly T[],
+  doc: (x: T) => D,
+  upsert: (x: T) => AnyBulkWriteOperation<D>,
+): Promise<AnyBulkWriteOperation<D>[]> {
+  const lost = new Set<string>();
+  for (let i = 0; i < added.length; i += INSERT_CHUNK)
+    for (const id of (await claimByInsert(col, added.slice(i, i + INSERT_CHUNK).map(doc))).lost) lost.add(id);
+  return added.filter((x) => lost.has(x.id)).map(upsert);
+}
+
+const INSERT_CHUNK = 500;
 
 /** Fields a table has only in some templates: set when present, unset when gone. */
 const PROJECT_OPTIONAL = ['sheet', 'fundsByNature', 'functions', 'tasks'] as const;
