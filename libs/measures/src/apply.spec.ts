@@ -338,8 +338,8 @@ describe('applyEvents: daily history by local date', () => {
       ['08', 2],
     ]);
     expect(p.distinctSeen).toEqual([
-      { value: 'a', date: '2019-04-05' },
-      { value: 'b', date: '2019-04-03' },
+      { value: 'a', date: '2019-04-05', days: { '2019-04-05': 1 } },
+      { value: 'b', date: '2019-04-03', days: { '2019-04-03': 1, '2019-04-08': 1 } },
     ]);
   });
 

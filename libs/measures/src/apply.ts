@@ -1,6 +1,6 @@
 import { localDate } from '@iw/clock';
 import type { Period } from './period';
-import type { DailyPoint, Likelihood, MeasureKind, Progress } from './progress';
+import type { DailyPoint, KeptReading, Likelihood, MeasureKind, Progress } from './progress';
 
 /**
  * Applying contributions to one tracked unit's Progress — pure and deterministic.
@@ -39,6 +39,12 @@ export interface MeasureContribution {
   /** ISO instant with offset, from the event. */
   occurredAt: string;
   input: MeasureInput;
+  /**
+   * A correction takes this contribution back: `eventId`, `occurredAt` and `input` are the
+   * corrected event's, as it fed the unit; its effect is removed (positioned at the correction,
+   * so the fence counts the removal once).
+   */
+  retract?: true;
 }
 
 export interface AppliedEvent extends MeasureContribution {
@@ -127,23 +133,158 @@ export function applyEvents(
   // Within one partition, offsets must be applied in order for the mark to be a prefix.
   const ordered = inOrder(events);
 
+  // The marks as stored: one message may give a unit several contributions (a correction's
+  // removal of the event it corrects, and its own), all at its position.
+  const marks = { ...p.applied };
   const fresh: Array<{ e: AppliedEvent; t: number }> = [];
+  const retracted: AppliedEvent[] = [];
   for (const { e, key } of ordered) {
     if (e.trackedId !== p.id) throw new Error(`contribution for ${e.trackedId} applied to ${p.id}`);
     if (!accepts(p.measure, e.input.kind))
       throw new Error(`${p.id}: a ${p.measure} measure cannot take a ${e.input.kind} input`);
-    const mark = p.applied[key];
+    const mark = marks[key];
     if (mark !== undefined && e.position.offset <= mark) continue;
     p.applied[key] = e.position.offset;
     const t = Date.parse(e.occurredAt);
     if (!Number.isFinite(t)) throw new Error(`${p.id}: occurredAt ${e.occurredAt} is not an instant`);
-    fresh.push({ e, t });
+    if (e.retract) retracted.push(e);
+    else fresh.push({ e, t });
   }
-  if (fresh.length === 0) return recomputeActuals(p);
-  count(p, fresh);
-  applyAll(p, fresh, timeZone);
+  if (fresh.length === 0 && retracted.length === 0) return recomputeActuals(p);
+  if (fresh.length > 0) {
+    count(p, fresh);
+    applyAll(p, fresh, timeZone);
+    keepReadings(p, fresh, timeZone);
+  }
+  if (retracted.length > 0) retract(p, retracted, timeZone);
   p.version += 1;
   return recomputeActuals(p);
+}
+
+/** Measures whose figures are picks among readings, not sums: a removal recomputes them from the readings kept. */
+const PICKED: ReadonlySet<MeasureKind> = new Set(['max', 'min', 'latest', 'milestone']);
+
+/**
+ * Readings a unit keeps so that a correction can remove one exactly (max, min, latest,
+ * milestone): the most recent MAX_READINGS one by one; older ones are folded, a local day at a
+ * time, into that day's pick (what the day shows). Kept in (occurredAt, eventId) order, so the
+ * state does not depend on arrival order.
+ */
+export const MAX_READINGS = 1000;
+
+function keepReadings(p: Progress, fresh: ReadonlyArray<{ e: AppliedEvent; t: number }>, timeZone: string): void {
+  if (!PICKED.has(p.measure)) return;
+  const added = fresh.filter((f) => f.e.input.kind !== 'assessment');
+  if (added.length === 0) return;
+  let kept = p.readings ?? [];
+  const known = new Set(kept.map((r) => r.eventId));
+  for (const { e } of added)
+    if (!known.has(e.eventId)) {
+      kept.push({ eventId: e.eventId, occurredAt: e.occurredAt, input: e.input });
+      known.add(e.eventId);
+    }
+  kept.sort(byTime);
+  let loose = kept.filter((r) => !r.folded).length;
+  while (loose > MAX_READINGS) {
+    const oldest = kept.find((r) => !r.folded)!;
+    const date = localDate(Date.parse(oldest.occurredAt), timeZone);
+    const ofDay = kept.filter((r) => localDate(Date.parse(r.occurredAt), timeZone) === date);
+    const pick = ofDay.reduce((a, b) => (picks(p.measure, b, a) ? b : a));
+    loose -= ofDay.filter((r) => !r.folded).length;
+    kept = [...kept.filter((r) => !ofDay.includes(r)), { ...pick, folded: true as const }].sort(byTime);
+  }
+  p.readings = kept;
+}
+
+function byTime(a: KeptReading, b: KeptReading): number {
+  const d = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
+  return d !== 0 ? d : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}
+
+/** Whether reading `b` is what its day shows rather than `a`. */
+function picks(measure: MeasureKind, b: KeptReading, a: KeptReading): boolean {
+  const vb = b.input.kind === 'reading' ? b.input.value : 0;
+  const va = a.input.kind === 'reading' ? a.input.value : 0;
+  if (measure === 'max') return vb > va;
+  if (measure === 'min') return vb < va;
+  return byTime(a, b) < 0; // latest, milestone: the later
+}
+
+/**
+ * Removes each retracted contribution's effect: sums and ratios subtract it from its day on;
+ * distinct takes one sighting of the value back (it then counts from its next earliest day, or
+ * no more); an assessment leaves the list; max, min, latest and milestone recompute from the
+ * readings kept without it. eventCount goes down by one each; firstEventAt and lastEventAt stay
+ * (they say when events came, corrected or not).
+ */
+function retract(p: Progress, retracted: readonly AppliedEvent[], timeZone: string): void {
+  p.eventCount -= retracted.length;
+  let recompute = false;
+  for (const e of retracted) {
+    const input = e.input;
+    if (input.kind === 'assessment') {
+      const all = (p.assessments ??= p.assessment ? [p.assessment] : []);
+      const i = all.findIndex((a) => a.eventId === e.eventId);
+      if (i >= 0) all.splice(i, 1);
+      if (i >= 0 || p.assessment?.eventId === e.eventId) p.assessment = all[all.length - 1] ?? null;
+      continue;
+    }
+    if (PICKED.has(p.measure)) {
+      const kept = p.readings ?? [];
+      const i = kept.findIndex((r) => r.eventId === e.eventId && !r.folded);
+      // A reading folded into its day's pick and not the pick itself changed nothing; a folded pick stays.
+      if (i >= 0) {
+        kept.splice(i, 1);
+        recompute = true;
+      }
+      continue;
+    }
+    const date = localDate(Date.parse(e.occurredAt), timeZone);
+    if (input.kind === 'distinct') {
+      undistinct(p, input.value, date);
+      continue;
+    }
+    const h = p.history;
+    for (let j = h.findIndex((pt) => pt.date >= date); j >= 0 && j < h.length; j++) {
+      if (input.kind === 'add') h[j].numerator = (h[j].numerator ?? 0) - input.value;
+      else if (input.kind === 'ratio') {
+        h[j].numerator = (h[j].numerator ?? 0) - input.numerator;
+        h[j].denominator = (h[j].denominator ?? 0) - input.denominator;
+      }
+    }
+  }
+  if (recompute) {
+    // The picked measures' history is a function of their readings alone.
+    const q = newProgress({ id: p.id, measure: p.measure, period: p.period, scale: p.scale, of: p.of });
+    const readings = (p.readings ?? []).map((r) => ({
+      e: { trackedId: p.id, eventId: r.eventId, occurredAt: r.occurredAt, input: r.input, position: NOWHERE },
+      t: Date.parse(r.occurredAt),
+    }));
+    if (readings.length > 0) applyAll(q, readings, timeZone);
+    p.history = q.history;
+    if (p.measure === 'milestone') {
+      p.doneAt = q.doneAt ?? null;
+      p.undoneAt = q.undoneAt ?? null;
+    }
+  }
+}
+
+const NOWHERE: KafkaPosition = { topic: '', partition: 0, offset: 0 };
+
+/** distinct: one sighting of `value` on `date` taken back. */
+function undistinct(p: Progress, value: string, date: string): void {
+  const seen = p.distinctSeen ?? [];
+  const s = seen.find((x) => x.value === value);
+  if (!s) return;
+  const days = (s.days ??= { [s.date]: 1 });
+  if (!days[date]) return;
+  if (--days[date] === 0) delete days[date];
+  const next = Object.keys(days).sort()[0];
+  // The value counted from s.date on; now from `next` on (or no more).
+  for (const pt of p.history)
+    if (pt.date >= s.date && (next === undefined || pt.date < next)) pt.numerator = (pt.numerator ?? 0) - 1;
+  if (next === undefined) seen.splice(seen.indexOf(s), 1);
+  else s.date = next;
 }
 
 /**
@@ -216,12 +357,16 @@ function applyAll(p: Progress, fresh: ReadonlyArray<{ e: AppliedEvent; t: number
     if (p.measure === 'distinct') {
       // Per value, the earliest day the events show it; then as one event of that day.
       const earliest = new Map<string, string>();
+      const sightings = new Map<string, Record<string, number>>();
       for (const { e, date } of dated) {
         const v = (e.input as { value: string }).value;
         const d = earliest.get(v);
         if (d === undefined || date < d) earliest.set(v, date);
+        const days = sightings.get(v) ?? {};
+        days[date] = (days[date] ?? 0) + 1;
+        sightings.set(v, days);
       }
-      for (const [value, date] of earliest) distinctFrom(p, value, date, index.get(date)!);
+      for (const [value, date] of earliest) distinctFrom(p, value, date, index.get(date)!, sightings.get(value)!);
     } else if (p.measure === 'max' || p.measure === 'min') {
       const pick = p.measure === 'max' ? Math.max : Math.min;
       const byDay = new Array<number | undefined>(h.length);
@@ -268,15 +413,18 @@ function applyAll(p: Progress, fresh: ReadonlyArray<{ e: AppliedEvent; t: number
 }
 
 /** distinct: `value` seen on `date` (history index `i`). */
-function distinctFrom(p: Progress, value: string, date: string, i: number): void {
+function distinctFrom(p: Progress, value: string, date: string, i: number, sightings: Record<string, number>): void {
   const h = p.history;
   const seen = (p.distinctSeen ??= []);
   const known = seen.find((s) => s.value === value);
+  // How many events saw it on each day, so that a correction can take one back.
+  const days = known ? (known.days ??= { [known.date]: 1 }) : {};
+  for (const [d, n] of Object.entries(sightings)) days[d] = (days[d] ?? 0) + n;
   // A new value counts from its day on; a value seen again earlier than before moves its first day back.
   const until = known ? known.date : null;
   if (known && known.date <= date) return;
   if (known) known.date = date;
-  else seen.push({ value, date });
+  else seen.push({ value, date, days });
   for (let j = i; j < h.length && (until === null || h[j].date < until); j++)
     h[j].numerator = (h[j].numerator ?? 0) + 1;
 }

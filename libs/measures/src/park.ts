@@ -57,8 +57,9 @@ export function applyOrParkBounded(
   }
 }
 
-const at = (e: Pick<AppliedEvent, 'position'>) =>
-  `${partitionKey(e.position.topic, e.position.partition)}#${e.position.offset}`;
+/** A contribution's identity: its position, and (a correction's removal and its own share one) what it is. */
+const at = (e: Pick<AppliedEvent, 'position' | 'eventId' | 'retract'>) =>
+  `${partitionKey(e.position.topic, e.position.partition)}#${e.position.offset}${e.retract ? '-' : '+'}${e.eventId}`;
 
 function park(
   p: Progress,

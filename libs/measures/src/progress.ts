@@ -84,8 +84,13 @@ export interface Progress {
   scale?: number;
   /** sum/count/distinct counted out of a fixed total (14 地州, a budget in yuan); null: total unknown. */
   of?: number | null;
-  /** distinct: each value with the local date it was first seen (history needs it for late events). */
-  distinctSeen?: Array<{ value: string; date: string }>;
+  /**
+   * distinct: each value with the local date it was first seen (history needs it for late
+   * events), and how many events saw it on each day (a correction takes one back).
+   */
+  distinctSeen?: Array<{ value: string; date: string; days?: Record<string, number> }>;
+  /** max, min, latest, milestone: the readings, so that a correction can remove one exactly (apply.ts). */
+  readings?: KeptReading[];
   /** milestone: occurredAt of the latest `done: false`. */
   undoneAt?: string | null;
   /**
@@ -102,6 +107,14 @@ export interface Progress {
    * them after recomputing the unit from the topics. The other fields keep the last good state.
    */
   parked?: ParkedState;
+}
+
+export interface KeptReading {
+  eventId: string;
+  occurredAt: string;
+  input: AppliedEvent['input'];
+  /** The pick of its day among older readings folded together (no longer removable one by one). */
+  folded?: true;
 }
 
 export interface ParkedState {

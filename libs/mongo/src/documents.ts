@@ -174,11 +174,13 @@ export interface IndicatorDoc {
  * field with its type alongside, and a year of daily points made a replace cost 34 ms and a read
  * 22 ms (as text: 4 ms). Documents written as arrays (older ones) read back the same.
  */
-export interface ProgressDoc extends Omit<Progress, 'id' | 'history' | 'distinctValues' | 'distinctSeen'> {
+export interface ProgressDoc extends Omit<Progress, 'id' | 'history' | 'distinctValues' | 'distinctSeen' | 'readings'> {
   _id: string;
   history: string | Progress['history'];
   distinctValues?: string | Progress['distinctValues'];
   distinctSeen?: string | Progress['distinctSeen'];
+  /** max, min, latest, milestone: the readings kept for corrections, as JSON text. */
+  readings?: string | Progress['readings'];
   indicatorId: string | null; // null for a budget track
   projectId: string;
   /** Highest Kafka offset applied per source partition (exactly-once fence). */

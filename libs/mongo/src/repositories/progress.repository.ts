@@ -39,6 +39,7 @@ function stateToProgress(state: Omit<ProgressDoc, '_id'>, id: string): Progress 
     history,
     distinctValues,
     distinctSeen,
+    readings,
     ...rest
   } = state as ProgressDoc;
   const { _id, ...fields } = rest as typeof rest & { _id?: string };
@@ -49,6 +50,7 @@ function stateToProgress(state: Omit<ProgressDoc, '_id'>, id: string): Progress 
   };
   if (distinctValues !== undefined) progress.distinctValues = fromText(distinctValues);
   if (distinctSeen !== undefined) progress.distinctSeen = fromText(distinctSeen);
+  if (readings !== undefined) progress.readings = fromText(readings);
   return progress;
 }
 
@@ -158,7 +160,7 @@ export class ProgressRepository {
 }
 
 function docOf(w: ProgressWrite, now: Date): ProgressDoc {
-  const { id, history, distinctValues, distinctSeen, ...rest } = w.progress;
+  const { id, history, distinctValues, distinctSeen, readings, ...rest } = w.progress;
   const doc = {
     ...rest,
     _id: id,
@@ -169,5 +171,6 @@ function docOf(w: ProgressWrite, now: Date): ProgressDoc {
   } as ProgressDoc;
   if (distinctValues !== undefined) doc.distinctValues = JSON.stringify(distinctValues);
   if (distinctSeen !== undefined) doc.distinctSeen = JSON.stringify(distinctSeen);
+  if (readings !== undefined) doc.readings = JSON.stringify(readings);
   return doc;
 }
