@@ -9,6 +9,8 @@ import { COLLECTIONS, type Connection } from '@iw/mongo';
 export const KEPT_COLLECTIONS: readonly string[] = [
   COLLECTIONS.projects,
   COLLECTIONS.indicators,
+  COLLECTIONS.catalogueVersion,
+  COLLECTIONS.catalogueSnapshot,
   COLLECTIONS.owners,
   COLLECTIONS.people,
   COLLECTIONS.secrets,

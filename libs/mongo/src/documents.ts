@@ -41,7 +41,25 @@ export const COLLECTIONS = {
   fiscalYears: 'fiscal_years',
   /** One document (`_id` 'catalogue'): a new token whenever an import changed the catalogue or owners. */
   catalogueVersion: 'catalogue_version',
+  /** The catalogue of a fiscal year as its last import left it, in a few JSON chunks: what services load at start. */
+  catalogueSnapshot: 'catalogue_snapshot',
 } as const;
+
+/**
+ * One chunk of a fiscal year's catalogue in the shape CatalogueRepository.load returns (its
+ * projects, each with its indicators, as JSON text: a few large documents read far faster on
+ * FerretDB than 100,000 small ones). `_id` `<year>:<token>:<n>`; a snapshot is complete when
+ * all `chunks` chunks of its token are there.
+ */
+export interface CatalogueSnapshotDoc {
+  _id: string;
+  year: number;
+  token: string;
+  n: number;
+  chunks: number;
+  writtenAt: Date;
+  json: string;
+}
 
 /** The catalogue's change signal: services compare `token` (one read by `_id`) instead of scanning the catalogue. */
 export interface CatalogueVersionDoc {

@@ -3,6 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   BindingsProvider,
+  CatalogueRepository,
+  catalogueSnapshotOf,
   catalogueVersionOf,
   connectMongo,
   importCatalogue,
@@ -122,4 +124,35 @@ it('inserts added indicators; two imports racing on the same table both finish, 
       importedAt: now,
     });
   expect(docs.find((d) => d._id === ID)?.target).toMatchObject({ value: 20 });
+});
+
+it('writes a snapshot of the year that reads back as the projects and indicators do, and replaces it on re-import', async () => {
+  await conn.db!.dropDatabase();
+  const seedText = fs.readFileSync(
+    path.join(__dirname, '../../../samples/targets-2019-xinjiang-market-supervision.txt'),
+    'utf8',
+  );
+  const seed = readCatalogue(tsvRows(seedText), { fiscalYear: 2019 });
+  const repo = new CatalogueRepository(conn);
+  await importCatalogue(conn, seed, { sourceFile: 'seed', now: new Date('2019-03-01T00:00:00Z') });
+  const snap = await repo.snapshot(2019);
+  expect(snap?.projects).toHaveLength(18);
+  expect(snap).toEqual(await repo.loadDocuments(2019));
+
+  // Edited: the first project's first indicator gone (archived), another project dropped whole.
+  const edited: ParsedCatalogue = {
+    ...seed,
+    projects: seed.projects.slice(0, -1).map((p, k) => (k === 0 ? { ...p, indicators: p.indicators.slice(1) } : p)),
+  };
+  await importCatalogue(conn, edited, { sourceFile: 'edited', now: new Date('2019-04-01T00:00:00Z') });
+  const again = await repo.snapshot(2019);
+  expect(again?.projects).toHaveLength(17);
+  expect(again).toEqual(await repo.loadDocuments(2019));
+  expect(await repo.load(2019)).toEqual(again);
+  // Only the newest snapshot is kept; without one, load reads the documents.
+  const tokens = await catalogueSnapshotOf(conn).distinct('token', { year: 2019 });
+  expect(tokens).toEqual([(await catalogueVersionOf(conn).findOne({ _id: 'catalogue' }))!.token]);
+  await catalogueSnapshotOf(conn).deleteMany({});
+  expect(await repo.snapshot(2019)).toBeNull();
+  expect(await repo.load(2019)).toEqual(again);
 });

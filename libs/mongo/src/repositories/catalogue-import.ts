@@ -13,12 +13,20 @@ import {
 } from '@iw/targets';
 import {
   ownersToDoc,
+  type CatalogueSnapshotDoc,
   type IndicatorDoc,
   type ProjectDoc,
   type ProjectVersionDoc,
   type TargetVersionDoc,
 } from '../documents';
-import { bulkWriteChunked, catalogueVersionOf, indicatorsOf, ownersOf, projectsOf } from './collections';
+import {
+  bulkWriteChunked,
+  catalogueSnapshotOf,
+  catalogueVersionOf,
+  indicatorsOf,
+  ownersOf,
+  projectsOf,
+} from './collections';
 import { migrateLegacyIds, type MigratedProject } from './catalogue-migration';
 import { claimByInsert } from './claims';
 import { HistoryRepository, projectHistoryOf, targetHistoryOf } from './history.repository';
@@ -156,12 +164,11 @@ export async function importCatalogue(
     }
   }
   // Last, and on every import (a rerun after a crash changes nothing else but must still be
-  // seen): the services reload when this token moves.
-  await catalogueVersionOf(conn).replaceOne(
-    { _id: 'catalogue' },
-    { token: randomUUID(), changedAt: now },
-    { upsert: true },
-  );
+  // seen): the year's snapshot, then the token the services reload on, then older snapshots go.
+  const token = randomUUID();
+  await catalogueSnapshotOf(conn).insertMany(snapshotDocs(storedShape(fresh), token, now));
+  await catalogueVersionOf(conn).replaceOne({ _id: 'catalogue' }, { token, changedAt: now }, { upsert: true });
+  await catalogueSnapshotOf(conn).deleteMany({ year: fresh.fiscalYear, token: { $ne: token } });
   return { diff, ownersStored, migrated };
 }
 
@@ -325,4 +332,55 @@ async function loadStored(conn: Connection, fiscalYear: number): Promise<StoredC
       archived: i.archived,
     })),
   };
+}
+
+/** Projects per snapshot chunk (about 1 MB of JSON each). */
+const SNAPSHOT_PROJECTS = 200;
+
+/**
+ * The year's catalogue as CatalogueRepository.load reads it back after this import (the diff
+ * compares every field load returns, so what is stored equals the fresh table): projects by
+ * line, each with its indicators by line, fields as load returns them. Pure.
+ */
+export function storedShape(fresh: ParsedCatalogue): ParsedCatalogue {
+  const byLine = <T extends { line: number }>(xs: readonly T[]) =>
+    xs
+      .map((x, i) => ({ x, i }))
+      .sort((a, b) => a.x.line - b.x.line || a.i - b.i)
+      .map((e) => e.x);
+  return {
+    fiscalYear: fresh.fiscalYear,
+    problems: [],
+    projects: byLine(fresh.projects).map((p) => ({
+      id: p.id,
+      name: p.name,
+      tableKind: p.tableKind,
+      budgetUnit: p.budgetUnit,
+      line: p.line,
+      funds: p.funds,
+      goal: p.goal,
+      indicators: byLine(p.indicators).map((i) => ({
+        id: i.id,
+        line: i.line,
+        level1: i.level1,
+        level2: i.level2,
+        name: i.name,
+        value: i.value,
+        target: i.target,
+      })),
+    })),
+  };
+}
+
+function snapshotDocs(c: ParsedCatalogue, token: string, now: Date): CatalogueSnapshotDoc[] {
+  const chunks = Math.max(1, Math.ceil(c.projects.length / SNAPSHOT_PROJECTS));
+  return Array.from({ length: chunks }, (_, n) => ({
+    _id: `${c.fiscalYear}:${token}:${n}`,
+    year: c.fiscalYear,
+    token,
+    n,
+    chunks,
+    writtenAt: now,
+    json: JSON.stringify(c.projects.slice(n * SNAPSHOT_PROJECTS, (n + 1) * SNAPSHOT_PROJECTS)),
+  }));
 }

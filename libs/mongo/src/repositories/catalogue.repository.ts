@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import type { ParsedCatalogue, ParsedProject } from '@iw/targets';
-import type { IndicatorDoc, OwnersDoc, ProjectDoc } from '../documents';
-import { catalogueVersionOf, indicatorsOf, ownersOf, projectsOf } from './collections';
+import type { CatalogueSnapshotDoc, IndicatorDoc, OwnersDoc, ProjectDoc } from '../documents';
+import { catalogueSnapshotOf, catalogueVersionOf, indicatorsOf, ownersOf, projectsOf } from './collections';
 
 /** Projects and indicators as imported by `iw targets import`. */
 export class CatalogueRepository {
@@ -47,6 +47,29 @@ export class CatalogueRepository {
    * (bindings, tracked units) sees the same thing whether it came from a file or MongoDB.
    */
   async load(fiscalYear: number): Promise<ParsedCatalogue> {
+    return (await this.snapshot(fiscalYear)) ?? this.loadDocuments(fiscalYear);
+  }
+
+  /**
+   * The year as its last import left it, from the snapshot that import wrote (a few JSON
+   * documents); null when there is none complete (a store imported before snapshots).
+   */
+  async snapshot(fiscalYear: number): Promise<ParsedCatalogue | null> {
+    const docs = await catalogueSnapshotOf(this.conn).find({ year: fiscalYear }).toArray();
+    const byToken = new Map<string, CatalogueSnapshotDoc[]>();
+    for (const d of docs) byToken.set(d.token, [...(byToken.get(d.token) ?? []), d]);
+    const complete = [...byToken.values()]
+      .filter((chunks) => chunks.length === chunks[0].chunks)
+      .sort((a, b) => b[0].writtenAt.getTime() - a[0].writtenAt.getTime());
+    if (complete.length === 0) return null;
+    const projects: ParsedProject[] = [];
+    for (const chunk of complete[0].sort((a, b) => a.n - b.n))
+      projects.push(...(JSON.parse(chunk.json) as ParsedProject[]));
+    return { fiscalYear, problems: [], projects };
+  }
+
+  /** load, from the projects and indicators themselves. */
+  async loadDocuments(fiscalYear: number): Promise<ParsedCatalogue> {
     const projects = await this.projects({ fiscalYear });
     const indicators = await this.indicators({ fiscalYear });
     const byProject = new Map<string, IndicatorDoc[]>();

@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import {
   COLLECTIONS,
+  type CatalogueSnapshotDoc,
   type CatalogueVersionDoc,
   type DlqDoc,
   type DlqRedriveDoc,
@@ -28,6 +29,8 @@ export const eventIdsOf = (c: Connection) => collection<EventIdSegmentDoc>(c, CO
 export const dlqOf = (c: Connection) => collection<DlqDoc>(c, COLLECTIONS.dlq);
 export const dlqRedrivesOf = (c: Connection) => collection<DlqRedriveDoc>(c, COLLECTIONS.dlqRedrives);
 export const ownersOf = (c: Connection) => collection<OwnersDoc>(c, COLLECTIONS.owners);
+export const catalogueSnapshotOf = (c: Connection) =>
+  collection<CatalogueSnapshotDoc>(c, COLLECTIONS.catalogueSnapshot);
 export const catalogueVersionOf = (c: Connection) => collection<CatalogueVersionDoc>(c, COLLECTIONS.catalogueVersion);
 
 /** True for a duplicate-key error (E11000), from MongoDB or FerretDB. */
