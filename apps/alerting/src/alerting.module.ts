@@ -2,7 +2,14 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '
 import { parseClockSpec, SystemClock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { KafkaModule } from '@iw/kafka';
-import { MONGO_CONNECTION, closeMongo, connectMongo, prepareDatabase, type Connection } from '@iw/mongo';
+import {
+  MONGO_CONNECTION,
+  closeMongo,
+  connectMongo,
+  prepareDatabase,
+  repositoryProviders,
+  type Connection,
+} from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from './alerting.tokens';
 import { ProgressController } from './controllers/progress.controller';
 import { AlertService } from './services/alert.service';
@@ -57,6 +64,7 @@ export class AlertingModule implements OnApplicationShutdown {
             return conn;
           },
         },
+        ...repositoryProviders,
         OutboxSignal,
         AlertingMetrics,
         CatalogueService,

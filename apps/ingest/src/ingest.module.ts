@@ -2,7 +2,14 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '
 import { parseClockSpec, SystemClock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { KafkaModule } from '@iw/kafka';
-import { MONGO_CONNECTION, closeMongo, connectMongo, prepareDatabase, type Connection } from '@iw/mongo';
+import {
+  MONGO_CONNECTION,
+  closeMongo,
+  connectMongo,
+  prepareDatabase,
+  repositoryProviders,
+  type Connection,
+} from '@iw/mongo';
 import { IngestController } from './ingest.controller';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from './ingest.module.tokens';
 import { BindingsService } from './services/bindings.service';
@@ -37,6 +44,7 @@ export class IngestModule implements OnApplicationShutdown {
             return conn;
           },
         },
+        ...repositoryProviders,
         BindingsService,
         IngestMetrics,
         IngestService,

@@ -14,3 +14,4 @@ export * from './documents';
 export * from './repositories';
 export * from './bindings-provider';
 export * from './report-inputs';
+export * from './providers';

@@ -17,13 +17,11 @@ import type { AppConfig } from '@iw/config';
 import {
   AlertRepository,
   ContestedWriteError,
-  MONGO_CONNECTION,
   OutboxRepository,
   PeopleRepository,
   retryContested,
   SecretRepository,
   type AlertWrite,
-  type Connection,
 } from '@iw/mongo';
 import { linkSigner, normaliseEmail, parsePeopleFile, peopleFormatOf } from '@iw/people';
 import { ALERTING_OPTIONS, APP_CONFIG, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
@@ -68,11 +66,7 @@ export function readPolicy(config: AppConfig): NotificationPolicy {
 @Injectable()
 export class AlertService {
   private readonly logger = new Logger(AlertService.name);
-  private readonly alerts: AlertRepository;
-  private readonly outbox: OutboxRepository;
   private readonly realNow: () => number;
-  private readonly people: PeopleRepository;
-  private readonly secrets: SecretRepository;
   private secret: Buffer | null = null;
   private removed: { at: number; emails: Set<string>; office: Map<string, string[]> } | null = null;
   /** Read once at start-up (IW_POLICY). */
@@ -82,15 +76,14 @@ export class AlertService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(ALERTING_OPTIONS) options: AlertingOptions,
-    @Inject(MONGO_CONNECTION) conn: Connection,
     private readonly owners: OwnersService,
     private readonly signal: OutboxSignal,
+    private readonly alerts: AlertRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly people: PeopleRepository,
+    private readonly secrets: SecretRepository,
   ) {
-    this.alerts = new AlertRepository(conn);
-    this.outbox = new OutboxRepository(conn);
     this.realNow = () => this.realClock.now();
-    this.people = new PeopleRepository(conn);
-    this.secrets = new SecretRepository(conn);
     this.policy = readPolicy(config);
   }
 

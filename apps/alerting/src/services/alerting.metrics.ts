@@ -84,9 +84,6 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
   });
   private readonly rate = new RollingRate();
   private readonly topics = new Map<string, TopicStats>();
-  private readonly stats: StatsRepository;
-  private readonly outbox: OutboxRepository;
-  private readonly alerts: AlertRepository;
   private readonly server: MetricsServer;
   private readonly startedAt: Date;
   private readonly instance: string;
@@ -100,12 +97,12 @@ export class AlertingMetrics implements OnModuleInit, OnApplicationShutdown {
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(ALERTING_OPTIONS) private readonly options: AlertingOptions,
     @Inject(MONGO_CONNECTION) conn: Connection,
+    private readonly stats: StatsRepository,
+    private readonly outbox: OutboxRepository,
+    private readonly alerts: AlertRepository,
   ) {
     this.startedAt = new Date(this.realClock.now());
     collectDefaultMetrics({ register: this.registry, prefix: 'iw_alerting_' });
-    this.stats = new StatsRepository(conn);
-    this.outbox = new OutboxRepository(conn);
-    this.alerts = new AlertRepository(conn);
     this.server = new MetricsServer(this.registry, this.logger, () => mongoReadiness(conn));
     this.instance = options.instance ?? `${os.hostname()}-${process.pid}`;
   }

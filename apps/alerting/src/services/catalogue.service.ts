@@ -25,7 +25,6 @@ export interface CatalogueView {
 export class CatalogueService implements OnModuleInit {
   private readonly logger = new Logger(CatalogueService.name);
   private readonly provider: BindingsProvider;
-  private readonly repo: CatalogueRepository;
   private view: CatalogueView | null = null;
   /** What the provider's last load gave (onLoad), until current() takes it up. */
   private loaded: {
@@ -40,9 +39,9 @@ export class CatalogueService implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(MONGO_CONNECTION) conn: Connection,
+    private readonly repo: CatalogueRepository,
   ) {
     this.pacePlan = readPacePlan(config.files.pace);
-    this.repo = new CatalogueRepository(conn);
     this.provider = BindingsProvider.fromConfig(conn, config, {
       log: (m) => this.logger.log(m),
       onLoad: (catalogue, bindings) => (this.loaded = { bindings, ...this.infoOf(catalogue) }),

@@ -5,13 +5,7 @@ import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
 import type { Progress, TrackedUnit } from '@iw/measures';
-import {
-  EvaluationRepository,
-  MONGO_CONNECTION,
-  ProgressRepository,
-  type Connection,
-  type EvaluationWrite,
-} from '@iw/mongo';
+import { EvaluationRepository, ProgressRepository, type EvaluationWrite } from '@iw/mongo';
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
@@ -42,8 +36,6 @@ export type Trigger = 'progress' | 'sweep' | 'pending';
 export class EvaluationService {
   private readonly logger = new Logger(EvaluationService.name);
   private readonly serial = new Serial();
-  private readonly progress: ProgressRepository;
-  private readonly evaluations: EvaluationRepository;
   private readonly risk: RiskConfig;
   private readonly realNow: () => number;
   lastSweepAt: number | null = null;
@@ -55,13 +47,12 @@ export class EvaluationService {
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ALERTING_OPTIONS) options: AlertingOptions,
-    @Inject(MONGO_CONNECTION) conn: Connection,
     private readonly catalogue: CatalogueService,
     private readonly alerts: AlertService,
     private readonly metrics: AlertingMetrics,
+    private readonly progress: ProgressRepository,
+    private readonly evaluations: EvaluationRepository,
   ) {
-    this.progress = new ProgressRepository(conn);
-    this.evaluations = new EvaluationRepository(conn);
     this.risk = riskConfigOf(catalogue.pacePlan, { noDataGraceMs: config.alerting.noDataGraceMs });
     this.realNow = () => this.realClock.now();
   }

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Clock } from '@iw/clock';
-import { LeaseRepository, MONGO_CONNECTION, type Connection } from '@iw/mongo';
+import { LeaseRepository } from '@iw/mongo';
 import { ALERTING_OPTIONS, DEFAULTS, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
 
 export const SENDER_LEASE = 'alerting-sender';
@@ -17,7 +17,6 @@ export const SENDER_LEASE = 'alerting-sender';
 @Injectable()
 export class LeaderService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(LeaderService.name);
-  private readonly leases: LeaseRepository;
   private readonly realNow: () => number;
   private readonly ttlMs: number;
   private readonly renewMs: number;
@@ -32,9 +31,8 @@ export class LeaderService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(ALERTING_OPTIONS) options: AlertingOptions,
     @Inject(REAL_CLOCK) realClock: Clock,
-    @Inject(MONGO_CONNECTION) conn: Connection,
+    private readonly leases: LeaseRepository,
   ) {
-    this.leases = new LeaseRepository(conn);
     this.realNow = () => realClock.now();
     this.ttlMs = options.leaseTtlMs ?? DEFAULTS.leaseTtlMs;
     this.renewMs = options.leaseRenewMs ?? DEFAULTS.leaseRenewMs;

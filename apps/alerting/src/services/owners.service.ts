@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { OwnersResolver } from '@iw/alerts';
 import type { AppConfig } from '@iw/config';
-import { CatalogueRepository, MONGO_CONNECTION, ownersFromDoc, type Connection } from '@iw/mongo';
+import { CatalogueRepository, ownersFromDoc } from '@iw/mongo';
 import { ownersFor, ownersFormatOf, parseOwners, type Owners } from '@iw/targets';
 import { APP_CONFIG } from '../alerting.tokens';
 
@@ -16,16 +16,13 @@ const RECHECK_MS = 5000;
 @Injectable()
 export class OwnersService {
   private readonly logger = new Logger(OwnersService.name);
-  private readonly repo: CatalogueRepository;
   private cached: { owners: Owners | null; version: number } | null = null;
   private checkedAt = -Infinity;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(MONGO_CONNECTION) conn: Connection,
-  ) {
-    this.repo = new CatalogueRepository(conn);
-  }
+    private readonly repo: CatalogueRepository,
+  ) {}
 
   /** `realNow`: wall-clock ms (reload checks). */
   async resolver(realNow: number): Promise<OwnersResolver> {

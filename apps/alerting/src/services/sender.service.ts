@@ -20,11 +20,9 @@ import type { AppConfig } from '@iw/config';
 import { classifySendError, DEFAULT_BACKOFF, mailDate, SmtpSender, type BackoffOptions } from '@iw/mail';
 import {
   AlertRepository,
-  MONGO_CONNECTION,
   OutboxRepository,
   toNotification,
   type ClaimedDigest,
-  type Connection,
   type OutboxDoc,
   type SendOutcome,
 } from '@iw/mongo';
@@ -52,8 +50,6 @@ const CLAIM_SLICE = 50;
 @Injectable()
 export class SenderService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SenderService.name);
-  private readonly outbox: OutboxRepository;
-  private readonly alertRepo: AlertRepository;
   private readonly smtp: SmtpSender;
   private readonly realNow: () => number;
   private readonly backoff: BackoffOptions;
@@ -69,14 +65,13 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ALERTING_OPTIONS) options: AlertingOptions,
-    @Inject(MONGO_CONNECTION) conn: Connection,
     private readonly alerts: AlertService,
     private readonly leader: LeaderService,
     private readonly signal: OutboxSignal,
     private readonly metrics: AlertingMetrics,
+    private readonly outbox: OutboxRepository,
+    private readonly alertRepo: AlertRepository,
   ) {
-    this.outbox = new OutboxRepository(conn);
-    this.alertRepo = new AlertRepository(conn);
     this.concurrency = Math.max(1, options.sendConcurrency ?? DEFAULTS.sendConcurrency);
     this.smtp = new SmtpSender({ url: config.smtp.url, pool: this.concurrency });
     this.realNow = () => this.realClock.now();

@@ -60,7 +60,6 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
   private readonly rate = new RollingRate();
   private readonly topics = new Map<string, TopicStats>();
   private readonly topicRates = new Map<string, RollingRate>();
-  private readonly stats: StatsRepository;
   private readonly server: MetricsServer;
   private readonly startedAt: Date;
   private readonly instance = `${os.hostname()}-${process.pid}`;
@@ -70,10 +69,10 @@ export class IngestMetrics implements OnModuleInit, OnApplicationShutdown {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
     @Inject(MONGO_CONNECTION) conn: Connection,
+    private readonly stats: StatsRepository,
   ) {
     this.startedAt = new Date(this.realClock.now());
     collectDefaultMetrics({ register: this.registry, prefix: 'iw_ingest_' });
-    this.stats = new StatsRepository(conn);
     this.server = new MetricsServer(this.registry, this.logger, () => mongoReadiness(conn));
   }
 

@@ -65,9 +65,6 @@ interface Accepted {
 @Injectable()
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
-  private readonly progress: ProgressRepository;
-  private readonly eventIds: EventIdRepository;
-  private readonly dlq: DlqRepository;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -77,11 +74,10 @@ export class IngestService {
     private readonly producer: KafkaProducer,
     private readonly bindings: BindingsService,
     private readonly metrics: IngestMetrics,
-  ) {
-    this.progress = new ProgressRepository(conn);
-    this.eventIds = new EventIdRepository(conn);
-    this.dlq = new DlqRepository(conn);
-  }
+    private readonly progress: ProgressRepository,
+    private readonly eventIds: EventIdRepository,
+    private readonly dlq: DlqRepository,
+  ) {}
 
   async processBatch(role: ActualsRole, batch: InboundBatch, control: BatchControl): Promise<void> {
     if (batch.messages.length === 0) return;

@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { decide, readableAgencies, type Permission, type Principal, type Resource } from '@iw/people';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { forbidden } from '../middleware/auth.guard';
 import { PeopleService } from './people.service';
 

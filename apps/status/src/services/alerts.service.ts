@@ -3,7 +3,7 @@ import { isSilenced, type Alert } from '@iw/alerts';
 import type { AppConfig } from '@iw/config';
 import { parseSilenceUntil } from '@iw/mongo';
 import type { AckBody, AlertList, AlertQuery, AlertView, SilenceBody } from '../dtos/alert.dto';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { APP_CONFIG } from '../tokens';
 import { TrackingService } from './tracking.service';
 

@@ -5,7 +5,7 @@ import type { AuditAction, AuditDoc } from '@iw/mongo';
 import { actorOf, decide, readableAgencies, type Principal } from '@iw/people';
 import type { AuditEntryView, AuditList, AuditQuery } from '../dtos/audit.dto';
 import type { HttpRequest } from '../middleware/http-types';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../tokens';
 
 export interface AuditSubject {

@@ -4,7 +4,7 @@ import type { AppConfig } from '@iw/config';
 import { projectAgency, readableAgencies, type Principal } from '@iw/people';
 import { listProjects } from '@iw/report';
 import type { HomeQuery } from '../dtos/project.dto';
-import { MailFolder } from '../repositories/mail-folder';
+import { MailFolder } from '../adapters/mail-folder';
 import { APP_CONFIG } from '../tokens';
 import {
   agenciesPage,

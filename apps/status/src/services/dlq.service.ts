@@ -3,7 +3,7 @@ import type { AppConfig } from '@iw/config';
 import { DlqSelectionError, parseDlqSelection } from '@iw/dlq';
 import type { DlqDoc } from '@iw/mongo';
 import type { DlqItem, DlqList, DlqQuery } from '../dtos/dlq.dto';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { APP_CONFIG } from '../tokens';
 
 /** The DLQ as `GET /api/dlq` shows it: paged newest first, filtered as `iw dlq list` filters. */

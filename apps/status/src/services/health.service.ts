@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { AppConfig } from '@iw/config';
 import { redactSmtpUrl } from '@iw/mail';
-import { KafkaAdminHandle } from '../repositories/kafka-admin-handle';
-import { MongoHandle } from '../repositories/mongo-handle';
-import { probeSmtp } from '../repositories/smtp-probe';
+import { KafkaAdminHandle } from '../adapters/kafka-admin-handle';
+import { MongoHandle } from '../adapters/mongo-handle';
+import { probeSmtp } from '../adapters/smtp-probe';
 import { APP_CONFIG } from '../tokens';
 
 const PROBE_TIMEOUT_MS = 3000;

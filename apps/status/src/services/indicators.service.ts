@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { DeviationBody, IndicatorDetail, IndicatorList, IndicatorQuery } from '../dtos/indicator.dto';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { TrackingService } from './tracking.service';
 import { indicatorDetail, indicatorView } from './views';
 

@@ -5,7 +5,7 @@ import { AlertNotFoundError } from '@iw/mongo';
 import { decide, reportForms, type Principal } from '@iw/people';
 import type { Html } from '../views/html';
 import type { IndicatorDetail } from '../dtos/indicator.dto';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { APP_CONFIG } from '../tokens';
 import {
   ALERT_FILTERS,

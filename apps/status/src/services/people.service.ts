@@ -5,7 +5,7 @@ import type { AppConfig } from '@iw/config';
 import { loadDirectory } from '@iw/mongo';
 import type { Directory } from '@iw/people';
 import { ownersFormatOf, parseOwners, type Owners } from '@iw/targets';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { APP_CONFIG, REAL_CLOCK } from '../tokens';
 
 /** How long a loaded directory is used before MongoDB is asked again: `iw people remove` takes effect within this. */

@@ -11,7 +11,7 @@ import {
   type AgencyMonitoringReport,
   type MonitoringReport,
 } from '@iw/report';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { APP_CONFIG, REAL_CLOCK } from '../tokens';
 import { TrackingService } from './tracking.service';
 

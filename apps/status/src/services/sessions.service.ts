@@ -4,7 +4,7 @@ import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { sessionKey } from '@iw/mongo';
 import { keyedDigest, linkSigner, verifyLink, type LinkRefusal, type Person, type Principal } from '@iw/people';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { APP_CONFIG, REAL_CLOCK } from '../tokens';
 import { PeopleService } from './people.service';
 

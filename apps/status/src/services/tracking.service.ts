@@ -16,7 +16,7 @@ import {
   type Status,
 } from '@iw/risk';
 import { budgetTrackId, previousYearId } from '@iw/targets';
-import { Store } from '../repositories/store';
+import { Store } from '../adapters/store';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../tokens';
 
 /** One tracked unit judged now: the engine's live verdict, and the settled status when alerting wrote one. */

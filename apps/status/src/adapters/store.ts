@@ -36,6 +36,7 @@ interface Repos {
   sessions: SessionRepository;
   audit: AuditRepository;
   secrets: SecretRepository;
+  history: HistoryRepository;
 }
 
 /** The tracked units of the catalogue, and whether they come with the bindings file. */
@@ -48,7 +49,10 @@ export interface UnitSet {
 
 /**
  * The repositories of libs/mongo over the (lazily connected) MongoDB connection, built once per
- * connection. Services reach MongoDB only through here, so a test can swap it.
+ * connection. Services reach MongoDB only through here, so a test can swap it. Unlike ingest and
+ * alerting (which take repositoryProviders over a connection made before they start), the
+ * status app starts and answers /health while MongoDB is down, so its repositories follow the
+ * connection MongoHandle makes when the database comes back.
  */
 @Injectable()
 export class Store {
@@ -77,6 +81,7 @@ export class Store {
         sessions: new SessionRepository(conn),
         audit: new AuditRepository(conn),
         secrets: new SecretRepository(conn),
+        history: new HistoryRepository(conn),
       };
     }
     return this.repos;
@@ -155,7 +160,7 @@ export class Store {
     deviation: { category: string; remark: string; measures: string; updatedAt: Date; updatedBy?: string },
   ): Promise<boolean> {
     if (!(await this.catalogue.indicator(indicatorId))) return false;
-    await new HistoryRepository(this.r.conn).appendDeviation(String(indicatorId), deviation);
+    await this.r.history.appendDeviation(String(indicatorId), deviation);
     const res = await indicatorsOf(this.r.conn).updateOne({ _id: String(indicatorId) }, { $set: { deviation } });
     return res.matchedCount === 1;
   }
