@@ -2,14 +2,7 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '
 import { parseClockSpec, SystemClock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { KafkaModule } from '@iw/kafka';
-import {
-  MONGO_CONNECTION,
-  closeMongo,
-  connectMongo,
-  prepareDatabase,
-  repositoryProviders,
-  type Connection,
-} from '@iw/mongo';
+import { MONGO_CONNECTION, closeMongo, mongoProviders, type Connection } from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from './alerting.tokens';
 import { ProgressController } from './controllers/progress.controller';
 import { AlertService } from './services/alert.service';
@@ -56,15 +49,7 @@ export class AlertingModule implements OnApplicationShutdown {
         { provide: ALERTING_OPTIONS, useValue: options },
         { provide: CLOCK, useFactory: () => options.clock ?? parseClockSpec(config.clock) },
         { provide: REAL_CLOCK, useValue: options.realClock ?? new SystemClock() },
-        {
-          provide: MONGO_CONNECTION,
-          useFactory: async () => {
-            const conn = await connectMongo(config.mongo.url, { appName: 'iw-alerting' });
-            await prepareDatabase(conn);
-            return conn;
-          },
-        },
-        ...repositoryProviders,
+        ...mongoProviders(config.mongo.url, 'iw-alerting'),
         OutboxSignal,
         AlertingMetrics,
         CatalogueService,

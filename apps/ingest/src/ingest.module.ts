@@ -2,14 +2,7 @@ import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '
 import { parseClockSpec, SystemClock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { KafkaModule } from '@iw/kafka';
-import {
-  MONGO_CONNECTION,
-  closeMongo,
-  connectMongo,
-  prepareDatabase,
-  repositoryProviders,
-  type Connection,
-} from '@iw/mongo';
+import { MONGO_CONNECTION, closeMongo, mongoProviders, type Connection } from '@iw/mongo';
 import { IngestController } from './ingest.controller';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from './ingest.module.tokens';
 import { BindingsService } from './services/bindings.service';
@@ -36,15 +29,7 @@ export class IngestModule implements OnApplicationShutdown {
         { provide: APP_CONFIG, useValue: config },
         { provide: CLOCK, useFactory: () => parseClockSpec(config.clock) },
         { provide: REAL_CLOCK, useValue: new SystemClock() },
-        {
-          provide: MONGO_CONNECTION,
-          useFactory: async () => {
-            const conn = await connectMongo(config.mongo.url, { appName: 'iw-ingest' });
-            await prepareDatabase(conn);
-            return conn;
-          },
-        },
-        ...repositoryProviders,
+        ...mongoProviders(config.mongo.url, 'iw-ingest'),
         BindingsService,
         IngestMetrics,
         IngestService,

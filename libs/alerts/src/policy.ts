@@ -1,6 +1,6 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { addDays, localDate, startOfLocalDay } from '@iw/clock';
-import { parseDuration } from '@iw/config';
+import { parseDuration, readYamlFile } from '@iw/config';
 import type { UnitStatus } from './types';
 
 /**
@@ -106,13 +106,10 @@ export function parsePolicy(
   base: RouteSettings = DEFAULT_POLICY.defaults,
 ): { policy: NotificationPolicy | null; problems: PolicyProblem[] } {
   const problems: PolicyProblem[] = [];
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  const lineOf = (node: Node | null | undefined, fallback = 1) =>
-    node?.range ? lines.linePos(node.range[0]).line : fallback;
+  const { doc, lineOf, syntaxErrors } = readYamlFile(text);
   const error = (line: number, message: string) => problems.push({ line, message });
-  for (const e of doc.errors) error(e.linePos?.[0].line ?? 1, `YAML: ${e.message.split('\n')[0]}`);
-  if (doc.errors.length) return { policy: null, problems };
+  for (const e of syntaxErrors) error(e.line, e.message);
+  if (syntaxErrors.length) return { policy: null, problems };
 
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null))

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import { readYamlFile } from '@iw/config';
 import type { Problem } from '@iw/targets';
 
 /**
@@ -35,14 +36,10 @@ type LineOf = (node: Node | null | undefined, fallback?: number) => number;
 
 export function readBindingsFile(text: string): { raws: RawBinding[]; problems: Problem[] } {
   const problems: Problem[] = [];
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  const lineOf = (node: Node | null | undefined, fallback = 1) =>
-    node?.range ? lines.linePos(node.range[0]).line : fallback;
+  const { doc, lineOf, syntaxErrors } = readYamlFile(text);
   const error = (line: number, message: string) => problems.push({ line, severity: 'error', message });
-
-  for (const e of doc.errors) error(e.linePos?.[0].line ?? 1, `YAML: ${e.message.split('\n')[0]}`);
-  if (doc.errors.length) return { raws: [], problems };
+  for (const e of syntaxErrors) error(e.line, e.message);
+  if (syntaxErrors.length) return { raws: [], problems };
 
   const raws: RawBinding[] = [];
   const root = doc.contents;

@@ -3,6 +3,7 @@ import {
   actualsRoleOf,
   FAMILY_FIELDS,
   FIELD_VALUES,
+  MEASURE_KINDS,
   type ActualsRole,
   type FieldType,
 } from '@iw/events';
@@ -163,18 +164,8 @@ interface Ctx {
   error: ErrorFn;
 }
 
-const MEASURES: readonly MeasureKind[] = [
-  'sum',
-  'count',
-  'distinct',
-  'ratio',
-  'mean',
-  'max',
-  'min',
-  'latest',
-  'milestone',
-  'assessment',
-];
+/** The measure kinds of the contract (the progress message names them too). */
+const MEASURES: readonly MeasureKind[] = MEASURE_KINDS;
 /** measurements events carry their own reading; a binding only chooses how it is kept. */
 const MEASUREMENT_MEASURES: readonly MeasureKind[] = ['sum', 'latest', 'max', 'min', 'milestone', 'assessment'];
 const NEEDS_FIELD: readonly MeasureKind[] = ['sum', 'distinct', 'mean', 'max', 'min', 'latest'];

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { readYamlFile } from '@iw/config';
 import { idSegment, type ParsedCatalogue, type Problem } from '@iw/targets';
 import {
   DEFAULT_RISK_CONFIG,
@@ -185,13 +186,10 @@ const THRESHOLD_KEYS = Object.keys(DEFAULT_PACE_THRESHOLDS) as Array<keyof PaceT
 /** Reads a pace file; every problem carries its line. `plan` is null when there is any error. */
 export function parsePacePlan(text: string): { plan: PacePlan | null; problems: Problem[] } {
   const problems: Problem[] = [];
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-  const lineOf = (node: Node | null | undefined, fallback = 1) =>
-    node?.range ? lines.linePos(node.range[0]).line : fallback;
+  const { doc, lineOf, syntaxErrors } = readYamlFile(text);
   const error = (line: number, message: string) => problems.push({ line, severity: 'error', message });
-  for (const e of doc.errors) error(e.linePos?.[0].line ?? 1, `YAML: ${e.message.split('\n')[0]}`);
-  if (doc.errors.length) return { plan: null, problems };
+  for (const e of syntaxErrors) error(e.line, e.message);
+  if (syntaxErrors.length) return { plan: null, problems };
 
   const thresholds: PaceThresholds = { ...DEFAULT_PACE_THRESHOLDS };
   const profiles = new Map<string, Pace>([['linear', LINEAR_PACE]]);

@@ -11,30 +11,16 @@ import { LeaderService } from './leader.service';
  * leader only (wall clock; see libs/mongo retention.ts).
  */
 @Injectable()
-export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly schedule: RetentionSchedule;
-
+export class RetentionService extends RetentionSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(REAL_CLOCK) realClock: Clock,
     @Inject(MONGO_CONNECTION) conn: Connection,
     leader: LeaderService,
   ) {
-    this.schedule = new RetentionSchedule(
+    super(
       async () => (leader.isLeader() ? pruneAlerting(conn, config.retention, realClock.now()) : null),
       new Logger(RetentionService.name),
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.schedule.stop();
-  }
-
-  run(): Promise<void> {
-    return this.schedule.run();
   }
 }

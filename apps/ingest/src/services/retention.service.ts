@@ -9,22 +9,8 @@ import { IngestService } from './ingest.service';
  * retention (IW_RETENTION_*) are deleted every hour (wall clock; see libs/mongo retention.ts).
  */
 @Injectable()
-export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly schedule: RetentionSchedule;
-
+export class RetentionService extends RetentionSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(ingest: IngestService, @Inject(REAL_CLOCK) realClock: Clock) {
-    this.schedule = new RetentionSchedule(() => ingest.prune(realClock.now()), new Logger(RetentionService.name));
-  }
-
-  onApplicationBootstrap(): void {
-    this.schedule.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.schedule.stop();
-  }
-
-  run(): Promise<void> {
-    return this.schedule.run();
+    super(() => ingest.prune(realClock.now()), new Logger(RetentionService.name));
   }
 }

@@ -125,7 +125,8 @@ export interface RetentionLog {
 /**
  * Runs a prune every hour of wall-clock time, the first a minute after start-up, one at a time:
  * what each service's retention does (which collections it prunes is the `prune` it is given).
- * A failed run is logged and tried again at the next one.
+ * A failed run is logged and tried again at the next one. The start and stop methods carry the
+ * names of Nest's lifecycle hooks, so a service's RetentionService is this class with its prune.
  */
 export class RetentionSchedule {
   private timer: NodeJS.Timeout | null = null;
@@ -138,7 +139,7 @@ export class RetentionSchedule {
     private readonly firstAfterMs = 60_000,
   ) {}
 
-  start(): void {
+  onApplicationBootstrap(): void {
     const schedule = (ms: number) => {
       this.timer = setTimeout(() => {
         this.running = this.run().finally(() => {
@@ -152,7 +153,7 @@ export class RetentionSchedule {
   }
 
   /** Stops the timer and waits for a run in progress. */
-  async stop(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
