@@ -5,7 +5,7 @@ import { Supervisor } from './supervisor';
 
 /** Tiny stand-ins for the services: one stops cleanly on SIGTERM, one crashes, one ignores SIGTERM. */
 const SCRIPTS = {
-  polite: `console.log('listening'); console.error('WARN low disk'); process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); setInterval(() => {}, 1000);`,
+  polite: `process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); console.log('listening'); console.error('WARN low disk'); setInterval(() => {}, 1000);`,
   crash: `console.log('starting'); setTimeout(() => { console.error('ERROR cannot start: boom'); process.exit(3); }, 100);`,
   stubborn: `process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('up'); setInterval(() => {}, 1000);`,
 };
