@@ -1,6 +1,6 @@
 import type { Progress, TrackedUnit } from '@iw/measures';
 import { targetUnit } from '@iw/measures';
-import type { Evaluation, Status } from '@iw/risk';
+import { shownStatus, type Evaluation, type Status } from '@iw/risk';
 
 /** At most two decimals, no grouping: how figures read in the form and on the dashboard. */
 export function formatNumber(n: number): string {
@@ -46,7 +46,8 @@ export function forecastText(unit: TrackedUnit, evaluation: Evaluation): string 
   if (evaluation.forecast !== null && unit.measure !== 'milestone' && unit.measure !== 'assessment') {
     return formatValue(evaluation.forecast, targetUnit(unit.target));
   }
-  return FORECAST_WORDS[evaluation.status];
+  // No data: 暂无数据, never 预计能完成.
+  return FORECAST_WORDS[shownStatus(evaluation.status, evaluation.likelihood)];
 }
 
 /** A compound part's line: `县道 96%`, or just `10期` when the label is the unit. */

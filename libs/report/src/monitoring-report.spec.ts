@@ -147,7 +147,8 @@ describe('buildMonitoringReport', () => {
 
   it.each([
     // asOf, 执行情况, status, likelihood
-    ['2019-01-20', '暂无数据', 'on_track', '确定能'], // nothing yet, inside the 30-day no-data grace
+    // Nothing yet, inside the 30-day no-data grace: on_track (no alert), but never 确定能 without data.
+    ['2019-01-20', '暂无数据', 'on_track', null],
     ['2019-02-28', '暂无数据', 'no_data', null],
     ['2019-03-31', '100批次', 'at_risk', '有可能'], // 172.6 due by now
     ['2019-07-02', '350批次', 'on_track', '确定能'], // 351 due by now, within tolerance
@@ -160,10 +161,11 @@ describe('buildMonitoringReport', () => {
     const r = buildMonitoringReport(input('2019-07-31'));
     const byName = new Map(r.indicators.map((i) => [i.name, i]));
     expect(byName.get('会议培训')!.execution).toBe('期 暂无数据；人 暂无数据');
+    // A deadline with no data is neither 预计能完成 nor 确定能.
     expect(byName.get('按计划完成抽检任务')).toMatchObject({
       execution: '暂无数据',
-      forecast: '预计能完成',
-      likelihood: '确定能',
+      forecast: '暂无数据',
+      likelihood: null,
     });
     expect(byName.get('社会影响力')).toMatchObject({ execution: '待人工评估', likelihood: null, status: 'manual' });
   });

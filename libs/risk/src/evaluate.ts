@@ -13,12 +13,20 @@ import { recurring } from './rules/recurring';
 import { relativeBaseOf, relativeGoal } from './rules/relative';
 import type { FormulaTarget, NumericTarget } from '@iw/targets';
 import { DAY_MS, dayNumber, toLocalMs } from './time';
+import { hasData, likelihoodOf } from './status';
 
 /**
  * Judges one tracked unit (an indicator or a compound part) at `now`: pure, O(1) in the
  * history's length except a binary search for windows.
  */
 export function evaluate(input: EvaluationInput, config: RiskConfig = DEFAULT_RISK_CONFIG): Evaluation {
+  const e = judge(input, config);
+  // Without data nothing is certain: on_track stays on_track (no alert) but has no 完成目标可能性.
+  if (!hasData(input.progress)) e.likelihood = likelihoodOf(e.status, false);
+  return e;
+}
+
+function judge(input: EvaluationInput, config: RiskConfig): Evaluation {
   const target = input.target;
   if (target.kind === 'missing') return result('no_data', '指标值缺失，无法跟踪', null, null, null, null);
   const ctx = contextOf(input, config);

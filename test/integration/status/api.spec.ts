@@ -199,7 +199,10 @@ describe('indicators', () => {
     const { body } = await json(`/api/indicators/${encodeURIComponent(IDS.diesel)}`);
     const d = IndicatorDetailSchema.parse(body);
     expect(d).toMatchObject({ status: 'at_risk', settled: true, actual: SEEDED.dieselBatches });
-    expect(d.history).toEqual([{ date: '2019-06-01', actual: SEEDED.dieselBatches }]);
+    // The day's increment (from 0: a count), and the linear pace's value at that day's end (300 × 152/365).
+    expect(d.history).toEqual([
+      { date: '2019-06-01', actual: SEEDED.dieselBatches, increment: SEEDED.dieselBatches, expected: 124.9315 },
+    ]);
   });
 
   it('shows a compound indicator part by part, with each part’s history', async () => {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { SmtpSender } from '@iw/mail';
+import { IndicatorDetailSchema, IndicatorListSchema } from '../../../apps/status/src/dtos/indicator.dto';
 import { AgencyListSchema, ProjectListSchema } from '../../../apps/status/src/dtos/project.dto';
 import { EVIL_INDICATOR, EVIL_PROJECT, IDS, SEED_AGENCY, TOKENS, startHarness, type StatusHarness } from './harness';
 
@@ -226,6 +227,81 @@ it('goes from a project to an indicator and draws its chart with actual, pace, f
   const box = await chart.boundingBox();
   expect(box!.width).toBeGreaterThan(300);
   await page.screenshot({ path: path.join(SHOTS, 'dashboard-indicator.png') });
+});
+
+it('shows on the indicator page the target line, the daily table with increment and expected, the owners and the alert history', async () => {
+  await page.goto(`${h.base}/indicators/${encodeURIComponent(IDS.gasoline)}`);
+  const api = IndicatorDetailSchema.parse(
+    await (await h.get(`/api/indicators/${encodeURIComponent(IDS.gasoline)}`)).json(),
+  );
+  // The target (≥700) as a labelled level; the axis reaches above it (data 300 is below).
+  const chart = page.locator('svg.chart').first();
+  expect(await chart.locator('g.target').getAttribute('data-value')).toBe('700');
+  expect(await chart.locator('g.target text').textContent()).toBe('目标 700批次');
+  const targetY = Number(await chart.locator('g.target line').getAttribute('y1'));
+  expect(targetY).toBeGreaterThan(24); // below the plot's top edge: headroom above the target
+  // The daily table: three days with events, newest first; increments 80/120/100 summing to the
+  // value; the pace's expected value beside each (rising, below the 700 target).
+  const rows = page.locator('table.history tbody tr');
+  expect(await rows.count()).toBe(3);
+  const cells = await rows.evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+  );
+  expect(cells.map((c) => c.slice(0, 3))).toEqual([
+    ['2019-06-28', '300批次', '+80批次'],
+    ['2019-05-20', '220批次', '+120批次'],
+    ['2019-03-10', '100批次', '+100批次'],
+  ]);
+  const expected = cells.map((c) => parseFloat(c[3]));
+  expect(expected.every((x) => x > 0 && x < 700)).toBe(true);
+  expect(expected).toEqual([...expected].sort((a, b) => b - a));
+  expect(api.history.map((p) => [p.date, p.increment])).toEqual([
+    ['2019-03-10', 100],
+    ['2019-05-20', 120],
+    ['2019-06-28', 80],
+  ]);
+  expect(api.history.map((p) => Math.round(p.expected! * 100) / 100)).toEqual(expected.slice().reverse());
+  // 28 June's expected is about 700 × 179/365 (linear pace to the end of that day).
+  expect(expected[0]).toBeGreaterThan(340);
+  expect(expected[0]).toBeLessThan(350);
+  // The owners, from the owners file.
+  expect(
+    await page.locator('#owners [data-owner]').evaluateAll((els) => els.map((e) => e.getAttribute('data-owner'))),
+  ).toEqual(['chengpinyou@example.gov.cn']);
+  // The alert history: the open alert's opening.
+  const history = page.locator('#alert-history table.alert-history tbody tr');
+  expect(await history.count()).toBeGreaterThanOrEqual(1);
+  expect(await history.first().getAttribute('data-change')).toBe('opened');
+  expect(await history.first().locator('td').nth(2).innerText()).toBe('告警开始');
+
+  // The diesel indicator's alert opened and resolved: both changes, newest first.
+  await page.goto(`${h.base}/indicators/${encodeURIComponent(IDS.diesel)}`);
+  expect(
+    await page.locator('#alert-history tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-change'))),
+  ).toEqual(['resolved', 'opened']);
+});
+
+it('never shows an indicator without data as 确定能 or 预计能完成 (deadlines far off included)', async () => {
+  const list = IndicatorListSchema.parse(await (await h.get('/api/indicators')).json()).indicators;
+  const deadlines = list.filter((i) => i.target.kind === 'deadline' && i.lastEventAt === null && i.parts === null);
+  expect(deadlines.length).toBeGreaterThan(0);
+  // Not yet due: 暂无 (a passed deadline is 不可能, a near one 有可能, without data too).
+  for (const i of deadlines) expect([i.id, i.likelihood]).not.toEqual([i.id, '确定能']);
+  const d = deadlines.find((i) => i.status === 'on_track')!;
+  expect(d).toBeDefined();
+  await page.goto(`${h.base}/indicators/${encodeURIComponent(d.id)}`);
+  expect(await page.locator('h1 + p .badge').getAttribute('data-status')).toBe('no_data');
+  expect(await page.locator('h1 + p .badge').innerText()).toBe('暂无数据');
+  await page.goto(`${h.base}/projects/${encodeURIComponent(d.project.id)}`);
+  expect(await page.locator(`tr.indicator[data-indicator="${d.id}"] .badge`).innerText()).toBe('暂无数据');
+  const report = (await (
+    await h.get(`/api/projects/${encodeURIComponent(d.project.id)}/monitoring-report?format=json`)
+  ).json()) as { indicators: Array<{ indicatorId: string; likelihood: string | null; forecast: string }> };
+  const row = report.indicators.find((r) => r.indicatorId === d.id)!;
+  expect([row.likelihood, row.forecast]).toEqual([null, '暂无数据']);
+  // No 确定能 anywhere for an indicator that has no data.
+  const noData = list.filter((i) => i.lastEventAt === null && i.parts === null);
+  expect(noData.filter((i) => i.likelihood === '确定能').map((i) => i.id)).toEqual([]);
 });
 
 it('renders names holding markup as text, runs none of it', async () => {

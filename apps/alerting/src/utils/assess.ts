@@ -6,6 +6,7 @@ import {
   evaluate,
   isCumulative,
   LINEAR_PACE,
+  hasData,
   likelihoodOf,
   paceLabel,
   pendingDueAt,
@@ -112,7 +113,7 @@ export function assess(
     projectId: unit.projectId,
     indicatorId: unit.indicatorId,
     status: settled.status,
-    likelihood: likelihoodOf(settled.status),
+    likelihood: likelihoodOf(settled.status, hasData(progress)),
     since: new Date(settled.since),
     pending:
       settled.pending && dueAt !== null

@@ -82,7 +82,15 @@ export const IndicatorSchema = z.object({
 });
 export type IndicatorView = z.infer<typeof IndicatorSchema>;
 
-export const HistoryPointSchema = z.object({ date: LocalDateSchema, actual: z.number().nullable() });
+export const HistoryPointSchema = z.object({
+  date: LocalDateSchema,
+  /** The value at the end of the day (a running total for sums and counts). */
+  actual: z.number().nullable(),
+  /** The change from the previous day with events (a running total: the day's increment). */
+  increment: z.number().nullable(),
+  /** 按进度应完成 at the end of that day, from the pace in use (null: the target has no pace). */
+  expected: z.number().nullable(),
+});
 
 export const IndicatorDetailSchema = IndicatorSchema.extend({
   period: z.object({ from: LocalDateSchema, to: LocalDateSchema }),

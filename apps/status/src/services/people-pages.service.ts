@@ -114,7 +114,7 @@ export class PeoplePagesService {
     d: IndicatorDetail,
     q: PageQuery,
     judged?: IndicatorState,
-  ): Promise<{ actions: Html; log: Html }> {
+  ): Promise<{ actions: Html; log: Html; owners: Html; alertHistory: Html }> {
     const now = this.tracking.now();
     const [state, stored, directory, audit] = await Promise.all([
       judged ?? this.tracking.indicator(d.id),
@@ -150,6 +150,9 @@ export class PeoplePagesService {
       audit: audit.entries,
       timeZone: this.config.timeZone,
       today: this.today(),
+      owners: directory
+        .ownersOf(d.id, d.project.id)
+        .map((email) => ({ email, name: directory.person(email)?.name ?? null })),
     });
   }
 }

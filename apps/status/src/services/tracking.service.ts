@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { localDate, type Clock } from '@iw/clock';
+import { endOfLocalDay, localDate, type Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import type { Likelihood, Progress, TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc, IndicatorDoc, ProjectDoc } from '@iw/mongo';
 import { evaluateUnit, progressAsOf, worstLikelihood, worstStatus } from '@iw/report';
 import {
+  hasData,
   likelihoodOf,
   paceFor,
   readPacePlan,
@@ -30,6 +31,8 @@ export interface UnitState {
   /** The settled status when there is one, else the live one. */
   status: Status;
   likelihood: Likelihood | null;
+  /** Where the pace in use says the unit should have been at the end of a local date (null: no pace). */
+  expectedOn(date: string): number | null;
 }
 
 export interface IndicatorState {
@@ -127,8 +130,9 @@ export class TrackingService {
     // occurredAt on (one a few minutes ahead of the clock, within IW_MAX_CLOCK_SKEW, shows on its own day).
     const today = localDate(now, this.config.timeZone);
     const judge = (unit: TrackedUnit, doc?: IndicatorDoc): UnitState => {
-      const p = progressAsOf(progressById.get(unit.id) ?? null, today, this.config.timeZone);
-      const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, {
+      const stored = progressById.get(unit.id) ?? null;
+      const p = progressAsOf(stored, today, this.config.timeZone);
+      const options: Parameters<typeof evaluateUnit>[4] = {
         level2: doc?.level2,
         config: this.risk,
         pace: paceFor(this.pacePlan, {
@@ -142,7 +146,8 @@ export class TrackingService {
           unit.target.kind === 'relative'
             ? relativeBaseOf(unit.target.baseline, progressById.get(previousYearId(unit.id) ?? '') ?? null)
             : undefined,
-      });
+      };
+      const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, options);
       const settled = settledById.get(unit.id) ?? null;
       const status = settled?.status ?? evaluation.status;
       return {
@@ -151,7 +156,17 @@ export class TrackingService {
         evaluation,
         settled,
         status,
-        likelihood: settled ? (settled.likelihood ?? likelihoodOf(status)) : evaluation.likelihood,
+        // Recomputed, not read back: a unit without data is never 确定能, whatever an older document says.
+        likelihood: settled ? likelihoodOf(status, hasData(p)) : evaluation.likelihood,
+        // The same judgement as of the end of that day (the daily table's 按进度应完成).
+        expectedOn: (date) =>
+          evaluateUnit(
+            unit,
+            progressAsOf(stored, date, this.config.timeZone),
+            Math.min(now, endOfLocalDay(date, this.config.timeZone) - 1),
+            this.config.timeZone,
+            options,
+          ).expected,
       };
     };
 

@@ -59,7 +59,16 @@ function unitState(
     measure: 'sum',
     scale: 1,
   } as TrackedUnit;
-  return { unit, progress: null, evaluation: evaluation(status), settled: null, status, likelihood, ...extra };
+  return {
+    unit,
+    progress: null,
+    evaluation: evaluation(status),
+    settled: null,
+    status,
+    likelihood,
+    expectedOn: () => null,
+    ...extra,
+  };
 }
 
 function indicator(id: string, status: Status, likelihood: UnitState['likelihood']): IndicatorState {

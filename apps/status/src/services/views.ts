@@ -1,5 +1,5 @@
 import { targetUnit } from '@iw/measures';
-import { STATUS_LABELS } from '@iw/risk';
+import { isCumulative, shownStatus, STATUS_LABELS } from '@iw/risk';
 import { elapsedShare, type DeviationCategory } from '@iw/report';
 import { emptyStatusCounts } from '../dtos/common.dto';
 import type { IndicatorDetail, IndicatorView, UnitView } from '../dtos/indicator.dto';
@@ -24,7 +24,7 @@ export function unitView(s: UnitState): UnitView {
     expected: round(e.expected, 4),
     forecast: round(e.forecast, 4),
     status: s.status,
-    statusLabel: STATUS_LABELS[s.status],
+    statusLabel: STATUS_LABELS[shownStatus(s.status, s.likelihood)],
     likelihood: s.likelihood,
     reason: e.reason,
     settled: s.settled !== null,
@@ -59,7 +59,7 @@ export function indicatorView(i: IndicatorState): IndicatorView {
     expected: own?.expected ?? null,
     forecast: own?.forecast ?? null,
     status: i.status,
-    statusLabel: STATUS_LABELS[i.status],
+    statusLabel: STATUS_LABELS[shownStatus(i.status, i.likelihood)],
     likelihood: i.likelihood,
     reason: own ? own.reason : units.map((u) => `${u.label ?? ''}：${u.reason}`).join('；'),
     settled: i.settled,
@@ -82,8 +82,18 @@ export function indicatorView(i: IndicatorState): IndicatorView {
 
 export function indicatorDetail(i: IndicatorState, now: number): IndicatorDetail {
   const base = indicatorView(i);
+  // Each day with events: the value at its end, the change from the day before (a running
+  // total's increment; the first day's from 0 for a cumulative measure) and the pace's value then.
   const history = (s: UnitState) =>
-    (s.progress?.history ?? []).map((p) => ({ date: p.date, actual: round(p.actual, 4) }));
+    (s.progress?.history ?? []).map((p, k, all) => {
+      const before = k > 0 ? all[k - 1].actual : isCumulative(s.unit.measure) ? 0 : null;
+      return {
+        date: p.date,
+        actual: round(p.actual, 4),
+        increment: p.actual === null || before === null ? null : round(p.actual - before, 4),
+        expected: round(s.expectedOn(p.date), 4),
+      };
+    });
   const compound = base.parts !== null;
   return {
     ...base,

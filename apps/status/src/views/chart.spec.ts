@@ -75,4 +75,24 @@ describe('chartSvg', () => {
     expect(svg).not.toMatch(/<script>|<b>/);
     expect(svg).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
+
+  it('draws the target as a level line, labelled, on an axis scaled to the target and the data with headroom', () => {
+    const y = (svg: string, value: number) =>
+      Number(new RegExp(`class="target" data-value="${value}"><line x1="[\\d.]+" y1="([\\d.]+)"`).exec(svg)?.[1]);
+    const ticks = (svg: string) =>
+      [...svg.matchAll(/text-anchor="end" font-size="11" fill="#5c7080">([^<]*)</g)].map((m) => m[1]);
+    // Data below the target: the axis reaches past the target.
+    const below = chartSvg(base).value;
+    expect(below).toContain('目标 700批次');
+    expect(y(below, 700)).toBeGreaterThan(24); // inside the plot, under its top edge
+    expect(ticks(below).at(-1)).toBe('1000');
+    // Data above the target: the axis follows the data, the target line stays where 700 is.
+    const above = chartSvg({ ...base, history: [{ date: '2019-06-28', actual: 1200 }], forecast: 1500 }).value;
+    expect(ticks(above).at(-1)).toBe('2000');
+    expect(y(above, 700)).toBeGreaterThan(y(below, 700));
+    // A range: both bounds; a milestone: none.
+    const range = chartSvg({ ...base, cumulative: false, targets: [90, 110] }).value;
+    expect(range.match(/class="target"/g)).toHaveLength(2);
+    expect(chartSvg({ ...base, milestone: true, targets: [] }).value).not.toContain('class="target"');
+  });
 });

@@ -3,8 +3,8 @@ import { html, type Html } from './html';
 
 /**
  * One tracked unit's progress as an inline SVG: the actual (a step line through the daily
- * history), the expected pace (a straight line to the target for cumulative measures, the
- * target level otherwise), the forecast (dashed, from today to the period end) and the
+ * history), the expected pace (a straight line to the target for cumulative measures), the
+ * target as a level line, the forecast (dashed, from today to the period end) and the
  * deadline and today as vertical marks. Pure: data in, markup out.
  */
 export interface ChartInput {
@@ -37,6 +37,7 @@ export function chartSvg(c: ChartInput): Html {
   const xOf = (date: string) => M.left + (Math.min(days, Math.max(0, daysBetween(c.period.from, date))) / days) * PW;
   const xEnd = M.left + PW;
   const points = c.history.filter((p) => p.actual !== null) as Array<{ date: string; actual: number }>;
+  // Scaled to the larger of the target and the data (and forecast), with headroom above.
   const top = c.milestone
     ? 1
     : niceMax(Math.max(0, ...c.targets, ...points.map((p) => p.actual), c.forecast ?? 0, c.expected ?? 0));
@@ -60,12 +61,11 @@ export function chartSvg(c: ChartInput): Html {
     c.cumulative && targetLines.length
       ? html`<line class="pace" x1="${f(M.left)}" y1="${f(yOf(0))}" x2="${f(xEnd)}" y2="${f(yOf(targetLines[0]))}" stroke="#8a8f98" stroke-width="1.5" stroke-dasharray="2 3"/>`
       : null;
-  const levels = !c.cumulative
-    ? targetLines.map(
-        (t) =>
-          html`<line class="target" x1="${f(M.left)}" y1="${f(yOf(t))}" x2="${f(xEnd)}" y2="${f(yOf(t))}" stroke="#8a8f98" stroke-width="1.5" stroke-dasharray="2 3"/>`,
-      )
-    : [];
+  // The target itself, as a level across the period (a range: both bounds), labelled at the right.
+  const levels = targetLines.map(
+    (t) =>
+      html`<g class="target" data-value="${t}"><line x1="${f(M.left)}" y1="${f(yOf(t))}" x2="${f(xEnd)}" y2="${f(yOf(t))}" stroke="#0f9960" stroke-width="1.5" stroke-dasharray="8 3"/><text x="${f(xEnd - 4)}" y="${f(yOf(t) - 4)}" text-anchor="end" font-size="11" fill="#0a6640">目标 ${label(t)}${c.unit}</text></g>`,
+  );
   const last = points[points.length - 1];
   const forecast =
     c.forecast !== null && !c.milestone && last
@@ -89,7 +89,7 @@ ${pace}${levels}${today}${deadline}
 <path class="actual" d="${actualPath}" fill="none" stroke="#137cbd" stroke-width="2.5"/>
 ${points.map((p) => html`<circle class="point" cx="${f(xOf(p.date))}" cy="${f(yOf(p.actual))}" r="2.5" fill="#137cbd"><title>${p.date}：${label(p.actual)}${c.unit}</title></circle>`)}
 ${forecast}
-<g font-size="11" transform="translate(${M.left},${H - 8})"><rect width="12" height="3" y="-4" fill="#137cbd"/><text x="16">实际</text><rect x="60" width="12" height="2" y="-4" fill="#8a8f98"/><text x="76">${c.cumulative ? '按进度应完成' : '目标'}</text><rect x="170" width="12" height="2" y="-4" fill="#d9822b"/><text x="186">全年预计</text><rect x="250" width="2" height="10" y="-9" fill="#c23030"/><text x="256">截止日期</text>${c.unit ? html`<text x="${PW}" text-anchor="end">单位：${c.unit}</text>` : null}</g>
+<g font-size="11" transform="translate(${M.left},${H - 8})"><rect width="12" height="3" y="-4" fill="#137cbd"/><text x="16">实际</text>${c.cumulative ? html`<rect x="60" width="12" height="2" y="-4" fill="#8a8f98"/><text x="76">按进度应完成</text>` : null}<rect x="170" width="12" height="2" y="-4" fill="#d9822b"/><text x="186">全年预计</text><rect x="250" width="2" height="10" y="-9" fill="#c23030"/><text x="256">截止日期</text>${targetLines.length ? html`<rect x="316" width="12" height="2" y="-4" fill="#0f9960"/><text x="332">目标</text>` : null}${c.unit ? html`<text x="${PW}" text-anchor="end">单位：${c.unit}</text>` : null}</g>
 </svg>`;
 }
 

@@ -10,6 +10,7 @@ import {
   type ReportUnit,
 } from '@iw/people';
 import { DEVIATION_CATEGORIES } from '@iw/report';
+import type { Status } from '@iw/risk';
 import type { AlertView } from '../dtos/alert.dto';
 import type { AuditEntryView } from '../dtos/audit.dto';
 import type { IndicatorDetail } from '../dtos/indicator.dto';
@@ -377,7 +378,9 @@ export function indicatorSections(o: {
   audit: AuditEntryView[];
   timeZone: string;
   today: string;
-}): { actions: Html; log: Html } {
+  /** The indicator's owners (指标负责人) as the directory names them. */
+  owners?: ReadonlyArray<{ email: string; name: string | null }>;
+}): { actions: Html; log: Html; owners: Html; alertHistory: Html } {
   const d = o.d;
   const back = indicatorHref(d.id);
   const act = o.canAct && o.csrf !== null;
@@ -420,7 +423,51 @@ export function indicatorSections(o: {
   return {
     actions: html`${style()}<section class="people-actions" id="actions">${o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : null}${alertsSection}${reportSection}${deviationSection}</section>`,
     log: html`<section id="audit"><h2>操作记录</h2>${auditTable(o.audit, o.timeZone)}</section>`,
+    owners: ownersLine(o.owners ?? []),
+    alertHistory: alertHistory(o.alerts, o.timeZone),
   };
+}
+
+/** 指标负责人: names and addresses, or a note that nobody is named. */
+function ownersLine(owners: ReadonlyArray<{ email: string; name: string | null }>): Html {
+  return html`<p id="owners">指标负责人：${
+    owners.length === 0
+      ? html`<span class="muted">未指定（告警发往预警未确认的接收人）</span>`
+      : owners.map(
+          (x, i) =>
+            html`${i > 0 ? '、' : ''}<span class="owner" data-owner="${x.email}">${x.name ?? x.email}${x.name ? html` <span class="muted">&lt;${x.email}&gt;</span>` : null}</span>`,
+        )
+  }</p>`;
+}
+
+export const ALERT_CHANGE_TEXT: Record<AlertView['history'][number]['change'], string> = {
+  opened: '告警开始',
+  escalated: '升级',
+  'de-escalated': '降级',
+  repeat: '重复提醒',
+  unacknowledged: '预警未确认',
+  resolved: '已恢复',
+  achieved: '已完成',
+  missed: '未完成',
+  no_data: '缺报提醒',
+  acknowledged: '确认告警',
+  silenced: '静默',
+  unsilenced: '取消静默',
+};
+
+/** 告警记录: every alert of the indicator (open or ended), each state change on its own row, newest first. */
+function alertHistory(alerts: readonly AlertRow[], tz: string): Html {
+  const rows = alerts
+    .flatMap((r) => r.alert.history.map((h) => ({ a: r.alert, h })))
+    .sort((x, y) => (x.h.at < y.h.at ? 1 : x.h.at > y.h.at ? -1 : 0));
+  return html`<section id="alert-history"><h2>告警记录</h2>${
+    rows.length === 0
+      ? html`<p class="muted">此指标没有告警。</p>`
+      : html`<table class="alert-history"><thead><tr><th>时间</th><th>告警</th><th>变化</th><th>完成目标可能性</th><th>告警状态</th><th>操作人</th></tr></thead><tbody>${rows.map(
+          ({ a, h }) =>
+            html`<tr data-alert="${a.id}" data-change="${h.change}"><td>${localDateTime(h.at, tz)}</td><td><a href="${alertHref(a.id)}">${alertLabel(a)}</a></td><td>${ALERT_CHANGE_TEXT[h.change] ?? h.change}</td><td>${statusBadge(h.status as Status)}</td><td>${h.state === 'open' ? '进行中' : h.state === 'resolved' ? '已恢复' : '已结束'}</td><td>${h.by ?? ''}</td></tr>`,
+        )}</tbody></table>`
+  }</section>`;
 }
 
 /** What a completed action says on the page it returns to (fixed texts: nothing from the request is echoed). */
