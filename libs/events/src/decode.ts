@@ -76,7 +76,13 @@ export function validateActual<R extends ActualsRole>(role: R, value: unknown): 
   }
   const schema = ACTUALS_SCHEMAS[role] as unknown as z.ZodType<ActualsEventByRole[R]>;
   const parsed = schema.safeParse(value);
-  if (parsed.success) return { ok: true, event: parsed.data };
+  if (parsed.success) {
+    const e = parsed.data as { eventId: string; corrects?: string; retract?: boolean };
+    if (e.corrects === e.eventId) return reject('schema', 'corrects: an event cannot correct itself');
+    if (e.retract !== undefined && e.corrects === undefined)
+      return reject('schema', 'retract: goes with corrects (the event whose effect it takes back)');
+    return { ok: true, event: parsed.data };
+  }
   const negative = parsed.error.issues.find((i) => isNegativeCount(value as Record<string, unknown>, i.path));
   if (negative) {
     const field = negative.path.join('.');

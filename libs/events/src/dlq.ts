@@ -24,6 +24,9 @@ export const DLQ_REASON_CLASSES = [
   'incompatible', // measurements: a kind the indicator's measure cannot take (e.g. milestone on a sum)
   'conflicting_duplicate', // an event id seen before with different content (`firstSeen` says where, and what)
   'parked_full', // its unit is parked and already keeps IW_PARKED_EVENTS_MAX events aside (a rebuild counts it from the topic)
+  'unknown_correction', // corrects an event id never counted on this topic
+  'already_corrected', // corrects an event another correction already replaced (correct the latest one instead)
+  'correction_too_old', // corrects an event id older than the dedup horizon (IW_RETENTION_EVENT_IDS): its effect is no longer known
 ] as const;
 export type DlqReasonClass = (typeof DLQ_REASON_CLASSES)[number];
 

@@ -57,4 +57,8 @@ export const envelopeShape = {
   occurredAt: instant(),
   source: text(200),
   schemaVersion: z.literal(SCHEMA_VERSION),
+  /** A correction: the eventId of an earlier event of the same topic whose effect this one replaces. */
+  corrects: text(200).optional(),
+  /** With `corrects`: the earlier effect is taken back, and this event has none of its own. */
+  retract: z.boolean().optional(),
 };

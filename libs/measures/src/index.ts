@@ -6,3 +6,4 @@ export * from './bindings';
 export * from './route';
 export * from './park';
 export * from './rebuild-scan';
+export * from './correct';

@@ -1,5 +1,6 @@
 import { decodeActual, futureEventReason, type ActualsRole } from '@iw/events';
-import { partitionKey, type AppliedEvent } from './apply';
+import { partitionKey, type AppliedEvent, type MeasureContribution } from './apply';
+import { correctionEffect } from './correct';
 import type { BindingSet } from './bindings';
 import type { ScannedTo } from './park';
 import { route } from './route';
@@ -24,6 +25,9 @@ export interface ScannedMessage {
 export class RebuildScan {
   private readonly byUnit = new Map<string, AppliedEvent[]>();
   private readonly seen = new Set<string>();
+  /** Events corrected, and what each event counted gave the units being rebuilt (a correction takes it back). */
+  private readonly corrected = new Set<string>();
+  private readonly effects = new Map<string, MeasureContribution[]>();
   readonly scannedTo: ScannedTo = {};
   /** Messages read, and how many fed a unit being rebuilt / were refused / repeated an event id. */
   readonly counts = { read: 0, counted: 0, refused: 0, duplicates: 0 };
@@ -51,18 +55,34 @@ export class RebuildScan {
       this.counts.refused++;
       return;
     }
-    const mine = routed.contributions.filter((c) => this.units.has(c.trackedId));
-    if (mine.length === 0) return;
     const id = `${m.topic}\u0000${decoded.event.eventId}`;
     if (this.seen.has(id)) {
       this.counts.duplicates++;
       return;
     }
+    // A correction stands as ingest lets it: of an event counted before it, and the first of it.
+    const corrects = decoded.event.corrects;
+    const target = corrects === undefined ? null : `${m.topic}\u0000${corrects}`;
+    if (target !== null) {
+      if (!this.seen.has(target) || this.corrected.has(target)) {
+        this.counts.refused++;
+        return;
+      }
+      this.corrected.add(target);
+    }
     this.seen.add(id);
+    const mine = routed.contributions.filter((c) => this.units.has(c.trackedId));
+    const position = { topic: m.topic, partition: m.partition, offset };
+    const applied =
+      target === null
+        ? mine.map((c) => ({ ...c, position }))
+        : correctionEffect(this.effects.get(target) ?? [], mine, decoded.event.retract === true, position);
+    if (mine.length > 0) this.effects.set(id, mine);
+    if (applied.length === 0) return;
     this.counts.counted++;
-    for (const c of mine) {
+    for (const c of applied) {
       const list = this.byUnit.get(c.trackedId) ?? [];
-      list.push({ ...c, position: { topic: m.topic, partition: m.partition, offset } });
+      list.push(c);
       this.byUnit.set(c.trackedId, list);
     }
   }

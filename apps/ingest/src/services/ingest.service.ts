@@ -17,6 +17,8 @@ import { KafkaProducer } from '@iw/kafka';
 import { dlqLogLines } from '@iw/dlq';
 import {
   applyOrParkBounded,
+  correctionEffect,
+  effectOf,
   fiscalYearOf,
   route,
   type AppliedEvent,
@@ -32,6 +34,7 @@ import {
   pruneIngest,
   type Connection,
   type Pruned,
+  type YearBindings,
 } from '@iw/mongo';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../ingest.module.tokens';
 import { BindingsService } from './bindings.service';
@@ -48,6 +51,9 @@ interface Accepted {
   message: InboundMessage;
   eventId: string;
   contributions: AppliedEvent[];
+  /** A correction: the event it corrects, and whether it only takes that event's effect back. */
+  corrects?: string;
+  retract?: boolean;
 }
 
 /**
@@ -127,6 +133,9 @@ export class IngestService {
           input: c.input,
           position,
         })),
+        ...(decoded.event.corrects !== undefined
+          ? { corrects: decoded.event.corrects, retract: decoded.event.retract === true }
+          : {}),
       });
     }
 
@@ -141,6 +150,7 @@ export class IngestService {
         offset: Number(a.message.offset),
         hash: contentHash(a.message.value!),
         text: a.message.value!.toString('utf8'),
+        ...(a.corrects !== undefined ? { corrects: a.corrects } : {}),
       })),
       new Date(this.realClock.now()),
     );
@@ -149,6 +159,8 @@ export class IngestService {
     accepted.forEach((a, i) => {
       const v = verdicts[i];
       if (v.kind === 'first' || v.kind === 'redelivery') counted.push(a);
+      else if (v.kind === 'uncorrectable')
+        rejected.push({ message: a.message, reason: { class: v.reason, message: v.message } });
       else if (v.kind === 'conflict')
         rejected.push({
           message: a.message,
@@ -167,6 +179,8 @@ export class IngestService {
     const conflicts = accepted.length - counted.length - verdicts.filter((v) => v.kind === 'duplicate').length;
     await control.heartbeat();
     const claimedAt = this.realClock.now();
+
+    await this.resolveCorrections(role, counted, years);
 
     const { changed, overflow } = await this.apply(
       counted.flatMap((a) => a.contributions),
@@ -203,6 +217,34 @@ export class IngestService {
       ms: this.realClock.now() - started,
       lastEventAt: now.getTime(),
     });
+  }
+
+  /**
+   * Each counted correction's contributions become: the corrected event's effect taken back
+   * (from its stored text, routed as then), then its own — all at its position (libs/measures
+   * correctionEffect). The event-id log decided it may stand (claim), once.
+   */
+  private async resolveCorrections(role: ActualsRole, counted: Accepted[], years: YearBindings): Promise<void> {
+    const corrections = counted.filter((a) => a.corrects !== undefined);
+    if (corrections.length === 0) return;
+    const texts = await this.eventIds.textsById(
+      role,
+      corrections.map((a) => a.corrects!),
+    );
+    const bindingsFor = (occurredAt: string) =>
+      years.byYear.get(fiscalYearOf(occurredAt, this.config.timeZone)) ?? years.newest;
+    // The corrected event may be in this very batch: its own contributions, as routed now.
+    const inBatch = new Map(counted.map((a) => [a.eventId, a.contributions]));
+    for (const a of corrections) {
+      const text = texts.get(a.corrects!) ?? null;
+      const corrected = inBatch.get(a.corrects!) ?? (text === null ? null : effectOf(role, text, bindingsFor));
+      if (corrected === null)
+        this.logger.warn(
+          `${a.message.topic}:${a.message.partition}:${a.message.offset} corrects ${JSON.stringify(a.corrects)}, whose effect is no longer known: only its own counts`,
+        );
+      const position = { topic: a.message.topic, partition: a.message.partition, offset: Number(a.message.offset) };
+      a.contributions = correctionEffect(corrected ?? [], a.contributions, a.retract === true, position);
+    }
   }
 
   /** Deletes what is past its retention (IW_RETENTION_*) among what ingest writes; `nowMs` is wall-clock. */

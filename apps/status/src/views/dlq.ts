@@ -23,6 +23,9 @@ export const DLQ_REASON_LABELS: Record<DlqReasonClass, string> = {
   incompatible: '与度量方式不符',
   conflicting_duplicate: '编号重复而内容不同',
   parked_full: '暂停计数已满',
+  unknown_correction: '更正的事件不存在',
+  already_corrected: '该事件已被更正',
+  correction_too_old: '更正的事件已超出保留期',
 };
 
 const label = (c: string) => DLQ_REASON_LABELS[c as DlqReasonClass] ?? c;

@@ -82,6 +82,50 @@ describe('publishLines', () => {
     expect(result.bad).toEqual([{ line: 3, message: expect.stringMatching(/^future_event: occurredAt 2019-10-28/) }]);
   });
 
+  it('--corrects sets corrects (and --retract retract) on the one event; a second event is a usage error; the field in the JSON works too', async () => {
+    const s = sink();
+    await publishLines(
+      'inspectionBatches',
+      Readable.from(batch('fix', { batches: 5, qualifiedBatches: 5 }) + '\n'),
+      s,
+      500,
+      undefined,
+      {
+        corrects: 'e1',
+        retract: false,
+      },
+    );
+    expect(JSON.parse(s.sent[0].value)).toMatchObject({ eventId: 'fix', corrects: 'e1', batches: 5 });
+    expect(JSON.parse(s.sent[0].value).retract).toBeUndefined();
+    const r = sink();
+    await publishLines('inspectionBatches', Readable.from(batch('undo') + '\n'), r, 500, undefined, {
+      corrects: 'e1',
+      retract: true,
+    });
+    expect(JSON.parse(r.sent[0].value)).toMatchObject({ corrects: 'e1', retract: true });
+    const two = sink();
+    await expect(
+      publishLines('inspectionBatches', Readable.from(`${batch('a')}\n${batch('b')}\n`), two, 500, undefined, {
+        corrects: 'e1',
+        retract: false,
+      }),
+    ).rejects.toThrow(/one event/);
+    expect(two.sent).toEqual([]);
+    const inline = sink();
+    const res = await publishLines(
+      'inspectionBatches',
+      Readable.from(
+        `${batch('c1', { corrects: 'e1' })}\n${batch('c2', { corrects: 'c2' })}\n${batch('c3', { retract: true })}\n`,
+      ),
+      inline,
+    );
+    expect(inline.sent.map((m) => JSON.parse(m.value).eventId)).toEqual(['c1']);
+    expect(res.bad.map((b) => b.message)).toEqual([
+      expect.stringMatching(/schema: corrects: an event cannot correct itself/),
+      expect.stringMatching(/schema: retract: goes with corrects/),
+    ]);
+  });
+
   it('validates against the topic given: a case is not an inspection batch', async () => {
     const result = await publishLines('cases', Readable.from([batch('e1')]), null);
     expect(result.published).toBe(0);

@@ -20,6 +20,16 @@ import { cliConfig } from './context';
 export interface PublishOptions {
   dryRun?: boolean;
   batchSize?: number;
+  /** The event (the file's only one) corrects this earlier event id (docs/events.md "Corrections"). */
+  corrects?: string;
+  /** With corrects: take the earlier event's effect back, with none of its own. */
+  retract?: boolean;
+}
+
+/** `--corrects`/`--retract`: set on the one event of the input. */
+export interface CorrectionFlags {
+  corrects: string;
+  retract: boolean;
 }
 
 export interface BadLine {
@@ -47,6 +57,7 @@ export async function publishLines(
   sink: MessageSink | null,
   batchSize = 500,
   time?: EventTimeBound,
+  correction?: CorrectionFlags,
 ): Promise<{ published: number; lines: number; bad: BadLine[] }> {
   const bad: BadLine[] = [];
   let batch: KafkaMessage[] = [];
@@ -63,6 +74,11 @@ export async function publishLines(
     const text = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
     if (!text.trim()) continue;
     lines += 1;
+    if (correction && lines > 1)
+      throw new CliError(
+        '--corrects names the one event it corrects: give a file with one event (or put "corrects" in each line)',
+        EXIT.usage,
+      );
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -70,6 +86,12 @@ export async function publishLines(
       bad.push({ line: n, message: `not JSON: ${(e as Error).message}` });
       continue;
     }
+    if (correction && value !== null && typeof value === 'object' && !Array.isArray(value))
+      value = {
+        ...(value as Record<string, unknown>),
+        corrects: correction.corrects,
+        ...(correction.retract ? { retract: true } : {}),
+      };
     let message: KafkaMessage;
     try {
       message = buildMessage(role, value as never);
@@ -84,7 +106,7 @@ export async function publishLines(
       continue;
     }
     batch.push(message);
-    if (batch.length >= batchSize) await flush();
+    if (batch.length >= batchSize && !correction) await flush();
   }
   await flush();
   return { published, lines, bad };
@@ -129,10 +151,16 @@ export async function eventsPublish(
   }
   let result: Awaited<ReturnType<typeof publishLines>>;
   try {
-    result = await publishLines(role, input, publisher, options.batchSize, {
-      now: parseClockSpec(config.clock).now(),
-      maxSkewMs: config.maxClockSkewMs,
-    });
+    if (options.retract && options.corrects === undefined)
+      throw new CliError('--retract goes with --corrects <eventId>', EXIT.usage);
+    result = await publishLines(
+      role,
+      input,
+      publisher,
+      options.batchSize,
+      { now: parseClockSpec(config.clock).now(), maxSkewMs: config.maxClockSkewMs },
+      options.corrects !== undefined ? { corrects: options.corrects, retract: options.retract === true } : undefined,
+    );
   } finally {
     await publisher?.close();
   }
@@ -168,6 +196,11 @@ export const eventsPublishCommand: CliCommand = {
       .argument('<file>', 'one JSON event per line; - reads stdin')
       .option('--dry-run', 'only validate; publish nothing')
       .option('--batch-size <n>', 'messages per Kafka request', positiveInt, 500)
+      .option(
+        '--corrects <eventId>',
+        "the file's one event corrects this earlier event: its effect replaces that one's",
+      )
+      .option('--retract', 'with --corrects: take the earlier effect back, with none of its own')
       .action((topic: string, file: string, options: PublishOptions) => eventsPublish(topic, file, options, io));
   },
 };

@@ -20,6 +20,8 @@ export interface EventSighting {
   hash: number;
   /** The value as UTF-8 text (kept with the id: previews of conflicts, corrections). */
   text: string;
+  /** A correction: the event id it corrects (on the same topic). */
+  corrects?: string;
 }
 
 /** Where an event id was first seen. */
@@ -41,7 +43,13 @@ export type Verdict =
   | { kind: 'first' }
   | { kind: 'redelivery' }
   | { kind: 'duplicate'; first: FirstSeen }
-  | { kind: 'conflict'; first: FirstSeen & { text: string | null } };
+  | { kind: 'conflict'; first: FirstSeen & { text: string | null } }
+  /** A correction that cannot stand (DLQ): it is not recorded, so a redrive may count it later. */
+  | {
+      kind: 'uncorrectable';
+      reason: 'unknown_correction' | 'already_corrected' | 'correction_too_old';
+      message: string;
+    };
 
 interface Seen {
   hash: number;
@@ -63,11 +71,15 @@ interface LogState {
   recentTexts: Map<number, string[]>;
   /** The texts document of each segment (written before the segment is claimed). */
   textsIds: Map<number, string>;
+  /** Corrected event id → the correction that replaced it (each event is corrected once). */
+  correctedBy: Map<string, string>;
+  /** Whether older segments were pruned: an unknown id may then be one forgotten. */
+  pruned: boolean;
   lock: Promise<unknown>;
 }
 
 /** An id as a segment stores it: event id, content hash, partition, offset of its first delivery. */
-type IdEntry = [string, number, number, number];
+type IdEntry = [string, number, number, number] | [string, number, number, number, string];
 
 const RECENT_TEXTS = 4;
 /** Segments probed at once when catching up with another writer. */
@@ -113,6 +125,8 @@ export class EventIdRepository {
         segments: [],
         recentTexts: new Map(),
         textsIds: new Map(),
+        correctedBy: new Map(),
+        pruned: false,
         lock: Promise.resolve(),
       };
       this.logs.set(log, s);
@@ -165,6 +179,7 @@ export class EventIdRepository {
     const fresh: EventSighting[] = [];
     const verdicts: Verdict[] = [];
     const differing: Array<{ i: number; first: Seen }> = [];
+    const correctedInBatch = new Map<string, string>();
     sightings.forEach((x, i) => {
       const stored = s.byId.get(x.eventId);
       if (stored) {
@@ -178,6 +193,14 @@ export class EventIdRepository {
         return;
       }
       const earlier = inBatch.get(x.eventId);
+      if (!earlier && x.corrects !== undefined) {
+        const refused = this.uncorrectable(s, x, inBatch, correctedInBatch);
+        if (refused) {
+          verdicts.push(refused);
+          return;
+        }
+        correctedInBatch.set(x.corrects, x.eventId);
+      }
       if (!earlier) {
         inBatch.set(x.eventId, x);
         fresh.push(x);
@@ -209,6 +232,44 @@ export class EventIdRepository {
     return { verdicts, fresh };
   }
 
+  /** Why correction `x` cannot stand, or null: it is the first correction of an event counted here. */
+  private uncorrectable(
+    s: LogState,
+    x: EventSighting,
+    inBatch: ReadonlyMap<string, EventSighting>,
+    correctedInBatch: ReadonlyMap<string, string>,
+  ): Verdict | null {
+    const target = x.corrects!;
+    if (!s.byId.has(target) && !inBatch.has(target)) {
+      if (s.pruned)
+        return {
+          kind: 'uncorrectable',
+          reason: 'correction_too_old',
+          message: `corrects ${JSON.stringify(target)}, which is not among the event ids remembered (IW_RETENTION_EVENT_IDS): older ones are forgotten, with their effect`,
+        };
+      return {
+        kind: 'uncorrectable',
+        reason: 'unknown_correction',
+        message: `corrects ${JSON.stringify(target)}, which never counted on this topic; redrive this correction once it has`,
+      };
+    }
+    const by = s.correctedBy.get(target) ?? correctedInBatch.get(target);
+    if (by !== undefined && by !== x.eventId) {
+      let latest = by;
+      for (let n = 0; n < 1000; n++) {
+        const next = s.correctedBy.get(latest) ?? correctedInBatch.get(latest);
+        if (next === undefined) break;
+        latest = next;
+      }
+      return {
+        kind: 'uncorrectable',
+        reason: 'already_corrected',
+        message: `corrects ${JSON.stringify(target)}, already corrected by ${JSON.stringify(by)}; to correct again, correct ${JSON.stringify(latest)}`,
+      };
+    }
+    return null;
+  }
+
   /**
    * Inserts segment `seq + 1`; false when another writer had taken it. The texts go first, in a
    * document of this writer's own (`<topic>#<seq>~<random>`) that the segment names: a writer
@@ -219,7 +280,11 @@ export class EventIdRepository {
     const seq = s.seq + 1;
     const _id = segmentId(log, seq);
     const textsId = `${_id}~${randomUUID()}`;
-    const ids = fresh.map((x): IdEntry => [x.eventId, x.hash, x.partition, x.offset]);
+    const ids = fresh.map((x): IdEntry =>
+      x.corrects === undefined
+        ? [x.eventId, x.hash, x.partition, x.offset]
+        : [x.eventId, x.hash, x.partition, x.offset, x.corrects],
+    );
     const texts = fresh.map((x) => x.text);
     // Compressed: FerretDB pays by the byte.
     const [idsBin, textsBin] = await Promise.all([pack(ids), pack(texts)]);
@@ -239,8 +304,9 @@ export class EventIdRepository {
 
   private remember(s: LogState, seq: number, at: number, textsId: string, ids: readonly IdEntry[]): void {
     const list: string[] = [];
-    ids.forEach(([eventId, hash, partition, offset], index) => {
+    ids.forEach(([eventId, hash, partition, offset, corrects], index) => {
       if (s.byId.has(eventId)) return; // a pruned id seen again: the newer sighting stands
+      if (corrects !== undefined) s.correctedBy.set(corrects, eventId);
       s.byId.set(eventId, { hash, partition, offset, seq, index });
       list.push(eventId);
     });
@@ -253,6 +319,8 @@ export class EventIdRepository {
   private async loadAll(log: string, s: LogState): Promise<void> {
     const docs = await this.segments.find({ log }).toArray();
     docs.sort((a, b) => a.seq - b.seq);
+    // Sequence numbers start at 1 and only grow: a log that starts later has forgotten its start.
+    if (docs.length > 0 && docs[0].seq > 1) s.pruned = true;
     for (const d of docs) this.remember(s, d.seq, d.at.getTime(), d.textsId, await unpack<IdEntry[]>(d.ids));
     s.loaded = true;
     await this.catchUp(log, s);
@@ -308,7 +376,12 @@ export class EventIdRepository {
       await this.exclusive(log, (s) => {
         s.segments = s.segments.filter((g) => {
           if (g.at >= cutoff.getTime() || g.seq === s.seq) return true;
-          for (const id of g.ids) if (s.byId.get(id)?.seq === g.seq) s.byId.delete(id);
+          s.pruned = true;
+          for (const id of g.ids)
+            if (s.byId.get(id)?.seq === g.seq) {
+              s.byId.delete(id);
+              s.correctedBy.delete(id);
+            }
           s.textsIds.delete(g.seq);
           return false;
         });
@@ -320,6 +393,25 @@ export class EventIdRepository {
   /** Texts documents named by a segment that is kept. */
   private async keptTexts(): Promise<string[]> {
     return (await this.segments.find({}, { projection: { textsId: 1 } }).toArray()).map((d) => d.textsId);
+  }
+
+  /**
+   * The stored texts of events first seen on `log`, by event id (null: no longer kept). A
+   * correction recovers the effect of the event it corrects from it.
+   */
+  async textsById(log: string, ids: readonly string[]): Promise<Map<string, string | null>> {
+    if (ids.length === 0) return new Map();
+    return this.exclusive(log, async (s) => {
+      if (!s.loaded) await this.loadAll(log, s);
+      const found = ids.map((id) => s.byId.get(id));
+      const texts = await this.textsOf(
+        s,
+        found.filter((f): f is Seen => f !== undefined),
+      );
+      return new Map(
+        ids.map((id, i) => [id, found[i] ? (texts.get(`${found[i].partition}:${found[i].offset}`) ?? null) : null]),
+      );
+    });
   }
 
   /** Ids this process remembers, per topic (for metrics and tests). */
