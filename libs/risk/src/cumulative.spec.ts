@@ -1,6 +1,6 @@
 import { evaluate } from './evaluate';
 import { monthlyPace, riskConfig } from './config';
-import { input, num, progress } from './spec-helpers';
+import { input, num, progress } from '../test/helpers';
 import type { Status } from './status';
 
 const batches = (actual: number | null) => progress('sum', { actual, eventCount: actual === null ? 0 : 10 });

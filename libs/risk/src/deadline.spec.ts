@@ -1,7 +1,7 @@
 import type { DeadlineTarget, WindowTarget } from '@iw/targets';
 import { evaluate } from './evaluate';
 import { riskConfig } from './config';
-import { input, progress } from './spec-helpers';
+import { input, progress } from '../test/helpers';
 import type { Status } from './status';
 
 const by = (date: string, byAlternative?: string): DeadlineTarget => ({ kind: 'deadline', by: date, byAlternative });

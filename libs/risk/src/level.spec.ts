@@ -1,6 +1,6 @@
 import type { MeasureKind } from '@iw/measures';
 import { evaluate } from './evaluate';
-import { input, num, progress } from './spec-helpers';
+import { input, num, progress } from '../test/helpers';
 import type { Status } from './status';
 import type { ComparisonOp } from '@iw/targets';
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { LINEAR_PACE, monthlyPace, paceLabel, quarterlyPace, stepsPace, type Pace } from './config';
 import { evaluate } from './evaluate';
 import { DEFAULT_PACE_PLAN, checkPacePlan, paceFor, parsePacePlan, riskConfigOf, type PacePlan } from './pace-file';
-import { input, num, progress } from './spec-helpers';
+import { input, num, progress } from '../test/helpers';
 import { dayNumber, paceShare } from './time';
 import type { ParsedCatalogue } from '@iw/targets';
 import { readPacePlan } from './pace-file-read';

@@ -2,7 +2,7 @@ import type { Assessment, Likelihood } from '@iw/measures';
 import type { FormulaTarget, QualitativeTarget } from '@iw/targets';
 import { evaluate } from './evaluate';
 import { riskConfig } from './config';
-import { input, num, progress } from './spec-helpers';
+import { input, num, progress } from '../test/helpers';
 import type { Status } from './status';
 
 const text: QualitativeTarget = { kind: 'qualitative', text: '有所提升' };

@@ -1,7 +1,7 @@
 import type { Progress } from '@iw/measures';
 import { evaluate } from './evaluate';
 import { riskConfig } from './config';
-import { input, num, progress, rate } from './spec-helpers';
+import { input, num, progress, rate } from '../test/helpers';
 import type { Status } from './status';
 import { wilsonInterval } from './wilson';
 

@@ -3,7 +3,7 @@ import type { RecurringTarget } from '@iw/targets';
 import { riskConfig } from './config';
 import { evaluate } from './evaluate';
 import { recurrencePeriods } from './rules/recurring';
-import { input, progress } from './spec-helpers';
+import { input, progress } from '../test/helpers';
 import type { Status } from './status';
 import { dateOfDay, dayNumber } from './time';
 

@@ -2,7 +2,7 @@ import type { RelativeTarget } from '@iw/targets';
 import type { RelativeBase } from './evaluation';
 import { evaluate } from './evaluate';
 import { relativeBaseOf, relativeGoal } from './rules/relative';
-import { input, progress } from './spec-helpers';
+import { input, progress } from '../test/helpers';
 import type { Status } from './status';
 
 const rel = (op: RelativeTarget['op'], change: number, unit = '%'): RelativeTarget => ({

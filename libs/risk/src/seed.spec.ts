@@ -2,7 +2,7 @@ import type { Likelihood, MeasureKind, Progress } from '@iw/measures';
 import { indicatorParts, type ComparisonOp, type Target } from '@iw/targets';
 import { evaluate } from './evaluate';
 import type { UnitTarget } from './evaluation';
-import { at, progress, rate, TZ, YEAR_2019 } from './spec-helpers';
+import { at, progress, rate, TZ, YEAR_2019 } from '../test/helpers';
 import type { Status } from './status';
 
 /**

@@ -1,7 +1,7 @@
 /** Builders for the risk engine's specs (not exported from the lib). */
 import type { MeasureKind, Progress } from '@iw/measures';
 import type { ComparisonOp, NumericTarget } from '@iw/targets';
-import type { EvaluationInput, UnitTarget } from './evaluation';
+import type { EvaluationInput, UnitTarget } from '../src/evaluation';
 
 export const TZ = 'Asia/Shanghai';
 export const YEAR_2019 = { from: '2019-01-01', to: '2019-12-31' };
