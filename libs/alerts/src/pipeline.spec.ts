@@ -1,10 +1,11 @@
+import type { Status } from '@iw/risk';
 import { DAY, evaluation, T0, alertUnit } from '../test/fixtures';
 import { onEvaluation, onSweep } from './pipeline';
 import { flush } from './send';
 import type { AlertPipelineOptions } from './pipeline';
 import { ownersResolver } from './route';
 import { acknowledge, silence } from './state-machine';
-import type { Alert, Notification, UnitEvaluation, UnitStatus } from './types';
+import type { Alert, Notification, UnitEvaluation } from './types';
 
 const WAIT = 30_000;
 const options: AlertPipelineOptions = {
@@ -34,7 +35,7 @@ class World {
       else this.outbox.set(n.key, { ...n, state: 'pending' });
     }
   }
-  evaluate(id: string, status: UnitStatus, now: number, overrides: Partial<UnitEvaluation> = {}) {
+  evaluate(id: string, status: Status, now: number, overrides: Partial<UnitEvaluation> = {}) {
     const r = onEvaluation(
       this.alerts.get(id) ?? null,
       evaluation(status, { unit: unit(id), ...overrides }),
@@ -104,7 +105,7 @@ describe('alert pipeline', () => {
     const w = new World();
     const subjects: Array<[number, string]> = [];
     const day = (d: number) => T0 + d * DAY;
-    const step = (d: number, status?: UnitStatus) => {
+    const step = (d: number, status?: Status) => {
       if (status) w.evaluate('p1.a', status, day(d));
       w.sweep(day(d));
       for (const m of w.flush(day(d) + WAIT).mails)

@@ -1,10 +1,11 @@
+import type { Status } from '@iw/risk';
 import { DAY, evaluation, alertUnit } from '../test/fixtures';
 import { onEvaluation, onSweep, type AlertPipelineOptions } from './pipeline';
 import { flush } from './send';
 import { DEFAULT_POLICY, parsePolicy, type NotificationPolicy } from './policy';
 import { ownersResolver } from './route';
 import { acknowledge } from './state-machine';
-import type { Alert, Notification, OutgoingMail, UnitStatus } from './types';
+import type { Alert, Notification, OutgoingMail } from './types';
 
 const HOUR = 3_600_000;
 // Monday 2019-04-01 00:00 in Shanghai.
@@ -53,7 +54,7 @@ class World {
     if (r.changed && r.alert) this.alerts.set(r.alert.id, r.alert);
     this.pending.push(...r.notifications);
   }
-  evaluate(id: string, projectId: string, status: UnitStatus, now: number) {
+  evaluate(id: string, projectId: string, status: Status, now: number) {
     this.store(
       onEvaluation(this.alerts.get(id) ?? null, evaluation(status, { unit: unitOf(id, projectId) }), now, this.options),
     );

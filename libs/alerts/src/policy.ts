@@ -1,7 +1,7 @@
+import type { Status } from '@iw/risk';
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { addDays, localDate, startOfLocalDay } from '@iw/clock';
 import { parseDuration, readYamlFile } from '@iw/config';
-import type { UnitStatus } from './types';
 
 /**
  * The notification policy (IW_POLICY, default samples/policy.yaml), after Alertmanager's
@@ -41,7 +41,7 @@ export interface RouteMatch {
   agency?: readonly string[];
   /** Project names or ids. */
   project?: readonly string[];
-  status?: readonly UnitStatus[];
+  status?: readonly Status[];
 }
 
 export interface PolicyRoute {
@@ -82,7 +82,7 @@ export interface PolicyProblem {
 }
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
-const STATUSES: readonly UnitStatus[] = ['on_track', 'at_risk', 'off_track', 'achieved', 'missed', 'no_data', 'manual'];
+const STATUSES: readonly Status[] = ['on_track', 'at_risk', 'off_track', 'achieved', 'missed', 'no_data', 'manual'];
 const TOP_KEYS = ['version', 'defaults', 'routes'];
 const SETTING_KEYS = ['receivers', 'group_wait', 'repeat_interval', 'escalate_after', 'no_data_reminder'];
 const DURATION_KEYS: Record<string, keyof RouteSettings> = {
@@ -211,7 +211,7 @@ export function parsePolicy(
           if (mk === 'status') {
             const bad = values.filter((v) => !(STATUSES as readonly string[]).includes(v));
             if (bad.length) error(mline, `${where}.match.status: "${bad[0]}" is not a status (${STATUSES.join(', ')})`);
-            match.status = values as UnitStatus[];
+            match.status = values as Status[];
           } else match[mk as 'agency' | 'project'] = values;
         }
         const settings = readSettings(item, where, ['match']);
@@ -267,7 +267,7 @@ export interface AlertLabels {
   agency: string | null;
   projectId: string;
   projectName: string;
-  status: UnitStatus;
+  status: Status;
 }
 
 /** The settings of the first route whose matchers all match, over the defaults. */

@@ -1,12 +1,13 @@
+import type { Status } from '@iw/risk';
 import { DAY, evaluation, T0, alertUnit } from '../test/fixtures';
 import { dashboardLink, escapeHtml, renderDigest, renderSubject, singleLine } from './render';
 import { dueRepeats, transition } from './state-machine';
-import type { Alert, Digest, Notice, UnitEvaluation, UnitStatus } from './types';
+import type { Alert, Digest, Notice, UnitEvaluation } from './types';
 
 const OPTIONS = { publicUrl: 'http://127.0.0.1:3000/', timeZone: 'Asia/Shanghai' };
 
 /** Notices of one unit walking through the given statuses; returns them all. */
-function walk(statuses: UnitStatus[], overrides: Partial<UnitEvaluation> = {}): Notice[] {
+function walk(statuses: Status[], overrides: Partial<UnitEvaluation> = {}): Notice[] {
   let alert: Alert | null = null;
   const out: Notice[] = [];
   statuses.forEach((status, i) => {

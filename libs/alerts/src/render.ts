@@ -1,6 +1,7 @@
+import type { Status } from '@iw/risk';
 import { localDateTime } from '@iw/clock';
 import { FIRING_KINDS } from './types';
-import type { Digest, EvaluationSnapshot, Notice, NoticeKind, RenderedEmail, UnitStatus } from './types';
+import type { Digest, EvaluationSnapshot, Notice, NoticeKind, RenderedEmail } from './types';
 
 /**
  * Render stage: a digest → a Chinese email (subject, plain text, HTML). Names come from
@@ -32,7 +33,7 @@ const PREFIX: Record<NoticeKind, string> = {
   missed: '【目标未完成】',
 };
 
-const STATUS_TEXT: Record<UnitStatus, string> = {
+const STATUS_TEXT: Record<Status, string> = {
   on_track: '进度正常',
   at_risk: '有可能无法完成',
   off_track: '不可能完成',

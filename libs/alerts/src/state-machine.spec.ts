@@ -1,3 +1,4 @@
+import type { Status } from '@iw/risk';
 import { DAY, evaluation, MINUTE, T0, alertUnit } from '../test/fixtures';
 import {
   acknowledge,
@@ -10,7 +11,7 @@ import {
   transition,
   unsilence,
 } from './state-machine';
-import type { Alert, AlertSeverity, AlertState, NoticeKind, UnitStatus } from './types';
+import type { Alert, AlertSeverity, AlertState, NoticeKind } from './types';
 
 type From = 'none' | 'open:at_risk' | 'open:off_track' | 'resolved' | 'closed';
 
@@ -38,7 +39,7 @@ const SAME = (state: AlertState | null, severity?: AlertSeverity | null): Expect
   changed: false,
 });
 
-const table: Array<[From, UnitStatus, Expect]> = [
+const table: Array<[From, Status, Expect]> = [
   ['none', 'on_track', SAME(null)],
   ['none', 'at_risk', S('open', 'at_risk', ['opened'])],
   ['none', 'off_track', S('open', 'off_track', ['opened'])],
@@ -99,7 +100,7 @@ describe('transition', () => {
   });
 
   it('records the whole life of an alert and gives every notice its own version', () => {
-    const steps: UnitStatus[] = ['on_track', 'at_risk', 'off_track', 'at_risk', 'on_track', 'off_track', 'missed'];
+    const steps: Status[] = ['on_track', 'at_risk', 'off_track', 'at_risk', 'on_track', 'off_track', 'missed'];
     let alert: Alert | null = null;
     const kinds: NoticeKind[] = [];
     const versions = new Set<number>();
@@ -157,7 +158,7 @@ describe('transition', () => {
 describe('acknowledge', () => {
   const acked = () => acknowledge(alertIn('open:at_risk')!, T0, 'zhang@x.cn');
 
-  it.each<[string, UnitStatus, boolean]>([
+  it.each<[string, Status, boolean]>([
     ['same severity keeps it', 'at_risk', true],
     ['escalation clears it', 'off_track', false],
     ['resolution clears it', 'on_track', false],

@@ -1,3 +1,4 @@
+import type { Status } from '@iw/risk';
 import type {
   Alert,
   AlertChange,
@@ -7,7 +8,6 @@ import type {
   Notice,
   NoticeKind,
   UnitEvaluation,
-  UnitStatus,
 } from './types';
 
 /**
@@ -48,7 +48,7 @@ export class AlertActionError extends Error {
   }
 }
 
-export function severityOf(status: UnitStatus): AlertSeverity | null {
+export function severityOf(status: Status): AlertSeverity | null {
   return status === 'at_risk' || status === 'off_track' ? status : null;
 }
 

@@ -1,13 +1,10 @@
-import type { Likelihood } from '@iw/measures';
+import type { EvaluationSummary, Status } from '@iw/risk';
 
 /**
  * The vocabulary of the alert path. Alerting reads the risk engine's
  * output through `UnitEvaluation`; everything downstream (notice → notification → digest →
  * mail) is plain data so the outbox can store it as it is.
  */
-
-/** The status scale (docs/domain.md), as the risk engine reports it. */
-export type UnitStatus = 'on_track' | 'at_risk' | 'off_track' | 'achieved' | 'missed' | 'no_data' | 'manual';
 
 /** What alerting needs to know about a tracked unit (indicator or compound part) to route and to write the email. */
 export interface AlertUnit {
@@ -30,22 +27,9 @@ export interface AlertUnit {
   pace?: string;
 }
 
-/** One evaluation of a tracked unit by the risk engine. */
-export interface UnitEvaluation {
+/** One evaluation of a tracked unit by the risk engine, as the alert path hears it. */
+export interface UnitEvaluation extends EvaluationSummary {
   unit: AlertUnit;
-  status: UnitStatus;
-  likelihood: Likelihood | null;
-  /** 实际完成值 */
-  actual: number | null;
-  /** 按进度应完成: where the pace says the unit should be by now. */
-  expected: number | null;
-  /** 全年预计完成 */
-  forecast: number | null;
-  /** Chinese one-liner. */
-  reason: string;
-  daysLeft: number | null;
-  /** Local date YYYY-MM-DD. */
-  deadline: string | null;
   /**
    * Recurring targets: the periods whose deadline passed unmet (key `2019-03`, label 2019年3月),
    * oldest first; a new key means a newly missed period. Not part of the snapshot.
@@ -82,7 +66,7 @@ export interface AlertHistoryEntry {
   change: AlertChange;
   state: AlertState;
   severity: AlertSeverity | null;
-  status: UnitStatus;
+  status: Status;
   /** Who acknowledged / silenced, when known. */
   by?: string;
 }
@@ -115,7 +99,7 @@ export interface Alert {
   /** Muted until this instant (ISO), across episodes. */
   silencedUntil: string | null;
   silencedBy: string | null;
-  status: UnitStatus;
+  status: Status;
   /** The last evaluation that mattered to the alert (rendered in repeats). */
   last: EvaluationSnapshot;
   /** State changes, oldest first, the last MAX_ALERT_HISTORY kept. */

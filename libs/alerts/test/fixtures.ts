@@ -1,4 +1,5 @@
-import type { AlertUnit, UnitEvaluation, UnitStatus } from '../src/types';
+import type { Status } from '@iw/risk';
+import type { AlertUnit, UnitEvaluation } from '../src/types';
 
 /** Test data for the alert stages (also handy for the alerting app's tests). */
 
@@ -19,7 +20,7 @@ export function alertUnit(overrides: Partial<AlertUnit> = {}): AlertUnit {
   };
 }
 
-const LIKELIHOOD: Record<UnitStatus, UnitEvaluation['likelihood']> = {
+const LIKELIHOOD: Record<Status, UnitEvaluation['likelihood']> = {
   on_track: '确定能',
   at_risk: '有可能',
   off_track: '不可能',
@@ -29,7 +30,7 @@ const LIKELIHOOD: Record<UnitStatus, UnitEvaluation['likelihood']> = {
   manual: null,
 };
 
-export function evaluation(status: UnitStatus, overrides: Partial<UnitEvaluation> = {}): UnitEvaluation {
+export function evaluation(status: Status, overrides: Partial<UnitEvaluation> = {}): UnitEvaluation {
   return {
     unit: alertUnit(),
     status,

@@ -83,6 +83,18 @@ export interface Evaluation {
   recurring?: RecurringSummary;
 }
 
+/**
+ * What an evaluation says of a unit wherever it is passed on (the alert path, the stored
+ * evaluation, the pages): the engine's verdict with the actual it judged.
+ */
+export interface EvaluationSummary extends Pick<
+  Evaluation,
+  'status' | 'likelihood' | 'expected' | 'forecast' | 'reason' | 'daysLeft' | 'deadline'
+> {
+  /** 实际完成值, in the target's unit. */
+  actual: number | null;
+}
+
 /** What every rule reads; built once per evaluation. */
 export interface Ctx {
   input: EvaluationInput;

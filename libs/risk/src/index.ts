@@ -1,6 +1,13 @@
 export * from './status';
 export * from './config';
-export type { Evaluation, EvaluationInput, RecurringSummary, RelativeBase, UnitTarget } from './evaluation';
+export type {
+  Evaluation,
+  EvaluationInput,
+  EvaluationSummary,
+  RecurringSummary,
+  RelativeBase,
+  UnitTarget,
+} from './evaluation';
 export * from './pace-file';
 export { readPacePlan } from './pace-file-read';
 export { recurrencePeriods, type RecurrencePeriod } from './rules/recurring';

@@ -1,7 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
-import type { Likelihood } from '@iw/measures';
-import type { Status } from '@iw/risk';
+import type { EvaluationSummary, Status } from '@iw/risk';
 import { COLLECTIONS } from '../documents';
 import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
 
@@ -10,32 +9,20 @@ import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
  * by the status app: `status`/`likelihood`/`since` are what counts (after IW_PENDING_FOR);
  * the other fields are the engine's latest verdict on its own.
  */
-export interface EvaluationDoc {
+export interface EvaluationDoc extends EvaluationSummary {
   _id: string; // tracked unit id
   kind: 'indicator' | 'part' | 'budget';
   projectId: string;
   /** null for a budget track. */
   indicatorId: string | null;
-  /** Settled status: what the dashboard and the 绩效监控表 show. */
+  /** Settled status: what the dashboard and the 绩效监控表 show (the engine's is `evaluatedStatus`). */
   status: Status;
-  /** 完成目标可能性 of the settled status. */
-  likelihood: Likelihood | null;
   /** When the settled status began to hold. */
   since: Date;
   /** A different status waiting out IW_PENDING_FOR; re-evaluated at `dueAt`. */
   pending: { status: Status; since: Date; dueAt: Date } | null;
   /** The engine's latest verdict before anti-flap (equals `status` unless pending). */
   evaluatedStatus: Status;
-  /** 实际完成值, in the target's unit. */
-  actual: number | null;
-  /** 按进度应完成 */
-  expected: number | null;
-  /** 全年预计完成 */
-  forecast: number | null;
-  reason: string;
-  daysLeft: number | null;
-  /** Local date YYYY-MM-DD the target is judged at. */
-  deadline: string | null;
   warningDays: number | null;
   /** Progress version evaluated (null: no progress yet). */
   progressVersion: number | null;
