@@ -1,7 +1,7 @@
 import type { Progress } from '@iw/measures';
 import type { UnitTarget } from './evaluation';
 import { evaluate } from './evaluate';
-import { input, num, progress } from './spec-helpers';
+import { input, num, progress } from '../test/helpers';
 import { hasData, likelihoodOf, shownStatus, type Status } from './status';
 import type { Likelihood } from '@iw/measures';
 
