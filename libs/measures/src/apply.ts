@@ -138,6 +138,7 @@ export function applyEvents(
   const marks = { ...p.applied };
   const fresh: Array<{ e: AppliedEvent; t: number }> = [];
   const retracted: AppliedEvent[] = [];
+  let skipped = 0;
   for (const { e, key } of ordered) {
     if (e.trackedId !== p.id) throw new Error(`contribution for ${e.trackedId} applied to ${p.id}`);
     if (!accepts(p.measure, e.input.kind))
@@ -148,9 +149,14 @@ export function applyEvents(
     const t = Date.parse(e.occurredAt);
     if (!Number.isFinite(t)) throw new Error(`${p.id}: occurredAt ${e.occurredAt} is not an instant`);
     if (e.retract) retracted.push(e);
-    else fresh.push({ e, t });
+    else if (p.unmatched?.includes(e.eventId)) {
+      // Taken back before it came (its batch replayed after the correction's): it never counts.
+      p.unmatched = p.unmatched.filter((id) => id !== e.eventId);
+      if (p.unmatched.length === 0) delete p.unmatched;
+      skipped++;
+    } else fresh.push({ e, t });
   }
-  if (fresh.length === 0 && retracted.length === 0) return recomputeActuals(p);
+  if (fresh.length === 0 && retracted.length === 0 && skipped === 0) return recomputeActuals(p);
   if (fresh.length > 0) {
     count(p, fresh);
     applyAll(p, fresh, timeZone);
@@ -218,14 +224,22 @@ function picks(measure: MeasureKind, b: KeptReading, a: KeptReading): boolean {
  * (they say when events came, corrected or not).
  */
 function retract(p: Progress, retracted: readonly AppliedEvent[], timeZone: string): void {
-  p.eventCount -= retracted.length;
   let recompute = false;
+  // A removal that finds nothing to remove: the corrected event has not reached this unit yet
+  // (its batch is replayed after a crash, while the correction came on another partition). It
+  // is remembered, and the event skipped when it comes; sums and ratios need not (they commute).
+  const unmatched = (e: AppliedEvent) => {
+    p.unmatched = [...(p.unmatched ?? []), e.eventId];
+    p.eventCount += 1;
+  };
+  p.eventCount -= retracted.length;
   for (const e of retracted) {
     const input = e.input;
     if (input.kind === 'assessment') {
       const all = (p.assessments ??= p.assessment ? [p.assessment] : []);
       const i = all.findIndex((a) => a.eventId === e.eventId);
       if (i >= 0) all.splice(i, 1);
+      else if (p.assessment?.eventId !== e.eventId) unmatched(e);
       if (i >= 0 || p.assessment?.eventId === e.eventId) p.assessment = all[all.length - 1] ?? null;
       continue;
     }
@@ -236,16 +250,17 @@ function retract(p: Progress, retracted: readonly AppliedEvent[], timeZone: stri
       if (i >= 0) {
         kept.splice(i, 1);
         recompute = true;
-      }
+      } else if (!kept.some((r) => r.eventId === e.eventId)) unmatched(e);
       continue;
     }
     const date = localDate(Date.parse(e.occurredAt), timeZone);
     if (input.kind === 'distinct') {
-      undistinct(p, input.value, date);
+      if (!undistinct(p, input.value, date)) unmatched(e);
       continue;
     }
     const h = p.history;
-    for (let j = h.findIndex((pt) => pt.date >= date); j >= 0 && j < h.length; j++) {
+    // From its day on (a point carrying the day before, if that day has none: a removal may come first).
+    for (let j = ensurePoint(h, date); j < h.length; j++) {
       if (input.kind === 'add') h[j].numerator = (h[j].numerator ?? 0) - input.value;
       else if (input.kind === 'ratio') {
         h[j].numerator = (h[j].numerator ?? 0) - input.numerator;
@@ -271,13 +286,13 @@ function retract(p: Progress, retracted: readonly AppliedEvent[], timeZone: stri
 
 const NOWHERE: KafkaPosition = { topic: '', partition: 0, offset: 0 };
 
-/** distinct: one sighting of `value` on `date` taken back. */
-function undistinct(p: Progress, value: string, date: string): void {
+/** distinct: one sighting of `value` on `date` taken back; false when there was none. */
+function undistinct(p: Progress, value: string, date: string): boolean {
   const seen = p.distinctSeen ?? [];
   const s = seen.find((x) => x.value === value);
-  if (!s) return;
+  if (!s) return false;
   const days = (s.days ??= { [s.date]: 1 });
-  if (!days[date]) return;
+  if (!days[date]) return false;
   if (--days[date] === 0) delete days[date];
   const next = Object.keys(days).sort()[0];
   // The value counted from s.date on; now from `next` on (or no more).
@@ -285,6 +300,7 @@ function undistinct(p: Progress, value: string, date: string): void {
     if (pt.date >= s.date && (next === undefined || pt.date < next)) pt.numerator = (pt.numerator ?? 0) - 1;
   if (next === undefined) seen.splice(seen.indexOf(s), 1);
   else s.date = next;
+  return true;
 }
 
 /**

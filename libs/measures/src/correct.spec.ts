@@ -254,6 +254,30 @@ describe('corrections, per measure kind', () => {
 });
 
 describe('corrections: chains and bounds', () => {
+  it.each<[MeasureKind, MeasureInput, MeasureInput]>([
+    ['latest', reading(80), reading(50)],
+    ['distinct', distinct('a'), distinct('b')],
+    ['assessment', assessment('不可能'), assessment('确定能')],
+    ['sum', add(50), add(5)],
+  ])(
+    '%s: taken back before the corrected event reached the unit (a replay after a crash), it never counts',
+    (measure, wrong, other) => {
+      const before = ev('o', 1, other);
+      const x = ev('x', 3, wrong);
+      const p0 = applyEvents(null, init(measure), [before], TZ);
+      // The correction (another partition) first: nothing to remove yet.
+      const c = { ...x, retract: true as const, position: { topic: T, partition: 1, offset: 0 } };
+      const p1 = applyEvents(p0, init(measure), [c], TZ);
+      // Then the corrected event's batch, replayed.
+      const p2 = applyEvents(p1, init(measure), [x], TZ);
+      const never = applyEvents(null, init(measure), [before], TZ);
+      const days = never.history.map((h) => h.date);
+      expect(figures(p2, days)).toEqual(figures(never, days));
+      expect(p2.unmatched).toBeUndefined();
+      expect(p2.version).toBe((p1.version ?? 0) + 1);
+    },
+  );
+
   it('a correction of a correction replaces the correction; the first event stays taken back', () => {
     const x = ev('x', 2, add(50));
     const c1 = ev('c1', 2, add(5));

@@ -91,6 +91,8 @@ export interface Progress {
   distinctSeen?: Array<{ value: string; date: string; days?: Record<string, number> }>;
   /** max, min, latest, milestone: the readings, so that a correction can remove one exactly (apply.ts). */
   readings?: KeptReading[];
+  /** Event ids a correction took back before they reached this unit: skipped when they come (apply.ts). */
+  unmatched?: string[];
   /** milestone: occurredAt of the latest `done: false`. */
   undoneAt?: string | null;
   /**

@@ -103,6 +103,56 @@ it('ingest: event ids, stateless progress versions and DLQ records past their re
   );
 });
 
+it('corrections in the event-id log: decided once, remembered across processes; past the horizon too old', async () => {
+  const log = 'spending';
+  const sighting = (eventId: string, offset: number, corrects?: string) => {
+    const text = JSON.stringify({ eventId, ...(corrects ? { corrects } : {}) });
+    return {
+      eventId,
+      partition: 0,
+      offset,
+      hash: contentHash(Buffer.from(text)),
+      text,
+      ...(corrects ? { corrects } : {}),
+    };
+  };
+  const kinds = (vs: Array<{ kind: string; reason?: string }>) => vs.map((v) => v.reason ?? v.kind);
+  const eventIds = new EventIdRepository(conn);
+  await eventIds.claim(log, [sighting('x', 0)], ago(10));
+  await eventIds.claim(log, [sighting('y', 1)], ago(1));
+  expect(
+    kinds(
+      await eventIds.claim(
+        log,
+        [sighting('c1', 2, 'y'), sighting('c2', 3, 'y'), sighting('nope-fix', 4, 'nope'), sighting('x-fix', 5, 'x')],
+        new Date(),
+      ),
+    ),
+  ).toEqual(['first', 'already_corrected', 'unknown_correction', 'first']);
+  // The same correction delivered again is a redelivery; the corrected event's text is at hand.
+  expect(kinds(await eventIds.claim(log, [sighting('c1', 2, 'y')], new Date()))).toEqual(['redelivery']);
+  expect(await eventIds.textsById(log, ['y', 'nope'])).toEqual(
+    new Map([
+      ['y', '{"eventId":"y"}'],
+      ['nope', null],
+    ]),
+  );
+
+  // x goes past the horizon: a correction of it (x-fix's own correction aside) is too old; in a fresh process too.
+  expect(await eventIds.prune(ago(7))).toBe(1);
+  expect(kinds(await eventIds.claim(log, [sighting('x-fix-2', 6, 'x')], new Date()))).toEqual(['correction_too_old']);
+  const fresh = new EventIdRepository(conn);
+  expect(
+    kinds(
+      await fresh.claim(
+        log,
+        [sighting('x-fix-3', 7, 'x'), sighting('c3', 8, 'y'), sighting('c1-fix', 9, 'c1')],
+        new Date(),
+      ),
+    ),
+  ).toEqual(['correction_too_old', 'already_corrected', 'first']);
+});
+
 it('alerting: sent and muted notifications past their retention go with their claims; undelivered ones stay', async () => {
   const outbox = collection(conn, COLLECTIONS.outbox);
   await outbox.insertMany([
