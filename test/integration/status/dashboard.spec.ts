@@ -58,6 +58,8 @@ it('keeps the pipeline figures off the home page, on /ops linked in the header',
   await page.locator('header.top a[href="/ops"]').click();
   await page.waitForURL('**/ops');
   await expect(page.locator('#pipeline .tile').count()).resolves.toBeGreaterThanOrEqual(6);
+  // One heading: the page's own.
+  expect(await page.locator('main').getByRole('heading').allInnerTexts()).toEqual(['数据管道']);
   expect(await page.locator('[data-tile="dlq"] .v').innerText()).toBe('1');
   expect(await page.locator('[data-tile="dlq"] a').getAttribute('href')).toBe('/dlq');
 });

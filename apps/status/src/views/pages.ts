@@ -26,7 +26,7 @@ export function pipelineHealth(s: OpsStatus): Html {
     );
   const instances = (svc: string) => s.services.filter((x) => x.service === svc).length;
   const errors = Object.entries(s.errors);
-  return html`<section id="pipeline"><h2>数据管道</h2><div class="pipeline">
+  return html`<section id="pipeline"><div class="pipeline">
 ${lagTile('入库积压（条）', ingest, 'ingest-lag')}
 ${lagTile('告警积压（条）', alerting, 'alerting-lag')}
 ${tile('事件/秒（1分钟 / 5分钟）', `${s.events.rate1m} / ${s.events.rate5m}`, '', 'rate')}
