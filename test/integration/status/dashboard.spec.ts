@@ -77,7 +77,13 @@ const colourOf = (loc: ReturnType<Page['locator']>, prop: 'backgroundColor' | 'c
 const RED = 'rgb(194, 48, 48)';
 
 it('opens on the roll-up of agencies for the finance department: counts, execution against 序时进度, links', async () => {
-  await page.goto(`${h.base}/`);
+  await page.goto(`${h.base}/ops`);
+  // The header's link is named for what it opens.
+  const home = page.locator('header.top a[data-nav="home"]');
+  expect([await home.innerText(), await home.getAttribute('href')]).toEqual(['预算单位总览', '/']);
+  expect(await page.locator('header.top').innerText()).not.toContain('项目总览');
+  await home.click();
+  await page.waitForURL(`${h.base}/`);
   expect(await page.locator('h1').innerText()).toBe('预算单位总览（2019年度）');
   const api = AgencyListSchema.parse(await (await h.get('/api/agencies')).json());
   const rows = page.locator('tr.agency');

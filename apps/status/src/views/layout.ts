@@ -50,7 +50,7 @@ export function statusBadge(status: Status, settled?: boolean): Html {
   return html`<span class="badge s-${status}" data-status="${status}" title="${settled === false ? '实时评估（尚未经告警服务确认）' : ''}">${STATUS_TEXT[status]}</span>`;
 }
 
-/** Where the signed-in person's links (告警, 邮件 …) and name go; filled per request (views/people.ts navBar). */
+/** Where the signed-in person's links (their home page, 告警, 邮件 …) and name go; filled per request (views/people.ts navBar). */
 export const NAV_MARK = '<!--iw:nav-->';
 
 /** A page of the dashboard; scripts come from /assets (CSP allows no inline script). */
@@ -58,7 +58,7 @@ export function page(title: string, body: Html, options: { script?: boolean } = 
   return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <link rel="icon" href="data:,"><title>${title} · 绩效运行监控</title><style>${raw(CSS)}</style></head>
-<body><header class="top"><a class="brand" href="/">绩效运行监控 Indicator Watch</a><a href="/">项目总览</a>${raw(NAV_MARK)}</header>
+<body><header class="top"><a class="brand" href="/">绩效运行监控 Indicator Watch</a>${raw(NAV_MARK)}</header>
 <main>${body}</main>${options.script ? raw('<script src="/assets/dashboard.js" defer></script>') : null}</body></html>`
     .value;
 }
