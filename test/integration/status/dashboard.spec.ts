@@ -95,10 +95,11 @@ it('opens on the roll-up of agencies for the finance department: counts, executi
       .locator('td[data-likelihood]')
       .evaluateAll((els) => els.map((e) => [e.getAttribute('data-likelihood'), Number(e.textContent)]));
     expect(Object.fromEntries(counts)).toEqual(a.likelihoods);
-    expect(await row.locator('.budget').getAttribute('data-behind')).toBe(
-      String(a.executionRate !== null && a.executionRate < api.timeElapsed!),
-    );
+    // 落后 as the API says it: below 序时进度 by more than the pace tolerance (10 % of it, samples/pace.yaml).
+    expect(a.behind).toBe(a.executionRate !== null && a.executionRate < Math.round(api.timeElapsed! * 90) / 100);
+    expect(await row.locator('.budget').getAttribute('data-behind')).toBe(String(a.behind));
   }
+  expect(await page.locator('#behind-rule').innerText()).toContain('预算执行率低于序时进度的 90%（容差 10%）即为落后');
   // The seed agency spent 60 万 of its funds by mid-year: behind 序时进度, drawn red and tagged.
   const seed = page.locator(`tr.agency[data-agency="${SEED_AGENCY}"]`);
   expect(await seed.locator('.budget.behind .behind-tag').innerText()).toBe('落后');
@@ -142,8 +143,10 @@ it('lists an agency’s projects under its counts, riskiest first, budget execut
   expect(await row.locator('.bar .elapsed').count()).toBe(1);
   expect(await colourOf(row.locator('.bar .fill'), 'backgroundColor')).toEqual([RED]);
   expect(await colourOf(row.locator('.budget .rate'), 'color')).toEqual([RED]);
+  expect(all.find((p) => p.id === IDS.inspect)!.behind).toBe(true);
   for (const p of all) {
-    const behind = p.executionRate !== null && p.executionRate < p.timeElapsed;
+    const behind = p.executionRate !== null && p.executionRate < Math.round(p.timeElapsed * 90) / 100;
+    expect(p.behind).toBe(behind);
     expect([
       p.id,
       await page.locator(`tr.project[data-project="${p.id}"] .budget`).getAttribute('data-behind'),

@@ -52,7 +52,8 @@ export class DashboardService {
     const home = homePage(p);
     const rollUp = home.kind === 'roll-up';
     const agency = q.agency ?? (home.kind === 'agency' ? home.agency : undefined);
-    if (agency === undefined) return agenciesPage(this.projects.agencies(list, mine), q.year);
+    const tolerance = this.tracking.riskConfig.paceTolerance;
+    if (agency === undefined) return agenciesPage(this.projects.agencies(list, mine), q.year, tolerance);
     if (q.agency !== undefined) {
       this.access.check(p, 'read', { agency });
       await this.access.knownAgency(agency);
@@ -70,6 +71,7 @@ export class DashboardService {
       total: theirs.length,
       query: q,
       rollUp,
+      tolerance,
     });
   }
 

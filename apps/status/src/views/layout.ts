@@ -1,4 +1,3 @@
-import { budgetBehind } from '@iw/report';
 import type { Status } from '@iw/risk';
 import { html, raw, type Html } from './html';
 
@@ -65,11 +64,10 @@ export function page(title: string, body: Html, options: { script?: boolean } = 
 
 /**
  * 预算执行率 against 序时进度: the bar is 执行率, the black mark the share of the year gone; a rate
- * behind 序时进度 is drawn red and tagged 落后.
+ * 落后 (`behind` as the API says it: budgetBehind, beyond the pace tolerance) is drawn red and tagged.
  */
-export function budgetBar(executionRate: number | null, timeElapsed: number | null): Html {
+export function budgetBar(executionRate: number | null, timeElapsed: number | null, behind: boolean): Html {
   const rate = executionRate ?? 0;
-  const behind = budgetBehind(executionRate, timeElapsed);
   return html`<span class="budget${behind ? ' behind' : ''}" data-behind="${String(behind)}"><span class="bar" title="预算执行率 ${executionRate ?? '—'}%，序时进度 ${timeElapsed ?? '—'}%"><span class="fill" style="width:${Math.min(100, Math.max(0, rate))}%"></span>${timeElapsed !== null ? html`<span class="elapsed" style="left:${Math.min(100, Math.max(0, timeElapsed))}%"></span>` : null}</span> <span class="rate">${executionRate === null ? '—' : `${executionRate}%`}</span><span class="muted"> / 序时进度 ${timeElapsed ?? '—'}%</span>${behind ? html`<span class="behind-tag">落后</span>` : null}</span>`;
 }
 

@@ -64,17 +64,26 @@ export function homeHref(q: Partial<Record<keyof HomeQuery, string | number>>): 
 
 const noCatalogue = () => html`<p class="muted">尚未导入绩效目标表（npx iw targets import &lt;文件&gt;）。</p>`;
 
-/** The finance department's view: one row per agency it reads, each linking to the agency's project list. */
-export function agenciesPage(list: AgencyList, year: number | undefined): string {
+/** How 落后 reads on the pages: below this share of 序时进度 (the pace tolerance taken off). */
+export function behindRule(tolerance: number): string {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  return `预算执行率低于序时进度的 ${pct(1 - tolerance)}（容差 ${pct(tolerance)}）即为落后，标红`;
+}
+
+/**
+ * The finance department's view: one row per agency it reads, each linking to the agency's
+ * project list. `tolerance`: the pace tolerance 落后 allows (said on the page).
+ */
+export function agenciesPage(list: AgencyList, year: number | undefined, tolerance: number): string {
   const body = html`<h1>预算单位总览（${list.fiscalYear ?? '—'}年度）</h1>
-<p class="muted">序时进度 ${list.timeElapsed ?? '—'}% · 完成目标可能性按指标计数 · 预算执行率低于序时进度标红</p>
+<p class="muted" id="behind-rule">序时进度 ${list.timeElapsed ?? '—'}% · 完成目标可能性按指标计数 · ${behindRule(tolerance)}</p>
 ${
   list.agencies.length === 0
     ? noCatalogue()
     : html`<table class="agencies"><thead><tr><th>预算单位</th><th>项目数</th><th>指标数</th>${LIKELIHOODS.map((l) => html`<th>${l}</th>`)}<th>年度资金（万元）</th><th>执行数（万元）</th><th>预算执行率 / 序时进度</th></tr></thead><tbody>
 ${list.agencies.map(
   (a) =>
-    html`<tr class="agency" data-agency="${a.agency}"><td><a href="${homeHref({ agency: a.agency, year })}">${a.agency}</a></td><td class="num">${a.projectCount}</td><td class="num">${a.indicatorCount}</td>${LIKELIHOODS.map((l) => html`<td class="num c-${l}" data-likelihood="${l}">${a.likelihoods[l]}</td>`)}<td class="num">${num(a.fundsTotal)}</td><td class="num">${num(a.spent)}</td><td>${budgetBar(a.executionRate, list.timeElapsed)}</td></tr>`,
+    html`<tr class="agency" data-agency="${a.agency}"><td><a href="${homeHref({ agency: a.agency, year })}">${a.agency}</a></td><td class="num">${a.projectCount}</td><td class="num">${a.indicatorCount}</td>${LIKELIHOODS.map((l) => html`<td class="num c-${l}" data-likelihood="${l}">${a.likelihoods[l]}</td>`)}<td class="num">${num(a.fundsTotal)}</td><td class="num">${num(a.spent)}</td><td>${budgetBar(a.executionRate, list.timeElapsed, a.behind)}</td></tr>`,
 )}
 </tbody></table>`
 }`;
@@ -89,6 +98,7 @@ export interface AgencyPageInput {
   summary: {
     likelihoods: Likelihoods;
     executionRate: number | null;
+    behind: boolean;
     fundsTotal: number | null;
     spent: number | null;
   } | null;
@@ -99,6 +109,8 @@ export interface AgencyPageInput {
   query: HomeQuery;
   /** Whether the viewer reads several agencies (a link back to the roll-up). */
   rollUp: boolean;
+  /** The pace tolerance 落后 allows (said on the page). */
+  tolerance: number;
 }
 
 /** One agency: its counts on top, then its projects, sortable and filterable by risk (a GET form; no script). */
@@ -115,7 +127,7 @@ export function agencyPage(o: AgencyPageInput): string {
 <section id="agency-summary"><div class="counts">${LIKELIHOODS.map(
     (l) =>
       html`<div class="count c-${l}" data-likelihood="${l}"><div class="k">${l}</div><div class="v">${o.summary?.likelihoods[l] ?? 0}</div></div>`,
-  )}<div class="count"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(o.summary?.executionRate ?? null, o.timeElapsed)}</div></div>
+  )}<div class="count"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(o.summary?.executionRate ?? null, o.timeElapsed, o.summary?.behind ?? false)}</div></div>
 <div class="count"><div class="k">年度资金 / 执行数（万元）</div><div class="v">${num(o.summary?.fundsTotal)} / ${num(o.summary?.spent)}</div></div></div>
 ${o.summary ? html`<p>部门绩效监控表：<a href="${report}?format=xlsx${yearQ}">下载 .xlsx</a> · <a href="${report}?format=json${yearQ}">JSON</a></p>` : null}</section>
 <section id="projects"><h2>项目</h2>
@@ -123,14 +135,14 @@ ${o.summary ? html`<p>部门绩效监控表：<a href="${report}?format=xlsx${ye
 <label>项目风险（最差的完成目标可能性）<select name="risk"><option value="">全部</option>${PROJECT_RISKS.map((r) => html`<option value="${r}"${q.risk === r ? raw(' selected') : null}>${r}</option>`)}</select></label>
 <label>排序<select name="sort">${(Object.keys(SORT_LABELS) as ProjectSort[]).map((k) => html`<option value="${k}"${sort === k ? raw(' selected') : null}>${SORT_LABELS[k]}</option>`)}</select></label>
 <button type="submit">筛选</button></form>
-<p class="muted" id="shown">显示 ${o.projects.length} / ${o.total} 个项目</p>
+<p class="muted"><span id="shown">显示 ${o.projects.length} / ${o.total} 个项目</span> · <span id="behind-rule">${behindRule(o.tolerance)}</span></p>
 ${
   o.total === 0
     ? noCatalogue()
     : html`<table class="projects"><thead><tr>${th('name', '项目名称')}${th('risk', '完成目标可能性（确定能 / 有可能 / 不可能 / 暂无）')}${th('execution', '预算执行率 / 序时进度')}${th('funds', '年度资金（万元）')}<th>执行数（万元）</th><th>指标数</th></tr></thead><tbody>
 ${o.projects.map(
   (p) =>
-    html`<tr class="project" data-project="${p.id}" data-risk="${projectRisk(p.lights)}"><td><a href="${projectHref(p.id)}">${p.name}</a></td><td>${lights(p.lights)}</td><td>${budgetBar(p.executionRate, p.timeElapsed)}</td><td class="num">${num(p.funds.total)}</td><td class="num">${num(p.spent)}</td><td class="num">${p.indicatorCount}</td></tr>`,
+    html`<tr class="project" data-project="${p.id}" data-risk="${projectRisk(p.lights)}"><td><a href="${projectHref(p.id)}">${p.name}</a></td><td>${lights(p.lights)}</td><td>${budgetBar(p.executionRate, p.timeElapsed, p.behind)}</td><td class="num">${num(p.funds.total)}</td><td class="num">${num(p.spent)}</td><td class="num">${p.indicatorCount}</td></tr>`,
 )}
 </tbody></table>`
 }</section>`;
@@ -159,7 +171,7 @@ export function projectPage(p: ProjectDetail): string {
 <p class="muted">${p.budgetUnit} · ${p.tableKind} · ${p.fiscalYear}年度</p>
 <section class="summary"><div class="pipeline">
 <div class="tile"><div class="k">完成目标可能性</div><div class="v">${lights(p.lights)}</div></div>
-<div class="tile"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(p.executionRate, p.timeElapsed)}</div></div>
+<div class="tile"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(p.executionRate, p.timeElapsed, p.behind)}</div></div>
 <div class="tile"><div class="k">年度资金 / 执行数 / 全年预计（万元）</div><div class="v">${num(p.funds.total)} / ${num(p.spent)} / ${num(p.budget.forecast)}</div></div>
 </div><p>绩效监控表：<a href="${report}?format=xlsx">下载 .xlsx</a> · <a href="${report}?format=json">JSON</a></p></section>
 <h2>绩效指标</h2>
