@@ -81,6 +81,7 @@ function config(env: Record<string, string>): AppConfig {
       IW_TIMEZONE: TZ,
       IW_PENDING_FOR: '0s',
       IW_GROUP_WAIT: '0s',
+      IW_GROUP_INTERVAL: '0s',
       IW_LOG_LEVEL: 'warn',
       IW_LOCAL_DIR: dir,
       ...env,
