@@ -292,14 +292,22 @@ it('shows on the indicator page the target line, the daily table with increment 
   ).toEqual(['resolved', 'opened']);
 });
 
-it('never shows an indicator without data as 确定能 or 预计能完成 (deadlines far off included)', async () => {
+it('never shows an indicator without data as 确定能 or 预计能完成, nor on_track: page, API and 监控表 say no_data', async () => {
   const list = IndicatorListSchema.parse(await (await h.get('/api/indicators')).json()).indicators;
   const deadlines = list.filter((i) => i.target.kind === 'deadline' && i.lastEventAt === null && i.parts === null);
   expect(deadlines.length).toBeGreaterThan(0);
   // Not yet due: 暂无 (a passed deadline is 不可能, a near one 有可能, without data too).
   for (const i of deadlines) expect([i.id, i.likelihood]).not.toEqual([i.id, '确定能']);
-  const d = deadlines.find((i) => i.status === 'on_track')!;
+  // A deadline far off (alerting keeps it on_track: no alert, no 缺报提醒) is no_data wherever it is shown.
+  const d = deadlines.find((i) => i.daysLeft !== null && i.daysLeft > 30)!;
   expect(d).toBeDefined();
+  expect([d.status, d.statusLabel, d.likelihood]).toEqual(['no_data', '暂无数据', null]);
+  const detail = IndicatorDetailSchema.parse(await (await h.get(`/api/indicators/${encodeURIComponent(d.id)}`)).json());
+  expect([detail.status, detail.likelihood]).toEqual(['no_data', null]);
+  const byStatus = async (s: string) =>
+    IndicatorListSchema.parse(await (await h.get(`/api/indicators?status=${s}`)).json()).indicators.map((i) => i.id);
+  expect(await byStatus('no_data')).toContain(d.id);
+  expect(await byStatus('on_track')).not.toContain(d.id);
   await page.goto(`${h.base}/indicators/${encodeURIComponent(d.id)}`);
   expect(await page.locator('h1 + p .badge').getAttribute('data-status')).toBe('no_data');
   expect(await page.locator('h1 + p .badge').innerText()).toBe('暂无数据');
@@ -307,12 +315,22 @@ it('never shows an indicator without data as 确定能 or 预计能完成 (deadl
   expect(await page.locator(`tr.indicator[data-indicator="${d.id}"] .badge`).innerText()).toBe('暂无数据');
   const report = (await (
     await h.get(`/api/projects/${encodeURIComponent(d.project.id)}/monitoring-report?format=json`)
-  ).json()) as { indicators: Array<{ indicatorId: string; likelihood: string | null; forecast: string }> };
+  ).json()) as {
+    indicators: Array<{ indicatorId: string; likelihood: string | null; forecast: string; status: string }>;
+  };
   const row = report.indicators.find((r) => r.indicatorId === d.id)!;
-  expect([row.likelihood, row.forecast]).toEqual([null, '暂无数据']);
-  // No 确定能 anywhere for an indicator that has no data.
+  expect([row.status, row.likelihood, row.forecast]).toEqual(['no_data', null, '暂无数据']);
+  // No 确定能 and no on_track anywhere for an indicator that has no data; the project's counts agree.
   const noData = list.filter((i) => i.lastEventAt === null && i.parts === null);
-  expect(noData.filter((i) => i.likelihood === '确定能').map((i) => i.id)).toEqual([]);
+  expect(noData.filter((i) => i.likelihood === '确定能' || i.status === 'on_track').map((i) => i.id)).toEqual([]);
+  const project = ProjectListSchema.parse(await (await h.get('/api/projects')).json()).projects.find(
+    (p) => p.id === d.project.id,
+  )!;
+  const mine = list.filter((i) => i.project.id === d.project.id);
+  expect(project.statusCounts.no_data).toBe(mine.filter((i) => i.status === 'no_data').length);
+  expect(project.statusCounts.on_track).toBe(
+    mine.filter((i) => i.likelihood === '确定能' && i.status === 'on_track').length,
+  );
 });
 
 it('renders names holding markup as text, runs none of it', async () => {

@@ -1,6 +1,5 @@
 import type { IndicatorDetail, IndicatorView, UnitView } from '../dtos/indicator.dto';
 import { PROJECT_RISKS, projectRisk, type ProjectSort } from '@iw/report';
-import { shownStatus } from '@iw/risk';
 import type { AgencyList, HomeQuery, ProjectDetail, ProjectView } from '../dtos/project.dto';
 import type { OpsStatus } from '../dtos/status.dto';
 import { chartSvg } from './chart';
@@ -162,7 +161,7 @@ function indicatorRow(i: IndicatorView): Html {
   const compound = i.parts ?? [];
   return html`<tr class="indicator" data-indicator="${i.id}"><td>${i.level1}</td><td>${i.level2}</td><td><a href="${indicatorHref(i.id)}">${i.name}</a></td><td>${i.value}</td>
 ${compound.length ? html`<td colspan="3">${compound.map((p) => html`<div>${p.label}：${num(p.actual, p.unit)}（应 ${num(p.expected, p.unit)}，预计 ${num(p.forecast, p.unit)}）</div>`)}</td>` : figures(i)}
-<td>${statusBadge(shownStatus(i.status, i.likelihood), i.settled)}</td><td class="reason">${i.reason}${i.deviation ? html`<div class="muted">偏差原因（${i.deviation.category}）：${i.deviation.remark}</div>` : null}</td></tr>`;
+<td>${statusBadge(i.status, i.settled)}</td><td class="reason">${i.reason}${i.deviation ? html`<div class="muted">偏差原因（${i.deviation.category}）：${i.deviation.remark}</div>` : null}</td></tr>`;
 }
 
 export function projectPage(p: ProjectDetail): string {
@@ -242,13 +241,13 @@ export function indicatorPage(
     d.name,
     html`<p><a href="${projectHref(d.project.id)}">${d.project.name}</a></p>
 <h1>${d.name}</h1>
-<p>${d.level1} · ${d.level2} · 指标值 <strong>${d.value}</strong> · ${statusBadge(shownStatus(d.status, d.likelihood), d.settled)} ${d.settled ? null : html`<span class="muted">（实时评估）</span>`}</p>
+<p>${d.level1} · ${d.level2} · 指标值 <strong>${d.value}</strong> · ${statusBadge(d.status, d.settled)} ${d.settled ? null : html`<span class="muted">（实时评估）</span>`}</p>
 <p class="reason">${d.reason}</p>
 ${sections.owners ?? null}
 ${sections.actions ?? null}
 <div class="charts">${units.map(
       (u) =>
-        html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(shownStatus(u.status, u.likelihood), u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)}${u.pace ? `（${u.pace}）` : ''} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
+        html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(u.status, u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)}${u.pace ? `（${u.pace}）` : ''} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
     )}</div>
 ${d.deviation ? html`<h2>偏差原因与整改措施</h2><table><tr><th>偏差原因</th><td>${d.deviation.category}：${d.deviation.remark}</td></tr><tr><th>整改措施</th><td>${d.deviation.measures}</td></tr><tr><th>填写</th><td>${d.deviation.updatedAt.slice(0, 10)} ${d.deviation.updatedBy ?? ''}</td></tr></table>` : null}
 <h2>每日进度</h2>${
