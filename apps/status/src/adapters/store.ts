@@ -16,6 +16,7 @@ import {
   OutboxRepository,
   ProgressRepository,
   StatsRepository,
+  WatermarkRepository,
   indicatorsOf,
   type Connection,
 } from '@iw/mongo';
@@ -31,6 +32,7 @@ interface Repos {
   outbox: OutboxRepository;
   dlq: DlqRepository;
   stats: StatsRepository;
+  watermarks: WatermarkRepository;
   bindings: BindingsProvider;
   people: PeopleRepository;
   sessions: SessionRepository;
@@ -76,6 +78,7 @@ export class Store {
         outbox: new OutboxRepository(conn),
         dlq: new DlqRepository(conn),
         stats: new StatsRepository(conn),
+        watermarks: new WatermarkRepository(conn),
         bindings: BindingsProvider.fromConfig(conn, this.config, { recheckMs: 2000, log: (m) => this.logger.log(m) }),
         people: new PeopleRepository(conn),
         sessions: new SessionRepository(conn),
@@ -110,6 +113,9 @@ export class Store {
   }
   get people() {
     return this.r.people;
+  }
+  get watermarks() {
+    return this.r.watermarks;
   }
   get sessions() {
     return this.r.sessions;

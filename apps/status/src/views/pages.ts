@@ -34,13 +34,34 @@ ${tile('死信（DLQ）', s.dlq.count, s.dlq.count > 0 ? 'warn' : '', 'dlq', '/d
 ${s.parked.length > 0 ? tile('暂停计数的指标', s.parked.length, 'bad', 'parked') : null}
 ${tile('待发邮件 / 失败', `${s.outbox.backlog} / ${s.outbox.failing}`, s.outbox.failing > 0 ? 'bad' : '', 'outbox')}
 ${tile('当前时间（业务时钟）', s.clock.local, '', 'clock')}
-</div>${
+</div>${watermarkTable(s)}${
     s.parked.length > 0
       ? html`<p class="err" id="parked">暂停计数（事件已暂存，重建后计入：npx iw progress rebuild --unit &lt;编号&gt;）：${s.parked.map(
           (p) => html`<span>${p.unit}（${p.events} 条；${p.reason}）</span> `,
         )}</p>`
       : null
   }${errors.length ? html`<p class="err">无法读取：${errors.map(([k, v]) => html`<span>${k}（${v}）</span> `)}</p>` : null}</section>`;
+}
+
+/** 数据截至: per source, the event time ingest has processed it to (alerting judges as of it) and how far behind the clock. */
+function watermarkTable(s: OpsStatus): Html | null {
+  if (s.watermarks.length === 0) return null;
+  const lagText = (sec: number | null) =>
+    sec === null
+      ? '未知'
+      : sec < 60
+        ? '当前'
+        : sec < 7200
+          ? `落后 ${Math.round(sec / 60)} 分钟`
+          : sec < 172_800
+            ? `落后 ${Math.round(sec / 3600)} 小时`
+            : `落后 ${Math.round(sec / 86_400)} 天`;
+  return html`<table class="watermarks" id="watermarks"><thead><tr><th>数据源（主题）</th><th>数据截至（事件时间）</th><th>滞后</th></tr></thead><tbody>
+${s.watermarks.map(
+  (w) =>
+    html`<tr data-topic="${w.topic}" class="${(w.lagSeconds ?? Infinity) >= 3600 ? 'warn' : ''}"><td>${w.topic}</td><td>${w.local ?? '未知'}</td><td data-lag-seconds="${w.lagSeconds ?? ''}">${lagText(w.lagSeconds)}</td></tr>`,
+)}
+</tbody></table>`;
 }
 
 /** The pipeline's figures (积压, 事件/秒, DLQ, instances …) for ops, refreshed by /assets/dashboard.js. */

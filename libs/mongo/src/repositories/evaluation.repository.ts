@@ -31,6 +31,11 @@ export interface EvaluationDoc extends EvaluationSummary {
    * evaluation that says the same thing on the same local day is not written (needsWrite).
    */
   evaluatedAt: Date;
+  /**
+   * The domain time the unit was judged as of: the earliest watermark of the sources that feed
+   * it, at most `evaluatedAt` (earlier while ingest lags). Absent in documents written before.
+   */
+  asOf?: Date;
   /** Compare-and-set counter: one more with every write. */
   rev: number;
 }
