@@ -9,8 +9,8 @@ import { applyEvents, type AppliedEvent, type MeasureInput, type TrackedUnit } f
 import {
   BindingsProvider,
   closeMongo,
-  COLLECTIONS,
   connectMongo,
+  EvaluationRepository,
   indicatorsOf,
   ownersOf,
   ownersToDoc,
@@ -290,9 +290,7 @@ async function evaluatedSoFar(url: string): Promise<number | null> {
   try {
     const conn = await connectMongo(url);
     try {
-      return await within(30_000, 'counting', () =>
-        conn.db!.collection(COLLECTIONS.evaluations).countDocuments({ evaluatedAt: { $gte: new Date(0) } }),
-      );
+      return await within(30_000, 'counting', () => new EvaluationRepository(conn).list().then((all) => all.length));
     } finally {
       await closeMongo(conn).catch(() => undefined);
     }

@@ -9,7 +9,6 @@ import { BindingsService } from './services/bindings.service';
 import { IngestMetrics } from './services/ingest.metrics';
 import { IngestService } from './services/ingest.service';
 import { RetentionService } from './services/retention.service';
-import { WatermarkService } from './services/watermark.service';
 
 export { APP_CONFIG, CLOCK, REAL_CLOCK };
 
@@ -24,7 +23,7 @@ export class IngestModule implements OnApplicationShutdown {
   static register(config: AppConfig): DynamicModule {
     return {
       module: IngestModule,
-      imports: [KafkaModule.forRoot(config.kafka, { producer: true, admin: true })],
+      imports: [KafkaModule.forRoot(config.kafka, { producer: true })],
       controllers: [IngestController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -35,7 +34,6 @@ export class IngestModule implements OnApplicationShutdown {
         IngestMetrics,
         IngestService,
         RetentionService,
-        WatermarkService,
       ],
       exports: [APP_CONFIG, MONGO_CONNECTION],
     };

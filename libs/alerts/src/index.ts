@@ -9,4 +9,3 @@ export * from './render';
 export * from './pipeline';
 export * from './policy';
 export * from './send';
-export * from './read-mail';

@@ -277,7 +277,7 @@ function resolve(raw: RawBinding, ctx: Ctx): Binding | null {
     else if (v.of === 'budget') {
       if (measure === 'distinct') fail(at('of'), '`of: budget` applies to sums of money');
       else if (unit) {
-        const project = ctx.catalogue.projects.find((p) => p.id === unit.projectId)!;
+        const project = projectIndex(ctx.catalogue).byId.get(unit.projectId)!;
         of = budgetYuan(project.funds.total);
         if (of === null) fail(at('of'), `project ${project.name} has no 年度资金总额 to count against`);
       }
@@ -403,14 +403,42 @@ function partNames(parts: string[], ctx: Ctx): string[] {
   return parts.map((p) => ctx.units.get(p)!.part ?? p);
 }
 
+interface ProjectIndex {
+  byId: Map<string, ParsedProject>;
+  /** First project (in catalogue order) per name segment, and per id of the form before agencies. */
+  byName: Map<string, number>;
+  byLegacyId: Map<string, number>;
+}
+
+/** Built once per catalogue: a province's bindings name thousands of projects among thousands. */
+const projectIndexes = new WeakMap<ParsedCatalogue, ProjectIndex>();
+
+function projectIndex(catalogue: ParsedCatalogue): ProjectIndex {
+  let index = projectIndexes.get(catalogue);
+  if (!index) {
+    index = { byId: new Map(), byName: new Map(), byLegacyId: new Map() };
+    catalogue.projects.forEach((p, n) => {
+      if (!index!.byId.has(p.id)) index!.byId.set(p.id, p);
+      const name = idSegment(p.name);
+      if (!index!.byName.has(name)) index!.byName.set(name, n);
+      const legacy = legacyProjectId(catalogue.fiscalYear, p.name);
+      if (!index!.byLegacyId.has(legacy)) index!.byLegacyId.set(legacy, n);
+    });
+    projectIndexes.set(catalogue, index);
+  }
+  return index;
+}
+
 function findProject(catalogue: ParsedCatalogue, nameOrId: string): ParsedProject | undefined {
-  const byId = catalogue.projects.find((p) => p.id === nameOrId.trim());
+  const index = projectIndex(catalogue);
+  const byId = index.byId.get(nameOrId.trim());
   if (byId) return byId;
-  // By name, or by an id of the form before agencies (`2019.<project>`).
-  const legacy = nameOrId.trim();
-  return catalogue.projects.find(
-    (p) => idSegment(p.name) === idSegment(nameOrId) || legacyProjectId(catalogue.fiscalYear, p.name) === legacy,
+  // By name, or by an id of the form before agencies (`2019.<project>`): the first that matches either.
+  const n = Math.min(
+    index.byName.get(idSegment(nameOrId)) ?? Infinity,
+    index.byLegacyId.get(nameOrId.trim()) ?? Infinity,
   );
+  return Number.isFinite(n) ? catalogue.projects[n] : undefined;
 }
 
 function suggest(given: string, names: string[]): string {

@@ -7,4 +7,3 @@ export * from './route';
 export * from './park';
 export * from './rebuild-scan';
 export * from './correct';
-export * from './watermarks';

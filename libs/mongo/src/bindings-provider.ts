@@ -19,6 +19,11 @@ export interface BindingsProviderOptions {
    * (the catalogue itself is not kept, nor read a second time).
    */
   onLoad?: (catalogue: ParsedCatalogue, bindings: BindingSet) => void;
+  /**
+   * Keep each year's catalogue with its bindings (catalogueOf): the status app shows the
+   * projects and indicators from it instead of reading 100,000 indicator documents per request.
+   */
+  keepCatalogues?: boolean;
 }
 
 export class EmptyCatalogueError extends Error {
@@ -58,6 +63,7 @@ export class BindingsProvider {
   private checkedAt = -Infinity;
   private all: { years: Omit<YearBindings, 'closed'>; version: string } | null = null;
   private closed: { years: Map<number, FiscalYearDoc>; at: number } | null = null;
+  private readonly catalogues = new WeakMap<BindingSet, ParsedCatalogue>();
 
   constructor(
     conn: Connection,
@@ -71,7 +77,7 @@ export class BindingsProvider {
   static fromConfig(
     conn: Connection,
     config: BindingsConfig,
-    extra: Pick<BindingsProviderOptions, 'recheckMs' | 'log' | 'onLoad'> = {},
+    extra: Pick<BindingsProviderOptions, 'recheckMs' | 'log' | 'onLoad' | 'keepCatalogues'> = {},
   ): BindingsProvider {
     return new BindingsProvider(conn, {
       bindingsFile: config.files.bindings,
@@ -113,10 +119,17 @@ export class BindingsProvider {
   }
 
   private bind(catalogue: Awaited<ReturnType<CatalogueRepository['load']>>): BindingSet {
-    return loadBindings(fs.readFileSync(this.options.bindingsFile, 'utf8'), catalogue, {
+    const bindings = loadBindings(fs.readFileSync(this.options.bindingsFile, 'utf8'), catalogue, {
       timeZone: this.options.timeZone,
       satisfiedShare: this.options.satisfiedShare,
     });
+    if (this.options.keepCatalogues) this.catalogues.set(bindings, catalogue);
+    return bindings;
+  }
+
+  /** The catalogue `bindings` were bound from (only with `keepCatalogues`). */
+  catalogueOf(bindings: BindingSet): ParsedCatalogue | undefined {
+    return this.catalogues.get(bindings);
   }
 
   /** `realNow` is wall-clock ms (reload checks follow real time, not simulated time). */

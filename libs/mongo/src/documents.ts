@@ -17,7 +17,8 @@ export const COLLECTIONS = {
   dlq: 'dlq',
   dlqRedrives: 'dlq_redrives',
   owners: 'owners',
-  evaluations: 'evaluations',
+  /** One document per project holding its units' evaluations (EvaluationRepository). */
+  evaluations: 'project_evaluations',
   alerts: 'alerts',
   alertVersions: 'alert_versions',
   outbox: 'outbox',
@@ -43,8 +44,6 @@ export const COLLECTIONS = {
   catalogueVersion: 'catalogue_version',
   /** The catalogue of a fiscal year as its last import left it, in a few JSON chunks: what services load at start. */
   catalogueSnapshot: 'catalogue_snapshot',
-  /** One document per actuals topic: how far ingest has processed each partition (event time). */
-  sourceWatermarks: 'source_watermarks',
 } as const;
 
 /**

@@ -20,7 +20,6 @@ const REPOSITORIES = [
   repositories.SecretRepository,
   repositories.SessionRepository,
   repositories.StatsRepository,
-  repositories.WatermarkRepository,
 ] as const;
 
 /**

@@ -1,5 +1,4 @@
 import { endOfLocalDay, startOfLocalDay } from '@iw/clock';
-import { DEFAULT_RISK_CONFIG } from '@iw/risk';
 import { budgetBehind } from './project-list';
 import {
   buildMonitoringReport,
@@ -31,7 +30,7 @@ export interface AgencySummaryRow {
   executionRate: number | null;
   /** 序时进度 at the time judged, % */
   timeElapsed: number;
-  /** 预算执行率 below 序时进度 beyond the pace tolerance (落后, budgetBehind) */
+  /** 预算执行率 below 序时进度 */
   behind: boolean;
   indicators: number;
   likelihoods: Record<SummaryLikelihood, number>;
@@ -72,7 +71,6 @@ export function buildAgencyReport(input: AgencyReportInput): AgencyMonitoringRep
   );
   const at = Math.min(input.now, endOfLocalDay(asOf, timeZone) - 1);
   const elapsed = elapsedShare(fiscalYear, at, timeZone);
-  const tolerance = (input.riskConfig ?? DEFAULT_RISK_CONFIG).paceTolerance;
   const summary = projects.map((r): AgencySummaryRow => {
     const total = r.funding[0];
     const likelihoods = countLikelihoods(r);
@@ -83,7 +81,7 @@ export function buildAgencyReport(input: AgencyReportInput): AgencyMonitoringRep
       executed: total?.executed ?? null,
       executionRate: total?.executionRate ?? null,
       timeElapsed: elapsed,
-      behind: budgetBehind(total?.executionRate, elapsed, tolerance),
+      behind: budgetBehind(total?.executionRate, elapsed),
       indicators: r.indicators.length,
       likelihoods,
     };

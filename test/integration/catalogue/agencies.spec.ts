@@ -3,6 +3,7 @@ import {
   AlertRepository,
   AuditRepository,
   collection,
+  COLLECTIONS,
   connectMongo,
   importCatalogue,
   indicatorsOf,
@@ -112,12 +113,14 @@ it('migrates a store of legacy ids at import: progress, alerts and the rest kept
     { _id: `${lb}@3`, unit: lb, version: 3, at: new Date() },
   ] as never[]);
   await collection(conn, 'alerts').insertMany([alertDoc(la, LEGACY_A, 'a'), alertDoc(lb, LEGACY_B, 'b')] as never[]);
-  await collection(conn, 'evaluations').insertOne({
-    _id: la,
-    kind: 'indicator',
+  await collection(conn, COLLECTIONS.evaluations).insertOne({
+    _id: LEGACY_A,
     projectId: LEGACY_A,
-    indicatorId: la,
-    status: 'at_risk',
+    rev: 1,
+    units: JSON.stringify({
+      [la]: { _id: la, kind: 'indicator', projectId: LEGACY_A, indicatorId: la, status: 'at_risk', rev: 1 },
+    }),
+    pendingDueAt: null,
   } as never);
   await new AuditRepository(conn).append({
     actor: 'a@example.gov.cn',
@@ -174,7 +177,8 @@ it('migrates a store of legacy ids at import: progress, alerts and the rest kept
   const alerts = new AlertRepository(conn);
   expect((await alerts.list({ projectId: A })).map((a) => [a.alert.id, a.alert.unit.projectId])).toEqual([[ia, A]]);
   expect((await alerts.list({ projectId: B })).map((a) => [a.alert.id, a.alert.unit.projectId])).toEqual([[ib, B]]);
-  expect(await collection(conn, 'evaluations').findOne({ _id: ia } as never)).toMatchObject({ projectId: A });
+  // A project's evaluations move with it (the unit ids inside are rewritten by the next evaluation).
+  expect(await collection(conn, COLLECTIONS.evaluations).findOne({ _id: A } as never)).toMatchObject({ projectId: A });
   expect(await collection(conn, 'audit').findOne({})).toMatchObject({ target: ib, indicatorId: ib, projectId: B });
   expect((await collection(conn, 'owners').findOne({ _id: 'owners' } as never))?.indicators).toEqual([
     { key: ib, emails: ['b@example.gov.cn'] },

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '@iw/config';
 import { catalogueUnits, type BindingSet, type TrackedUnit } from '@iw/measures';
+import type { ParsedCatalogue } from '@iw/targets';
 import {
   AlertRepository,
   AuditRepository,
@@ -16,9 +17,9 @@ import {
   OutboxRepository,
   ProgressRepository,
   StatsRepository,
-  WatermarkRepository,
   indicatorsOf,
   type Connection,
+  type DeviationDoc,
 } from '@iw/mongo';
 import { APP_CONFIG } from '../tokens';
 import { MongoHandle } from './mongo-handle';
@@ -32,7 +33,6 @@ interface Repos {
   outbox: OutboxRepository;
   dlq: DlqRepository;
   stats: StatsRepository;
-  watermarks: WatermarkRepository;
   bindings: BindingsProvider;
   people: PeopleRepository;
   sessions: SessionRepository;
@@ -45,6 +45,8 @@ interface Repos {
 export interface UnitSet {
   fiscalYear: number;
   units: ReadonlyMap<string, TrackedUnit>;
+  /** The year's projects and indicators as the units were made from (the import's snapshot). */
+  catalogue: ParsedCatalogue;
   /** Set when the bindings file could not be used: units then carry their default measures. */
   bindingsError: string | null;
 }
@@ -78,8 +80,11 @@ export class Store {
         outbox: new OutboxRepository(conn),
         dlq: new DlqRepository(conn),
         stats: new StatsRepository(conn),
-        watermarks: new WatermarkRepository(conn),
-        bindings: BindingsProvider.fromConfig(conn, this.config, { recheckMs: 2000, log: (m) => this.logger.log(m) }),
+        bindings: BindingsProvider.fromConfig(conn, this.config, {
+          recheckMs: 2000,
+          log: (m) => this.logger.log(m),
+          keepCatalogues: true,
+        }),
         people: new PeopleRepository(conn),
         sessions: new SessionRepository(conn),
         audit: new AuditRepository(conn),
@@ -114,9 +119,6 @@ export class Store {
   get people() {
     return this.r.people;
   }
-  get watermarks() {
-    return this.r.watermarks;
-  }
   get sessions() {
     return this.r.sessions;
   }
@@ -144,7 +146,8 @@ export class Store {
           ? newest
           : (await this.r.bindings.years(realNow)).byYear.get(year);
       if (!b) return null; // no such year in the catalogue
-      return { fiscalYear: b.fiscalYear, units: b.units, bindingsError: null };
+      const catalogue = this.r.bindings.catalogueOf(b) ?? (await this.catalogue.load(b.fiscalYear));
+      return { fiscalYear: b.fiscalYear, units: b.units, catalogue, bindingsError: null };
     } catch (e) {
       if (e instanceof EmptyCatalogueError) return null;
       if (!(e instanceof Error) || /MongoServerSelectionError|MongoNetworkError|MongoNotConnected/.test(e.name))
@@ -152,9 +155,19 @@ export class Store {
       const years = await this.catalogue.fiscalYears();
       const wanted = year ?? years[0];
       if (wanted === undefined || !years.includes(wanted)) return null;
-      const units = catalogueUnits(await this.catalogue.load(wanted));
-      return { fiscalYear: wanted, units: new Map(units.map((u) => [u.id, u])), bindingsError: e.message };
+      const catalogue = await this.catalogue.load(wanted);
+      const units = catalogueUnits(catalogue);
+      return { fiscalYear: wanted, units: new Map(units.map((u) => [u.id, u])), catalogue, bindingsError: e.message };
     }
+  }
+
+  /**
+   * The current 偏差原因 of each indicator that has one: the newest recorded (what setDeviation
+   * also sets on the indicator), read from the deviation history — a few documents, where the
+   * indicators are 100,000 in a province.
+   */
+  async deviations(): Promise<Map<string, DeviationDoc>> {
+    return this.r.history.currentDeviations();
   }
 
   /**

@@ -11,7 +11,6 @@ import {
   readPacePlan,
   relativeBaseOf,
   riskConfigOf,
-  shownStatus,
   type Evaluation,
   type PacePlan,
   type RiskConfig,
@@ -29,19 +28,28 @@ export interface UnitState {
   evaluation: Evaluation;
   /** Alerting's settled evaluation (after IW_PENDING_FOR), when there is one. */
   settled: EvaluationDoc | null;
-  /**
-   * The settled status when there is one, else the live one — as shown (shownStatus): `no_data`
-   * for an `on_track` without data, whatever alerting keeps for itself.
-   */
+  /** The settled status when there is one, else the live one. */
   status: Status;
   likelihood: Likelihood | null;
   /** Where the pace in use says the unit should have been at the end of a local date (null: no pace). */
   expectedOn(date: string): number | null;
 }
 
+/** A project as the status app shows it: the catalogue's table head (from the import's snapshot). */
+export type CatalogueProject = Pick<
+  ProjectDoc,
+  '_id' | 'fiscalYear' | 'name' | 'tableKind' | 'budgetUnit' | 'funds' | 'goal' | 'line'
+>;
+
+/** An indicator as the status app shows it: the catalogue's row, with its current 偏差原因. */
+export type CatalogueIndicator = Pick<
+  IndicatorDoc,
+  '_id' | 'projectId' | 'fiscalYear' | 'level1' | 'level2' | 'name' | 'value' | 'target' | 'line' | 'deviation'
+>;
+
 export interface IndicatorState {
-  doc: IndicatorDoc;
-  project: ProjectDoc;
+  doc: CatalogueIndicator;
+  project: CatalogueProject;
   /** The indicator's own unit, or a compound's parts in order. */
   units: UnitState[];
   status: Status;
@@ -50,7 +58,7 @@ export interface IndicatorState {
 }
 
 export interface ProjectState {
-  doc: ProjectDoc;
+  doc: CatalogueProject;
   indicators: IndicatorState[];
   budget: UnitState | null;
 }
@@ -102,20 +110,54 @@ export class TrackingService {
       filter.projectId === undefined
         ? filter.year
         : ((await this.store.catalogue.project(filter.projectId))?.fiscalYear ?? filter.year);
-    const unitSet = await this.store.units(this.realClock.now(), year);
+    const projectId = filter.projectId;
+    // The projects and indicators come from the catalogue the units were made from (the
+    // import's snapshot, held by the bindings provider): reading 100,000 indicator documents
+    // took FerretDB 15-20 s per request. Only the 偏差原因 change between imports. The
+    // catalogue (reloaded only when its token moves) and the state are read side by side.
+    // Each read as a promise (a repository getter throws while MongoDB is down: a rejection, not a throw mid-way).
+    const read = <T>(f: () => Promise<T>): Promise<T> => Promise.resolve().then(f);
+    const units = read(() => this.store.units(this.realClock.now(), year));
+    const [unitSet, progress, evaluations, deviations] = await Promise.all([
+      units,
+      projectId === undefined
+        ? read(() => this.store.progress.all())
+        : // One project's units by _id (a filter on projectId scans the collection on FerretDB).
+          units.then(async (set) => {
+            const ids = [...(set?.units.values() ?? [])].filter((u) => u.projectId === projectId).map((u) => u.id);
+            return [...(await this.store.progress.find(ids)).values()];
+          }),
+      read(() => this.store.evaluations.list(projectId === undefined ? {} : { projectId })),
+      read(() => this.store.deviations()),
+    ]);
     if (!unitSet) return { now, fiscalYear: null, projects: [], bindingsError: null };
     const fiscalYear = unitSet.fiscalYear;
-    const projectId = filter.projectId;
-    const [projects, indicators, progress, evaluations] = await Promise.all([
-      projectId === undefined
-        ? this.store.catalogue.projects({ fiscalYear })
-        : this.store.catalogue
-            .project(projectId)
-            .then((p) => (p && !p.archived && p.fiscalYear === fiscalYear ? [p] : [])),
-      this.store.catalogue.indicators({ fiscalYear, projectId }),
-      projectId === undefined ? this.store.progress.all() : this.store.progress.byProject(projectId),
-      this.store.evaluations.list(projectId === undefined ? {} : { projectId }),
-    ]);
+    const projects: CatalogueProject[] = [];
+    const indicators: CatalogueIndicator[] = [];
+    for (const p of unitSet.catalogue.projects) {
+      if (projectId !== undefined && p.id !== projectId) continue;
+      const { id, name, tableKind, budgetUnit, funds, goal, line } = p;
+      projects.push({ _id: id, fiscalYear, name, tableKind, budgetUnit, funds, goal, line });
+      for (const i of p.indicators) {
+        const { level1, level2, name: indicatorName, value, target, line: indicatorLine } = i;
+        const deviation = deviations.get(i.id) ?? null;
+        indicators.push({
+          _id: i.id,
+          projectId: id,
+          fiscalYear,
+          level1,
+          level2,
+          name: indicatorName,
+          value,
+          target,
+          line: indicatorLine,
+          deviation,
+        });
+      }
+    }
+    // The order the documents were listed in: projects by line, indicators by project and line.
+    projects.sort((a, b) => a.line - b.line);
+    indicators.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : a.line - b.line));
     const progressById = new Map(progress.map((p) => [p.id, p]));
     // Year-on-year targets: last year's actual of the same indicator (unless a baseline was given).
     const lastYearIds = [...unitSet.units.values()]
@@ -127,13 +169,15 @@ export class TrackingService {
     const unitsByIndicator = new Map<string, TrackedUnit[]>();
     for (const u of unitSet.units.values()) {
       if (u.indicatorId === null) continue;
-      unitsByIndicator.set(u.indicatorId, [...(unitsByIndicator.get(u.indicatorId) ?? []), u]);
+      const list = unitsByIndicator.get(u.indicatorId);
+      if (list) list.push(u);
+      else unitsByIndicator.set(u.indicatorId, [u]);
     }
     const projectOf = new Map(projects.map((p) => [p._id, p]));
     // Progress as of today, as the 绩效监控表 as of today reads it: an event counts from its
     // occurredAt on (one a few minutes ahead of the clock, within IW_MAX_CLOCK_SKEW, shows on its own day).
     const today = localDate(now, this.config.timeZone);
-    const judge = (unit: TrackedUnit, doc?: IndicatorDoc): UnitState => {
+    const judge = (unit: TrackedUnit, doc?: CatalogueIndicator): UnitState => {
       const stored = progressById.get(unit.id) ?? null;
       const p = progressAsOf(stored, today, this.config.timeZone);
       const options: Parameters<typeof evaluateUnit>[4] = {
@@ -153,15 +197,15 @@ export class TrackingService {
       };
       const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, options);
       const settled = settledById.get(unit.id) ?? null;
-      // Recomputed, not read back: a unit without data is never 确定能, whatever an older document says.
-      const likelihood = settled ? likelihoodOf(settled.status, hasData(p)) : evaluation.likelihood;
+      const status = settled?.status ?? evaluation.status;
       return {
         unit,
         progress: p,
         evaluation,
         settled,
-        status: shownStatus(settled?.status ?? evaluation.status, likelihood),
-        likelihood,
+        status,
+        // Recomputed, not read back: a unit without data is never 确定能, whatever an older document says.
+        likelihood: settled ? likelihoodOf(status, hasData(p)) : evaluation.likelihood,
         // The same judgement as of the end of that day (the daily table's 按进度应完成).
         expectedOn: (date) =>
           evaluateUnit(
@@ -177,20 +221,19 @@ export class TrackingService {
     const byProject = new Map<string, IndicatorState[]>();
     for (const doc of indicators) {
       const units = unitsByIndicator.get(doc._id) ?? [];
-      const project = projects.find((p) => p._id === doc.projectId);
-      if (!project || units.length === 0) continue; // not tracked (archived project, or another year)
+      const project = projectOf.get(doc.projectId);
+      if (!project || units.length === 0) continue; // not tracked
       const states = units.map((u) => judge(u, doc));
-      byProject.set(doc.projectId, [
-        ...(byProject.get(doc.projectId) ?? []),
-        {
-          doc,
-          project,
-          units: states,
-          status: worstStatus(states.map((s) => s.status)) ?? 'no_data',
-          likelihood: worstLikelihood(states.map((s) => s.likelihood)),
-          settled: states.every((s) => s.settled !== null),
-        },
-      ]);
+      let list = byProject.get(doc.projectId);
+      if (!list) byProject.set(doc.projectId, (list = []));
+      list.push({
+        doc,
+        project,
+        units: states,
+        status: worstStatus(states.map((s) => s.status)) ?? 'no_data',
+        likelihood: worstLikelihood(states.map((s) => s.likelihood)),
+        settled: states.every((s) => s.settled !== null),
+      });
     }
     return {
       now,

@@ -80,6 +80,15 @@ export class HistoryRepository {
     return new Map(docs.map((d) => [d.indicatorId, d]));
   }
 
+  /** The newest 偏差原因 of every indicator that has one (the history's last entry, by validFrom). */
+  async currentDeviations(): Promise<Map<string, DeviationDoc>> {
+    const docs = await deviationHistoryOf(this.conn).find({}).toArray();
+    docs.sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime() || (a._id < b._id ? -1 : 1));
+    const out = new Map<string, DeviationDoc>();
+    for (const { _id, indicatorId, validFrom: _v, ...deviation } of docs) out.set(indicatorId, deviation);
+    return out;
+  }
+
   async ensureIndexes(): Promise<void> {
     await targetHistoryOf(this.conn).createIndex({ projectId: 1, validFrom: 1 });
     await deviationHistoryOf(this.conn).createIndex({ indicatorId: 1, validFrom: 1 });
