@@ -168,8 +168,8 @@ export async function benchAlertLatency(
     apps.push(ingest, alerting);
     watch = new ProgressWatch(`${world.runId}-alerts-watch`, topics.progress, opts.partitions);
     await watch.start();
-    await alerting.waitFor(/sweep \([^)]*\) at .* units in \d+ ms/, 120_000);
-    await ingest.waitFor(/connected; consuming/, 60_000);
+    await alerting.waitForOutput(/sweep \([^)]*\) at .* units in \d+ ms/, 120_000);
+    await ingest.waitForOutput(/connected; consuming/, 60_000);
     log('alerts: ingest and alerting up; warming up with one alert end to end');
 
     const warmAt = Date.now();

@@ -155,11 +155,14 @@ export async function benchProvince(
     );
     apps.push(alerting);
     const alertingRss = new PeakRss(alerting.child.pid!);
-    await alerting.waitFor(/successfully started/, opts.provinceSeconds * 1000);
+    await alerting.waitForOutput(/successfully started/, opts.provinceSeconds * 1000);
     result.alertingStartSeconds = round((Date.now() - t) / 1000);
     log(`province: alerting started in ${result.alertingStartSeconds} s; waiting for its first sweep`);
     try {
-      const m = await alerting.waitFor(/sweep \([^)]*\) at \S+: (\d+) units in (\d+) ms/, opts.provinceSeconds * 1000);
+      const m = await alerting.waitForOutput(
+        /sweep \([^)]*\) at \S+: (\d+) units in (\d+) ms/,
+        opts.provinceSeconds * 1000,
+      );
       result.units = Number(m[1]);
       result.evaluateSeconds = round(Number(m[2]) / 1000);
       log(`province: first sweep (every unit evaluated) ${result.evaluateSeconds} s`);

@@ -27,7 +27,7 @@ export async function runBaselineC(
     'baseline-c',
   );
   try {
-    const m = await app.waitFor(new RegExp(`${RESULT_TAG} (\\{.*\\})`), limits.maxMs + 120_000);
+    const m = await app.waitForOutput(new RegExp(`${RESULT_TAG} (\\{.*\\})`), limits.maxMs + 120_000);
     const report = JSON.parse(m[1]) as BaselineReport;
     if (report.handled === 0) throw new Error('baseline C handled nothing');
     return { ...report, ms: report.lastAt - report.firstAt };

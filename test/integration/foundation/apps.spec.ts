@@ -37,6 +37,8 @@ async function env(): Promise<Record<string, string>> {
 }
 
 const READY = /successfully started/;
+/** Nest says it started before the HTTP server listens; the status app says when it does. */
+const LISTENING = /listening on port/;
 
 beforeAll(async () => {
   ensureBuilt();
@@ -59,7 +61,7 @@ describe.each([
     const e = await env();
     const proc = spawnApp({ entry: `dist/apps/${app}/src/main.js`, env: e });
     try {
-      await proc.waitForOutput(READY, 60_000);
+      await proc.waitForOutput(app === 'status' ? LISTENING : READY, 60_000);
       if (app === 'status') {
         const res = await fetch(`http://127.0.0.1:${e.IW_STATUS_PORT}/health/live`);
         expect(res.status).toBe(200);
@@ -78,7 +80,7 @@ describe.each([
 it('runs from TypeScript sources too (spawnApp with a .ts entry)', async () => {
   const e = await env();
   const proc = spawnApp({ entry: 'apps/status/src/main.ts', env: e });
-  await proc.waitForOutput(READY, 60_000);
+  await proc.waitForOutput(LISTENING, 60_000);
   expect((await fetch(`http://127.0.0.1:${e.IW_STATUS_PORT}/health/live`)).status).toBe(200);
   expect(await proc.stop()).toEqual({ code: 0, signal: null });
 });

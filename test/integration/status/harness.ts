@@ -68,13 +68,15 @@ export const P_INSPECT = '流通领域商品、成品油、农资产品、网络
 export const P_GONGSHANG = '工商行政管理业务费';
 /** Markup in names (they come from uploaded tables): must render as text. */
 export const EVIL_PROJECT = '<script>window.__xss=1</script>测试项目';
+/** The agency of the table with markup in names. */
+export const EVIL_AGENCY = '测试单位';
 export const EVIL_INDICATOR = '<img src=x onerror="window.__xss=2">检查次数';
 
 const EVIL_TABLE = `
 
 项目支出绩效目标表
 
-预算单位\t测试单位\t\t\t项目名称\t${EVIL_PROJECT}\t
+预算单位\t${EVIL_AGENCY}\t\t\t项目名称\t${EVIL_PROJECT}\t
 项目资金(万元)\t年度资金总额:\t10\t其中:财政拨款\t10\t其他资金\t0
 项目总体目标\t测试<b>目标</b>\t\t\t\t\t
 一级指标\t二级指标\t三级指标\t\t\t指标值(包含数字及文字描述)\t
@@ -89,8 +91,8 @@ export const IDS = {
   gongshang: projectId(2019, SEED_AGENCY, P_GONGSHANG),
   training: indicatorId(2019, SEED_AGENCY, P_GONGSHANG, '会议培训的次数人数天数'),
   influence: indicatorId(2019, SEED_AGENCY, P_GONGSHANG, '市场监管社会影响力'),
-  evilProject: projectId(2019, '测试单位', EVIL_PROJECT),
-  evilIndicator: indicatorId(2019, '测试单位', EVIL_PROJECT, EVIL_INDICATOR),
+  evilProject: projectId(2019, EVIL_AGENCY, EVIL_PROJECT),
+  evilIndicator: indicatorId(2019, EVIL_AGENCY, EVIL_PROJECT, EVIL_INDICATOR),
 };
 
 export function catalogue(): ParsedCatalogue {
