@@ -159,6 +159,7 @@ export async function benchAlertLatency(
         ...env,
         IW_ALERTING_GROUP: `${world.runId}-alerts`,
         IW_GROUP_WAIT: '0s',
+        IW_GROUP_INTERVAL: '0s',
         IW_PENDING_FOR: '0s',
         ...(process.env.IW_BENCH_ALERTING_LOG ? { IW_LOG_LEVEL: process.env.IW_BENCH_ALERTING_LOG } : {}),
       },

@@ -44,7 +44,7 @@ function env(): Record<string, string> {
     IW_OWNERS: c.files.owners,
     IW_POLICY: c.files.policy,
     IW_CLOCK: 'sim:2019-06-15T12:00:00+08:00@1',
-    IW_GROUP_WAIT: '0s',
+    IW_GROUP_WAIT: '0s', // IW_GROUP_INTERVAL stays the default: each mailbox gets one mail
     IW_PENDING_FOR: '0s',
   };
 }

@@ -647,6 +647,7 @@ describe('secrets', () => {
       IW_CLOCK: 'sim:2019-06-15T12:00:00+08:00@1',
       IW_PENDING_FOR: '0s',
       IW_GROUP_WAIT: '0s',
+      IW_GROUP_INTERVAL: '0s',
     });
     apps.push(['alerting', alerting]);
     const status = runStatus({

@@ -15,6 +15,7 @@ import { OwnersService } from './services/owners.service';
 import { SchedulerService } from './services/scheduler.service';
 import { RetentionService } from './services/retention.service';
 import { SenderService } from './services/sender.service';
+import { WatermarkService } from './services/watermark.service';
 
 export { APP_CONFIG, CLOCK, REAL_CLOCK, ALERTING_OPTIONS };
 
@@ -42,7 +43,7 @@ export class AlertingModule implements OnApplicationShutdown {
   static register(config: AppConfig, options: AlertingOptions = {}): DynamicModule {
     return {
       module: AlertingModule,
-      imports: [KafkaModule.forRoot(config.kafka)],
+      imports: [KafkaModule.forRoot(config.kafka, { admin: true })],
       controllers: [ProgressController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -53,6 +54,7 @@ export class AlertingModule implements OnApplicationShutdown {
         OutboxSignal,
         AlertingMetrics,
         CatalogueService,
+        WatermarkService,
         OwnersService,
         LeaderService,
         AlertService,

@@ -9,6 +9,7 @@ import { BindingsService } from './services/bindings.service';
 import { IngestMetrics } from './services/ingest.metrics';
 import { IngestService } from './services/ingest.service';
 import { RetentionService } from './services/retention.service';
+import { WatermarkService } from './services/watermark.service';
 
 export { APP_CONFIG, CLOCK, REAL_CLOCK };
 
@@ -23,7 +24,7 @@ export class IngestModule implements OnApplicationShutdown {
   static register(config: AppConfig): DynamicModule {
     return {
       module: IngestModule,
-      imports: [KafkaModule.forRoot(config.kafka, { producer: true })],
+      imports: [KafkaModule.forRoot(config.kafka, { producer: true, admin: true })],
       controllers: [IngestController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -34,6 +35,7 @@ export class IngestModule implements OnApplicationShutdown {
         IngestMetrics,
         IngestService,
         RetentionService,
+        WatermarkService,
       ],
       exports: [APP_CONFIG, MONGO_CONNECTION],
     };

@@ -1,6 +1,6 @@
 import { digestId } from './dedup';
 import { evaluation, T0, alertUnit } from '../test/fixtures';
-import { groupNotices } from './group';
+import { groupNotices, readyAt } from './group';
 import { transition } from './state-machine';
 import type { Notification } from './types';
 
@@ -54,5 +54,60 @@ describe('groupNotices', () => {
 
   it('returns nothing for nothing', () => {
     expect(groupNotices([], T0, WAIT)).toEqual({ digests: [], pending: [], nextFlushAt: null });
+  });
+});
+
+describe('group interval', () => {
+  const INTERVAL = 3_600_000;
+  const wait = () => WAIT;
+  const every = () => INTERVAL;
+  const one = (createdAt: number) => [pending('a@x.cn', 'u1', createdAt)];
+
+  // lastSent and createdAt relative to T0; the answer relative to T0 as well.
+  it.each<[string, number | null, number, number]>([
+    ['never mailed: the group wait alone', null, 0, WAIT],
+    ['mailed long ago: the group wait alone', -2 * INTERVAL, 0, WAIT],
+    ['mailed 10 min before: waits out the interval since that mail', -10 * 60_000, 0, INTERVAL - 10 * 60_000],
+    ['mailed just now: a full interval from that mail', 0, 0, INTERVAL],
+    ['the interval ended before the group wait: the group wait', -INTERVAL + 1000, 0, WAIT],
+    ['a last mail stamped after now (the clock set back) is not held against anyone', 5 * INTERVAL, 0, WAIT],
+  ])('%s', (_name, lastSent, createdAt, expected) => {
+    expect(readyAt(one(T0 + createdAt), T0, wait, lastSent === null ? null : T0 + lastSent, every)).toBe(T0 + expected);
+  });
+
+  it('the shortest interval of the waiting notifications’ routes counts', () => {
+    const list = [pending('a@x.cn', 'u1', T0), pending('a@x.cn', 'u2', T0)];
+    const intervalOf = (n: Notification) => (n.notice.alertId === 'u2' ? 10 * 60_000 : INTERVAL);
+    expect(readyAt(list, T0, wait, T0, intervalOf)).toBe(T0 + 10 * 60_000);
+    expect(readyAt(list, T0, wait, T0, () => 0)).toBe(T0 + WAIT);
+  });
+
+  it('a flapping hour: what arrives after a mail waits for the interval and goes in one mail', () => {
+    // a@ was mailed at T0; changes come at +1, +7, +20 minutes; b@ was never mailed.
+    const lastSentAt = (r: string) => (r === 'a@x.cn' ? T0 : null);
+    const spacing = { lastSentAt, groupIntervalMs: INTERVAL };
+    const list = [
+      pending('a@x.cn', 'u1', T0 + 60_000),
+      pending('a@x.cn', 'u2', T0 + 7 * 60_000),
+      pending('a@x.cn', 'u3', T0 + 20 * 60_000),
+      pending('b@x.cn', 'u4', T0 + 60_000),
+    ];
+    const early = groupNotices(list, T0 + 30 * 60_000, WAIT, undefined, spacing);
+    expect(early.digests.map((d) => d.recipient)).toEqual(['b@x.cn']);
+    expect(early.pending).toHaveLength(3);
+    expect(early.nextFlushAt).toBe(T0 + INTERVAL);
+    const due = groupNotices(list.slice(0, 3), T0 + INTERVAL, WAIT, undefined, spacing);
+    expect(due.digests).toHaveLength(1);
+    expect(due.digests[0].notifications.map((n) => n.notice.alertId)).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  it('without spacing (no last mail known, or interval 0) nothing changes', () => {
+    const list = one(T0);
+    expect(
+      groupNotices(list, T0 + WAIT, WAIT, undefined, { lastSentAt: () => T0, groupIntervalMs: 0 }).digests,
+    ).toHaveLength(1);
+    expect(
+      groupNotices(list, T0 + WAIT, WAIT, undefined, { lastSentAt: () => null, groupIntervalMs: INTERVAL }).digests,
+    ).toHaveLength(1);
   });
 });

@@ -4,8 +4,15 @@ import type { Digest, Notification } from './types';
 /**
  * Group stage: what one recipient is told within the group wait goes out as one digest.
  * A recipient's notifications are ready once the first of them has waited its group wait
- * (`groupWaitMs`, or per notification: the policy's route; 0 sends at once); all of that recipient's pending notifications then go together, in the order they
- * arose. A digest holds at most `maxPerDigest` notifications so an email stays readable.
+ * (`groupWaitMs`, or per notification: the policy's route; 0 sends at once); all of that
+ * recipient's pending notifications then go together, in the order they arose. A digest holds
+ * at most `maxPerDigest` notifications so an email stays readable.
+ *
+ * Group interval (after Alertmanager's `group_interval`): once a mail went to a person, their
+ * next mail waits until the group interval has passed since that one was sent, and takes
+ * everything that arose meanwhile — so a flapping week does not mail a person every few
+ * minutes. Of several pending notifications the shortest interval of their routes counts
+ * (like the group wait, the most urgent route decides); 0 spaces nothing.
  */
 
 export const DEFAULT_MAX_PER_DIGEST = 50;
@@ -29,13 +36,42 @@ export function digestOrder(a: Notification, b: Notification): number {
   );
 }
 
+/** The group interval's inputs: when each person was last mailed, and the interval of a notification's route. */
+export interface GroupSpacing {
+  /** When the last mail to this recipient was sent (domain ms), or null when none was. */
+  lastSentAt: (recipient: string) => number | null;
+  /** The group interval (ms) of a notification: its policy route's, else IW_GROUP_INTERVAL. */
+  groupIntervalMs: number | ((n: Notification) => number);
+}
+
+/**
+ * When a recipient's pending notifications may go out: the first one's group wait is over and,
+ * after an earlier mail, the group interval since it has passed. A last mail stamped after
+ * `now` (a clock set back, e.g. a new replay on an old store) is not held against anyone.
+ */
+export function readyAt(
+  list: readonly Notification[],
+  now: number,
+  waitOf: (n: Notification) => number,
+  lastSentAt: number | null,
+  intervalOf: (n: Notification) => number,
+): number {
+  const waited = Math.min(...list.map((n) => Date.parse(n.createdAt) + Math.max(0, waitOf(n))));
+  if (lastSentAt === null || lastSentAt > now) return waited;
+  const interval = Math.min(...list.map((n) => Math.max(0, intervalOf(n))));
+  return Math.max(waited, lastSentAt + interval);
+}
+
 export function groupNotices(
   pending: readonly Notification[],
   now: number,
   groupWaitMs: number | ((n: Notification) => number),
   maxPerDigest = DEFAULT_MAX_PER_DIGEST,
+  spacing?: GroupSpacing,
 ): GroupResult {
   const waitOf = typeof groupWaitMs === 'number' ? () => groupWaitMs : groupWaitMs;
+  const interval = spacing?.groupIntervalMs ?? 0;
+  const intervalOf = typeof interval === 'number' ? () => interval : interval;
   const byRecipient = new Map<string, Notification[]>();
   for (const n of pending) {
     const list = byRecipient.get(n.recipient) ?? [];
@@ -46,10 +82,10 @@ export function groupNotices(
   const createdAt = new Date(now).toISOString();
   for (const recipient of [...byRecipient.keys()].sort()) {
     const list = byRecipient.get(recipient)!.sort(digestOrder);
-    const readyAt = Math.min(...list.map((n) => Date.parse(n.createdAt) + Math.max(0, waitOf(n))));
-    if (readyAt > now) {
+    const at = readyAt(list, now, waitOf, spacing?.lastSentAt(recipient) ?? null, intervalOf);
+    if (at > now) {
       result.pending.push(...list);
-      result.nextFlushAt = result.nextFlushAt === null ? readyAt : Math.min(result.nextFlushAt, readyAt);
+      result.nextFlushAt = result.nextFlushAt === null ? at : Math.min(result.nextFlushAt, at);
       continue;
     }
     for (let i = 0; i < list.length; i += Math.max(1, maxPerDigest)) {

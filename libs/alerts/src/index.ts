@@ -9,3 +9,4 @@ export * from './render';
 export * from './pipeline';
 export * from './policy';
 export * from './send';
+export * from './read-mail';

@@ -31,10 +31,12 @@ export interface AlertPipelineOptions {
   repeatIntervalMs: number;
   /** IW_GROUP_WAIT; 0 sends at once. */
   groupWaitMs: number;
+  /** IW_GROUP_INTERVAL: after a mail, a person's next one waits this long since it. Absent or 0: no spacing. */
+  groupIntervalMs?: number;
   /**
    * The notification policy (IW_POLICY): per route the receivers, group wait, reminder
-   * interval and escalation delay; reminders only at the weekly digest slot. Its defaults
-   * replace `repeatIntervalMs` and `groupWaitMs`.
+   * interval, group interval and escalation delay; reminders only at the weekly digest slot.
+   * Its defaults replace `repeatIntervalMs`, `groupWaitMs` and `groupIntervalMs`.
    */
   policy?: NotificationPolicy;
   /** The office (绩效管理) people of an agency, who hear of unacknowledged alerts. */
@@ -148,6 +150,15 @@ export function groupWaitOf(
   const { policy } = options;
   if (!policy) return options.groupWaitMs;
   return (n) => settingsOf(policy, n.notice.unit, n.notice.evaluation.status).groupWaitMs;
+}
+
+/** The group interval of a notification: its policy route's, else IW_GROUP_INTERVAL (absent: 0). */
+export function groupIntervalOf(
+  options: Pick<AlertPipelineOptions, 'policy' | 'groupIntervalMs'>,
+): number | ((n: Notification) => number) {
+  const { policy } = options;
+  if (!policy) return options.groupIntervalMs ?? 0;
+  return (n) => settingsOf(policy, n.notice.unit, n.notice.evaluation.status).groupIntervalMs;
 }
 
 /** Turns one digest into the mail to send: same digest, same Message-ID. */

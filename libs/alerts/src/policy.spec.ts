@@ -3,6 +3,7 @@ import {
   digestSlotAtOrBefore,
   nextDigestSlot,
   parsePolicy,
+  policyBase,
   routeFor,
   type AlertLabels,
   type NotificationPolicy,
@@ -32,6 +33,20 @@ describe('parsePolicy', () => {
     expect(policy.routes).toEqual([]);
   });
 
+  it('takes the environment’s durations for the keys it leaves unset', () => {
+    const base = policyBase({ groupWaitMs: 0, groupIntervalMs: 5 * 60_000, repeatIntervalMs: DAY });
+    const { policy } = parsePolicy('defaults:\n  group_wait: 10s\nroutes:\n  - match: { status: off_track }\n', base);
+    expect(policy?.defaults).toEqual({
+      ...DEFAULT_POLICY.defaults,
+      groupWaitMs: 10_000,
+      groupIntervalMs: 300_000,
+      repeatIntervalMs: DAY,
+    });
+    expect(
+      routeFor(policy!, { agency: null, projectId: 'p', projectName: 'p', status: 'off_track' }).groupIntervalMs,
+    ).toBe(300_000);
+  });
+
   it('reads defaults, the digest and routes', () => {
     const policy = policyOf(
       [
@@ -39,6 +54,7 @@ describe('parsePolicy', () => {
         'defaults:',
         '  receivers: owners',
         '  group_wait: 1m',
+        '  group_interval: 2h',
         '  repeat_interval: 14d',
         '  escalate_after: 3d',
         '  digest: { day: friday, time: "16:30" }',
@@ -46,11 +62,13 @@ describe('parsePolicy', () => {
         '  - match: { status: [off_track, missed], agency: 市交通局 }',
         '    receivers: [owners, office]',
         '    escalate_after: 0',
+        '    group_interval: 10m',
       ].join('\n'),
     );
     expect(policy.defaults).toEqual({
       receivers: ['owners'],
       groupWaitMs: 60_000,
+      groupIntervalMs: 2 * 3_600_000,
       repeatIntervalMs: 14 * DAY,
       escalateAfterMs: 3 * DAY,
       noDataReminder: true,
@@ -59,8 +77,8 @@ describe('parsePolicy', () => {
     expect(policy.routes).toEqual([
       {
         match: { status: ['off_track', 'missed'], agency: ['市交通局'] },
-        settings: { receivers: ['owners', 'office'], escalateAfterMs: 0 },
-        line: 9,
+        settings: { receivers: ['owners', 'office'], escalateAfterMs: 0, groupIntervalMs: 600_000 },
+        line: 10,
       },
     ]);
   });
@@ -69,6 +87,11 @@ describe('parsePolicy', () => {
     ['bogus: 1', 1, 'unknown key "bogus"'],
     ['version: 2', 1, 'version: must be 1'],
     ['defaults:\n  group_wait: soon', 2, 'defaults.group_wait: "soon" is not a duration'],
+    [
+      'routes:\n  - match: { status: at_risk }\n    group_interval: often',
+      3,
+      'routes[0].group_interval: "often" is not a duration',
+    ],
     ['defaults:\n  receivers: [owners, boss]', 2, 'defaults.receivers: "boss" is not a receiver'],
     ['defaults:\n  digest: { day: someday }', 2, 'defaults.digest.day: "someday" is not a weekday'],
     ['defaults:\n  digest:\n    time: "25:00"', 3, 'defaults.digest.time: "25:00" is not a local time'],

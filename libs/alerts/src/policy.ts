@@ -13,6 +13,7 @@ import { parseDuration, readYamlFile } from '@iw/config';
  *   defaults:
  *     receivers: [owners]        # owners: the indicator's owners; office: the agency's office people
  *     group_wait: 30s            # a change mail waits this long for others to the same person (IW_GROUP_WAIT)
+ *     group_interval: 1h         # after a mail, a person's next one waits this long since it (IW_GROUP_INTERVAL)
  *     repeat_interval: 7d        # a standing alert is reminded at most this often … (IW_REPEAT_INTERVAL)
  *     escalate_after: 7d         # … and not acknowledged this long, it goes to the office people
  *     no_data_reminder: true     # one 缺报提醒 when an indicator still has no data after the grace
@@ -29,6 +30,8 @@ export type Receiver = (typeof RECEIVERS)[number];
 export interface RouteSettings {
   receivers: readonly Receiver[];
   groupWaitMs: number;
+  /** After a mail to a person, their next one waits until this long since it was sent (then takes all that arose). 0: no spacing. */
+  groupIntervalMs: number;
   /** Reminders of a standing alert: at most one per interval, in the weekly digest. 0: none. */
   repeatIntervalMs: number;
   /** Not acknowledged this long after it opened: escalated to the agency's office people. 0: never. */
@@ -68,6 +71,7 @@ export const DEFAULT_POLICY: NotificationPolicy = {
   defaults: {
     receivers: ['owners'],
     groupWaitMs: 30_000,
+    groupIntervalMs: 3_600_000,
     repeatIntervalMs: 7 * 86_400_000,
     escalateAfterMs: 7 * 86_400_000,
     noDataReminder: true,
@@ -75,6 +79,24 @@ export const DEFAULT_POLICY: NotificationPolicy = {
   digest: { weekday: 1, hour: 9, minute: 0 },
   routes: [],
 };
+
+/**
+ * The defaults a policy file's unset keys take: the environment's durations (IW_GROUP_WAIT,
+ * IW_GROUP_INTERVAL, IW_REPEAT_INTERVAL), the rest as in DEFAULT_POLICY. What alerting runs
+ * with and what `iw policy check` shows.
+ */
+export function policyBase(env: {
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  repeatIntervalMs: number;
+}): RouteSettings {
+  return {
+    ...DEFAULT_POLICY.defaults,
+    groupWaitMs: env.groupWaitMs,
+    groupIntervalMs: env.groupIntervalMs,
+    repeatIntervalMs: env.repeatIntervalMs,
+  };
+}
 
 export interface PolicyProblem {
   line: number;
@@ -84,9 +106,18 @@ export interface PolicyProblem {
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const STATUSES: readonly Status[] = ['on_track', 'at_risk', 'off_track', 'achieved', 'missed', 'no_data', 'manual'];
 const TOP_KEYS = ['version', 'defaults', 'routes'];
-const SETTING_KEYS = ['receivers', 'group_wait', 'repeat_interval', 'escalate_after', 'no_data_reminder'];
+/** The settings a policy's defaults and routes may name (digest only in defaults). */
+export const POLICY_SETTING_KEYS = [
+  'receivers',
+  'group_wait',
+  'group_interval',
+  'repeat_interval',
+  'escalate_after',
+  'no_data_reminder',
+];
 const DURATION_KEYS: Record<string, keyof RouteSettings> = {
   group_wait: 'groupWaitMs',
+  group_interval: 'groupIntervalMs',
   repeat_interval: 'repeatIntervalMs',
   escalate_after: 'escalateAfterMs',
 };
@@ -155,7 +186,10 @@ export function parsePolicy(
           error(line, `${where}.${key}: ${(e as Error).message}`);
         }
       } else {
-        error(lineOf(pair.key), `${where}: unknown key "${key}" (expected ${[...SETTING_KEYS, ...extra].join(', ')})`);
+        error(
+          lineOf(pair.key),
+          `${where}: unknown key "${key}" (expected ${[...POLICY_SETTING_KEYS, ...extra].join(', ')})`,
+        );
       }
     }
     return out;

@@ -22,7 +22,8 @@ export interface RenderOptions {
   personalLink?: (recipient: string, path: string) => string | null;
 }
 
-const PREFIX: Record<NoticeKind, string> = {
+/** The head of each kind of notice (and of a mail of one kind). */
+export const PREFIX: Record<NoticeKind, string> = {
   opened: '【绩效预警】',
   escalated: '【绩效预警】',
   repeat: '【绩效预警】',
@@ -81,7 +82,7 @@ function formatDeadline(e: EvaluationSnapshot): string {
 }
 
 /** What the notice says, in a few words (`有可能无法完成`, `风险升级，不可能完成` …). */
-export function noticePhrase(notice: Notice): string {
+export function noticePhrase(notice: Pick<Notice, 'kind' | 'severity' | 'repeat'>): string {
   const firing = notice.severity === 'off_track' ? STATUS_TEXT.off_track : STATUS_TEXT.at_risk;
   switch (notice.kind) {
     case 'opened':

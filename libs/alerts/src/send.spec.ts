@@ -2,6 +2,7 @@ import { alertUnit, evaluation as evaluationOf } from '../test/fixtures';
 import { mailDomain, messageId } from './dedup';
 import type { AlertPipelineOptions } from './pipeline';
 import { onEvaluation } from './pipeline';
+import { parsePolicy } from './policy';
 import { ownersResolver } from './route';
 import { batch, due, flush, nextWakeUp, realDelay, render, retryPlan, standing } from './send';
 import { transition } from './state-machine';
@@ -155,6 +156,21 @@ describe('batch → render: one rendering, at send time, equal to the all-at-onc
     const [whole] = flush(pending, alertOf, T0 + HOUR, options).mails;
     const mail = render(claim, [...pending].reverse(), options);
     expect(mail).toEqual(whole);
+  });
+
+  it('holds a person mailed within the group interval (from the policy or IW_GROUP_INTERVAL) until it has passed', () => {
+    const spaced = { ...options, groupIntervalMs: 2 * HOUR };
+    const mailedAt = T0;
+    const held = batch(pending, alertOf, T0 + HOUR, spaced, () => mailedAt);
+    expect(held.claims).toEqual([]);
+    expect(held.pending).toHaveLength(pending.length);
+    expect(held.nextFlushAt).toBe(mailedAt + 2 * HOUR);
+    expect(batch(pending, alertOf, mailedAt + 2 * HOUR, spaced, () => mailedAt).claims).toHaveLength(1);
+    expect(batch(pending, alertOf, T0 + HOUR, options, () => mailedAt).claims).toHaveLength(1);
+    const policy = parsePolicy('defaults:\n  group_wait: 1h\n  group_interval: 3h\n').policy!;
+    expect(batch(pending, alertOf, T0 + HOUR, { ...spaced, policy }, () => mailedAt).nextFlushAt).toBe(
+      mailedAt + 3 * HOUR,
+    );
   });
 
   it('keeps a stored Message-ID when re-sending', () => {

@@ -2,7 +2,7 @@ import { backoff, type BackoffOptions, type MailSendError } from '@iw/mail';
 import { digestOrder, groupNotices } from './group';
 import { mailDomain, messageId } from './dedup';
 import { muteNotifications, type MuteResult } from './mute';
-import { groupWaitOf, toMail, type AlertPipelineOptions } from './pipeline';
+import { groupIntervalOf, groupWaitOf, toMail, type AlertPipelineOptions } from './pipeline';
 import type { Alert, AlertChange, Digest, Notification, OutgoingMail } from './types';
 
 /**
@@ -82,17 +82,22 @@ export interface BatchResult {
 
 /**
  * Stages `mute` (acknowledged or silenced alerts) and `group` (one digest per recipient once
- * the group wait is over): the digests to claim, with the Message-ID each will be sent under.
- * Nothing is rendered here.
+ * the group wait is over and, after an earlier mail to that person, the group interval since
+ * it: `lastSentAt`, domain ms, from the outbox): the digests to claim, with the Message-ID each
+ * will be sent under. Nothing is rendered here.
  */
 export function batch(
   ready: readonly Notification[],
   alertOf: (alertId: string) => Alert | undefined,
   now: number,
-  options: Pick<AlertPipelineOptions, 'groupWaitMs' | 'policy' | 'maxPerDigest' | 'from'>,
+  options: Pick<AlertPipelineOptions, 'groupWaitMs' | 'groupIntervalMs' | 'policy' | 'maxPerDigest' | 'from'>,
+  lastSentAt: (recipient: string) => number | null = () => null,
 ): BatchResult {
   const { pass, muted } = muteNotifications(ready, alertOf, now);
-  const grouped = groupNotices(pass, now, groupWaitOf(options), options.maxPerDigest);
+  const grouped = groupNotices(pass, now, groupWaitOf(options), options.maxPerDigest, {
+    lastSentAt,
+    groupIntervalMs: groupIntervalOf(options),
+  });
   const domain = mailDomain(options.from);
   return {
     digests: grouped.digests,
@@ -138,8 +143,9 @@ export function flush(
   alertOf: (alertId: string) => Alert | undefined,
   now: number,
   options: AlertPipelineOptions,
+  lastSentAt?: (recipient: string) => number | null,
 ): FlushResult {
-  const b = batch(pending, alertOf, now, options);
+  const b = batch(pending, alertOf, now, options, lastSentAt);
   return { ...b, mails: b.digests.map((d) => toMail(d, options)) };
 }
 

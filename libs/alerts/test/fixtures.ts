@@ -1,5 +1,5 @@
 import type { Status } from '@iw/risk';
-import type { AlertUnit, UnitEvaluation } from '../src/types';
+import type { AlertSeverity, AlertUnit, Notice, NoticeKind, Notification, UnitEvaluation } from '../src/types';
 
 /** Test data for the alert stages (also handy for the alerting app's tests). */
 
@@ -43,4 +43,25 @@ export function evaluation(status: Status, overrides: Partial<UnitEvaluation> = 
     deadline: '2019-12-31',
     ...overrides,
   };
+}
+
+/** A routed notification of any kind about unit `u<i>` (indicator 指标<i>), for rendering tests. */
+export function notificationOf(
+  kind: NoticeKind,
+  i: number,
+  severity: AlertSeverity | null = 'at_risk',
+  recipient = 'a@x.cn',
+): Notification {
+  const unit = alertUnit({ id: `u${i}`, indicatorId: `u${i}`, indicatorName: `指标${i}` });
+  const notice: Notice = {
+    kind,
+    alertId: unit.id,
+    version: 1,
+    at: new Date(T0).toISOString(),
+    severity,
+    ...(kind === 'repeat' ? { repeat: 3 } : {}),
+    unit,
+    evaluation: evaluation('at_risk'),
+  };
+  return { key: `${unit.id}|${kind}|${recipient}`, recipient, notice, createdAt: notice.at };
 }

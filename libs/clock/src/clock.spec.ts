@@ -28,12 +28,26 @@ describe('parseClockSpec', () => {
     expect(a.now()).toBe(Date.parse('2019-01-01T00:00:10Z'));
   });
 
-  it.each(['sim:2019-01-01', 'sim:notadate@5', 'sim:2019-01-01T00:00:00Z@0', 'fast'])(
-    'rejects %s with a message naming IW_CLOCK',
-    (spec) => {
-      expect(() => parseClockSpec(spec)).toThrow(/IW_CLOCK/);
-    },
-  );
+  it.each<[string, number, string]>([
+    ['sim:2019-01-01T00:00:00Z@10~5000..2019-01-01T00:00:20Z', 6000, '2019-01-01T00:00:10.000Z'],
+    ['sim:2019-01-01T00:00:00Z@10~5000..2019-01-01T00:00:20Z', 7000, '2019-01-01T00:00:20.000Z'],
+    ['sim:2019-01-01T00:00:00Z@10~5000..2019-01-01T00:00:20Z', 99_000, '2019-01-01T00:00:20.000Z'],
+    ['sim:2019-01-01T00:00:00+08:00@86400..2019-01-02T00:00:00+08:00', 0, '2018-12-31T16:00:00.000Z'],
+  ])('stops at `..<stop>`: %s at real %i is %s', (spec, real, at) => {
+    const clock = parseClockSpec(spec, () => (real === 0 ? 1 : real));
+    expect(new Date(clock.now()).toISOString()).toBe(at);
+  });
+
+  it.each([
+    'sim:2019-01-01',
+    'sim:notadate@5',
+    'sim:2019-01-01T00:00:00Z@0',
+    'fast',
+    'sim:2019-01-01T00:00:00Z@10..never',
+    'sim:2019-01-02T00:00:00Z@10..2019-01-01T00:00:00Z',
+  ])('rejects %s with a message naming IW_CLOCK', (spec) => {
+    expect(() => parseClockSpec(spec)).toThrow(/IW_CLOCK/);
+  });
 });
 
 describe('FixedClock', () => {

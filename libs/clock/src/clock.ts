@@ -28,7 +28,8 @@ export const WALL_CLOCK: Clock = new SystemClock();
 /**
  * Simulated time: starts at `startMs` when created (or at `realStartMs` if given, so
  * several processes started from the same IW_CLOCK value agree) and runs `speed` times
- * faster than real time.
+ * faster than real time. With `stopMs` it stands still once it gets there (a replay's end):
+ * nothing is judged past the last replayed day.
  */
 export class SimulatedClock implements Clock {
   readonly kind = 'simulated' as const;
@@ -37,12 +38,15 @@ export class SimulatedClock implements Clock {
     readonly speed: number,
     private readonly realStartMs: number = Date.now(),
     private readonly realNow: () => number = Date.now,
+    readonly stopMs: number | null = null,
   ) {
     if (!Number.isFinite(startMs)) throw new Error('SimulatedClock: start is not a valid time');
     if (!(speed > 0)) throw new Error('SimulatedClock: speed must be > 0');
+    if (stopMs !== null && !(stopMs >= startMs)) throw new Error('SimulatedClock: stop must not be before the start');
   }
   now(): number {
-    return this.startMs + (this.realNow() - this.realStartMs) * this.speed;
+    const t = this.startMs + (this.realNow() - this.realStartMs) * this.speed;
+    return this.stopMs === null ? t : Math.min(t, this.stopMs);
   }
 }
 
@@ -65,15 +69,16 @@ export class FixedClock implements Clock {
 /**
  * Parses IW_CLOCK: `system`, or `sim:<ISO start>@<speed>` (e.g.
  * `sim:2019-01-01T00:00:00+08:00@86400`). An optional `~<epoch ms>` after the speed pins
- * the real instant the simulation started, so every process of one run shares one timeline.
+ * the real instant the simulation started, so every process of one run shares one timeline;
+ * an optional `..<ISO stop>` at the end stops the clock there (a replay's `--until`).
  */
 export function parseClockSpec(spec: string, realNow: () => number = Date.now): Clock {
   const trimmed = spec.trim();
   if (trimmed === '' || trimmed === 'system') return new SystemClock();
-  const m = /^sim:([^@]+)@([0-9.]+)(?:~(\d+))?$/.exec(trimmed);
+  const m = /^sim:([^@]+)@([0-9.]+)(?:~(\d+))?(?:\.\.(.+))?$/.exec(trimmed);
   if (!m) {
     throw new Error(
-      `IW_CLOCK: expected "system" or "sim:<ISO start>@<speed>" (e.g. sim:2019-01-01T00:00:00+08:00@86400), got "${spec}"`,
+      `IW_CLOCK: expected "system" or "sim:<ISO start>@<speed>[~<real start ms>][..<ISO stop>]" (e.g. sim:2019-01-01T00:00:00+08:00@86400..2019-07-13T00:00:00+08:00), got "${spec}"`,
     );
   }
   const start = Date.parse(m[1]);
@@ -81,5 +86,8 @@ export function parseClockSpec(spec: string, realNow: () => number = Date.now): 
   const speed = Number(m[2]);
   if (!(speed > 0)) throw new Error(`IW_CLOCK: speed must be a number > 0, got "${m[2]}"`);
   const realStart = m[3] ? Number(m[3]) : realNow();
-  return new SimulatedClock(start, speed, realStart, realNow);
+  const stop = m[4] === undefined ? null : Date.parse(m[4]);
+  if (stop !== null && Number.isNaN(stop)) throw new Error(`IW_CLOCK: stop "${m[4]}" is not an ISO 8601 date-time`);
+  if (stop !== null && stop < start) throw new Error(`IW_CLOCK: stop ${m[4]} is before the start ${m[1]}`);
+  return new SimulatedClock(start, speed, realStart, realNow, stop);
 }

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
     expect(c.kafka.topics.inspectionBatches).toBe('actuals.inspection-batches');
     expect(c.kafka.topics.dlq).toBe('actuals.dlq');
     expect(c.alerting.groupWaitMs).toBe(30_000);
+    expect(c.alerting.groupIntervalMs).toBe(3_600_000);
     expect(c.alerting.repeatIntervalMs).toBe(7 * 86_400_000);
     expect(c.alerting.pendingForMs).toBe(3_600_000);
     expect(c.timeZone).toBe('Asia/Shanghai');
@@ -23,12 +24,19 @@ describe('loadConfig', () => {
 
   it('reads overrides, lists and a topic prefix', () => {
     const c = loadConfig(
-      { KAFKA_BROKERS: 'a:1, b:2', KAFKA_TOPIC_PREFIX: 't1.', IW_GROUP_WAIT: '0s', IW_API_TOKENS: 'x,y' },
+      {
+        KAFKA_BROKERS: 'a:1, b:2',
+        KAFKA_TOPIC_PREFIX: 't1.',
+        IW_GROUP_WAIT: '0s',
+        IW_GROUP_INTERVAL: '10m',
+        IW_API_TOKENS: 'x,y',
+      },
       noDotEnv,
     );
     expect(c.kafka.brokers).toEqual(['a:1', 'b:2']);
     expect(c.kafka.topics.cases).toBe('t1.actuals.cases');
     expect(c.alerting.groupWaitMs).toBe(0);
+    expect(c.alerting.groupIntervalMs).toBe(600_000);
     expect(c.http.apiTokens).toEqual(['x', 'y']);
   });
 
@@ -36,6 +44,7 @@ describe('loadConfig', () => {
     [{ IW_STATUS_PORT: 'abc' }, /IW_STATUS_PORT/],
     [{ MONGO_URL: 'not a url' }, /MONGO_URL/],
     [{ IW_GROUP_WAIT: 'soon' }, /IW_GROUP_WAIT.*not a duration/],
+    [{ IW_GROUP_INTERVAL: 'often' }, /IW_GROUP_INTERVAL.*not a duration/],
     [{ IW_TIMEZONE: 'Mars/Olympus' }, /IW_TIMEZONE/],
     [{ SMTP_URL: 'http://x' }, /SMTP_URL/],
     [{ KAFKA_SASL_MECHANISM: 'plain' }, /KAFKA_SASL_USERNAME/],

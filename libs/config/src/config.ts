@@ -136,6 +136,8 @@ export const envSchema = z.object({
       }
     }, 'not an IANA time zone (e.g. Asia/Shanghai)'),
   IW_GROUP_WAIT: duration('IW_GROUP_WAIT', '30s'),
+  /** After a mail to a person, their next one waits this long since it (the policy's group_interval). */
+  IW_GROUP_INTERVAL: duration('IW_GROUP_INTERVAL', '1h'),
   IW_REPEAT_INTERVAL: duration('IW_REPEAT_INTERVAL', '7d'),
   IW_PENDING_FOR: duration('IW_PENDING_FOR', '1h'),
   IW_NO_DATA_GRACE: duration('IW_NO_DATA_GRACE', '30d'),
@@ -241,6 +243,7 @@ export interface AppConfig {
   timeZone: string;
   alerting: {
     groupWaitMs: number;
+    groupIntervalMs: number;
     repeatIntervalMs: number;
     pendingForMs: number;
     noDataGraceMs: number;
@@ -380,6 +383,7 @@ export function loadConfig(
     timeZone: e.IW_TIMEZONE,
     alerting: {
       groupWaitMs: e.IW_GROUP_WAIT,
+      groupIntervalMs: e.IW_GROUP_INTERVAL,
       repeatIntervalMs: e.IW_REPEAT_INTERVAL,
       pendingForMs: e.IW_PENDING_FOR,
       noDataGraceMs: e.IW_NO_DATA_GRACE,

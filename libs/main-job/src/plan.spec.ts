@@ -1,14 +1,5 @@
 import { loadConfig } from '@iw/config';
-import { parseDuration } from '@iw/config';
-import {
-  banner,
-  childEnv,
-  dashboardUrl,
-  formatLiveLine,
-  mailSinkPlan,
-  replayPendingFor,
-  REPLAY_DELAY_BUDGET_S,
-} from './plan';
+import { banner, childEnv, dashboardUrl, formatLiveLine, mailSinkPlan } from './plan';
 
 const config = (env: Record<string, string> = {}) =>
   loadConfig({ IW_LOCAL_DIR: '/srv/iw/.local', ...env }, '/nonexistent/.env');
@@ -29,28 +20,6 @@ describe('mailSinkPlan', () => {
     ['TLS', { SMTP_URL: 'smtps://127.0.0.1:465' }, null],
   ])('%s', (_name, env: Record<string, string>, want) => {
     expect(mailSinkPlan(config(env))).toEqual(want);
-  });
-});
-
-describe('replayPendingFor', () => {
-  const hour = 3_600_000;
-  it('scales the hold to the pipeline delay budget in simulated time', () => {
-    const hold = replayPendingFor(86_400, {}, hour)!;
-    expect(hold.simulatedMs).toBe(REPLAY_DELAY_BUDGET_S * 86_400_000);
-    // A value the services' configuration reads back as the same duration.
-    expect(parseDuration(hold.value)).toBe(hold.simulatedMs);
-  });
-
-  it('keeps a configured hold that is longer already (a slow replay)', () => {
-    expect(replayPendingFor(60, {}, hour)).toEqual({ value: `${hour}ms`, simulatedMs: hour });
-  });
-
-  it('leaves an IW_PENDING_FOR the user set alone', () => {
-    expect(replayPendingFor(86_400, { IW_PENDING_FOR: '0s' }, 0)).toBeNull();
-  });
-
-  it('is passed to the services', () => {
-    expect(childEnv({}, { clock: 'system', apiTokens: 't', pendingFor: '5ms' }).IW_PENDING_FOR).toBe('5ms');
   });
 });
 

@@ -37,39 +37,14 @@ export function dashboardUrl(config: AppConfig, token: string): string {
 }
 
 /** The environment of every service: one clock, one token set, the same configuration. */
-export function childEnv(
-  base: NodeJS.ProcessEnv,
-  o: { clock: string; apiTokens: string; pendingFor?: string },
-): NodeJS.ProcessEnv {
+export function childEnv(base: NodeJS.ProcessEnv, o: { clock: string; apiTokens: string }): NodeJS.ProcessEnv {
   // NO_COLOR: log files without escape codes (Nest honours it).
   return {
     ...base,
     IW_CLOCK: o.clock,
     IW_API_TOKENS: o.apiTokens,
     NO_COLOR: '1',
-    ...(o.pendingFor ? { IW_PENDING_FOR: o.pendingFor } : {}),
   };
-}
-
-/**
- * Real seconds of pipeline delay (publish → ingest → progress → alerting) a replay absorbs. A
- * new status counts only once it has held for IW_PENDING_FOR of domain time (anti-flap, like
- * Prometheus `for`); with the system clock its 1 h dwarfs the pipeline's second or two, so a
- * status that merely reflects events still in flight never pages anyone. A replay compresses
- * domain time by its speed but not the pipeline's delay (2 s at 86400 are 2 simulated days), so
- * the hold is scaled to keep that guarantee. Measured on the loaded 2-core machine: see README.
- */
-export const REPLAY_DELAY_BUDGET_S = 3;
-
-/** IW_PENDING_FOR for a replay: the configured hold, or the delay budget in simulated time if longer; null when the user set it. */
-export function replayPendingFor(
-  speed: number,
-  env: NodeJS.ProcessEnv,
-  configuredMs: number,
-): { value: string; simulatedMs: number } | null {
-  if (env.IW_PENDING_FOR?.trim()) return null;
-  const simulatedMs = Math.max(configuredMs, Math.round(REPLAY_DELAY_BUDGET_S * 1000 * speed));
-  return { value: `${simulatedMs}ms`, simulatedMs };
 }
 
 export interface LiveFigures {

@@ -30,17 +30,7 @@ import {
 import { loadStoryInput, runSimulation } from '@iw/simulator/runner';
 import { ownersFormatOf, parseOwners, parseTargetTable } from '@iw/targets';
 import { parseOptions, UsageError, type MainJobOptions } from './options';
-import {
-  APPS,
-  banner,
-  childEnv,
-  dashboardUrl,
-  entryOf,
-  formatLiveLine,
-  logDir,
-  mailSinkPlan,
-  replayPendingFor,
-} from './plan';
+import { APPS, banner, childEnv, dashboardUrl, entryOf, formatLiveLine, logDir, mailSinkPlan } from './plan';
 import { countMail, prepareReplay, setAsidePreviousMail } from './replay';
 import { Supervisor } from './supervisor';
 import { Terminal } from './terminal';
@@ -229,16 +219,13 @@ class MainJob {
           options.speed,
           config.timeZone,
           new SystemClock().now() + STARTUP_GRACE_MS,
+          // The clock stops at the end of the last replayed day: nothing is judged past the replay.
+          options.until ?? `${fiscalYear}-12-31`,
         )
       : this.env.IW_CLOCK?.trim() || 'system';
-    const hold = options.simulate ? replayPendingFor(options.speed, this.env, config.alerting.pendingForMs) : null;
-    if (hold)
-      term.line(
-        `alerting: a new status counts once it has held ${formatHold(hold.simulatedMs)} of simulated time (${(hold.simulatedMs / options.speed / 1000).toFixed(1)} s real), so events still in the pipeline never raise an alert (IW_PENDING_FOR overrides)`,
-      );
     this.supervisor = new Supervisor({
       cwd: this.root,
-      env: childEnv(this.env, { clock, apiTokens: token.tokens, ...(hold ? { pendingFor: hold.value } : {}) }),
+      env: childEnv(this.env, { clock, apiTokens: token.tokens }),
       logDir: logDir(config),
       onNotice: (name, line) => term.line(`${name.padEnd(8)}| ${line}`),
       onUnexpectedExit: (name, how, tail) => {
@@ -532,12 +519,4 @@ class MainJob {
     if (this.conn) await closeMongo(this.conn).catch(() => undefined);
     this.term.line('stopped.');
   }
-}
-
-/** 3 days, 36 hours, 90 minutes. */
-function formatHold(ms: number): string {
-  const h = ms / 3_600_000;
-  if (h >= 48) return `${+(h / 24).toFixed(1)} days`;
-  if (h >= 2) return `${+h.toFixed(1)} hours`;
-  return `${Math.round(ms / 60_000)} minutes`;
 }

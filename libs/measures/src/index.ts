@@ -7,3 +7,4 @@ export * from './route';
 export * from './park';
 export * from './rebuild-scan';
 export * from './correct';
+export * from './watermarks';

@@ -44,6 +44,8 @@ export const COLLECTIONS = {
   catalogueVersion: 'catalogue_version',
   /** The catalogue of a fiscal year as its last import left it, in a few JSON chunks: what services load at start. */
   catalogueSnapshot: 'catalogue_snapshot',
+  /** One document per actuals topic: how far ingest has processed each partition (event time). */
+  sourceWatermarks: 'source_watermarks',
 } as const;
 
 /**

@@ -20,6 +20,7 @@ const REPOSITORIES = [
   repositories.SecretRepository,
   repositories.SessionRepository,
   repositories.StatsRepository,
+  repositories.WatermarkRepository,
 ] as const;
 
 /**

@@ -1,4 +1,14 @@
-import { actorOf, decide, mayEver, readableAgencies, type Permission, type Principal, type Resource } from './access';
+import {
+  actorOf,
+  decide,
+  homePage,
+  homePageName,
+  mayEver,
+  readableAgencies,
+  type Permission,
+  type Principal,
+  type Resource,
+} from './access';
 import type { Person, Role } from './person';
 
 const A = '新疆维吾尔自治区市场监督管理局';
@@ -143,5 +153,16 @@ describe('actors and scopes', () => {
     expect(readableAgencies(P.admin)).toBeNull();
     expect(readableAgencies(P.read)).toBeNull();
     expect(readableAgencies(P.office)).toEqual([A]);
+  });
+  it.each<[keyof typeof P | 'both', ReturnType<typeof homePage>, string]>([
+    ['admin', { kind: 'roll-up' }, '预算单位总览'],
+    ['read', { kind: 'roll-up' }, '预算单位总览'],
+    ['office', { kind: 'agency', agency: A }, '本单位总览'],
+    ['ownerB', { kind: 'agency', agency: B }, '本单位总览'],
+    ['both', { kind: 'roll-up' }, '预算单位总览'],
+  ])('home page of %s: %p, named %p', (who, want, name) => {
+    const p = who === 'both' ? person('viewer', 'finance@x.cn', [A, B]) : P[who];
+    expect(homePage(p)).toEqual(want);
+    expect(homePageName(p)).toBe(name);
   });
 });

@@ -104,3 +104,18 @@ export function readableAgencies(p: Principal): readonly string[] | null {
   if (p.kind === 'token' || p.person.role === 'admin') return null;
   return p.person.agencies;
 }
+
+/**
+ * What the dashboard's home page (`/`) opens for the principal: the agency page of the one agency
+ * they read (本单位总览), or the roll-up of every agency they read (预算单位总览: admins, tokens,
+ * whoever reads several). The header's link is named after it.
+ */
+export function homePage(p: Principal): { kind: 'agency'; agency: string } | { kind: 'roll-up' } {
+  const agencies = readableAgencies(p);
+  return agencies !== null && agencies.length === 1 ? { kind: 'agency', agency: agencies[0] } : { kind: 'roll-up' };
+}
+
+/** The home page's name in the header: 本单位总览 (one agency) or 预算单位总览 (several). */
+export function homePageName(p: Principal): string {
+  return homePage(p).kind === 'agency' ? '本单位总览' : '预算单位总览';
+}

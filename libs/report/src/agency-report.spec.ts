@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { catalogueUnits, applyEvents, type Progress, type TrackedUnit } from '@iw/measures';
+import { riskConfig } from '@iw/risk';
 import { budgetTrackId, type ParsedCatalogue } from '@iw/targets';
 import { buildAgencyReport, elapsedShare, type AgencyReportInput } from './agency-report';
 import { agencyReportXlsx, sheetNames, SUMMARY_SHEET } from './agency-xlsx';
@@ -110,6 +111,18 @@ describe('buildAgencyReport', () => {
     expect(r.summary[1].likelihoods.暂无).toBe(1); // the qualitative one, never assessed
     expect(r.totals.indicators).toBe(4);
     expect(r.projects.map((p) => p.month)).toEqual([6, 6]);
+  });
+
+  it('tags 落后 only beyond the pace tolerance (the pace file’s, as the risk engine judges)', () => {
+    // End of August: 序时进度 66.6 %; 甲 spent 60 %, within 10 % of it (the line is 59.9 %).
+    const r = buildAgencyReport(input('2019-08-31'));
+    expect(r.timeElapsed).toBeCloseTo(66.6, 1);
+    expect(r.summary.map((s) => [s.executionRate, s.behind])).toEqual([
+      [60, false],
+      [0, true],
+    ]);
+    const strict = buildAgencyReport({ ...input('2019-08-31'), riskConfig: riskConfig({ paceTolerance: 0 }) });
+    expect(strict.summary.map((s) => s.behind)).toEqual([true, true]);
   });
 
   it.each(['2018-12-31', '2019-02-30', 'today'])('refuses asOf %s', (asOf) => {

@@ -1,4 +1,5 @@
 import { endOfLocalDay, startOfLocalDay } from '@iw/clock';
+import { DEFAULT_RISK_CONFIG } from '@iw/risk';
 import { budgetBehind } from './project-list';
 import {
   buildMonitoringReport,
@@ -30,7 +31,7 @@ export interface AgencySummaryRow {
   executionRate: number | null;
   /** 序时进度 at the time judged, % */
   timeElapsed: number;
-  /** 预算执行率 below 序时进度 */
+  /** 预算执行率 below 序时进度 beyond the pace tolerance (落后, budgetBehind) */
   behind: boolean;
   indicators: number;
   likelihoods: Record<SummaryLikelihood, number>;
@@ -71,6 +72,7 @@ export function buildAgencyReport(input: AgencyReportInput): AgencyMonitoringRep
   );
   const at = Math.min(input.now, endOfLocalDay(asOf, timeZone) - 1);
   const elapsed = elapsedShare(fiscalYear, at, timeZone);
+  const tolerance = (input.riskConfig ?? DEFAULT_RISK_CONFIG).paceTolerance;
   const summary = projects.map((r): AgencySummaryRow => {
     const total = r.funding[0];
     const likelihoods = countLikelihoods(r);
@@ -81,7 +83,7 @@ export function buildAgencyReport(input: AgencyReportInput): AgencyMonitoringRep
       executed: total?.executed ?? null,
       executionRate: total?.executionRate ?? null,
       timeElapsed: elapsed,
-      behind: budgetBehind(total?.executionRate, elapsed),
+      behind: budgetBehind(total?.executionRate, elapsed, tolerance),
       indicators: r.indicators.length,
       likelihoods,
     };

@@ -5,7 +5,7 @@ import { writeProjectSheet } from './xlsx';
 
 /**
  * The department 绩效监控表 as one .xlsx: the 汇总 sheet first (one row per project: funds,
- * 预算执行率 against 序时进度 — a rate behind it is filled red — and the indicators counted by
+ * 预算执行率 against 序时进度 — a rate 落后 (budgetBehind) is filled red — and the indicators counted by
  * 完成目标可能性), then one sheet per project in the official layout (the single report's writer),
  * named by its row number and name (Excel: at most 31 characters, no []:*?/\).
  */

@@ -147,8 +147,9 @@ describe('buildMonitoringReport', () => {
 
   it.each([
     // asOf, 执行情况, status, likelihood
-    // Nothing yet, inside the 30-day no-data grace: on_track (no alert), but never 确定能 without data.
-    ['2019-01-20', '暂无数据', 'on_track', null],
+    // Nothing yet, inside the 30-day no-data grace: alerting keeps on_track (no alert), but the
+    // report says what the page and the API say: no_data, no 完成目标可能性 (never 确定能 without data).
+    ['2019-01-20', '暂无数据', 'no_data', null],
     ['2019-02-28', '暂无数据', 'no_data', null],
     ['2019-03-31', '100批次', 'at_risk', '有可能'], // 172.6 due by now
     ['2019-07-02', '350批次', 'on_track', '确定能'], // 351 due by now, within tolerance
@@ -166,6 +167,7 @@ describe('buildMonitoringReport', () => {
       execution: '暂无数据',
       forecast: '暂无数据',
       likelihood: null,
+      status: 'no_data',
     });
     expect(byName.get('社会影响力')).toMatchObject({ execution: '待人工评估', likelihood: null, status: 'manual' });
   });

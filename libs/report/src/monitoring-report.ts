@@ -1,6 +1,6 @@
 import { endOfLocalDay } from '@iw/clock';
 import { budgetYuan, type Progress, type TrackedUnit } from '@iw/measures';
-import type { RiskConfig, Status } from '@iw/risk';
+import { shownStatus, type RiskConfig, type Status } from '@iw/risk';
 import type { Funds, TableKind } from '@iw/targets';
 import type { Deviation, DeviationCategory } from './deviation';
 import { evaluateUnit } from './evaluate-unit';
@@ -152,7 +152,8 @@ export function buildMonitoringReport(input: MonitoringReportInput): MonitoringR
         execution: judged.map((j) => line(j, executionText(j.unit, j.progress))).join('；'),
         forecast: judged.map((j) => line(j, forecastText(j.unit, j.evaluation))).join('；'),
         likelihood: reportLikelihood(worstLikelihood(judged.map((j) => j.evaluation.likelihood))),
-        status: worstStatus(judged.map((j) => j.evaluation.status)) ?? 'no_data',
+        // As shown: an on_track without data is no_data here too (shownStatus).
+        status: worstStatus(judged.map((j) => shownStatus(j.evaluation.status, j.evaluation.likelihood))) ?? 'no_data',
         reason: judged.map((j) => line(j, j.evaluation.reason)).join('；'),
         deviation: ind.deviation ? { category: ind.deviation.category, remark: ind.deviation.remark } : null,
         measures: ind.deviation?.measures ?? '',

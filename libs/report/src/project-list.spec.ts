@@ -9,15 +9,28 @@ const p = (
 ): ListedProject => ({ name, lights: l, executionRate, timeElapsed: 49.7, fundsTotal });
 
 describe('budgetBehind', () => {
-  it.each<[number | null, number | null, boolean]>([
-    [0, 49.7, true],
-    [49.6, 49.7, true],
-    [49.7, 49.7, false],
-    [80, 49.7, false],
-    [null, 49.7, false],
-    [10, null, false],
-  ])('执行率 %p against 序时进度 %p → behind %p', (rate, elapsed, want) => {
-    expect(budgetBehind(rate, elapsed)).toBe(want);
+  it.each<[number | null, number | null, number, boolean]>([
+    // The default tolerance (0.1 of 序时进度): 49.7 × 0.9 = 44.73 is the line.
+    [0, 49.7, 0.1, true],
+    [49.6, 49.7, 0.1, false], // 0.1 points behind: within tolerance
+    [45, 49.7, 0.1, false],
+    [44.73, 49.7, 0.1, false], // at the line, like the risk engine's pace rule
+    [44.72, 49.7, 0.1, true],
+    [32, 49.7, 0.1, true],
+    [49.7, 49.7, 0.1, false],
+    [80, 49.7, 0.1, false],
+    // Another tolerance from the pace file; none at all: any shortfall.
+    [40, 49.7, 0.2, false],
+    [39.7, 49.7, 0.2, true],
+    [49.6, 49.7, 0, true],
+    [49.7, 49.7, 0, false],
+    // Early in the year the line is close to 0.
+    [0, 2, 0.1, true],
+    [1.9, 2, 0.1, false],
+    [null, 49.7, 0.1, false],
+    [10, null, 0.1, false],
+  ])('执行率 %p against 序时进度 %p, tolerance %p → behind %p', (rate, elapsed, tolerance, want) => {
+    expect(budgetBehind(rate, elapsed, tolerance)).toBe(want);
   });
 });
 

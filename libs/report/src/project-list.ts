@@ -27,12 +27,21 @@ export interface ListedProject {
   fundsTotal: number | null;
 }
 
-/** 预算执行率 below 序时进度 (both known): drawn in the warning colour. */
+/**
+ * 落后: 预算执行率 below 序时进度 by more than the pace tolerance (the pace file's
+ * `thresholds.tolerance`, RiskConfig.paceTolerance: a share of 序时进度, 0.1 by default) — the
+ * rule the risk engine judges a linear pace by (at_risk below expected × (1 − tolerance)), so a
+ * project 0.1 points behind is not 落后. Both known, else not behind. Drawn red and tagged 落后 on
+ * the dashboard, `behind` in the API, filled red in the 汇总.
+ */
 export function budgetBehind(
   executionRate: number | null | undefined,
   timeElapsed: number | null | undefined,
+  tolerance: number,
 ): boolean {
-  return executionRate != null && timeElapsed != null && executionRate < timeElapsed;
+  if (executionRate == null || timeElapsed == null) return false;
+  // The line to 0.01 points, the precision the rate is given in (49.7 × 0.9 is 44.730000000000004).
+  return executionRate < Math.round(timeElapsed * (1 - tolerance) * 100) / 100;
 }
 
 /** The worst 完成目标可能性 of a project's indicators; 暂无 when none has one. */

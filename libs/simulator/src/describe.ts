@@ -29,10 +29,19 @@ export function describeStory(story: Story): string {
 /**
  * IW_CLOCK for a replay: `sim:<local midnight of from>@<speed>~<real start ms>`. The `~` pins
  * the real instant the simulation started, so every process given it shares one timeline.
+ * With `until` (the last replayed day) the clock stops at the local midnight that ends it
+ * (`..<stop>`): nothing is judged past the replay.
  */
-export function simulatedClockSpec(from: string, speed: number, timeZone: string, realStartMs: number): string {
+export function simulatedClockSpec(
+  from: string,
+  speed: number,
+  timeZone: string,
+  realStartMs: number,
+  until?: string,
+): string {
   if (!(speed > 0)) throw new Error(`speed must be > 0, got ${speed}`);
-  return `sim:${isoWithOffset(instantMs(from, 0, timeZone), timeZone)}@${speed}~${Math.round(realStartMs)}`;
+  const stop = until === undefined ? '' : `..${isoWithOffset(instantMs(until, 24 * 60, timeZone), timeZone)}`;
+  return `sim:${isoWithOffset(instantMs(from, 0, timeZone), timeZone)}@${speed}~${Math.round(realStartMs)}${stop}`;
 }
 
 /** A run id from the real time it started (`r` + base 36): short, sortable, unique per run. */

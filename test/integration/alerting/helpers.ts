@@ -129,6 +129,7 @@ export async function createWorld(
       IW_POLICY: policyFile,
       IW_PENDING_FOR: '0s',
       IW_GROUP_WAIT: '0s',
+      IW_GROUP_INTERVAL: '0s',
       IW_REPEAT_INTERVAL: '2d',
       IW_LOG_LEVEL: 'warn',
       ...env,

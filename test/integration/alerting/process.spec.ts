@@ -41,6 +41,7 @@ it('mails the owner and stops cleanly on SIGTERM', async () => {
       IW_POLICY: c.files.policy,
       IW_CLOCK: 'sim:2019-06-15T12:00:00+08:00@1',
       IW_GROUP_WAIT: '0s',
+      IW_GROUP_INTERVAL: '0s',
       IW_PENDING_FOR: '0s',
       IW_METRICS_PORT_ALERTING: String(metricsPort),
       IW_LOG_LEVEL: 'log',

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,7 +44,10 @@ import {
  *  - no indicator outside the plot ever pages anyone (the story keeps them on track: a firing
  *    email there would be alerting judging progress the pipeline had not processed yet);
  *  - no email twice: unique Message-IDs, no notice twice to one recipient;
- *  - the DLQ holds exactly the malformed events the replay published.
+ *  - the DLQ holds exactly the malformed events the replay published;
+ *  - ingest paused for a stretch mid-replay (SIGSTOP, as a hung or stopped ingest) raises no
+ *    alert: the sources' watermarks stand still, /status shows them falling behind, and units
+ *    are judged as of where ingest stopped, never as of a clock that ran on without their events.
  */
 
 jest.setTimeout(600_000);
@@ -53,6 +57,10 @@ const SEED = 1;
 const UNTIL = '2019-07-12';
 /** A simulated day and a half per second: ~130 s of replay. */
 const SPEED = 129_600;
+/** Ingest stands still from this simulated date for PAUSE_MS real ms (twelve simulated days). */
+const PAUSE_FROM = '2019-04-15';
+const PAUSE_MS = 8_000;
+const DAY_MS = 86_400_000;
 
 const root = findRepoRoot();
 const input = sampleStoryInput();
@@ -74,8 +82,22 @@ interface Observation {
   unitId: string;
   /** Settled status (after IW_PENDING_FOR), as the dashboard shows it. */
   status: string;
-  /** Local date of the evaluation's domain time: "as of D, X was S". */
+  /** Local date the evaluation judged the unit as of (its sources' watermark): "as of D, X was S". */
   date: string;
+  asOf: number;
+  /** Real ms when it was read. */
+  seenAt: number;
+}
+
+type EvaluationRow = { _id: string; status: string; evaluatedAt: Date; asOf?: Date };
+const asOfOf = (d: EvaluationRow) => (d.asOf ?? d.evaluatedAt).getTime();
+
+/** The ingest service the main job started (a child of the job's process). */
+function ingestPid(jobPid: number): number {
+  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(jobPid)], { encoding: 'utf8' }).split('\n');
+  const line = lines.find((l) => l.includes('dist/apps/ingest/src/main.js'));
+  if (!line) throw new Error(`no ingest among the job's children:\n${lines.join('\n')}`);
+  return Number(line.trim().split(/\s+/)[0]);
 }
 
 interface Notice {
@@ -203,8 +225,15 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
   const watcher = (async () => {
     while (watching) {
       const docs = [...(await evaluations.find(scenarioUnits).catch(() => new Map<string, EvaluationDoc>())).values()];
+      const seenAt = Date.now();
       for (const d of docs)
-        observations.push({ unitId: d._id, status: d.status, date: localDate(d.evaluatedAt.getTime(), tz) });
+        observations.push({
+          unitId: d._id,
+          status: d.status,
+          date: localDate(asOfOf(d), tz),
+          asOf: asOfOf(d),
+          seenAt,
+        });
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
@@ -232,6 +261,28 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
       () => undefined,
     );
   }, 2000);
+  // Mid-replay, ingest stands still (SIGSTOP) while the clock, the simulator and alerting run on.
+  const token = /API token {2}(\S+)/.exec(job.output())![1];
+  const sourcesBehind = async () => {
+    const res = await fetch(`http://127.0.0.1:${statusPort}/status`, { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as { watermarks: Array<{ topic: string; lagSeconds: number | null }> };
+    return body.watermarks;
+  };
+  const jobPid = job.child.pid as number;
+  const pause = (async () => {
+    while (localDate(clock.now(), tz) < PAUSE_FROM) await new Promise((r) => setTimeout(r, 100));
+    const pid = ingestPid(jobPid);
+    process.kill(pid, 'SIGSTOP');
+    const from = clock.now();
+    const realFrom = Date.now();
+    try {
+      await new Promise((r) => setTimeout(r, PAUSE_MS - 1000));
+      const behind = await sourcesBehind();
+      return { from, realFrom, behind };
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  })();
   let replayDoneMs: number;
   let drainedMs: number;
   let finalDate = '';
@@ -252,14 +303,15 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
       throw new Error(`${e.message}; backlog over time:\n${lags.join('\n')}`);
     });
     drainedMs = Date.now() - realStart;
-    // … and alerting evaluates every plot unit once more after that (the daily sweep).
+    // … and alerting judges every plot unit as of then (the sweep on the event time's new day;
+    // the clock stops at the end of the last replayed day).
     const after = clock.now();
     await waitFor(
       async () => {
         const docs = [...(await evaluations.find(scenarioUnits)).values()];
-        return docs.length === scenarioUnits.length && docs.every((d) => d.evaluatedAt.getTime() >= after);
+        return docs.length === scenarioUnits.length && docs.every((d) => asOfOf(d) >= after);
       },
-      { timeoutMs: 60_000, intervalMs: 250, message: 'a sweep after the pipeline drained' },
+      { timeoutMs: 60_000, intervalMs: 250, message: 'a sweep as of the end, after the pipeline drained' },
     );
   } finally {
     watching = false;
@@ -272,6 +324,18 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
       fs.cpSync(path.join(localDir, 'logs'), process.env.IW_TEST_KEEP_LOGS, { recursive: true });
   }
 
+  // While ingest stood still, its sources fell behind on /status, and no unit was judged past
+  // where they stopped (a report a second: a simulated day and a half, plus the time to stop).
+  const paused = await pause;
+  expect(paused.behind.length).toBe(ACTUALS_ROLES.length);
+  for (const w of paused.behind) expect(w.lagSeconds).toBeGreaterThanOrEqual(((PAUSE_MS - 1000) / 1000) * SPEED * 0.8);
+  const during = observations.filter(
+    (o) => o.seenAt >= paused.realFrom + 1000 && o.seenAt <= paused.realFrom + PAUSE_MS - 500,
+  );
+  expect(during.length).toBeGreaterThan(0);
+  const judgedPast = during.filter((o) => o.asOf > paused.from + 2 * DAY_MS);
+  expect(judgedPast.map((o) => `${o.unitId} as of ${new Date(o.asOf).toISOString()}`)).toEqual([]);
+
   // The DLQ holds exactly the malformed events published.
   const dlq = await conn.db!.collection(COLLECTIONS.dlq).find().toArray();
   expect(dlq).toHaveLength(story.malformedCount);
@@ -280,7 +344,7 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
 
   // --- statuses ------------------------------------------------------------------------------
   const final = [...(await evaluations.find(scenarioUnits)).values()];
-  finalDate = localDate(Math.min(...final.map((d) => d.evaluatedAt.getTime())), tz);
+  finalDate = localDate(Math.min(...final.map(asOfOf)), tz);
   const checked: string[] = [];
   const problems: string[] = [];
   for (const e of story.expectations) {

@@ -214,12 +214,23 @@ describe('indicators', () => {
   });
 
   it.each([
-    ['on_track', (s: string) => s === 'on_track'],
+    ['on_track,no_data', (s: string) => s === 'on_track' || s === 'no_data'],
     ['at_risk,off_track', (s: string) => s === 'at_risk' || s === 'off_track'],
   ])('filters by status=%s', async (status, ok) => {
     const list = IndicatorListSchema.parse((await json(`/api/indicators?status=${status}`)).body);
     expect(list.indicators.length).toBeGreaterThan(0);
     expect(list.indicators.every((i) => ok(i.status))).toBe(true);
+  });
+
+  it('filters by the status as shown: on_track only with data (确定能), none without', async () => {
+    const onTrack = IndicatorListSchema.parse((await json('/api/indicators?status=on_track')).body).indicators;
+    expect(onTrack.filter((i) => i.likelihood !== '确定能').map((i) => i.id)).toEqual([]);
+    const noData = IndicatorListSchema.parse((await json('/api/indicators?status=no_data')).body).indicators;
+    expect(noData.length).toBeGreaterThan(0);
+    // A compound indicator shows its worst part's status; its likelihood is the worst of the parts that have one.
+    const own = noData.filter((i) => i.parts === null);
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.filter((i) => i.likelihood !== null || i.statusLabel !== '暂无数据').map((i) => i.id)).toEqual([]);
   });
 
   it.each([

@@ -58,6 +58,8 @@ it('keeps the pipeline figures off the home page, on /ops linked in the header',
   await page.locator('header.top a[href="/ops"]').click();
   await page.waitForURL('**/ops');
   await expect(page.locator('#pipeline .tile').count()).resolves.toBeGreaterThanOrEqual(6);
+  // One heading: the page's own.
+  expect(await page.locator('main').getByRole('heading').allInnerTexts()).toEqual(['数据管道']);
   expect(await page.locator('[data-tile="dlq"] .v').innerText()).toBe('1');
   expect(await page.locator('[data-tile="dlq"] a').getAttribute('href')).toBe('/dlq');
 });
@@ -75,7 +77,13 @@ const colourOf = (loc: ReturnType<Page['locator']>, prop: 'backgroundColor' | 'c
 const RED = 'rgb(194, 48, 48)';
 
 it('opens on the roll-up of agencies for the finance department: counts, execution against 序时进度, links', async () => {
-  await page.goto(`${h.base}/`);
+  await page.goto(`${h.base}/ops`);
+  // The header's link is named for what it opens.
+  const home = page.locator('header.top a[data-nav="home"]');
+  expect([await home.innerText(), await home.getAttribute('href')]).toEqual(['预算单位总览', '/']);
+  expect(await page.locator('header.top').innerText()).not.toContain('项目总览');
+  await home.click();
+  await page.waitForURL(`${h.base}/`);
   expect(await page.locator('h1').innerText()).toBe('预算单位总览（2019年度）');
   const api = AgencyListSchema.parse(await (await h.get('/api/agencies')).json());
   const rows = page.locator('tr.agency');
@@ -87,10 +95,11 @@ it('opens on the roll-up of agencies for the finance department: counts, executi
       .locator('td[data-likelihood]')
       .evaluateAll((els) => els.map((e) => [e.getAttribute('data-likelihood'), Number(e.textContent)]));
     expect(Object.fromEntries(counts)).toEqual(a.likelihoods);
-    expect(await row.locator('.budget').getAttribute('data-behind')).toBe(
-      String(a.executionRate !== null && a.executionRate < api.timeElapsed!),
-    );
+    // 落后 as the API says it: below 序时进度 by more than the pace tolerance (10 % of it, samples/pace.yaml).
+    expect(a.behind).toBe(a.executionRate !== null && a.executionRate < Math.round(api.timeElapsed! * 90) / 100);
+    expect(await row.locator('.budget').getAttribute('data-behind')).toBe(String(a.behind));
   }
+  expect(await page.locator('#behind-rule').innerText()).toContain('预算执行率低于序时进度的 90%（容差 10%）即为落后');
   // The seed agency spent 60 万 of its funds by mid-year: behind 序时进度, drawn red and tagged.
   const seed = page.locator(`tr.agency[data-agency="${SEED_AGENCY}"]`);
   expect(await seed.locator('.budget.behind .behind-tag').innerText()).toBe('落后');
@@ -134,8 +143,10 @@ it('lists an agency’s projects under its counts, riskiest first, budget execut
   expect(await row.locator('.bar .elapsed').count()).toBe(1);
   expect(await colourOf(row.locator('.bar .fill'), 'backgroundColor')).toEqual([RED]);
   expect(await colourOf(row.locator('.budget .rate'), 'color')).toEqual([RED]);
+  expect(all.find((p) => p.id === IDS.inspect)!.behind).toBe(true);
   for (const p of all) {
-    const behind = p.executionRate !== null && p.executionRate < p.timeElapsed;
+    const behind = p.executionRate !== null && p.executionRate < Math.round(p.timeElapsed * 90) / 100;
+    expect(p.behind).toBe(behind);
     expect([
       p.id,
       await page.locator(`tr.project[data-project="${p.id}"] .budget`).getAttribute('data-behind'),
@@ -281,14 +292,22 @@ it('shows on the indicator page the target line, the daily table with increment 
   ).toEqual(['resolved', 'opened']);
 });
 
-it('never shows an indicator without data as 确定能 or 预计能完成 (deadlines far off included)', async () => {
+it('never shows an indicator without data as 确定能 or 预计能完成, nor on_track: page, API and 监控表 say no_data', async () => {
   const list = IndicatorListSchema.parse(await (await h.get('/api/indicators')).json()).indicators;
   const deadlines = list.filter((i) => i.target.kind === 'deadline' && i.lastEventAt === null && i.parts === null);
   expect(deadlines.length).toBeGreaterThan(0);
   // Not yet due: 暂无 (a passed deadline is 不可能, a near one 有可能, without data too).
   for (const i of deadlines) expect([i.id, i.likelihood]).not.toEqual([i.id, '确定能']);
-  const d = deadlines.find((i) => i.status === 'on_track')!;
+  // A deadline far off (alerting keeps it on_track: no alert, no 缺报提醒) is no_data wherever it is shown.
+  const d = deadlines.find((i) => i.daysLeft !== null && i.daysLeft > 30)!;
   expect(d).toBeDefined();
+  expect([d.status, d.statusLabel, d.likelihood]).toEqual(['no_data', '暂无数据', null]);
+  const detail = IndicatorDetailSchema.parse(await (await h.get(`/api/indicators/${encodeURIComponent(d.id)}`)).json());
+  expect([detail.status, detail.likelihood]).toEqual(['no_data', null]);
+  const byStatus = async (s: string) =>
+    IndicatorListSchema.parse(await (await h.get(`/api/indicators?status=${s}`)).json()).indicators.map((i) => i.id);
+  expect(await byStatus('no_data')).toContain(d.id);
+  expect(await byStatus('on_track')).not.toContain(d.id);
   await page.goto(`${h.base}/indicators/${encodeURIComponent(d.id)}`);
   expect(await page.locator('h1 + p .badge').getAttribute('data-status')).toBe('no_data');
   expect(await page.locator('h1 + p .badge').innerText()).toBe('暂无数据');
@@ -296,12 +315,22 @@ it('never shows an indicator without data as 确定能 or 预计能完成 (deadl
   expect(await page.locator(`tr.indicator[data-indicator="${d.id}"] .badge`).innerText()).toBe('暂无数据');
   const report = (await (
     await h.get(`/api/projects/${encodeURIComponent(d.project.id)}/monitoring-report?format=json`)
-  ).json()) as { indicators: Array<{ indicatorId: string; likelihood: string | null; forecast: string }> };
+  ).json()) as {
+    indicators: Array<{ indicatorId: string; likelihood: string | null; forecast: string; status: string }>;
+  };
   const row = report.indicators.find((r) => r.indicatorId === d.id)!;
-  expect([row.likelihood, row.forecast]).toEqual([null, '暂无数据']);
-  // No 确定能 anywhere for an indicator that has no data.
+  expect([row.status, row.likelihood, row.forecast]).toEqual(['no_data', null, '暂无数据']);
+  // No 确定能 and no on_track anywhere for an indicator that has no data; the project's counts agree.
   const noData = list.filter((i) => i.lastEventAt === null && i.parts === null);
-  expect(noData.filter((i) => i.likelihood === '确定能').map((i) => i.id)).toEqual([]);
+  expect(noData.filter((i) => i.likelihood === '确定能' || i.status === 'on_track').map((i) => i.id)).toEqual([]);
+  const project = ProjectListSchema.parse(await (await h.get('/api/projects')).json()).projects.find(
+    (p) => p.id === d.project.id,
+  )!;
+  const mine = list.filter((i) => i.project.id === d.project.id);
+  expect(project.statusCounts.no_data).toBe(mine.filter((i) => i.status === 'no_data').length);
+  expect(project.statusCounts.on_track).toBe(
+    mine.filter((i) => i.likelihood === '确定能' && i.status === 'on_track').length,
+  );
 });
 
 it('renders names holding markup as text, runs none of it', async () => {

@@ -81,6 +81,7 @@ function config(env: Record<string, string>): AppConfig {
       IW_TIMEZONE: TZ,
       IW_PENDING_FOR: '0s',
       IW_GROUP_WAIT: '0s',
+      IW_GROUP_INTERVAL: '0s',
       IW_LOG_LEVEL: 'warn',
       IW_LOCAL_DIR: dir,
       ...env,
@@ -211,6 +212,8 @@ it('the owner opens the personal link of a real alert mail and acknowledges the 
   await page.goto(detail);
   expect(page.url()).toBe(`${base}/indicators/${encodeURIComponent(behind.id)}`);
   await expect(page.locator(`[data-signed-in="${OWNER}"]`).count()).resolves.toBe(1);
+  // A person of one agency: the header's home link opens their agency's page and says so.
+  expect(await page.locator('header.top a[data-nav="home"]').innerText()).toBe('本单位总览');
   const cookie = (await owner.cookies()).find((c) => c.name === 'iw_session')!;
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Clock } from '@iw/clock';
 import {
-  DEFAULT_POLICY,
   onEvaluation,
   parsePolicy,
+  policyBase,
   onSweep,
   type Alert,
   type AlertPipelineOptions,
@@ -32,8 +32,8 @@ import { OwnersService } from './owners.service';
 const PEOPLE_RECHECK_MS = 5000;
 
 /**
- * The notification policy file (IW_POLICY); its unset durations are IW_GROUP_WAIT and
- * IW_REPEAT_INTERVAL. A missing or bad file stops the start with each problem's line.
+ * The notification policy file (IW_POLICY); its unset durations are IW_GROUP_WAIT,
+ * IW_GROUP_INTERVAL and IW_REPEAT_INTERVAL. A missing or bad file stops the start with each problem's line.
  */
 export function readPolicy(config: AppConfig): NotificationPolicy {
   const file = config.files.policy;
@@ -45,11 +45,7 @@ export function readPolicy(config: AppConfig): NotificationPolicy {
       cause: e,
     });
   }
-  const { policy, problems } = parsePolicy(text, {
-    ...DEFAULT_POLICY.defaults,
-    groupWaitMs: config.alerting.groupWaitMs,
-    repeatIntervalMs: config.alerting.repeatIntervalMs,
-  });
+  const { policy, problems } = parsePolicy(text, policyBase(config.alerting));
   if (!policy)
     throw new Error(
       `notification policy ${file} is invalid: ${problems.map((p) => `${file}:${p.line}: ${p.message}`).join('; ')}`,
@@ -159,6 +155,7 @@ export class AlertService {
       officeOf: (agency) => (agency ? (office.get(agency) ?? []) : []),
       repeatIntervalMs: this.config.alerting.repeatIntervalMs,
       groupWaitMs: this.config.alerting.groupWaitMs,
+      groupIntervalMs: this.config.alerting.groupIntervalMs,
       publicUrl: this.config.http.publicUrl,
       timeZone: this.config.timeZone,
       from: this.config.smtp.from,

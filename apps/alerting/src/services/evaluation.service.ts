@@ -4,7 +4,7 @@ import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
-import type { Progress, TrackedUnit } from '@iw/measures';
+import { asOfFor, type Progress, type TrackedUnit } from '@iw/measures';
 import { EvaluationRepository, ProgressRepository, type EvaluationWrite } from '@iw/mongo';
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
@@ -14,6 +14,7 @@ import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
 import { AlertService } from './alert.service';
 import { CatalogueService, type CatalogueView } from './catalogue.service';
+import { WatermarkService } from './watermark.service';
 
 const MAX_CAS_ROUNDS = 8;
 const SWEEP_CHUNK = 500;
@@ -52,6 +53,7 @@ export class EvaluationService {
     private readonly metrics: AlertingMetrics,
     private readonly progress: ProgressRepository,
     private readonly evaluations: EvaluationRepository,
+    private readonly watermarks: WatermarkService,
   ) {
     this.risk = riskConfigOf(catalogue.pacePlan, { noDataGraceMs: config.alerting.noDataGraceMs });
     this.realNow = () => this.realClock.now();
@@ -144,13 +146,26 @@ export class EvaluationService {
     const started = this.realNow();
     const view = sweepView ?? (await this.catalogue.current(started));
     if (!view) return 0;
+    // Each unit is judged as of the event time its sources have been processed to (read before
+    // its progress, so the progress is at least that recent); one not yet known waits.
+    const now = this.clock.now();
+    const marks = await this.watermarks.current();
+    const sources = this.watermarks.sourcesOf(view.bindings);
     const units = new Map<string, TrackedUnit>();
+    const asOf = new Map<string, number>();
+    let waiting = 0;
     for (const id of ids) {
       const unit = view.bindings.units.get(id);
-      if (unit) units.set(id, unit);
+      if (!unit) continue;
+      const at = asOfFor(now, sources.get(id) ?? ['measurements'], marks);
+      if (at === null) waiting += 1;
+      else {
+        units.set(id, unit);
+        asOf.set(id, at);
+      }
     }
+    if (waiting) this.logger.debug(`${trigger}: ${waiting} unit(s) wait for their sources' watermarks`);
     if (units.size === 0) return 0;
-    const now = this.clock.now();
     const ctx = {
       now,
       timeZone: this.config.timeZone,
@@ -184,7 +199,14 @@ export class EvaluationService {
             unit.target.kind === 'relative'
               ? relativeBaseOf(unit.target.baseline, lastYear.get(lastYearIds.get(id) ?? '') ?? null)
               : undefined;
-          const a = assess(unit, progress.get(id) ?? null, previous.get(id) ?? null, ctx, info, base);
+          const a = assess(
+            unit,
+            progress.get(id) ?? null,
+            previous.get(id) ?? null,
+            { ...ctx, asOf: asOf.get(id)! },
+            info,
+            base,
+          );
           done.set(id, a);
           const stored = previous.get(id) ?? null;
           if (needsWrite(a.doc, stored, ctx.timeZone)) writes.push({ doc: a.doc, expectedRev: stored?.rev ?? null });

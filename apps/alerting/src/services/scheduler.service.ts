@@ -8,6 +8,7 @@ import { newLocalDay, tickMsFor, usesCron } from '../utils/schedule';
 import { AlertService } from './alert.service';
 import { EvaluationService } from './evaluation.service';
 import { LeaderService } from './leader.service';
+import { WatermarkService } from './watermark.service';
 
 /**
  * Periodic work, on the leader only: the daily sweep (node-cron with the system clock; with a
@@ -25,6 +26,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
   private ticker?: NodeJS.Timeout;
   private pendingTimer?: NodeJS.Timeout;
   private lastDate: string | null = null;
+  /** Local date of the event time (the sources' earliest watermark) at the last sweep it caused. */
+  private lastEventDate: string | null = null;
+  private checkingEventTime = false;
   private readonly tickMs: number;
   private readonly pollMs: number;
   private stopped = false;
@@ -36,6 +40,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly evaluation: EvaluationService,
     private readonly leader: LeaderService,
     private readonly alerts: AlertService,
+    private readonly watermarks: WatermarkService,
   ) {
     this.tickMs = tickMsFor(clock, options.tickMs ?? DEFAULTS.tickMs);
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
@@ -59,6 +64,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       });
     } else {
       this.lastDate = localDate(this.clock.now(), this.config.timeZone);
+      this.lastEventDate = this.lastDate;
       this.nextDigestAt = nextDigestSlot(this.clock.now(), this.alerts.policy.digest, this.config.timeZone);
       this.ticker = setInterval(() => this.onTick(), this.tickMs);
       this.ticker.unref();
@@ -95,10 +101,31 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
       this.nextDigestAt = nextDigestSlot(now, this.alerts.policy.digest, this.config.timeZone);
       this.sweep('weekly digest');
     }
+    this.checkEventTime();
     const day = newLocalDay(this.lastDate, now, this.config.timeZone);
     if (day === null) return;
     this.lastDate = day;
     this.sweep(`new day ${day}`);
+  }
+
+  /**
+   * A sweep when the event time reaches a new local day: a day's sweep made while ingest lagged
+   * judged its units as of the day before, and units without new progress (deadlines, no data)
+   * are judged again only by sweeps.
+   */
+  private checkEventTime(): void {
+    if (this.checkingEventTime || this.stopped || !this.leader.isLeader()) return;
+    this.checkingEventTime = true;
+    this.watermarks
+      .eventNow()
+      .then((t) => {
+        const day = localDate(t, this.config.timeZone);
+        if (this.lastEventDate !== null && day <= this.lastEventDate) return;
+        this.lastEventDate = day;
+        this.sweep(`new day ${day} in event time`);
+      })
+      .catch((e: Error) => this.logger.warn(`event time not read: ${e.message}`))
+      .finally(() => (this.checkingEventTime = false));
   }
 
   private sweep(reason: string): void {

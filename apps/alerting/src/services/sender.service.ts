@@ -46,6 +46,10 @@ const CLAIM_SLICE = 50;
  * connection, with the same Message-ID. Digests go out `sendConcurrency` at a time over pooled
  * SMTP connections; each outcome is recorded before that connection sends the next. Failures
  * back off (libs/mail) and are retried until the server accepts.
+ *
+ * The group interval needs when each person was last mailed (domain time): read from the
+ * outbox (`sentDomainAt`) the first time a person has mail waiting, then kept up to date by
+ * this sender's own sends while it leads; forgotten when the lead changes hands.
  */
 @Injectable()
 export class SenderService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -59,6 +63,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   private again = false;
   private stopping = false;
   private timer?: NodeJS.Timeout;
+  /** Domain ms of the last mail accepted per recipient (null: none), as far as looked up. */
+  private lastSent = new Map<string, number | null>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -81,7 +87,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     this.signal.onEnqueued(() => this.kick());
-    this.leader.onChange((leading) => leading && this.kick());
+    this.leader.onChange((leading) => {
+      this.lastSent.clear();
+      if (leading) this.kick();
+    });
     this.kick();
   }
 
@@ -145,7 +154,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
       const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
       const { ready, superseded } = due(pending, alertOf);
-      const batched = batch(ready, alertOf, this.clock.now(), options);
+      await this.lookUpLastSent(ready.map((n) => n.recipient));
+      const batched = batch(ready, alertOf, this.clock.now(), options, (r) => this.lastSent.get(r) ?? null);
       await this.markMuted([
         ...superseded.map((n) => ({ key: n.key, reason: 'superseded' })),
         ...batched.muted.map((m) => ({ key: m.notification.key, reason: m.reason })),
@@ -167,6 +177,14 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       nextAttemptAt: nextAttemptAt?.getTime() ?? null,
       realNow: this.realNow(),
     });
+  }
+
+  /** Reads from the outbox when the recipients not looked up yet were last mailed. */
+  private async lookUpLastSent(recipients: readonly string[]): Promise<void> {
+    const unknown = [...new Set(recipients)].filter((r) => !this.lastSent.has(r));
+    if (!unknown.length) return;
+    const found = await this.outbox.lastSent(unknown);
+    for (const r of unknown) this.lastSent.set(r, found.get(r) ?? null);
   }
 
   /** Stage `mute` in the outbox: never sent. */
@@ -301,13 +319,15 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         date: mailDate(this.realNow(), this.config.timeZone),
         ...(thread.length ? { inReplyTo: thread[0], references: thread } : {}),
       });
+      const domainAt = this.clock.now();
+      if (domainAt > (this.lastSent.get(mail.to) ?? -Infinity)) this.lastSent.set(mail.to, domainAt);
       this.metrics.sent(docs.length, this.realNow() - started);
       this.logger.log(
         `sent ${messageId} to ${mail.to}: ${docs.length} notification(s)${docs[0].attempts ? ` after ${docs[0].attempts} failed attempt(s)` : ''}`,
       );
       return this.outcome(
         { ...claimed, messageId },
-        { sent: { at: new Date(this.realNow()), response: res.response } },
+        { sent: { at: new Date(this.realNow()), domainAt: new Date(domainAt).toISOString(), response: res.response } },
       );
     } catch (e) {
       const err = classifySendError(e);

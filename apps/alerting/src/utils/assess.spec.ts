@@ -238,6 +238,34 @@ describe('alertUnitOf', () => {
   });
 });
 
+describe('assess as of the event time', () => {
+  const DAY = 24 * HOUR;
+  // 400 of 700 batches by 15 June is on pace (about 320 expected); the same 400 judged on
+  // 15 October, ingest stopped since, would look behind.
+  it.each<[string, number | undefined, number, string, string]>([
+    ['sources current: as of now', undefined, JUNE_15, 'on_track', '2019-06-15T04:00:00.000Z'],
+    ['a lagging source: as of its watermark', JUNE_15, JUNE_15 + 120 * DAY, 'on_track', '2019-06-15T04:00:00.000Z'],
+    ['caught up again: as of now', JUNE_15 + 120 * DAY, JUNE_15 + 120 * DAY, 'at_risk', '2019-10-13T04:00:00.000Z'],
+    ['a watermark after now counts as now', JUNE_15 + DAY, JUNE_15, 'on_track', '2019-06-15T04:00:00.000Z'],
+  ])('%s', (_name, asOf, now, status, asOfIso) => {
+    const a = assess(unit(), progress(400), null, { ...ctx(0, now), ...(asOf !== undefined ? { asOf } : {}) });
+    expect(a.evaluation.status).toBe(status);
+    expect(a.doc.asOf?.toISOString()).toBe(asOfIso);
+    // The evaluation was made at the clock's now, whatever it is judged as of.
+    expect(a.doc.evaluatedAt.getTime()).toBe(now);
+    expect(a.doc.since.getTime()).toBe(now);
+  });
+
+  it('is written again once judged as of a later local day, the same day by the clock', () => {
+    const TZ = 'Asia/Shanghai';
+    const stored = { ...assess(unit(), progress(300), null, { ...ctx(0), asOf: JUNE_15 - 2 * DAY }).doc, rev: 1 };
+    const sameDay = assess(unit(), progress(300), stored, { ...ctx(0, JUNE_15 + HOUR), asOf: JUNE_15 - 2 * DAY }).doc;
+    const caughtUp = assess(unit(), progress(300), stored, { ...ctx(0, JUNE_15 + HOUR), asOf: JUNE_15 - DAY }).doc;
+    expect(needsWrite(sameDay, stored, TZ)).toBe(false);
+    expect(needsWrite(caughtUp, stored, TZ)).toBe(true);
+  });
+});
+
 describe('needsWrite', () => {
   const TZ = 'Asia/Shanghai';
   const PENDING = { status: 'at_risk' as const, since: new Date(JUNE_15), dueAt: new Date(JUNE_15 + HOUR) };

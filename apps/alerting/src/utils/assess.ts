@@ -35,7 +35,13 @@ export interface IndicatorInfo {
 }
 
 export interface AssessContext {
+  /** The clock's now: when a status began (anti-flap) and when the evaluation was made. */
   now: number;
+  /**
+   * The domain time the unit is judged as of: the earliest watermark of its sources, at most
+   * `now` (libs/measures asOfFor). Absent: `now`.
+   */
+  asOf?: number;
   timeZone: string;
   /** IW_PENDING_FOR (anti-flap). */
   pendingForMs: number;
@@ -90,13 +96,14 @@ export function assess(
   base?: RelativeBase | null,
 ): Verdict {
   if (unit.target.kind === 'compound') throw new Error(`${unit.id}: a compound indicator is judged by its parts`);
+  const asOf = Math.min(ctx.asOf ?? ctx.now, ctx.now);
   const evaluation = evaluate(
     {
       target: unit.target,
       measure: unit.measure,
       progress,
       period: unit.period,
-      now: ctx.now,
+      now: asOf,
       timeZone: ctx.timeZone,
       ...(info?.level2 ? { level2: info.level2 } : {}),
       ...(info?.pace ? { pace: info.pace } : {}),
@@ -129,6 +136,7 @@ export function assess(
     warningDays: evaluation.warningDays ?? null,
     progressVersion: progress?.version ?? null,
     evaluatedAt: new Date(ctx.now),
+    asOf: new Date(asOf),
     rev: previous ? previous.rev + 1 : 1,
   };
   // No pending status means the settled status is the engine's own verdict.
@@ -157,19 +165,26 @@ export function assess(
  * reason quotes them) — they are brought up to date with the next write, at the latest the
  * first evaluation of the next day.
  */
-const NOT_COMPARED = new Set<string>(['_id', 'rev', 'evaluatedAt', 'expected', 'forecast', 'reason']);
+const NOT_COMPARED = new Set<string>(['_id', 'rev', 'evaluatedAt', 'asOf', 'expected', 'forecast', 'reason']);
 
 /**
  * Whether `next` must be written over `stored`: when what it says changed (settled status,
  * pending status, the engine's verdict, 实际完成值, days left, deadline, progress version …),
  * or when `stored` was written on an earlier local day (so `evaluatedAt` names the last day a
- * unit was judged, and the daily figures are the day's). A re-evaluation the same day that
+ * unit was judged, and the daily figures are the day's), or judged as of an earlier local day
+ * (`asOf`: its sources have caught up since). A re-evaluation the same day that
  * says the same thing (a sweep after a restart or on taking the lead, the weekly digest sweep,
  * a progress batch that changed nothing the engine reads) writes nothing. Pure.
  */
 export function needsWrite(next: EvaluationDoc, stored: EvaluationDoc | null, timeZone: string): boolean {
   if (!stored) return true;
   if (localDate(next.evaluatedAt.getTime(), timeZone) !== localDate(stored.evaluatedAt.getTime(), timeZone))
+    return true;
+  // Judged as of a later day (its sources caught up): the document says as of when it holds.
+  if (
+    next.asOf &&
+    localDate(next.asOf.getTime(), timeZone) !== localDate((stored.asOf ?? stored.evaluatedAt).getTime(), timeZone)
+  )
     return true;
   const keys = new Set([...Object.keys(next), ...Object.keys(stored)]);
   for (const k of keys) {

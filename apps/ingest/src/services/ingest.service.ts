@@ -39,6 +39,7 @@ import {
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../ingest.module.tokens';
 import { BindingsService } from './bindings.service';
 import { IngestMetrics } from './ingest.metrics';
+import { WatermarkService } from './watermark.service';
 
 interface Rejected {
   message: InboundMessage;
@@ -83,6 +84,7 @@ export class IngestService {
     private readonly progress: ProgressRepository,
     private readonly eventIds: EventIdRepository,
     private readonly dlq: DlqRepository,
+    private readonly watermarks: WatermarkService,
   ) {}
 
   async processBatch(role: ActualsRole, batch: InboundBatch, control: BatchControl): Promise<void> {
@@ -92,6 +94,8 @@ export class IngestService {
     const rejected: Rejected[] = [];
     const accepted: Accepted[] = [];
     const clockNow = this.clock.now();
+    // The latest event time of the batch (valid events not from the future): the partition's watermark once durable.
+    let eventTime: number | null = null;
 
     for (const message of batch.messages) {
       const decoded = decodeActual(role, message.value);
@@ -104,6 +108,8 @@ export class IngestService {
         rejected.push({ message, reason: future });
         continue;
       }
+      const occurred = Date.parse(decoded.event.occurredAt);
+      if (Number.isFinite(occurred)) eventTime = Math.max(eventTime ?? -Infinity, occurred);
       // An event counts in the fiscal year of its date: routed against that year's catalogue.
       const year = fiscalYearOf(decoded.event.occurredAt, this.config.timeZone);
       const closed = years.closed.get(year);
@@ -198,6 +204,8 @@ export class IngestService {
     const appliedAt = this.realClock.now();
     await this.reject(rejected, now);
     await this.publishProgress(changed, now);
+    // Durable: the partition has been processed up to this batch's events (written with the next report).
+    this.watermarks.observe(batch.topic, batch.partition, eventTime);
     this.logger.debug(
       `${batch.topic}[${batch.partition}] ${batch.messages.length} messages, ${changed.length} units: ` +
         `decode ${decodedAt - started} ms, claim ids ${claimedAt - decodedAt} ms, progress ${appliedAt - claimedAt} ms, dlq+publish ${this.realClock.now() - appliedAt} ms`,

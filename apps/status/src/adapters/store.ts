@@ -17,6 +17,7 @@ import {
   OutboxRepository,
   ProgressRepository,
   StatsRepository,
+  WatermarkRepository,
   indicatorsOf,
   type Connection,
   type DeviationDoc,
@@ -33,6 +34,7 @@ interface Repos {
   outbox: OutboxRepository;
   dlq: DlqRepository;
   stats: StatsRepository;
+  watermarks: WatermarkRepository;
   bindings: BindingsProvider;
   people: PeopleRepository;
   sessions: SessionRepository;
@@ -80,6 +82,7 @@ export class Store {
         outbox: new OutboxRepository(conn),
         dlq: new DlqRepository(conn),
         stats: new StatsRepository(conn),
+        watermarks: new WatermarkRepository(conn),
         bindings: BindingsProvider.fromConfig(conn, this.config, {
           recheckMs: 2000,
           log: (m) => this.logger.log(m),
@@ -118,6 +121,9 @@ export class Store {
   }
   get people() {
     return this.r.people;
+  }
+  get watermarks() {
+    return this.r.watermarks;
   }
   get sessions() {
     return this.r.sessions;

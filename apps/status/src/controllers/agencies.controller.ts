@@ -34,7 +34,7 @@ export class AgenciesController {
   @Get()
   @ApiOperation({
     summary:
-      'The finance department’s roll-up: one row per agency (预算单位) the caller reads — projects, indicators per 完成目标可能性 (确定能/有可能/不可能/暂无), 年度资金总额, 执行数 and 预算执行率 (against timeElapsed, 序时进度). A person of one agency gets their agency only; admins and province-wide roles get every agency.',
+      'The finance department’s roll-up: one row per agency (预算单位) the caller reads — projects, indicators per 完成目标可能性 (确定能/有可能/不可能/暂无), 年度资金总额, 执行数 and 预算执行率 (against timeElapsed, 序时进度; behind: 落后, below it by more than the pace tolerance). A person of one agency gets their agency only; admins and province-wide roles get every agency.',
   })
   @ApiQuery({ name: 'year', required: false, description: 'fiscal year (default: the newest in the catalogue)' })
   @ApiOkResponse({ schema: openApi(AgencyListSchema) })

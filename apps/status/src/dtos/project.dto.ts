@@ -29,6 +29,8 @@ export const ProjectSchema = z.object({
   executionRate: z.number().nullable(),
   /** Share of the fiscal year elapsed, %: what the execution rate is measured against. */
   timeElapsed: z.number(),
+  /** 落后: executionRate below timeElapsed by more than the pace tolerance (the pace file's `thresholds.tolerance`). */
+  behind: z.boolean(),
   budget: z.object({
     status: StatusSchema,
     likelihood: LikelihoodSchema,
@@ -100,6 +102,8 @@ export const AgencyRowSchema = z.object({
   spent: z.number().nullable(),
   /** 预算执行率 %. */
   executionRate: z.number().nullable(),
+  /** 落后: executionRate below timeElapsed by more than the pace tolerance (the pace file's `thresholds.tolerance`). */
+  behind: z.boolean(),
 });
 export const AgencyListSchema = z.object({
   now: IsoInstantSchema,

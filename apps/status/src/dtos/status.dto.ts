@@ -32,6 +32,24 @@ const TopicSchema = z.object({
   lastEventAt: IsoInstantSchema.nullable(),
 });
 
+const WatermarkSchema = z.object({
+  topic: z.string(),
+  /** The actuals role the topic carries (inspectionBatches, cases …). */
+  role: z.string(),
+  /**
+   * Domain time up to which ingest has processed the topic (the earliest of its partitions'):
+   * alerting judges the units it feeds as of this time. Null until ingest reported every partition.
+   */
+  watermark: IsoInstantSchema.nullable(),
+  /** `YYYY-MM-DD HH:mm` in IW_TIMEZONE; null with the watermark. */
+  local: z.string().nullable(),
+  /** Domain seconds the watermark is behind the clock's now (0: current). */
+  lagSeconds: z.number().int().nullable(),
+  partitions: z.array(z.object({ partition: z.number().int(), watermark: IsoInstantSchema.nullable() })),
+  /** Wall-clock time of ingest's last report; an old one means ingest is not running. */
+  updatedAt: IsoInstantSchema,
+});
+
 const ServiceSchema = z.object({
   service: z.string(),
   instance: z.string(),
@@ -60,6 +78,8 @@ export const OpsStatusSchema = z.object({
     timeZone: z.string(),
   }),
   consumers: z.array(ConsumerGroupSchema),
+  /** Per source (actuals topic): how far ingest has processed it in event time, and how far behind the clock. */
+  watermarks: z.array(WatermarkSchema),
   /** Ingest throughput, summed over live instances (reported within the last 30 s). */
   events: z.object({ rate1m: z.number(), rate5m: z.number(), topics: z.array(TopicSchema) }),
   services: z.array(ServiceSchema),

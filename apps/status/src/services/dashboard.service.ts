@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { localDate } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import { projectAgency, readableAgencies, type Principal } from '@iw/people';
+import { homePage, projectAgency, type Principal } from '@iw/people';
 import { listProjects } from '@iw/report';
 import type { HomeQuery } from '../dtos/project.dto';
 import { MailFolder } from '../adapters/mail-folder';
@@ -49,10 +49,11 @@ export class DashboardService {
   async home(p: Principal, q: HomeQuery): Promise<string> {
     const [list, readable] = await Promise.all([this.projects.list(q.year), this.access.readable(p)]);
     const mine = list.projects.filter((x) => readable(x.id));
-    const agencies = readableAgencies(p);
-    const rollUp = agencies === null || agencies.length > 1;
-    const agency = q.agency ?? (rollUp ? undefined : agencies[0]);
-    if (agency === undefined) return agenciesPage(this.projects.agencies(list, mine), q.year);
+    const home = homePage(p);
+    const rollUp = home.kind === 'roll-up';
+    const agency = q.agency ?? (home.kind === 'agency' ? home.agency : undefined);
+    const tolerance = this.tracking.riskConfig.paceTolerance;
+    if (agency === undefined) return agenciesPage(this.projects.agencies(list, mine), q.year, tolerance);
     if (q.agency !== undefined) {
       this.access.check(p, 'read', { agency });
       await this.access.knownAgency(agency);
@@ -70,6 +71,7 @@ export class DashboardService {
       total: theirs.length,
       query: q,
       rollUp,
+      tolerance,
     });
   }
 

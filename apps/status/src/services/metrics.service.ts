@@ -26,6 +26,14 @@ export class MetricsService {
     end: this.gauge('iw_topic_end_offset', 'End offset (next to be written), per partition', ['topic', 'partition']),
     groupLag: this.gauge('iw_consumer_group_lag', 'Total lag of a consumer group', ['group', 'role']),
     kafkaUp: this.gauge('iw_kafka_offsets_readable', '1 when the group offsets could be read', ['group', 'role']),
+    watermarkLag: this.gauge(
+      'iw_source_watermark_lag_seconds',
+      'Domain seconds the source watermark (how far ingest has processed a topic in event time) is behind the clock; absent until ingest reported every partition',
+      ['topic'],
+    ),
+    watermark: this.gauge('iw_source_watermark_timestamp_seconds', 'Source watermark (event time), per topic', [
+      'topic',
+    ]),
     rate: this.gauge('iw_ingest_events_per_second', 'Ingested events per second over a window, all live instances', [
       'window',
     ]),
@@ -93,6 +101,10 @@ export class MetricsService {
         if (p.committed !== null) this.g.committed.set(labels, Number(p.committed));
         this.g.end.set({ topic: p.topic, partition: String(p.partition) }, Number(p.end));
       }
+    }
+    for (const w of s.watermarks) {
+      if (w.lagSeconds !== null) this.g.watermarkLag.set({ topic: w.topic }, w.lagSeconds);
+      if (w.watermark !== null) this.g.watermark.set({ topic: w.topic }, Date.parse(w.watermark) / 1000);
     }
     this.g.rate.set({ window: '1m' }, s.events.rate1m);
     this.g.rate.set({ window: '5m' }, s.events.rate5m);

@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import { Inject, Injectable } from '@nestjs/common';
 import { localDateTime, type Clock } from '@iw/clock';
 import type { AppConfig, TopicRole } from '@iw/config';
-import type { ServiceStatsDoc } from '@iw/mongo';
+import { watermarkLagSeconds } from '@iw/measures';
+import type { ServiceStatsDoc, SourceWatermark } from '@iw/mongo';
 import { emptyStatusCounts } from '../dtos/common.dto';
 import type { OpsStatus } from '../dtos/status.dto';
 import { KafkaAdminHandle } from '../adapters/kafka-admin-handle';
@@ -55,8 +56,9 @@ export class OpsStatusService {
       }
     };
     const realNow = this.realClock.now();
-    const [consumers, stats, dlq, parked, outbox, tracked] = await Promise.all([
+    const [consumers, watermarks, stats, dlq, parked, outbox, tracked] = await Promise.all([
       this.consumers(),
+      part('watermarks', [] as SourceWatermark[], () => this.store.watermarks.all()),
       part('services', [] as ServiceStatsDoc[], async () => [
         ...(await this.store.stats.live('ingest', realNow - LIVE_WITHIN_MS)),
         ...(await this.store.stats.live('alerting', realNow - LIVE_WITHIN_MS)),
@@ -112,6 +114,25 @@ export class OpsStatusService {
         timeZone: this.config.timeZone,
       },
       consumers: consumers.groups,
+      watermarks: CONSUMED_TOPICS.ingest.flatMap((role) => {
+        const w = watermarks.find((x) => x.topic === this.config.kafka.topics[role]);
+        if (!w) return [];
+        const at = w.watermark?.getTime() ?? null;
+        return [
+          {
+            topic: w.topic,
+            role: w.role,
+            watermark: at === null ? null : new Date(at).toISOString(),
+            local: at === null ? null : localDateTime(at, this.config.timeZone),
+            lagSeconds: watermarkLagSeconds(now, at),
+            partitions: w.partitions.map((p) => ({
+              partition: p.partition,
+              watermark: p.watermark ? p.watermark.toISOString() : null,
+            })),
+            updatedAt: new Date(w.updatedAt).toISOString(),
+          },
+        ];
+      }),
       events: {
         rate1m: round2(sum(ingest.map((s) => s.rate1m))),
         rate5m: round2(sum(ingest.map((s) => s.rate5m))),

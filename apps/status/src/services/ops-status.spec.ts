@@ -100,6 +100,26 @@ describe('MetricsService', () => {
       },
       { role: 'alerting', group: 'a', topics: ['p'], partitions: [], totalLag: null, error: 'Kafka is not reachable' },
     ],
+    watermarks: [
+      {
+        topic: 't',
+        role: 'cases',
+        watermark: '2019-06-28T04:00:00.000Z',
+        local: '2019-06-28 12:00',
+        lagSeconds: 3 * 86_400,
+        partitions: [{ partition: 0, watermark: '2019-06-28T04:00:00.000Z' }],
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      },
+      {
+        topic: 'm',
+        role: 'measurements',
+        watermark: null,
+        local: null,
+        lagSeconds: null,
+        partitions: [{ partition: 0, watermark: null }],
+        updatedAt: '2026-01-01T00:00:00.000Z',
+      },
+    ],
     events: { rate1m: 1.5, rate5m: 0.5, topics: [] },
     services: [],
     dlq: { count: 3, byReason: { schema: 3 }, latest: [] },
@@ -137,14 +157,26 @@ describe('MetricsService', () => {
       'iw_outbox_oldest_pending_age_seconds 0',
       'iw_tracked_units{status="at_risk"} 1',
       'iw_budget_execution_ratio 0.25',
+      'iw_source_watermark_lag_seconds{topic="t"} 259200',
+      `iw_source_watermark_timestamp_seconds{topic="t"} ${Date.parse('2019-06-28T04:00:00Z') / 1000}`,
     ]) {
       expect(text).toContain(line);
     }
     expect(text).not.toMatch(/iw_consumer_committed_offset\{/);
+    // A source without a watermark has no lag to show (absent, not 0).
+    expect(text).not.toContain('iw_source_watermark_lag_seconds{topic="m"}');
     m.update(status({ consumers: [], dlq: { count: 0, byReason: {}, latest: [] } }));
     text = await m.registry.metrics();
     expect(text).not.toContain('iw_consumer_lag{');
     expect(text).not.toContain('reason="schema"');
+  });
+  it('shows each source’s watermark (数据截至) and how far behind the clock', () => {
+    const text = String(pipelineHealth(status()));
+    expect(text).toMatch(
+      /<tr data-topic="t" class="warn"><td>t<\/td><td>2019-06-28 12:00<\/td><td data-lag-seconds="259200">落后 3 天<\/td>/,
+    );
+    expect(text).toMatch(/<tr data-topic="m" class="warn"><td>m<\/td><td>未知<\/td><td data-lag-seconds="">未知<\/td>/);
+    expect(String(pipelineHealth(status({ watermarks: [] })))).not.toContain('watermarks');
   });
   it('shows parked units on the pipeline tiles only when there are some, their reasons escaped', () => {
     expect(String(pipelineHealth(status()))).not.toContain('data-tile="parked"');

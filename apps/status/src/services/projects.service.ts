@@ -1,6 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { AppConfig } from '@iw/config';
-import { rollUpAgencies } from '@iw/report';
+import { budgetBehind, rollUpAgencies } from '@iw/report';
 import type { AgencyList, ProjectDetail, ProjectList, ProjectView } from '../dtos/project.dto';
 import { APP_CONFIG } from '../tokens';
 import { TrackingService } from './tracking.service';
@@ -21,16 +21,22 @@ export class ProjectsService {
     return {
       now: new Date(t.now).toISOString(),
       fiscalYear: t.fiscalYear,
-      projects: t.projects.map((p) => projectView(p, t.now, this.config.timeZone)),
+      projects: t.projects.map((p) => projectView(p, t.now, this.config.timeZone, this.tolerance)),
     };
+  }
+
+  /** 落后 allows the pace file's tolerance, as the risk engine does (budgetBehind). */
+  private get tolerance(): number {
+    return this.tracking.riskConfig.paceTolerance;
   }
 
   /** One row per agency of these projects (GET /api/agencies, the dashboard's roll-up). */
   agencies(list: ProjectList, projects: readonly ProjectView[]): AgencyList {
+    const timeElapsed = projects[0]?.timeElapsed ?? null;
     return {
       now: list.now,
       fiscalYear: list.fiscalYear,
-      timeElapsed: projects[0]?.timeElapsed ?? null,
+      timeElapsed,
       agencies: rollUpAgencies(
         projects.map((x) => ({
           budgetUnit: x.budgetUnit,
@@ -38,7 +44,7 @@ export class ProjectsService {
           spent: x.spent,
           lights: x.lights,
         })),
-      ),
+      ).map((a) => ({ ...a, behind: budgetBehind(a.executionRate, timeElapsed, this.tolerance) })),
     };
   }
 
@@ -47,7 +53,7 @@ export class ProjectsService {
     const p = t.projects[0];
     if (!p) throw new NotFoundException(`项目未纳入监控：${id}`);
     return {
-      ...projectView(p, t.now, this.config.timeZone),
+      ...projectView(p, t.now, this.config.timeZone, this.tolerance),
       goal: p.doc.goal,
       tableKind: p.doc.tableKind,
       now: new Date(t.now).toISOString(),

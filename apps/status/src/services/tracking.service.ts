@@ -11,6 +11,7 @@ import {
   readPacePlan,
   relativeBaseOf,
   riskConfigOf,
+  shownStatus,
   type Evaluation,
   type PacePlan,
   type RiskConfig,
@@ -28,7 +29,10 @@ export interface UnitState {
   evaluation: Evaluation;
   /** Alerting's settled evaluation (after IW_PENDING_FOR), when there is one. */
   settled: EvaluationDoc | null;
-  /** The settled status when there is one, else the live one. */
+  /**
+   * The settled status when there is one, else the live one — as shown (shownStatus): `no_data`
+   * for an `on_track` without data, whatever alerting keeps for itself.
+   */
   status: Status;
   likelihood: Likelihood | null;
   /** Where the pace in use says the unit should have been at the end of a local date (null: no pace). */
@@ -197,15 +201,15 @@ export class TrackingService {
       };
       const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, options);
       const settled = settledById.get(unit.id) ?? null;
-      const status = settled?.status ?? evaluation.status;
+      // Recomputed, not read back: a unit without data is never 确定能, whatever an older document says.
+      const likelihood = settled ? likelihoodOf(settled.status, hasData(p)) : evaluation.likelihood;
       return {
         unit,
         progress: p,
         evaluation,
         settled,
-        status,
-        // Recomputed, not read back: a unit without data is never 确定能, whatever an older document says.
-        likelihood: settled ? likelihoodOf(status, hasData(p)) : evaluation.likelihood,
+        status: shownStatus(settled?.status ?? evaluation.status, likelihood),
+        likelihood,
         // The same judgement as of the end of that day (the daily table's 按进度应完成).
         expectedOn: (date) =>
           evaluateUnit(

@@ -102,7 +102,7 @@ describe('projectView', () => {
         indicator('e', 'no_data', null),
       ],
     };
-    const v = projectView(state, Date.parse('2019-07-02T12:00:00+08:00'), TZ);
+    const v = projectView(state, Date.parse('2019-07-02T12:00:00+08:00'), TZ, 0.1);
     expect(v.lights).toEqual({ 确定能: 2, 有可能: 1, 不可能: 1, 无: 1 });
     expect(v.statusCounts).toEqual({
       on_track: 1,
@@ -118,7 +118,26 @@ describe('projectView', () => {
       executionRate: 25,
       indicatorCount: 5,
       budget: { status: 'at_risk', forecast: 60 },
+      behind: true, // 25 % against 50 %: beyond the tolerance
     });
+  });
+
+  it.each<[number, number, boolean]>([
+    // 序时进度 50 % on 2 July at noon: the line is 45 % with the default tolerance.
+    [460_000, 0.1, false],
+    [450_000, 0.1, false],
+    [440_000, 0.1, true],
+    [460_000, 0, true],
+    [500_000, 0, false],
+  ])('spent %p yuan of 100 万, tolerance %p → 落后 %p', (spentYuan, tolerance, behind) => {
+    const budget = unitState('p#budget', 'on_track', '确定能', { progress: { numerator: spentYuan } as Progress });
+    const v = projectView(
+      { doc: project, budget, indicators: [] },
+      Date.parse('2019-07-02T12:00:00+08:00'),
+      TZ,
+      tolerance,
+    );
+    expect([v.timeElapsed, v.executionRate, v.behind]).toEqual([50, spentYuan / 10_000, behind]);
   });
 
   it('has no execution rate without a budget total, and spent 0 before any spending', () => {
@@ -130,8 +149,9 @@ describe('projectView', () => {
       },
       0,
       TZ,
+      0.1,
     );
-    expect(v).toMatchObject({ spent: 0, executionRate: null, budget: { forecast: null } });
+    expect(v).toMatchObject({ spent: 0, executionRate: null, budget: { forecast: null }, behind: false });
   });
 });
 

@@ -1,6 +1,6 @@
 import { targetUnit } from '@iw/measures';
 import { isCumulative, shownStatus, STATUS_LABELS } from '@iw/risk';
-import { elapsedShare, type DeviationCategory } from '@iw/report';
+import { budgetBehind, elapsedShare, type DeviationCategory } from '@iw/report';
 import { emptyStatusCounts } from '../dtos/common.dto';
 import type { IndicatorDetail, IndicatorView, UnitView } from '../dtos/indicator.dto';
 import type { ProjectView } from '../dtos/project.dto';
@@ -24,11 +24,11 @@ export function unitView(s: UnitState): UnitView {
     expected: round(e.expected, 4),
     forecast: round(e.forecast, 4),
     status: s.status,
-    statusLabel: STATUS_LABELS[shownStatus(s.status, s.likelihood)],
+    statusLabel: STATUS_LABELS[s.status],
     likelihood: s.likelihood,
     reason: e.reason,
     settled: s.settled !== null,
-    liveStatus: e.status,
+    liveStatus: shownStatus(e.status, e.likelihood),
     daysLeft: e.daysLeft,
     deadline: e.deadline,
     pace: e.pace ?? null,
@@ -59,7 +59,7 @@ export function indicatorView(i: IndicatorState): IndicatorView {
     expected: own?.expected ?? null,
     forecast: own?.forecast ?? null,
     status: i.status,
-    statusLabel: STATUS_LABELS[shownStatus(i.status, i.likelihood)],
+    statusLabel: STATUS_LABELS[i.status],
     likelihood: i.likelihood,
     reason: own ? own.reason : units.map((u) => `${u.label ?? ''}：${u.reason}`).join('；'),
     settled: i.settled,
@@ -110,7 +110,8 @@ export function timeElapsed(fiscalYear: number, now: number, timeZone: string): 
   return elapsedShare(fiscalYear, now, timeZone);
 }
 
-export function projectView(p: ProjectState, now: number, timeZone: string): ProjectView {
+/** `tolerance`: the pace tolerance (RiskConfig.paceTolerance) that 落后 allows (budgetBehind). */
+export function projectView(p: ProjectState, now: number, timeZone: string, tolerance: number): ProjectView {
   const counts = emptyStatusCounts();
   const lights = { 确定能: 0, 有可能: 0, 不可能: 0, 无: 0 };
   for (const i of p.indicators) {
@@ -120,6 +121,8 @@ export function projectView(p: ProjectState, now: number, timeZone: string): Pro
   const b = p.budget;
   const total = p.doc.funds.total;
   const spentYuan = b?.progress?.numerator ?? (b ? 0 : null);
+  const executionRate = total && spentYuan !== null ? round((spentYuan / (total * 10_000)) * 100) : null;
+  const elapsed = timeElapsed(p.doc.fiscalYear, now, timeZone);
   return {
     id: p.doc._id,
     name: p.doc.name,
@@ -127,8 +130,9 @@ export function projectView(p: ProjectState, now: number, timeZone: string): Pro
     fiscalYear: p.doc.fiscalYear,
     funds: { total: p.doc.funds.total, fiscal: p.doc.funds.fiscal, other: p.doc.funds.other, unit: '万元' },
     spent: spentYuan === null ? null : round(spentYuan / 10_000),
-    executionRate: total && spentYuan !== null ? round((spentYuan / (total * 10_000)) * 100) : null,
-    timeElapsed: timeElapsed(p.doc.fiscalYear, now, timeZone),
+    executionRate,
+    timeElapsed: elapsed,
+    behind: budgetBehind(executionRate, elapsed, tolerance),
     budget: {
       status: b?.status ?? 'no_data',
       likelihood: b?.likelihood ?? null,

@@ -1,4 +1,3 @@
-import { budgetBehind } from '@iw/report';
 import type { Status } from '@iw/risk';
 import { html, raw, type Html } from './html';
 
@@ -50,7 +49,7 @@ export function statusBadge(status: Status, settled?: boolean): Html {
   return html`<span class="badge s-${status}" data-status="${status}" title="${settled === false ? '实时评估（尚未经告警服务确认）' : ''}">${STATUS_TEXT[status]}</span>`;
 }
 
-/** Where the signed-in person's links (告警, 邮件 …) and name go; filled per request (views/people.ts navBar). */
+/** Where the signed-in person's links (their home page, 告警, 邮件 …) and name go; filled per request (views/people.ts navBar). */
 export const NAV_MARK = '<!--iw:nav-->';
 
 /** A page of the dashboard; scripts come from /assets (CSP allows no inline script). */
@@ -58,18 +57,17 @@ export function page(title: string, body: Html, options: { script?: boolean } = 
   return html`<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <link rel="icon" href="data:,"><title>${title} · 绩效运行监控</title><style>${raw(CSS)}</style></head>
-<body><header class="top"><a class="brand" href="/">绩效运行监控 Indicator Watch</a><a href="/">项目总览</a>${raw(NAV_MARK)}</header>
+<body><header class="top"><a class="brand" href="/">绩效运行监控 Indicator Watch</a>${raw(NAV_MARK)}</header>
 <main>${body}</main>${options.script ? raw('<script src="/assets/dashboard.js" defer></script>') : null}</body></html>`
     .value;
 }
 
 /**
  * 预算执行率 against 序时进度: the bar is 执行率, the black mark the share of the year gone; a rate
- * behind 序时进度 is drawn red and tagged 落后.
+ * 落后 (`behind` as the API says it: budgetBehind, beyond the pace tolerance) is drawn red and tagged.
  */
-export function budgetBar(executionRate: number | null, timeElapsed: number | null): Html {
+export function budgetBar(executionRate: number | null, timeElapsed: number | null, behind: boolean): Html {
   const rate = executionRate ?? 0;
-  const behind = budgetBehind(executionRate, timeElapsed);
   return html`<span class="budget${behind ? ' behind' : ''}" data-behind="${String(behind)}"><span class="bar" title="预算执行率 ${executionRate ?? '—'}%，序时进度 ${timeElapsed ?? '—'}%"><span class="fill" style="width:${Math.min(100, Math.max(0, rate))}%"></span>${timeElapsed !== null ? html`<span class="elapsed" style="left:${Math.min(100, Math.max(0, timeElapsed))}%"></span>` : null}</span> <span class="rate">${executionRate === null ? '—' : `${executionRate}%`}</span><span class="muted"> / 序时进度 ${timeElapsed ?? '—'}%</span>${behind ? html`<span class="behind-tag">落后</span>` : null}</span>`;
 }
 

@@ -1,6 +1,5 @@
 import type { IndicatorDetail, IndicatorView, UnitView } from '../dtos/indicator.dto';
 import { PROJECT_RISKS, projectRisk, type ProjectSort } from '@iw/report';
-import { shownStatus } from '@iw/risk';
 import type { AgencyList, HomeQuery, ProjectDetail, ProjectView } from '../dtos/project.dto';
 import type { OpsStatus } from '../dtos/status.dto';
 import { chartSvg } from './chart';
@@ -26,7 +25,7 @@ export function pipelineHealth(s: OpsStatus): Html {
     );
   const instances = (svc: string) => s.services.filter((x) => x.service === svc).length;
   const errors = Object.entries(s.errors);
-  return html`<section id="pipeline"><h2>数据管道</h2><div class="pipeline">
+  return html`<section id="pipeline"><div class="pipeline">
 ${lagTile('入库积压（条）', ingest, 'ingest-lag')}
 ${lagTile('告警积压（条）', alerting, 'alerting-lag')}
 ${tile('事件/秒（1分钟 / 5分钟）', `${s.events.rate1m} / ${s.events.rate5m}`, '', 'rate')}
@@ -35,13 +34,34 @@ ${tile('死信（DLQ）', s.dlq.count, s.dlq.count > 0 ? 'warn' : '', 'dlq', '/d
 ${s.parked.length > 0 ? tile('暂停计数的指标', s.parked.length, 'bad', 'parked') : null}
 ${tile('待发邮件 / 失败', `${s.outbox.backlog} / ${s.outbox.failing}`, s.outbox.failing > 0 ? 'bad' : '', 'outbox')}
 ${tile('当前时间（业务时钟）', s.clock.local, '', 'clock')}
-</div>${
+</div>${watermarkTable(s)}${
     s.parked.length > 0
       ? html`<p class="err" id="parked">暂停计数（事件已暂存，重建后计入：npx iw progress rebuild --unit &lt;编号&gt;）：${s.parked.map(
           (p) => html`<span>${p.unit}（${p.events} 条；${p.reason}）</span> `,
         )}</p>`
       : null
   }${errors.length ? html`<p class="err">无法读取：${errors.map(([k, v]) => html`<span>${k}（${v}）</span> `)}</p>` : null}</section>`;
+}
+
+/** 数据截至: per source, the event time ingest has processed it to (alerting judges as of it) and how far behind the clock. */
+function watermarkTable(s: OpsStatus): Html | null {
+  if (s.watermarks.length === 0) return null;
+  const lagText = (sec: number | null) =>
+    sec === null
+      ? '未知'
+      : sec < 60
+        ? '当前'
+        : sec < 7200
+          ? `落后 ${Math.round(sec / 60)} 分钟`
+          : sec < 172_800
+            ? `落后 ${Math.round(sec / 3600)} 小时`
+            : `落后 ${Math.round(sec / 86_400)} 天`;
+  return html`<table class="watermarks" id="watermarks"><thead><tr><th>数据源（主题）</th><th>数据截至（事件时间）</th><th>滞后</th></tr></thead><tbody>
+${s.watermarks.map(
+  (w) =>
+    html`<tr data-topic="${w.topic}" class="${(w.lagSeconds ?? Infinity) >= 3600 ? 'warn' : ''}"><td>${w.topic}</td><td>${w.local ?? '未知'}</td><td data-lag-seconds="${w.lagSeconds ?? ''}">${lagText(w.lagSeconds)}</td></tr>`,
+)}
+</tbody></table>`;
 }
 
 /** The pipeline's figures (积压, 事件/秒, DLQ, instances …) for ops, refreshed by /assets/dashboard.js. */
@@ -64,17 +84,26 @@ export function homeHref(q: Partial<Record<keyof HomeQuery, string | number>>): 
 
 const noCatalogue = () => html`<p class="muted">尚未导入绩效目标表（npx iw targets import &lt;文件&gt;）。</p>`;
 
-/** The finance department's view: one row per agency it reads, each linking to the agency's project list. */
-export function agenciesPage(list: AgencyList, year: number | undefined): string {
+/** How 落后 reads on the pages: below this share of 序时进度 (the pace tolerance taken off). */
+export function behindRule(tolerance: number): string {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  return `预算执行率低于序时进度的 ${pct(1 - tolerance)}（容差 ${pct(tolerance)}）即为落后，标红`;
+}
+
+/**
+ * The finance department's view: one row per agency it reads, each linking to the agency's
+ * project list. `tolerance`: the pace tolerance 落后 allows (said on the page).
+ */
+export function agenciesPage(list: AgencyList, year: number | undefined, tolerance: number): string {
   const body = html`<h1>预算单位总览（${list.fiscalYear ?? '—'}年度）</h1>
-<p class="muted">序时进度 ${list.timeElapsed ?? '—'}% · 完成目标可能性按指标计数 · 预算执行率低于序时进度标红</p>
+<p class="muted" id="behind-rule">序时进度 ${list.timeElapsed ?? '—'}% · 完成目标可能性按指标计数 · ${behindRule(tolerance)}</p>
 ${
   list.agencies.length === 0
     ? noCatalogue()
     : html`<table class="agencies"><thead><tr><th>预算单位</th><th>项目数</th><th>指标数</th>${LIKELIHOODS.map((l) => html`<th>${l}</th>`)}<th>年度资金（万元）</th><th>执行数（万元）</th><th>预算执行率 / 序时进度</th></tr></thead><tbody>
 ${list.agencies.map(
   (a) =>
-    html`<tr class="agency" data-agency="${a.agency}"><td><a href="${homeHref({ agency: a.agency, year })}">${a.agency}</a></td><td class="num">${a.projectCount}</td><td class="num">${a.indicatorCount}</td>${LIKELIHOODS.map((l) => html`<td class="num c-${l}" data-likelihood="${l}">${a.likelihoods[l]}</td>`)}<td class="num">${num(a.fundsTotal)}</td><td class="num">${num(a.spent)}</td><td>${budgetBar(a.executionRate, list.timeElapsed)}</td></tr>`,
+    html`<tr class="agency" data-agency="${a.agency}"><td><a href="${homeHref({ agency: a.agency, year })}">${a.agency}</a></td><td class="num">${a.projectCount}</td><td class="num">${a.indicatorCount}</td>${LIKELIHOODS.map((l) => html`<td class="num c-${l}" data-likelihood="${l}">${a.likelihoods[l]}</td>`)}<td class="num">${num(a.fundsTotal)}</td><td class="num">${num(a.spent)}</td><td>${budgetBar(a.executionRate, list.timeElapsed, a.behind)}</td></tr>`,
 )}
 </tbody></table>`
 }`;
@@ -89,6 +118,7 @@ export interface AgencyPageInput {
   summary: {
     likelihoods: Likelihoods;
     executionRate: number | null;
+    behind: boolean;
     fundsTotal: number | null;
     spent: number | null;
   } | null;
@@ -99,6 +129,8 @@ export interface AgencyPageInput {
   query: HomeQuery;
   /** Whether the viewer reads several agencies (a link back to the roll-up). */
   rollUp: boolean;
+  /** The pace tolerance 落后 allows (said on the page). */
+  tolerance: number;
 }
 
 /** One agency: its counts on top, then its projects, sortable and filterable by risk (a GET form; no script). */
@@ -115,7 +147,7 @@ export function agencyPage(o: AgencyPageInput): string {
 <section id="agency-summary"><div class="counts">${LIKELIHOODS.map(
     (l) =>
       html`<div class="count c-${l}" data-likelihood="${l}"><div class="k">${l}</div><div class="v">${o.summary?.likelihoods[l] ?? 0}</div></div>`,
-  )}<div class="count"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(o.summary?.executionRate ?? null, o.timeElapsed)}</div></div>
+  )}<div class="count"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(o.summary?.executionRate ?? null, o.timeElapsed, o.summary?.behind ?? false)}</div></div>
 <div class="count"><div class="k">年度资金 / 执行数（万元）</div><div class="v">${num(o.summary?.fundsTotal)} / ${num(o.summary?.spent)}</div></div></div>
 ${o.summary ? html`<p>部门绩效监控表：<a href="${report}?format=xlsx${yearQ}">下载 .xlsx</a> · <a href="${report}?format=json${yearQ}">JSON</a></p>` : null}</section>
 <section id="projects"><h2>项目</h2>
@@ -123,14 +155,14 @@ ${o.summary ? html`<p>部门绩效监控表：<a href="${report}?format=xlsx${ye
 <label>项目风险（最差的完成目标可能性）<select name="risk"><option value="">全部</option>${PROJECT_RISKS.map((r) => html`<option value="${r}"${q.risk === r ? raw(' selected') : null}>${r}</option>`)}</select></label>
 <label>排序<select name="sort">${(Object.keys(SORT_LABELS) as ProjectSort[]).map((k) => html`<option value="${k}"${sort === k ? raw(' selected') : null}>${SORT_LABELS[k]}</option>`)}</select></label>
 <button type="submit">筛选</button></form>
-<p class="muted" id="shown">显示 ${o.projects.length} / ${o.total} 个项目</p>
+<p class="muted"><span id="shown">显示 ${o.projects.length} / ${o.total} 个项目</span> · <span id="behind-rule">${behindRule(o.tolerance)}</span></p>
 ${
   o.total === 0
     ? noCatalogue()
     : html`<table class="projects"><thead><tr>${th('name', '项目名称')}${th('risk', '完成目标可能性（确定能 / 有可能 / 不可能 / 暂无）')}${th('execution', '预算执行率 / 序时进度')}${th('funds', '年度资金（万元）')}<th>执行数（万元）</th><th>指标数</th></tr></thead><tbody>
 ${o.projects.map(
   (p) =>
-    html`<tr class="project" data-project="${p.id}" data-risk="${projectRisk(p.lights)}"><td><a href="${projectHref(p.id)}">${p.name}</a></td><td>${lights(p.lights)}</td><td>${budgetBar(p.executionRate, p.timeElapsed)}</td><td class="num">${num(p.funds.total)}</td><td class="num">${num(p.spent)}</td><td class="num">${p.indicatorCount}</td></tr>`,
+    html`<tr class="project" data-project="${p.id}" data-risk="${projectRisk(p.lights)}"><td><a href="${projectHref(p.id)}">${p.name}</a></td><td>${lights(p.lights)}</td><td>${budgetBar(p.executionRate, p.timeElapsed, p.behind)}</td><td class="num">${num(p.funds.total)}</td><td class="num">${num(p.spent)}</td><td class="num">${p.indicatorCount}</td></tr>`,
 )}
 </tbody></table>`
 }</section>`;
@@ -150,7 +182,7 @@ function indicatorRow(i: IndicatorView): Html {
   const compound = i.parts ?? [];
   return html`<tr class="indicator" data-indicator="${i.id}"><td>${i.level1}</td><td>${i.level2}</td><td><a href="${indicatorHref(i.id)}">${i.name}</a></td><td>${i.value}</td>
 ${compound.length ? html`<td colspan="3">${compound.map((p) => html`<div>${p.label}：${num(p.actual, p.unit)}（应 ${num(p.expected, p.unit)}，预计 ${num(p.forecast, p.unit)}）</div>`)}</td>` : figures(i)}
-<td>${statusBadge(shownStatus(i.status, i.likelihood), i.settled)}</td><td class="reason">${i.reason}${i.deviation ? html`<div class="muted">偏差原因（${i.deviation.category}）：${i.deviation.remark}</div>` : null}</td></tr>`;
+<td>${statusBadge(i.status, i.settled)}</td><td class="reason">${i.reason}${i.deviation ? html`<div class="muted">偏差原因（${i.deviation.category}）：${i.deviation.remark}</div>` : null}</td></tr>`;
 }
 
 export function projectPage(p: ProjectDetail): string {
@@ -159,7 +191,7 @@ export function projectPage(p: ProjectDetail): string {
 <p class="muted">${p.budgetUnit} · ${p.tableKind} · ${p.fiscalYear}年度</p>
 <section class="summary"><div class="pipeline">
 <div class="tile"><div class="k">完成目标可能性</div><div class="v">${lights(p.lights)}</div></div>
-<div class="tile"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(p.executionRate, p.timeElapsed)}</div></div>
+<div class="tile"><div class="k">预算执行率 / 序时进度</div><div class="v">${budgetBar(p.executionRate, p.timeElapsed, p.behind)}</div></div>
 <div class="tile"><div class="k">年度资金 / 执行数 / 全年预计（万元）</div><div class="v">${num(p.funds.total)} / ${num(p.spent)} / ${num(p.budget.forecast)}</div></div>
 </div><p>绩效监控表：<a href="${report}?format=xlsx">下载 .xlsx</a> · <a href="${report}?format=json">JSON</a></p></section>
 <h2>绩效指标</h2>
@@ -230,13 +262,13 @@ export function indicatorPage(
     d.name,
     html`<p><a href="${projectHref(d.project.id)}">${d.project.name}</a></p>
 <h1>${d.name}</h1>
-<p>${d.level1} · ${d.level2} · 指标值 <strong>${d.value}</strong> · ${statusBadge(shownStatus(d.status, d.likelihood), d.settled)} ${d.settled ? null : html`<span class="muted">（实时评估）</span>`}</p>
+<p>${d.level1} · ${d.level2} · 指标值 <strong>${d.value}</strong> · ${statusBadge(d.status, d.settled)} ${d.settled ? null : html`<span class="muted">（实时评估）</span>`}</p>
 <p class="reason">${d.reason}</p>
 ${sections.owners ?? null}
 ${sections.actions ?? null}
 <div class="charts">${units.map(
       (u) =>
-        html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(shownStatus(u.status, u.likelihood), u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)}${u.pace ? `（${u.pace}）` : ''} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
+        html`<div class="card"><div><strong>${u.label ?? d.name}</strong> ${statusBadge(u.status, u.settled)} <span class="muted">实际 ${num(u.actual, u.unit)} · 应完成 ${num(u.expected, u.unit)}${u.pace ? `（${u.pace}）` : ''} · 全年预计 ${num(u.forecast, u.unit)}${u.daysLeft !== null ? ` · 剩余 ${u.daysLeft} 天` : ''}</span></div>${unitChart(u as UnitView & { history: IndicatorDetail['history'] }, `${d.name}${u.label ? ` · ${u.label}` : ''}`, today)}</div>`,
     )}</div>
 ${d.deviation ? html`<h2>偏差原因与整改措施</h2><table><tr><th>偏差原因</th><td>${d.deviation.category}：${d.deviation.remark}</td></tr><tr><th>整改措施</th><td>${d.deviation.measures}</td></tr><tr><th>填写</th><td>${d.deviation.updatedAt.slice(0, 10)} ${d.deviation.updatedBy ?? ''}</td></tr></table>` : null}
 <h2>每日进度</h2>${

@@ -1,6 +1,8 @@
 import { localDateTime } from '@iw/clock';
 import {
   describePrincipal,
+  homePage,
+  homePageName,
   isRole,
   mayEver,
   REPORT_FORM_LABELS,
@@ -50,7 +52,10 @@ const indicatorHref = (id: string) => `/indicators/${pathSegment(id)}`;
 const alertHref = (id: string) => `/alerts/${pathSegment(id)}`;
 const csrfField = (csrf: string | null) => (csrf ? html`<input type="hidden" name="_csrf" value="${csrf}">` : null);
 
-/** The header's right side: 告警, 数据管道 (ops), 邮件 (admins), API, who is signed in and 退出. */
+/**
+ * The header's links: the home page named for what it opens (本单位总览 or 预算单位总览), 告警,
+ * 数据管道 (ops), 邮件 (admins), API, who is signed in and 退出.
+ */
 export function navBar(p: Principal | null | undefined, csrf: string | null | undefined, canMail: boolean): string {
   if (!p) return html`${style()}<span class="nav-right"><a href="/signin">登录</a></span>`.value;
   const who =
@@ -61,7 +66,8 @@ export function navBar(p: Principal | null | undefined, csrf: string | null | un
             : null
         }`
       : html`<span>${describePrincipal(p)}</span>`;
-  return html`${style()}<a href="/alerts">告警</a>${mayEver(p, 'ops').ok ? html`<a href="/ops">数据管道</a>` : null}${canMail ? html`<a href="/mail">邮件</a>` : null}<a href="/api/docs">API</a><span class="nav-right">${who}</span>`
+  const home = homePage(p);
+  return html`${style()}<a href="/" data-nav="home" title="${home.kind === 'agency' ? home.agency : ''}">${homePageName(p)}</a><a href="/alerts">告警</a>${mayEver(p, 'ops').ok ? html`<a href="/ops">数据管道</a>` : null}${canMail ? html`<a href="/mail">邮件</a>` : null}<a href="/api/docs">API</a><span class="nav-right">${who}</span>`
     .value;
 }
 
@@ -116,7 +122,7 @@ export function errorPage(status: number, messages: string[], signInNext: string
 ${
   status === 401
     ? html`<p>打开告警邮件中的个人链接即可登录，或 <a href="/signin?next=${encodeURIComponent(signInNext ?? '/')}">获取登录链接</a>。</p>`
-    : html`<p><a href="/">返回项目总览</a></p>`
+    : html`<p><a href="/">返回首页</a></p>`
 }</div>`,
   );
 }

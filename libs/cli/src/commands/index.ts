@@ -8,6 +8,7 @@ import { dlqCommand } from './dlq';
 import { eventsPublishCommand } from './events-publish';
 import { simulateCommand } from './simulate';
 import { simulateProvinceCommand } from './simulate-province';
+import { mailStatsCommand } from './mail-stats';
 import { peopleCommand } from './people';
 import { policyCheckCommand } from './policy';
 import { progressCommand } from './progress';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly CliCommand[] = [
   progressRebuildCommand,
   alertsCommand,
   policyCheckCommand,
+  mailStatsCommand,
   reportCommand,
   yearsCommand,
   peopleCommand,

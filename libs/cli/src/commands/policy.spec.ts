@@ -24,7 +24,24 @@ describe('iw policy check', () => {
     expect([r.code, r.err]).toEqual([0, '']);
     expect(r.out).toContain(`${SAMPLE}: ok`);
     expect(r.out).toContain('escalate_after 7d');
+    expect(r.out).toContain('group_wait 30s · group_interval 1h · repeat_interval 7d');
     expect(r.out).toContain('weekly digest: monday 09:00 local time');
+  });
+
+  it('shows a route’s group_interval, and IW_GROUP_INTERVAL as the default', async () => {
+    const file = join(dir, 'interval.yaml');
+    writeFileSync(file, 'routes:\n  - match: { status: off_track }\n    group_interval: 10m\n');
+    const before = process.env.IW_GROUP_INTERVAL;
+    process.env.IW_GROUP_INTERVAL = '2h';
+    try {
+      const r = await iw('policy', 'check', file);
+      expect([r.code, r.err]).toEqual([0, '']);
+      expect(r.out).toContain('defaults: receivers owners · group_wait 30s · group_interval 2h');
+      expect(r.out).toContain('route 1 (line 2): status=off_track → group_interval 10m');
+    } finally {
+      if (before === undefined) delete process.env.IW_GROUP_INTERVAL;
+      else process.env.IW_GROUP_INTERVAL = before;
+    }
   });
 
   it('lists the routes with their lines', async () => {

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import { formatDuration } from '@iw/config';
-import { DEFAULT_POLICY, parsePolicy, type NotificationPolicy, type RouteSettings } from '@iw/alerts';
+import { parsePolicy, policyBase, type NotificationPolicy, type RouteSettings } from '@iw/alerts';
 import type { CliIo } from '../cli-io';
 import { CliError } from '../errors';
 import { cliConfig } from './context';
@@ -16,6 +16,7 @@ function describe(s: Partial<RouteSettings>): string {
   const parts: string[] = [];
   if (s.receivers) parts.push(`receivers ${s.receivers.join(', ')}`);
   if (s.groupWaitMs !== undefined) parts.push(`group_wait ${formatDuration(s.groupWaitMs)}`);
+  if (s.groupIntervalMs !== undefined) parts.push(`group_interval ${formatDuration(s.groupIntervalMs)}`);
   if (s.repeatIntervalMs !== undefined) parts.push(`repeat_interval ${formatDuration(s.repeatIntervalMs)}`);
   if (s.escalateAfterMs !== undefined) parts.push(`escalate_after ${formatDuration(s.escalateAfterMs)}`);
   if (s.noDataReminder !== undefined) parts.push(`no_data_reminder ${s.noDataReminder}`);
@@ -63,13 +64,7 @@ export const policyCheckCommand: CliCommand = {
       .action((file?: string) => {
         const config = cliConfig();
         const path = file ?? config.files.policy;
-        const policy = checkPolicyFile(path, {
-          receivers: ['owners'],
-          groupWaitMs: config.alerting.groupWaitMs,
-          repeatIntervalMs: config.alerting.repeatIntervalMs,
-          escalateAfterMs: DEFAULT_POLICY.defaults.escalateAfterMs,
-          noDataReminder: true,
-        });
+        const policy = checkPolicyFile(path, policyBase(config.alerting));
         io.out(policySummary(path, policy));
       });
   },

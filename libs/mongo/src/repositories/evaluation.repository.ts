@@ -31,6 +31,11 @@ export interface EvaluationDoc extends EvaluationSummary {
    * evaluation that says the same thing on the same local day is not written (needsWrite).
    */
   evaluatedAt: Date;
+  /**
+   * The domain time the unit was judged as of: the earliest watermark of the sources that feed
+   * it, at most `evaluatedAt` (earlier while ingest lags). Absent in documents written before.
+   */
+  asOf?: Date;
   /** Compare-and-set counter: one more with every write. */
   rev: number;
 }
@@ -65,6 +70,7 @@ function fromJson(text: string): Map<string, EvaluationDoc> {
   const out = new Map<string, EvaluationDoc>();
   for (const [id, d] of Object.entries(raw)) {
     for (const f of DATE_FIELDS) d[f] = new Date(d[f] as string);
+    if (typeof d.asOf === 'string') d.asOf = new Date(d.asOf);
     const pending = d.pending as Record<string, unknown> | null;
     if (pending) {
       pending.since = new Date(pending.since as string);

@@ -20,3 +20,4 @@ export * from './session.repository';
 export * from './audit.repository';
 export * from './history.repository';
 export * from './fiscal-year.repository';
+export * from './watermark.repository';

@@ -17,7 +17,7 @@ import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
  * notifications by `_id`. A claimed digest is re-sent as it is until the server accepts it, also
  * after a crash (adoptClaims): the Message-ID is stored with the claim, so a duplicate carries
  * the same one. Real (wall-clock) times drive retries; `createdAt` (domain time) drives the
- * group wait.
+ * group wait, `sentDomainAt` (domain time) a person's group interval (lastSent).
  */
 export type OutboxState = 'pending' | 'claimed' | 'sent' | 'muted';
 
@@ -39,7 +39,10 @@ export interface OutboxDoc {
   lastError: string | null;
   /** The last failure was permanent (5xx): still retried, at the longest backoff. */
   permanentFailure: boolean;
+  /** Wall-clock time the server accepted its mail. */
   sentAt: Date | null;
+  /** ISO, domain time the server accepted its mail: the recipient's group interval counts from it (absent on mails sent before it was kept). */
+  sentDomainAt?: string | null;
   /** The server's reply when accepted. */
   response: string | null;
   mutedReason: string | null;
@@ -104,8 +107,8 @@ export interface SendOutcome {
   messageId: string;
   keys: readonly string[];
   claimedAt: Date;
-  /** The server's reply when accepted. */
-  sent?: { at: Date; response: string };
+  /** The server's reply when accepted: `at` wall-clock, `domainAt` the domain clock's ISO time. */
+  sent?: { at: Date; domainAt: string; response: string };
   /** Why it was not accepted and when to try again. Neither: not attempted (this sender stopped), due at once. */
   failure?: FailedSend;
 }
@@ -160,6 +163,7 @@ export class OutboxRepository {
       lastError: null,
       permanentFailure: false,
       sentAt: null,
+      sentDomainAt: null,
       response: null,
       mutedReason: null,
     }));
@@ -212,6 +216,24 @@ export class OutboxRepository {
     if (filter.alertId !== undefined) q.alertId = String(filter.alertId);
     if (filter.state !== undefined) q.state = filter.state;
     return this.col.find(q).sort({ enqueuedAt: 1, _id: 1 }).toArray();
+  }
+
+  /**
+   * When each of `recipients` was last sent a mail (domain ms, from `sentDomainAt`), absent
+   * for those never mailed: the group interval counts from it. One query for all of them.
+   */
+  async lastSent(recipients: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (recipients.length === 0) return out;
+    const docs = this.col.find(
+      { state: 'sent', recipient: { $in: recipients.map(String) } },
+      { projection: { recipient: 1, sentDomainAt: 1 } },
+    );
+    for await (const d of docs) {
+      const at = d.sentDomainAt ? Date.parse(d.sentDomainAt) : NaN;
+      if (Number.isFinite(at) && at > (out.get(d.recipient) ?? -Infinity)) out.set(d.recipient, at);
+    }
+    return out;
   }
 
   /**
@@ -296,6 +318,7 @@ export class OutboxRepository {
             ...claimed,
             state: 'sent' as const,
             sentAt: o.sent.at,
+            sentDomainAt: o.sent.domainAt,
             response: o.sent.response,
             nextAttemptAt: null,
             lastError: null,

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Clock } from '@iw/clock';
+import type { AppConfig } from '@iw/config';
+import { ACTUALS_ROLES, type ActualsRole } from '@iw/events';
+import { KafkaAdmin } from '@iw/kafka';
+import { sourcesByUnit, type BindingSet } from '@iw/measures';
+import { WatermarkRepository } from '@iw/mongo';
+import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../alerting.tokens';
+
+/** How long (real ms) one read of the watermarks serves evaluations. */
+const CACHE_MS = 500;
+
+/**
+ * Where each source (actuals topic) stands in event time, for judging units as of it (libs/measures
+ * asOfFor): the watermark ingest stored. A source without one yet counts as current (Infinity: the
+ * clock's now, whatever it is when used) only if its topic is empty or ingest's group has
+ * committed everything in it; otherwise null, and the units it feeds are not judged until ingest
+ * reports how far it got.
+ */
+@Injectable()
+export class WatermarkService {
+  private readonly logger = new Logger(WatermarkService.name);
+  private cached: { at: number; marks: Map<ActualsRole, number | null> } | null = null;
+  private sources: { bindings: BindingSet; byUnit: Map<string, ActualsRole[]> } | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REAL_CLOCK) private readonly realClock: Clock,
+    private readonly admin: KafkaAdmin,
+    private readonly repo: WatermarkRepository,
+  ) {}
+
+  /** Each source's watermark in domain ms; Infinity: current (the clock's now); null: unknown. */
+  async current(): Promise<ReadonlyMap<ActualsRole, number | null>> {
+    const realNow = this.realClock.now();
+    if (this.cached && realNow - this.cached.at < CACHE_MS) return this.cached.marks;
+    const stored = new Map((await this.repo.all()).map((w) => [w.topic, w]));
+    const marks = new Map<ActualsRole, number | null>();
+    for (const role of ACTUALS_ROLES) {
+      const topic = this.config.kafka.topics[role];
+      const w = stored.get(topic)?.watermark ?? null;
+      marks.set(role, w !== null ? w.getTime() : (await this.idleAndCaughtUp(topic)) ? Infinity : null);
+    }
+    this.cached = { at: realNow, marks };
+    return marks;
+  }
+
+  /** The sources that feed each unit of `bindings` (computed once per catalogue load). */
+  sourcesOf(bindings: BindingSet): ReadonlyMap<string, readonly ActualsRole[]> {
+    if (this.sources?.bindings !== bindings) this.sources = { bindings, byUnit: sourcesByUnit(bindings) };
+    return this.sources.byUnit;
+  }
+
+  /** Event time of the whole pipeline: the earliest known watermark, at most the clock's now. */
+  async eventNow(): Promise<number> {
+    const now = this.clock.now();
+    let t = now;
+    for (const w of (await this.current()).values()) if (w !== null) t = Math.min(t, w);
+    return t;
+  }
+
+  private async idleAndCaughtUp(topic: string): Promise<boolean> {
+    try {
+      const lags = await this.admin.lag(this.config.kafka.groups.ingest, [topic]);
+      return lags.every((p) => p.lag === 0);
+    } catch (e) {
+      this.logger.debug(`${topic}: no watermark and no offsets (${(e as Error).message}): its units wait`);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import type { ActualsRole } from '@iw/events';
+import { budgetTrackId } from '@iw/targets';
+import { loadBindings } from './bindings';
+import { asOfFor, nextPartitionWatermark, sourcesByUnit, topicWatermark, watermarkLagSeconds } from './watermarks';
+import { fixtureCatalogue } from '../test/fixtures';
+
+const DAY = 86_400_000;
+const NOW = Date.parse('2019-06-15T12:00:00+08:00');
+
+describe('nextPartitionWatermark', () => {
+  it.each<[string, number | null, { caughtUp: boolean; eventTime: number | null }, number | null]>([
+    ['nothing known yet, nothing reported', null, { caughtUp: false, eventTime: null }, null],
+    ['caught up: the clock’s now', null, { caughtUp: true, eventTime: null }, NOW],
+    ['caught up with events: still the clock’s now', NOW - 5 * DAY, { caughtUp: true, eventTime: NOW - DAY }, NOW],
+    ['lagging: the latest event time processed', null, { caughtUp: false, eventTime: NOW - 3 * DAY }, NOW - 3 * DAY],
+    ['lagging: moves on with later events', NOW - 3 * DAY, { caughtUp: false, eventTime: NOW - DAY }, NOW - DAY],
+    [
+      'lagging: a late event (dated before it) does not move it back',
+      NOW - DAY,
+      { caughtUp: false, eventTime: NOW - 3 * DAY },
+      NOW - DAY,
+    ],
+    ['was current, now behind: stays where it was', NOW - 1000, { caughtUp: false, eventTime: null }, NOW - 1000],
+    [
+      'an event within the allowed skew ahead of the clock: never past now',
+      null,
+      { caughtUp: false, eventTime: NOW + 60_000 },
+      NOW,
+    ],
+    [
+      'a previous watermark ahead of the clock (clock set back): now',
+      NOW + DAY,
+      { caughtUp: false, eventTime: null },
+      NOW,
+    ],
+  ])('%s', (_name, previous, report, want) => {
+    expect(nextPartitionWatermark(previous, report, NOW)).toBe(want);
+  });
+});
+
+describe('topicWatermark', () => {
+  it.each<[string, Array<number | null>, number | null]>([
+    ['the earliest partition', [NOW, NOW - DAY, NOW - 2 * DAY], NOW - 2 * DAY],
+    ['one partition', [NOW - DAY], NOW - DAY],
+    ['a partition without one: none', [NOW, null], null],
+    ['no partitions: none', [], null],
+  ])('%s', (_name, partitions, want) => {
+    expect(topicWatermark(partitions)).toBe(want);
+  });
+});
+
+describe('asOfFor', () => {
+  const marks = (m: Partial<Record<ActualsRole, number | null>>) =>
+    new Map(Object.entries(m) as [ActualsRole, number | null][]);
+  it.each<[string, ActualsRole[], Map<ActualsRole, number | null>, number | null]>([
+    ['every source current: now', ['cases', 'measurements'], marks({ cases: NOW, measurements: NOW }), NOW],
+    [
+      'a lagging source holds the unit back',
+      ['cases', 'measurements'],
+      marks({ cases: NOW - 2 * DAY, measurements: NOW }),
+      NOW - 2 * DAY,
+    ],
+    [
+      'the earliest of two lagging sources',
+      ['cases', 'spending'],
+      marks({ cases: NOW - DAY, spending: NOW - 3 * DAY }),
+      NOW - 3 * DAY,
+    ],
+    ['never after the clock’s now', ['cases'], marks({ cases: NOW + DAY }), NOW],
+    ['a source without a watermark: not judged', ['cases', 'measurements'], marks({ measurements: NOW }), null],
+    ['other sources’ lag does not matter', ['measurements'], marks({ cases: NOW - 9 * DAY, measurements: NOW }), NOW],
+  ])('%s', (_name, sources, watermarks, want) => {
+    expect(asOfFor(NOW, sources, watermarks)).toBe(want);
+  });
+});
+
+describe('watermarkLagSeconds', () => {
+  it.each<[number | null, number | null]>([
+    [NOW, 0],
+    [NOW - DAY, 86_400],
+    [NOW + 5000, 0],
+    [null, null],
+  ])('%s → %s', (w, want) => expect(watermarkLagSeconds(NOW, w)).toBe(want));
+});
+
+describe('sourcesByUnit', () => {
+  const PID = '2019.新疆维吾尔自治区市场监督管理局.流通领域商品成品油农资产品网络商品质量抽检监测经费';
+  const set = loadBindings(
+    [
+      'version: 1',
+      'bindings:',
+      '  - project: 流通领域商品、成品油、农资产品、网络商品质量抽检监测经费',
+      '    indicators:',
+      '      - indicator: 汽油抽检批次',
+      '        from: inspectionBatches',
+      '        where: { category: 汽油 }',
+      '        measure: sum',
+      '        field: batches',
+      '',
+    ].join('\n'),
+    fixtureCatalogue(),
+    { timeZone: 'Asia/Shanghai' },
+  );
+  const sources = sourcesByUnit(set);
+
+  it.each<[string, string, ActualsRole[]]>([
+    [
+      'a bound indicator: its binding’s topic and measurements',
+      `${PID}.汽油抽检批次`,
+      ['inspectionBatches', 'measurements'],
+    ],
+    ['a budget execution: spending and measurements', budgetTrackId(PID), ['spending', 'measurements']],
+  ])('%s', (_name, id, want) => {
+    expect(sources.get(id)).toEqual(want);
+  });
+
+  it('every other unit: measurements (which address any unit by id)', () => {
+    expect(sources.size).toBe(set.units.size);
+    const unbound = [...set.units.values()].filter((u) => u.kind !== 'budget' && u.id !== `${PID}.汽油抽检批次`);
+    expect(unbound.length).toBeGreaterThan(10);
+    for (const u of unbound) expect(sources.get(u.id)).toEqual(['measurements']);
+  });
+});
