@@ -12,11 +12,11 @@ import {
 } from '@iw/mongo';
 import { checkPacePlan, paceFor, readPacePlan, type PacePlan } from '@iw/risk';
 import { APP_CONFIG, REAL_CLOCK } from '../alerting.tokens';
-import type { IndicatorInfo } from '../utils/assess';
+import { catalogueInfo, type IndicatorInfo } from '../utils/assess';
 
 export interface CatalogueView {
   bindings: BindingSet;
-  /** 二级指标 and 指标值 as written, per indicator id. */
+  /** 二级指标, 指标值, agency and pace per indicator id; the agency per budget track id (catalogueInfo). */
   info: ReadonlyMap<string, IndicatorInfo>;
 }
 
@@ -81,28 +81,20 @@ export class CatalogueService implements OnModuleInit {
     return this.view;
   }
 
-  /** 二级指标, 指标值, agency and pace per indicator, and the pace file's assignments that name nothing. */
+  /** What the catalogue adds per unit (catalogueInfo), and the pace file's assignments that name nothing. */
   private infoOf(catalogue: ParsedCatalogue): {
     info: Map<string, IndicatorInfo>;
     problems: ReturnType<typeof checkPacePlan>;
   } {
-    const info = new Map<string, IndicatorInfo>();
-    for (const p of catalogue.projects) {
-      const agency = p.budgetUnit?.trim();
-      for (const i of p.indicators)
-        info.set(i.id, {
-          level2: i.level2,
-          value: i.value,
-          ...(agency ? { agency } : {}),
-          pace: paceFor(this.pacePlan, {
-            agency: p.budgetUnit,
-            projectId: p.id,
-            projectName: p.name,
-            indicatorId: i.id,
-            indicatorName: i.name,
-          }),
-        });
-    }
+    const info = catalogueInfo(catalogue, (p, i) =>
+      paceFor(this.pacePlan, {
+        agency: p.budgetUnit,
+        projectId: p.id,
+        projectName: p.name,
+        indicatorId: i.id,
+        indicatorName: i.name,
+      }),
+    );
     return { info, problems: checkPacePlan(this.pacePlan, [catalogue]) };
   }
 }

@@ -9,7 +9,7 @@ import { EvaluationRepository, ProgressRepository, type EvaluationWrite } from '
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
-import { assess, needsWrite, type Verdict } from '../utils/assess';
+import { assess, infoKeyOf, needsWrite, type Verdict } from '../utils/assess';
 import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
 import { AlertService } from './alert.service';
@@ -194,7 +194,7 @@ export class EvaluationService {
       for (const id of todo) {
         const unit = units.get(id)!;
         try {
-          const info = unit.indicatorId ? view.info.get(unit.indicatorId) : undefined;
+          const info = view.info.get(infoKeyOf(unit));
           const base =
             unit.target.kind === 'relative'
               ? relativeBaseOf(unit.target.baseline, lastYear.get(lastYearIds.get(id) ?? '') ?? null)

@@ -1,7 +1,8 @@
 import type { Progress, TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
 import { monthlyPace, riskConfig, type Pace } from '@iw/risk';
-import { alertUnitOf, assess, needsWrite, type AssessContext } from './assess';
+import { alertUnitOf, assess, catalogueInfo, infoKeyOf, needsWrite, type AssessContext } from './assess';
+import { parseTargetTable } from '@iw/targets';
 
 const HOUR = 3_600_000;
 const JUNE_15 = Date.parse('2019-06-15T12:00:00+08:00');
@@ -301,5 +302,57 @@ describe('needsWrite', () => {
     const sameFigures = (now: number) => ({ ...again(now), daysLeft: stored().daysLeft });
     expect(needsWrite(sameFigures(lateSameDay), stored(), TZ)).toBe(false);
     expect(needsWrite(sameFigures(nextDay), stored(), TZ)).toBe(true);
+  });
+});
+
+describe('catalogueInfo', () => {
+  const T = '\t';
+  const table = [
+    '项目支出绩效目标表',
+    `预算单位${T}某市场监督管理局${T}${T}项目名称${T}抽检`,
+    `项目资金(万元)${T}年度资金总额: 90${T}其中:财政拨款 90${T}其他资金 0`,
+    `项目总体目标${T}测试`,
+    `一级指标${T}二级指标${T}三级指标${T}指标值`,
+    `项目完成指标${T}数量指标${T}汽油抽检批次${T}≥700批次`,
+  ].join('\n');
+  const catalogue = parseTargetTable(table, { fiscalYear: 2019 });
+  const [project] = catalogue.projects;
+  const seasonal = monthlyPace([0.5, 1], '季节性');
+  const info = catalogueInfo(catalogue, () => seasonal);
+
+  it.each<[string, Partial<TrackedUnit>, object]>([
+    [
+      'an indicator: 二级指标, 指标值, agency, pace',
+      { id: project.indicators[0].id, indicatorId: project.indicators[0].id },
+      { level2: '数量指标', value: '≥700批次', agency: '某市场监督管理局', pace: seasonal },
+    ],
+    [
+      'a part: its indicator’s',
+      { id: `${project.indicators[0].id}~a`, indicatorId: project.indicators[0].id },
+      { level2: '数量指标', agency: '某市场监督管理局' },
+    ],
+    [
+      'a budget track: the agency (policy routes, office people), no pace',
+      { id: `${project.id}#budget`, indicatorId: null },
+      { agency: '某市场监督管理局' },
+    ],
+  ])('%s', (_name, u, expected) => {
+    const got = info.get(infoKeyOf(u as TrackedUnit));
+    expect(got).toMatchObject(expected);
+    if (u.indicatorId === null) expect(got?.pace).toBeUndefined();
+  });
+
+  it('a budget track’s alert unit carries the agency, and 序时进度', () => {
+    const budget = unit({
+      id: `${project.id}#budget`,
+      kind: 'budget',
+      indicatorId: null,
+      name: '预算执行率',
+      target: { kind: 'numeric', op: '>=', value: 100, unit: '%' },
+    });
+    expect(alertUnitOf(budget, info.get(infoKeyOf(budget)))).toMatchObject({
+      agency: '某市场监督管理局',
+      pace: '序时进度',
+    });
   });
 });

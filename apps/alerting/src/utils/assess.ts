@@ -17,7 +17,7 @@ import {
   type RiskConfig,
   type SettledStatus,
 } from '@iw/risk';
-import { describeTarget } from '@iw/targets';
+import { budgetTrackId, describeTarget, type ParsedCatalogue } from '@iw/targets';
 
 /**
  * Evaluate stage: one tracked unit, its progress and its previous settled state → the new
@@ -55,6 +55,34 @@ export interface Verdict {
   evaluation: Evaluation;
   /** For the alert path; null while a new status waits out IW_PENDING_FOR (nothing changed yet). */
   forAlert: UnitEvaluation | null;
+}
+
+/**
+ * What the catalogue adds, per tracked unit: each indicator's 二级指标, 指标值, agency and pace
+ * (`paceOf`; a compound part takes its indicator's, by indicatorId), and each project's budget
+ * track its agency — so the policy's agency routes and the agency's office people (escalations)
+ * reach a 预算执行率 alert too; its pace stays 序时进度, the official one.
+ */
+export function catalogueInfo(
+  catalogue: Pick<ParsedCatalogue, 'projects'>,
+  paceOf: (
+    project: ParsedCatalogue['projects'][number],
+    indicator: ParsedCatalogue['projects'][number]['indicators'][number],
+  ) => Pace,
+): Map<string, IndicatorInfo> {
+  const info = new Map<string, IndicatorInfo>();
+  for (const p of catalogue.projects) {
+    const agency = p.budgetUnit?.trim();
+    const ofAgency = agency ? { agency } : {};
+    info.set(budgetTrackId(p.id), { level2: '', value: '', ...ofAgency });
+    for (const i of p.indicators) info.set(i.id, { level2: i.level2, value: i.value, ...ofAgency, pace: paceOf(p, i) });
+  }
+  return info;
+}
+
+/** The key of a unit's entry in catalogueInfo: its indicator's id (a part's parent), else its own (a budget track). */
+export function infoKeyOf(unit: Pick<TrackedUnit, 'id' | 'indicatorId'>): string {
+  return unit.indicatorId ?? unit.id;
 }
 
 /** The unit as the alert path names it (no undefined fields: alerts compare units by their JSON). */
