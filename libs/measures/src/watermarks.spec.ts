@@ -1,7 +1,14 @@
 import type { ActualsRole } from '@iw/events';
 import { budgetTrackId } from '@iw/targets';
 import { loadBindings } from './bindings';
-import { asOfFor, nextPartitionWatermark, sourcesByUnit, topicWatermark, watermarkLagSeconds } from './watermarks';
+import {
+  asOfFor,
+  judgedAt,
+  nextPartitionWatermark,
+  sourcesByUnit,
+  topicWatermark,
+  watermarkLagSeconds,
+} from './watermarks';
 import { fixtureCatalogue } from '../test/fixtures';
 
 const DAY = 86_400_000;
@@ -71,6 +78,26 @@ describe('asOfFor', () => {
     ['other sources’ lag does not matter', ['measurements'], marks({ cases: NOW - 9 * DAY, measurements: NOW }), NOW],
   ])('%s', (_name, sources, watermarks, want) => {
     expect(asOfFor(NOW, sources, watermarks)).toBe(want);
+  });
+});
+
+describe('judgedAt', () => {
+  const iso = (t: number) => new Date(t).toISOString();
+  it.each<[string, number, string | null | undefined, number]>([
+    ['no event counted yet: the sources’ time', NOW - 2 * DAY, null, NOW - 2 * DAY],
+    ['no progress at all: the sources’ time', NOW - 2 * DAY, undefined, NOW - 2 * DAY],
+    ['the latest counted event is older: the sources’ time', NOW - 2 * DAY, iso(NOW - 5 * DAY), NOW - 2 * DAY],
+    [
+      'the progress counts an event after the sources’ time (ingest catching up): that event’s time',
+      NOW - 5 * DAY,
+      iso(NOW - 2 * DAY),
+      NOW - 2 * DAY,
+    ],
+    ['an event within the skew ahead of the clock: never past now', NOW, iso(NOW + 60_000), NOW],
+    ['sources current: now', NOW, iso(NOW - DAY), NOW],
+    ['an unreadable time is ignored', NOW - DAY, 'not a time', NOW - DAY],
+  ])('%s', (_name, sourcesAsOf, lastEventAt, expected) => {
+    expect(judgedAt(NOW, sourcesAsOf, lastEventAt)).toBe(expected);
   });
 });
 

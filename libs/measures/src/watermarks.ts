@@ -77,6 +77,19 @@ export function asOfFor(
   return asOf;
 }
 
+/**
+ * The time a unit's progress is judged as of: its sources' time (asOfFor), but never before the
+ * latest event the progress already counts. A unit's events come in order on its partition, so
+ * they are counted up to that event; judging an earlier time would set events from after it
+ * against a shorter stretch of the year, and a forecast would run ahead (an upper limit seemingly
+ * passed while ingest catches up). Never after the clock's now (an event within the allowed skew
+ * ahead of it). `lastEventAt`: the progress's latest occurredAt (ISO), or null.
+ */
+export function judgedAt(now: number, sourcesAsOf: number, lastEventAt: string | null | undefined): number {
+  const last = lastEventAt ? Date.parse(lastEventAt) : NaN;
+  return Math.min(now, Number.isNaN(last) ? sourcesAsOf : Math.max(sourcesAsOf, last));
+}
+
 /** Seconds a watermark is behind the clock's now (0 when current); null without a watermark. */
 export function watermarkLagSeconds(now: number, watermark: number | null): number | null {
   return watermark === null ? null : Math.max(0, Math.round((now - watermark) / 1000));

@@ -257,6 +257,16 @@ describe('assess as of the event time', () => {
     expect(a.doc.since.getTime()).toBe(now);
   });
 
+  it('is never judged before the latest event its progress counts (ingest catching up)', () => {
+    // The watermark says 20 May, but the progress already counts an event of 10 June: judged
+    // as of 20 May, 400 batches would be set against too short a stretch of the year.
+    const p = { ...progress(400), lastEventAt: '2019-06-10T09:00:00+08:00' };
+    const a = assess(unit(), p, null, { ...ctx(0), asOf: JUNE_15 - 26 * DAY });
+    expect(a.doc.asOf?.toISOString()).toBe('2019-06-10T01:00:00.000Z');
+    const older = assess(unit(), progress(400), null, { ...ctx(0), asOf: JUNE_15 - 2 * DAY });
+    expect(older.doc.asOf?.toISOString()).toBe('2019-06-13T04:00:00.000Z');
+  });
+
   it('is written again once judged as of a later local day, the same day by the clock', () => {
     const TZ = 'Asia/Shanghai';
     const stored = { ...assess(unit(), progress(300), null, { ...ctx(0), asOf: JUNE_15 - 2 * DAY }).doc, rev: 1 };

@@ -1,6 +1,6 @@
 import type { AlertUnit, UnitEvaluation } from '@iw/alerts';
 import { localDate } from '@iw/clock';
-import { targetUnit, type Progress, type TrackedUnit } from '@iw/measures';
+import { judgedAt, targetUnit, type Progress, type TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
 import {
   evaluate,
@@ -38,8 +38,9 @@ export interface AssessContext {
   /** The clock's now: when a status began (anti-flap) and when the evaluation was made. */
   now: number;
   /**
-   * The domain time the unit is judged as of: the earliest watermark of its sources, at most
-   * `now` (libs/measures asOfFor). Absent: `now`.
+   * The domain time the unit's sources are processed to: the earliest of their watermarks, at most
+   * `now` (libs/measures asOfFor). Absent: `now`. The unit is judged as of it, or as of its latest
+   * counted event if that is later (libs/measures judgedAt).
    */
   asOf?: number;
   timeZone: string;
@@ -124,7 +125,7 @@ export function assess(
   base?: RelativeBase | null,
 ): Verdict {
   if (unit.target.kind === 'compound') throw new Error(`${unit.id}: a compound indicator is judged by its parts`);
-  const asOf = Math.min(ctx.asOf ?? ctx.now, ctx.now);
+  const asOf = judgedAt(ctx.now, ctx.asOf ?? ctx.now, progress?.lastEventAt);
   const evaluation = evaluate(
     {
       target: unit.target,
