@@ -170,10 +170,13 @@ export class AlertService {
     return this.apply([...byId.keys()], (alert, id) => onEvaluation(alert, byId.get(id)!, now, options));
   }
 
-  /** The sweep: every open alert's reminder when due at the digest slot, and its escalation to the office people. */
-  async onSweep(now: number): Promise<number> {
+  /**
+   * The sweep: every open alert's reminder when due at the digest slot, and its escalation to the
+   * office people; `judged` leaves out alerts whose unit is no longer judged (a closed year's).
+   */
+  async onSweep(now: number, judged: (alertId: string) => boolean = () => true): Promise<number> {
     const options = await this.pipelineOptions();
-    const open = await this.alerts.list({ state: 'open' });
+    const open = (await this.alerts.list({ state: 'open' })).filter((s) => judged(s.alert.id));
     return this.apply(
       open.map((s) => s.alert.id),
       (alert) => (alert ? onSweep(alert, now, options) : null),

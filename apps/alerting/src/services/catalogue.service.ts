@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import type { BindingSet } from '@iw/measures';
+import { sourcesByUnit, type BindingSet, type TrackedUnit } from '@iw/measures';
+import type { ActualsRole } from '@iw/events';
 import type { ParsedCatalogue } from '@iw/targets';
 import {
   BindingsProvider,
@@ -9,15 +10,28 @@ import {
   EmptyCatalogueError,
   MONGO_CONNECTION,
   type Connection,
+  type YearBindings,
 } from '@iw/mongo';
 import { checkPacePlan, paceFor, readPacePlan, type PacePlan } from '@iw/risk';
 import { APP_CONFIG, REAL_CLOCK } from '../alerting.tokens';
 import { catalogueInfo, type IndicatorInfo } from '../utils/assess';
 
 export interface CatalogueView {
+  /** The newest fiscal year's bindings. */
   bindings: BindingSet;
+  /** The open fiscal years (in the catalogue, not closed with `iw years close`), newest first. */
+  years: readonly number[];
+  /** Every tracked unit of every open year (ids carry their year): what is judged and reminded. */
+  units: ReadonlyMap<string, TrackedUnit>;
+  /** The sources (actuals roles) that feed each of those units (libs/measures sourcesByUnit). */
+  sources: ReadonlyMap<string, readonly ActualsRole[]>;
   /** 二级指标, 指标值, agency and pace per indicator id; the agency per budget track id (catalogueInfo). */
   info: ReadonlyMap<string, IndicatorInfo>;
+}
+
+/** Whether a unit, alert or indicator id (`<year>.…`) belongs to one of `closedYears`. */
+export function ofClosedYear(id: string, closedYears: ReadonlySet<number>): boolean {
+  return closedYears.has(Number(id.slice(0, id.indexOf('.'))));
 }
 
 /** The tracked units (catalogue + bindings, reloaded on re-import) and what the emails quote from the table. */
@@ -26,6 +40,12 @@ export class CatalogueService implements OnModuleInit {
   private readonly logger = new Logger(CatalogueService.name);
   private readonly provider: BindingsProvider;
   private view: CatalogueView | null = null;
+  /** What `view` was built from: the newest year's bindings, every year's units, the closed years. */
+  private viewKey: { bindings: BindingSet; units: ReadonlyMap<string, TrackedUnit>; closed: string } | null = null;
+  /** Years closed when last looked (`iw years close`): their units are no longer judged nor reminded. */
+  closedYears: ReadonlySet<number> = new Set();
+  /** Info of the older years, per year's bindings (loaded once per catalogue version). */
+  private olderInfo = new Map<BindingSet, Map<string, IndicatorInfo>>();
   /** What the provider's last load gave (onLoad), until current() takes it up. */
   private loaded: {
     bindings: BindingSet;
@@ -56,17 +76,25 @@ export class CatalogueService implements OnModuleInit {
       );
   }
 
-  /** `realNow`: wall-clock ms (reload checks). Null while the catalogue is empty. */
+  /**
+   * `realNow`: wall-clock ms (reload checks). Every open fiscal year of the catalogue: several
+   * can be open at once (last year's stragglers still count until it is closed). Null while the
+   * catalogue is empty.
+   */
   async current(realNow: number): Promise<CatalogueView | null> {
-    let bindings: BindingSet;
+    let years: YearBindings;
     try {
-      bindings = await this.provider.get(realNow);
+      years = await this.provider.years(realNow);
     } catch (e) {
       if (e instanceof EmptyCatalogueError) return null;
       throw e;
     }
-    if (this.view?.bindings !== bindings) {
-      const first = this.view === null;
+    const bindings = years.newest;
+    const closed = [...years.closed.keys()].sort().join(',');
+    const key = this.viewKey;
+    if (key?.bindings === bindings && key.units === years.units && key.closed === closed && this.view) return this.view;
+    const first = this.view === null;
+    if (key?.bindings !== bindings) {
       const { info, problems } =
         this.loaded?.bindings === bindings ? this.loaded : this.infoOf(await this.repo.load(bindings.fiscalYear));
       this.loaded = null;
@@ -76,8 +104,26 @@ export class CatalogueService implements OnModuleInit {
         if (first) throw new Error(`pace file: ${text}`);
         this.logger.warn(`pace file: ${text}`);
       }
-      this.view = { bindings, info };
+      this.olderInfo = new Map([[bindings, info]]);
     }
+    const open = [...years.byYear.values()]
+      .filter((b) => !years.closed.has(b.fiscalYear))
+      .sort((a, b) => b.fiscalYear - a.fiscalYear);
+    const units = new Map<string, TrackedUnit>();
+    const sources = new Map<string, readonly ActualsRole[]>();
+    const info = new Map<string, IndicatorInfo>();
+    for (const b of open) {
+      let yearInfo = this.olderInfo.get(b);
+      if (!yearInfo) this.olderInfo.set(b, (yearInfo = this.infoOf(await this.repo.load(b.fiscalYear)).info));
+      for (const [id, i] of yearInfo) info.set(id, i);
+      for (const [id, u] of b.units) units.set(id, u);
+      for (const [id, roles] of sourcesByUnit(b)) sources.set(id, roles);
+    }
+    if (!first && closed !== key?.closed && closed)
+      this.logger.log(`closed fiscal year(s) ${closed}: their units are no longer judged nor reminded`);
+    this.closedYears = new Set(years.closed.keys());
+    this.viewKey = { bindings, units: years.units, closed };
+    this.view = { bindings, years: open.map((b) => b.fiscalYear), units, sources, info };
     return this.view;
   }
 

@@ -13,7 +13,7 @@ import { assess, infoKeyOf, needsWrite, type Verdict } from '../utils/assess';
 import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
 import { AlertService } from './alert.service';
-import { CatalogueService, type CatalogueView } from './catalogue.service';
+import { CatalogueService, ofClosedYear, type CatalogueView } from './catalogue.service';
 import { WatermarkService } from './watermark.service';
 
 const MAX_CAS_ROUNDS = 8;
@@ -116,12 +116,12 @@ export class EvaluationService {
       // catalogue on FerretDB, which per chunk was most of a 100k-unit sweep's time.
       const view = await this.catalogue.current(started);
       if (!view) return;
-      const ids = [...view.bindings.units.keys()];
+      const ids = [...view.units.keys()];
       let enqueued = 0;
       for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
         enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', view);
       const now = this.clock.now();
-      enqueued += await this.alerts.onSweep(now);
+      enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears));
       this.lastSweepAt = now;
       this.logger.log(
         `sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${this.realNow() - started} ms, ${enqueued} notification(s) enqueued`,
@@ -150,14 +150,13 @@ export class EvaluationService {
     // its progress, so the progress is at least that recent); one not yet known waits.
     const now = this.clock.now();
     const marks = await this.watermarks.current();
-    const sources = this.watermarks.sourcesOf(view.bindings);
     const units = new Map<string, TrackedUnit>();
     const asOf = new Map<string, number>();
     let waiting = 0;
     for (const id of ids) {
-      const unit = view.bindings.units.get(id);
+      const unit = view.units.get(id);
       if (!unit) continue;
-      const at = asOfFor(now, sources.get(id) ?? ['measurements'], marks);
+      const at = asOfFor(now, view.sources.get(id) ?? ['measurements'], marks);
       if (at === null) waiting += 1;
       else {
         units.set(id, unit);

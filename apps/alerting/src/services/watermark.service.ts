@@ -3,7 +3,6 @@ import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { ACTUALS_ROLES, type ActualsRole } from '@iw/events';
 import { KafkaAdmin } from '@iw/kafka';
-import { sourcesByUnit, type BindingSet } from '@iw/measures';
 import { WatermarkRepository } from '@iw/mongo';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../alerting.tokens';
 
@@ -21,7 +20,6 @@ const CACHE_MS = 500;
 export class WatermarkService {
   private readonly logger = new Logger(WatermarkService.name);
   private cached: { at: number; marks: Map<ActualsRole, number | null> } | null = null;
-  private sources: { bindings: BindingSet; byUnit: Map<string, ActualsRole[]> } | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -44,12 +42,6 @@ export class WatermarkService {
     }
     this.cached = { at: realNow, marks };
     return marks;
-  }
-
-  /** The sources that feed each unit of `bindings` (computed once per catalogue load). */
-  sourcesOf(bindings: BindingSet): ReadonlyMap<string, readonly ActualsRole[]> {
-    if (this.sources?.bindings !== bindings) this.sources = { bindings, byUnit: sourcesByUnit(bindings) };
-    return this.sources.byUnit;
   }
 
   /** Event time of the whole pipeline: the earliest known watermark, at most the clock's now. */
