@@ -24,8 +24,16 @@ function step(what, command, args, tolerate = false) {
 
 step('compiled', bin('tsc'), ['-p', 'tsconfig.build.json', '--outDir', out], true);
 step('aliases resolved', bin('tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', out]);
-const r = spawnSync(process.execPath, [path.join(out, 'bench', 'run.js'), ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const r = spawnSync(
+  process.execPath,
+  [
+    ...(process.env.IW_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+    path.join(out, 'bench', 'run.js'),
+    ...process.argv.slice(2),
+  ],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 1);
