@@ -8,3 +8,4 @@ export * from './park';
 export * from './rebuild-scan';
 export * from './correct';
 export * from './watermarks';
+export * from './progress-message';

@@ -3,19 +3,22 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TopicRole } from '@iw/config';
 import { memoryIo, runCli } from '@iw/cli';
+import { progressMessageSchema } from '@iw/events';
+import { KafkaAdmin, KafkaClient } from '@iw/kafka';
 import { connectMongo, DlqRepository, ProgressRepository, type Connection } from '@iw/mongo';
 import {
   createTestTopics,
   deleteTestTopics,
   dropTestDatabase,
   ensureBuilt,
+  testKafkaConfig,
   testMongoUrl,
   testTopicPrefix,
   uniqueId,
   waitFor,
   type AppProcess,
 } from '@iw/testing';
-import { withEnv } from '../simulator/consume';
+import { consumeExactly, text, withEnv } from '../simulator/consume';
 import { groupId, importSeed, publish, startIngest, UNIT, waitForDrain } from './harness';
 
 /**
@@ -161,6 +164,15 @@ it('parks a unit whose measure changed without stalling its partition; a rebuild
   expect(after).toMatchObject({ measure: 'count', actual: 4, eventCount: 4 });
   expect(after?.parked).toBeUndefined();
   expect(await repo.parked()).toEqual([]);
+
+  // Alerting hears of the rebuilt unit as of any durable change: its progress message, with
+  // the version written, is the last one on indicators.progress (one partition).
+  const admin = new KafkaAdmin(new KafkaClient(testKafkaConfig()));
+  await admin.connect();
+  const [{ high }] = await admin.offsets(topics.progress).finally(() => admin.disconnect());
+  const messages = await consumeExactly([topics.progress], Number(high));
+  const last = progressMessageSchema.parse(JSON.parse(text(messages[messages.length - 1].value)));
+  expect(last).toMatchObject({ trackedId: UNIT.gasoline, measure: 'count', actual: 4, version: after?.version });
 
   // 4. Unparked: new events count at once; a restarted ingest re-reading the topic counts nothing twice.
   await publish(topics, [], [batch(`${run}-g5`, 5, '汽油', 9), batch(`${run}-d4`, 5, '柴油', 1)]);

@@ -20,6 +20,7 @@ import {
   correctionEffect,
   effectOf,
   fiscalYearOf,
+  progressMessageOf,
   route,
   type AppliedEvent,
   type Progress,
@@ -339,24 +340,9 @@ export class IngestService {
     const at = now.toISOString();
     await this.producer.sendJson<ProgressMessage>(
       this.config.kafka.topics.progress,
-      changed.map((p) => {
+      changed.flatMap((p) => {
         const unit = units.get(p.id);
-        return {
-          key: p.id,
-          value: {
-            schemaVersion: 1,
-            trackedId: p.id,
-            indicatorId: unit?.indicatorId ?? null,
-            projectId: unit?.projectId ?? '',
-            measure: p.measure,
-            actual: p.actual,
-            ...(p.numerator !== undefined ? { numerator: p.numerator } : {}),
-            ...(p.denominator !== undefined ? { denominator: p.denominator } : {}),
-            lastEventAt: p.lastEventAt,
-            version: p.version ?? 0,
-            at,
-          },
-        };
+        return unit ? [{ key: p.id, value: progressMessageOf(p, unit, at) }] : [];
       }),
     );
   }

@@ -8,9 +8,16 @@
 import type { Command } from 'commander';
 import { parseClockSpec, WALL_CLOCK } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import { ACTUALS_ROLES, type ActualsRole } from '@iw/events';
-import { BatchConsumer, KafkaAdmin, KafkaClient } from '@iw/kafka';
-import { fiscalYearOf, RebuildScan, rebuildUnit, type Progress, type TrackedUnit } from '@iw/measures';
+import { ACTUALS_ROLES, type ActualsRole, type ProgressMessage } from '@iw/events';
+import { BatchConsumer, KafkaAdmin, KafkaClient, KafkaProducer } from '@iw/kafka';
+import {
+  fiscalYearOf,
+  progressMessageOf,
+  RebuildScan,
+  rebuildUnit,
+  type Progress,
+  type TrackedUnit,
+} from '@iw/measures';
 import { budgetTrackId } from '@iw/targets';
 import { BindingsProvider, ProgressRepository } from '@iw/mongo';
 import type { CliIo } from '../cli-io';
@@ -120,8 +127,10 @@ export async function rebuildProgress(
         return Promise.resolve();
       });
       const progress = new ProgressRepository(conn);
+      const byUnit = new Map(units.map((u) => [u.id, u]));
       const before = await progress.find(units.map((u) => u.id));
       const done = new Map<string, RebuiltUnit>();
+      const written = new Map<string, Progress>();
       let pending = units;
       for (let round = 0; pending.length > 0; round++) {
         if (round >= ROUNDS)
@@ -148,6 +157,7 @@ export async function rebuildProgress(
               return { progress: stored as Progress, indicatorId: unit.indicatorId, projectId: unit.projectId };
             }
             behind.delete(id);
+            written.set(id, r.progress);
             done.set(id, {
               id,
               measure: r.progress.measure,
@@ -162,6 +172,23 @@ export async function rebuildProgress(
           new Date(clock.now()),
         );
         pending = pending.filter((u) => behind.has(u.id));
+      }
+      // Like every durable change, a rebuilt unit is announced on indicators.progress, so alerting
+      // judges it at once (with the version written: the store's claims may have moved it on).
+      const stored = await progress.find([...written.keys()]);
+      const producer = new KafkaProducer(client);
+      await producer.connect();
+      try {
+        const at = new Date(clock.now()).toISOString();
+        await producer.sendJson<ProgressMessage>(
+          config.kafka.topics.progress,
+          [...written.keys()].map((id) => ({
+            key: id,
+            value: progressMessageOf(stored.get(id) ?? written.get(id)!, byUnit.get(id)!, at),
+          })),
+        );
+      } finally {
+        await producer.disconnect();
       }
       return { read: scan.counts.read, units: units.map((u) => done.get(u.id)!) };
     } finally {
