@@ -20,6 +20,12 @@ const MAX_CAS_ROUNDS = 8;
 const SWEEP_CHUNK = 500;
 /** Most tracked units merged into one progress-triggered evaluation. */
 const MAX_MERGED = 2000;
+/**
+ * How soon (real ms) units that waited for their sources' watermarks are tried again: ingest
+ * stores its watermarks once a second, so a unit whose progress message came first is judged
+ * within about a second of it — not at the next daily sweep.
+ */
+const WAITING_RETRY_MS = 1000;
 
 interface MergedRun {
   ids: Set<string>;
@@ -42,6 +48,10 @@ export class EvaluationService {
   lastSweepAt: number | null = null;
   private queued: MergedRun | null = null;
   private sweepQueued: Promise<void> | null = null;
+  /** Units not judged yet because a source's watermark is unknown; tried again on a timer. */
+  private readonly waiting = new Set<string>();
+  private waitingTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -142,6 +152,31 @@ export class EvaluationService {
     return this.serial.idle();
   }
 
+  /** No more retries of waiting units (the app is stopping); what runs finishes. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    if (this.waitingTimer) clearTimeout(this.waitingTimer);
+    this.waitingTimer = null;
+    return this.serial.idle();
+  }
+
+  /** Units that wait for their sources' watermarks: evaluated again after WAITING_RETRY_MS. */
+  private retryLater(ids: readonly string[]): void {
+    for (const id of ids) this.waiting.add(id);
+    if (this.waitingTimer || this.stopped) return;
+    this.waitingTimer = setTimeout(() => {
+      this.waitingTimer = null;
+      if (this.stopped) return;
+      const again = [...this.waiting];
+      this.waiting.clear();
+      this.evaluate(again, 'progress').catch((e: Error) => {
+        this.logger.warn(`units waiting for watermarks not evaluated (${e.message}); trying again`);
+        this.retryLater(again);
+      });
+    }, WAITING_RETRY_MS);
+    this.waitingTimer.unref();
+  }
+
   private async evaluateNow(ids: readonly string[], trigger: Trigger, sweepView?: CatalogueView): Promise<number> {
     const started = this.realNow();
     const view = sweepView ?? (await this.catalogue.current(started));
@@ -152,18 +187,22 @@ export class EvaluationService {
     const marks = await this.watermarks.current();
     const units = new Map<string, TrackedUnit>();
     const asOf = new Map<string, number>();
-    let waiting = 0;
+    const waiting: string[] = [];
     for (const id of ids) {
       const unit = view.units.get(id);
       if (!unit) continue;
       const at = asOfFor(now, view.sources.get(id) ?? ['measurements'], marks);
-      if (at === null) waiting += 1;
+      if (at === null) waiting.push(id);
       else {
         units.set(id, unit);
         asOf.set(id, at);
       }
     }
-    if (waiting) this.logger.debug(`${trigger}: ${waiting} unit(s) wait for their sources' watermarks`);
+    if (waiting.length) {
+      this.logger.debug(`${trigger}: ${waiting.length} unit(s) wait for their sources' watermarks`);
+      // A sweep judges every unit again anyway; a progress-triggered one must not lose its units.
+      if (trigger !== 'sweep') this.retryLater(waiting);
+    }
     if (units.size === 0) return 0;
     const ctx = {
       now,

@@ -92,7 +92,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     if (this.pendingTimer) clearInterval(this.pendingTimer);
     if (this.task) await this.task.destroy();
     if (this.digestTask) await this.digestTask.destroy();
-    await this.evaluation.idle();
+    await this.evaluation.stop();
   }
 
   private onTick(): void {
