@@ -32,7 +32,7 @@ interface MergedRun {
   done: Promise<number>;
 }
 
-export type Trigger = 'progress' | 'sweep' | 'pending';
+export type Trigger = 'progress' | 'sweep' | 'pending' | 'watermark';
 
 /**
  * Evaluate stage: tracked units → risk engine → anti-flap → `evaluations` → alert pipeline.
@@ -160,7 +160,12 @@ export class EvaluationService {
     return this.serial.idle();
   }
 
-  /** Units that wait for their sources' watermarks: evaluated again after WAITING_RETRY_MS. */
+  /**
+   * Units that wait for their sources' watermarks, from a progress message or a sweep: judged
+   * again after WAITING_RETRY_MS, in sweep-sized chunks under one catalogue view; those still
+   * waiting come back here. (A sweep's waiting units must not wait for the next day's sweep: at
+   * start-up the broker may not yet say how far ingest got.)
+   */
   private retryLater(ids: readonly string[]): void {
     for (const id of ids) this.waiting.add(id);
     if (this.waitingTimer || this.stopped) return;
@@ -169,10 +174,17 @@ export class EvaluationService {
       if (this.stopped) return;
       const again = [...this.waiting];
       this.waiting.clear();
-      this.evaluate(again, 'progress').catch((e: Error) => {
-        this.logger.warn(`units waiting for watermarks not evaluated (${e.message}); trying again`);
-        this.retryLater(again);
-      });
+      this.serial
+        .run(async () => {
+          const view = await this.catalogue.current(this.realNow());
+          if (!view) return;
+          for (let i = 0; i < again.length && !this.stopped; i += SWEEP_CHUNK)
+            await this.evaluateNow(again.slice(i, i + SWEEP_CHUNK), 'watermark', view);
+        })
+        .catch((e: Error) => {
+          this.logger.warn(`units waiting for watermarks not evaluated (${e.message}); trying again`);
+          this.retryLater(again);
+        });
     }, WAITING_RETRY_MS);
     this.waitingTimer.unref();
   }
@@ -200,8 +212,7 @@ export class EvaluationService {
     }
     if (waiting.length) {
       this.logger.debug(`${trigger}: ${waiting.length} unit(s) wait for their sources' watermarks`);
-      // A sweep judges every unit again anyway; a progress-triggered one must not lose its units.
-      if (trigger !== 'sweep') this.retryLater(waiting);
+      this.retryLater(waiting);
     }
     if (units.size === 0) return 0;
     const ctx = {
