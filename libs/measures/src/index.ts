@@ -9,3 +9,4 @@ export * from './rebuild-scan';
 export * from './correct';
 export * from './watermarks';
 export * from './progress-message';
+export * from './judged';

@@ -1,4 +1,4 @@
-import type { Likelihood, MeasureKind, Progress } from '@iw/measures';
+import type { JudgedProgress, Likelihood, MeasureKind } from '@iw/measures';
 import type { CompoundTarget, Target } from '@iw/targets';
 import type { Pace, RiskConfig } from './config';
 import { likelihoodOf, type Status } from './status';
@@ -12,7 +12,7 @@ export interface EvaluationInput {
   /** The bound measure, or null when the indicator is not bound. */
   measure: MeasureKind | null;
   /** null until the first event. */
-  progress: Progress | null;
+  progress: JudgedProgress | null;
   /** Tracking period, local dates inclusive (the fiscal year unless the caller says otherwise). */
   period: { from: string; to: string };
   /** Epoch ms, from the one Clock. */
@@ -99,7 +99,7 @@ export interface EvaluationSummary extends Pick<
 export interface Ctx {
   input: EvaluationInput;
   cfg: RiskConfig;
-  progress: Progress | null;
+  progress: JudgedProgress | null;
   nowLocal: number;
   today: number;
   /** Period in local ms: [startLocal, endLocal). */

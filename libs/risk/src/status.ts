@@ -1,4 +1,4 @@
-import type { Likelihood, Progress } from '@iw/measures';
+import type { JudgedProgress, Likelihood } from '@iw/measures';
 
 /** The status scale (docs/domain.md). */
 export type Status = 'on_track' | 'at_risk' | 'off_track' | 'achieved' | 'missed' | 'no_data' | 'manual';
@@ -27,7 +27,9 @@ export function isAlerting(status: Status): boolean {
  * Whether a unit has any data: an event counted, a milestone done, or a person's assessment.
  * Without data nothing can be certain (below).
  */
-export function hasData(progress: Pick<Progress, 'eventCount' | 'done' | 'assessment'> | null | undefined): boolean {
+export function hasData(
+  progress: Pick<JudgedProgress, 'eventCount' | 'done' | 'assessment'> | null | undefined,
+): boolean {
   return !!progress && (progress.eventCount > 0 || progress.done === true || !!progress.assessment);
 }
 

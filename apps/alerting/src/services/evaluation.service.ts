@@ -4,7 +4,7 @@ import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
-import { asOfFor, type Progress, type TrackedUnit } from '@iw/measures';
+import { asOfFor, judgedProgressOf, type JudgedProgress, type Progress, type TrackedUnit } from '@iw/measures';
 import { EvaluationRepository, ProgressRepository, type EvaluationWrite } from '@iw/mongo';
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
@@ -127,14 +127,20 @@ export class EvaluationService {
       const view = await this.catalogue.current(started);
       if (!view) return;
       const ids = [...view.units.keys()];
+      // The first sweep of this process reads every unit's progress (what changed while it was
+      // down may not be judged yet); later ones judge each unit again on the progress its stored
+      // evaluation was judged on — every change since came as a progress message, judged at once.
+      const fromJudged = this.lastSweepAt !== null;
       let enqueued = 0;
       for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
-        enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', view);
+        enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', view, fromJudged);
+      const evaluated = this.realNow();
       const now = this.clock.now();
       enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears));
       this.lastSweepAt = now;
+      const done = this.realNow();
       this.logger.log(
-        `sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${this.realNow() - started} ms, ${enqueued} notification(s) enqueued`,
+        `sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${done - started} ms (evaluations ${evaluated - started} ms${fromJudged ? '' : ', progress read'}; reminders and escalations ${done - evaluated} ms), ${enqueued} notification(s) enqueued`,
       );
     });
     this.sweepQueued = queued;
@@ -189,7 +195,12 @@ export class EvaluationService {
     this.waitingTimer.unref();
   }
 
-  private async evaluateNow(ids: readonly string[], trigger: Trigger, sweepView?: CatalogueView): Promise<number> {
+  private async evaluateNow(
+    ids: readonly string[],
+    trigger: Trigger,
+    sweepView?: CatalogueView,
+    fromJudged = false,
+  ): Promise<number> {
     const started = this.realNow();
     const view = sweepView ?? (await this.catalogue.current(started));
     if (!view) return 0;
@@ -237,7 +248,14 @@ export class EvaluationService {
     const t = { read: 0, save: 0, unchanged: 0 };
     for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
       let mark = this.realNow();
-      const [progress, previous] = await Promise.all([this.progress.find(todo), this.evaluations.find(todo)]);
+      const { evaluations: previous, judged } = await this.evaluations.findWithJudged(todo);
+      // Judged again on what the stored evaluation was judged on, or on the progress as stored
+      // (then kept beside the evaluation when it is newer than what is kept there).
+      const unread = fromJudged ? todo.filter((id) => !judged.has(id)) : todo;
+      const read: Map<string, Progress> = unread.length
+        ? await this.progress.find(unread)
+        : new Map<string, Progress>();
+      const fresh = new Set(unread);
       t.read += this.realNow() - mark;
       const writes: EvaluationWrite[] = [];
       for (const id of todo) {
@@ -248,17 +266,20 @@ export class EvaluationService {
             unit.target.kind === 'relative'
               ? relativeBaseOf(unit.target.baseline, lastYear.get(lastYearIds.get(id) ?? '') ?? null)
               : undefined;
-          const a = assess(
-            unit,
-            progress.get(id) ?? null,
-            previous.get(id) ?? null,
-            { ...ctx, asOf: asOf.get(id)! },
-            info,
-            base,
-          );
+          const progress: JudgedProgress | null = fresh.has(id) ? (read.get(id) ?? null) : (judged.get(id) ?? null);
+          const a = assess(unit, progress, previous.get(id) ?? null, { ...ctx, asOf: asOf.get(id)! }, info, base);
           done.set(id, a);
           const stored = previous.get(id) ?? null;
-          if (needsWrite(a.doc, stored, ctx.timeZone)) writes.push({ doc: a.doc, expectedRev: stored?.rev ?? null });
+          const keep = fresh.has(id) ? (progress ? judgedProgressOf(progress) : null) : undefined;
+          const kept = judged.get(id);
+          const keepChanged =
+            keep !== undefined && (kept === undefined || (kept?.version ?? null) !== (keep?.version ?? null));
+          if (keepChanged || needsWrite(a.doc, stored, ctx.timeZone))
+            writes.push({
+              doc: a.doc,
+              expectedRev: stored?.rev ?? null,
+              ...(keep !== undefined ? { judged: keep } : {}),
+            });
           else t.unchanged += 1;
         } catch (e) {
           this.logger.error(`cannot evaluate ${id}: ${(e as Error).message}`);

@@ -1,6 +1,6 @@
 import type { AlertUnit, UnitEvaluation } from '@iw/alerts';
 import { localDate } from '@iw/clock';
-import { judgedAt, targetUnit, type Progress, type TrackedUnit } from '@iw/measures';
+import { judgedAt, targetUnit, type JudgedProgress, type TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
 import {
   evaluate,
@@ -117,7 +117,7 @@ function settledOf(doc: EvaluationDoc | null): SettledStatus | null {
 
 export function assess(
   unit: TrackedUnit,
-  progress: Progress | null,
+  progress: JudgedProgress | null,
   previous: EvaluationDoc | null,
   ctx: AssessContext,
   info?: IndicatorInfo,

@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
+import type { JudgedProgress } from '@iw/measures';
 import type { EvaluationSummary, Status } from '@iw/risk';
 import { COLLECTIONS } from '../documents';
 import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
@@ -44,6 +45,14 @@ export interface EvaluationWrite {
   doc: EvaluationDoc;
   /** `rev` the doc was computed from; null when none existed. */
   expectedRev: number | null;
+  /** The progress it was judged on, kept beside it (null: none yet); absent: keep what is stored. */
+  judged?: JudgedProgress | null;
+}
+
+/** Stored evaluations with the progress each was judged on (absent: not kept yet). */
+export interface EvaluationsWithJudged {
+  evaluations: Map<string, EvaluationDoc>;
+  judged: Map<string, JudgedProgress | null>;
 }
 
 /**
@@ -61,7 +70,17 @@ export interface ProjectEvaluationsDoc {
   /** JSON of `Record<unitId, EvaluationDoc>` (dates as ISO text). */
   units: string;
   pendingDueAt: Date | null;
+  /**
+   * JSON of `Record<unitId, JudgedProgress | null>`: the progress each unit's evaluation was
+   * judged on (its version is the evaluation's `progressVersion`), so a sweep judges the units
+   * again from a few project documents instead of 100,000 progress documents. Only alerting
+   * reads it; every other read leaves it out.
+   */
+  judged?: string;
 }
+
+/** What readers other than alerting's evaluate stage leave out of a project's document. */
+const WITHOUT_JUDGED = { projection: { judged: 0 } } as const;
 
 const DATE_FIELDS = ['since', 'evaluatedAt'] as const;
 
@@ -79,6 +98,10 @@ function fromJson(text: string): Map<string, EvaluationDoc> {
     out.set(id, d as unknown as EvaluationDoc);
   }
   return out;
+}
+
+function judgedOf(d: ProjectEvaluationsDoc): Map<string, JudgedProgress | null> {
+  return new Map(d.judged ? Object.entries(JSON.parse(d.judged) as Record<string, JudgedProgress | null>) : []);
 }
 
 /**
@@ -111,20 +134,34 @@ export class EvaluationRepository {
     await this.col.createIndex({ pendingDueAt: 1 });
   }
 
-  private async projectDocs(projectIds: readonly string[]): Promise<ProjectEvaluationsDoc[]> {
+  private async projectDocs(projectIds: readonly string[], withJudged = false): Promise<ProjectEvaluationsDoc[]> {
     const out: ProjectEvaluationsDoc[] = [];
-    for (let i = 0; i < projectIds.length; i += READ_CHUNK)
-      out.push(...(await this.col.find({ _id: { $in: projectIds.slice(i, i + READ_CHUNK) } }).toArray()));
+    for (let i = 0; i < projectIds.length; i += READ_CHUNK) {
+      const filter = { _id: { $in: projectIds.slice(i, i + READ_CHUNK) } };
+      out.push(...(await (withJudged ? this.col.find(filter) : this.col.find(filter, WITHOUT_JUDGED)).toArray()));
+    }
     return out;
   }
 
   async find(ids: readonly string[]): Promise<Map<string, EvaluationDoc>> {
-    const out = new Map<string, EvaluationDoc>();
+    return (await this.read(ids, false)).evaluations;
+  }
+
+  /** The stored evaluations of `ids` and the progress each was judged on, in one read. */
+  async findWithJudged(ids: readonly string[]): Promise<EvaluationsWithJudged> {
+    return this.read(ids, true);
+  }
+
+  private async read(ids: readonly string[], withJudged: boolean): Promise<EvaluationsWithJudged> {
+    const out: EvaluationsWithJudged = { evaluations: new Map(), judged: new Map() };
     if (ids.length === 0) return out;
     const wanted = new Set(ids.map(String));
     const projects = [...new Set([...wanted].map(projectOfUnit))];
-    for (const d of await this.projectDocs(projects))
-      for (const [id, e] of fromJson(d.units)) if (wanted.has(id)) out.set(id, e);
+    for (const d of await this.projectDocs(projects, withJudged)) {
+      for (const [id, e] of fromJson(d.units)) if (wanted.has(id)) out.evaluations.set(id, e);
+      if (withJudged)
+        for (const [id, j] of judgedOf(d)) if (wanted.has(id) && out.evaluations.has(id)) out.judged.set(id, j);
+    }
     return out;
   }
 
@@ -137,7 +174,9 @@ export class EvaluationRepository {
     const projectId =
       filter.projectId ?? (filter.indicatorId !== undefined ? projectOfUnit(filter.indicatorId) : undefined);
     const docs =
-      projectId === undefined ? await this.col.find({}).toArray() : await this.projectDocs([String(projectId)]);
+      projectId === undefined
+        ? await this.col.find({}, WITHOUT_JUDGED).toArray()
+        : await this.projectDocs([String(projectId)]);
     const out: EvaluationDoc[] = [];
     for (const d of docs)
       for (const e of fromJson(d.units).values())
@@ -148,7 +187,7 @@ export class EvaluationRepository {
   /** Units whose pending status is due to be decided at `now` (domain time). */
   async pendingDue(now: Date): Promise<string[]> {
     const out: string[] = [];
-    for (const d of await this.col.find({ pendingDueAt: { $lte: now } }).toArray())
+    for (const d of await this.col.find({ pendingDueAt: { $lte: now } }, WITHOUT_JUDGED).toArray())
       for (const e of fromJson(d.units).values())
         if (e.pending && e.pending.dueAt.getTime() <= now.getTime()) out.push(e._id);
     return out;
@@ -174,28 +213,34 @@ export class EvaluationRepository {
       if (list) list.push(w);
       else byProject.set(w.doc.projectId, [w]);
     }
-    const stored = new Map((await this.projectDocs([...byProject.keys()])).map((d) => [d._id, d]));
+    const stored = new Map((await this.projectDocs([...byProject.keys()], true)).map((d) => [d._id, d]));
     const lost: string[] = [];
     const ops: AnyBulkWriteOperation<ProjectEvaluationsDoc>[] = [];
     const guarded: Array<{ id: string; replace: boolean; units: string[] }> = [];
     for (const [projectId, list] of byProject) {
       const before = stored.get(projectId);
       const units = before ? fromJson(before.units) : new Map<string, EvaluationDoc>();
+      const judged = before ? judgedOf(before) : new Map<string, JudgedProgress | null>();
       const won: string[] = [];
       for (const w of list) {
         const current = units.get(w.doc._id);
         if ((current?.rev ?? null) !== w.expectedRev) lost.push(w.doc._id);
         else {
           units.set(w.doc._id, w.doc);
+          if (w.judged !== undefined) judged.set(w.doc._id, w.judged);
           won.push(w.doc._id);
         }
       }
       if (won.length === 0) continue;
       let pendingDueAt: Date | null = null;
       const kept: Record<string, EvaluationDoc> = {};
+      const keptJudged: Record<string, JudgedProgress | null> = {};
       for (const [id, e] of units) {
         if (!ofProject(id, projectId)) continue;
         kept[id] = e;
+        const j = judged.get(id);
+        // Kept only while it is what the evaluation was judged on.
+        if (j !== undefined && (j?.version ?? null) === e.progressVersion) keptJudged[id] = j;
         if (e.pending && (pendingDueAt === null || e.pending.dueAt < pendingDueAt)) pendingDueAt = e.pending.dueAt;
       }
       const doc: ProjectEvaluationsDoc = {
@@ -204,6 +249,7 @@ export class EvaluationRepository {
         rev: (before?.rev ?? 0) + 1,
         units: JSON.stringify(kept),
         pendingDueAt,
+        judged: JSON.stringify(keptJudged),
       };
       ops.push(
         before

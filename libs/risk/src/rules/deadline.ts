@@ -1,5 +1,5 @@
 import type { DeadlineTarget, WindowTarget } from '@iw/targets';
-import type { Progress } from '@iw/measures';
+import type { JudgedProgress } from '@iw/measures';
 import { result, type Ctx, type Evaluation } from '../evaluation';
 import { dateOfDay, dayNumber, localDayOf } from '../time';
 
@@ -84,13 +84,13 @@ function warningWindow(ctx: Ctx, daysLeft: number): number | undefined {
   return entered;
 }
 
-function isDone(ctx: Ctx, p: Progress | null): boolean {
+function isDone(ctx: Ctx, p: JudgedProgress | null): boolean {
   if (!p) return false;
   if (p.done != null || ctx.input.measure === 'milestone') return p.done === true;
   return p.actual !== null && p.actual > 0;
 }
 
-function doneDayOf(ctx: Ctx, p: Progress): number {
+function doneDayOf(ctx: Ctx, p: JudgedProgress): number {
   const at = p.doneAt ?? (ctx.input.measure === 'milestone' ? p.lastEventAt : p.firstEventAt);
   return localDayOf(at, ctx.input.timeZone);
 }
@@ -99,7 +99,14 @@ function doneDayOf(ctx: Ctx, p: Progress): number {
  * Whether any event fell inside [from, to]. History has a point per day with events, so a
  * binary search for the first day ≥ from answers in O(log n).
  */
-function activityInside(ctx: Ctx, p: Progress, from: string, to: string, fromDay: number, toDay: number): boolean {
+function activityInside(
+  ctx: Ctx,
+  p: JudgedProgress,
+  from: string,
+  to: string,
+  fromDay: number,
+  toDay: number,
+): boolean {
   const h = p.history;
   if (h.length > 0) {
     let lo = 0;

@@ -1,4 +1,4 @@
-import type { Progress } from '@iw/measures';
+import type { JudgedProgress } from '@iw/measures';
 import type { RecurringTarget } from '@iw/targets';
 import { fmt } from '../format';
 import { result, type Ctx, type Evaluation, type RecurringSummary } from '../evaluation';
@@ -97,7 +97,7 @@ function keyAndLabel(every: RecurringTarget['every'], y: number, m: number): { k
  * Cumulative actual at the end of local day `day`, from the daily history (each point holds
  * the measure's value at the end of its day): O(log n).
  */
-function cumulativeAt(ctx: Ctx, p: Progress | null, day: number): number {
+function cumulativeAt(ctx: Ctx, p: JudgedProgress | null, day: number): number {
   if (!p || p.eventCount === 0) return 0;
   const h = p.history;
   if (h.length === 0) {
@@ -116,7 +116,7 @@ function cumulativeAt(ctx: Ctx, p: Progress | null, day: number): number {
   return lo === 0 ? 0 : (h[lo - 1].actual ?? 0);
 }
 
-function valueIn(ctx: Ctx, p: Progress | null, from: number, to: number): number {
+function valueIn(ctx: Ctx, p: JudgedProgress | null, from: number, to: number): number {
   return to < from ? 0 : cumulativeAt(ctx, p, to) - cumulativeAt(ctx, p, from - 1);
 }
 

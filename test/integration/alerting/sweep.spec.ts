@@ -1,0 +1,103 @@
+import type { INestMicroservice } from '@nestjs/common';
+import { FixedClock, localDate } from '@iw/clock';
+import { EvaluationRepository } from '@iw/mongo';
+import { waitFor } from '@iw/testing';
+import { createWorld, indicatorId, type ProjectSpec, type World } from './helpers';
+
+/**
+ * The sweep on the real broker and FerretDB: each evaluation keeps the progress it was judged
+ * on; a process's first sweep reads every unit's progress, its later (daily) sweeps judge each
+ * unit again on what is kept, and a progress message still brings a change at once.
+ */
+
+jest.setTimeout(120_000);
+
+const P = '巡检测试项目';
+const OWNERS = `fallback: ops@iw.test\nprojects:\n  ${P}: [p@iw.test]\n`;
+const PROJECTS: ProjectSpec[] = [
+  {
+    name: P,
+    indicators: [
+      ['汽油抽检批次', '数量指标', '≥700批次'],
+      ['柴油抽检批次', '数量指标', '≥100批次'],
+    ],
+  },
+];
+const A = indicatorId(P, '汽油抽检批次');
+const B = indicatorId(P, '柴油抽检批次');
+const TZ = 'Asia/Shanghai';
+const clock = new FixedClock(Date.parse('2019-07-01T12:00:00+08:00'));
+
+let world: World;
+let app: INestMicroservice | undefined;
+
+const read = () => new EvaluationRepository(world.conn).findWithJudged([A, B]);
+
+async function judgedOnDay(day: string) {
+  return waitFor(
+    async () => {
+      const r = await read();
+      const ok = [A, B].every((id) => {
+        const e = r.evaluations.get(id);
+        return e && localDate(e.evaluatedAt.getTime(), TZ) === day;
+      });
+      return ok ? r : null;
+    },
+    { timeoutMs: 30_000, message: `both units judged on ${day}` },
+  );
+}
+
+beforeAll(async () => {
+  world = await createWorld(PROJECTS, OWNERS);
+  await world.setProgress(A, 'sum', { actual: 650 }, false);
+  await world.setProgress(B, 'sum', { actual: 20 }, false);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await world?.teardown();
+});
+
+it('keeps the progress each evaluation was judged on, and later sweeps judge on it', async () => {
+  app = await world.start(clock);
+  // 1. The first sweep read both units' progress and kept it beside their evaluations.
+  const first = await judgedOnDay('2019-07-01');
+  for (const [id, actual] of [
+    [A, 650],
+    [B, 20],
+  ] as const) {
+    expect(first.evaluations.get(id)!.actual).toBe(actual);
+    expect(first.judged.get(id)).toMatchObject({ id, measure: 'sum', actual, eventCount: 5 });
+    expect(first.judged.get(id)!.version).toBe(first.evaluations.get(id)!.progressVersion);
+    // Kept for judging only: what ingest keeps for itself is not copied.
+    expect(first.judged.get(id)).not.toHaveProperty('applied');
+  }
+
+  // 2. A progress message: judged at once on the new progress, which is kept.
+  await world.setProgress(A, 'sum', { actual: 700 });
+  const moved = await waitFor(
+    async () => {
+      const r = await read();
+      return r.evaluations.get(A)!.actual === 700 ? r : null;
+    },
+    { timeoutMs: 30_000, message: 'A judged on its new progress' },
+  );
+  expect(moved.judged.get(A)).toMatchObject({ actual: 700, version: moved.evaluations.get(A)!.progressVersion });
+
+  // 3. B's progress written with no message (nothing does that but a test): the next day's
+  // sweep judges B on what was kept, so it read no progress document.
+  await world.setProgress(B, 'sum', { actual: 90 }, false);
+  clock.advance(86_400_000);
+  const second = await judgedOnDay('2019-07-02');
+  expect(second.evaluations.get(B)!.actual).toBe(20);
+  expect(second.evaluations.get(A)!.actual).toBe(700);
+
+  // 4. A new process's first sweep reads the progress again.
+  await app.close();
+  app = undefined;
+  clock.advance(86_400_000);
+  app = await world.start(clock);
+  const third = await judgedOnDay('2019-07-03');
+  expect(third.evaluations.get(B)!.actual).toBe(90);
+  expect(third.judged.get(B)).toMatchObject({ actual: 90, version: third.evaluations.get(B)!.progressVersion });
+});
