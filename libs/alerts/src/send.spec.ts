@@ -2,9 +2,22 @@ import { alertUnit, evaluation as evaluationOf } from '../test/fixtures';
 import { mailDomain, messageId } from './dedup';
 import type { AlertPipelineOptions } from './pipeline';
 import { onEvaluation } from './pipeline';
-import { parsePolicy } from './policy';
+import { DEFAULT_POLICY, parsePolicy } from './policy';
 import { ownersResolver } from './route';
-import { batch, due, flush, nextWakeUp, realDelay, render, retryPlan, standing } from './send';
+import {
+  batch,
+  due,
+  flush,
+  nextWakeUp,
+  realDelay,
+  render,
+  REREAD_AFTER_MS,
+  retryPlan,
+  standing,
+  stillWaiting,
+  waitingAfter,
+  type BatchOptions,
+} from './send';
 import { transition } from './state-machine';
 import type { Alert, Notification, UnitEvaluation } from './types';
 
@@ -188,4 +201,34 @@ describe('nextWakeUp', () => {
     ['a retry due in 300 ms', { ...base, nextAttemptAt: 300 }, 300],
     ['a retry overdue', { ...base, nextAttemptAt: -50, nextFlushAt: 4000 }, 0],
   ])('%s → %i ms', (_name, input, ms) => expect(nextWakeUp(input)).toBe(ms));
+});
+
+describe('waitingAfter and stillWaiting', () => {
+  const opts: BatchOptions = { groupWaitMs: 30_000, groupIntervalMs: 300_000, maxPerDigest: 50, from: 'iw@iw.test' };
+  const quiet = { stamp: '3:100:k3', pending: 3, ready: 3, superseded: 0, muted: 0, claims: 0 };
+  const left = waitingAfter(quiet, 10_000, opts, 0)!;
+
+  it.each([
+    ['a mail went out', { claims: 1 }],
+    ['one was muted', { muted: 1 }],
+    ['one was superseded', { superseded: 1 }],
+    ["one waits for its alert's write", { ready: 2 }],
+  ])('remembers nothing when %s', (_name, change) => {
+    expect(waitingAfter({ ...quiet, ...change }, 10_000, opts, 0)).toBeNull();
+  });
+
+  it.each<[string, Parameters<typeof stillWaiting>, boolean]>([
+    ['the same set before its group is due', [left, '3:100:k3', opts, 9_999, 1_000], true],
+    [
+      'nothing waits on time and nothing changed',
+      [{ ...left, nextFlushAt: null }, '3:100:k3', opts, 1e12, 1_000],
+      true,
+    ],
+    ['its group is due', [left, '3:100:k3', opts, 10_000, 1_000], false],
+    ['another notification came', [left, '4:120:k4', opts, 5_000, 1_000], false],
+    ['no pass remembered', [null, '3:100:k3', opts, 5_000, 1_000], false],
+    ['the group wait changed', [left, '3:100:k3', { ...opts, groupWaitMs: 0 }, 5_000, 1_000], false],
+    ['the policy was reloaded', [left, '3:100:k3', { ...opts, policy: DEFAULT_POLICY }, 5_000, 1_000], false],
+    ['long enough ago to read again anyway', [left, '3:100:k3', opts, 5_000, REREAD_AFTER_MS], false],
+  ])('%s → %s', (_name, args, expected) => expect(stillWaiting(...args)).toBe(expected));
 });

@@ -15,6 +15,9 @@ import type { Alert, AlertChange, Digest, Notification, OutgoingMail } from './t
  *                stands?)  silence) digests)  one sender wins)          the claim)          retry plan)
  *                                                                     └─► nextWakeUp
  *
+ * The pending notifications are not read again while `stillWaiting`: nothing changed since a
+ * pass that left them all waiting for their group.
+ *
  * A digest is rendered once, when it is sent, from the notifications its claim holds, in the
  * order the group stage gave them: a re-send after a crash renders the same mail with the same
  * Message-ID.
@@ -68,6 +71,12 @@ export interface DigestClaim {
   keys: string[];
 }
 
+/** The settings `batch` reads. */
+export type BatchOptions = Pick<
+  AlertPipelineOptions,
+  'groupWaitMs' | 'groupIntervalMs' | 'policy' | 'maxPerDigest' | 'from'
+>;
+
 export interface BatchResult {
   digests: Digest[];
   /** One per digest, in the same order. */
@@ -90,7 +99,7 @@ export function batch(
   ready: readonly Notification[],
   alertOf: (alertId: string) => Alert | undefined,
   now: number,
-  options: Pick<AlertPipelineOptions, 'groupWaitMs' | 'groupIntervalMs' | 'policy' | 'maxPerDigest' | 'from'>,
+  options: BatchOptions,
   lastSentAt: (recipient: string) => number | null = () => null,
 ): BatchResult {
   const { pass, muted } = muteNotifications(ready, alertOf, now);
@@ -110,6 +119,68 @@ export function batch(
     pending: grouped.pending,
     nextFlushAt: grouped.nextFlushAt,
   };
+}
+
+// ── still waiting: no need to read the pending notifications again ──────────────────────────
+
+/**
+ * What a pass over the pending notifications left behind when every one of them stood, none was
+ * muted and none went out: they all wait inside a group wait or interval until `nextFlushAt`.
+ */
+export interface Waiting {
+  /** The pending set as it was read (how many, and the latest enqueued: the outbox's stamp). */
+  stamp: string;
+  /** When (domain ms) the first waiting group is due; null: none. */
+  nextFlushAt: number | null;
+  /** The settings it was batched with. */
+  options: BatchOptions;
+  /** Real ms of that pass. */
+  at: number;
+}
+
+/** However unchanged, the pending notifications are read again after this long (real ms). */
+export const REREAD_AFTER_MS = 300_000;
+
+/**
+ * What a pass leaves waiting, or null when the next pass must read the pending notifications
+ * again (something went out, was muted or superseded, or waits for its alert's write).
+ */
+export function waitingAfter(
+  pass: { stamp: string; pending: number; ready: number; superseded: number; muted: number; claims: number },
+  nextFlushAt: number | null,
+  options: BatchOptions,
+  realNow: number,
+): Waiting | null {
+  const settled = pass.ready === pass.pending && pass.superseded === 0 && pass.muted === 0 && pass.claims === 0;
+  return settled ? { stamp: pass.stamp, nextFlushAt, options, at: realNow } : null;
+}
+
+/**
+ * Stage `still waiting?`, before reading the pending notifications: true when a pass would only
+ * find what the last one left waiting — the same pending set (same stamp), the same settings,
+ * no group due yet (domain time) — so the read is skipped. With thousands of notifications in a
+ * group wait (a sweep's reminders, a digest slot), reading them every poll kept the database busy
+ * for nothing. An ack or a silence meanwhile is applied when the group comes due, before it is
+ * sent; a notification another instance enqueued changes the stamp.
+ */
+export function stillWaiting(
+  waiting: Waiting | null,
+  stamp: string,
+  options: BatchOptions,
+  domainNow: number,
+  realNow: number,
+): boolean {
+  if (!waiting || waiting.stamp !== stamp) return false;
+  if (realNow - waiting.at >= REREAD_AFTER_MS) return false;
+  if (waiting.nextFlushAt !== null && domainNow >= waiting.nextFlushAt) return false;
+  const a = waiting.options;
+  return (
+    a.groupWaitMs === options.groupWaitMs &&
+    a.groupIntervalMs === options.groupIntervalMs &&
+    a.policy === options.policy &&
+    a.maxPerDigest === options.maxPerDigest &&
+    a.from === options.from
+  );
 }
 
 // ── render ─────────────────────────────────────────────────────────────────────────────────

@@ -8,6 +8,7 @@ import {
   ContestedWriteError,
   prepareDatabase,
   retryContested,
+  upsertContested,
   type Connection,
 } from '@iw/mongo';
 import { dropTestDatabase, testMongoUrl, uniqueId } from '@iw/testing';
@@ -90,6 +91,23 @@ it('retryContested: retries only what was lost, and gives up after its bound wit
   await expect(failing).rejects.toThrow(ContestedWriteError);
   await expect(failing).rejects.toMatchObject({ ids: ['y'], rounds: 5 });
   expect(calls).toBe(5);
+});
+
+it('upsertContested: contenders upserting one new _id at once all finish, the last write standing', async () => {
+  const name = uniqueId('upserts');
+  for (let round = 0; round < 10; round++) {
+    const id = `doc-${round}`;
+    await Promise.all(
+      conns.map((c, i) =>
+        upsertContested('test doc', id, () =>
+          collection<{ _id: string; by: number }>(c, name).replaceOne({ _id: id }, { by: i }, { upsert: true }),
+        ),
+      ),
+    );
+    const docs = await collection<{ _id: string; by: number }>(conns[0], name).find({ _id: id }).toArray();
+    expect(docs).toHaveLength(1);
+    expect(docs[0].by).toBeGreaterThanOrEqual(0);
+  }
 });
 
 it('alerts: concurrent silences from several connections each land once (claimed revs, no compare-and-set)', async () => {

@@ -11,9 +11,12 @@ import {
   nextWakeUp,
   render,
   retryPlan,
+  stillWaiting,
+  waitingAfter,
   type Alert,
   type AlertPipelineOptions,
   type DigestClaim,
+  type Waiting,
 } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
@@ -65,6 +68,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   private timer?: NodeJS.Timeout;
   /** Domain ms of the last mail accepted per recipient (null: none), as far as looked up. */
   private lastSent = new Map<string, number | null>();
+  /** What the last pass left waiting for its group (not read again until something changes). */
+  private waiting: Waiting | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -89,6 +94,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     this.signal.onEnqueued(() => this.kick());
     this.leader.onChange((leading) => {
       this.lastSent.clear();
+      this.waiting = null;
       if (leading) this.kick();
     });
     this.kick();
@@ -147,25 +153,13 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     ]);
     if (dueAgain.length && !(await this.sendAndRecord(dueAgain, options))) return this.pollMs;
 
-    let nextFlushAt: number | null = null;
-    const pendingDocs = await this.outbox.pending();
-    if (pendingDocs.length) {
-      const pending = pendingDocs.map(toNotification);
-      const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
-      const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
-      const { ready, superseded } = due(pending, alertOf);
-      await this.lookUpLastSent(ready.map((n) => n.recipient));
-      const batched = batch(ready, alertOf, this.clock.now(), options, (r) => this.lastSent.get(r) ?? null);
-      await this.markMuted([
-        ...superseded.map((n) => ({ key: n.key, reason: 'superseded' })),
-        ...batched.muted.map((m) => ({ key: m.notification.key, reason: m.reason })),
-      ]);
-      const docOf = new Map(pendingDocs.map((d) => [d._id, d]));
-      if (!(await this.claimAndSend(batched.claims, docOf, options))) return this.pollMs;
-      this.logger.debug(
-        `pass: ${pending.length} pending → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms`,
-      );
-      nextFlushAt = batched.nextFlushAt;
+    const stamp = await this.outbox.pendingStamp();
+    let nextFlushAt: number | null;
+    if (stillWaiting(this.waiting, stamp, options, this.clock.now(), this.realNow())) {
+      nextFlushAt = this.waiting!.nextFlushAt;
+    } else {
+      this.waiting = null;
+      nextFlushAt = await this.sendPending(stamp, options, started);
     }
 
     const nextAttemptAt = await this.outbox.nextAttemptAt();
@@ -177,6 +171,45 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       nextAttemptAt: nextAttemptAt?.getTime() ?? null,
       realNow: this.realNow(),
     });
+  }
+
+  /**
+   * due → mute → group → claim → render → send → record over the pending notifications; returns
+   * when (domain ms) the first group still waiting is due. A pass that changed nothing (all
+   * waiting for their group) is remembered, so the next ones skip the read until it matters.
+   */
+  private async sendPending(stamp: string, options: AlertPipelineOptions, started: number): Promise<number | null> {
+    const pendingDocs = await this.outbox.pending();
+    if (!pendingDocs.length) return null;
+    const pending = pendingDocs.map(toNotification);
+    const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
+    const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
+    const { ready, superseded } = due(pending, alertOf);
+    await this.lookUpLastSent(ready.map((n) => n.recipient));
+    const batched = batch(ready, alertOf, this.clock.now(), options, (r) => this.lastSent.get(r) ?? null);
+    await this.markMuted([
+      ...superseded.map((n) => ({ key: n.key, reason: 'superseded' })),
+      ...batched.muted.map((m) => ({ key: m.notification.key, reason: m.reason })),
+    ]);
+    const docOf = new Map(pendingDocs.map((d) => [d._id, d]));
+    if (!(await this.claimAndSend(batched.claims, docOf, options))) return null;
+    this.logger.debug(
+      `pass: ${pending.length} pending → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms`,
+    );
+    this.waiting = waitingAfter(
+      {
+        stamp,
+        pending: pending.length,
+        ready: ready.length,
+        superseded: superseded.length,
+        muted: batched.muted.length,
+        claims: batched.claims.length,
+      },
+      batched.nextFlushAt,
+      options,
+      this.realNow(),
+    );
+    return batched.nextFlushAt;
   }
 
   /** Reads from the outbox when the recipients not looked up yet were last mailed. */

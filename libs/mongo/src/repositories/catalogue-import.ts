@@ -28,7 +28,7 @@ import {
   projectsOf,
 } from './collections';
 import { migrateLegacyIds, type MigratedProject } from './catalogue-migration';
-import { claimByInsert } from './claims';
+import { claimByInsert, upsertContested } from './claims';
 import { HistoryRepository, projectHistoryOf, targetHistoryOf } from './history.repository';
 import { prepareDatabase } from './prepare';
 
@@ -155,10 +155,12 @@ export async function importCatalogue(
       JSON.stringify([before.fallback, before.projects, before.indicators]) ===
         JSON.stringify([next.fallback, next.projects, next.indicators]);
     if (!same) {
-      await ownersOf(conn).replaceOne(
-        { _id: 'owners' },
-        { ...next, sourceFile: options.sourceFile, updatedAt: now },
-        { upsert: true },
+      await upsertContested('owners', 'owners', () =>
+        ownersOf(conn).replaceOne(
+          { _id: 'owners' },
+          { ...next, sourceFile: options.sourceFile, updatedAt: now },
+          { upsert: true },
+        ),
       );
       ownersStored = true;
     }
@@ -167,7 +169,9 @@ export async function importCatalogue(
   // seen): the year's snapshot, then the token the services reload on, then older snapshots go.
   const token = randomUUID();
   await catalogueSnapshotOf(conn).insertMany(snapshotDocs(storedShape(fresh), token, now));
-  await catalogueVersionOf(conn).replaceOne({ _id: 'catalogue' }, { token, changedAt: now }, { upsert: true });
+  await upsertContested('catalogue version', 'catalogue', () =>
+    catalogueVersionOf(conn).replaceOne({ _id: 'catalogue' }, { token, changedAt: now }, { upsert: true }),
+  );
   await catalogueSnapshotOf(conn).deleteMany({ year: fresh.fiscalYear, token: { $ne: token } });
   return { diff, ownersStored, migrated };
 }

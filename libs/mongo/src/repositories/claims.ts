@@ -100,3 +100,21 @@ export async function retryContested(
     pending = [...new Set(await attempt(pending, round))];
   }
 }
+
+/**
+ * An upsert by `_id` that two writers may run at once (two imports of one table): both can find
+ * nothing and insert, and the loser gets a duplicate-key error (FerretDB does not retry such an
+ * upsert as MongoDB does). It goes round again through retryContested, now updating what the
+ * winner inserted.
+ */
+export async function upsertContested(what: string, id: string, write: () => Promise<unknown>): Promise<void> {
+  await retryContested(what, [id], async (pending) => {
+    try {
+      await write();
+      return [];
+    } catch (e) {
+      if (isDuplicateKey(e)) return pending;
+      throw e;
+    }
+  });
+}

@@ -141,6 +141,7 @@ export class OutboxRepository {
   /** Called by prepareDatabase at start-up (which also creates every collection): DDL stays out of the hot path. */
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ state: 1 });
+    await this.col.createIndex({ state: 1, enqueuedAt: -1, _id: -1 });
     await this.col.createIndex({ digestId: 1 });
   }
 
@@ -182,6 +183,23 @@ export class OutboxRepository {
 
   async pending(): Promise<OutboxDoc[]> {
     return this.col.find({ state: 'pending' }).toArray();
+  }
+
+  /**
+   * The pending set's stamp: how many, and the latest enqueued (two reads by index, not the
+   * notifications). The same stamp means the same set, as far as a sender's own passes go:
+   * whatever leaves `pending` or enters it changes the count or the latest.
+   */
+  async pendingStamp(): Promise<string> {
+    const [count, latest] = await Promise.all([
+      this.col.countDocuments({ state: 'pending' }),
+      this.col
+        .find({ state: 'pending' }, { projection: { _id: 1, enqueuedAt: 1 } })
+        .sort({ enqueuedAt: -1, _id: -1 })
+        .limit(1)
+        .next(),
+    ]);
+    return latest ? `${count}:${latest.enqueuedAt.getTime()}:${latest._id}` : '0';
   }
 
   /**
