@@ -15,6 +15,7 @@ import {
   type Connection,
   type EvaluationDoc,
 } from '@iw/mongo';
+import { parsePeopleFile } from '@iw/people';
 import { buildStory, SAMPLE_FILES, sampleStoryInput, type Expectation, type ResolvedScenario } from '@iw/simulator';
 import { ownersFor, parseOwners } from '@iw/targets';
 import {
@@ -44,6 +45,9 @@ import {
  *  - no indicator outside the plot ever pages anyone (the story keeps them on track: a firing
  *    email there would be alerting judging progress the pipeline had not processed yet);
  *  - no email twice: unique Message-IDs, no notice twice to one recipient;
+ *  - reminders of standing alerts come as one digest per person per simulated week, and an alert
+ *    nobody acknowledged reaches the agency's office person (samples/people.yaml) after the
+ *    policy's escalate_after (7 days);
  *  - the DLQ holds exactly the malformed events the replay published;
  *  - ingest paused for a stretch mid-replay (SIGSTOP, as a hung or stopped ingest) raises no
  *    alert: the sources' watermarks stand still, /status shows them falling behind, and units
@@ -448,6 +452,36 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
   expect([...seen].filter(([, c]) => c > 1)).toEqual([]);
+
+  // Reminders: at most one mail of them per person per simulated week (the weekly digest slot).
+  const mondayOf = (time: string) => {
+    const day = Date.parse(`${time.slice(0, 10)}T00:00:00Z`);
+    return new Date(day - ((new Date(day).getUTCDay() + 6) % 7) * DAY_MS).toISOString().slice(0, 10);
+  };
+  const reminderMails = new Map<string, Set<string>>();
+  for (const n of notices)
+    if (/（第 \d+ 次提醒）$/.test(n.head))
+      for (const to of n.to) {
+        const key = `${to} week of ${mondayOf(n.fields['时间'])}`;
+        reminderMails.set(key, (reminderMails.get(key) ?? new Set()).add(n.messageId));
+      }
+  expect(reminderMails.size).toBeGreaterThan(0);
+  expect([...reminderMails].filter(([, ids]) => ids.size > 1).map(([k, ids]) => `${k}: ${ids.size} mails`)).toEqual([]);
+
+  // Escalation: an alert left unacknowledged reaches the office person, no sooner than 7 days after it opened.
+  const office = parsePeopleFile(fs.readFileSync(path.join(root, 'samples/people.yaml'), 'utf8'))
+    .filter((p) => p.role === 'office')
+    .map((p) => p.email.toLowerCase());
+  const escalations = notices.filter((n) => n.head.startsWith('【预警未确认】'));
+  expect(escalations.length).toBeGreaterThan(0);
+  for (const n of escalations) {
+    expect(n.to.some((to) => office.includes(to))).toBe(true);
+    const opened = notices
+      .filter((o) => o.fields['告警编号'] === n.fields['告警编号'] && o.head.startsWith('【绩效预警】'))
+      .map((o) => Date.parse(o.fields['时间'].replace(' ', 'T')))
+      .sort((a, b) => a - b)[0];
+    expect(Date.parse(n.fields['时间'].replace(' ', 'T')) - opened).toBeGreaterThanOrEqual(7 * DAY_MS);
+  }
 
   // Subjects as the digest says: one notice names project and indicator, several are counted.
   for (const [, n] of perEmail) {
