@@ -7,6 +7,7 @@ import { ownersResolver } from './route';
 import {
   batch,
   due,
+  dueGroups,
   flush,
   nextWakeUp,
   realDelay,
@@ -153,6 +154,29 @@ describe('batch → render: one rendering, at send time, equal to the all-at-onc
     pending.push(...r.notifications);
   }
   const alertOf = (id: string) => alerts.get(id);
+
+  it('dueGroups: nobody inside the group wait, the recipient once it is over, without reading alerts', () => {
+    expect(dueGroups(pending, T0 + HOUR - 1, options)).toEqual({ recipients: new Set(), nextFlushAt: T0 + HOUR });
+    expect(dueGroups(pending, T0 + HOUR, options)).toEqual({ recipients: new Set(['a@x.cn']), nextFlushAt: null });
+  });
+
+  it.each([
+    ['all standing', () => alertOf],
+    ['the first alert acknowledged (muted)', () => (id: string) => (id === 'p.a' ? acked : alertOf(id))],
+    ['the first alert not yet written (unsaved)', () => (id: string) => (id === 'p.a' ? undefined : alertOf(id))],
+  ])('dueGroups never misses a group batch would send: %s', (_name, alerts) => {
+    const of = alerts();
+    let sends = 0;
+    for (const at of [T0, T0 + HOUR - 1, T0 + HOUR, T0 + HOUR + 1000, T0 + 2 * HOUR])
+      for (const mailedAt of [null, T0 - HOUR, T0 + HOUR / 2]) {
+        const spaced = { ...options, groupIntervalMs: HOUR };
+        const sent = batch(due(pending, of).ready, of, at, spaced, () => mailedAt).digests.map((d) => d.recipient);
+        const may = dueGroups(pending, at, spaced, () => mailedAt).recipients;
+        for (const r of sent) expect(may.has(r)).toBe(true);
+        sends += sent.length;
+      }
+    expect(sends).toBeGreaterThan(0);
+  });
 
   it('groups nothing inside the group wait and says when it is due', () => {
     const b = batch(pending, alertOf, T0 + HOUR - 1, options);

@@ -9,11 +9,17 @@ import type { Alert, AlertChange, Digest, Notification, OutgoingMail } from './t
  * The send path as named stages, after Alertmanager's notify pipeline. The app (SenderService)
  * runs them in this order and owns only the boxes in brackets — the outbox and SMTP:
  *
- *   [claimed, due again] ────────────────────────────────────────────┐ (a retry, or a crash mid-send)
- *   [pending] ─► due ─► mute ─► group ─► [claim] ──────────────────► render ─► [send] ─► [record]
- *               (still    (ack,    (wait,    (insert per key:          (once, from  (SMTP)   (sent, or
- *                stands?)  silence) digests)  one sender wins)          the claim)          retry plan)
- *                                                                     └─► nextWakeUp
+ *   [claimed, due again] ───────────────────────────────────────┐  (a retry, or a crash mid-send)
+ *   [pending] ─► group? ─► due ─► mute ─► group ─► [claim] ─► render ─► [send] ─► [record] ─► nextWakeUp
+ *
+ *   - group?  whose group may be due now (no alert read): only their notifications go on
+ *   - due     does each still stand for what its alert did?
+ *   - mute    acknowledged or silenced alerts
+ *   - group   group wait and interval: one digest per person
+ *   - claim   an insert per notification key: of two senders one wins
+ *   - render  once, from the claim
+ *   - send    SMTP
+ *   - record  sent, or the retry plan
  *
  * The pending notifications are not read again while `stillWaiting`: nothing changed since a
  * pass that left them all waiting for their group.
@@ -22,6 +28,36 @@ import type { Alert, AlertChange, Digest, Notification, OutgoingMail } from './t
  * order the group stage gave them: a re-send after a crash renders the same mail with the same
  * Message-ID.
  */
+
+// ── whose group is due ─────────────────────────────────────────────────────────────────────
+
+export interface DueGroups {
+  /** Recipients some of whose notifications may be due now: only theirs go on to `due`. */
+  recipients: Set<string>;
+  /** When (domain ms) the first of the other recipients' groups is due, or null. */
+  nextFlushAt: number | null;
+}
+
+/**
+ * Stage `group?`, ahead of `due`, over every pending notification without reading any alert:
+ * whose group may be due now. It cannot miss one: a notification that `due` or `mute` later
+ * takes out only makes its group later (the wait counts from the earliest, the interval is the
+ * shortest), so a group not due with all of them is not due with fewer. With thousands waiting
+ * in their group (a sweep's burst, a digest slot), the alerts of the few people due are read,
+ * not the alerts of all of them.
+ */
+export function dueGroups(
+  pending: readonly Notification[],
+  now: number,
+  options: BatchOptions,
+  lastSentAt: (recipient: string) => number | null = () => null,
+): DueGroups {
+  const grouped = groupNotices(pending, now, groupWaitOf(options), options.maxPerDigest, {
+    lastSentAt,
+    groupIntervalMs: groupIntervalOf(options),
+  });
+  return { recipients: new Set(grouped.digests.map((d) => d.recipient)), nextFlushAt: grouped.nextFlushAt };
+}
 
 // ── due ────────────────────────────────────────────────────────────────────────────────────
 

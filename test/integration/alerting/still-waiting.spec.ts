@@ -7,8 +7,9 @@ import { createWorld, indicatorId, type World } from './helpers';
 /**
  * Notifications waiting inside a long group wait, on the real broker and FerretDB: the sender
  * reads them once and not again every poll (with thousands waiting, that read kept the database
- * busy for nothing); a notification another instance enqueued (no in-process signal) is still
- * seen at the next poll, and the group goes out once the wait is over.
+ * busy for nothing); a notification another instance enqueued (no in-process signal) is seen at
+ * the next poll by reading only what came since; one that left `pending` behind the sender's back
+ * makes it read everything again; and the group goes out once the wait is over.
  */
 
 jest.setTimeout(120_000);
@@ -39,6 +40,7 @@ it('reads waiting notifications once, sees one another instance enqueued, and se
   const outbox = new OutboxRepository(world.conn);
   const sender = app.get(OutboxRepository);
   const reads = jest.spyOn(sender, 'pending');
+  const since = jest.spyOn(sender, 'pendingSince');
 
   await world.setProgress(indicatorId(P, '汽油抽检批次'), 'sum', { actual: 100 });
   const [first] = await waitFor(
@@ -48,27 +50,36 @@ it('reads waiting notifications once, sees one another instance enqueued, and se
     },
     { timeoutMs: 30_000, message: 'the notification waiting' },
   );
-  // Let the sender read it and settle.
+  // Let the sender read it (what came since its first, empty, full read) and settle.
   await pause(1000);
   const settled = reads.mock.calls.length;
-  expect(settled).toBeGreaterThan(0);
+  const seen = since.mock.calls.length;
+  expect(settled + seen).toBeGreaterThan(0);
   // About 20 polls of 100 ms: none reads the unchanged set again.
   await pause(2000);
   expect(reads.mock.calls.length).toBe(settled);
+  expect(since.mock.calls.length).toBe(seen);
   expect(world.mailsTo('team@iw.test')).toHaveLength(0);
 
   // Another instance's notification of the same alert, for someone else: no signal here.
   const mine = toNotification(first);
   expect(await outbox.enqueue([{ ...mine, key: `${mine.key}~other`, recipient: 'other@iw.test' }], new Date())).toBe(1);
-  await waitFor(() => reads.mock.calls.length > settled, {
-    timeoutMs: 5_000,
-    message: 'the changed pending set read again',
-  });
+  await waitFor(() => since.mock.calls.length > seen, { timeoutMs: 5_000, message: 'what came since read' });
+  await pause(500);
+  expect(reads.mock.calls.length).toBe(settled);
+
+  // A third, seen by the sender, then muted behind its back: the count disagrees, so it reads everything.
+  const before = since.mock.calls.length;
+  expect(await outbox.enqueue([{ ...mine, key: `${mine.key}~gone`, recipient: 'gone@iw.test' }], new Date())).toBe(1);
+  await waitFor(() => since.mock.calls.length > before, { timeoutMs: 5_000, message: 'the third seen' });
+  await outbox.markMuted([{ key: `${mine.key}~gone`, reason: 'test' }]);
+  await waitFor(() => reads.mock.calls.length > settled, { timeoutMs: 5_000, message: 'a full read' });
 
   clock.advance(WAIT);
   await waitFor(() => world.mailsTo('team@iw.test').length === 1 && world.mailsTo('other@iw.test').length === 1, {
     timeoutMs: 30_000,
     message: 'both mails once the group wait is over',
   });
+  expect(world.mailsTo('gone@iw.test')).toHaveLength(0);
   expect(world.mailsTo('team@iw.test')[0].text).toContain('指标：汽油抽检批次');
 });

@@ -8,6 +8,7 @@ import {
 import {
   batch,
   due,
+  dueGroups,
   nextWakeUp,
   render,
   retryPlan,
@@ -27,6 +28,7 @@ import {
   toNotification,
   type ClaimedDigest,
   type OutboxDoc,
+  type PendingStamp,
   type SendOutcome,
 } from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
@@ -34,6 +36,7 @@ import { AlertingMetrics } from './alerting.metrics';
 import { AlertService } from './alert.service';
 import { LeaderService } from './leader.service';
 import { OutboxSignal } from './outbox-signal';
+import { PendingMirror } from './pending-mirror';
 
 /** Digests claimed with one insert, then sent. */
 const CLAIM_SLICE = 50;
@@ -70,6 +73,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   private lastSent = new Map<string, number | null>();
   /** What the last pass left waiting for its group (not read again until something changes). */
   private waiting: Waiting | null = null;
+  /** The outbox's pending notifications as this sender last saw them. */
+  private readonly mirror: PendingMirror;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -88,6 +93,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     this.realNow = () => this.realClock.now();
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.pollMs = options.pollMs ?? DEFAULTS.pollMs;
+    this.mirror = new PendingMirror(outbox, this.realNow);
   }
 
   onApplicationBootstrap(): void {
@@ -95,6 +101,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     this.leader.onChange((leading) => {
       this.lastSent.clear();
       this.waiting = null;
+      this.mirror.forget();
       if (leading) this.kick();
     });
     this.kick();
@@ -131,6 +138,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         wait = await this.pass();
       } catch (e) {
         this.logger.warn(`outbox pass failed: ${(e as Error).message}`);
+        this.waiting = null;
+        this.mirror.forget();
         wait = this.pollMs;
       }
     } while (this.again && !this.stopping);
@@ -155,7 +164,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
     const stamp = await this.outbox.pendingStamp();
     let nextFlushAt: number | null;
-    if (stillWaiting(this.waiting, stamp, options, this.clock.now(), this.realNow())) {
+    if (stillWaiting(this.waiting, stamp.key, options, this.clock.now(), this.realNow())) {
       nextFlushAt = this.waiting!.nextFlushAt;
     } else {
       this.waiting = null;
@@ -174,42 +183,58 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * due → mute → group → claim → render → send → record over the pending notifications; returns
-   * when (domain ms) the first group still waiting is due. A pass that changed nothing (all
-   * waiting for their group) is remembered, so the next ones skip the read until it matters.
+   * group? → due → mute → group → claim → render → send → record over the pending notifications
+   * (from the mirror: read in full once, then what came since); returns when (domain ms) the
+   * first group still waiting is due. A pass that changed nothing (all waiting for their group)
+   * is remembered, so the next ones skip even the mirror until something changes.
    */
-  private async sendPending(stamp: string, options: AlertPipelineOptions, started: number): Promise<number | null> {
-    const pendingDocs = await this.outbox.pending();
-    if (!pendingDocs.length) return null;
-    const pending = pendingDocs.map(toNotification);
-    const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
-    const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
-    const { ready, superseded } = due(pending, alertOf);
-    await this.lookUpLastSent(ready.map((n) => n.recipient));
-    const batched = batch(ready, alertOf, this.clock.now(), options, (r) => this.lastSent.get(r) ?? null);
-    await this.markMuted([
-      ...superseded.map((n) => ({ key: n.key, reason: 'superseded' })),
-      ...batched.muted.map((m) => ({ key: m.notification.key, reason: m.reason })),
-    ]);
-    const docOf = new Map(pendingDocs.map((d) => [d._id, d]));
-    if (!(await this.claimAndSend(batched.claims, docOf, options))) return null;
-    this.logger.debug(
-      `pass: ${pending.length} pending → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms`,
-    );
-    this.waiting = waitingAfter(
-      {
-        stamp,
-        pending: pending.length,
-        ready: ready.length,
+  private async sendPending(
+    stamp: PendingStamp,
+    options: AlertPipelineOptions,
+    started: number,
+  ): Promise<number | null> {
+    const docs = await this.mirror.current(stamp);
+    if (!docs.length) return null;
+    const all = docs.map(toNotification);
+    const now = this.clock.now();
+    await this.lookUpLastSent(all.map((n) => n.recipient));
+    const lastSentOf = (r: string) => this.lastSent.get(r) ?? null;
+    const groups = dueGroups(all, now, options, lastSentOf);
+    const pending = all.filter((n) => groups.recipients.has(n.recipient));
+    let nextFlushAt = groups.nextFlushAt;
+    const counts = { ready: all.length - pending.length, superseded: 0, muted: 0, claims: 0 };
+    if (pending.length) {
+      const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
+      const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
+      const { ready, superseded } = due(pending, alertOf);
+      const batched = batch(ready, alertOf, now, options, lastSentOf);
+      const muted = [
+        ...superseded.map((n) => ({ key: n.key, reason: 'superseded' })),
+        ...batched.muted.map((m) => ({ key: m.notification.key, reason: m.reason })),
+      ];
+      await this.markMuted(muted);
+      this.mirror.remove(muted.map((m) => m.key));
+      const docOf = new Map(docs.map((d) => [d._id, d]));
+      if (!(await this.claimAndSend(batched.claims, docOf, options))) return null;
+      this.logger.debug(
+        `pass: ${all.length} pending, ${pending.length} of them due → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms`,
+      );
+      Object.assign(counts, {
+        ready: counts.ready + ready.length,
         superseded: superseded.length,
         muted: batched.muted.length,
         claims: batched.claims.length,
-      },
-      batched.nextFlushAt,
+      });
+      if (batched.nextFlushAt !== null)
+        nextFlushAt = nextFlushAt === null ? batched.nextFlushAt : Math.min(nextFlushAt, batched.nextFlushAt);
+    }
+    this.waiting = waitingAfter(
+      { stamp: stamp.key, pending: all.length, ...counts },
+      nextFlushAt,
       options,
       this.realNow(),
     );
-    return batched.nextFlushAt;
+    return nextFlushAt;
   }
 
   /** Reads from the outbox when the recipients not looked up yet were last mailed. */
@@ -254,7 +279,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         if (keys?.length)
           digests.push({ digestId: c.digestId, messageId: c.messageId, docs: keys.map((k) => docOf.get(k)!) });
       }
-      if (!(await this.sendAndRecord(digests, options))) return false;
+      const completed = await this.sendAndRecord(digests, options);
+      // Sent, claimed or another sender's now: out of `pending` either way (the count tells otherwise).
+      this.mirror.remove(slice.flatMap((c) => c.keys));
+      if (!completed) return false;
     }
     return true;
   }

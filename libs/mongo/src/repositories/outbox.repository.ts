@@ -48,6 +48,13 @@ export interface OutboxDoc {
   mutedReason: string | null;
 }
 
+/** What identifies the pending set cheaply (OutboxRepository.pendingStamp). */
+export interface PendingStamp {
+  count: number;
+  /** Equal keys: the same set, as far as one sender can tell. */
+  key: string;
+}
+
 export interface OutboxStats {
   /** Waiting to be grouped, or claimed and not yet accepted. */
   pending: number;
@@ -190,7 +197,7 @@ export class OutboxRepository {
    * notifications). The same stamp means the same set, as far as a sender's own passes go:
    * whatever leaves `pending` or enters it changes the count or the latest.
    */
-  async pendingStamp(): Promise<string> {
+  async pendingStamp(): Promise<PendingStamp> {
     const [count, latest] = await Promise.all([
       this.col.countDocuments({ state: 'pending' }),
       this.col
@@ -199,7 +206,12 @@ export class OutboxRepository {
         .limit(1)
         .next(),
     ]);
-    return latest ? `${count}:${latest.enqueuedAt.getTime()}:${latest._id}` : '0';
+    return { count, key: latest ? `${count}:${latest.enqueuedAt.getTime()}:${latest._id}` : '0' };
+  }
+
+  /** Pending notifications enqueued at or after `since` (by index): what came since a sender last looked. */
+  async pendingSince(since: Date): Promise<OutboxDoc[]> {
+    return this.col.find({ state: 'pending', enqueuedAt: { $gte: since } }).toArray();
   }
 
   /**
