@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,6 +9,7 @@ import { SmtpSink } from '@iw/mail';
 import { applyEvents, type AppliedEvent, type MeasureInput, type TrackedUnit } from '@iw/measures';
 import {
   BindingsProvider,
+  catalogueVersionOf,
   closeMongo,
   connectMongo,
   EvaluationRepository,
@@ -131,6 +133,9 @@ async function storeCatalogue(conn: Connection, catalogue: ParsedCatalogue, owne
     sourceFile: 'bench:sweep',
     updatedAt: now,
   });
+  // The version token an import writes last: without it every reload check (each 5 s) would
+  // scan 100,000 indicators for their latest change, beside the sweep being measured.
+  await catalogueVersionOf(conn).insertOne({ _id: 'catalogue', token: randomUUID(), changedAt: now });
 }
 
 async function storeProgress(conn: Connection, units: TrackedUnit[]): Promise<void> {
