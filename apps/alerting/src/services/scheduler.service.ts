@@ -28,7 +28,9 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
   private lastDate: string | null = null;
   /** Local date of the event time (the sources' earliest watermark) at the last sweep it caused. */
   private lastEventDate: string | null = null;
-  private checkingEventTime = false;
+  /** The event-time check or pending-status check in flight: a close waits for them (a broker call after close outlives the app). */
+  private eventTimeCheck: Promise<void> | null = null;
+  private pendingCheck: Promise<void> | null = null;
   private readonly tickMs: number;
   private readonly pollMs: number;
   private stopped = false;
@@ -73,14 +75,13 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     // Finding due pending statuses scans the evaluations on FerretDB (100k units: seconds), so
     // one check at a time (checks every second piled up during a sweep), and none when
     // IW_PENDING_FOR is 0 (nothing is ever pending then).
-    let checking = false;
     this.pendingTimer = setInterval(() => {
-      if (!this.leader.isLeader() || this.stopped || checking || this.config.alerting.pendingForMs <= 0) return;
-      checking = true;
-      this.evaluation
+      if (!this.leader.isLeader() || this.stopped || this.pendingCheck || this.config.alerting.pendingForMs <= 0)
+        return;
+      this.pendingCheck = this.evaluation
         .evaluatePendingDue()
         .catch((e: Error) => this.logger.warn(`pending statuses not re-evaluated: ${e.message}`))
-        .finally(() => (checking = false));
+        .finally(() => (this.pendingCheck = null));
     }, this.pollMs);
     this.pendingTimer.unref();
   }
@@ -92,6 +93,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
     if (this.pendingTimer) clearInterval(this.pendingTimer);
     if (this.task) await this.task.destroy();
     if (this.digestTask) await this.digestTask.destroy();
+    await Promise.all([this.eventTimeCheck, this.pendingCheck]);
     await this.evaluation.stop();
   }
 
@@ -114,9 +116,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
    * are judged again only by sweeps.
    */
   private checkEventTime(): void {
-    if (this.checkingEventTime || this.stopped || !this.leader.isLeader()) return;
-    this.checkingEventTime = true;
-    this.watermarks
+    if (this.eventTimeCheck || this.stopped || !this.leader.isLeader()) return;
+    this.eventTimeCheck = this.watermarks
       .eventNow()
       .then((t) => {
         const day = localDate(t, this.config.timeZone);
@@ -125,7 +126,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnModuleDestroy
         this.sweep(`new day ${day} in event time`);
       })
       .catch((e: Error) => this.logger.warn(`event time not read: ${e.message}`))
-      .finally(() => (this.checkingEventTime = false));
+      .finally(() => (this.eventTimeCheck = null));
   }
 
   private sweep(reason: string): void {
