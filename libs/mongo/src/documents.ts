@@ -19,6 +19,8 @@ export const COLLECTIONS = {
   owners: 'owners',
   /** One document per project holding its units' evaluations (EvaluationRepository). */
   evaluations: 'project_evaluations',
+  /** One document per project: the progress each unit's evaluation was judged on (alerting's sweep reads it). */
+  judged: 'project_judged',
   alerts: 'alerts',
   alertVersions: 'alert_versions',
   outbox: 'outbox',

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import type { JudgedProgress } from '@iw/measures';
 import type { EvaluationSummary, Status } from '@iw/risk';
 import { COLLECTIONS } from '../documents';
+import { upsertContested } from './claims';
 import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
 
 /**
@@ -70,17 +71,23 @@ export interface ProjectEvaluationsDoc {
   /** JSON of `Record<unitId, EvaluationDoc>` (dates as ISO text). */
   units: string;
   pendingDueAt: Date | null;
-  /**
-   * JSON of `Record<unitId, JudgedProgress | null>`: the progress each unit's evaluation was
-   * judged on (its version is the evaluation's `progressVersion`), so a sweep judges the units
-   * again from a few project documents instead of 100,000 progress documents. Only alerting
-   * reads it; every other read leaves it out.
-   */
-  judged?: string;
 }
 
-/** What readers other than alerting's evaluate stage leave out of a project's document. */
-const WITHOUT_JUDGED = { projection: { judged: 0 } } as const;
+/**
+ * The progress each unit's evaluation was judged on, one document per project beside
+ * `project_evaluations` (JSON of `Record<unitId, JudgedProgress | null>`), so a sweep judges the
+ * units again from a few project documents instead of 100,000 progress documents. Only alerting
+ * reads it. Its own collection: a new day's sweep rewrites every evaluation but none of these
+ * (the progress did not change), and readers of evaluations never carry it. An entry counts only
+ * while its version is the evaluation's `progressVersion`: written without compare-and-set, an
+ * entry another writer overwrote with an older one is then read as absent, and the unit's
+ * progress is read instead (and kept again).
+ */
+export interface ProjectJudgedDoc {
+  _id: string; // projectId
+  judged: string;
+  updatedAt: Date;
+}
 
 const DATE_FIELDS = ['since', 'evaluatedAt'] as const;
 
@@ -100,8 +107,8 @@ function fromJson(text: string): Map<string, EvaluationDoc> {
   return out;
 }
 
-function judgedOf(d: ProjectEvaluationsDoc): Map<string, JudgedProgress | null> {
-  return new Map(d.judged ? Object.entries(JSON.parse(d.judged) as Record<string, JudgedProgress | null>) : []);
+function judgedOf(d: ProjectJudgedDoc | undefined): Map<string, JudgedProgress | null> {
+  return new Map(d ? Object.entries(JSON.parse(d.judged) as Record<string, JudgedProgress | null>) : []);
 }
 
 /**
@@ -130,16 +137,26 @@ export class EvaluationRepository {
     return collection<ProjectEvaluationsDoc>(this.conn, COLLECTIONS.evaluations);
   }
 
+  private get judgedCol() {
+    return collection<ProjectJudgedDoc>(this.conn, COLLECTIONS.judged);
+  }
+
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ pendingDueAt: 1 });
   }
 
-  private async projectDocs(projectIds: readonly string[], withJudged = false): Promise<ProjectEvaluationsDoc[]> {
+  private async projectDocs(projectIds: readonly string[]): Promise<ProjectEvaluationsDoc[]> {
     const out: ProjectEvaluationsDoc[] = [];
-    for (let i = 0; i < projectIds.length; i += READ_CHUNK) {
-      const filter = { _id: { $in: projectIds.slice(i, i + READ_CHUNK) } };
-      out.push(...(await (withJudged ? this.col.find(filter) : this.col.find(filter, WITHOUT_JUDGED)).toArray()));
-    }
+    for (let i = 0; i < projectIds.length; i += READ_CHUNK)
+      out.push(...(await this.col.find({ _id: { $in: projectIds.slice(i, i + READ_CHUNK) } }).toArray()));
+    return out;
+  }
+
+  private async judgedDocs(projectIds: readonly string[]): Promise<Map<string, ProjectJudgedDoc>> {
+    const out = new Map<string, ProjectJudgedDoc>();
+    for (let i = 0; i < projectIds.length; i += READ_CHUNK)
+      for (const d of await this.judgedCol.find({ _id: { $in: projectIds.slice(i, i + READ_CHUNK) } }).toArray())
+        out.set(d._id, d);
     return out;
   }
 
@@ -157,10 +174,18 @@ export class EvaluationRepository {
     if (ids.length === 0) return out;
     const wanted = new Set(ids.map(String));
     const projects = [...new Set([...wanted].map(projectOfUnit))];
-    for (const d of await this.projectDocs(projects, withJudged)) {
+    const [docs, judgedDocs] = await Promise.all([
+      this.projectDocs(projects),
+      withJudged ? this.judgedDocs(projects) : new Map<string, ProjectJudgedDoc>(),
+    ]);
+    for (const d of docs) {
       for (const [id, e] of fromJson(d.units)) if (wanted.has(id)) out.evaluations.set(id, e);
-      if (withJudged)
-        for (const [id, j] of judgedOf(d)) if (wanted.has(id) && out.evaluations.has(id)) out.judged.set(id, j);
+      if (!withJudged) continue;
+      // Counts only while it is what the evaluation was judged on.
+      for (const [id, j] of judgedOf(judgedDocs.get(d._id))) {
+        const e = out.evaluations.get(id);
+        if (e && wanted.has(id) && (j?.version ?? null) === e.progressVersion) out.judged.set(id, j);
+      }
     }
     return out;
   }
@@ -174,9 +199,7 @@ export class EvaluationRepository {
     const projectId =
       filter.projectId ?? (filter.indicatorId !== undefined ? projectOfUnit(filter.indicatorId) : undefined);
     const docs =
-      projectId === undefined
-        ? await this.col.find({}, WITHOUT_JUDGED).toArray()
-        : await this.projectDocs([String(projectId)]);
+      projectId === undefined ? await this.col.find({}).toArray() : await this.projectDocs([String(projectId)]);
     const out: EvaluationDoc[] = [];
     for (const d of docs)
       for (const e of fromJson(d.units).values())
@@ -187,7 +210,7 @@ export class EvaluationRepository {
   /** Units whose pending status is due to be decided at `now` (domain time). */
   async pendingDue(now: Date): Promise<string[]> {
     const out: string[] = [];
-    for (const d of await this.col.find({ pendingDueAt: { $lte: now } }, WITHOUT_JUDGED).toArray())
+    for (const d of await this.col.find({ pendingDueAt: { $lte: now } }).toArray())
       for (const e of fromJson(d.units).values())
         if (e.pending && e.pending.dueAt.getTime() <= now.getTime()) out.push(e._id);
     return out;
@@ -213,34 +236,33 @@ export class EvaluationRepository {
       if (list) list.push(w);
       else byProject.set(w.doc.projectId, [w]);
     }
-    const stored = new Map((await this.projectDocs([...byProject.keys()], true)).map((d) => [d._id, d]));
+    const stored = new Map((await this.projectDocs([...byProject.keys()])).map((d) => [d._id, d]));
     const lost: string[] = [];
     const ops: AnyBulkWriteOperation<ProjectEvaluationsDoc>[] = [];
     const guarded: Array<{ id: string; replace: boolean; units: string[] }> = [];
+    const judgedWon = new Map<string, Map<string, JudgedProgress | null>>();
     for (const [projectId, list] of byProject) {
       const before = stored.get(projectId);
       const units = before ? fromJson(before.units) : new Map<string, EvaluationDoc>();
-      const judged = before ? judgedOf(before) : new Map<string, JudgedProgress | null>();
       const won: string[] = [];
       for (const w of list) {
         const current = units.get(w.doc._id);
         if ((current?.rev ?? null) !== w.expectedRev) lost.push(w.doc._id);
         else {
           units.set(w.doc._id, w.doc);
-          if (w.judged !== undefined) judged.set(w.doc._id, w.judged);
+          if (w.judged !== undefined) {
+            const j = judgedWon.get(projectId) ?? new Map<string, JudgedProgress | null>();
+            judgedWon.set(projectId, j.set(w.doc._id, w.judged));
+          }
           won.push(w.doc._id);
         }
       }
       if (won.length === 0) continue;
       let pendingDueAt: Date | null = null;
       const kept: Record<string, EvaluationDoc> = {};
-      const keptJudged: Record<string, JudgedProgress | null> = {};
       for (const [id, e] of units) {
         if (!ofProject(id, projectId)) continue;
         kept[id] = e;
-        const j = judged.get(id);
-        // Kept only while it is what the evaluation was judged on.
-        if (j !== undefined && (j?.version ?? null) === e.progressVersion) keptJudged[id] = j;
         if (e.pending && (pendingDueAt === null || e.pending.dueAt < pendingDueAt)) pendingDueAt = e.pending.dueAt;
       }
       const doc: ProjectEvaluationsDoc = {
@@ -249,7 +271,6 @@ export class EvaluationRepository {
         rev: (before?.rev ?? 0) + 1,
         units: JSON.stringify(kept),
         pendingDueAt,
-        judged: JSON.stringify(keptJudged),
       };
       ops.push(
         before
@@ -260,8 +281,47 @@ export class EvaluationRepository {
     }
     if (ops.length === 0) return lost;
     const failed = await casResult(guarded, () => bulkWriteChunked(this.col, ops, { ordered: false }));
-    if (failed.length === 0) return lost;
-    return [...lost, ...guarded.flatMap((g) => g.units)];
+    if (failed.length > 0) return [...lost, ...guarded.flatMap((g) => g.units)];
+    await this.keepJudged(judgedWon, new Map(byProject.entries()));
+    return lost;
+  }
+
+  /**
+   * Merges the progress the written evaluations were judged on into their projects' judged
+   * documents (a unit written now keeps only what it was judged on). Without compare-and-set
+   * (see ProjectJudgedDoc): a lost merge only makes a unit's progress be read again.
+   */
+  private async keepJudged(
+    updates: ReadonlyMap<string, ReadonlyMap<string, JudgedProgress | null>>,
+    writesByProject: ReadonlyMap<string, readonly EvaluationWrite[]>,
+  ): Promise<void> {
+    const changed = [...updates.keys()];
+    if (changed.length === 0) return;
+    const stored = await this.judgedDocs(changed);
+    const now = new Date();
+    const ops: AnyBulkWriteOperation<ProjectJudgedDoc>[] = [];
+    for (const projectId of changed) {
+      const judged = judgedOf(stored.get(projectId));
+      for (const [id, j] of updates.get(projectId)!) judged.set(id, j);
+      const versions = new Map((writesByProject.get(projectId) ?? []).map((w) => [w.doc._id, w.doc.progressVersion]));
+      const kept: Record<string, JudgedProgress | null> = {};
+      for (const [id, j] of judged) {
+        if (!ofProject(id, projectId)) continue;
+        // A unit written now keeps only what it was judged on; the others keep theirs.
+        if (versions.has(id) && (j?.version ?? null) !== versions.get(id)) continue;
+        kept[id] = j;
+      }
+      ops.push({
+        replaceOne: {
+          filter: { _id: projectId },
+          replacement: { judged: JSON.stringify(kept), updatedAt: now },
+          upsert: true,
+        },
+      });
+    }
+    await upsertContested('judged progress', `${changed.length} project(s)`, () =>
+      bulkWriteChunked(this.judgedCol, ops, { ordered: false }),
+    );
   }
 }
 

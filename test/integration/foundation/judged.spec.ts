@@ -1,0 +1,103 @@
+import type { JudgedProgress } from '@iw/measures';
+import {
+  closeMongo,
+  collection,
+  COLLECTIONS,
+  connectMongo,
+  EvaluationRepository,
+  prepareDatabase,
+  type Connection,
+  type EvaluationDoc,
+} from '@iw/mongo';
+import { dropTestDatabase, testMongoUrl } from '@iw/testing';
+
+/**
+ * What each evaluation was judged on, kept in `project_judged` beside `project_evaluations`, on
+ * the real server: merged per project, counted only while its version is the evaluation's
+ * progress version (a stale or overwritten entry reads as absent, never as a wrong input), and
+ * left alone by a write that keeps what is stored (a new day's sweep).
+ */
+jest.setTimeout(60_000);
+
+const P = '2019.甲局.判定项目';
+const A = `${P}.甲`;
+const B = `${P}.乙`;
+const NOW = Date.parse('2019-07-01T12:00:00+08:00');
+let url: string;
+let conn: Connection;
+let repo: EvaluationRepository;
+
+function evaluation(id: string, progressVersion: number, rev: number): EvaluationDoc {
+  return {
+    _id: id,
+    kind: 'indicator',
+    projectId: P,
+    indicatorId: id,
+    status: 'on_track',
+    likelihood: null,
+    since: new Date(NOW),
+    pending: null,
+    evaluatedStatus: 'on_track',
+    actual: progressVersion * 10,
+    expected: 10,
+    forecast: 20,
+    reason: '按进度',
+    daysLeft: 183,
+    deadline: '2019-12-31',
+    warningDays: null,
+    progressVersion,
+    evaluatedAt: new Date(NOW),
+    rev,
+  };
+}
+
+const judged = (id: string, version: number): JudgedProgress =>
+  ({ id, measure: 'sum', actual: version * 10, eventCount: version, version }) as JudgedProgress;
+
+const keptFor = async (id: string) => (await repo.findWithJudged([id])).judged.get(id);
+
+beforeAll(async () => {
+  url = testMongoUrl();
+  conn = await connectMongo(url);
+  await prepareDatabase(conn);
+  repo = new EvaluationRepository(conn);
+});
+
+afterAll(async () => {
+  await closeMongo(conn);
+  await dropTestDatabase(url);
+});
+
+it('keeps, merges and ignores what evaluations were judged on', async () => {
+  expect(await repo.save([{ doc: evaluation(A, 2, 1), expectedRev: null, judged: judged(A, 2) }])).toEqual([]);
+  expect(await keptFor(A)).toMatchObject({ version: 2, actual: 20 });
+
+  // Another unit of the project: merged, the first one's entry stays.
+  expect(await repo.save([{ doc: evaluation(B, 1, 1), expectedRev: null, judged: judged(B, 1) }])).toEqual([]);
+  expect(await keptFor(A)).toMatchObject({ version: 2 });
+  expect(await keptFor(B)).toMatchObject({ version: 1 });
+
+  // A write that keeps what is stored (a new day's sweep): the judged document is not touched.
+  const judgedDocs = collection<{ _id: string; updatedAt: Date }>(conn, COLLECTIONS.judged);
+  const before = (await judgedDocs.findOne({ _id: P }))!.updatedAt;
+  expect(await repo.save([{ doc: { ...evaluation(A, 2, 2), daysLeft: 182 }, expectedRev: 1 }])).toEqual([]);
+  expect((await judgedDocs.findOne({ _id: P }))!.updatedAt).toEqual(before);
+  expect(await keptFor(A)).toMatchObject({ version: 2 });
+
+  // The evaluation moved on to progress version 3 without keeping it: the entry no longer counts.
+  expect(await repo.save([{ doc: evaluation(A, 3, 3), expectedRev: 2 }])).toEqual([]);
+  expect(await keptFor(A)).toBeUndefined();
+  expect(await repo.save([{ doc: evaluation(A, 3, 4), expectedRev: 3, judged: judged(A, 3) }])).toEqual([]);
+  expect(await keptFor(A)).toMatchObject({ version: 3, actual: 30 });
+
+  // A concurrent writer's merge put an older entry back: read as absent, not as version 2's inputs.
+  await judgedDocs.updateOne(
+    { _id: P },
+    { $set: { judged: JSON.stringify({ [A]: judged(A, 2), [B]: judged(B, 1) }) } },
+  );
+  expect(await keptFor(A)).toBeUndefined();
+  expect(await keptFor(B)).toMatchObject({ version: 1 });
+
+  // Readers of evaluations alone get the evaluations.
+  expect((await repo.find([A, B])).get(A)).toMatchObject({ progressVersion: 3, rev: 4 });
+});
