@@ -81,8 +81,10 @@ export interface RiskResult {
 export interface SweepResult {
   indicators: number;
   units: number | null;
-  /** The scheduled sweep (evaluations already stored, as every day after the first). */
+  /** A second sweep on the same day (evaluations stored, nothing to write). */
   seconds: number | null;
+  /** The next day's sweep, as the daily schedule runs it: every evaluation written again. */
+  newDaySeconds?: number | null;
   /** The first sweep after start (every evaluation written for the first time, alerts opened). */
   firstSeconds: number | null;
   how: string;
@@ -176,7 +178,14 @@ export function checkTargets(r: BenchResult): TargetCheck[] {
   }
   if (r.sweep) {
     add(
-      `sweep of ${r.sweep.indicators} (scheduled)`,
+      `sweep of ${r.sweep.indicators} (next day)`,
+      '≤ 30 s',
+      r.sweep.newDaySeconds ?? null,
+      (v) => v <= 30,
+      `${fmt(r.sweep.newDaySeconds ?? null)} s`,
+    );
+    add(
+      `sweep of ${r.sweep.indicators} (same day)`,
       '≤ 30 s',
       r.sweep.seconds,
       (v) => v <= 30,
@@ -331,8 +340,8 @@ export function renderReport(r: BenchResult): string {
     const s = r.sweep;
     rows.push([
       `sweep of ${int(s.indicators)} indicators`,
-      s.seconds == null ? '—' : `${fmt(s.seconds)} s`,
-      `scheduled; first sweep ${fmt(s.firstSeconds)} s; ${int(s.units)} units; ${s.how}`,
+      s.newDaySeconds == null ? '—' : `${fmt(s.newDaySeconds)} s`,
+      `the next day's; same day ${fmt(s.seconds)} s; first sweep ${fmt(s.firstSeconds)} s; ${int(s.units)} units; ${s.how}`,
     ]);
     if (s.error) rows.push(['  error', s.error.split('\n')[0], '']);
   }

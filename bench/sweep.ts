@@ -178,7 +178,9 @@ const SWEEP_LINE = /sweep \(([^)]*)\) at [^:]+:[^:]+:[^:]+: (\d+) units in (\d+)
  * Stage 4: N indicators (N/100 synthetic projects of mixed targets, each with its own owner)
  * with progress stored, and the alerting app's own sweep (EvaluationService.sweep, the function
  * its scheduler calls) run in-process: the first one after start (every evaluation written for
- * the first time, alerts opened for the units behind), then a scheduled one timed around the call.
+ * the first time, alerts opened for the units behind), then a second one the same day timed around
+ * the call (nothing to write), then the next day's, which the app's scheduler starts when the
+ * clock reaches a new local day (every evaluation written again, as each day's sweep does).
  */
 export async function benchSweep(
   world: BenchWorld,
@@ -195,9 +197,12 @@ export async function benchSweep(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-bench-sweep-'));
   let firstSweep!: (ms: number) => void;
   const firstSweepDone = new Promise<number>((resolve) => (firstSweep = resolve));
+  let newDaySweep!: (ms: number) => void;
+  const newDaySweepDone = new Promise<number>((resolve) => (newDaySweep = resolve));
   const restoreStdout = tapLines((line) => {
     const m = SWEEP_LINE.exec(line);
-    if (m && m[1] !== 'bench') firstSweep(Number(m[3]));
+    if (m && m[1].startsWith('new day')) newDaySweep(Number(m[3]));
+    else if (m && m[1] !== 'bench') firstSweep(Number(m[3]));
   });
   let failed = false;
   try {
@@ -250,7 +255,8 @@ export async function benchSweep(
       // IW_BENCH_SWEEP_LOG=debug shows each chunk's timings (read, save, alerts).
       IW_LOG_LEVEL: process.env.IW_BENCH_SWEEP_LOG ?? 'log',
     });
-    app = await createAlertingApp(config, { clock: new FixedClock(NOW), metricsPort: null });
+    const clock = new FixedClock(NOW);
+    app = await createAlertingApp(config, { clock, metricsPort: null });
     const evaluation = app.get(EvaluationService);
     // listen() (not init(), which runs a microservice's bootstrap hooks twice) as main.ts does;
     // taking the lead at start sweeps at once.
@@ -267,13 +273,22 @@ export async function benchSweep(
     await evaluation.idle();
     const view = await app.get(CatalogueService).current(Date.now());
     if (view) result.units = view.bindings.units.size;
-    log(`sweep: first sweep ${result.firstSeconds} s; now a scheduled one`);
+    log(`sweep: first sweep ${result.firstSeconds} s; now a second one the same day`);
     t = Date.now();
-    await within(opts.sweepSeconds * 1000, 'the scheduled sweep', () => evaluation.sweep('bench')).catch(
-      counted('scheduled'),
+    await within(opts.sweepSeconds * 1000, 'the same-day sweep', () => evaluation.sweep('bench')).catch(
+      counted('same day'),
     );
     result.seconds = round((Date.now() - t) / 1000, 2);
-    log(`sweep: scheduled sweep of ${result.units} units in ${result.seconds} s`);
+    log(`sweep: same-day sweep of ${result.units} units in ${result.seconds} s; now the next day's`);
+    // The daily sweep proper: a new local day changes every unit's days left and expected value,
+    // so every evaluation is written again. The app's scheduler starts it (a fixed clock is
+    // checked for a new local day every second).
+    clock.advance(86_400_000);
+    const newDayMs = await within(opts.sweepSeconds * 1000, "the next day's sweep", () => newDaySweepDone).catch(
+      counted('new day'),
+    );
+    result.newDaySeconds = round(newDayMs / 1000, 2);
+    log(`sweep: the next day's sweep of ${result.units} units in ${result.newDaySeconds} s`);
   } catch (e) {
     failed = true;
     throw e;
