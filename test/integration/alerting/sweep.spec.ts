@@ -39,7 +39,8 @@ async function judgedOnDay(day: string) {
       const r = await read();
       const ok = [A, B].every((id) => {
         const e = r.evaluations.get(id);
-        return e && localDate(e.evaluatedAt.getTime(), TZ) === day;
+        // What it was judged on is written just after the evaluation.
+        return e && localDate(e.evaluatedAt.getTime(), TZ) === day && r.judged.has(id);
       });
       return ok ? r : null;
     },
@@ -78,7 +79,7 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   const moved = await waitFor(
     async () => {
       const r = await read();
-      return r.evaluations.get(A)!.actual === 700 ? r : null;
+      return r.evaluations.get(A)!.actual === 700 && r.judged.get(A)?.actual === 700 ? r : null;
     },
     { timeoutMs: 30_000, message: 'A judged on its new progress' },
   );

@@ -86,7 +86,8 @@ export interface ProjectEvaluationsDoc {
 export interface ProjectJudgedDoc {
   _id: string; // projectId
   judged: string;
-  updatedAt: Date;
+  /** One more with every write (no compare-and-set: it only says whether it was rewritten). */
+  writes: number;
 }
 
 const DATE_FIELDS = ['since', 'evaluatedAt'] as const;
@@ -298,7 +299,6 @@ export class EvaluationRepository {
     const changed = [...updates.keys()];
     if (changed.length === 0) return;
     const stored = await this.judgedDocs(changed);
-    const now = new Date();
     const ops: AnyBulkWriteOperation<ProjectJudgedDoc>[] = [];
     for (const projectId of changed) {
       const judged = judgedOf(stored.get(projectId));
@@ -314,7 +314,7 @@ export class EvaluationRepository {
       ops.push({
         replaceOne: {
           filter: { _id: projectId },
-          replacement: { judged: JSON.stringify(kept), updatedAt: now },
+          replacement: { judged: JSON.stringify(kept), writes: (stored.get(projectId)?.writes ?? 0) + 1 },
           upsert: true,
         },
       });
