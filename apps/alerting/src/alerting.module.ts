@@ -36,7 +36,8 @@ export class AlertingModule implements OnApplicationShutdown {
   ) {
     metrics.extra = () => ({
       leader: leader.isLeader(),
-      lastSweepAt: evaluation.lastSweepAt === null ? null : new Date(evaluation.lastSweepAt),
+      lastSweepAt: evaluation.lastSweep === null ? null : new Date(evaluation.lastSweep.at),
+      lastSweepUnits: evaluation.lastSweep?.units ?? null,
     });
   }
 

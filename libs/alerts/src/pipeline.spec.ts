@@ -126,6 +126,25 @@ describe('alert pipeline', () => {
     expect([...w.outbox.values()].every((n) => n.state === 'sent')).toBe(true);
   });
 
+  it("a reminder tells the sweep's figures, which the alert keeps; no reminder due stores nothing", () => {
+    const w = new World();
+    w.evaluate('p1.a', 'at_risk', T0);
+    const opened = w.alerts.get('p1.a')!;
+    // Days later nothing happened; only the figures that follow the clock moved.
+    const today = { ...opened.last, expected: 230, daysLeft: opened.last.daysLeft! - 3, reason: '应完成 230 批次' };
+    const quiet = onSweep(opened, T0 + 3 * DAY, options, undefined, today);
+    expect(quiet).toMatchObject({ changed: false, notifications: [] });
+
+    const week = { ...today, expected: 250, daysLeft: opened.last.daysLeft! - 7 };
+    const r = onSweep(opened, T0 + 7 * DAY, options, undefined, week);
+    expect(r.changed).toBe(true);
+    expect(r.alert!.last).toEqual(week);
+    expect(r.notifications.map((n) => [n.notice.kind, n.notice.evaluation.expected])).toEqual([['repeat', 250]]);
+    // Without a snapshot of its own the reminder tells what the alert kept.
+    const kept = onSweep(opened, T0 + 7 * DAY, options);
+    expect(kept.notifications[0].notice.evaluation).toEqual(opened.last);
+  });
+
   it('a notification waiting in the group is muted when the owner silences the alert', () => {
     const w = new World();
     w.evaluate('p1.a', 'at_risk', T0);

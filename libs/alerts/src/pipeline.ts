@@ -5,7 +5,7 @@ import type { NotificationPolicy, RouteSettings } from './policy';
 import { route } from './route';
 import type { OwnersResolver, ReceiverBook } from './route';
 import { dueEscalation, dueRepeats, transition } from './state-machine';
-import type { Alert, Digest, Notice, Notification, OutgoingMail, UnitEvaluation } from './types';
+import type { Alert, Digest, EvaluationSnapshot, Notice, Notification, OutgoingMail, UnitEvaluation } from './types';
 
 /**
  * The alert path as named stages (after Alertmanager's notify pipeline). The apps own the
@@ -119,11 +119,18 @@ export function settingsOf(policy: NotificationPolicy, unit: Alert['unit'], stat
  * the escalation to the office people when nobody acknowledged it in time.
  */
 export function onSweep(
-  alert: Alert,
+  stored: Alert,
   now: number,
   options: AlertPipelineOptions,
   isKnown?: (key: string) => boolean,
+  /**
+   * The unit's snapshot from this sweep's evaluation, when it was not stored on the alert (the
+   * same standing: see sameStanding): a reminder or escalation tells today's figures, and
+   * stores them with it.
+   */
+  latest?: EvaluationSnapshot,
 ): EnqueueResult {
+  const alert = latest && stored.state === 'open' ? { ...stored, last: latest } : stored;
   const { policy } = options;
   if (!policy) {
     const t = dueRepeats(alert, now, options.repeatIntervalMs);

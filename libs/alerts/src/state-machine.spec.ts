@@ -7,7 +7,9 @@ import {
   dueRepeats,
   isSilenced,
   MAX_ALERT_HISTORY,
+  sameStanding,
   silence,
+  snapshotOf,
   transition,
   unsilence,
 } from './state-machine';
@@ -126,12 +128,36 @@ describe('transition', () => {
     expect(alert!.endedAt).toBe(new Date(T0 + 6 * DAY).toISOString());
   });
 
-  it('refreshes the snapshot of an open alert without a version bump or a notice', () => {
+  it('stores a new 实际完成值 of an open alert without a version bump or a notice', () => {
     const open = alertIn('open:at_risk')!;
-    const t = transition(open, evaluation('at_risk', { forecast: 600, reason: '更落后了' }), T0);
+    const t = transition(open, evaluation('at_risk', { actual: 610, forecast: 600, reason: '更落后了' }), T0);
     expect(t).toMatchObject({ changed: true, notices: [] });
     expect(t.alert!.version).toBe(open.version);
-    expect(t.alert!.last).toMatchObject({ forecast: 600, reason: '更落后了' });
+    expect(t.alert!.last).toMatchObject({ actual: 610, forecast: 600, reason: '更落后了' });
+  });
+
+  it.each([
+    ['likelihood', { likelihood: '不可能' as const }],
+    ['deadline', { deadline: '2019-11-30' }],
+  ])('stores an open alert again when its %s changes', (_what, change) => {
+    const open = alertIn('open:at_risk')!;
+    const t = transition(open, evaluation('at_risk', change), T0);
+    expect(t.changed).toBe(true);
+    expect(t.alert!.last).toMatchObject(change);
+  });
+
+  it('does not store an open alert again for the figures that follow the clock', () => {
+    const open = alertIn('open:at_risk')!;
+    // A day later, nothing happened: 按进度应完成, 全年预计, days left and the reason moved.
+    const next = evaluation('at_risk', {
+      expected: open.last.expected! + 3,
+      forecast: open.last.forecast! - 5,
+      daysLeft: open.last.daysLeft! - 1,
+      reason: '按进度应完成更多',
+    });
+    expect(sameStanding(open.last, snapshotOf(next))).toBe(true);
+    const t = transition(open, next, T0 + DAY);
+    expect(t).toEqual({ alert: open, changed: false, notices: [] });
   });
 
   it('keeps the last real evaluation when data stops', () => {

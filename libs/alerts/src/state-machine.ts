@@ -60,7 +60,8 @@ export function isSilenced(alert: Alert, now: number): boolean {
   return alert.silencedUntil !== null && Date.parse(alert.silencedUntil) > now;
 }
 
-function snapshot(e: UnitEvaluation): EvaluationSnapshot {
+/** The evaluation as an alert keeps it (without the unit, which the alert keeps once). */
+export function snapshotOf(e: UnitEvaluation): EvaluationSnapshot {
   // Fixed key order: snapshots are compared by their JSON.
   return {
     status: e.status,
@@ -72,6 +73,17 @@ function snapshot(e: UnitEvaluation): EvaluationSnapshot {
     daysLeft: e.daysLeft,
     deadline: e.deadline,
   };
+}
+
+/**
+ * Whether two snapshots say the same of the unit: its status, likelihood, 实际完成值 and
+ * deadline. The figures that follow the clock — 按进度应完成, 全年预计, days left, and the reason
+ * that quotes them — move every day without anything happening; an open alert is not written
+ * again for them. A notice carries the figures of the evaluation that made it (a reminder: the
+ * sweep's own), and the pages judge the unit live.
+ */
+export function sameStanding(a: EvaluationSnapshot, b: EvaluationSnapshot): boolean {
+  return a.status === b.status && a.likelihood === b.likelihood && a.actual === b.actual && a.deadline === b.deadline;
 }
 
 function iso(now: number): string {
@@ -131,7 +143,7 @@ function blank(e: UnitEvaluation, now: number): Alert {
     silencedUntil: null,
     silencedBy: null,
     status: e.status,
-    last: snapshot(e),
+    last: snapshotOf(e),
     history: [],
   };
 }
@@ -150,7 +162,7 @@ export function transition(
   }
   const severity = severityOf(evaluation.status);
   const status = evaluation.status;
-  const last = snapshot(evaluation);
+  const last = snapshotOf(evaluation);
 
   if (!alert || alert.state !== 'open') {
     const base = alert ?? blank(evaluation, now);
@@ -203,12 +215,10 @@ export function transition(
 
   // The alert is open.
   if (severity === alert.severity) {
-    const refreshed = { ...alert, unit: evaluation.unit, last };
-    const changed =
-      JSON.stringify(alert.last) !== JSON.stringify(last) ||
-      JSON.stringify(alert.unit) !== JSON.stringify(evaluation.unit);
+    // Only what the evaluation says is stored again (sameStanding), not the daily figures.
+    const changed = !sameStanding(alert.last, last) || JSON.stringify(alert.unit) !== JSON.stringify(evaluation.unit);
     return changed
-      ? { alert: { ...refreshed, updatedAt: iso(now) }, changed, notices: [] }
+      ? { alert: { ...alert, unit: evaluation.unit, last, updatedAt: iso(now) }, changed, notices: [] }
       : { alert, changed, notices: [] };
   }
   const common = { unit: evaluation.unit, status, last };

@@ -100,7 +100,11 @@ export interface Alert {
   silencedUntil: string | null;
   silencedBy: string | null;
   status: Status;
-  /** The last evaluation that mattered to the alert (rendered in repeats). */
+  /**
+   * The evaluation as of the alert's last change of standing (status, likelihood, 实际完成值,
+   * deadline: sameStanding) or notice; the daily figures in it (按进度应完成, days left) are
+   * that day's. Notices carry their own.
+   */
   last: EvaluationSnapshot;
   /** State changes, oldest first, the last MAX_ALERT_HISTORY kept. */
   history: AlertHistoryEntry[];

@@ -21,6 +21,8 @@ export const COLLECTIONS = {
   evaluations: 'project_evaluations',
   /** One document per project: the progress each unit's evaluation was judged on (alerting's sweep reads it). */
   judged: 'project_judged',
+  /** One document (`_id` 'last'): the last sweep, and as of when the stored evaluations hold. */
+  sweeps: 'sweeps',
   alerts: 'alerts',
   alertVersions: 'alert_versions',
   outbox: 'outbox',

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { INestMicroservice } from '@nestjs/common';
-import type { Clock } from '@iw/clock';
+import type { INestApplicationContext, INestMicroservice } from '@nestjs/common';
+import { localDate, type Clock } from '@iw/clock';
 import { loadConfig, type AppConfig } from '@iw/config';
 import { buildMessage, type ProgressMessage } from '@iw/events';
 import { KafkaClient, KafkaProducer } from '@iw/kafka';
@@ -18,9 +18,11 @@ import {
   testMongoUrl,
   testTopicPrefix,
   uniqueId,
+  waitFor,
 } from '@iw/testing';
 import { createAlertingApp } from '../../../apps/alerting/src/app';
 import type { AlertingOptions } from '../../../apps/alerting/src/alerting.tokens';
+import { EvaluationService } from '../../../apps/alerting/src/services/evaluation.service';
 
 /**
  * A world for the alerting app: its own database and topics, a small catalogue whose
@@ -220,4 +222,20 @@ export async function createWorld(
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Waits for an alerting app's sweep of a local day to finish (its evaluations and notifications
+ * are stored by then); returns how many units it judged. A sweep writes only the evaluations
+ * whose standing changed, so the documents alone cannot tell that it ran.
+ */
+export async function sweptOn(app: INestApplicationContext, day: string, timeZone: string): Promise<number> {
+  const evaluation = app.get(EvaluationService);
+  return waitFor(
+    () => {
+      const last = evaluation.lastSweep;
+      return last !== null && localDate(last.at, timeZone) === day ? last.units : null;
+    },
+    { timeoutMs: 30_000, message: `the sweep of ${day}` },
+  );
 }

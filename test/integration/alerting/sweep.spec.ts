@@ -2,7 +2,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { FixedClock, localDate } from '@iw/clock';
 import { EvaluationRepository } from '@iw/mongo';
 import { waitFor } from '@iw/testing';
-import { createWorld, indicatorId, type ProjectSpec, type World } from './helpers';
+import { createWorld, indicatorId, sweptOn, type ProjectSpec, type World } from './helpers';
 
 /**
  * The sweep on the real broker and FerretDB: each evaluation keeps the progress it was judged
@@ -86,19 +86,29 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   expect(moved.judged.get(A)).toMatchObject({ actual: 700, version: moved.evaluations.get(A)!.progressVersion });
 
   // 3. B's progress written with no message (nothing does that but a test): the next day's
-  // sweep judges B on what was kept, so it read no progress document.
+  // sweep judges B on what was kept, so it read no progress document. Nothing B's evaluation
+  // says moved (20 of ≥100 on 1 and on 2 July alike), so it is not written again either.
   await world.setProgress(B, 'sum', { actual: 90 }, false);
   clock.advance(86_400_000);
-  const second = await judgedOnDay('2019-07-02');
+  await sweptOn(app, '2019-07-02', TZ);
+  const second = await read();
   expect(second.evaluations.get(B)!.actual).toBe(20);
   expect(second.evaluations.get(A)!.actual).toBe(700);
+  expect(second.evaluations.get(B)!.rev).toBe(first.evaluations.get(B)!.rev);
+  expect(localDate(second.evaluations.get(B)!.evaluatedAt.getTime(), TZ)).toBe('2019-07-01');
+  // The sweep's record says as of when the stored evaluations hold: its own day.
+  const record = await new EvaluationRepository(world.conn).lastSweep();
+  expect(record).toMatchObject({ units: 3, judged: 3, waiting: 0 });
+  expect(localDate(record!.asOf.getTime(), TZ)).toBe('2019-07-02');
 
   // 4. A new process's first sweep reads the progress again.
   await app.close();
   app = undefined;
   clock.advance(86_400_000);
   app = await world.start(clock);
-  const third = await judgedOnDay('2019-07-03');
+  await sweptOn(app, '2019-07-03', TZ);
+  const third = await read();
   expect(third.evaluations.get(B)!.actual).toBe(90);
   expect(third.judged.get(B)).toMatchObject({ actual: 90, version: third.evaluations.get(B)!.progressVersion });
+  expect(localDate(third.evaluations.get(B)!.evaluatedAt.getTime(), TZ)).toBe('2019-07-03');
 });

@@ -3,7 +3,7 @@ import { FixedClock, localDate } from '@iw/clock';
 import { EvaluationRepository, FiscalYearRepository, importCatalogue } from '@iw/mongo';
 import { parseOwners, parseTargetTable } from '@iw/targets';
 import { waitFor } from '@iw/testing';
-import { AGENCY, createWorld, indicatorId, targetTable, type ProjectSpec, type World } from './helpers';
+import { AGENCY, createWorld, indicatorId, sweptOn, targetTable, type ProjectSpec, type World } from './helpers';
 
 /**
  * Several fiscal years open at once, on the real broker and FerretDB: alerting judges the
@@ -56,16 +56,15 @@ it('judges every open year, and no longer a year once it is closed', async () =>
   expect(first.get(U2019)!.status).toBe('missed');
   expect(first.get(U2020)).toBeDefined();
 
+  // Each year's indicator and its project's budget track.
+  expect(await sweptOn(app, '2020-01-15', TZ)).toBe(4);
+
   await new FiscalYearRepository(world.conn).close(2019, 'test', new Date());
   // Alerting looks at the closed years with the catalogue (every 5 s of real time).
   await new Promise((r) => setTimeout(r, 6000));
   clock.advance(86_400_000);
-  const day = localDate(clock.now(), TZ);
-  await waitFor(async () => localDate((await evaluations()).get(U2020)!.evaluatedAt.getTime(), TZ) === day, {
-    timeoutMs: 30_000,
-    message: "the new day's sweep judged 2020",
-  });
-  await new Promise((r) => setTimeout(r, 1500));
+  // The new day's sweep judges 2020 only.
+  expect(await sweptOn(app, localDate(clock.now(), TZ), TZ)).toBe(2);
   const after = await evaluations();
   expect(after.get(U2019)!.evaluatedAt).toEqual(first.get(U2019)!.evaluatedAt);
   expect(localDate(after.get(U2019)!.evaluatedAt.getTime(), TZ)).toBe('2020-01-15');

@@ -14,6 +14,7 @@ import {
   EvaluationRepository,
   type Connection,
   type EvaluationDoc,
+  type SweepDoc,
 } from '@iw/mongo';
 import { parsePeopleFile } from '@iw/people';
 import { buildStory, SAMPLE_FILES, sampleStoryInput, type Expectation, type ResolvedScenario } from '@iw/simulator';
@@ -94,7 +95,13 @@ interface Observation {
 }
 
 type EvaluationRow = { _id: string; status: string; evaluatedAt: Date; asOf?: Date };
-const asOfOf = (d: EvaluationRow) => (d.asOf ?? d.evaluatedAt).getTime();
+/**
+ * As of when a stored evaluation holds: it is written only when what it says changes, and the
+ * last sweep judged every unit again as of its `asOf` (read before the evaluations), so a
+ * document older than that sweep still says what the unit was then.
+ */
+const asOfOf = (d: EvaluationRow, sweep: SweepDoc | null) =>
+  Math.max((d.asOf ?? d.evaluatedAt).getTime(), sweep && sweep.waiting === 0 ? sweep.asOf.getTime() : 0);
 
 /** The ingest service the main job started (a child of the job's process). */
 function ingestPid(jobPid: number): number {
@@ -228,14 +235,15 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
   let watching = true;
   const watcher = (async () => {
     while (watching) {
+      const sweep = await evaluations.lastSweep().catch(() => null);
       const docs = [...(await evaluations.find(scenarioUnits).catch(() => new Map<string, EvaluationDoc>())).values()];
       const seenAt = Date.now();
       for (const d of docs)
         observations.push({
           unitId: d._id,
           status: d.status,
-          date: localDate(asOfOf(d), tz),
-          asOf: asOfOf(d),
+          date: localDate(asOfOf(d, sweep), tz),
+          asOf: asOfOf(d, sweep),
           seenAt,
         });
       await new Promise((r) => setTimeout(r, 250));
@@ -312,8 +320,9 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
     const after = clock.now();
     await waitFor(
       async () => {
+        const sweep = await evaluations.lastSweep();
         const docs = [...(await evaluations.find(scenarioUnits)).values()];
-        return docs.length === scenarioUnits.length && docs.every((d) => asOfOf(d) >= after);
+        return docs.length === scenarioUnits.length && docs.every((d) => asOfOf(d, sweep) >= after);
       },
       { timeoutMs: 60_000, intervalMs: 250, message: 'a sweep as of the end, after the pipeline drained' },
     );
@@ -347,8 +356,9 @@ it("replays January to mid-July: named indicators in named statuses, the owners'
   expect(story.malformedCount).toBeGreaterThanOrEqual(4);
 
   // --- statuses ------------------------------------------------------------------------------
+  const finalSweep = await evaluations.lastSweep();
   const final = [...(await evaluations.find(scenarioUnits)).values()];
-  finalDate = localDate(Math.min(...final.map(asOfOf)), tz);
+  finalDate = localDate(Math.min(...final.map((d) => asOfOf(d, finalSweep))), tz);
   const checked: string[] = [];
   const problems: string[] = [];
   for (const e of story.expectations) {

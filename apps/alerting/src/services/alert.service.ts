@@ -6,9 +6,11 @@ import {
   parsePolicy,
   policyBase,
   onSweep,
+  snapshotOf,
   type Alert,
   type AlertPipelineOptions,
   type EnqueueResult,
+  type EvaluationSnapshot,
   type NotificationPolicy,
   type Notification,
   type UnitEvaluation,
@@ -163,26 +165,44 @@ export class AlertService {
     };
   }
 
-  /** New evaluations (settled) of tracked units; returns how many notifications were enqueued. */
-  async onEvaluations(evaluations: readonly UnitEvaluation[], now: number): Promise<number> {
+  /**
+   * New evaluations (settled) of tracked units; returns how many notifications were enqueued.
+   * `latest` (a sweep's) collects the snapshot of each open alert the evaluation left as it was
+   * stored (the same standing, only the daily figures moved), for the sweep's reminders.
+   */
+  async onEvaluations(
+    evaluations: readonly UnitEvaluation[],
+    now: number,
+    latest?: Map<string, EvaluationSnapshot>,
+  ): Promise<number> {
     if (evaluations.length === 0) return 0;
     const options = await this.pipelineOptions();
     const byId = new Map(evaluations.map((e) => [e.unit.id, e]));
-    return this.apply([...byId.keys()], (alert, id) => onEvaluation(alert, byId.get(id)!, now, options));
+    return this.apply([...byId.keys()], (alert, id) => {
+      const e = byId.get(id)!;
+      const r = onEvaluation(alert, e, now, options);
+      if (latest && !r.changed && alert?.state === 'open') latest.set(id, snapshotOf(e));
+      return r;
+    });
   }
 
   /**
    * The sweep: every open alert's reminder when due at the digest slot, and its escalation to the
-   * office people; `judged` leaves out alerts whose unit is no longer judged (a closed year's).
+   * office people, telling the sweep's figures (`latest`, from onEvaluations); `judged` leaves
+   * out alerts whose unit is no longer judged (a closed year's).
    */
-  async onSweep(now: number, judged: (alertId: string) => boolean = () => true): Promise<number> {
+  async onSweep(
+    now: number,
+    judged: (alertId: string) => boolean = () => true,
+    latest: ReadonlyMap<string, EvaluationSnapshot> = new Map(),
+  ): Promise<number> {
     const options = await this.pipelineOptions();
     const open = (await this.alerts.list({ state: 'open' })).filter((s) => judged(s.alert.id));
     // The alerts just listed are the first round's state: reading them again by id cost as much
     // as the listing (10,000 open alerts: seconds on FerretDB).
     return this.apply(
       open.map((s) => s.alert.id),
-      (alert) => (alert ? onSweep(alert, now, options) : null),
+      (alert, id) => (alert ? onSweep(alert, now, options, undefined, latest.get(id)) : null),
       new Map(open.map((s) => [s.alert.id, s])),
     );
   }

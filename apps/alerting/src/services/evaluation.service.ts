@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { UnitEvaluation } from '@iw/alerts';
+import type { EvaluationSnapshot, UnitEvaluation } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
@@ -34,6 +34,17 @@ interface MergedRun {
 
 export type Trigger = 'progress' | 'sweep' | 'pending' | 'watermark';
 
+/** Chunks evaluated under one catalogue view (a sweep's, or the retry of waiting units). */
+interface Run {
+  view: CatalogueView;
+  /** Judge on what each stored evaluation was judged on (later sweeps of a process). */
+  fromJudged?: boolean;
+  /** Today's figures of the open alerts the evaluations left as stored (onEvaluations). */
+  latest?: Map<string, EvaluationSnapshot>;
+  /** How many units were judged, and the earliest time one was judged as of; how many wait. */
+  seen?: { judged: number; asOf: number | null; waiting: number };
+}
+
 /**
  * Evaluate stage: tracked units → risk engine → anti-flap → `evaluations` → alert pipeline.
  * Driven by indicators.progress batches, by the sweep (every unit: deadline windows, no data,
@@ -45,7 +56,8 @@ export class EvaluationService {
   private readonly serial = new Serial();
   private readonly risk: RiskConfig;
   private readonly realNow: () => number;
-  lastSweepAt: number | null = null;
+  /** The last sweep this process finished: when (domain ms) and how many units it judged. */
+  lastSweep: { at: number; units: number } | null = null;
   private queued: MergedRun | null = null;
   private sweepQueued: Promise<void> | null = null;
   /** Units not judged yet because a source's watermark is unknown; tried again on a timer. */
@@ -130,15 +142,29 @@ export class EvaluationService {
       // The first sweep of this process reads every unit's progress (what changed while it was
       // down may not be judged yet); later ones judge each unit again on the progress its stored
       // evaluation was judged on — every change since came as a progress message, judged at once.
-      const fromJudged = this.lastSweepAt !== null;
+      const fromJudged = this.lastSweep !== null;
+      const seen = { judged: 0, asOf: null as number | null, waiting: 0 };
+      // Today's figures of the open alerts the evaluations left as stored, for the reminders.
+      const latest = new Map<string, EvaluationSnapshot>();
+      const run: Run = { view, fromJudged, latest, seen };
       let enqueued = 0;
       for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
-        enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', view, fromJudged);
+        enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', run);
       const evaluated = this.realNow();
       const now = this.clock.now();
-      enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears));
-      this.lastSweepAt = now;
+      enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears), latest);
       const done = this.realNow();
+      // An evaluation is written only when what it says changed: this record says as of when
+      // the stored ones hold (every unit judged but those still waiting for a watermark).
+      this.lastSweep = { at: now, units: ids.length };
+      await this.evaluations.recordSweep({
+        at: new Date(now),
+        asOf: new Date(seen.asOf ?? now),
+        units: ids.length,
+        judged: seen.judged,
+        waiting: seen.waiting,
+        seconds: (done - started) / 1000,
+      });
       this.logger.log(
         `sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${done - started} ms (evaluations ${evaluated - started} ms${fromJudged ? '' : ', progress read'}; reminders and escalations ${done - evaluated} ms), ${enqueued} notification(s) enqueued`,
       );
@@ -185,7 +211,7 @@ export class EvaluationService {
           const view = await this.catalogue.current(this.realNow());
           if (!view) return;
           for (let i = 0; i < again.length && !this.stopped; i += SWEEP_CHUNK)
-            await this.evaluateNow(again.slice(i, i + SWEEP_CHUNK), 'watermark', view);
+            await this.evaluateNow(again.slice(i, i + SWEEP_CHUNK), 'watermark', { view });
         })
         .catch((e: Error) => {
           this.logger.warn(`units waiting for watermarks not evaluated (${e.message}); trying again`);
@@ -195,14 +221,10 @@ export class EvaluationService {
     this.waitingTimer.unref();
   }
 
-  private async evaluateNow(
-    ids: readonly string[],
-    trigger: Trigger,
-    sweepView?: CatalogueView,
-    fromJudged = false,
-  ): Promise<number> {
+  private async evaluateNow(ids: readonly string[], trigger: Trigger, run?: Run): Promise<number> {
     const started = this.realNow();
-    const view = sweepView ?? (await this.catalogue.current(started));
+    const view = run?.view ?? (await this.catalogue.current(started));
+    const fromJudged = run?.fromJudged ?? false;
     if (!view) return 0;
     // Each unit is judged as of the event time its sources have been processed to (read before
     // its progress, so the progress is at least that recent); one not yet known waits.
@@ -220,6 +242,11 @@ export class EvaluationService {
         units.set(id, unit);
         asOf.set(id, at);
       }
+    }
+    if (run?.seen) {
+      run.seen.waiting += waiting.length;
+      run.seen.judged += units.size;
+      for (const at of asOf.values()) if (run.seen.asOf === null || at < run.seen.asOf) run.seen.asOf = at;
     }
     if (waiting.length) {
       this.logger.debug(`${trigger}: ${waiting.length} unit(s) wait for their sources' watermarks`);
@@ -274,7 +301,7 @@ export class EvaluationService {
           const kept = judged.get(id);
           const keepChanged =
             keep !== undefined && (kept === undefined || (kept?.version ?? null) !== (keep?.version ?? null));
-          if (keepChanged || needsWrite(a.doc, stored, ctx.timeZone))
+          if (keepChanged || needsWrite(a.doc, stored))
             writes.push({
               doc: a.doc,
               expectedRev: stored?.rev ?? null,
@@ -294,7 +321,7 @@ export class EvaluationService {
     const forAlerts: UnitEvaluation[] = [];
     for (const a of done.values()) if (a.forAlert) forAlerts.push(a.forAlert);
     const alertsAt = this.realNow();
-    const enqueued = await this.alerts.onEvaluations(forAlerts, now);
+    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.latest);
     const took = this.realNow() - started;
     this.metrics.observeEvaluation(trigger, done.size, took);
     this.logger.debug(

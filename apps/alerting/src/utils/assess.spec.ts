@@ -267,24 +267,23 @@ describe('assess as of the event time', () => {
     expect(older.doc.asOf?.toISOString()).toBe('2019-06-13T04:00:00.000Z');
   });
 
-  it('is written again once judged as of a later local day, the same day by the clock', () => {
-    const TZ = 'Asia/Shanghai';
+  it('is not written again when only the day it is judged as of moved', () => {
     const stored = { ...assess(unit(), progress(300), null, { ...ctx(0), asOf: JUNE_15 - 2 * DAY }).doc, rev: 1 };
-    const sameDay = assess(unit(), progress(300), stored, { ...ctx(0, JUNE_15 + HOUR), asOf: JUNE_15 - 2 * DAY }).doc;
     const caughtUp = assess(unit(), progress(300), stored, { ...ctx(0, JUNE_15 + HOUR), asOf: JUNE_15 - DAY }).doc;
-    expect(needsWrite(sameDay, stored, TZ)).toBe(false);
-    expect(needsWrite(caughtUp, stored, TZ)).toBe(true);
+    expect(caughtUp.asOf).not.toEqual(stored.asOf);
+    expect(caughtUp.status).toBe(stored.status);
+    expect(needsWrite(caughtUp, stored)).toBe(false);
   });
 });
 
 describe('needsWrite', () => {
-  const TZ = 'Asia/Shanghai';
+  const DAY = 24 * HOUR;
   const PENDING = { status: 'at_risk' as const, since: new Date(JUNE_15), dueAt: new Date(JUNE_15 + HOUR) };
   const stored = (): EvaluationDoc => ({ ...assess(unit(), progress(300), null, ctx(0)).doc, rev: 4 });
   const again = (now: number, actual = 300) => assess(unit(), progress(actual), stored(), ctx(0, now)).doc;
 
   it('writes the first evaluation of a unit', () => {
-    expect(needsWrite(again(JUNE_15), null, TZ)).toBe(true);
+    expect(needsWrite(again(JUNE_15), null)).toBe(true);
   });
 
   it('skips the same verdict later the same local day (the pace figures drift, nothing it says moved)', () => {
@@ -292,26 +291,30 @@ describe('needsWrite', () => {
     expect(next.rev).toBe(5);
     expect(next.evaluatedAt.getTime()).not.toBe(stored().evaluatedAt.getTime());
     expect(next.expected).not.toBe(stored().expected);
-    expect(needsWrite(next, stored(), TZ)).toBe(false);
-    expect(needsWrite(again(JUNE_15), stored(), TZ)).toBe(false);
+    expect(needsWrite(next, stored())).toBe(false);
+    expect(needsWrite(again(JUNE_15), stored())).toBe(false);
   });
 
   it('writes when a figure moved, or when a field is missing from the stored document', () => {
-    expect(needsWrite(again(JUNE_15 + HOUR, 301), stored(), TZ)).toBe(true);
-    expect(needsWrite(again(JUNE_15 + HOUR, 50), stored(), TZ)).toBe(true);
-    expect(needsWrite({ ...again(JUNE_15 + HOUR), progressVersion: 4 }, stored(), TZ)).toBe(true);
+    expect(needsWrite(again(JUNE_15 + HOUR, 301), stored())).toBe(true);
+    expect(needsWrite(again(JUNE_15 + HOUR, 50), stored())).toBe(true);
+    expect(needsWrite({ ...again(JUNE_15 + HOUR), progressVersion: 4 }, stored())).toBe(true);
     const { deadline: _dropped, ...older } = stored();
-    expect(needsWrite(again(JUNE_15 + HOUR), older as EvaluationDoc, TZ)).toBe(true);
-    expect(needsWrite(again(JUNE_15 + HOUR), { ...stored(), pending: { ...PENDING } }, TZ)).toBe(true);
+    expect(needsWrite(again(JUNE_15 + HOUR), older as EvaluationDoc)).toBe(true);
+    expect(needsWrite(again(JUNE_15 + HOUR), { ...stored(), pending: { ...PENDING } })).toBe(true);
   });
 
-  it('writes once on a new local day even when nothing else moved (evaluatedAt names the day)', () => {
-    // 12:00 → 23:59 the same day in Shanghai: skipped; 00:01 the next day: written.
-    const lateSameDay = Date.parse('2019-06-15T23:59:00+08:00');
-    const nextDay = Date.parse('2019-06-16T00:01:00+08:00');
-    const sameFigures = (now: number) => ({ ...again(now), daysLeft: stored().daysLeft });
-    expect(needsWrite(sameFigures(lateSameDay), stored(), TZ)).toBe(false);
-    expect(needsWrite(sameFigures(nextDay), stored(), TZ)).toBe(true);
+  it('does not write on a new day for the figures that follow the clock, and does when the standing moves', () => {
+    // A week later nothing happened: 按进度应完成, days left and the reason moved, the verdict did not.
+    const week = again(JUNE_15 + 7 * DAY);
+    expect(week.daysLeft).toBe(stored().daysLeft! - 7);
+    expect(week.expected).not.toBe(stored().expected);
+    expect(week.status).toBe(stored().status);
+    expect(needsWrite(week, stored())).toBe(false);
+    // Months later the pace has left the same 300 behind: the status moved, so it is written.
+    const later = again(JUNE_15 + 120 * DAY);
+    expect(later.status).not.toBe(stored().status);
+    expect(needsWrite(later, stored())).toBe(true);
   });
 });
 

@@ -1,5 +1,4 @@
 import type { AlertUnit, UnitEvaluation } from '@iw/alerts';
-import { localDate } from '@iw/clock';
 import { judgedAt, targetUnit, type JudgedProgress, type TrackedUnit } from '@iw/measures';
 import type { EvaluationDoc } from '@iw/mongo';
 import {
@@ -189,32 +188,32 @@ export function assess(
 }
 
 /**
- * Fields an evaluation document does not compare on within a local day: bookkeeping, and the
- * figures that follow the clock by the minute (按进度应完成 and 全年预计 move with the pace, and the
- * reason quotes them) — they are brought up to date with the next write, at the latest the
- * first evaluation of the next day.
+ * Fields an evaluation document does not compare on: bookkeeping (when and as of when it was
+ * judged), and the figures that follow the clock — 按进度应完成, 全年预计, days left, and the reason
+ * that quotes them move every day without anything happening. They are brought up to date with
+ * the next write; the status app judges every unit live for its pages, and a notice carries the
+ * figures of the evaluation that made it.
  */
-const NOT_COMPARED = new Set<string>(['_id', 'rev', 'evaluatedAt', 'asOf', 'expected', 'forecast', 'reason']);
+const NOT_COMPARED = new Set<string>([
+  '_id',
+  'rev',
+  'evaluatedAt',
+  'asOf',
+  'expected',
+  'forecast',
+  'reason',
+  'daysLeft',
+]);
 
 /**
- * Whether `next` must be written over `stored`: when what it says changed (settled status,
- * pending status, the engine's verdict, 实际完成值, days left, deadline, progress version …),
- * or when `stored` was written on an earlier local day (so `evaluatedAt` names the last day a
- * unit was judged, and the daily figures are the day's), or judged as of an earlier local day
- * (`asOf`: its sources have caught up since). A re-evaluation the same day that
- * says the same thing (a sweep after a restart or on taking the lead, the weekly digest sweep,
- * a progress batch that changed nothing the engine reads) writes nothing. Pure.
+ * Whether `next` must be written over `stored`: only when what it says changed — the settled
+ * status, the pending status, the engine's verdict, the likelihood, 实际完成值, the deadline, the
+ * progress version it was judged on … So a sweep writes only the units whose standing changed:
+ * the daily sweep of a province whose data did not move writes (almost) nothing, and
+ * `evaluatedAt` is when the document last changed, not the last time the unit was judged. Pure.
  */
-export function needsWrite(next: EvaluationDoc, stored: EvaluationDoc | null, timeZone: string): boolean {
+export function needsWrite(next: EvaluationDoc, stored: EvaluationDoc | null): boolean {
   if (!stored) return true;
-  if (localDate(next.evaluatedAt.getTime(), timeZone) !== localDate(stored.evaluatedAt.getTime(), timeZone))
-    return true;
-  // Judged as of a later day (its sources caught up): the document says as of when it holds.
-  if (
-    next.asOf &&
-    localDate(next.asOf.getTime(), timeZone) !== localDate((stored.asOf ?? stored.evaluatedAt).getTime(), timeZone)
-  )
-    return true;
   const keys = new Set([...Object.keys(next), ...Object.keys(stored)]);
   for (const k of keys) {
     if (NOT_COMPARED.has(k)) continue;

@@ -29,13 +29,15 @@ export interface EvaluationDoc extends EvaluationSummary {
   /** Progress version evaluated (null: no progress yet). */
   progressVersion: number | null;
   /**
-   * Domain time ("now" of the one clock) of the evaluation that wrote this document: an
-   * evaluation that says the same thing on the same local day is not written (needsWrite).
+   * Domain time ("now" of the one clock) of the evaluation that wrote this document. An
+   * evaluation that says the same thing is not written (needsWrite): the document holds from
+   * here until the last sweep's `asOf` (SweepDoc) at least.
    */
   evaluatedAt: Date;
   /**
-   * The domain time the unit was judged as of: the earliest watermark of the sources that feed
-   * it, at most `evaluatedAt` (earlier while ingest lags). Absent in documents written before.
+   * The domain time the unit was judged as of when this was written: the earliest watermark of
+   * the sources that feed it, at most `evaluatedAt` (earlier while ingest lags). Absent in
+   * documents written before.
    */
   asOf?: Date;
   /** Compare-and-set counter: one more with every write. */
@@ -90,6 +92,24 @@ export interface ProjectJudgedDoc {
   writes: number;
 }
 
+/**
+ * The last sweep alerting finished. Evaluations are written only when what they say changed, so
+ * this says as of when they all hold: every unit of the open years was judged again as of `asOf`
+ * at the latest (its sources' watermarks), but the `waiting` ones whose watermark was unknown.
+ */
+export interface SweepDoc {
+  _id: 'last';
+  /** Domain time of the sweep. */
+  at: Date;
+  /** The earliest time a unit was judged as of (domain time). */
+  asOf: Date;
+  units: number;
+  judged: number;
+  waiting: number;
+  /** Real seconds it took. */
+  seconds: number;
+}
+
 const DATE_FIELDS = ['since', 'evaluatedAt'] as const;
 
 function fromJson(text: string): Map<string, EvaluationDoc> {
@@ -140,6 +160,22 @@ export class EvaluationRepository {
 
   private get judgedCol() {
     return collection<ProjectJudgedDoc>(this.conn, COLLECTIONS.judged);
+  }
+
+  private get sweepCol() {
+    return collection<SweepDoc>(this.conn, COLLECTIONS.sweeps);
+  }
+
+  /** Records a finished sweep (the leader's; two at once: the last write stands). */
+  async recordSweep(sweep: Omit<SweepDoc, '_id'>): Promise<void> {
+    await upsertContested('sweep record', 'last', () =>
+      this.sweepCol.replaceOne({ _id: 'last' }, sweep, { upsert: true }),
+    );
+  }
+
+  /** The last sweep recorded (null: none yet). */
+  async lastSweep(): Promise<SweepDoc | null> {
+    return this.sweepCol.findOne({ _id: 'last' });
   }
 
   async ensureIndexes(): Promise<void> {
