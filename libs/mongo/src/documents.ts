@@ -19,6 +19,8 @@ export const COLLECTIONS = {
   owners: 'owners',
   /** One document per project holding its units' evaluations (EvaluationRepository). */
   evaluations: 'project_evaluations',
+  /** The claimed versions (`rev`) of the project evaluations' documents (VersionedDocs). */
+  evaluationVersions: 'evaluation_versions',
   /** One document per project: the progress each unit's evaluation was judged on (alerting's sweep reads it). */
   judged: 'project_judged',
   /** One document (`_id` 'last'): the last sweep, and as of when the stored evaluations hold. */

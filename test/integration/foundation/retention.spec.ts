@@ -171,11 +171,18 @@ it('alerting: sent and muted notifications past their retention go with their cl
     { _id: 'a@1', unit: 'a', version: 1, at: ago(10) },
     { _id: 'a@2', unit: 'a', version: 2, state: { rev: 2 }, at: ago(10) },
   ] as never[]);
+  await collection(conn, COLLECTIONS.evaluationVersions).insertMany([
+    { _id: 'p@1', unit: 'p', version: 1, at: ago(10) },
+    { _id: 'p@2', unit: 'p', version: 2, at: ago(1) },
+    { _id: 'p@3', unit: 'p', version: 3, state: { rev: 3 }, at: ago(10) },
+  ] as never[]);
 
   expect(await pruneAlerting(conn, { progressVersionsMs: 7 * DAY, outboxMs: 30 * DAY }, NOW)).toEqual({
     [COLLECTIONS.alertVersions]: 1,
+    [COLLECTIONS.evaluationVersions]: 1,
     [COLLECTIONS.outbox]: 2,
   });
+  expect(await ids(COLLECTIONS.evaluationVersions)).toEqual(['p@2', 'p@3']);
   expect(await ids(COLLECTIONS.outbox)).toEqual(['claimed-old', 'pending-old', 'sent-new']);
   expect(await ids(COLLECTIONS.outboxClaims)).toEqual(['claimed-old', 'sent-new']);
   expect(await ids(COLLECTIONS.alertVersions)).toEqual(['a@2']);

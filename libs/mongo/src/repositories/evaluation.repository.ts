@@ -3,8 +3,9 @@ import type { Connection } from 'mongoose';
 import type { JudgedProgress } from '@iw/measures';
 import type { EvaluationSummary, Status } from '@iw/risk';
 import { COLLECTIONS } from '../documents';
-import { upsertContested } from './claims';
-import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
+import { ContestedWriteError, upsertContested } from './claims';
+import { bulkWriteChunked, collection } from './collections';
+import { VersionedDocs } from './versioned';
 
 /**
  * The settled status of one tracked unit, written by alerting after every evaluation and read
@@ -63,7 +64,8 @@ export interface EvaluationsWithJudged {
  * EvaluationDocs as JSON text. A province has ~100,000 units in ~6,000 projects: on FerretDB a
  * read of 100,000 small documents took 13 s (and one by a `projectId` filter 12 s, a scan),
  * a replace ~2.3 ms each; a few thousand larger text documents read and write far faster.
- * `rev` guards the document (compare-and-set), each unit keeps its own `rev` as before;
+ * `rev` is the document's version, claimed by insert in `evaluation_versions` before each write
+ * (VersionedDocs); each unit keeps its own `rev` as before;
  * `pendingDueAt` is the earliest pending status of its units (pendingDue looks only there).
  */
 export interface ProjectEvaluationsDoc {
@@ -152,10 +154,20 @@ const ofProject = (unitId: string, projectId: string) =>
 const READ_CHUNK = 500;
 
 export class EvaluationRepository {
-  constructor(private readonly conn: Connection) {}
+  constructor(private readonly conn: Connection) {
+    this.docs = new VersionedDocs<ProjectEvaluationsDoc>(conn, {
+      current: COLLECTIONS.evaluations,
+      versions: COLLECTIONS.evaluationVersions,
+      field: 'rev',
+      what: 'evaluations',
+    });
+  }
+
+  /** Project documents, each write claiming its next `rev` first. */
+  private readonly docs: VersionedDocs<ProjectEvaluationsDoc>;
 
   private get col() {
-    return collection<ProjectEvaluationsDoc>(this.conn, COLLECTIONS.evaluations);
+    return this.docs.current;
   }
 
   private get judgedCol() {
@@ -261,9 +273,11 @@ export class EvaluationRepository {
   }
 
   /**
-   * Compare-and-set: a unit is written when its stored `rev` is still `expectedRev` (absent for
-   * null), its project's document when that is still at the `rev` read here; returns the ids
-   * someone else moved meanwhile (the caller re-reads them and recomputes).
+   * Writes units whose stored `rev` is still `expectedRev` (absent for null); returns the ids
+   * someone else moved meanwhile (the caller re-reads them and recomputes). A project's
+   * document is written through the store's one primitive (VersionedDocs: its next `rev`
+   * claimed by insert, then the document replaced), so of two writers of one project only one
+   * writes a version; the other merges its units into the winner's and tries again.
    */
   async save(writes: readonly EvaluationWrite[]): Promise<string[]> {
     if (writes.length === 0) return [];
@@ -273,28 +287,21 @@ export class EvaluationRepository {
       if (list) list.push(w);
       else byProject.set(w.doc.projectId, [w]);
     }
-    const stored = new Map((await this.projectDocs([...byProject.keys()])).map((d) => [d._id, d]));
-    const lost: string[] = [];
-    const ops: AnyBulkWriteOperation<ProjectEvaluationsDoc>[] = [];
-    const guarded: Array<{ id: string; replace: boolean; units: string[] }> = [];
-    const judgedWon = new Map<string, Map<string, JudgedProgress | null>>();
-    for (const [projectId, list] of byProject) {
-      const before = stored.get(projectId);
+    // Per project, as its last computation decided (a lost claim computes again on the winner's state).
+    const decided = new Map<string, { won: EvaluationWrite[]; lost: string[] }>();
+    const merge = (before: ProjectEvaluationsDoc | null, projectId: string): ProjectEvaluationsDoc | null => {
       const units = before ? fromJson(before.units) : new Map<string, EvaluationDoc>();
-      const won: string[] = [];
-      for (const w of list) {
-        const current = units.get(w.doc._id);
-        if ((current?.rev ?? null) !== w.expectedRev) lost.push(w.doc._id);
+      const won: EvaluationWrite[] = [];
+      const lost: string[] = [];
+      for (const w of byProject.get(projectId)!) {
+        if ((units.get(w.doc._id)?.rev ?? null) !== w.expectedRev) lost.push(w.doc._id);
         else {
           units.set(w.doc._id, w.doc);
-          if (w.judged !== undefined) {
-            const j = judgedWon.get(projectId) ?? new Map<string, JudgedProgress | null>();
-            judgedWon.set(projectId, j.set(w.doc._id, w.judged));
-          }
-          won.push(w.doc._id);
+          won.push(w);
         }
       }
-      if (won.length === 0) continue;
+      decided.set(projectId, { won, lost });
+      if (won.length === 0) return null;
       let pendingDueAt: Date | null = null;
       const kept: Record<string, EvaluationDoc> = {};
       for (const [id, e] of units) {
@@ -302,24 +309,31 @@ export class EvaluationRepository {
         kept[id] = e;
         if (e.pending && (pendingDueAt === null || e.pending.dueAt < pendingDueAt)) pendingDueAt = e.pending.dueAt;
       }
-      const doc: ProjectEvaluationsDoc = {
-        _id: projectId,
-        projectId,
-        rev: (before?.rev ?? 0) + 1,
-        units: JSON.stringify(kept),
-        pendingDueAt,
-      };
-      ops.push(
-        before
-          ? { replaceOne: { filter: { _id: projectId, rev: before.rev }, replacement: doc } }
-          : { insertOne: { document: doc } },
-      );
-      guarded.push({ id: projectId, replace: before !== undefined, units: won });
+      return { _id: projectId, projectId, rev: (before?.rev ?? 0) + 1, units: JSON.stringify(kept), pendingDueAt };
+    };
+    let written: Map<string, ProjectEvaluationsDoc>;
+    try {
+      written = await this.docs.update([...byProject.keys()], merge);
+    } catch (e) {
+      // Projects that kept changing for every round: their units are the caller's to recompute.
+      if (!(e instanceof ContestedWriteError)) throw e;
+      const contested = new Set(e.ids);
+      written = new Map();
+      for (const [projectId, list] of byProject)
+        if (contested.has(projectId)) decided.set(projectId, { won: [], lost: list.map((w) => w.doc._id) });
     }
-    if (ops.length === 0) return lost;
-    const failed = await casResult(guarded, () => bulkWriteChunked(this.col, ops, { ordered: false }));
-    if (failed.length > 0) return [...lost, ...guarded.flatMap((g) => g.units)];
-    await this.keepJudged(judgedWon, new Map(byProject.entries()));
+    const lost: string[] = [];
+    const judgedWon = new Map<string, Map<string, JudgedProgress | null>>();
+    for (const [projectId, { won, lost: moved }] of decided) {
+      lost.push(...moved);
+      if (!written.has(projectId)) continue;
+      for (const w of won)
+        if (w.judged !== undefined) {
+          const j = judgedWon.get(projectId) ?? new Map<string, JudgedProgress | null>();
+          judgedWon.set(projectId, j.set(w.doc._id, w.judged));
+        }
+    }
+    await this.keepJudged(judgedWon, byProject);
     return lost;
   }
 
@@ -359,25 +373,4 @@ export class EvaluationRepository {
       bulkWriteChunked(this.judgedCol, ops, { ordered: false }),
     );
   }
-}
-
-/**
- * Runs a bulk of inserts/replaces guarded by a version: [] when every replace matched and no
- * insert hit a duplicate key, else every id of the bulk (which ones landed is not known).
- */
-export async function casResult(
-  writes: ReadonlyArray<{ id: string; replace: boolean }>,
-  run: () => Promise<{ matchedCount: number }>,
-): Promise<string[]> {
-  try {
-    const res = await run();
-    if (res.matchedCount === writes.filter((w) => w.replace).length) return [];
-  } catch (e) {
-    const errors = (e as { writeErrors?: Array<{ code?: number }> }).writeErrors;
-    if (!isDuplicateKey(e) && !Array.isArray(errors)) throw e;
-    if ((errors ?? []).some((x) => x.code !== 11000)) throw e;
-  }
-  // The caller re-reads them all and recomputes; for a write that did land, recomputing from
-  // its own result changes nothing.
-  return writes.map((w) => w.id);
 }

@@ -10,7 +10,7 @@ import type { EventIdRepository } from './event-id.repository';
  *
  * - event ids and their texts, after `eventIdsMs` (the dedup horizon; each topic's newest
  *   segment stays, see EventIdRepository.prune);
- * - claimed progress and alert versions that hold no state any more (every unit's newest
+ * - claimed progress, alert and project-evaluation versions that hold no state any more (every unit's newest
  *   claims keep theirs), after `progressVersionsMs`;
  * - DLQ records and their redrive claims, after `dlqMs`;
  * - sent and muted notifications and their claims, after `outboxMs`;
@@ -39,7 +39,7 @@ export async function pruneIngest(
   };
 }
 
-/** What alerting's leader owns: the outbox and its claims, alert versions. */
+/** What alerting's leader owns: the outbox and its claims, alert and evaluation versions. */
 export async function pruneAlerting(
   conn: Connection,
   r: { progressVersionsMs: number; outboxMs: number },
@@ -49,6 +49,11 @@ export async function pruneAlerting(
     [COLLECTIONS.alertVersions]: await pruneVersionClaims(
       conn,
       COLLECTIONS.alertVersions,
+      new Date(nowMs - r.progressVersionsMs),
+    ),
+    [COLLECTIONS.evaluationVersions]: await pruneVersionClaims(
+      conn,
+      COLLECTIONS.evaluationVersions,
       new Date(nowMs - r.progressVersionsMs),
     ),
     [COLLECTIONS.outbox]: await pruneOutbox(conn, new Date(nowMs - r.outboxMs)),
