@@ -156,6 +156,10 @@ describe('changes', () => {
     const html = await page.text();
     expect(html).toContain('确认告警');
     expect(html).toMatch(/<form class="inline" method="post" action="\/alerts\/[^"]+\/ack">/);
+    // The unit's figures as judged now, not those the alert stored when it opened (进度落后).
+    const detail = await json<{ reason: string }>(get(`/api/indicators/${encodeURIComponent(w.target.id)}`, s.cookie));
+    expect(detail.reason).not.toBe('进度落后');
+    expect(html).toContain(`<tr><th>原因</th><td>${detail.reason}</td></tr>`);
     const stored = await json<AlertList>(get('/api/alerts?state=open', s.cookie));
     expect(stored.alerts.find((a) => a.id === w.alertId)!.acknowledgedAt).toBeNull();
   });

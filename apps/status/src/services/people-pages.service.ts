@@ -13,10 +13,12 @@ import {
   alertsPage,
   flashText,
   indicatorSections,
+  type AlertFigures,
   type AlertFilter,
   type AlertRow,
   type UnitReport,
 } from '../views/people';
+import type { AlertView } from '../dtos/alert.dto';
 import { AccessService } from './access.service';
 import { reportUnit } from './actions.service';
 import { alertView } from './alerts.service';
@@ -100,12 +102,34 @@ export class PeoplePagesService {
     const act = decide(p, 'act', r);
     return alertConfirmPage({
       row: { alert: a, owners: r.owners ?? [], canAct: act.ok },
+      // An open alert's figures as of now (the stored ones are as of its last change).
+      figures: a.state === 'open' ? await this.liveFigures(a.unit) : null,
       refusal: act.ok ? null : act.message,
       csrf,
       flash: flashText(q),
       timeZone: this.config.timeZone,
       today: this.today(),
     });
+  }
+
+  /** The unit's 实际完成值, 按进度应完成 and reason, judged now; null when it is not tracked (or the store fails). */
+  private async liveFigures(unit: AlertView['unit']): Promise<AlertFigures | null> {
+    try {
+      const t = await this.tracking.snapshot({ projectId: unit.projectId });
+      const project = t.projects[0];
+      const state =
+        project?.budget?.unit.id === unit.id
+          ? project.budget
+          : project?.indicators.flatMap((i) => i.units).find((u) => u.unit.id === unit.id);
+      if (!state) return null;
+      return {
+        actual: state.progress?.actual ?? null,
+        expected: state.evaluation.expected,
+        reason: state.evaluation.reason,
+      };
+    } catch {
+      return null;
+    }
   }
 
   async indicatorSections(

@@ -224,8 +224,13 @@ ${rows.map(
 }
 
 /** The page a mail's 确认告警 link opens: the alert and its buttons (opening it changes nothing). */
+/** What an alert's page shows of its unit's figures. */
+export type AlertFigures = Pick<AlertView['last'], 'actual' | 'expected' | 'reason'>;
+
 export function alertConfirmPage(o: {
   row: AlertRow;
+  /** The unit's figures judged now; null: the alert's own (as of its last change). */
+  figures: AlertFigures | null;
   refusal: string | null;
   csrf: string | null;
   flash: string | null;
@@ -233,14 +238,15 @@ export function alertConfirmPage(o: {
   today: string;
 }): string {
   const a = o.row.alert;
+  const f = o.figures ?? a.last;
   const back = alertHref(a.id);
   return page(
     `告警 · ${alertLabel(a)}`,
     html`${style()}<p><a href="/alerts">← 告警</a> · <a href="${indicatorHref(a.unit.indicatorId)}">查看指标</a></p>
 <h1>${a.unit.projectName} · ${alertLabel(a)}</h1>${o.flash ? html`<p class="flash" role="status">${o.flash}</p>` : null}
 <table><tr><th>当前状态</th><td>${statusBadge(a.status)}</td></tr><tr><th>指标值</th><td>${a.unit.targetText}</td></tr>
-<tr><th>实际完成值</th><td>${num(a.last.actual, a.unit.unit)}</td></tr><tr><th>按进度应完成</th><td>${num(a.last.expected, a.unit.unit)}</td></tr>
-<tr><th>原因</th><td>${a.last.reason}</td></tr><tr><th>开始时间</th><td>${localDateTime(a.openedAt, o.timeZone)}</td></tr>
+<tr><th>实际完成值</th><td>${num(f.actual, a.unit.unit)}</td></tr><tr><th>按进度应完成</th><td>${num(f.expected, a.unit.unit)}</td></tr>
+<tr><th>原因</th><td>${f.reason}</td></tr><tr><th>开始时间</th><td>${localDateTime(a.openedAt, o.timeZone)}</td></tr>
 <tr><th>处理情况</th><td>${handling(a, o.timeZone)}</td></tr><tr><th>负责人</th><td>${o.row.owners.join('、') || '—'}</td></tr></table>
 <div class="people-actions" id="alert-actions">${
       o.row.canAct && o.csrf
