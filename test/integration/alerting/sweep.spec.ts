@@ -1,6 +1,6 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { FixedClock, localDate } from '@iw/clock';
-import { EvaluationRepository } from '@iw/mongo';
+import { AlertRepository, EvaluationRepository } from '@iw/mongo';
 import { waitFor } from '@iw/testing';
 import { createWorld, indicatorId, sweptOn, type ProjectSpec, type World } from './helpers';
 
@@ -89,8 +89,15 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   // sweep judges B on what was kept, so it read no progress document. Nothing B's evaluation
   // says moved (20 of ≥100 on 1 and on 2 July alike), so it is not written again either.
   await world.setProgress(B, 'sum', { actual: 90 }, false);
+  const alertReads = jest.spyOn(app.get(AlertRepository), 'find');
   clock.advance(86_400_000);
   await sweptOn(app, '2019-07-02', TZ);
+  // It read only the alerts that exist (A, on track, has none).
+  const stored = await new AlertRepository(world.conn).ids();
+  expect(stored.has(A)).toBe(false);
+  const asked = alertReads.mock.calls.flatMap(([ids]) => ids);
+  expect(asked.filter((id) => !stored.has(id))).toEqual([]);
+  alertReads.mockRestore();
   const second = await read();
   expect(second.evaluations.get(B)!.actual).toBe(20);
   expect(second.evaluations.get(A)!.actual).toBe(700);

@@ -31,6 +31,14 @@ import { ALERTING_OPTIONS, APP_CONFIG, REAL_CLOCK, type AlertingOptions } from '
 import { OutboxSignal } from './outbox-signal';
 import { OwnersService } from './owners.service';
 
+/** What a sweep keeps across its chunks of evaluations. */
+export interface SweepAlerts {
+  /** Ids of the alerts stored when the sweep began, and of those it wrote since. */
+  stored: Set<string>;
+  /** Today's figures of the open alerts the evaluations left as stored, for the reminders. */
+  latest: Map<string, EvaluationSnapshot>;
+}
+
 /** How long the list of removed people is used before it is read again (real ms). */
 const PEOPLE_RECHECK_MS = 5000;
 
@@ -165,25 +173,36 @@ export class AlertService {
     };
   }
 
+  /** What a sweep keeps across its chunks of evaluations (sweepContext), for its reminders. */
+  async sweepContext(): Promise<SweepAlerts> {
+    return { stored: await this.alerts.ids(), latest: new Map() };
+  }
+
   /**
    * New evaluations (settled) of tracked units; returns how many notifications were enqueued.
-   * `latest` (a sweep's) collects the snapshot of each open alert the evaluation left as it was
-   * stored (the same standing, only the daily figures moved), for the sweep's reminders.
+   * In a sweep (`sweep`), only the alerts that existed when it began are read (a unit without
+   * one is stepped from none: should another writer create it meanwhile, its claim is lost and
+   * the alert read), and `latest` collects the snapshot of each open alert the evaluation left
+   * as it was stored (the same standing, only the daily figures moved), for the reminders.
    */
-  async onEvaluations(
-    evaluations: readonly UnitEvaluation[],
-    now: number,
-    latest?: Map<string, EvaluationSnapshot>,
-  ): Promise<number> {
+  async onEvaluations(evaluations: readonly UnitEvaluation[], now: number, sweep?: SweepAlerts): Promise<number> {
     if (evaluations.length === 0) return 0;
     const options = await this.pipelineOptions();
     const byId = new Map(evaluations.map((e) => [e.unit.id, e]));
-    return this.apply([...byId.keys()], (alert, id) => {
-      const e = byId.get(id)!;
-      const r = onEvaluation(alert, e, now, options);
-      if (latest && !r.changed && alert?.state === 'open') latest.set(id, snapshotOf(e));
-      return r;
-    });
+    const ids = [...byId.keys()];
+    const read = sweep ? await this.alerts.find(ids.filter((id) => sweep.stored.has(id))) : undefined;
+    const written = await this.apply(
+      ids,
+      (alert, id) => {
+        const e = byId.get(id)!;
+        const r = onEvaluation(alert, e, now, options);
+        if (sweep && !r.changed && alert?.state === 'open') sweep.latest.set(id, snapshotOf(e));
+        return r;
+      },
+      read,
+    );
+    if (sweep) for (const id of written.ids) sweep.stored.add(id);
+    return written.enqueued;
   }
 
   /**
@@ -200,11 +219,12 @@ export class AlertService {
     const open = (await this.alerts.list({ state: 'open' })).filter((s) => judged(s.alert.id));
     // The alerts just listed are the first round's state: reading them again by id cost as much
     // as the listing (10,000 open alerts: seconds on FerretDB).
-    return this.apply(
+    const r = await this.apply(
       open.map((s) => s.alert.id),
       (alert, id) => (alert ? onSweep(alert, now, options, undefined, latest.get(id)) : null),
       new Map(open.map((s) => [s.alert.id, s])),
     );
+    return r.enqueued;
   }
 
   /**
@@ -216,8 +236,9 @@ export class AlertService {
     step: (alert: Alert | null, id: string) => EnqueueResult | null,
     /** The alerts as the caller just read them (the first round's state); absent: read by id. */
     read?: ReadonlyMap<string, StoredAlert>,
-  ): Promise<number> {
+  ): Promise<{ enqueued: number; ids: string[] }> {
     let enqueued = 0;
+    const written: string[] = [];
     try {
       await retryContested('alerts', ids, async (todo, round) => {
         const stored = round > 0 ? await this.alerts.load(todo) : (read ?? (await this.alerts.find(todo)));
@@ -237,7 +258,10 @@ export class AlertService {
           if (r.changed && r.alert) writes.push({ alert: r.alert, expectedRev: current?.rev ?? null });
         }
         enqueued += await this.outbox.enqueue(notifications, new Date(this.realNow()));
-        return this.alerts.save(writes);
+        const lost = await this.alerts.save(writes);
+        const lostSet = new Set(lost);
+        for (const w of writes) if (!lostSet.has(w.alert.id)) written.push(w.alert.id);
+        return lost;
       });
     } catch (e) {
       if (!(e instanceof ContestedWriteError)) throw e;
@@ -246,6 +270,6 @@ export class AlertService {
       );
     }
     if (enqueued > 0) this.signal.enqueued();
-    return enqueued;
+    return { enqueued, ids: written };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { EvaluationSnapshot, UnitEvaluation } from '@iw/alerts';
+import type { UnitEvaluation } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
@@ -12,7 +12,7 @@ import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions }
 import { assess, infoKeyOf, needsWrite, type Verdict } from '../utils/assess';
 import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
-import { AlertService } from './alert.service';
+import { AlertService, type SweepAlerts } from './alert.service';
 import { CatalogueService, ofClosedYear, type CatalogueView } from './catalogue.service';
 import { WatermarkService } from './watermark.service';
 
@@ -39,8 +39,8 @@ interface Run {
   view: CatalogueView;
   /** Judge on what each stored evaluation was judged on (later sweeps of a process). */
   fromJudged?: boolean;
-  /** Today's figures of the open alerts the evaluations left as stored (onEvaluations). */
-  latest?: Map<string, EvaluationSnapshot>;
+  /** A sweep's alerts: which exist, and today's figures of the open ones (AlertService.onEvaluations). */
+  alerts?: SweepAlerts;
   /** How many units were judged, and the earliest time one was judged as of; how many wait. */
   seen?: { judged: number; asOf: number | null; waiting: number };
 }
@@ -144,15 +144,14 @@ export class EvaluationService {
       // evaluation was judged on — every change since came as a progress message, judged at once.
       const fromJudged = this.lastSweep !== null;
       const seen = { judged: 0, asOf: null as number | null, waiting: 0 };
-      // Today's figures of the open alerts the evaluations left as stored, for the reminders.
-      const latest = new Map<string, EvaluationSnapshot>();
-      const run: Run = { view, fromJudged, latest, seen };
+      const alerts = await this.alerts.sweepContext();
+      const run: Run = { view, fromJudged, alerts, seen };
       let enqueued = 0;
       for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
         enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', run);
       const evaluated = this.realNow();
       const now = this.clock.now();
-      enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears), latest);
+      enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears), alerts.latest);
       const done = this.realNow();
       // An evaluation is written only when what it says changed: this record says as of when
       // the stored ones hold (every unit judged but those still waiting for a watermark).
@@ -321,7 +320,7 @@ export class EvaluationService {
     const forAlerts: UnitEvaluation[] = [];
     for (const a of done.values()) if (a.forAlert) forAlerts.push(a.forAlert);
     const alertsAt = this.realNow();
-    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.latest);
+    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.alerts);
     const took = this.realNow() - started;
     this.metrics.observeEvaluation(trigger, done.size, took);
     this.logger.debug(

@@ -106,6 +106,13 @@ export class AlertRepository {
     return out;
   }
 
+  /** The ids of every stored alert (one read of `_id`s: a sweep reads only the alerts that exist). */
+  async ids(): Promise<Set<string>> {
+    const out = new Set<string>();
+    for await (const d of this.col.find({}, { projection: { _id: 1 } })) out.add(d._id);
+    return out;
+  }
+
   async get(id: string): Promise<StoredAlert | null> {
     const d = await this.col.findOne({ _id: String(id) });
     return d ? toAlert(d) : null;
