@@ -126,6 +126,15 @@ export class AlertRepository {
     return (await this.col.find(q).sort({ updatedAt: -1, _id: 1 }).toArray()).map(toAlert);
   }
 
+  /**
+   * Open alerts without their history (empty here): enough to decide whether a reminder or an
+   * escalation is due, never to be written back.
+   */
+  async openHeads(): Promise<StoredAlert[]> {
+    const docs = await this.col.find({ state: 'open' }, { projection: { history: 0 } }).toArray();
+    return docs.map((d) => toAlert({ ...d, history: [] }));
+  }
+
   /** Open alerts by severity, counted in the app. */
   async countOpen(): Promise<Record<AlertSeverity, number>> {
     const out: Record<AlertSeverity, number> = { at_risk: 0, off_track: 0 };
