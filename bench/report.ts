@@ -85,6 +85,10 @@ export interface SweepResult {
   seconds: number | null;
   /** The next day's sweep, as the daily schedule runs it: every evaluation written again. */
   newDaySeconds?: number | null;
+  /** What the next day's sweep wrote: project evaluation documents, alerts, notifications (claims taken). */
+  newDayWrites?: { projectEvaluations: number; alerts: number; notifications: number };
+  /** Documents per collection after the stage. */
+  collections?: Record<string, number>;
   /** The first sweep after start (every evaluation written for the first time, alerts opened). */
   firstSeconds: number | null;
   how: string;
@@ -343,6 +347,21 @@ export function renderReport(r: BenchResult): string {
       s.newDaySeconds == null ? '—' : `${fmt(s.newDaySeconds)} s`,
       `the next day's; same day ${fmt(s.seconds)} s; first sweep ${fmt(s.firstSeconds)} s; ${int(s.units)} units; ${s.how}`,
     ]);
+    if (s.newDayWrites)
+      rows.push([
+        "  the next day's writes",
+        '',
+        `${int(s.newDayWrites.projectEvaluations)} project evaluation documents, ${int(s.newDayWrites.alerts)} alerts, ${int(s.newDayWrites.notifications)} notifications`,
+      ]);
+    if (s.collections)
+      rows.push([
+        '  collections after',
+        '',
+        Object.entries(s.collections)
+          .filter(([, n]) => n > 0)
+          .map(([c, n]) => `${c} ${int(n)}`)
+          .join(', '),
+      ]);
     if (s.error) rows.push(['  error', s.error.split('\n')[0], '']);
   }
   if (r.province) {

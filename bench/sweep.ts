@@ -11,9 +11,12 @@ import {
   BindingsProvider,
   catalogueVersionOf,
   closeMongo,
+  collectionSizes,
+  COLLECTIONS,
   connectMongo,
   EvaluationRepository,
   indicatorsOf,
+  MONGO_CONNECTION,
   ownersOf,
   ownersToDoc,
   progressOf,
@@ -280,15 +283,28 @@ export async function benchSweep(
     );
     result.seconds = round((Date.now() - t) / 1000, 2);
     log(`sweep: same-day sweep of ${result.units} units in ${result.seconds} s; now the next day's`);
-    // The daily sweep proper: a new local day changes every unit's days left and expected value,
-    // so every evaluation is written again. The app's scheduler starts it (a fixed clock is
-    // checked for a new local day every second).
+    // The daily sweep proper: a new local day moves every unit's days left and expected value
+    // (what it writes is counted by the claims it takes). The app's scheduler starts it (a
+    // fixed clock is checked for a new local day every second).
+    const appConn = app.get<Connection>(MONGO_CONNECTION);
+    const before = await collectionSizes(appConn);
     clock.advance(86_400_000);
     const newDayMs = await within(opts.sweepSeconds * 1000, "the next day's sweep", () => newDaySweepDone).catch(
       counted('new day'),
     );
     result.newDaySeconds = round(newDayMs / 1000, 2);
-    log(`sweep: the next day's sweep of ${result.units} units in ${result.newDaySeconds} s`);
+    await evaluation.idle();
+    const after = await collectionSizes(appConn);
+    const grew = (c: string) => (after[c] ?? 0) - (before[c] ?? 0);
+    result.newDayWrites = {
+      projectEvaluations: grew(COLLECTIONS.evaluationVersions),
+      alerts: grew(COLLECTIONS.alertVersions),
+      notifications: grew(COLLECTIONS.outbox),
+    };
+    result.collections = after;
+    log(
+      `sweep: the next day's sweep of ${result.units} units in ${result.newDaySeconds} s; it wrote ${result.newDayWrites.projectEvaluations} project evaluation document(s), ${result.newDayWrites.alerts} alert(s), ${result.newDayWrites.notifications} notification(s)`,
+    );
   } catch (e) {
     failed = true;
     throw e;
