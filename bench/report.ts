@@ -297,15 +297,7 @@ export function renderReport(r: BenchResult): string {
         `${int(i.eventLog.segments)} segments`,
         `${int(i.eventLog.ids)} ids, read back by a fresh process in ${int(i.eventLog.loadMs)} ms`,
       ]);
-    if (i.collections)
-      rows.push([
-        '  collections after',
-        '',
-        Object.entries(i.collections)
-          .filter(([, n]) => n > 0)
-          .map(([c, n]) => `${c} ${int(n)}`)
-          .join(', '),
-      ]);
+    if (i.collections) rows.push(collectionsRow(i.collections));
     if (i.shutdown) rows.push(['  ingest shutdown', 'unclean', i.shutdown.split('\n')[0]]);
     if (i.error) rows.push(['  error', i.error.split('\n')[0], '']);
   }
@@ -353,15 +345,7 @@ export function renderReport(r: BenchResult): string {
         '',
         `${int(s.newDayWrites.projectEvaluations)} project evaluation documents, ${int(s.newDayWrites.alerts)} alerts, ${int(s.newDayWrites.notifications)} notifications`,
       ]);
-    if (s.collections)
-      rows.push([
-        '  collections after',
-        '',
-        Object.entries(s.collections)
-          .filter(([, n]) => n > 0)
-          .map(([c, n]) => `${c} ${int(n)}`)
-          .join(', '),
-      ]);
+    if (s.collections) rows.push(collectionsRow(s.collections));
     if (s.error) rows.push(['  error', s.error.split('\n')[0], '']);
   }
   if (r.province) {
@@ -423,4 +407,10 @@ export function renderReport(r: BenchResult): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The documents each non-empty collection holds after a stage. */
+function collectionsRow(sizes: Record<string, number>): [string, string, string] {
+  const held = Object.entries(sizes).filter(([, n]) => n > 0);
+  return ['  collections after', '', held.map(([c, n]) => `${c} ${int(n)}`).join(', ')];
 }

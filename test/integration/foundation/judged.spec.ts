@@ -15,7 +15,10 @@ import { dropTestDatabase, testMongoUrl } from '@iw/testing';
  * What each evaluation was judged on, kept in `project_judged` beside `project_evaluations`, on
  * the real server: merged per project, counted only while its version is the evaluation's
  * progress version (a stale or overwritten entry reads as absent, never as a wrong input), and
- * left alone by a write that keeps what is stored (a new day's sweep).
+ * left alone by a write that keeps what is stored. And the project documents written by several
+ * writers at once: each write claims its document's next `rev` by insert before replacing it, so
+ * no writer's units are lost to another's replace of the same project, and of two writers of one
+ * unit from the same stored state exactly one wins.
  */
 jest.setTimeout(60_000);
 
@@ -27,11 +30,11 @@ let url: string;
 let conn: Connection;
 let repo: EvaluationRepository;
 
-function evaluation(id: string, progressVersion: number, rev: number): EvaluationDoc {
+function evaluation(id: string, progressVersion: number, rev: number, projectId = P): EvaluationDoc {
   return {
     _id: id,
     kind: 'indicator',
-    projectId: P,
+    projectId,
     indicatorId: id,
     status: 'on_track',
     likelihood: null,
@@ -101,4 +104,52 @@ it('keeps, merges and ignores what evaluations were judged on', async () => {
 
   // Readers of evaluations alone get the evaluations.
   expect((await repo.find([A, B])).get(A)).toMatchObject({ progressVersion: 3, rev: 4 });
+});
+
+describe('written by several writers at once', () => {
+  // One connection per writer, as separate processes would have.
+  const WRITERS = 4;
+  const ROUNDS = 8;
+  const conns: Connection[] = [];
+  let writers: EvaluationRepository[];
+
+  beforeAll(async () => {
+    for (let i = 0; i < WRITERS; i++) conns.push(await connectMongo(url));
+    writers = conns.map((c) => new EvaluationRepository(c));
+  });
+
+  afterAll(async () => {
+    for (const c of conns) await closeMongo(c);
+  });
+
+  it("keeps every writer's units when they write one project at once", async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const project = `2019.甲局.并发项目${round}`;
+      const ids = writers.map((_, i) => `${project}.指标${i}`);
+      const lost = await Promise.all(
+        writers.map((r, i) => r.save([{ doc: evaluation(ids[i], i + 1, 1, project), expectedRev: null }])),
+      );
+      expect(lost.flat()).toEqual([]);
+      const stored = await repo.find(ids);
+      expect(ids.filter((id) => !stored.has(id))).toEqual([]);
+      for (const [i, id] of ids.entries()) expect(stored.get(id)!.actual).toBe((i + 1) * 10);
+    }
+    // Every write claimed a version of its project's document.
+    const claims = await collection(conn, COLLECTIONS.evaluationVersions).countDocuments({});
+    expect(claims).toBeGreaterThanOrEqual(ROUNDS * WRITERS);
+  });
+
+  it('lets one of two writers of a unit from the same stored state win', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const project = `2019.甲局.同一指标${round}`;
+      const id = `${project}.指标`;
+      const results = await Promise.all(
+        writers.map((r, i) => r.save([{ doc: evaluation(id, 100 + i, 1, project), expectedRev: null }])),
+      );
+      const winners = results.map((lost, i) => (lost.length === 0 ? i : -1)).filter((i) => i >= 0);
+      expect(winners).toHaveLength(1);
+      for (const [i, lost] of results.entries()) if (i !== winners[0]) expect(lost).toEqual([id]);
+      expect((await repo.one(id))!.actual).toBe((100 + winners[0]) * 10);
+    }
+  });
 });
