@@ -173,7 +173,7 @@ export class AlertService {
     };
   }
 
-  /** What a sweep keeps across its chunks of evaluations (sweepContext), for its reminders. */
+  /** A sweep's start: the ids of the alerts stored now (one read of ids), nothing seen yet. */
   async sweepContext(): Promise<SweepAlerts> {
     return { stored: await this.alerts.ids(), latest: new Map() };
   }
