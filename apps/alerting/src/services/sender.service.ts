@@ -38,6 +38,25 @@ import { LeaderService } from './leader.service';
 import { OutboxSignal } from './outbox-signal';
 import { PendingMirror } from './pending-mirror';
 
+/**
+ * Where a pass's time went (real ms, summed over the digests: with several connections the
+ * sums exceed the pass): logged at debug level with each pass that sent mail.
+ */
+class StageTimes {
+  /** Settings and the outbox's send queue (stamp, claimed digests due again), before any notification is read. */
+  start = 0;
+  read = 0;
+  claim = 0;
+  render = 0;
+  thread = 0;
+  smtp = 0;
+  record = 0;
+
+  toString(): string {
+    return `start ${this.start}, read ${this.read}, claim ${this.claim}, render ${this.render}, thread ${this.thread}, smtp ${this.smtp}, record ${this.record} ms`;
+  }
+}
+
 /** Digests claimed with one insert, then sent. */
 const CLAIM_SLICE = 50;
 
@@ -75,6 +94,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   private waiting: Waiting | null = null;
   /** The outbox's pending notifications as this sender last saw them. */
   private readonly mirror: PendingMirror;
+  /** Real ms of the earliest retry planned by this pass's failed sends, or null. */
+  private retryAt: number | null = null;
+  /** The current pass's stage times. */
+  private times = new StageTimes();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -97,6 +120,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   onApplicationBootstrap(): void {
+    this.outbox.onEnqueued((docs) => this.mirror.enqueued(docs));
     this.signal.onEnqueued(() => this.kick());
     this.leader.onChange((leading) => {
       this.lastSent.clear();
@@ -156,13 +180,17 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async pass(): Promise<number> {
     const started = this.realNow();
-    const [options, dueAgain] = await Promise.all([
+    this.times = new StageTimes();
+    this.retryAt = null;
+    // One read of the outbox for the stamp, the digests due again and the next retry.
+    const [options, queue] = await Promise.all([
       this.alerts.pipelineOptions(),
-      this.outbox.dueClaimed(new Date(this.realNow())),
+      this.outbox.sendQueue(new Date(this.realNow())),
     ]);
+    this.times.start += this.realNow() - started;
+    const { stamp, dueClaimed: dueAgain } = queue;
     if (dueAgain.length && !(await this.sendAndRecord(dueAgain, options))) return this.pollMs;
 
-    const stamp = await this.outbox.pendingStamp();
     let nextFlushAt: number | null;
     if (stillWaiting(this.waiting, stamp.key, options, this.clock.now(), this.realNow())) {
       nextFlushAt = this.waiting!.nextFlushAt;
@@ -171,13 +199,15 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       nextFlushAt = await this.sendPending(stamp, options, started);
     }
 
-    const nextAttemptAt = await this.outbox.nextAttemptAt();
+    // The next retry: of the claims read at the start and the failures of this pass (a claim
+    // adopted from a crashed send is due later than the poll, which wakes the sender anyway).
+    const retries = [queue.nextAttemptAt?.getTime() ?? null, this.retryAt].filter((t): t is number => t !== null);
     return nextWakeUp({
       pollMs: this.pollMs,
       nextFlushAt,
       domainNow: this.clock.now(),
       speed: this.clock.speed,
-      nextAttemptAt: nextAttemptAt?.getTime() ?? null,
+      nextAttemptAt: retries.length ? Math.min(...retries) : null,
       realNow: this.realNow(),
     });
   }
@@ -193,6 +223,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     options: AlertPipelineOptions,
     started: number,
   ): Promise<number | null> {
+    const readFrom = this.realNow();
     const docs = await this.mirror.current(stamp);
     if (!docs.length) return null;
     const all = docs.map(toNotification);
@@ -206,6 +237,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     if (pending.length) {
       const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
       const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
+      this.times.read += this.realNow() - readFrom;
       const { ready, superseded } = due(pending, alertOf);
       const batched = batch(ready, alertOf, now, options, lastSentOf);
       const muted = [
@@ -217,7 +249,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       const docOf = new Map(docs.map((d) => [d._id, d]));
       if (!(await this.claimAndSend(batched.claims, docOf, options))) return null;
       this.logger.debug(
-        `pass: ${all.length} pending, ${pending.length} of them due → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms`,
+        `pass: ${all.length} pending, ${pending.length} of them due → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms (${this.times.toString()})`,
       );
       Object.assign(counts, {
         ready: counts.ready + ready.length,
@@ -267,6 +299,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       const slice = claims.slice(i, i + CLAIM_SLICE);
       const claimedAt = new Date(this.realNow());
       const { won, lost } = await this.outbox.claimDigests(slice, claimedAt);
+      this.times.claim += this.realNow() - claimedAt.getTime();
       if (lost.length) {
         const adopted = await this.outbox.adoptClaims(lost, claimedAt);
         this.logger.warn(
@@ -314,13 +347,18 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         const digest = digests[next++];
         if (this.stopping || !this.leader.isLeader()) {
           completed = false;
-          writer.add(this.outcome(digest, {}));
+          // Written with the others before sendAndRecord returns (drain).
+          void writer.add(this.outcome(digest, {}));
           continue;
         }
-        writer.add(await this.send(digest, options));
-        // Recorded before the next mail goes out: a crash can then re-send at most the mails in
-        // flight (one per worker; one with the default concurrency), each with its Message-ID.
-        await writer.drain();
+        const recorded = writer.add(await this.send(digest, options));
+        const recordFrom = this.realNow();
+        // Recorded before this worker sends its next mail: a crash can then re-send at most the
+        // mails in flight, one per worker (per SMTP connection), each with its Message-ID.
+        await recorded;
+        this.times.record += this.realNow() - recordFrom;
+        // Not recorded (MongoDB down): send nothing more, the pass fails and is tried again.
+        writer.throwIfFailed();
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, digests.length) }, worker));
@@ -364,10 +402,14 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   /** Sends one claimed digest as stored; returns its outcome (accepted, or the failure and when to retry). */
   private async send(claimed: ClaimedDigest, options: AlertPipelineOptions): Promise<SendOutcome> {
     const { docs } = claimed;
+    const renderFrom = this.realNow();
     const mail = render(claimed, docs.map(toNotification), options);
     const { messageId } = mail;
+    const threadFrom = this.realNow();
     const thread = await this.threadOf(claimed);
     const started = this.realNow();
+    this.times.render += threadFrom - renderFrom;
+    this.times.thread += started - threadFrom;
     try {
       const res = await this.smtp.send({
         messageId,
@@ -380,6 +422,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         date: mailDate(this.realNow(), this.config.timeZone),
         ...(thread.length ? { inReplyTo: thread[0], references: thread } : {}),
       });
+      this.times.smtp += this.realNow() - started;
       const domainAt = this.clock.now();
       if (domainAt > (this.lastSent.get(mail.to) ?? -Infinity)) this.lastSent.set(mail.to, domainAt);
       this.metrics.sent(docs.length, this.realNow() - started);
@@ -394,6 +437,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       const err = classifySendError(e);
       const plan = retryPlan(Math.max(...docs.map((d) => d.attempts)), err, this.realNow(), this.backoff);
       this.metrics.failed(plan.permanent);
+      this.retryAt = Math.min(this.retryAt ?? Infinity, plan.nextAttemptAt);
       this.logger.warn(
         `${messageId} to ${mail.to} not accepted (${plan.permanent ? 'permanent' : 'transient'}: ${err.message}); attempt ${plan.attempts}, next in ${plan.nextAttemptAt - this.realNow()} ms via ${this.smtp.describe()}`,
       );
@@ -414,23 +458,31 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
 /**
  * Writes send outcomes in the background, batching whatever accumulated while the previous
- * write ran (one chunked bulk write by `_id` instead of one update per digest).
+ * write ran (one chunked bulk write by `_id` instead of one update per digest). Each `add`
+ * answers when that outcome's own batch is written, so a worker waits for its outcome only,
+ * not for the outcomes of the other connections that keep coming in meanwhile.
  */
 class OutcomeWriter {
-  private buffer: SendOutcome[] = [];
+  private buffer: Array<{ outcome: SendOutcome; done: () => void }> = [];
   private writing: Promise<void> | null = null;
   private failure: Error | null = null;
 
   constructor(private readonly outbox: OutboxRepository) {}
 
-  add(outcome: SendOutcome): void {
-    this.buffer.push(outcome);
+  /** Resolves once this outcome is written (or its write failed: see drain). */
+  add(outcome: SendOutcome): Promise<void> {
+    const written = new Promise<void>((done) => this.buffer.push({ outcome, done }));
     this.writing ??= this.run().finally(() => (this.writing = null));
+    return written;
   }
 
   /** Resolves once every outcome added so far is written; throws the first write failure. */
   async drain(): Promise<void> {
     while (this.writing) await this.writing;
+    this.throwIfFailed();
+  }
+
+  throwIfFailed(): void {
     if (this.failure) throw this.failure;
   }
 
@@ -438,11 +490,12 @@ class OutcomeWriter {
     while (this.buffer.length) {
       const batch = this.buffer.splice(0);
       try {
-        await this.outbox.recordOutcomes(batch);
+        await this.outbox.recordOutcomes(batch.map((b) => b.outcome));
       } catch (e) {
         // Unrecorded outcomes leave their claims behind: adopted and sent again (same Message-ID).
         this.failure ??= e instanceof Error ? e : new Error(String(e));
       }
+      for (const b of batch) b.done();
     }
   }
 }

@@ -55,6 +55,16 @@ export interface PendingStamp {
   key: string;
 }
 
+/** What a sender pass looks at first (sendQueue). */
+export interface SendQueue {
+  /** The pending notifications' stamp (as pendingStamp). */
+  stamp: PendingStamp;
+  /** Claimed digests due at the given time (as dueClaimed). */
+  dueClaimed: ClaimedDigest[];
+  /** When the earliest claimed notification not yet due is due, or null. */
+  nextAttemptAt: Date | null;
+}
+
 export interface OutboxStats {
   /** Waiting to be grouped, or claimed and not yet accepted. */
   pending: number;
@@ -135,7 +145,19 @@ function writeErrorsOf(e: unknown): Array<{ code?: number; index?: number }> | n
 }
 
 export class OutboxRepository {
+  private readonly enqueuedListeners = new Set<(docs: readonly OutboxDoc[]) => void>();
+
   constructor(private readonly conn: Connection) {}
+
+  /**
+   * Calls `listener` with the notifications each `enqueue` of this repository (this process)
+   * inserted, once they are in the outbox: the sender's copy of the pending ones takes them
+   * without reading them back. Returns a function that stops the calls.
+   */
+  onEnqueued(listener: (docs: readonly OutboxDoc[]) => void): () => void {
+    this.enqueuedListeners.add(listener);
+    return () => this.enqueuedListeners.delete(listener);
+  }
 
   private get col() {
     return collection<OutboxDoc>(this.conn, COLLECTIONS.outbox);
@@ -177,15 +199,28 @@ export class OutboxRepository {
     }));
     try {
       const res = await this.col.insertMany(docs, { ordered: false });
+      this.tellEnqueued(docs);
       return res.insertedCount;
     } catch (e) {
       // The unique _id is the dedup: a key already there was enqueued before (a replay).
       const errors = (e as { writeErrors?: Array<{ code?: number }> }).writeErrors;
       if (!isDuplicateKey(e) && !Array.isArray(errors)) throw e;
       if ((errors ?? []).some((x) => x.code !== 11000)) throw e;
+      const refused = writeErrorsOf(e);
+      // Which ones went in is known only by the errors' indexes; without them, tell nothing
+      // (the sender's count check then reads what came).
+      if (refused && refused.every((x) => x.index !== undefined)) {
+        const out = new Set(refused.map((x) => x.index!));
+        this.tellEnqueued(docs.filter((_, i) => !out.has(i)));
+      }
       const inserted = (e as { insertedCount?: number; result?: { insertedCount?: number } }).insertedCount;
       return inserted ?? docs.length - (errors?.length ?? 0);
     }
+  }
+
+  private tellEnqueued(docs: readonly OutboxDoc[]): void {
+    if (!docs.length) return;
+    for (const listener of this.enqueuedListeners) listener(docs);
   }
 
   async pending(): Promise<OutboxDoc[]> {
@@ -209,6 +244,39 @@ export class OutboxRepository {
     return { count, key: latest ? `${count}:${latest.enqueuedAt.getTime()}:${latest._id}` : '0' };
   }
 
+  /**
+   * The pending stamp, the claimed digests due at `now` and when the next claimed one is due, in
+   * one read of the outbox: FerretDB narrows a query by `_id` only and scans the collection for
+   * any other filter, so pendingStamp + dueClaimed + nextAttemptAt (four scans, sent
+   * notifications included: they stay IW_RETENTION_OUTBOX) were most of a sender pass's reads.
+   * Only `_id`, state and times come back; due digests are then read by `_id`.
+   */
+  async sendQueue(now: Date): Promise<SendQueue> {
+    const rows = await this.col
+      .find(
+        { state: { $in: ['pending', 'claimed'] } },
+        { projection: { _id: 1, state: 1, enqueuedAt: 1, nextAttemptAt: 1 } },
+      )
+      .toArray();
+    let count = 0;
+    let latest: { at: number; id: string } | null = null;
+    let nextAttemptAt: Date | null = null;
+    const due: string[] = [];
+    for (const r of rows) {
+      if (r.state === 'pending') {
+        count++;
+        const at = r.enqueuedAt.getTime();
+        if (!latest || at > latest.at || (at === latest.at && r._id > latest.id)) latest = { at, id: r._id };
+      } else if (r.nextAttemptAt && r.nextAttemptAt.getTime() <= now.getTime()) due.push(r._id);
+      else if (r.nextAttemptAt && (!nextAttemptAt || r.nextAttemptAt < nextAttemptAt)) nextAttemptAt = r.nextAttemptAt;
+    }
+    const stamp = { count, key: latest ? `${count}:${latest.at}:${latest.id}` : '0' };
+    const dueClaimed = due.length
+      ? digestsOf(await this.col.find({ _id: { $in: due }, state: 'claimed' }).toArray())
+      : [];
+    return { stamp, dueClaimed, nextAttemptAt };
+  }
+
   /** Pending notifications enqueued at or after `since` (by index): what came since a sender last looked. */
   async pendingSince(since: Date): Promise<OutboxDoc[]> {
     return this.col.find({ state: 'pending', enqueuedAt: { $gte: since } }).toArray();
@@ -219,15 +287,7 @@ export class OutboxRepository {
    * their notifications: one query, no read per digest.
    */
   async dueClaimed(now: Date): Promise<ClaimedDigest[]> {
-    const docs = await this.col.find({ state: 'claimed', nextAttemptAt: { $lte: now } }).toArray();
-    const byDigest = new Map<string, ClaimedDigest>();
-    for (const d of docs) {
-      if (d.digestId === null) continue;
-      const digest = byDigest.get(d.digestId) ?? { digestId: d.digestId, messageId: d.messageId ?? '', docs: [] };
-      digest.docs.push(d);
-      byDigest.set(d.digestId, digest);
-    }
-    return [...byDigest.values()];
+    return digestsOf(await this.col.find({ state: 'claimed', nextAttemptAt: { $lte: now } }).toArray());
   }
 
   /** When the earliest claimed digest is due, or null. */
@@ -403,4 +463,16 @@ export class OutboxRepository {
     }
     return out;
   }
+}
+
+/** Claimed notifications as the digests their claims made (in the order read). */
+function digestsOf(docs: readonly OutboxDoc[]): ClaimedDigest[] {
+  const byDigest = new Map<string, ClaimedDigest>();
+  for (const d of docs) {
+    if (d.digestId === null) continue;
+    const digest = byDigest.get(d.digestId) ?? { digestId: d.digestId, messageId: d.messageId ?? '', docs: [] };
+    digest.docs.push(d);
+    byDigest.set(d.digestId, digest);
+  }
+  return [...byDigest.values()];
 }

@@ -1,0 +1,156 @@
+import {
+  closeMongo,
+  connectMongo,
+  OutboxRepository,
+  prepareDatabase,
+  type Connection,
+  type OutboxDoc,
+} from '@iw/mongo';
+import type { Notification } from '@iw/alerts';
+import { dropTestDatabase, testMongoUrl } from '@iw/testing';
+import { PendingMirror } from '../../../apps/alerting/src/services/pending-mirror';
+
+/**
+ * What a sender pass reads first, on the real FerretDB: `sendQueue` (one read) answers what
+ * pendingStamp, dueClaimed and nextAttemptAt answered (four scans), and what this process
+ * enqueues reaches the sender's copy of the pending notifications without a read back.
+ */
+
+jest.setTimeout(120_000);
+
+let url: string;
+let conn: Connection;
+
+beforeAll(async () => {
+  url = testMongoUrl();
+  conn = await connectMongo(url);
+  await prepareDatabase(conn);
+});
+
+afterAll(async () => {
+  await closeMongo(conn);
+  await dropTestDatabase(url);
+});
+
+function notification(tag: string, i: number): Notification {
+  const alertId = `2019.queue.${tag}-${i}`;
+  return {
+    key: `${alertId}|1|opened|owner${i}@iw.test`,
+    recipient: `owner${i}@iw.test`,
+    notice: { alertId, version: 1, kind: 'opened', at: '2019-06-15T04:00:00.000Z' } as Notification['notice'],
+    createdAt: '2019-06-15T04:00:00.000Z',
+  };
+}
+
+/** An OutboxRepository on the real database that counts its reads of pending notifications. */
+class CountingOutbox extends OutboxRepository {
+  reads = 0;
+  override async pending(): Promise<OutboxDoc[]> {
+    this.reads++;
+    return super.pending();
+  }
+  override async pendingSince(since: Date): Promise<OutboxDoc[]> {
+    this.reads++;
+    return super.pendingSince(since);
+  }
+}
+
+it('sendQueue: the pending stamp, the claimed digests due and the next retry, as the separate reads give them', async () => {
+  const outbox = new OutboxRepository(conn);
+  const base = Date.parse('2026-12-06T05:00:00Z');
+  const all = Array.from({ length: 8 }, (_, i) => notification('q', i));
+  for (const [i, n] of all.entries()) expect(await outbox.enqueue([n], new Date(base + i * 1000))).toBe(1);
+  const key = (i: number) => all[i].key;
+  const claim = async (digestId: string, keys: string[], at: number) => {
+    await outbox.claimDigests([{ digestId, messageId: `<${digestId}@iw.test>`, keys }], new Date(at));
+    return { digestId, messageId: `<${digestId}@iw.test>`, keys, claimedAt: new Date(at) };
+  };
+  // 0, 1: a digest sent; 2: claimed, due again (a crash before its outcome); 3, 4: one digest
+  // whose send failed, retried later; 5, 6, 7 stay pending.
+  await outbox.recordOutcomes([
+    {
+      ...(await claim('sent', [key(0), key(1)], base)),
+      sent: { at: new Date(base), domainAt: '2019-06-15T04:00:00.000Z', response: '250 OK' },
+    },
+    await claim('crashed', [key(2)], base),
+    {
+      ...(await claim('failed', [key(3), key(4)], base)),
+      failure: { attempts: 1, nextAttemptAt: new Date(base + 60_000), error: '451', permanent: false },
+    },
+  ]);
+
+  const now = new Date(base + 30_000);
+  const queue = await outbox.sendQueue(now);
+  expect(queue.stamp).toEqual(await outbox.pendingStamp());
+  expect(queue.stamp.count).toBe(3);
+  expect(queue.dueClaimed).toEqual(await outbox.dueClaimed(now));
+  expect(queue.dueClaimed.map((d) => [d.digestId, d.messageId, d.docs.map((x) => x._id)])).toEqual([
+    ['crashed', '<crashed@iw.test>', [key(2)]],
+  ]);
+  expect(queue.nextAttemptAt).toEqual(new Date(base + 60_000));
+  // Later both claimed digests are due, and none is due after them.
+  const later = await outbox.sendQueue(new Date(base + 60_000));
+  expect(later.dueClaimed.map((d) => d.digestId).sort()).toEqual(['crashed', 'failed']);
+  expect(later.nextAttemptAt).toBeNull();
+});
+
+it('what this process enqueues reaches the pending mirror without a read back; a replayed key and what the sender took out do not', async () => {
+  const outbox = new CountingOutbox(conn);
+  let realNow = Date.parse('2026-12-06T06:00:00Z');
+  const mirror = new PendingMirror(outbox, () => realNow);
+  const told: string[][] = [];
+  outbox.onEnqueued((docs) => {
+    told.push(docs.map((d) => d._id));
+    mirror.enqueued(docs);
+  });
+  const pendingKeys = async () => (await outbox.pending()).map((d) => d._id).sort();
+
+  // The first look reads in full.
+  const first = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
+  expect(outbox.reads).toBe(1);
+  expect(first.map((d) => d._id).sort()).toEqual(await pendingKeys());
+  outbox.reads = 0;
+
+  const fresh = Array.from({ length: 5 }, (_, i) => notification('m', i));
+  expect(await outbox.enqueue(fresh, new Date(realNow))).toBe(5);
+  // A replay: two keys already in the outbox, one new.
+  const again = [fresh[0], fresh[1], notification('m', 5)];
+  expect(await outbox.enqueue(again, new Date(realNow + 1))).toBe(1);
+  expect(told).toEqual([fresh.map((n) => n.key), [notification('m', 5).key]]);
+
+  realNow += 1000;
+  const seen = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
+  expect(outbox.reads).toBe(0);
+  const expected = await pendingKeys();
+  outbox.reads = 0;
+  expect(seen.map((d) => d._id).sort()).toEqual(expected);
+  expect(expected).toEqual(expect.arrayContaining([...fresh.map((n) => n.key), notification('m', 5).key]));
+
+  // Taken out by the sender (claimed and sent): a late word of its enqueue does not bring it back.
+  const taken = fresh[2].key;
+  await outbox.claimDigests([{ digestId: 'took', messageId: '<took@iw.test>', keys: [taken] }], new Date(realNow));
+  await outbox.recordOutcomes([
+    {
+      digestId: 'took',
+      messageId: '<took@iw.test>',
+      keys: [taken],
+      claimedAt: new Date(realNow),
+      sent: { at: new Date(realNow), domainAt: '2019-06-15T04:00:00.000Z', response: '250 OK' },
+    },
+  ]);
+  mirror.remove([taken]);
+  mirror.enqueued(seen.filter((d) => d._id === taken));
+  const after = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
+  expect(outbox.reads).toBe(0);
+  expect(after.map((d) => d._id)).not.toContain(taken);
+  expect(after.map((d) => d._id).sort()).toEqual(await pendingKeys());
+
+  // Enqueued by someone else (another instance: not told): the stamp differs, and it is read.
+  outbox.reads = 0;
+  const elsewhere = new OutboxRepository(conn);
+  expect(await elsewhere.enqueue([notification('other', 0)], new Date(realNow + 2))).toBe(1);
+  const withOther = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
+  expect(outbox.reads).toBeGreaterThan(0);
+  expect(withOther.map((d) => d._id)).toContain(notification('other', 0).key);
+  expect(withOther.map((d) => d._id).sort()).toEqual(await pendingKeys());
+});
