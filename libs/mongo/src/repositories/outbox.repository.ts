@@ -228,28 +228,13 @@ export class OutboxRepository {
   }
 
   /**
-   * The pending set's stamp: how many, and the latest enqueued (two reads by index, not the
-   * notifications). The same stamp means the same set, as far as a sender's own passes go:
-   * whatever leaves `pending` or enters it changes the count or the latest.
-   */
-  async pendingStamp(): Promise<PendingStamp> {
-    const [count, latest] = await Promise.all([
-      this.col.countDocuments({ state: 'pending' }),
-      this.col
-        .find({ state: 'pending' }, { projection: { _id: 1, enqueuedAt: 1 } })
-        .sort({ enqueuedAt: -1, _id: -1 })
-        .limit(1)
-        .next(),
-    ]);
-    return { count, key: latest ? `${count}:${latest.enqueuedAt.getTime()}:${latest._id}` : '0' };
-  }
-
-  /**
    * The pending stamp, the claimed digests due at `now` and when the next claimed one is due, in
    * one read of the outbox: FerretDB narrows a query by `_id` only and scans the collection for
-   * any other filter, so pendingStamp + dueClaimed + nextAttemptAt (four scans, sent
-   * notifications included: they stay IW_RETENTION_OUTBOX) were most of a sender pass's reads.
-   * Only `_id`, state and times come back; due digests are then read by `_id`.
+   * any other filter, so separate reads of each (four scans, sent notifications included: they
+   * stay IW_RETENTION_OUTBOX) were most of a sender pass's reads. Only `_id`, state and times
+   * come back; due digests are then read by `_id`. The stamp: how many are pending, and the
+   * latest enqueued. The same stamp means the same set, as far as a sender's own passes go:
+   * whatever leaves `pending` or enters it changes the count or the latest.
    */
   async sendQueue(now: Date): Promise<SendQueue> {
     const rows = await this.col
@@ -280,24 +265,6 @@ export class OutboxRepository {
   /** Pending notifications enqueued at or after `since` (by index): what came since a sender last looked. */
   async pendingSince(since: Date): Promise<OutboxDoc[]> {
     return this.col.find({ state: 'pending', enqueuedAt: { $gte: since } }).toArray();
-  }
-
-  /**
-   * Claimed digests whose next attempt is due at `now` (first attempts are due at once), with
-   * their notifications: one query, no read per digest.
-   */
-  async dueClaimed(now: Date): Promise<ClaimedDigest[]> {
-    return digestsOf(await this.col.find({ state: 'claimed', nextAttemptAt: { $lte: now } }).toArray());
-  }
-
-  /** When the earliest claimed digest is due, or null. */
-  async nextAttemptAt(): Promise<Date | null> {
-    const [d] = await this.col
-      .find({ state: 'claimed' }, { projection: { nextAttemptAt: 1 } })
-      .sort({ nextAttemptAt: 1 })
-      .limit(1)
-      .toArray();
-    return d?.nextAttemptAt ?? null;
   }
 
   async find(filter: { recipient?: string; alertId?: string; state?: OutboxState } = {}): Promise<OutboxDoc[]> {
