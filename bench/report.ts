@@ -87,7 +87,7 @@ export interface SweepResult {
   newDaySeconds?: number | null;
   /** What the next day's sweep wrote: project evaluation documents, alerts, notifications (claims taken). */
   newDayWrites?: { projectEvaluations: number; alerts: number; notifications: number };
-  /** Documents per collection after the stage. */
+  /** Documents in the collections a sweep writes to, after the stage. */
   collections?: Record<string, number>;
   /** The first sweep after start (every evaluation written for the first time, alerts opened). */
   firstSeconds: number | null;
