@@ -146,7 +146,8 @@ export function readInPieces(text: string): { raws: RawBinding[]; problems: Prob
   readTop(top.doc.contents, top.lineOf, error, () => (sawList = true));
   if (sawList || problems.length) return null;
   for (const [from, to] of pieces) {
-    const piece = readYamlFile(lines.slice(from, to).join('\n'));
+    // Ended by a line break: a piece of a CRLF file would otherwise end in a lone CR, which YAML refuses.
+    const piece = readYamlFile(lines.slice(from, to).join('\n') + '\n');
     if (piece.syntaxErrors.length || !isSeq(piece.doc.contents)) return null;
     const lineOf: LineOf = (node, fallback = 1) => (node?.range ? piece.lineOf(node) + from : fallback);
     for (const item of piece.doc.contents.items as Node[]) collect(item, undefined, raws, lineOf, error);
