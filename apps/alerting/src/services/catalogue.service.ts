@@ -109,16 +109,24 @@ export class CatalogueService implements OnModuleInit {
     const open = [...years.byYear.values()]
       .filter((b) => !years.closed.has(b.fiscalYear))
       .sort((a, b) => b.fiscalYear - a.fiscalYear);
-    const units = new Map<string, TrackedUnit>();
+    const infos: ReadonlyMap<string, IndicatorInfo>[] = [];
+    // Each distinct list of sources is kept once (most units have the same one).
     const sources = new Map<string, readonly ActualsRole[]>();
-    const info = new Map<string, IndicatorInfo>();
+    const lists = new Map<string, readonly ActualsRole[]>();
     for (const b of open) {
       let yearInfo = this.olderInfo.get(b);
       if (!yearInfo) this.olderInfo.set(b, (yearInfo = this.infoOf(await this.repo.load(b.fiscalYear)).info));
-      for (const [id, i] of yearInfo) info.set(id, i);
-      for (const [id, u] of b.units) units.set(id, u);
-      for (const [id, roles] of sourcesByUnit(b)) sources.set(id, roles);
+      infos.push(yearInfo);
+      for (const [id, roles] of sourcesByUnit(b)) {
+        const key = roles.join(',');
+        let list = lists.get(key);
+        if (!list) lists.set(key, (list = roles));
+        sources.set(id, list);
+      }
     }
+    // One open year (the usual case): its own maps, not copies of their 100,000 entries.
+    const units = open.length === 1 ? open[0].units : new Map(open.flatMap((b) => [...b.units]));
+    const info = infos.length === 1 ? infos[0] : new Map(infos.flatMap((m) => [...m]));
     if (!first && closed !== key?.closed && closed)
       this.logger.log(`closed fiscal year(s) ${closed}: their units are no longer judged nor reminded`);
     this.closedYears = new Set(years.closed.keys());
