@@ -110,19 +110,12 @@ export class CatalogueService implements OnModuleInit {
       .filter((b) => !years.closed.has(b.fiscalYear))
       .sort((a, b) => b.fiscalYear - a.fiscalYear);
     const infos: ReadonlyMap<string, IndicatorInfo>[] = [];
-    // Each distinct list of sources is kept once (most units have the same one).
     const sources = new Map<string, readonly ActualsRole[]>();
-    const lists = new Map<string, readonly ActualsRole[]>();
     for (const b of open) {
       let yearInfo = this.olderInfo.get(b);
       if (!yearInfo) this.olderInfo.set(b, (yearInfo = this.infoOf(await this.repo.load(b.fiscalYear)).info));
       infos.push(yearInfo);
-      for (const [id, roles] of sourcesByUnit(b)) {
-        const key = roles.join(',');
-        let list = lists.get(key);
-        if (!list) lists.set(key, (list = roles));
-        sources.set(id, list);
-      }
+      for (const [id, roles] of sourcesByUnit(b)) sources.set(id, roles);
     }
     // One open year (the usual case): its own maps, not copies of their 100,000 entries.
     const units = open.length === 1 ? open[0].units : new Map(open.flatMap((b) => [...b.units]));
