@@ -108,7 +108,8 @@ export function checkBindings(
   const { raws, problems } = readBindingsFile(text);
   const error = (line: number, message: string) => problems.push({ line, severity: 'error', message });
 
-  const units = new Map(catalogueUnits(catalogue).map((u) => [u.id, u]));
+  const units = new Map<string, TrackedUnit>();
+  for (const u of catalogueUnits(catalogue)) units.set(u.id, u);
   const compoundParts = new Map<string, string[]>();
   for (const u of units.values())
     if (u.kind === 'part') compoundParts.set(u.indicatorId!, [...(compoundParts.get(u.indicatorId!) ?? []), u.id]);

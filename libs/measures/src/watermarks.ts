@@ -46,16 +46,37 @@ export function topicWatermark(partitions: ReadonlyArray<number | null>): number
  * for a project's budget execution, and measurements for every unit (a measurement addresses any
  * unit by its id).
  */
-export function sourcesByUnit(bindings: BindingSet): Map<string, ActualsRole[]> {
-  const out = new Map<string, Set<ActualsRole>>();
-  for (const [id, unit] of bindings.units) {
-    const roles = new Set<ActualsRole>(['measurements']);
-    if (unit.kind === 'budget') roles.add('spending');
-    out.set(id, roles);
+export function sourcesByUnit(bindings: BindingSet): Map<string, readonly ActualsRole[]> {
+  const bound = new Map<string, Set<ActualsRole>>();
+  for (const b of bindings.bindings) {
+    const roles = bound.get(b.unitId);
+    if (roles) roles.add(b.from);
+    else bound.set(b.unitId, new Set([b.from]));
   }
-  for (const b of bindings.bindings) out.get(b.unitId)?.add(b.from);
-  // In the contract's order, so two units fed alike list their sources alike.
-  return new Map([...out].map(([id, roles]) => [id, ACTUALS_ROLES.filter((r) => roles.has(r))]));
+  // In the contract's order, so two units fed alike list their sources alike; each distinct list
+  // is one array (a province's 100,000 units have a handful).
+  const lists = new Map<string, readonly ActualsRole[]>();
+  const listOf = (roles: ReadonlySet<ActualsRole>): readonly ActualsRole[] => {
+    const list = ACTUALS_ROLES.filter((r) => roles.has(r));
+    const key = list.join(',');
+    const known = lists.get(key);
+    if (known) return known;
+    lists.set(key, list);
+    return list;
+  };
+  const plain = listOf(new Set(['measurements']));
+  const budget = listOf(new Set(['measurements', 'spending']));
+  const out = new Map<string, readonly ActualsRole[]>();
+  for (const [id, unit] of bindings.units) {
+    const from = bound.get(id);
+    if (!from) out.set(id, unit.kind === 'budget' ? budget : plain);
+    else {
+      const roles = new Set<ActualsRole>(['measurements', ...from]);
+      if (unit.kind === 'budget') roles.add('spending');
+      out.set(id, listOf(roles));
+    }
+  }
+  return out;
 }
 
 /**

@@ -107,8 +107,13 @@ export class BindingsProvider {
           );
         }
       }
-      const units = new Map<string, TrackedUnit>();
-      for (const b of byYear.values()) for (const [id, u] of b.units) units.set(id, u);
+      // One year (the usual case): its own map, not a copy of its 100,000 entries.
+      let units: ReadonlyMap<string, TrackedUnit> = newest.units;
+      if (byYear.size > 1) {
+        const all = new Map<string, TrackedUnit>();
+        for (const b of byYear.values()) for (const [id, u] of b.units) all.set(id, u);
+        units = all;
+      }
       this.all = { years: { newest, byYear, units }, version };
     }
     if (!this.closed || realNow - this.closed.at >= (this.options.recheckMs ?? 5000)) {

@@ -109,16 +109,17 @@ export class CatalogueService implements OnModuleInit {
     const open = [...years.byYear.values()]
       .filter((b) => !years.closed.has(b.fiscalYear))
       .sort((a, b) => b.fiscalYear - a.fiscalYear);
-    const units = new Map<string, TrackedUnit>();
+    const infos: ReadonlyMap<string, IndicatorInfo>[] = [];
     const sources = new Map<string, readonly ActualsRole[]>();
-    const info = new Map<string, IndicatorInfo>();
     for (const b of open) {
       let yearInfo = this.olderInfo.get(b);
       if (!yearInfo) this.olderInfo.set(b, (yearInfo = this.infoOf(await this.repo.load(b.fiscalYear)).info));
-      for (const [id, i] of yearInfo) info.set(id, i);
-      for (const [id, u] of b.units) units.set(id, u);
+      infos.push(yearInfo);
       for (const [id, roles] of sourcesByUnit(b)) sources.set(id, roles);
     }
+    // One open year (the usual case): its own maps, not copies of their 100,000 entries.
+    const units = open.length === 1 ? open[0].units : new Map(open.flatMap((b) => [...b.units]));
+    const info = infos.length === 1 ? infos[0] : new Map(infos.flatMap((m) => [...m]));
     if (!first && closed !== key?.closed && closed)
       this.logger.log(`closed fiscal year(s) ${closed}: their units are no longer judged nor reminded`);
     this.closedYears = new Set(years.closed.keys());

@@ -77,7 +77,7 @@ export class OpsStatusService {
         },
         () => this.outbox(realNow),
       ),
-      part('indicators', null, () => this.tracking.snapshot()),
+      part('indicators', null, () => this.tracking.stream()),
     ]);
 
     const byStatus = emptyStatusCounts();
@@ -85,7 +85,7 @@ export class OpsStatusService {
     let settled = 0;
     let funds = 0;
     let spentYuan = 0;
-    for (const p of tracked?.projects ?? []) {
+    for (const p of tracked?.projects() ?? []) {
       for (const i of p.indicators) {
         for (const u of i.units) {
           byStatus[u.status] += 1;

@@ -16,13 +16,12 @@ export class ProjectsService {
 
   /** The projects of a fiscal year (default: the newest); 404 for a year the catalogue does not hold. */
   async list(year?: number): Promise<ProjectList> {
-    const t = await this.tracking.snapshot({ year });
+    // Project by project: only each project's view is kept, not its judged units.
+    const t = await this.tracking.stream({ year });
     if (year !== undefined && t.fiscalYear === null) throw new NotFoundException(`目标表目录中没有 ${year} 年度`);
-    return {
-      now: new Date(t.now).toISOString(),
-      fiscalYear: t.fiscalYear,
-      projects: t.projects.map((p) => projectView(p, t.now, this.config.timeZone, this.tolerance)),
-    };
+    const projects: ProjectView[] = [];
+    for (const p of t.projects()) projects.push(projectView(p, t.now, this.config.timeZone, this.tolerance));
+    return { now: new Date(t.now).toISOString(), fiscalYear: t.fiscalYear, projects };
   }
 
   /** 落后 allows the pace file's tolerance, as the risk engine does (budgetBehind). */

@@ -17,7 +17,7 @@ import {
   type RiskConfig,
   type Status,
 } from '@iw/risk';
-import { budgetTrackId, previousYearId } from '@iw/targets';
+import { budgetTrackId, previousYearId, type ParsedProject } from '@iw/targets';
 import { Store } from '../adapters/store';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../tokens';
 
@@ -76,6 +76,16 @@ export interface Tracking {
 }
 
 /**
+ * A Tracking whose projects are judged one at a time as they are iterated (each iteration judges
+ * them again): what reads every project once and keeps a little of each (the project list, the
+ * agencies' roll-up, /status) holds one project's judged units at a time, not the 100,000 of a
+ * province at once.
+ */
+export interface TrackingStream extends Omit<Tracking, 'projects'> {
+  projects(): Iterable<ProjectState>;
+}
+
+/**
  * Joins the catalogue, the tracked units (catalogue + bindings), progress and alerting's settled
  * evaluations, and judges every unit with the risk engine at the one clock's now. The settled
  * status wins where alerting wrote one (so the dashboard agrees with the emails); the live
@@ -109,6 +119,12 @@ export class TrackingService {
    * Every project of a fiscal year (default: the newest), or just one (in its own year), judged now.
    */
   async snapshot(filter: { projectId?: string; year?: number } = {}): Promise<Tracking> {
+    const t = await this.stream(filter);
+    return { now: t.now, fiscalYear: t.fiscalYear, bindingsError: t.bindingsError, projects: [...t.projects()] };
+  }
+
+  /** Like snapshot, the projects judged as they are iterated (in the same order, with the same states). */
+  async stream(filter: { projectId?: string; year?: number } = {}): Promise<TrackingStream> {
     const now = this.clock.now();
     const year =
       filter.projectId === undefined
@@ -134,34 +150,12 @@ export class TrackingService {
       read(() => this.store.evaluations.list(projectId === undefined ? {} : { projectId })),
       read(() => this.store.deviations()),
     ]);
-    if (!unitSet) return { now, fiscalYear: null, projects: [], bindingsError: null };
+    if (!unitSet) return { now, fiscalYear: null, projects: () => [], bindingsError: null };
     const fiscalYear = unitSet.fiscalYear;
-    const projects: CatalogueProject[] = [];
-    const indicators: CatalogueIndicator[] = [];
-    for (const p of unitSet.catalogue.projects) {
-      if (projectId !== undefined && p.id !== projectId) continue;
-      const { id, name, tableKind, budgetUnit, funds, goal, line } = p;
-      projects.push({ _id: id, fiscalYear, name, tableKind, budgetUnit, funds, goal, line });
-      for (const i of p.indicators) {
-        const { level1, level2, name: indicatorName, value, target, line: indicatorLine } = i;
-        const deviation = deviations.get(i.id) ?? null;
-        indicators.push({
-          _id: i.id,
-          projectId: id,
-          fiscalYear,
-          level1,
-          level2,
-          name: indicatorName,
-          value,
-          target,
-          line: indicatorLine,
-          deviation,
-        });
-      }
-    }
-    // The order the documents were listed in: projects by line, indicators by project and line.
-    projects.sort((a, b) => a.line - b.line);
-    indicators.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : a.line - b.line));
+    // The order the documents were listed in: projects by line, indicators by line (sorts are stable).
+    const catalogueProjects = unitSet.catalogue.projects
+      .filter((p) => projectId === undefined || p.id === projectId)
+      .sort((a, b) => a.line - b.line);
     const progressById = new Map(progress.map((p) => [p.id, p]));
     // Year-on-year targets: last year's actual of the same indicator (unless a baseline was given).
     const lastYearIds = [...unitSet.units.values()]
@@ -177,18 +171,17 @@ export class TrackingService {
       if (list) list.push(u);
       else unitsByIndicator.set(u.indicatorId, [u]);
     }
-    const projectOf = new Map(projects.map((p) => [p._id, p]));
     // Progress as of today, as the 绩效监控表 as of today reads it: an event counts from its
     // occurredAt on (one a few minutes ahead of the clock, within IW_MAX_CLOCK_SKEW, shows on its own day).
     const today = localDate(now, this.config.timeZone);
-    const judge = (unit: TrackedUnit, doc?: CatalogueIndicator): UnitState => {
+    const judge = (unit: TrackedUnit, project: CatalogueProject, doc?: CatalogueIndicator): UnitState => {
       const stored = progressById.get(unit.id) ?? null;
       const p = progressAsOf(stored, today, this.config.timeZone);
       const options: Parameters<typeof evaluateUnit>[4] = {
         level2: doc?.level2,
         config: this.risk,
         pace: paceFor(this.pacePlan, {
-          agency: projectOf.get(unit.projectId)?.budgetUnit,
+          agency: project.budgetUnit,
           projectId: unit.projectId,
           projectName: unit.projectName,
           indicatorId: unit.indicatorId,
@@ -222,31 +215,46 @@ export class TrackingService {
       };
     };
 
-    const byProject = new Map<string, IndicatorState[]>();
-    for (const doc of indicators) {
-      const units = unitsByIndicator.get(doc._id) ?? [];
-      const project = projectOf.get(doc.projectId);
-      if (!project || units.length === 0) continue; // not tracked
-      const states = units.map((u) => judge(u, doc));
-      let list = byProject.get(doc.projectId);
-      if (!list) byProject.set(doc.projectId, (list = []));
-      list.push({
-        doc,
-        project,
-        units: states,
-        status: worstStatus(states.map((s) => s.status)) ?? 'no_data',
-        likelihood: worstLikelihood(states.map((s) => s.likelihood)),
-        settled: states.every((s) => s.settled !== null),
-      });
-    }
+    const judgeProject = (p: ParsedProject): ProjectState => {
+      const { id, name, tableKind, budgetUnit, funds, goal, line } = p;
+      const project: CatalogueProject = { _id: id, fiscalYear, name, tableKind, budgetUnit, funds, goal, line };
+      const indicators: IndicatorState[] = [];
+      for (const i of [...p.indicators].sort((a, b) => a.line - b.line)) {
+        const units = unitsByIndicator.get(i.id) ?? [];
+        if (units.length === 0) continue; // not tracked
+        const { level1, level2, name: indicatorName, value, target, line: indicatorLine } = i;
+        const doc: CatalogueIndicator = {
+          _id: i.id,
+          projectId: id,
+          fiscalYear,
+          level1,
+          level2,
+          name: indicatorName,
+          value,
+          target,
+          line: indicatorLine,
+          deviation: deviations.get(i.id) ?? null,
+        };
+        const states = units.map((u) => judge(u, project, doc));
+        indicators.push({
+          doc,
+          project,
+          units: states,
+          status: worstStatus(states.map((s) => s.status)) ?? 'no_data',
+          likelihood: worstLikelihood(states.map((s) => s.likelihood)),
+          settled: states.every((s) => s.settled !== null),
+        });
+      }
+      const budget = unitSet.units.get(budgetTrackId(id));
+      return { doc: project, indicators, budget: budget ? judge(budget, project) : null };
+    };
     return {
       now,
       fiscalYear,
       bindingsError: unitSet.bindingsError,
-      projects: projects.map((doc) => {
-        const budget = unitSet.units.get(budgetTrackId(doc._id));
-        return { doc, indicators: byProject.get(doc._id) ?? [], budget: budget ? judge(budget) : null };
-      }),
+      projects: function* () {
+        for (const p of catalogueProjects) yield judgeProject(p);
+      },
     };
   }
 
