@@ -156,3 +156,28 @@ it('writes a snapshot of the year that reads back as the projects and indicators
   expect(await repo.snapshot(2019)).toBeNull();
   expect(await repo.load(2019)).toEqual(again);
 });
+
+it('keeps a snapshot of the year when two imports of it run at once', async () => {
+  await conn.db!.dropDatabase();
+  const seedText = fs.readFileSync(
+    path.join(__dirname, '../../../samples/targets-2019-xinjiang-market-supervision.txt'),
+    'utf8',
+  );
+  const seed = readCatalogue(tsvRows(seedText), { fiscalYear: 2019 });
+  const repo = new CatalogueRepository(conn);
+  await importCatalogue(conn, seed, { sourceFile: 'seed', now: new Date('2019-03-01T00:00:00Z') });
+  // Each import deleted every snapshot but its own: two at once deleted each other's, and the
+  // services fell back to reading every indicator document.
+  for (let round = 0; round < 4; round++) {
+    const at = new Date(Date.UTC(2019, 3, 1 + round));
+    await Promise.all([
+      importCatalogue(conn, seed, { sourceFile: 'a', now: at }),
+      importCatalogue(conn, seed, { sourceFile: 'b', now: at }),
+    ]);
+    const snap = await repo.snapshot(2019);
+    expect(snap?.projects).toHaveLength(18);
+    expect(snap).toEqual(await repo.loadDocuments(2019));
+    // The older imports' snapshots are gone: at most the two of this round are left.
+    expect((await catalogueSnapshotOf(conn).distinct('token', { year: 2019 })).length).toBeLessThanOrEqual(2);
+  }
+});

@@ -167,12 +167,16 @@ export async function importCatalogue(
   }
   // Last, and on every import (a rerun after a crash changes nothing else but must still be
   // seen): the year's snapshot, then the token the services reload on, then older snapshots go.
+  // Older means there before this one was written: an import running at the same time writes
+  // its snapshot after this listing, so of two imports at once the later one's snapshot stays
+  // (deleting every other token deleted both).
   const token = randomUUID();
+  const older = await catalogueSnapshotOf(conn).distinct('token', { year: fresh.fiscalYear });
   await catalogueSnapshotOf(conn).insertMany(snapshotDocs(storedShape(fresh), token, now));
   await upsertContested('catalogue version', 'catalogue', () =>
     catalogueVersionOf(conn).replaceOne({ _id: 'catalogue' }, { token, changedAt: now }, { upsert: true }),
   );
-  await catalogueSnapshotOf(conn).deleteMany({ year: fresh.fiscalYear, token: { $ne: token } });
+  if (older.length > 0) await catalogueSnapshotOf(conn).deleteMany({ year: fresh.fiscalYear, token: { $in: older } });
   return { diff, ownersStored, migrated };
 }
 
