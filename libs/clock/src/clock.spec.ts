@@ -7,6 +7,7 @@ import {
   localDate,
   localDateTime,
   startOfLocalDay,
+  zoneOffsetMs,
 } from './local-date';
 
 describe('parseClockSpec', () => {
@@ -86,6 +87,33 @@ describe('local dates', () => {
         }
       }
       expect(checked).toBe(365 * around.length);
+    },
+  );
+  it.each(['Asia/Shanghai', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham'])(
+    'gives the offset Intl gives for every quarter hour of 2019, DST changes included (%s)',
+    (zone) => {
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+      const direct = (ms: number) => {
+        const p = Object.fromEntries(parts.formatToParts(new Date(ms)).map((x) => [x.type, Number(x.value)]));
+        return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - ms;
+      };
+      const offsets = new Set<number>();
+      for (let ms = Date.UTC(2019, 0, 1); ms < Date.UTC(2020, 0, 1); ms += 900_000) {
+        const got = zoneOffsetMs(ms, zone);
+        if (got !== direct(ms)) throw new Error(`${zone} at ${new Date(ms).toISOString()}: ${got} ≠ ${direct(ms)}`);
+        offsets.add(got);
+      }
+      // The zones with DST show both offsets (the cache is per UTC day, exact on change days).
+      expect(offsets.size).toBe(zone === 'Asia/Shanghai' || zone === 'Asia/Kathmandu' ? 1 : 2);
     },
   );
   it('throws on an invalid instant, as formatting does', () => {

@@ -5,7 +5,6 @@
 
 const DAY_MS = 86_400_000;
 
-/** `YYYY-MM-DD` of the instant `ms` in `timeZone`. */
 // Building an Intl.DateTimeFormat costs tens of µs; ingest calls these per event, so one
 // formatter per zone is kept (the profile showed 55% of ingest's CPU here before).
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
@@ -22,35 +21,21 @@ function dateFormat(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * Then, on days the offset changes, by 15-minute slice of UTC, per zone: every zone's offset (and every change of it)
- * falls on a quarter hour, so all instants of one slice share a local date. Ingest asks several
- * times per event, and formatting was still 21% of its CPU with cached formatters.
+ * On days the offset changes, local dates are cached by 15-minute slice of UTC, per zone: every
+ * zone's offset (and every change of it) falls on a quarter hour, so all instants of one slice
+ * share a local date. Ingest asks several times per event, and formatting was still 21% of its
+ * CPU with cached formatters.
  */
 const SLICE_MS = 15 * 60_000;
 const MAX_SLICES = 50_000;
 const dateBySlice = new Map<string, Map<number, string>>();
 
-/**
- * First, by UTC day: a day on which the zone's offset does not change (every day but DST
- * changes) maps each instant to a local date by adding that offset — two offset lookups per
- * day instead of one format per slice (a year of events touches 35,000 slices).
- */
 const MAX_DAYS = 20_000;
-const offsetByDay = new Map<string, Map<number, number | null>>();
 const dateByDayNumber = new Map<number, string>();
 
+/** `YYYY-MM-DD` of the instant `ms` in `timeZone`: on a day of one offset, that offset added. */
 export function localDate(ms: number, timeZone: string): string {
-  const day = Math.floor(ms / DAY_MS);
-  let offsets = offsetByDay.get(timeZone);
-  if (!offsets) offsetByDay.set(timeZone, (offsets = new Map<number, number | null>()));
-  let offset = offsets.get(day);
-  if (offset === undefined && Number.isFinite(day)) {
-    if (offsets.size >= MAX_DAYS) offsets.clear();
-    const start = day * DAY_MS;
-    const a = zoneOffsetMs(start, timeZone);
-    offset = a === zoneOffsetMs(start + DAY_MS - 1000, timeZone) ? a : null;
-    offsets.set(day, offset);
-  }
+  const offset = dayOffset(Math.floor(ms / DAY_MS), timeZone);
   if (offset !== undefined && offset !== null) {
     const local = Math.floor((ms + offset) / DAY_MS);
     let date = dateByDayNumber.get(local);
@@ -84,8 +69,43 @@ function formatLocalDate(ms: number, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
-/** Offset of `timeZone` from UTC at instant `ms`, in milliseconds. */
+/**
+ * The zone's offset on each UTC day, per zone: a day on which it does not change (every day but
+ * DST changes) has one offset for all its instants, so two Intl lookups serve the whole day
+ * (null: it changes that day, and each instant is looked up). Intl formatting is slow: ingest,
+ * the risk engine and the status app ask for offsets and local dates per unit and per event.
+ */
+const offsetByDay = new Map<string, Map<number, number | null>>();
+let lastZone = '';
+let lastDay = NaN;
+let lastOffset: number | null = null;
+
+function dayOffset(day: number, timeZone: string): number | null | undefined {
+  if (day === lastDay && timeZone === lastZone) return lastOffset;
+  if (!Number.isFinite(day)) return undefined;
+  let offsets = offsetByDay.get(timeZone);
+  if (!offsets) offsetByDay.set(timeZone, (offsets = new Map<number, number | null>()));
+  let offset = offsets.get(day);
+  if (offset === undefined) {
+    if (offsets.size >= MAX_DAYS) offsets.clear();
+    const start = day * DAY_MS;
+    const a = formatOffset(start, timeZone);
+    offset = a === formatOffset(start + DAY_MS - 1000, timeZone) ? a : null;
+    offsets.set(day, offset);
+  }
+  lastZone = timeZone;
+  lastDay = day;
+  lastOffset = offset;
+  return offset;
+}
+
+/** Offset of `timeZone` from UTC at instant `ms`, in milliseconds (whole seconds). */
 export function zoneOffsetMs(ms: number, timeZone: string): number {
+  return dayOffset(Math.floor(ms / DAY_MS), timeZone) ?? formatOffset(ms, timeZone);
+}
+
+/** zoneOffsetMs by Intl, uncached. */
+function formatOffset(ms: number, timeZone: string): number {
   let f = offsetFormats.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {

@@ -56,39 +56,9 @@ export function dateOfDay(day: number): string {
   return date;
 }
 
-// Offsets per zone per UTC day; NaN marks a day with a transition (computed exactly each time).
-const zones = new Map<string, Map<number, number>>();
-let lastZone = '';
-let lastKey = NaN;
-let lastOffset = 0;
-
-/** The zone's offset from UTC at instant `ms`. */
-export function offsetAt(ms: number, timeZone: string): number {
-  const key = Math.floor(ms / DAY_MS);
-  if (key === lastKey && timeZone === lastZone) return lastOffset;
-  let days = zones.get(timeZone);
-  if (!days) {
-    days = new Map();
-    zones.set(timeZone, days);
-  }
-  let offset = days.get(key);
-  if (offset === undefined) {
-    const atStart = zoneOffsetMs(key * DAY_MS, timeZone);
-    const atEnd = zoneOffsetMs(key * DAY_MS + DAY_MS - 1000, timeZone);
-    offset = atStart === atEnd ? atStart : NaN;
-    if (days.size >= 100_000) days.clear();
-    days.set(key, offset);
-  }
-  if (Number.isNaN(offset)) return zoneOffsetMs(ms, timeZone);
-  lastZone = timeZone;
-  lastKey = key;
-  lastOffset = offset;
-  return offset;
-}
-
 /** Instant → local ms. */
 export function toLocalMs(ms: number, timeZone: string): number {
-  return ms + offsetAt(ms, timeZone);
+  return ms + zoneOffsetMs(ms, timeZone);
 }
 
 /** ISO instant → local day number; NaN when absent or unreadable. */

@@ -45,32 +45,17 @@ export function dayIndex(from: string, date: string): number {
   return daysBetween(from, date);
 }
 
-const HOUR_MS = 3_600_000;
-const offsets = new Map<string, number>();
-
-/** zoneOffsetMs, cached per zone and UTC hour (Intl is slow; offsets change on the hour). */
-function offsetAt(ms: number, timeZone: string): number {
-  const key = `${timeZone}|${Math.floor(ms / HOUR_MS)}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    offset = zoneOffsetMs(ms, timeZone);
-    if (offsets.size > 100_000) offsets.clear();
-    offsets.set(key, offset);
-  }
-  return offset;
-}
-
 /** Epoch ms of local `date` at `minute` minutes past midnight in `timeZone`. */
 export function instantMs(date: string, minute: number, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const wall = Date.UTC(y, m - 1, d) + minute * MINUTE_MS;
   // Two passes settle a DST edge; zones without DST need one.
-  let ms = wall - offsetAt(wall, timeZone);
-  ms = wall - offsetAt(ms, timeZone);
+  let ms = wall - zoneOffsetMs(wall, timeZone);
+  ms = wall - zoneOffsetMs(ms, timeZone);
   return ms;
 }
 
 /** ISO 8601 of an instant as a local time with its offset (`+08:00`), with the offset cached. */
 export function isoWithOffset(ms: number, timeZone: string): string {
-  return clockIsoWithOffset(ms, timeZone, offsetAt(ms, timeZone));
+  return clockIsoWithOffset(ms, timeZone, zoneOffsetMs(ms, timeZone));
 }
