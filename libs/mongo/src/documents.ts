@@ -50,6 +50,8 @@ export const COLLECTIONS = {
   catalogueVersion: 'catalogue_version',
   /** The catalogue of a fiscal year as its last import left it, in a few JSON chunks: what services load at start. */
   catalogueSnapshot: 'catalogue_snapshot',
+  /** One document per fiscal year imported (`_id` the year as text): its projects and its snapshot's token. */
+  catalogueYears: 'catalogue_years',
   /** One document per actuals topic: how far ingest has processed each partition (event time). */
   sourceWatermarks: 'source_watermarks',
 } as const;
@@ -75,6 +77,23 @@ export interface CatalogueVersionDoc {
   _id: 'catalogue';
   token: string;
   changedAt: Date;
+  /** Every fiscal year of the catalogue has its `catalogue_years` document (else the years are found by a scan). */
+  years?: boolean;
+}
+
+/**
+ * A fiscal year of the catalogue as its last import left it, `_id` the year as text: how many
+ * projects it has (0: every one archived) and the token of the snapshot that import wrote (null:
+ * a year imported before snapshots, read from its documents). Services list the years and find
+ * the snapshot's chunks by `_id` from these few documents instead of scanning the catalogue.
+ */
+export interface CatalogueYearDoc {
+  _id: string;
+  year: number;
+  projects: number;
+  token: string | null;
+  chunks: number;
+  writtenAt: Date;
 }
 
 /** A closed fiscal year, `_id` the year as text: its late events go to the DLQ (`year_closed`). */

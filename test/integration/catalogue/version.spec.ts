@@ -6,6 +6,7 @@ import {
   CatalogueRepository,
   catalogueSnapshotOf,
   catalogueVersionOf,
+  catalogueYearsOf,
   connectMongo,
   importCatalogue,
   indicatorsOf,
@@ -25,7 +26,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-catalogue-version-'));
 const bindingsFile = path.join(dir, 'bindings.yaml');
 fs.writeFileSync(bindingsFile, 'version: 1\nbindings: []\n');
 
-const table = (target: string, extra = false): ParsedCatalogue =>
+const table = (target: string, extra = false, fiscalYear = 2019): ParsedCatalogue =>
   readCatalogue(
     tsvRows(
       [
@@ -36,7 +37,7 @@ const table = (target: string, extra = false): ParsedCatalogue =>
         ...(extra ? ['产出指标\t数量指标\t复检批次\t≥5批'] : []),
       ].join('\n'),
     ),
-    { fiscalYear: 2019 },
+    { fiscalYear },
   );
 
 const ID = '2019.甲局.食品抽检经费.抽检批次';
@@ -180,4 +181,41 @@ it('keeps a snapshot of the year when two imports of it run at once', async () =
     // The older imports' snapshots are gone: at most the two of this round are left.
     expect((await catalogueSnapshotOf(conn).distinct('token', { year: 2019 })).length).toBeLessThanOrEqual(2);
   }
+});
+
+it('lists the fiscal years and finds a snapshot from the years recorded by the imports; a store without them is scanned once', async () => {
+  await conn.db!.dropDatabase();
+  const repo = new CatalogueRepository(conn);
+  const now = new Date('2020-03-01T00:00:00Z');
+  // A store imported before the years were recorded: its 2019 is found by a scan of the projects.
+  await importCatalogue(conn, table('≥20批'), { sourceFile: 'old', now });
+  await catalogueYearsOf(conn).deleteMany({});
+  await catalogueVersionOf(conn).updateOne({ _id: 'catalogue' }, { $unset: { years: '' } });
+  expect(await repo.fiscalYears()).toEqual([2019]);
+
+  // The next import records its own year and, once, the years already there (without a snapshot token).
+  await importCatalogue(conn, table('≥30批', true, 2020), { sourceFile: 'new', now });
+  const years = await catalogueYearsOf(conn).find({}).sort({ year: 1 }).toArray();
+  expect(years.map((d) => [d._id, d.projects, d.token === null, d.chunks])).toEqual([
+    ['2019', 1, true, 0],
+    ['2020', 1, false, 1],
+  ]);
+  expect((await catalogueVersionOf(conn).findOne({ _id: 'catalogue' }))?.years).toBe(true);
+  // What the projects say, without reading them: a project of another year written behind the imports' back is not seen.
+  await conn.db!.collection('projects').insertOne({ _id: '2018.x.y', fiscalYear: 2018, archived: false } as never);
+  expect(await repo.fiscalYears()).toEqual([2020, 2019]);
+  await conn.db!.collection('projects').deleteOne({ _id: '2018.x.y' } as never);
+
+  // Both years' snapshots read back as their documents: 2020 by the token its document names, 2019 by listing.
+  expect(await repo.snapshot(2020)).toEqual(await repo.loadDocuments(2020));
+  expect(await repo.snapshot(2019)).toEqual(await repo.loadDocuments(2019));
+  // A token whose chunks are gone (an import at the same time replaced them): the complete snapshot listed is read.
+  await catalogueYearsOf(conn).updateOne({ _id: '2020' }, { $set: { token: 'gone' } });
+  expect(await repo.snapshot(2020)).toEqual(await repo.loadDocuments(2020));
+
+  // A year whose projects are all archived by its re-import is no longer listed.
+  await importCatalogue(conn, { fiscalYear: 2019, problems: [], projects: [] }, { sourceFile: 'empty', now });
+  expect(await repo.fiscalYears()).toEqual([2020]);
+  await catalogueVersionOf(conn).updateOne({ _id: 'catalogue' }, { $unset: { years: '' } });
+  expect(await repo.fiscalYears()).toEqual([2020]);
 });

@@ -23,6 +23,7 @@ import {
   bulkWriteChunked,
   catalogueSnapshotOf,
   catalogueVersionOf,
+  catalogueYearsOf,
   indicatorsOf,
   ownersOf,
   projectsOf,
@@ -172,12 +173,45 @@ export async function importCatalogue(
   // (deleting every other token deleted both).
   const token = randomUUID();
   const older = await catalogueSnapshotOf(conn).distinct('token', { year: fresh.fiscalYear });
-  await catalogueSnapshotOf(conn).insertMany(snapshotDocs(storedShape(fresh), token, now));
+  const snapshot = snapshotDocs(storedShape(fresh), token, now);
+  await catalogueSnapshotOf(conn).insertMany(snapshot);
+  await upsertContested('catalogue year', String(fresh.fiscalYear), () =>
+    catalogueYearsOf(conn).replaceOne(
+      { _id: String(fresh.fiscalYear) },
+      {
+        year: fresh.fiscalYear,
+        projects: fresh.projects.length,
+        token,
+        chunks: snapshot.length,
+        writtenAt: now,
+      },
+      { upsert: true },
+    ),
+  );
+  await recordOlderYears(conn, now);
   await upsertContested('catalogue version', 'catalogue', () =>
-    catalogueVersionOf(conn).replaceOne({ _id: 'catalogue' }, { token, changedAt: now }, { upsert: true }),
+    catalogueVersionOf(conn).replaceOne({ _id: 'catalogue' }, { token, changedAt: now, years: true }, { upsert: true }),
   );
   if (older.length > 0) await catalogueSnapshotOf(conn).deleteMany({ year: fresh.fiscalYear, token: { $in: older } });
   return { diff, ownersStored, migrated };
+}
+
+/**
+ * Once per store (until the version document says so): the fiscal years imported before
+ * `catalogue_years` was kept get their document, with no snapshot (they are read from their
+ * projects and indicators until their next import). An insert, so a year an import running at
+ * the same time records is not overwritten.
+ */
+async function recordOlderYears(conn: Connection, now: Date): Promise<void> {
+  if ((await catalogueVersionOf(conn).findOne({ _id: 'catalogue' }))?.years) return;
+  const known = new Set((await catalogueYearsOf(conn).find({}).toArray()).map((d) => d.year));
+  const years: number[] = await projectsOf(conn).distinct('fiscalYear', { archived: false });
+  await claimByInsert(
+    catalogueYearsOf(conn),
+    years
+      .filter((year) => !known.has(year))
+      .map((year) => ({ _id: String(year), year, projects: 1, token: null, chunks: 0, writtenAt: now })),
+  );
 }
 
 /**

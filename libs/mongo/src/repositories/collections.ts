@@ -4,6 +4,7 @@ import {
   COLLECTIONS,
   type CatalogueSnapshotDoc,
   type CatalogueVersionDoc,
+  type CatalogueYearDoc,
   type DlqDoc,
   type DlqRedriveDoc,
   type EventIdSegmentDoc,
@@ -32,6 +33,7 @@ export const ownersOf = (c: Connection) => collection<OwnersDoc>(c, COLLECTIONS.
 export const catalogueSnapshotOf = (c: Connection) =>
   collection<CatalogueSnapshotDoc>(c, COLLECTIONS.catalogueSnapshot);
 export const catalogueVersionOf = (c: Connection) => collection<CatalogueVersionDoc>(c, COLLECTIONS.catalogueVersion);
+export const catalogueYearsOf = (c: Connection) => collection<CatalogueYearDoc>(c, COLLECTIONS.catalogueYears);
 
 /** True for a duplicate-key error (E11000), from MongoDB or FerretDB. */
 export function isDuplicateKey(e: unknown): boolean {
