@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { WALL_CLOCK } from '@iw/clock';
@@ -236,6 +235,7 @@ export class SmtpSink {
     };
     try {
       if (this.options.parse === false) throw SKIP_PARSE;
+      const { simpleParser } = await import('mailparser'); // loaded with the first mail, not by every app that imports @iw/mail
       const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
       const to = parsed.to ? (Array.isArray(parsed.to) ? parsed.to : [parsed.to]) : [];
       Object.assign(message, {

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from '@iw/targets';
 import { SUMMARY_LIKELIHOODS, type AgencyMonitoringReport } from './agency-report';
 import { monthsLabel } from './monitoring-report';
 import { writeProjectSheet } from './xlsx';
@@ -28,7 +28,7 @@ const THIN = { style: 'thin' as const };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
 export async function agencyReportXlsx(report: AgencyMonitoringReport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJs()).Workbook();
   wb.creator = 'Indicator Watch';
   const ws = wb.addWorksheet(SUMMARY_SHEET, {
     pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },

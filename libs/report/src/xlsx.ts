@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcelJs } from '@iw/targets';
 import { DEVIATION_CATEGORIES } from './deviation';
 import { monthsLabel, type MonitoringReport } from './monitoring-report';
 import { REPORT_LIKELIHOODS } from './statuses';
@@ -18,7 +19,7 @@ const THIN = { style: 'thin' as const };
 const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
 export async function monitoringReportXlsx(report: MonitoringReport): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await loadExcelJs()).Workbook();
   wb.creator = 'Indicator Watch';
   writeProjectSheet(wb, REPORT_SHEET, report);
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { simpleParser } from 'mailparser';
 import type { AppConfig } from '@iw/config';
 import { localCatcherOf } from '@iw/mail';
 import { APP_CONFIG } from '../tokens';
@@ -55,6 +54,8 @@ export class MailFolder {
     } catch {
       return null;
     }
+    // mailparser is loaded when a mail is first read: most of what it pulls in is needed for nothing else.
+    const { simpleParser } = await import('mailparser');
     const m = await simpleParser(buf, { skipHtmlToText: false, skipImageLinks: true });
     const to = Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : (m.to?.text ?? '');
     return {

@@ -8,8 +8,8 @@
 import type ExcelJS from 'exceljs';
 import { unwrapCell, type SourceRow } from './source-row';
 
-/** exceljs is large; it is loaded only when a workbook is read. */
-async function loadExcelJs(): Promise<typeof ExcelJS> {
+/** exceljs is large (most of a second to load): it is loaded only when a workbook is read or written. */
+export async function loadExcelJs(): Promise<typeof ExcelJS> {
   const mod = await import('exceljs');
   return (mod as { default?: typeof ExcelJS }).default ?? mod;
 }
