@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readBindingsFile, readInPieces, readWhole } from './bindings-file';
+import { readBindingsFile, readBindingsFileAsync, readInPieces, readWhole } from './bindings-file';
 
 const file = (...lines: string[]) => lines.join('\n') + '\n';
 
@@ -39,6 +39,22 @@ describe('readBindingsFile in pieces', () => {
     expect(text.split('\n')[last.line - 1]).toBe('      - indicator: "批次999"');
     expect(text.split('\n')[last.lines.field! - 1]).toBe('        field: batches');
     expect(readBindingsFile(text)).toEqual(readWhole(text));
+  });
+
+  it('reads the same asynchronously, letting other work run between its pieces', async () => {
+    const text = manyBindings(1000);
+    let turns = 0;
+    const other = setInterval(() => turns++, 0);
+    try {
+      expect(await readBindingsFileAsync(text)).toEqual(readWhole(text));
+    } finally {
+      clearInterval(other);
+    }
+    expect(turns).toBeGreaterThan(0);
+    // A file not of the plain shape is read whole, with the same problems.
+    const bad = file('version: 1', 'bindings:', '  - project: p', '    indicators: [', '');
+    expect(await readBindingsFileAsync(bad)).toEqual(readWhole(bad));
+    expect((await readBindingsFileAsync(bad)).problems.length).toBeGreaterThan(0);
   });
 
   it('reads the sample bindings (comments between items) as the whole document', () => {

@@ -42,12 +42,44 @@ type LineOf = (node: Node | null | undefined, fallback?: number) => number;
  * of that plain shape, or when a piece shows any problem (so every message is exactly the one
  * the whole file gives).
  */
-export function readBindingsFile(text: string): { raws: RawBinding[]; problems: Problem[] } {
-  return readInPieces(text) ?? readWhole(text);
+export function readBindingsFile(text: string): BindingsRead {
+  return finish(readSteps(text));
+}
+
+/**
+ * readBindingsFile, giving the event loop a turn after each piece: a service reads the file
+ * while its catalogue comes in from the store (for a province, both take seconds).
+ */
+export async function readBindingsFileAsync(text: string): Promise<BindingsRead> {
+  const steps = readSteps(text);
+  for (let r = steps.next(); ; r = steps.next()) {
+    if (r.done) return r.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** What a bindings file says: its raw bindings, and its problems (the file's own: YAML, keys). */
+export interface BindingsRead {
+  raws: RawBinding[];
+  problems: Problem[];
+}
+
+/** A reading that pauses (yields) between its pieces. */
+type Steps<T> = Generator<void, T, void>;
+
+function finish<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+function* readSteps(text: string): Steps<BindingsRead> {
+  return (yield* piecesOf(text)) ?? readWhole(text);
 }
 
 /** The whole file as one YAML document (exported for the tests). */
-export function readWhole(text: string): { raws: RawBinding[]; problems: Problem[] } {
+export function readWhole(text: string): BindingsRead {
   const problems: Problem[] = [];
   const { doc, lineOf, syntaxErrors } = readYamlFile(text);
   const error = (line: number, message: string) => problems.push({ line, severity: 'error', message });
@@ -95,7 +127,11 @@ const BLANK = /^[ ]*(#.*)?\r?$/;
  * or a comment and is indented less. Anything more unusual (an alias to an anchor in another
  * item, say) is a problem in its piece, and the whole file is then read as one document.
  */
-export function readInPieces(text: string): { raws: RawBinding[]; problems: Problem[] } | null {
+export function readInPieces(text: string): BindingsRead | null {
+  return finish(piecesOf(text));
+}
+
+function* piecesOf(text: string): Steps<BindingsRead | null> {
   const lines = text.split('\n');
   let at = -1;
   for (let i = 0; i < lines.length; i++) {
@@ -152,6 +188,7 @@ export function readInPieces(text: string): { raws: RawBinding[]; problems: Prob
     const lineOf: LineOf = (node, fallback = 1) => (node?.range ? piece.lineOf(node) + from : fallback);
     for (const item of piece.doc.contents.items as Node[]) collect(item, undefined, raws, lineOf, error);
     if (problems.length) return null;
+    yield;
   }
   return { raws, problems };
 }

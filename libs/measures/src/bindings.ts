@@ -8,7 +8,8 @@ import {
   type FieldType,
 } from '@iw/events';
 import { idSegment, legacyProjectId, type ParsedCatalogue, type ParsedProject, type Problem } from '@iw/targets';
-import { readBindingsFile, type BindingKey, type ErrorFn, type RawBinding } from './bindings-file';
+import { readBindingsFile, type BindingKey, type BindingsRead, type ErrorFn, type RawBinding } from './bindings-file';
+export { readBindingsFileAsync, type BindingsRead } from './bindings-file';
 import type { MeasureKind } from './progress';
 import { budgetYuan, catalogueUnits, defaultScale, measuresFor, type TrackedUnit } from './units';
 
@@ -92,7 +93,11 @@ export class BindingsError extends Error {
 }
 
 /** Validates `text` against `catalogue`; throws BindingsError naming every bad line. */
-export function loadBindings(text: string, catalogue: ParsedCatalogue, options: BindingOptions = {}): BindingSet {
+export function loadBindings(
+  text: string | BindingsRead,
+  catalogue: ParsedCatalogue,
+  options: BindingOptions = {},
+): BindingSet {
   const { bindings, problems } = checkBindings(text, catalogue, options);
   const errors = problems.filter((p) => p.severity === 'error');
   if (!bindings || errors.length) throw new BindingsError(errors);
@@ -101,11 +106,14 @@ export function loadBindings(text: string, catalogue: ParsedCatalogue, options: 
 
 /** Like loadBindings, but returns the problems instead of throwing (for `iw` commands and tests). */
 export function checkBindings(
-  text: string,
+  text: string | BindingsRead,
   catalogue: ParsedCatalogue,
   options: BindingOptions = {},
 ): { bindings: BindingSet | null; problems: Problem[] } {
-  const { raws, problems } = readBindingsFile(text);
+  // The file's text, or what readBindingsFile(Async) read of it.
+  const read = typeof text === 'string' ? readBindingsFile(text) : text;
+  const raws = read.raws;
+  const problems = [...read.problems];
   const error = (line: number, message: string) => problems.push({ line, severity: 'error', message });
 
   const units = new Map<string, TrackedUnit>();

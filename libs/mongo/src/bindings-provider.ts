@@ -1,5 +1,11 @@
 import * as fs from 'node:fs';
-import { loadBindings, type BindingSet, type TrackedUnit } from '@iw/measures';
+import {
+  loadBindings,
+  readBindingsFileAsync,
+  type BindingSet,
+  type BindingsRead,
+  type TrackedUnit,
+} from '@iw/measures';
 import type { ParsedCatalogue } from '@iw/targets';
 import type { FiscalYearDoc } from './documents';
 import { CatalogueRepository } from './repositories/catalogue.repository';
@@ -100,7 +106,7 @@ export class BindingsProvider {
       for (const year of await this.repo.fiscalYears()) {
         if (byYear.has(year)) continue;
         try {
-          byYear.set(year, this.bind(await this.repo.load(year)));
+          byYear.set(year, (await this.loadAndBind(year)).bindings);
         } catch (e) {
           this.options.log?.(
             `fiscal year ${year}: not bound (${(e as Error).message}); its events are routed against ${newest.fiscalYear}`,
@@ -123,8 +129,20 @@ export class BindingsProvider {
     return { ...this.all.years, closed: this.closed.years };
   }
 
-  private bind(catalogue: Awaited<ReturnType<CatalogueRepository['load']>>): BindingSet {
-    const bindings = loadBindings(fs.readFileSync(this.options.bindingsFile, 'utf8'), catalogue, {
+  /**
+   * A fiscal year's catalogue bound as the bindings file says. The file is read (YAML, seconds for
+   * a province's) while the catalogue comes in from the store, in turns.
+   */
+  private async loadAndBind(year: number): Promise<{ catalogue: ParsedCatalogue; bindings: BindingSet }> {
+    const [catalogue, read] = await Promise.all([
+      this.repo.load(year),
+      readBindingsFileAsync(fs.readFileSync(this.options.bindingsFile, 'utf8')),
+    ]);
+    return { catalogue, bindings: this.bind(catalogue, read) };
+  }
+
+  private bind(catalogue: ParsedCatalogue, read: BindingsRead): BindingSet {
+    const bindings = loadBindings(read, catalogue, {
       timeZone: this.options.timeZone,
       satisfiedShare: this.options.satisfiedShare,
     });
@@ -145,8 +163,7 @@ export class BindingsProvider {
     if (this.current && this.current.version === version) return this.current.bindings;
     const years = await this.repo.fiscalYears();
     if (years.length === 0) throw new EmptyCatalogueError();
-    const catalogue = await this.repo.load(years[0]);
-    const bindings = this.bind(catalogue);
+    const { catalogue, bindings } = await this.loadAndBind(years[0]);
     this.options.onLoad?.(catalogue, bindings);
     this.options.log?.(
       `${this.current ? 'catalogue changed: reloaded' : `fiscal year ${years[0]}:`} ${bindings.units.size} tracked units, ${bindings.bindings.length} bindings`,
