@@ -344,18 +344,24 @@ function undistinct(p: Progress, value: string, date: string): boolean {
  * offset order: then nothing needs sorting.
  */
 function inOrder(events: readonly AppliedEvent[]): Array<{ e: AppliedEvent; key: string }> {
-  const keys = new Map<string, string>();
+  const keys = new Map<string, Map<number, string>>();
   let sorted = true;
+  // The key of the previous event's partition: a batch's events share one, so it is built once.
+  let topic: string | undefined;
+  let partition = -1;
+  let key = '';
   const out = events.map((e, i) => {
-    const { topic, partition } = e.position;
-    const k = `${partition}:${topic}`;
-    let key = keys.get(k);
-    if (key === undefined) keys.set(k, (key = partitionKey(topic, partition)));
-    if (sorted && i > 0) {
-      const prev = events[i - 1].position;
-      const prevKey = keys.get(`${prev.partition}:${prev.topic}`)!;
-      if (prevKey > key || (prevKey === key && prev.offset > e.position.offset)) sorted = false;
+    const prevKey = key;
+    if (e.position.topic !== topic || e.position.partition !== partition) {
+      ({ topic, partition } = e.position);
+      let ofTopic = keys.get(topic);
+      if (!ofTopic) keys.set(topic, (ofTopic = new Map()));
+      let k = ofTopic.get(partition);
+      if (k === undefined) ofTopic.set(partition, (k = partitionKey(topic, partition)));
+      key = k;
     }
+    if (sorted && i > 0 && (prevKey > key || (prevKey === key && events[i - 1].position.offset > e.position.offset)))
+      sorted = false;
     return { e, i, key };
   });
   if (!sorted)
