@@ -355,7 +355,7 @@ function inOrder(events: readonly AppliedEvent[]): Array<{ e: AppliedEvent; key:
     if (e.position.topic !== topic || e.position.partition !== partition) {
       ({ topic, partition } = e.position);
       let ofTopic = keys.get(topic);
-      if (!ofTopic) keys.set(topic, (ofTopic = new Map()));
+      if (!ofTopic) keys.set(topic, (ofTopic = new Map<number, string>()));
       let k = ofTopic.get(partition);
       if (k === undefined) ofTopic.set(partition, (k = partitionKey(topic, partition)));
       key = k;
