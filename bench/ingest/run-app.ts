@@ -31,9 +31,11 @@ export async function runUntilDrained(options: {
   topics: string[];
   timeoutMs: number;
   profileDir?: string;
+  /** More flags for node (before the entry). */
+  nodeArgs?: string[];
 }): Promise<AppRun> {
   // Node refuses --cpu-prof in NODE_OPTIONS: it goes on the command line.
-  const nodeArgs: string[] = [];
+  const nodeArgs: string[] = [...(options.nodeArgs ?? [])];
   if (options.profileDir) {
     fs.mkdirSync(options.profileDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);

@@ -211,6 +211,25 @@ describe('applyEvents: exactly once', () => {
     expect(run(i, events)).toEqual(run(i, batch(0, 5)));
   });
 
+  it('sorts events of several topics and partitions, interleaved, by partition then offset', () => {
+    const on = (topic: string, partition: number, from: number, to: number) =>
+      batch(from, to, partition).map((e) => ({
+        ...e,
+        eventId: `${topic}${e.eventId}`,
+        position: { ...e.position, topic },
+      }));
+    const grouped = [...on('a.x', 0, 0, 3), ...on('a.x', 1, 0, 3), ...on('b', 0, 0, 3), ...on('b', 1, 0, 3)];
+    const interleaved = [0, 1, 2, 3].flatMap((k) => [grouped[k + 12], grouped[k], grouped[k + 8], grouped[k + 4]]);
+    const backwards = [...grouped].reverse();
+    for (const events of [interleaved, backwards, [...grouped.slice(4), ...grouped.slice(0, 4)]]) {
+      expect(run(i, events)).toEqual(run(i, grouped));
+      // A redelivery of a prefix of each partition, in any order, changes nothing.
+      expect(applyEvents(run(i, grouped), i, events.slice(0, 7), TZ).version).toBe(1);
+    }
+    expect(run(i, grouped).applied).toEqual({ 'a%2Ex@0': 3, 'a%2Ex@1': 3, 'b@0': 3, 'b@1': 3 });
+    expect(run(i, grouped).eventCount).toBe(16);
+  });
+
   it('does not mutate its input', () => {
     const p = run(i, batch(0, 3));
     const frozen = JSON.parse(JSON.stringify(p));

@@ -182,35 +182,71 @@ function keepReadings(p: Progress, fresh: ReadonlyArray<{ e: AppliedEvent; t: nu
   if (!PICKED.has(p.measure)) return;
   const added = fresh.filter((f) => f.e.input.kind !== 'assessment');
   if (added.length === 0) return;
-  let kept = p.readings ?? [];
-  const known = new Set(kept.map((r) => r.eventId));
-  for (const { e } of added)
+  // Each reading's instant parsed once (a sort comparing the texts parsed them millions of times a batch).
+  const kept: Timed[] = (p.readings ?? []).map((r) => ({ r, t: Date.parse(r.occurredAt) }));
+  const known = new Set(kept.map((k) => k.r.eventId));
+  for (const { e, t } of added)
     if (!known.has(e.eventId)) {
-      kept.push({ eventId: e.eventId, occurredAt: e.occurredAt, input: e.input });
+      kept.push({ r: { eventId: e.eventId, occurredAt: e.occurredAt, input: e.input }, t });
       known.add(e.eventId);
     }
-  kept.sort(byTime);
-  let loose = kept.filter((r) => !r.folded).length;
-  while (loose > MAX_READINGS) {
-    const oldest = kept.find((r) => !r.folded)!;
-    const date = localDate(Date.parse(oldest.occurredAt), timeZone);
-    const ofDay = kept.filter((r) => localDate(Date.parse(r.occurredAt), timeZone) === date);
-    const pick = ofDay.reduce((a, b) => (picks(p.measure, b, a) ? b : a));
-    loose -= ofDay.filter((r) => !r.folded).length;
-    kept = [...kept.filter((r) => !ofDay.includes(r)), { ...pick, folded: true as const }].sort(byTime);
+  // Stored readings are in order already: usually only the new ones need sorting in.
+  if (!isSorted(kept)) kept.sort(byTime);
+  let loose = 0;
+  for (const k of kept) if (!k.r.folded) loose++;
+  if (loose <= MAX_READINGS) {
+    p.readings = kept.map((k) => k.r);
+    return;
   }
-  p.readings = kept;
+  // The day of the oldest loose reading folds, then the next one's, until few enough stay loose:
+  // all of a day's readings (folded or not) become its pick, kept in (occurredAt, eventId) order.
+  const dates = kept.map((k) => localDate(k.t, timeZone));
+  const byDate = new Map<string, number[]>();
+  dates.forEach((d, i) => {
+    const list = byDate.get(d);
+    if (list) list.push(i);
+    else byDate.set(d, [i]);
+  });
+  const pickOf = new Map<string, number>(); // folded day → index of its pick
+  for (let i = 0; i < kept.length && loose > MAX_READINGS; i++) {
+    if (kept[i].r.folded || pickOf.has(dates[i])) continue;
+    const ofDay = byDate.get(dates[i])!;
+    let pick = ofDay[0];
+    for (const j of ofDay) {
+      if (j !== pick && picks(p.measure, kept[j], kept[pick])) pick = j;
+      if (!kept[j].r.folded) loose--;
+    }
+    pickOf.set(dates[i], pick);
+  }
+  const out: KeptReading[] = [];
+  kept.forEach((k, i) => {
+    const pick = pickOf.get(dates[i]);
+    if (pick === undefined) out.push(k.r);
+    else if (pick === i) out.push(k.r.folded ? k.r : { ...k.r, folded: true as const });
+  });
+  p.readings = out;
 }
 
-function byTime(a: KeptReading, b: KeptReading): number {
-  const d = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
-  return d !== 0 ? d : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+/** A kept reading and its instant. */
+interface Timed {
+  r: KeptReading;
+  t: number;
+}
+
+function byTime(a: Timed, b: Timed): number {
+  const d = a.t - b.t;
+  return d !== 0 ? d : a.r.eventId < b.r.eventId ? -1 : a.r.eventId > b.r.eventId ? 1 : 0;
+}
+
+function isSorted(list: readonly Timed[]): boolean {
+  for (let i = 1; i < list.length; i++) if (byTime(list[i - 1], list[i]) > 0) return false;
+  return true;
 }
 
 /** Whether reading `b` is what its day shows rather than `a`. */
-function picks(measure: MeasureKind, b: KeptReading, a: KeptReading): boolean {
-  const vb = b.input.kind === 'reading' ? b.input.value : 0;
-  const va = a.input.kind === 'reading' ? a.input.value : 0;
+function picks(measure: MeasureKind, b: Timed, a: Timed): boolean {
+  const vb = b.r.input.kind === 'reading' ? b.r.input.value : 0;
+  const va = a.r.input.kind === 'reading' ? a.r.input.value : 0;
   if (measure === 'max') return vb > va;
   if (measure === 'min') return vb < va;
   return byTime(a, b) < 0; // latest, milestone: the later
@@ -308,18 +344,24 @@ function undistinct(p: Progress, value: string, date: string): boolean {
  * offset order: then nothing needs sorting.
  */
 function inOrder(events: readonly AppliedEvent[]): Array<{ e: AppliedEvent; key: string }> {
-  const keys = new Map<string, string>();
+  const keys = new Map<string, Map<number, string>>();
   let sorted = true;
+  // The key of the previous event's partition: a batch's events share one, so it is built once.
+  let topic: string | undefined;
+  let partition = -1;
+  let key = '';
   const out = events.map((e, i) => {
-    const { topic, partition } = e.position;
-    const k = `${partition}:${topic}`;
-    let key = keys.get(k);
-    if (key === undefined) keys.set(k, (key = partitionKey(topic, partition)));
-    if (sorted && i > 0) {
-      const prev = events[i - 1].position;
-      const prevKey = keys.get(`${prev.partition}:${prev.topic}`)!;
-      if (prevKey > key || (prevKey === key && prev.offset > e.position.offset)) sorted = false;
+    const prevKey = key;
+    if (e.position.topic !== topic || e.position.partition !== partition) {
+      ({ topic, partition } = e.position);
+      let ofTopic = keys.get(topic);
+      if (!ofTopic) keys.set(topic, (ofTopic = new Map<number, string>()));
+      let k = ofTopic.get(partition);
+      if (k === undefined) ofTopic.set(partition, (k = partitionKey(topic, partition)));
+      key = k;
     }
+    if (sorted && i > 0 && (prevKey > key || (prevKey === key && events[i - 1].position.offset > e.position.offset)))
+      sorted = false;
     return { e, i, key };
   });
   if (!sorted)

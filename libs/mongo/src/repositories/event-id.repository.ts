@@ -67,7 +67,7 @@ interface LogState {
   byId: Map<string, Seen>;
   /** Segments known, oldest first, with when they were written (wall clock) and their ids. */
   segments: Array<{ seq: number; at: number; ids: string[] }>;
-  /** Texts of the segments this process wrote, newest few, so a conflict right after needs no read. */
+  /** Texts of the newest segment this process wrote, so a conflict right after needs no read. */
   recentTexts: Map<number, string[]>;
   /** The texts document of each segment (written before the segment is claimed). */
   textsIds: Map<number, string>;
@@ -81,7 +81,12 @@ interface LogState {
 /** An id as a segment stores it: event id, content hash, partition, offset of its first delivery. */
 type IdEntry = [string, number, number, number] | [string, number, number, number, string];
 
-const RECENT_TEXTS = 4;
+/**
+ * Segments whose texts stay in memory. One: a batch's texts are about 1 MB (3,000 events), kept
+ * live for each topic; an older first delivery's text is read from `event_texts` (conflicts and
+ * corrections, both rare).
+ */
+const RECENT_TEXTS = 1;
 /** Segments probed at once when catching up with another writer. */
 const PROBE = 8;
 
