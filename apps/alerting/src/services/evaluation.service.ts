@@ -359,4 +359,3 @@ export class EvaluationService {
     return { judged: done.size, enqueued };
   }
 }
-
