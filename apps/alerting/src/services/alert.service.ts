@@ -39,6 +39,13 @@ export interface SweepAlerts {
   latest: Map<string, EvaluationSnapshot>;
 }
 
+/** Where an alert step's time went (real ms, added up): read the alerts, enqueue into the outbox, save the alerts. */
+export interface AlertStageTimes {
+  read: number;
+  enqueue: number;
+  save: number;
+}
+
 /** How long the list of removed people is used before it is read again (real ms). */
 const PEOPLE_RECHECK_MS = 5000;
 
@@ -185,12 +192,19 @@ export class AlertService {
    * the alert read), and `latest` collects the snapshot of each open alert the evaluation left
    * as it was stored (the same standing, only the daily figures moved), for the reminders.
    */
-  async onEvaluations(evaluations: readonly UnitEvaluation[], now: number, sweep?: SweepAlerts): Promise<number> {
+  async onEvaluations(
+    evaluations: readonly UnitEvaluation[],
+    now: number,
+    sweep?: SweepAlerts,
+    times?: AlertStageTimes,
+  ): Promise<number> {
     if (evaluations.length === 0) return 0;
+    const started = this.realNow();
     const options = await this.pipelineOptions();
     const byId = new Map(evaluations.map((e) => [e.unit.id, e]));
     const ids = [...byId.keys()];
     const read = sweep ? await this.alerts.find(ids.filter((id) => sweep.stored.has(id))) : undefined;
+    if (times) times.read += this.realNow() - started;
     const written = await this.apply(
       ids,
       (alert, id) => {
@@ -200,6 +214,7 @@ export class AlertService {
         return r;
       },
       read,
+      times,
     );
     if (sweep) for (const id of written.ids) sweep.stored.add(id);
     return written.enqueued;
@@ -234,12 +249,15 @@ export class AlertService {
     step: (alert: Alert | null, id: string) => EnqueueResult | null,
     /** The alerts as the caller just read them (the first round's state); absent: read by id. */
     read?: ReadonlyMap<string, StoredAlert>,
+    times?: AlertStageTimes,
   ): Promise<{ enqueued: number; ids: string[] }> {
     let enqueued = 0;
     const written: string[] = [];
     try {
       await retryContested('alerts', ids, async (todo, round) => {
+        let mark = this.realNow();
         const stored = round > 0 ? await this.alerts.load(todo) : (read ?? (await this.alerts.find(todo)));
+        if (times) times.read += this.realNow() - mark;
         const writes: AlertWrite[] = [];
         const notifications: Notification[] = [];
         for (const id of todo) {
@@ -255,8 +273,12 @@ export class AlertService {
           notifications.push(...r.notifications);
           if (r.changed && r.alert) writes.push({ alert: r.alert, expectedRev: current?.rev ?? null });
         }
-        enqueued += await this.outbox.enqueue(notifications, new Date(this.realNow()));
+        mark = this.realNow();
+        enqueued += await this.outbox.enqueue(notifications, new Date(mark));
+        if (times) times.enqueue += this.realNow() - mark;
+        mark = this.realNow();
         const lost = await this.alerts.save(writes);
+        if (times) times.save += this.realNow() - mark;
         const lostSet = new Set(lost);
         for (const w of writes) if (!lostSet.has(w.alert.id)) written.push(w.alert.id);
         return lost;

@@ -10,9 +10,10 @@ import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
 import { assess, infoKeyOf, needsWrite, type Verdict } from '../utils/assess';
+import { progressSlices } from '../utils/progress-slices';
 import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
-import { AlertService, type SweepAlerts } from './alert.service';
+import { AlertService, type AlertStageTimes, type SweepAlerts } from './alert.service';
 import { CatalogueService, ofClosedYear, type CatalogueView } from './catalogue.service';
 import { WatermarkService } from './watermark.service';
 
@@ -269,9 +270,42 @@ export class EvaluationService {
       ? await this.progress.find([...lastYearIds.values()])
       : new Map<string, Progress>();
 
+    const t = { read: 0, save: 0, unchanged: 0, alerts: 0, alert: { read: 0, enqueue: 0, save: 0 } };
+    let judged = 0;
+    let enqueued = 0;
+    const slices = trigger === 'progress' ? progressSlices(units) : [[...units.keys()]];
+    for (const slice of slices) {
+      const r = await this.judgeAndAlert(slice, units, asOf, lastYear, lastYearIds, view, fromJudged, ctx, t, run);
+      judged += r.judged;
+      enqueued += r.enqueued;
+    }
+    const took = this.realNow() - started;
+    this.metrics.observeEvaluation(trigger, judged, took);
+    this.logger.debug(
+      `${trigger}: ${judged} unit(s) in ${took} ms${slices.length > 1 ? ` (${slices.length} slices)` : ''} (${t.unchanged} unchanged; read ${t.read}, save ${t.save}, alerts ${t.alerts} [read ${t.alert.read}, enqueue ${t.alert.enqueue}, save ${t.alert.save}]: ${enqueued} enqueued)`,
+    );
+    return enqueued;
+  }
+
+  /**
+   * Judges `ids` (compare-and-set on their stored evaluations, MAX_CAS_ROUNDS at most), then
+   * steps their alerts (outbox first, then the alerts); the stage times add up in `t`.
+   */
+  private async judgeAndAlert(
+    ids: readonly string[],
+    units: ReadonlyMap<string, TrackedUnit>,
+    asOf: ReadonlyMap<string, number>,
+    lastYear: ReadonlyMap<string, Progress>,
+    lastYearIds: ReadonlyMap<string, string>,
+    view: CatalogueView,
+    fromJudged: boolean,
+    ctx: Omit<Parameters<typeof assess>[3], 'asOf'>,
+    t: { read: number; save: number; unchanged: number; alerts: number; alert: AlertStageTimes },
+    run?: Run,
+  ): Promise<{ judged: number; enqueued: number }> {
+    const { now } = ctx;
     const done = new Map<string, Verdict>();
-    let todo = [...units.keys()];
-    const t = { read: 0, save: 0, unchanged: 0 };
+    let todo = [...ids];
     for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
       let mark = this.realNow();
       const { evaluations: previous, judged } = await this.evaluations.findWithJudged(todo);
@@ -320,12 +354,8 @@ export class EvaluationService {
     const forAlerts: UnitEvaluation[] = [];
     for (const a of done.values()) if (a.forAlert) forAlerts.push(a.forAlert);
     const alertsAt = this.realNow();
-    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.alerts);
-    const took = this.realNow() - started;
-    this.metrics.observeEvaluation(trigger, done.size, took);
-    this.logger.debug(
-      `${trigger}: ${done.size} unit(s) in ${took} ms (${t.unchanged} unchanged; read ${t.read}, save ${t.save}, alerts ${this.realNow() - alertsAt}: ${enqueued} enqueued)`,
-    );
-    return enqueued;
+    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.alerts, t.alert);
+    t.alerts += this.realNow() - alertsAt;
+    return { judged: done.size, enqueued };
   }
 }

@@ -57,6 +57,17 @@ export class PendingMirror {
     return all;
   }
 
+  /**
+   * The pending notifications as this process knows them, without asking the outbox: null
+   * when the mirror has not been read in full lately (then only `current` will do). What this
+   * process enqueued since its last pass is in it (`enqueued`); what other instances enqueued
+   * or took out is not, until the next `current`.
+   */
+  known(): OutboxDoc[] | null {
+    if (this.fullAt === null || this.realNow() - this.fullAt >= FULL_READ_MS) return null;
+    return [...this.docs.values()];
+  }
+
   /** Notifications this process just enqueued (in the outbox now): pending until taken out. */
   enqueued(docs: readonly OutboxDoc[]): void {
     if (this.fullAt === null) return; // the next full read finds them

@@ -28,7 +28,6 @@ import {
   toNotification,
   type ClaimedDigest,
   type OutboxDoc,
-  type PendingStamp,
   type SendOutcome,
 } from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
@@ -56,6 +55,9 @@ class StageTimes {
     return `start ${this.start}, read ${this.read}, claim ${this.claim}, render ${this.render}, thread ${this.thread}, smtp ${this.smtp}, record ${this.record} ms`;
   }
 }
+
+/** How many polls a pass woken by this process's own enqueue may go on without reading the send queue. */
+const FRESH_FOR_POLLS = 5;
 
 /** Digests claimed with one insert, then sent. */
 const CLAIM_SLICE = 50;
@@ -98,6 +100,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   private retryAt: number | null = null;
   /** The current pass's stage times. */
   private times = new StageTimes();
+  /** This process enqueued something since the last pass began (OutboxSignal). */
+  private fresh = false;
+  /** Real ms the last pass that read the outbox's send queue began; null: none yet. */
+  private lastQueueReadAt: number | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -121,10 +127,14 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     this.outbox.onEnqueued((docs) => this.mirror.enqueued(docs));
-    this.signal.onEnqueued(() => this.kick());
+    this.signal.onEnqueued(() => {
+      this.fresh = true;
+      this.kick();
+    });
     this.leader.onChange((leading) => {
       this.lastSent.clear();
       this.waiting = null;
+      this.lastQueueReadAt = null;
       this.mirror.forget();
       if (leading) this.kick();
     });
@@ -182,6 +192,19 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     const started = this.realNow();
     this.times = new StageTimes();
     this.retryAt = null;
+    const fresh = this.fresh;
+    this.fresh = false;
+    // Woken by this process's own enqueue, with the send queue read lately: what was enqueued
+    // is in the mirror already, so it goes out without reading the send queue (a scan of the
+    // whole outbox on FerretDB, 100–300 ms, that a burst enqueued in pieces paid before each
+    // piece's mails). Passes on the poll read it (retries, other instances' enqueues), and one
+    // woken after FRESH_FOR_POLLS polls without such a read does too.
+    const known =
+      fresh && this.lastQueueReadAt !== null && started - this.lastQueueReadAt < FRESH_FOR_POLLS * this.pollMs
+        ? this.mirror.known()
+        : null;
+    if (known) return this.freshPass(known, started);
+    this.lastQueueReadAt = started;
     // One read of the outbox for the stamp, the digests due again and the next retry.
     const [options, queue] = await Promise.all([
       this.alerts.pipelineOptions(),
@@ -196,7 +219,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       nextFlushAt = this.waiting!.nextFlushAt;
     } else {
       this.waiting = null;
-      nextFlushAt = await this.sendPending(stamp, options, started);
+      const readFrom = this.realNow();
+      const docs = await this.mirror.current(stamp);
+      this.times.read += this.realNow() - readFrom;
+      nextFlushAt = await this.sendPending(docs, stamp.key, options, started);
     }
 
     // The next retry: of the claims read at the start and the failures of this pass (a claim
@@ -213,18 +239,39 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
+   * A pass over what the mirror knows (`known`), without the send queue: this process's own
+   * enqueues. Nothing is remembered as waiting (that needs the outbox's stamp); the next
+   * wake-up is at most a poll away, and that pass reads the send queue.
+   */
+  private async freshPass(known: OutboxDoc[], started: number): Promise<number> {
+    const options = await this.alerts.pipelineOptions();
+    this.times.start += this.realNow() - started;
+    this.waiting = null;
+    const nextFlushAt = await this.sendPending(known, null, options, started);
+    return nextWakeUp({
+      pollMs: this.pollMs,
+      nextFlushAt,
+      domainNow: this.clock.now(),
+      speed: this.clock.speed,
+      nextAttemptAt: this.retryAt,
+      realNow: this.realNow(),
+    });
+  }
+
+  /**
    * group? → due → mute → group → claim → render → send → record over the pending notifications
-   * (from the mirror: read in full once, then what came since); returns when (domain ms) the
-   * first group still waiting is due. A pass that changed nothing (all waiting for their group)
-   * is remembered, so the next ones skip even the mirror until something changes.
+   * `docs` (from the mirror: read in full once, then what came since); returns when (domain ms)
+   * the first group still waiting is due. A pass that changed nothing (all waiting for their
+   * group) is remembered under the outbox's stamp (`stampKey`; null: not read, nothing
+   * remembered), so the next ones skip even the mirror until something changes.
    */
   private async sendPending(
-    stamp: PendingStamp,
+    docs: OutboxDoc[],
+    stampKey: string | null,
     options: AlertPipelineOptions,
     started: number,
   ): Promise<number | null> {
     const readFrom = this.realNow();
-    const docs = await this.mirror.current(stamp);
     if (!docs.length) return null;
     const all = docs.map(toNotification);
     const now = this.clock.now();
@@ -249,7 +296,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       const docOf = new Map(docs.map((d) => [d._id, d]));
       if (!(await this.claimAndSend(batched.claims, docOf, options))) return null;
       this.logger.debug(
-        `pass: ${all.length} pending, ${pending.length} of them due → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms (${this.times.toString()})`,
+        `${stampKey === null ? 'fresh pass (send queue not read)' : 'pass'}: ${all.length} pending, ${pending.length} of them due → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms (${this.times.toString()})`,
       );
       Object.assign(counts, {
         ready: counts.ready + ready.length,
@@ -260,12 +307,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       if (batched.nextFlushAt !== null)
         nextFlushAt = nextFlushAt === null ? batched.nextFlushAt : Math.min(nextFlushAt, batched.nextFlushAt);
     }
-    this.waiting = waitingAfter(
-      { stamp: stamp.key, pending: all.length, ...counts },
-      nextFlushAt,
-      options,
-      this.realNow(),
-    );
+    this.waiting =
+      stampKey === null
+        ? null
+        : waitingAfter({ stamp: stampKey, pending: all.length, ...counts }, nextFlushAt, options, this.realNow());
     return nextFlushAt;
   }
 
