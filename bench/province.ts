@@ -140,6 +140,9 @@ export async function benchProvince(
 
     const { prefix } = await world.topics('province', 1);
     t = Date.now();
+    // IW_BENCH_PROVINCE_LOG=<level> / _LOG_FILE=<file>: alerting's log level and its output kept;
+    // IW_BENCH_PROVINCE_NODE_ARGS: node flags of alerting (e.g. "--cpu-prof --cpu-prof-dir=<dir> --trace-gc").
+    const nodeArgs = (process.env.IW_BENCH_PROVINCE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const alerting = spawnBenchApp(
       path.join(BUILD_DIR, 'apps/alerting/src/main.js'),
       {
@@ -150,8 +153,10 @@ export async function benchProvince(
         IW_METRICS_PORT_ALERTING: '0',
         // No mail leaves: the stage measures loading and evaluating, not delivery.
         SMTP_URL: 'smtp://127.0.0.1:9',
+        ...(process.env.IW_BENCH_PROVINCE_LOG ? { IW_LOG_LEVEL: process.env.IW_BENCH_PROVINCE_LOG } : {}),
       },
       'alerting',
+      nodeArgs,
     );
     apps.push(alerting);
     const alertingRss = new PeakRss(alerting.child.pid!);
@@ -172,6 +177,8 @@ export async function benchProvince(
     }
     result.alertingPeakRssMb = round(alertingRss.stop() ?? NaN, 0);
     await alerting.stop('SIGTERM', 20_000);
+    if (process.env.IW_BENCH_PROVINCE_LOG_FILE)
+      fs.writeFileSync(process.env.IW_BENCH_PROVINCE_LOG_FILE, alerting.output());
 
     const port = await freePort();
     const token = randomBytes(16).toString('hex');
