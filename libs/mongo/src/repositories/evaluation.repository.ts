@@ -160,6 +160,8 @@ export class EvaluationRepository {
       versions: COLLECTIONS.evaluationVersions,
       field: 'rev',
       what: 'evaluations',
+      // A new one is created by its insert (see VersionedDocs); a claim's state, were one ignored, is recomputed from the same evaluation.
+      createByInsert: true,
     });
   }
 
