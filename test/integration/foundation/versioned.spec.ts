@@ -40,12 +40,6 @@ const docsOf = (conn: Connection, name: string, createByInsert: boolean) =>
     createByInsert,
   });
 
-/** The collections made before the contenders start, as prepareDatabase makes the app's (FerretDB creating one on first write from several connections at once can wedge). */
-async function created(name: string): Promise<string> {
-  for (const c of [name, `${name}_versions`]) await conns[0].db!.createCollection(c);
-  return name;
-}
-
 const add = (k: number) => (before: CounterDoc | null, id: string) => ({
   _id: id,
   v: (before?.v ?? 0) + 1,
@@ -55,7 +49,7 @@ const add = (k: number) => (before: CounterDoc | null, id: string) => ({
 
 describe.each([true, false])('createByInsert %s', (createByInsert) => {
   it('contenders creating and then updating the same documents at once: every write lands once', async () => {
-    const name = await created(uniqueId('counters'));
+    const name = uniqueId('counters');
     const ids = Array.from({ length: 60 }, (_, i) => `d${i}`);
     const ROUNDS = 3;
     await Promise.all(
@@ -80,7 +74,7 @@ describe.each([true, false])('createByInsert %s', (createByInsert) => {
   });
 
   it('a first version lost to another writer is recomputed on the winner’s; a dead writer’s claim is rolled forward', async () => {
-    const name = await created(uniqueId('counters'));
+    const name = uniqueId('counters');
     const a = docsOf(conns[0], name, createByInsert);
     const b = docsOf(conns[1], name, createByInsert);
     // Both computed version 1 from nothing: one save wins, the other loses and says so.
