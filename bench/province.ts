@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SmtpSink } from '@iw/mail';
 import { freePort } from '@iw/testing';
 import type { BenchOptions } from './options';
 import { startPrivateFerret, usesLocalFerret, type PrivateFerret } from './private-ferret';
@@ -84,9 +83,6 @@ export async function benchProvince(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iw-bench-province-'));
   let ferret: PrivateFerret | null = null;
   const apps: BenchApp[] = [];
-  // The mails of the first sweep's alerts are accepted (and counted), as in the sweep stage: a
-  // server that refused them had the sender retry every digest through the whole sweep.
-  const sink = new SmtpSink({ parse: false, maxKept: 10 });
   let failed = false;
   try {
     let url: string;
@@ -143,11 +139,7 @@ export async function benchProvince(
     log(`province: imported in ${result.importSeconds} s`);
 
     const { prefix } = await world.topics('province', 1);
-    await sink.start();
     t = Date.now();
-    // IW_BENCH_PROVINCE_LOG=<level> / _LOG_FILE=<file>: alerting's log level and its output kept;
-    // IW_BENCH_PROVINCE_NODE_ARGS: node flags of alerting (e.g. "--cpu-prof --cpu-prof-dir=<dir> --trace-gc").
-    const nodeArgs = (process.env.IW_BENCH_PROVINCE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const alerting = spawnBenchApp(
       path.join(BUILD_DIR, 'apps/alerting/src/main.js'),
       {
@@ -156,16 +148,13 @@ export async function benchProvince(
         KAFKA_PARTITIONS: '1',
         IW_ALERTING_GROUP: `${world.runId}-province`,
         IW_METRICS_PORT_ALERTING: '0',
-        SMTP_URL: sink.url,
-        ...(process.env.IW_BENCH_PROVINCE_LOG ? { IW_LOG_LEVEL: process.env.IW_BENCH_PROVINCE_LOG } : {}),
+        // No mail leaves: the stage measures loading and evaluating, not delivery.
+        SMTP_URL: 'smtp://127.0.0.1:9',
       },
       'alerting',
-      nodeArgs,
     );
     apps.push(alerting);
     const alertingRss = new PeakRss(alerting.child.pid!);
-    const logFile = process.env.IW_BENCH_PROVINCE_LOG_FILE;
-    const keepLog = logFile ? setInterval(() => fs.writeFileSync(logFile, alerting.output()), 15_000) : null;
     await alerting.waitForOutput(/successfully started/, opts.provinceSeconds * 1000);
     result.alertingStartSeconds = round((Date.now() - t) / 1000);
     log(`province: alerting started in ${result.alertingStartSeconds} s; waiting for its first sweep`);
@@ -176,15 +165,13 @@ export async function benchProvince(
       );
       result.units = Number(m[1]);
       result.evaluateSeconds = round(Number(m[2]) / 1000);
-      log(`province: first sweep (every unit evaluated) ${result.evaluateSeconds} s; ${sink.count} mail(s) received`);
+      log(`province: first sweep (every unit evaluated) ${result.evaluateSeconds} s`);
     } catch (e) {
       result.error = `the first sweep: ${(e as Error).message.split('\n')[0]}`;
       log(`province: ${result.error}`);
     }
     result.alertingPeakRssMb = round(alertingRss.stop() ?? NaN, 0);
     await alerting.stop('SIGTERM', 20_000);
-    if (keepLog) clearInterval(keepLog);
-    if (logFile) fs.writeFileSync(logFile, alerting.output());
 
     const port = await freePort();
     const token = randomBytes(16).toString('hex');
@@ -206,7 +193,6 @@ export async function benchProvince(
     throw e;
   } finally {
     for (const a of apps) if (a.isRunning()) await a.stop('SIGTERM', 10_000).catch(() => undefined);
-    await sink.stop().catch(() => undefined);
     if (ferret) await ferret.stop(failed ? path.join(ROOT, 'bench/results/private-ferretdb.log') : undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -133,14 +133,10 @@ describe('written by several writers at once', () => {
       const stored = await repo.find(ids);
       expect(ids.filter((id) => !stored.has(id))).toEqual([]);
       for (const [i, id] of ids.entries()) expect(stored.get(id)!.actual).toBe((i + 1) * 10);
-      // Every writer's save made one version of the project's document.
-      expect(
-        (await collection<{ _id: string; rev: number }>(conn, COLLECTIONS.evaluations).findOne({ _id: project }))?.rev,
-      ).toBe(WRITERS);
     }
-    // The first version of each was created by its insert; every later one was claimed.
+    // Every write claimed a version of its project's document.
     const claims = await collection(conn, COLLECTIONS.evaluationVersions).countDocuments({});
-    expect(claims).toBeGreaterThanOrEqual(ROUNDS * (WRITERS - 1));
+    expect(claims).toBeGreaterThanOrEqual(ROUNDS * WRITERS);
   });
 
   it('lets one of two writers of a unit from the same stored state win', async () => {

@@ -37,12 +37,9 @@ export class OwnersService {
   private async owners(realNow: number): Promise<Owners | null> {
     if (this.cached && realNow - this.checkedAt < RECHECK_MS) return this.cached.owners;
     this.checkedAt = realNow;
-    // A province's owners are a document of megabytes: its stamp is read every few seconds, the
-    // document itself only when the stamp moved.
-    const stamp = (await this.repo.ownersUpdatedAt())?.getTime() ?? -1;
-    if (this.cached && this.cached.version === stamp) return this.cached.owners;
-    const doc = stamp === -1 ? null : await this.repo.owners();
+    const doc = await this.repo.owners();
     const version = doc?.updatedAt.getTime() ?? -1;
+    if (this.cached && this.cached.version === version) return this.cached.owners;
     const owners = doc ? ownersFromDoc(doc) : this.fromFile();
     this.cached = { owners, version };
     return owners;

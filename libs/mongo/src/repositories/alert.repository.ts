@@ -87,8 +87,6 @@ export class AlertRepository {
       versions: COLLECTIONS.alertVersions,
       field: 'rev',
       what: 'alerts',
-      // A new one is created by its insert (see VersionedDocs); a claim's state, were one ignored, is recomputed from the same evaluation.
-      createByInsert: true,
     });
   }
 

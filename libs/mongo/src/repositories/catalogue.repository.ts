@@ -146,12 +146,6 @@ export class CatalogueRepository {
     return ownersOf(this.conn).findOne({ _id: 'owners' });
   }
 
-  /** When the stored owners were last written (null: none stored): whether to read them again. */
-  async ownersUpdatedAt(): Promise<Date | null> {
-    const d = await ownersOf(this.conn).findOne({ _id: 'owners' }, { projection: { updatedAt: 1 } });
-    return d?.updatedAt ?? null;
-  }
-
   /**
    * The catalogue's version: services reload when it moves. Every import writes a new token
    * (one document read by `_id`); a store no import has written one to yet is versioned by

@@ -160,8 +160,6 @@ export class EvaluationRepository {
       versions: COLLECTIONS.evaluationVersions,
       field: 'rev',
       what: 'evaluations',
-      // A new one is created by its insert (see VersionedDocs); a claim's state, were one ignored, is recomputed from the same evaluation.
-      createByInsert: true,
     });
   }
 

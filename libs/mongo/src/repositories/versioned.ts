@@ -40,23 +40,6 @@ export interface VersionedOptions {
   field: string;
   /** Names the documents in errors ("progress", "alerts"). */
   what: string;
-  /**
-   * A document's FIRST version (computed from none) is created by inserting the current
-   * document itself, without a claim: of two writers that both found none, only one insert of
-   * its `_id` succeeds (FerretDB applies unique-`_id` inserts atomically), the other loses as
-   * it would lose a claim. One insert instead of a claim, an upsert and a read-back. Safe while
-   * a current document, once created, is never deleted with claims of it left behind (nothing
-   * but a replay, which drops both, deletes one): its existence is what keeps its version 1
-   * from being written twice. Later versions are claimed as before.
-   *
-   * On for alerts and project evaluations (a sweep creates tens of thousands at once), off for
-   * progress: a store the claims wrote can hold a claim `<unit>@1` whose writer crashed before
-   * its replace — events whose ids are already claimed counted only there, which the next
-   * writer must roll forward (the fault suite's crash); a creation by insert would not look and
-   * count from nothing. An alert's or an evaluation's ignored claim is only computed again from
-   * the same evaluation (its notifications' keys are the same, the outbox keeps them once).
-   */
-  createByInsert?: boolean;
 }
 
 /**
@@ -134,23 +117,17 @@ export class VersionedDocs<D extends Document & { _id: string }> {
    * current ones) are written without a claim. Returns the ids won and lost.
    */
   async save(writes: readonly D[], catchUp: readonly D[] = []): Promise<{ won: string[]; lost: string[] }> {
-    // A first version is the current document's insert (createByInsert); the others claim.
-    const creates = this.options.createByInsert ? writes.filter((w) => this.versionOf(w) === 1) : [];
-    const updates = creates.length ? writes.filter((w) => this.versionOf(w) !== 1) : writes;
     // Wall-clock: a claim's age is for retention, not domain time.
     const now = new Date(WALL_CLOCK.now());
-    const claims = updates.map((w) => {
+    const claims = writes.map((w) => {
       const { _id, ...state } = w;
       const version = this.versionOf(w);
       return { _id: versionId(_id, version), unit: _id, version, state, at: now };
     });
-    const [{ lost: lostClaims }, created] = await Promise.all([
-      claimByInsert(this.versions, claims),
-      claimByInsert(this.current, creates),
-    ]);
+    const { lost: lostClaims } = await claimByInsert(this.versions, claims);
     const lostSet = new Set(lostClaims);
-    const won = updates.filter((_, i) => !lostSet.has(claims[i]._id));
-    const lost = [...updates.filter((_, i) => lostSet.has(claims[i]._id)).map((w) => w._id), ...created.lost];
+    const won = writes.filter((_, i) => !lostSet.has(claims[i]._id));
+    const lost = writes.filter((_, i) => lostSet.has(claims[i]._id)).map((w) => w._id);
     if (won.length + catchUp.length > 0) await this.replaceAndCheck([...won, ...catchUp]);
     // Older claims keep only their ids; their states are dropped every TRIM versions, in one statement.
     const trimmed = won
@@ -158,7 +135,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
       .flatMap((w) => Array.from({ length: TRIM }, (_, k) => versionId(w._id, this.versionOf(w) - KEEP - k)));
     if (trimmed.length > 0)
       await this.versions.updateMany({ _id: { $in: trimmed } }, { $unset: { state: '' } } as Document);
-    return { won: [...won.map((w) => w._id), ...created.won], lost };
+    return { won: won.map((w) => w._id), lost };
   }
 
   /** Replaces current documents, never with an older version than the stored one. */
