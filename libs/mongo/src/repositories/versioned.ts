@@ -129,6 +129,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     const won = writes.filter((_, i) => !lostSet.has(claims[i]._id));
     const lost = writes.filter((_, i) => lostSet.has(claims[i]._id)).map((w) => w._id);
     if (won.length + catchUp.length > 0) await this.replaceAndCheck([...won, ...catchUp]);
+    if (won.length > 0) await this.rollForwardPast(won);
     // Older claims keep only their ids; their states are dropped every TRIM versions, in one statement.
     const trimmed = won
       .filter((w) => this.versionOf(w) % TRIM === 0)
@@ -173,6 +174,24 @@ export class VersionedDocs<D extends Document & { _id: string }> {
       const at = new Map(stored.map((d) => [d._id as string, this.versionOf(d as D)]));
       todo = todo.filter((d) => (at.get(d._id) ?? -1) < this.versionOf(d));
     }
+  }
+
+  /**
+   * After this writer's replaces: documents another writer has claimed a newer version of
+   * meanwhile, brought up to it. FerretDB can land this writer's replace after the newer
+   * writer's replace and its read-back (the `$lt` filter is checked apart from the write), which
+   * left the current document a version behind — a unit of that writer missing until the next
+   * write of the document. The newer claim is inserted before its writer's replace, so whichever
+   * replace lands last, its writer sees the claim here.
+   */
+  private async rollForwardPast(written: readonly D[]): Promise<void> {
+    const next = await this.versions
+      .find({ _id: { $in: written.map((d) => versionId(d._id, this.versionOf(d) + 1)) } }, { projection: { unit: 1 } })
+      .toArray();
+    if (next.length === 0) return;
+    const { current, lagging } = await this.load(next.map((d) => d.unit));
+    const behind = [...lagging].map((id) => current.get(id)!);
+    if (behind.length > 0) await this.replaceAndCheck(behind);
   }
 
   /**
