@@ -112,6 +112,29 @@ describe('ownersFor', () => {
     expect(ownersFor(old, '项目', '2019.某局.项目.指标~期')).toEqual(['a@example.gov.cn']);
     expect(ownersFor(old, '项目', '2019.某局.项目.别的指标')).toEqual(['ops@example.gov.cn']);
   });
+
+  it('of two keys spelling one name, takes the first in the book; answers a book of thousands alike', () => {
+    const book = parseOwners(
+      [
+        'fallback: ops@example.gov.cn',
+        'projects:',
+        '  营业执照 采购项目: [first@example.gov.cn]',
+        '  营业执照采购项目: [second@example.gov.cn]',
+        ...Array.from({ length: 3000 }, (_, i) => `  项目${i}: [p${i}@example.gov.cn]`),
+        'indicators:',
+        '  营业执照 采购项目/使用 年限: [years@example.gov.cn]',
+        '  营业执照采购项目/使用年限: [later@example.gov.cn]',
+      ].join('\n'),
+      'yaml',
+    );
+    expect(ownersFor(book, '营业执照采购项目', '2019.某局.营业执照采购项目.使用年限')).toEqual([
+      'years@example.gov.cn',
+    ]);
+    expect(ownersFor(book, '营业执照采购项目', '2019.某局.营业执照采购项目.数量')).toEqual(['first@example.gov.cn']);
+    for (const i of [0, 1234, 2999])
+      expect(ownersFor(book, `项目${i}`, `2019.某局.项目${i}.指标`)).toEqual([`p${i}@example.gov.cn`]);
+    expect(ownersFor(book, '项目3000', '2019.某局.项目3000.指标')).toEqual(['ops@example.gov.cn']);
+  });
 });
 
 describe('samples/owners.yaml', () => {

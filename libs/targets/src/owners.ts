@@ -119,16 +119,49 @@ function unique(list: string[]): string[] {
   return [...new Set(list)];
 }
 
+/** The keys of an owners book by id segment, the first key of each segment winning (the book's order). */
+interface OwnersIndex {
+  indicatorsByName: Map<string, string[]>;
+  projects: Map<string, string[]>;
+}
+
+/**
+ * Built once per owners book (which is never changed once parsed): a province's book has
+ * thousands of projects, and matching each notice's project against every key by its id
+ * segment was most of a first sweep's CPU and garbage.
+ */
+const indexes = new WeakMap<Owners, OwnersIndex>();
+
+function indexOf(owners: Owners): OwnersIndex {
+  let index = indexes.get(owners);
+  if (!index) {
+    const firstBySegment = (entries: Array<[string, string[]]>) => {
+      const out = new Map<string, string[]>();
+      for (const [k, v] of entries) {
+        const segment = idSegment(k);
+        if (!out.has(segment)) out.set(segment, v);
+      }
+      return out;
+    };
+    index = {
+      indicatorsByName: firstBySegment(Object.entries(owners.indicators).filter(([k]) => !ID_KEY.test(k))),
+      projects: firstBySegment(Object.entries(owners.projects)),
+    };
+    indexes.set(owners, index);
+  }
+  return index;
+}
+
 export function ownersFor(owners: Owners, projectName: string, indicatorIdValue: string): string[] {
   const { byName, parent, legacy } = splitId(indicatorIdValue, projectName);
   for (const id of unique([indicatorIdValue, parent, legacy])) {
     if (owners.indicators[id]) return unique(owners.indicators[id]);
   }
-  for (const [k, v] of Object.entries(owners.indicators)) {
-    if (!ID_KEY.test(k) && idSegment(k) === byName) return unique(v);
-  }
-  const project = idSegment(projectName);
-  for (const [k, v] of Object.entries(owners.projects)) if (idSegment(k) === project) return unique(v);
+  const index = indexOf(owners);
+  const byIndicatorName = index.indicatorsByName.get(byName);
+  if (byIndicatorName) return unique(byIndicatorName);
+  const project = index.projects.get(idSegment(projectName));
+  if (project) return unique(project);
   return [owners.fallback];
 }
 
