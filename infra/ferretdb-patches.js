@@ -1,6 +1,6 @@
 // @ts-check
 'use strict';
-// Two small source patches applied to FerretDB v1.24.2 before `go build` (see README, "FerretDB").
+// Three small source patches applied to FerretDB v1.24.2 before `go build` (see README, "FerretDB").
 //
 // Measured here on the unpatched build: every lookup, update and delete by `_id` read the
 // WHOLE table (findOne by _id in a 20,000-document collection: 21 ms; `_id: {$in: 50 ids}`:
@@ -11,9 +11,14 @@
 // index's spelling. The second patch lets the `_id` pre-filter also apply when the filter has
 // more keys than `_id`, or is `_id: {$in: [strings]}` — FerretDB's handlers filter every
 // fetched document again by the full filter, so pushdown only has to narrow, never decide.
+//
+// The third: an update command ran each of its statements' queries on a pooled SQLite
+// connection (100 per database) and closed them all only when the whole command ended, so a few
+// concurrent commands of 50 statements took every connection and waited for one more for ever
+// (a deadlock; test/integration/foundation/mongo.spec.ts). Each statement now closes its own.
 
 /** Bump when the patches change: the cached binary lives in a folder named after it. */
-const PATCH_LEVEL = 'iw2';
+const PATCH_LEVEL = 'iw3';
 
 const ID_IN = `
 // iwIDPushdown (Indicator Watch patch): a WHERE clause narrowing a query to the _id values the
@@ -101,6 +106,28 @@ const PATCHES = [
 		whereClause, args = iwIDPushdown(params.Filter)
 		filterPushdown = whereClause != ""
 	}`,
+    count: 1,
+  },
+  {
+    // Update: a statement's query iterator (and its pooled connection) is closed when the
+    // statement is done, not deferred to the end of the command.
+    file: 'internal/handler/msg_update.go',
+    find: `		closer := iterator.NewMultiCloser()
+		defer closer.Close()
+
+		closer.Add(res.Iter)`,
+    replace: `		closer := iterator.NewMultiCloser() // Indicator Watch patch: closed after this statement
+
+		closer.Add(res.Iter)`,
+    count: 1,
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    find: `		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
+		if err != nil {`,
+    replace: `		result, err := common.UpdateDocument(ctx, c, "update", iter, &u)
+		closer.Close()
+		if err != nil {`,
     count: 1,
   },
 ];

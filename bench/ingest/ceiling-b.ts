@@ -82,7 +82,7 @@ export async function runCeilingB(
       await eventIds.insertOne(p.claims[1]);
       bulkWrites += 2;
     }
-    // In commands as small as the repositories send (FerretDB 1.24 deadlocks on big update commands).
+    // In commands as small as the repositories send (unpatched FerretDB 1.24 deadlocks on big update commands).
     for (let i = 0; i < p.progress.length; i += MAX_STATEMENTS_PER_COMMAND) {
       await progress.bulkWrite(p.progress.slice(i, i + MAX_STATEMENTS_PER_COMMAND), { ordered: false });
       bulkWrites++;

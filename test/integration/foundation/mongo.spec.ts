@@ -137,3 +137,35 @@ it.each([
   expect(plan).not.toMatch(/detail=SCAN /);
   expect(await EventIds.countDocuments(filter)).toBe(typeof filter._id === 'string' ? 1 : 2);
 });
+
+/**
+ * Update commands of 50 statements (the store's bulk chunk), several at once: FerretDB 1.24 held
+ * every statement's pooled SQLite connection until its whole command ended, so eight such
+ * commands (400 statements against 100 connections per database) deadlocked the server for good
+ * — even a ping then hung. The infra patch frees each statement's connection when it is done.
+ */
+it('applies eight concurrent update commands of 50 statements each', async () => {
+  const col = conn.db!.collection<{ _id: string; n: number }>('wide_updates');
+  const ids = Array.from({ length: 400 }, (_, i) => `w${String(i).padStart(3, '0')}`);
+  await col.insertMany(ids.map((_id) => ({ _id, n: 0 })));
+  const commands = Array.from({ length: 8 }, (_, c) =>
+    col.bulkWrite(
+      ids.slice(c * 50, c * 50 + 50).map((_id) => ({ updateOne: { filter: { _id }, update: { $inc: { n: 1 } } } })),
+      { ordered: false },
+    ),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error('the update commands did not finish in 30 s (server deadlocked?)')),
+      30_000,
+    );
+  });
+  try {
+    const results = await Promise.race([Promise.all(commands), deadline]);
+    expect(results.map((r) => r.matchedCount)).toEqual(Array(8).fill(50));
+  } finally {
+    clearTimeout(timer);
+  }
+  expect(await col.countDocuments({ n: 1 })).toBe(400);
+});

@@ -57,9 +57,11 @@ export async function ensureIndexes(conn: Connection): Promise<void> {
 }
 
 /**
- * Most write statements sent in one command. FerretDB 1.24 (SQLite) runs each statement of an
- * update command on its own pooled connection; with more than its 100 connections per database
- * it deadlocks (seen here with a 267-statement re-import). Chunks keep every command far below.
+ * Most write statements sent in one command. Unpatched FerretDB 1.24 (SQLite) held a pooled
+ * connection for each statement of an update command until the command ended, and deadlocked
+ * once a database's 100 were taken (a 267-statement re-import; eight concurrent 50-statement
+ * commands). Our build frees each statement's connection (infra/ferretdb-patches.js); chunks
+ * still keep a command small on a server built without that patch.
  */
 export const MAX_STATEMENTS_PER_COMMAND = 50;
 
