@@ -128,7 +128,14 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     const lostSet = new Set(lostClaims);
     const won = writes.filter((_, i) => !lostSet.has(claims[i]._id));
     const lost = writes.filter((_, i) => lostSet.has(claims[i]._id)).map((w) => w._id);
-    if (won.length + catchUp.length > 0) await this.replaceAndCheck([...won, ...catchUp]);
+    // A first version won has no current document to replace: inserted, all in one command
+    // (a replace with upsert is one statement each, 1.5–3.6 ms apiece on FerretDB).
+    const created = won.filter((w) => this.versionOf(w) === 1);
+    const replaced = won.filter((w) => this.versionOf(w) !== 1);
+    // A key lost here is a document already there, at this version or newer: written by a writer
+    // that rolled this claim forward (the claim holds the state) or claimed a later version.
+    if (created.length > 0) await claimByInsert(this.current, created);
+    if (replaced.length + catchUp.length > 0) await this.replaceAndCheck([...replaced, ...catchUp]);
     if (won.length > 0) await this.rollForwardPast(won);
     // Older claims keep only their ids; their states are dropped every TRIM versions, in one statement.
     const trimmed = won
