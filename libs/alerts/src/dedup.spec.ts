@@ -1,4 +1,4 @@
-import { dedupe, digestId, mailDomain, messageId, notificationKey } from './dedup';
+import { dedupe, digestId, mailDomain, messageId, notificationKey, openedKeysFor } from './dedup';
 import type { Notice, Notification } from './types';
 
 const notice = (kind: Notice['kind'], version: number, alertId = '2019.项目.指标') => ({ kind, version, alertId });
@@ -12,6 +12,24 @@ describe('notificationKey', () => {
     ['another version', notificationKey('a@x.cn', notice('opened', 2))],
     ['another alert', notificationKey('a@x.cn', notice('opened', 1, '2019.项目.其他'))],
   ])('differs for %s', (_, other) => expect(other).not.toBe(base));
+});
+
+describe('openedKeysFor', () => {
+  const h = (change: string, version: number) => ({ change, version }) as { change: 'opened'; version: number };
+  const opened = (version: number) => notificationKey('a@x.cn', notice('opened', version));
+  it.each<[string, Array<ReturnType<typeof h>>, number, string[]]>([
+    ['the episode it follows up', [h('opened', 1), h('escalated', 2), h('resolved', 3)], 3, [opened(1)]],
+    [
+      'every earlier opening, newest first',
+      [h('opened', 1), h('resolved', 2), h('opened', 3), h('repeat', 4)],
+      4,
+      [opened(3), opened(1)],
+    ],
+    ['no opening after the notice', [h('opened', 1), h('resolved', 2), h('opened', 3)], 2, [opened(1)]],
+    ['none when the history holds no opening', [h('escalated', 7), h('resolved', 8)], 8, []],
+  ])('%s', (_, history, version, keys) => {
+    expect(openedKeysFor('a@x.cn', { alertId: '2019.项目.指标', version }, history)).toEqual(keys);
+  });
 });
 
 describe('dedupe', () => {

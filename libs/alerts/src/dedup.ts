@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Notice, Notification } from './types';
+import type { AlertHistoryEntry, Notice, Notification } from './types';
 
 /**
  * Dedup stage: deterministic identities so nothing is enqueued or sent twice.
@@ -12,6 +12,25 @@ import type { Notice, Notification } from './types';
 
 export function notificationKey(recipient: string, notice: Pick<Notice, 'alertId' | 'kind' | 'version'>): string {
   return `${notice.alertId}|${notice.kind}|v${notice.version}|${recipient}`;
+}
+
+/**
+ * The keys of the `opened` notifications a follow-up notice to `recipient` threads under, newest
+ * first: one per episode the alert opened at or before the notice's version, read off the
+ * alert's history (an `opened` notice carries the version of its opening). The sender reads
+ * them by `_id`; the first one that was mailed is the thread. Empty when the history holds no
+ * such opening (it keeps the last MAX_ALERT_HISTORY changes).
+ */
+export function openedKeysFor(
+  recipient: string,
+  notice: Pick<Notice, 'alertId' | 'version'>,
+  history: readonly Pick<AlertHistoryEntry, 'change' | 'version'>[],
+): string[] {
+  return history
+    .filter((h) => h.change === 'opened' && h.version <= notice.version)
+    .map((h) => h.version)
+    .sort((a, b) => b - a)
+    .map((version) => notificationKey(recipient, { alertId: notice.alertId, kind: 'opened', version }));
 }
 
 export interface DedupResult {

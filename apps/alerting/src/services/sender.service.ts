@@ -10,6 +10,7 @@ import {
   due,
   dueGroups,
   nextWakeUp,
+  openedKeysFor,
   render,
   retryPlan,
   stillWaiting,
@@ -427,21 +428,37 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
    * `opened` notice. A reader then shows the follow-up in the alert's thread.
    */
   private async threadOf(claimed: ClaimedDigest): Promise<string[]> {
+    const followUps = claimed.docs.filter((d) => d.notice.kind !== 'opened' && d.notice.kind !== 'no_data');
+    if (!followUps.length) return [];
     const ids: string[] = [];
-    for (const doc of claimed.docs) {
-      const { notice } = doc;
-      if (notice.kind === 'opened' || notice.kind === 'no_data') continue;
-      try {
-        const opened = (await this.outbox.find({ alertId: notice.alertId, recipient: doc.recipient }))
-          .filter((d) => d.notice.kind === 'opened' && d.notice.version <= notice.version && d.messageId)
-          .sort((a, b) => b.notice.version - a.notice.version)[0];
-        if (opened?.messageId && opened.messageId !== claimed.messageId && !ids.includes(opened.messageId))
-          ids.push(opened.messageId);
-      } catch (e) {
-        this.logger.warn(`thread of ${notice.alertId} unknown, sent unthreaded: ${(e as Error).message}`);
+    try {
+      // The opened notifications' keys, from the alerts' histories, read by `_id` in one query:
+      // a search by alert and recipient scans the whole outbox on FerretDB (a province's first
+      // sweep spent minutes of the database on it).
+      const alerts = await this.alertRepo.find([...new Set(followUps.map((d) => d.notice.alertId))]);
+      const candidates = followUps.map((d) =>
+        openedKeysFor(d.recipient, d.notice, alerts.get(d.notice.alertId)?.alert.history ?? []),
+      );
+      const found = await this.outbox.byKeys(candidates.flat());
+      for (const [i, doc] of followUps.entries()) {
+        const messageId = candidates[i].length
+          ? candidates[i].map((k) => found.get(k)?.messageId).find(Boolean)
+          : await this.searchOpened(doc);
+        if (messageId && messageId !== claimed.messageId && !ids.includes(messageId)) ids.push(messageId);
       }
+    } catch (e) {
+      this.logger.warn(`thread of ${claimed.digestId} unknown, sent unthreaded: ${(e as Error).message}`);
     }
     return ids;
+  }
+
+  /** The Message-ID of the newest mailed `opened` notice of `doc`'s alert to its recipient, by a search of the outbox (the alert's history no longer holds the opening). */
+  private async searchOpened(doc: OutboxDoc): Promise<string | undefined> {
+    const { notice } = doc;
+    const opened = (await this.outbox.find({ alertId: notice.alertId, recipient: doc.recipient }))
+      .filter((d) => d.notice.kind === 'opened' && d.notice.version <= notice.version && d.messageId)
+      .sort((a, b) => b.notice.version - a.notice.version)[0];
+    return opened?.messageId ?? undefined;
   }
 
   /** Sends one claimed digest as stored; returns its outcome (accepted, or the failure and when to retry). */

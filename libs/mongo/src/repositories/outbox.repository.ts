@@ -267,6 +267,14 @@ export class OutboxRepository {
     return this.col.find({ state: 'pending', enqueuedAt: { $gte: since } }).toArray();
   }
 
+  /** The notifications of these keys (by `_id`), by key; absent keys are left out. */
+  async byKeys(keys: readonly string[]): Promise<Map<string, OutboxDoc>> {
+    const out = new Map<string, OutboxDoc>();
+    if (keys.length === 0) return out;
+    for (const d of await this.col.find({ _id: { $in: [...new Set(keys.map(String))] } }).toArray()) out.set(d._id, d);
+    return out;
+  }
+
   async find(filter: { recipient?: string; alertId?: string; state?: OutboxState } = {}): Promise<OutboxDoc[]> {
     const q: Record<string, string> = {};
     if (filter.recipient !== undefined) q.recipient = String(filter.recipient);
