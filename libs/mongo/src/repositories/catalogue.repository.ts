@@ -142,6 +142,11 @@ export class CatalogueRepository {
     };
   }
 
+  /** The token the last import wrote (one small document by `_id`); null before any import wrote one. */
+  async catalogueToken(): Promise<string | null> {
+    return (await catalogueVersionOf(this.conn).findOne({ _id: 'catalogue' }))?.token ?? null;
+  }
+
   async owners(): Promise<OwnersDoc | null> {
     return ownersOf(this.conn).findOne({ _id: 'owners' });
   }
