@@ -1,4 +1,5 @@
-import { dedupe, digestId, mailDomain, messageId, notificationKey, openedKeysFor } from './dedup';
+import { dedupe, digestId, mailDomain, messageId, notificationKey, threadKeysFor } from './dedup';
+import { MAX_ALERT_HISTORY } from './state-machine';
 import type { Notice, Notification } from './types';
 
 const notice = (kind: Notice['kind'], version: number, alertId = '2019.项目.指标') => ({ kind, version, alertId });
@@ -14,21 +15,30 @@ describe('notificationKey', () => {
   ])('differs for %s', (_, other) => expect(other).not.toBe(base));
 });
 
-describe('openedKeysFor', () => {
+describe('threadKeysFor', () => {
   const h = (change: string, version: number) => ({ change, version }) as { change: 'opened'; version: number };
   const opened = (version: number) => notificationKey('a@x.cn', notice('opened', version));
-  it.each<[string, Array<ReturnType<typeof h>>, number, string[]]>([
-    ['the episode it follows up', [h('opened', 1), h('escalated', 2), h('resolved', 3)], 3, [opened(1)]],
+  it.each<[string, Array<ReturnType<typeof h>> | undefined, number, string[], boolean]>([
+    ['the episode it follows up', [h('opened', 1), h('escalated', 2), h('resolved', 3)], 3, [opened(1)], true],
     [
       'every earlier opening, newest first',
       [h('opened', 1), h('resolved', 2), h('opened', 3), h('repeat', 4)],
       4,
       [opened(3), opened(1)],
+      true,
     ],
-    ['no opening after the notice', [h('opened', 1), h('resolved', 2), h('opened', 3)], 2, [opened(1)]],
-    ['none when the history holds no opening', [h('escalated', 7), h('resolved', 8)], 8, []],
-  ])('%s', (_, history, version, keys) => {
-    expect(openedKeysFor('a@x.cn', { alertId: '2019.项目.指标', version }, history)).toEqual(keys);
+    ['no opening after the notice', [h('opened', 1), h('resolved', 2), h('opened', 3)], 2, [opened(1)], true],
+    ['none for a unit missed before it ever opened', [h('no_data', 1), h('missed', 2)], 2, [], true],
+    ['none without a stored alert', undefined, 1, [], true],
+    [
+      'an older opening may lie beyond a trimmed history',
+      Array.from({ length: MAX_ALERT_HISTORY }, (_, i) => h('repeat', i + 10)),
+      300,
+      [],
+      false,
+    ],
+  ])('%s', (_, history, version, keys, complete) => {
+    expect(threadKeysFor('a@x.cn', { alertId: '2019.项目.指标', version }, history)).toEqual({ keys, complete });
   });
 });
 

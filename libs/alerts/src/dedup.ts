@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MAX_ALERT_HISTORY } from './state-machine';
 import type { AlertHistoryEntry, Notice, Notification } from './types';
 
 /**
@@ -15,22 +16,26 @@ export function notificationKey(recipient: string, notice: Pick<Notice, 'alertId
 }
 
 /**
- * The keys of the `opened` notifications a follow-up notice to `recipient` threads under, newest
- * first: one per episode the alert opened at or before the notice's version, read off the
+ * Where a follow-up notice to `recipient` threads: the keys of the `opened` notifications of
+ * the alert's episodes that opened at or before the notice's version, newest first, read off the
  * alert's history (an `opened` notice carries the version of its opening). The sender reads
- * them by `_id`; the first one that was mailed is the thread. Empty when the history holds no
- * such opening (it keeps the last MAX_ALERT_HISTORY changes).
+ * them by `_id`; the first one that was mailed is the thread. `complete`: the history holds
+ * every change (it keeps the last MAX_ALERT_HISTORY), so when none of the keys was mailed there
+ * is no thread — a unit whose deadline passed before it ever opened (`missed`) has none. With
+ * no alert stored there is none either. Only a trimmed history leaves an older opening to search for.
  */
-export function openedKeysFor(
+export function threadKeysFor(
   recipient: string,
   notice: Pick<Notice, 'alertId' | 'version'>,
-  history: readonly Pick<AlertHistoryEntry, 'change' | 'version'>[],
-): string[] {
-  return history
+  history: readonly Pick<AlertHistoryEntry, 'change' | 'version'>[] | undefined,
+): { keys: string[]; complete: boolean } {
+  if (!history) return { keys: [], complete: true };
+  const keys = history
     .filter((h) => h.change === 'opened' && h.version <= notice.version)
     .map((h) => h.version)
     .sort((a, b) => b - a)
     .map((version) => notificationKey(recipient, { alertId: notice.alertId, kind: 'opened', version }));
+  return { keys, complete: history.length < MAX_ALERT_HISTORY };
 }
 
 export interface DedupResult {
