@@ -1,8 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { loadConfigOrExit } from '@iw/config';
+import { collectGarbageSooner, loadConfigOrExit } from '@iw/config';
 import { createAlertingApp } from './app';
 
 const SHUTDOWN_LIMIT_MS = 20_000;
+
+collectGarbageSooner();
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

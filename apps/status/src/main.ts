@@ -1,11 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, type AppConfig } from '@iw/config';
+import { ConfigError, collectGarbageSooner, loadConfig, type AppConfig } from '@iw/config';
 import { createStatusApp } from './app';
 import { ApiTokensError, parseApiTokens } from '@iw/people';
 import { MissingApiTokensError } from './middleware/api-tokens';
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 const SHUTDOWN_LIMIT_MS = 20_000;
+
+collectGarbageSooner();
 
 function configOrExit(): AppConfig {
   try {

@@ -1,3 +1,4 @@
 export * from './config';
 export * from './duration';
 export * from './yaml-file';
+export * from './heap';
