@@ -157,8 +157,8 @@ export class CatalogueRepository {
    * its latest `updatedAt`, which costs a scan of the catalogue.
    */
   async lastChange(): Promise<string> {
-    const v = await catalogueVersionOf(this.conn).findOne({ _id: 'catalogue' });
-    if (v) return `token:${v.token}`;
+    const token = await this.catalogueToken();
+    if (token !== null) return `token:${token}`;
     return `scan:${await this.lastUpdate()}`;
   }
 
