@@ -347,7 +347,7 @@ async function evaluatedSoFar(url: string): Promise<number | null> {
   try {
     const conn = await connectMongo(url);
     try {
-      return await within(30_000, 'counting', () => new EvaluationRepository(conn).list().then((all) => all.length));
+      return await within(30_000, 'counting', () => new EvaluationRepository(conn).statuses().then((all) => all.size));
     } finally {
       await closeMongo(conn).catch(() => undefined);
     }

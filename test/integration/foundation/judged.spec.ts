@@ -153,3 +153,16 @@ describe('written by several writers at once', () => {
     }
   });
 });
+
+it('reads the settled statuses of every project, or of one', async () => {
+  const Q = '2019.乙局.判定项目';
+  const C = `${Q}.丙`;
+  await repo.save([
+    { doc: { ...evaluation(C, 1, 1, Q), status: 'off_track', evaluatedStatus: 'off_track' }, expectedRev: null },
+  ]);
+  // The other tests' projects are in the same database.
+  const all = await repo.statuses();
+  expect(Object.fromEntries(all)).toMatchObject({ [A]: 'on_track', [B]: 'on_track', [C]: 'off_track' });
+  expect(Object.fromEntries(await repo.statuses({ projectId: Q }))).toEqual({ [C]: 'off_track' });
+  expect((await repo.statuses({ projectId: '2019.丁局.无此项目' })).size).toBe(0);
+});

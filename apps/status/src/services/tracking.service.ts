@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { endOfLocalDay, localDate, type Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import type { Likelihood, Progress, TrackedUnit } from '@iw/measures';
-import type { EvaluationDoc, IndicatorDoc, ProjectDoc } from '@iw/mongo';
+import type { IndicatorDoc, ProjectDoc } from '@iw/mongo';
 import { evaluateUnit, progressAsOf, worstLikelihood, worstStatus } from '@iw/report';
 import {
   hasData,
@@ -27,8 +27,8 @@ export interface UnitState {
   progress: Progress | null;
   /** Live evaluation at `now` (expected, forecast, reason). */
   evaluation: Evaluation;
-  /** Alerting's settled evaluation (after IW_PENDING_FOR), when there is one. */
-  settled: EvaluationDoc | null;
+  /** Alerting's settled status (after IW_PENDING_FOR), when it wrote one. */
+  settled: Status | null;
   /**
    * The settled status when there is one, else the live one — as shown (shownStatus): `no_data`
    * for an `on_track` without data, whatever alerting keeps for itself.
@@ -138,7 +138,7 @@ export class TrackingService {
     // Each read as a promise (a repository getter throws while MongoDB is down: a rejection, not a throw mid-way).
     const read = <T>(f: () => Promise<T>): Promise<T> => Promise.resolve().then(f);
     const units = read(() => this.store.units(this.realClock.now(), year));
-    const [unitSet, progress, evaluations, deviations] = await Promise.all([
+    const [unitSet, progress, settledById, deviations] = await Promise.all([
       units,
       projectId === undefined
         ? read(() => this.store.progress.all())
@@ -147,7 +147,7 @@ export class TrackingService {
             const ids = [...(set?.units.values() ?? [])].filter((u) => u.projectId === projectId).map((u) => u.id);
             return [...(await this.store.progress.find(ids)).values()];
           }),
-      read(() => this.store.evaluations.list(projectId === undefined ? {} : { projectId })),
+      read(() => this.store.evaluations.statuses(projectId === undefined ? {} : { projectId })),
       read(() => this.store.deviations()),
     ]);
     if (!unitSet) return { now, fiscalYear: null, projects: () => [], bindingsError: null };
@@ -163,7 +163,6 @@ export class TrackingService {
       .map((u) => previousYearId(u.id))
       .filter((id): id is string => id !== null);
     if (lastYearIds.length) for (const [id, p] of await this.store.progress.find(lastYearIds)) progressById.set(id, p);
-    const settledById = new Map(evaluations.map((e) => [e._id, e]));
     const unitsByIndicator = new Map<string, TrackedUnit[]>();
     for (const u of unitSet.units.values()) {
       if (u.indicatorId === null) continue;
@@ -195,13 +194,13 @@ export class TrackingService {
       const evaluation = evaluateUnit(unit, p, now, this.config.timeZone, options);
       const settled = settledById.get(unit.id) ?? null;
       // Recomputed, not read back: a unit without data is never 确定能, whatever an older document says.
-      const likelihood = settled ? likelihoodOf(settled.status, hasData(p)) : evaluation.likelihood;
+      const likelihood = settled ? likelihoodOf(settled, hasData(p)) : evaluation.likelihood;
       return {
         unit,
         progress: p,
         evaluation,
         settled,
-        status: shownStatus(settled?.status ?? evaluation.status, likelihood),
+        status: shownStatus(settled ?? evaluation.status, likelihood),
         likelihood,
         // The same judgement as of the end of that day (the daily table's 按进度应完成).
         expectedOn: (date) =>
