@@ -165,4 +165,11 @@ it('reads the settled statuses of every project, or of one', async () => {
   expect(Object.fromEntries(all)).toMatchObject({ [A]: 'on_track', [B]: 'on_track', [C]: 'off_track' });
   expect(Object.fromEntries(await repo.statuses({ projectId: Q }))).toEqual({ [C]: 'off_track' });
   expect((await repo.statuses({ projectId: '2019.丁局.无此项目' })).size).toBe(0);
+
+  // Only the compact `statuses` is read; a document written before it was kept is read whole.
+  const docs = collection<{ _id: string; statuses?: string }>(conn, COLLECTIONS.evaluations);
+  expect(JSON.parse((await docs.findOne({ _id: Q }))!.statuses!)).toEqual({ [C]: 'off_track' });
+  await docs.updateOne({ _id: Q }, { $unset: { statuses: '' } });
+  expect(Object.fromEntries(await repo.statuses({ projectId: Q }))).toEqual({ [C]: 'off_track' });
+  expect((await repo.statuses()).get(C)).toBe('off_track');
 });
