@@ -1,0 +1,37 @@
+import { TextPool } from './pending-mirror';
+
+/** The mirror's text pool changes no value: only which copy of a text a document points at. */
+describe('TextPool', () => {
+  const doc = (key: string) => ({
+    _id: key,
+    recipient: 'a@example.gov.cn',
+    enqueuedAt: new Date('2019-08-15T04:00:34.204Z'),
+    attempts: 0,
+    digestId: null,
+    notice: {
+      kind: 'opened',
+      alertId: '2019.甲局.项目.指标',
+      unit: { id: '2019.甲局.项目.指标', projectName: '项目', agency: '甲局' },
+      evaluation: { status: 'off_track', reason: '进度落后', expected: 12.5, forecast: null },
+      tags: ['甲', '乙'],
+    },
+  });
+
+  it('keeps every document equal to what it was, dates, arrays and nulls included', () => {
+    const pool = new TextPool();
+    const a = pool.share(doc('k1'), '_id');
+    const b = pool.share(doc('k2'), '_id');
+    expect(a).toEqual(doc('k1'));
+    expect(b).toEqual(doc('k2'));
+    expect(b.enqueuedAt).toBeInstanceOf(Date);
+    expect(b.notice.tags).toEqual(['甲', '乙']);
+  });
+
+  it('shares a document in place and returns it', () => {
+    const pool = new TextPool();
+    const d = doc('k1');
+    expect(pool.share(d, '_id')).toBe(d);
+    pool.clear();
+    expect(pool.share(doc('k1'), '_id')).toEqual(doc('k1'));
+  });
+});
