@@ -167,9 +167,16 @@ it('reads the settled statuses of every project, or of one', async () => {
   expect((await repo.statuses({ projectId: '2019.丁局.无此项目' })).size).toBe(0);
 
   // Only the compact `statuses` is read; a document written before it was kept is read whole.
-  const docs = collection<{ _id: string; statuses?: string }>(conn, COLLECTIONS.evaluations);
+  const docs = collection<{ _id: string; statuses?: string; rev: number }>(conn, COLLECTIONS.evaluations);
   expect(JSON.parse((await docs.findOne({ _id: Q }))!.statuses!)).toEqual({ [C]: 'off_track' });
   await docs.updateOne({ _id: Q }, { $unset: { statuses: '' } });
   expect(Object.fromEntries(await repo.statuses({ projectId: Q }))).toEqual({ [C]: 'off_track' });
   expect((await repo.statuses()).get(C)).toBe('off_track');
+
+  // Alerting gives it back to such documents (only those), at the rev they were read at.
+  const { rev } = (await docs.findOne({ _id: Q }))!;
+  expect(await repo.keepStatuses()).toBe(1);
+  expect(JSON.parse((await docs.findOne({ _id: Q }))!.statuses!)).toEqual({ [C]: 'off_track' });
+  expect(await docs.findOne({ _id: Q })).toMatchObject({ rev });
+  expect(await repo.keepStatuses()).toBe(0);
 });

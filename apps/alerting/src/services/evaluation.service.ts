@@ -168,6 +168,11 @@ export class EvaluationService {
       this.logger.log(
         `sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${done - started} ms (evaluations ${evaluated - started} ms${fromJudged ? '' : ', progress read'}; reminders and escalations ${done - evaluated} ms), ${enqueued} notification(s) enqueued`,
       );
+      if (!fromJudged) {
+        const kept = await this.evaluations.keepStatuses();
+        if (kept)
+          this.logger.log(`${kept} project evaluation document(s) written before 'statuses' was kept now have it`);
+      }
     });
     this.sweepQueued = queued;
     return queued;

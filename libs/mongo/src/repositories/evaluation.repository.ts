@@ -271,6 +271,25 @@ export class EvaluationRepository {
     return out;
   }
 
+  /**
+   * Gives `statuses` to the project documents written before it was kept; returns how many. The
+   * field follows from `units`, so it is set only where the document is still at the `rev` it was
+   * read at (a write meanwhile carries its own), without claiming a version. Alerting runs it
+   * after its first sweep: until then the status app reads those documents whole.
+   */
+  async keepStatuses(): Promise<number> {
+    const ops: AnyBulkWriteOperation<ProjectEvaluationsDoc>[] = [];
+    for await (const d of this.col.find({ statuses: { $exists: false } }, { batchSize: READ_CHUNK })) {
+      const statuses: Record<string, Status> = {};
+      for (const [id, e] of fromJson(d.units)) statuses[id] = e.status;
+      ops.push({
+        updateOne: { filter: { _id: d._id, rev: d.rev }, update: { $set: { statuses: JSON.stringify(statuses) } } },
+      });
+    }
+    if (ops.length) await bulkWriteChunked(this.col, ops, { ordered: false });
+    return ops.length;
+  }
+
   /** Units whose pending status is due to be decided at `now` (domain time). */
   async pendingDue(now: Date): Promise<string[]> {
     const out: string[] = [];
