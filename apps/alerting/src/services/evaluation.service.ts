@@ -5,7 +5,7 @@ import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
 import { asOfFor, judgedProgressOf, type JudgedProgress, type Progress, type TrackedUnit } from '@iw/measures';
-import { EvaluationRepository, ProgressRepository, type EvaluationWrite } from '@iw/mongo';
+import { EvaluationRepository, ProgressRepository, WritesLater, type EvaluationWrite } from '@iw/mongo';
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
@@ -15,6 +15,7 @@ import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
 import { AlertService, type AlertStageTimes, type SweepAlerts } from './alert.service';
 import { CatalogueService, ofClosedYear, type CatalogueView } from './catalogue.service';
+import { OutboxSignal } from './outbox-signal';
 import { WatermarkService } from './watermark.service';
 
 const MAX_CAS_ROUNDS = 8;
@@ -27,6 +28,12 @@ const MAX_MERGED = 2000;
  * within about a second of it — not at the next daily sweep.
  */
 const WAITING_RETRY_MS = 1000;
+/**
+ * How long (real ms) a progress batch's evaluations wait for the sender to be quiet before they
+ * are written: a 200-unit burst's mails take about 2.5 s to go out; the Kafka batch is
+ * committed after the writes, so this is also the most it is held back.
+ */
+const SENDER_QUIET_MS = 3000;
 
 interface MergedRun {
   ids: Set<string>;
@@ -77,6 +84,7 @@ export class EvaluationService {
     private readonly progress: ProgressRepository,
     private readonly evaluations: EvaluationRepository,
     private readonly watermarks: WatermarkService,
+    private readonly signal: OutboxSignal,
   ) {
     this.risk = riskConfigOf(catalogue.pacePlan, { noDataGraceMs: config.alerting.noDataGraceMs });
     this.realNow = () => this.realClock.now();
@@ -270,19 +278,47 @@ export class EvaluationService {
       ? await this.progress.find([...lastYearIds.values()])
       : new Map<string, Progress>();
 
-    const t = { read: 0, save: 0, unchanged: 0, alerts: 0, alert: { read: 0, enqueue: 0, save: 0 } };
+    const t = { read: 0, save: 0, unchanged: 0, alerts: 0, alert: { read: 0, enqueue: 0, save: 0 }, later: 0 };
     let judged = 0;
     let enqueued = 0;
     const slices = trigger === 'progress' ? progressSlices(units) : [[...units.keys()]];
-    for (const slice of slices) {
-      const r = await this.judgeAndAlert(slice, units, asOf, lastYear, lastYearIds, view, fromJudged, ctx, t, run);
-      judged += r.judged;
-      enqueued += r.enqueued;
+    // The evaluations' claims decide at once; their project documents and judged progress are
+    // written after the last slice's alerts and notifications (see WritesLater), so no mail of
+    // the batch waits for them. Flushed before this returns: the batch is durable then.
+    const later = new WritesLater();
+    try {
+      for (const slice of slices) {
+        const r = await this.judgeAndAlert(
+          slice,
+          units,
+          asOf,
+          lastYear,
+          lastYearIds,
+          view,
+          fromJudged,
+          ctx,
+          t,
+          later,
+          run,
+        );
+        judged += r.judged;
+        enqueued += r.enqueued;
+      }
+    } catch (e) {
+      // What the claims decided is written all the same (else the next writer rolls it forward).
+      await later.flush().catch(() => undefined);
+      throw e;
     }
+    const laterFrom = this.realNow();
+    // A progress batch's mails go first: its evaluations are written once the sender is
+    // quiet (or after SENDER_QUIET_MS), not in turns with the mails' writes.
+    if (trigger === 'progress' && later.size) await this.signal.quiet(SENDER_QUIET_MS);
+    await later.flush();
+    t.later += this.realNow() - laterFrom;
     const took = this.realNow() - started;
     this.metrics.observeEvaluation(trigger, judged, took);
     this.logger.debug(
-      `${trigger}: ${judged} unit(s) in ${took} ms${slices.length > 1 ? ` (${slices.length} slices)` : ''} (${t.unchanged} unchanged; read ${t.read}, save ${t.save}, alerts ${t.alerts} [read ${t.alert.read}, enqueue ${t.alert.enqueue}, save ${t.alert.save}]: ${enqueued} enqueued)`,
+      `${trigger}: ${judged} unit(s) in ${took} ms${slices.length > 1 ? ` (${slices.length} slices)` : ''} (${t.unchanged} unchanged; read ${t.read}, save ${t.save}, alerts ${t.alerts} [read ${t.alert.read}, enqueue ${t.alert.enqueue}, save ${t.alert.save}], evaluations written ${t.later}: ${enqueued} enqueued)`,
     );
     return enqueued;
   }
@@ -301,12 +337,16 @@ export class EvaluationService {
     fromJudged: boolean,
     ctx: Omit<Parameters<typeof assess>[3], 'asOf'>,
     t: { read: number; save: number; unchanged: number; alerts: number; alert: AlertStageTimes },
+    later: WritesLater,
     run?: Run,
   ): Promise<{ judged: number; enqueued: number }> {
     const { now } = ctx;
     const done = new Map<string, Verdict>();
     let todo = [...ids];
     for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
+      // A unit another writer moved is read again from the stored evaluations: what this
+      // writer's claims decided so far is written first, so that read is not behind them.
+      if (round > 0) await later.flush();
       let mark = this.realNow();
       const { evaluations: previous, judged } = await this.evaluations.findWithJudged(todo);
       // Judged again on what the stored evaluation was judged on, or on the progress as stored
@@ -346,7 +386,7 @@ export class EvaluationService {
         }
       }
       mark = this.realNow();
-      todo = await this.evaluations.save(writes);
+      todo = await this.evaluations.save(writes, later);
       t.save += this.realNow() - mark;
     }
     // Units still contended were decided by whoever won; their alerts follow that evaluation.

@@ -162,6 +162,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     this.running = this.loop().finally(() => {
       this.running = null;
     });
+    this.signal.sending(this.running);
   }
 
   private async loop(): Promise<void> {

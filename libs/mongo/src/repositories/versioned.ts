@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { claimByInsert, retryContested } from './claims';
 import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
 import { WALL_CLOCK } from '@iw/clock';
+import type { WritesLater } from './later';
 
 /**
  * A claimed version of a document, `_id` `${id}@${version}`, inserted BEFORE the current
@@ -114,9 +115,16 @@ export class VersionedDocs<D extends Document & { _id: string }> {
   /**
    * Claims each write's version (its version field: the one it was computed from + 1), then
    * replaces the current documents it won; `catchUp` documents (already claimed, newer than the
-   * current ones) are written without a claim. Returns the ids won and lost.
+   * current ones) are written without a claim. Returns the ids won and lost. With `later`, the
+   * claims decide now and the current documents are written when the caller flushes it: each
+   * claim holds its state, so until then (or after a crash) readers that roll forward
+   * (`load`, every writer's retry) see the new version and plain reads the one before.
    */
-  async save(writes: readonly D[], catchUp: readonly D[] = []): Promise<{ won: string[]; lost: string[] }> {
+  async save(
+    writes: readonly D[],
+    catchUp: readonly D[] = [],
+    later?: WritesLater,
+  ): Promise<{ won: string[]; lost: string[] }> {
     // Wall-clock: a claim's age is for retention, not domain time.
     const now = new Date(WALL_CLOCK.now());
     const claims = writes.map((w) => {
@@ -128,6 +136,14 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     const lostSet = new Set(lostClaims);
     const won = writes.filter((_, i) => !lostSet.has(claims[i]._id));
     const lost = writes.filter((_, i) => lostSet.has(claims[i]._id)).map((w) => w._id);
+    if (later) {
+      if (won.length + catchUp.length > 0) later.add(() => this.writeCurrent(won, catchUp));
+    } else await this.writeCurrent(won, catchUp);
+    return { won: won.map((w) => w._id), lost };
+  }
+
+  /** The second half of `save`: the current documents of the versions `won` (and `catchUp`) written. */
+  private async writeCurrent(won: readonly D[], catchUp: readonly D[]): Promise<void> {
     // A first version won has no current document to replace: inserted, all in one command
     // (a replace with upsert is one statement each, 1.5–3.6 ms apiece on FerretDB).
     const created = won.filter((w) => this.versionOf(w) === 1);
@@ -143,7 +159,6 @@ export class VersionedDocs<D extends Document & { _id: string }> {
       .flatMap((w) => Array.from({ length: TRIM }, (_, k) => versionId(w._id, this.versionOf(w) - KEEP - k)));
     if (trimmed.length > 0)
       await this.versions.updateMany({ _id: { $in: trimmed } }, { $unset: { state: '' } } as Document);
-    return { won: won.map((w) => w._id), lost };
   }
 
   /** Replaces current documents, never with an older version than the stored one. */
@@ -207,9 +222,14 @@ export class VersionedDocs<D extends Document & { _id: string }> {
    * none yet) and returns the next one, its version field one more, or null / the same version
    * when nothing changes. The first round reads the current documents only; a lagging one
    * shows as a lost claim (claims outlive the documents' versions), and later rounds read the
-   * newest claims. Returns the documents written, by id.
+   * newest claims. Returns the documents written (claimed), by id; with `later`, their current
+   * documents are written when it is flushed (see save).
    */
-  async update(ids: readonly string[], compute: (before: D | null, id: string) => D | null): Promise<Map<string, D>> {
+  async update(
+    ids: readonly string[],
+    compute: (before: D | null, id: string) => D | null,
+    later?: WritesLater,
+  ): Promise<Map<string, D>> {
     const written = new Map<string, D>();
     await retryContested(`${this.options.what}`, ids, async (pending, round) => {
       const { current, lagging } =
@@ -229,7 +249,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
           throw new Error(`${this.options.what} ${id}: computed version ${this.versionOf(next)}, expected ${expected}`);
         writes.push(next);
       }
-      const { lost } = await this.save(writes, catchUp);
+      const { lost } = await this.save(writes, catchUp, later);
       const lostSet = new Set(lost);
       for (const d of [...writes, ...catchUp]) if (!lostSet.has(d._id)) written.set(d._id, d);
       return lost;
