@@ -394,7 +394,7 @@ export class EvaluationService {
     const forAlerts: UnitEvaluation[] = [];
     for (const a of done.values()) if (a.forAlert) forAlerts.push(a.forAlert);
     const alertsAt = this.realNow();
-    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.alerts, t.alert);
+    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.alerts, t.alert, later);
     t.alerts += this.realNow() - alertsAt;
     return { judged: done.size, enqueued };
   }

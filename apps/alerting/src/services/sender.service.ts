@@ -18,6 +18,7 @@ import {
   type Alert,
   type AlertPipelineOptions,
   type DigestClaim,
+  type Notification,
   type Waiting,
 } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
@@ -30,6 +31,7 @@ import {
   type ClaimedDigest,
   type OutboxDoc,
   type SendOutcome,
+  type StoredAlert,
 } from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
 import { AlertingMetrics } from './alerting.metrics';
@@ -148,6 +150,9 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     this.smtp.close();
+    // Else the next leader does it before its first read of the send queue.
+    if (this.leader.isLeader())
+      await this.settleSent().catch((e: Error) => this.logger.warn(`sent mails not marked: ${e.message}`));
     await this.leader.release();
   }
 
@@ -207,6 +212,9 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         : null;
     if (known) return this.freshPass(known, started);
     this.lastQueueReadAt = started;
+    // Mails accepted since the last settle are marked sent first, so the send queue and the
+    // pending notifications read below are without them.
+    await this.settleSent();
     // One read of the outbox for the stamp, the digests due again and the next retry.
     const [options, queue] = await Promise.all([
       this.alerts.pipelineOptions(),
@@ -284,7 +292,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     let nextFlushAt = groups.nextFlushAt;
     const counts = { ready: all.length - pending.length, superseded: 0, muted: 0, claims: 0 };
     if (pending.length) {
-      const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
+      const alerts = await this.alertsOf(pending);
       const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
       this.times.read += this.realNow() - readFrom;
       const { ready, superseded } = due(pending, alertOf);
@@ -314,6 +322,33 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         ? null
         : waitingAfter({ stamp: stampKey, pending: all.length, ...counts }, nextFlushAt, options, this.realNow());
     return nextFlushAt;
+  }
+
+  /**
+   * Stage `record`, its second half: the outbox documents of the mails accepted (recorded in
+   * outbox_sent) marked sent. Not on the way of any mail: a pass that reads the send queue does
+   * it first (a poll, at most FRESH_FOR_POLLS polls after the last), and so does shutdown.
+   */
+  private async settleSent(): Promise<void> {
+    const from = this.realNow();
+    const settled = await this.outbox.settleSent();
+    if (settled) this.logger.debug(`${settled} notification(s) marked sent in ${this.realNow() - from} ms`);
+  }
+
+  /**
+   * The alerts of `pending`, as stored; one behind a notification's version is read again with
+   * its claimed versions (AlertRepository.load): a progress batch writes its alerts' documents
+   * after its mails (see EvaluationService), their claims at once.
+   */
+  private async alertsOf(pending: readonly Notification[]): Promise<Map<string, StoredAlert>> {
+    const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
+    const behind = new Set<string>();
+    for (const n of pending) {
+      const stored = alerts.get(n.notice.alertId);
+      if (!stored || stored.alert.version < n.notice.version) behind.add(n.notice.alertId);
+    }
+    if (behind.size) for (const [id, a] of await this.alertRepo.load([...behind])) alerts.set(id, a);
+    return alerts;
   }
 
   /** Reads from the outbox when the recipients not looked up yet were last mailed. */
@@ -523,7 +558,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
 /**
  * Writes send outcomes in the background, batching whatever accumulated while the previous
- * write ran (one chunked bulk write by `_id` instead of one update per digest). Each `add`
+ * write ran (accepted mails: one insert into outbox_sent; failures: one chunked bulk write by
+ * `_id`). Each `add`
  * answers when that outcome's own batch is written, so a worker waits for its outcome only,
  * not for the outcomes of the other connections that keep coming in meanwhile.
  */

@@ -12,6 +12,7 @@ import { endOfLocalDay } from '@iw/clock';
 import { COLLECTIONS } from '../documents';
 import { retryContested } from './claims';
 import { collection } from './collections';
+import type { WritesLater } from './later';
 import { VersionedDocs } from './versioned';
 
 /**
@@ -155,11 +156,16 @@ export class AlertRepository {
 
   /**
    * Claims each write's next `rev` (expectedRev + 1, or 1 for a new alert), then writes the
-   * alerts it won. Returns the ids another writer claimed first: load them and recompute.
+   * alerts it won (with `later`, when the caller flushes it: until then `load` reads them, `find`
+   * the versions before). Returns the ids another writer claimed first: load them and recompute.
    */
-  async save(writes: readonly AlertWrite[]): Promise<string[]> {
+  async save(writes: readonly AlertWrite[], later?: WritesLater): Promise<string[]> {
     if (writes.length === 0) return [];
-    const { lost } = await this.docs.save(writes.map((w) => toDoc(w.alert, (w.expectedRev ?? 0) + 1)));
+    const { lost } = await this.docs.save(
+      writes.map((w) => toDoc(w.alert, (w.expectedRev ?? 0) + 1)),
+      [],
+      later,
+    );
     return lost;
   }
 
