@@ -212,9 +212,6 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         : null;
     if (known) return this.freshPass(known, started);
     this.lastQueueReadAt = started;
-    // Mails accepted since the last settle are marked sent first, so the send queue and the
-    // pending notifications read below are without them.
-    await this.settleSent();
     // One read of the outbox for the stamp, the digests due again and the next retry.
     const [options, queue] = await Promise.all([
       this.alerts.pipelineOptions(),
@@ -326,8 +323,9 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * Stage `record`, its second half: the outbox documents of the mails accepted (recorded in
-   * outbox_sent) marked sent. Not on the way of any mail: a pass that reads the send queue does
-   * it first (a poll, at most FRESH_FOR_POLLS polls after the last), and so does shutdown.
+   * outbox_sent) marked sent. Not on the way of any mail: each read of the send queue does it
+   * first (OutboxRepository.sendQueue: a poll, at most FRESH_FOR_POLLS polls after the last),
+   * and so does shutdown.
    */
   private async settleSent(): Promise<void> {
     const from = this.realNow();

@@ -114,9 +114,13 @@ export class AlertRepository {
     return out;
   }
 
+  /**
+   * One alert at its newest claimed version (see load): what a person acting on it or reading
+   * its page must see, also while a progress batch's write of it is still to come after its
+   * mail (EvaluationService).
+   */
   async get(id: string): Promise<StoredAlert | null> {
-    const d = await this.col.findOne({ _id: String(id) });
-    return d ? toAlert(d) : null;
+    return (await this.load([String(id)])).get(String(id)) ?? null;
   }
 
   async list(filter: { state?: AlertState; projectId?: string; indicatorId?: string } = {}): Promise<StoredAlert[]> {
@@ -188,8 +192,8 @@ export class AlertRepository {
 
   private async act(id: string, fn: (alert: Alert) => Alert): Promise<Alert> {
     let result: Alert | null = null;
-    await retryContested(`alert ${id}`, [String(id)], async (_pending, round) => {
-      const stored = round === 0 ? await this.get(id) : ((await this.load([id])).get(id) ?? null);
+    await retryContested(`alert ${id}`, [String(id)], async () => {
+      const stored = await this.get(id);
       if (!stored) throw new AlertNotFoundError(id);
       const next = fn(stored.alert);
       result = next;

@@ -263,6 +263,8 @@ export class OutboxRepository {
    * whatever leaves `pending` or enters it changes the count or the latest.
    */
   async sendQueue(now: Date): Promise<SendQueue> {
+    // Mails accepted since the last read are marked sent first: the queue is without them.
+    await this.settleSent();
     const rows = await this.col
       .find(
         { state: { $in: ['pending', 'claimed'] } },
