@@ -176,13 +176,16 @@ it('alerts claimed now and written later: load sees the claimed version at once,
   const silenced = silence(alert, now + 86_400_000, now, 'mine');
   expect(await mine.save([{ alert: silenced, expectedRev: 1 }], later)).toEqual([]);
   expect(later.size).toBe(1);
-  // Claimed, not written: the stored document is the version before; a writer (load) and a
-  // reader of one alert (get: a person acting on it, its page) see the claimed one.
-  const stored = async () => (await mine.find([id])).get(id)!.rev;
+  // Claimed, not written: the stored document is the version before; a writer (load), a reader
+  // of one alert (get: a person acting on it, its page) and the repository that claimed it (its
+  // process: the sender) see the claimed one.
+  const elsewhere = new AlertRepository(conns[2]);
+  const stored = async () => (await elsewhere.find([id])).get(id)!.rev;
   expect(await stored()).toBe(1);
   const loaded = (await theirs.load([id])).get(id)!;
   expect([loaded.rev, loaded.alert.version]).toEqual([2, silenced.version]);
-  expect((await mine.get(id))!.rev).toBe(2);
+  expect((await theirs.get(id))!.rev).toBe(2);
+  expect((await mine.find([id])).get(id)!.rev).toBe(2);
 
   // Another writer meanwhile: its first claim (rev 2) is lost, it reloads the claim and writes rev 3 on it.
   await theirs.silence(id, now + 2 * 86_400_000, { now, by: 'theirs' });

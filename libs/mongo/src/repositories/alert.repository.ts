@@ -100,10 +100,10 @@ export class AlertRepository {
     await this.col.createIndex({ projectId: 1 });
   }
 
+  /** The alerts as stored, or as this repository claimed them when their write is still to come (VersionedDocs.find). */
   async find(ids: readonly string[]): Promise<Map<string, StoredAlert>> {
     const out = new Map<string, StoredAlert>();
-    if (ids.length === 0) return out;
-    for (const d of await this.col.find({ _id: { $in: ids.map(String) } }).toArray()) out.set(d._id, toAlert(d));
+    for (const [id, d] of await this.docs.find(ids.map(String))) out.set(id, toAlert(d));
     return out;
   }
 

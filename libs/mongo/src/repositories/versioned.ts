@@ -51,6 +51,13 @@ export interface VersionedOptions {
  * document lags) and recomputes, within retryContested's bound.
  */
 export class VersionedDocs<D extends Document & { _id: string }> {
+  /**
+   * Versions this process claimed whose current documents are still to be written (save with
+   * `later`): `find` reads them in place of the stored ones, so this process reads its own
+   * writes without a read of the claims (another process reads them with `load`).
+   */
+  private readonly unwritten = new Map<string, D>();
+
   constructor(
     private readonly conn: Connection,
     readonly options: VersionedOptions,
@@ -68,12 +75,19 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     return d ? (((d as Record<string, unknown>)[this.options.field] as number | undefined) ?? 0) : 0;
   }
 
-  /** The current documents as stored (no roll-forward). */
+  /**
+   * The current documents as stored (no roll-forward), or as this process claimed them when
+   * their write is still to come (`unwritten`).
+   */
   async find(ids: readonly string[]): Promise<Map<string, D>> {
     const out = new Map<string, D>();
     if (ids.length === 0) return out;
     const docs = await this.current.find({ _id: { $in: ids.map(String) } } as Filter<D>).toArray();
     for (const d of docs) out.set(d._id, d as D);
+    for (const id of ids) {
+      const mine = this.unwritten.get(String(id));
+      if (mine && this.versionOf(mine) > this.versionOf(out.get(mine._id))) out.set(mine._id, mine);
+    }
     return out;
   }
 
@@ -137,7 +151,16 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     const won = writes.filter((_, i) => !lostSet.has(claims[i]._id));
     const lost = writes.filter((_, i) => lostSet.has(claims[i]._id)).map((w) => w._id);
     if (later) {
-      if (won.length + catchUp.length > 0) later.add(() => this.writeCurrent(won, catchUp));
+      for (const w of won) this.unwritten.set(w._id, w);
+      if (won.length + catchUp.length > 0)
+        later.add(async () => {
+          try {
+            await this.writeCurrent(won, catchUp);
+          } finally {
+            // Written, or left to the claims (the next writer rolls them forward): read as stored.
+            for (const w of won) if (this.unwritten.get(w._id) === w) this.unwritten.delete(w._id);
+          }
+        });
     } else await this.writeCurrent(won, catchUp);
     return { won: won.map((w) => w._id), lost };
   }
