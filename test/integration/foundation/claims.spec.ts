@@ -204,3 +204,17 @@ it('alerts claimed now and written later: load sees the claimed version at once,
   await alone.flush();
   expect(await stored()).toBe(4);
 });
+
+it('an alert claimed whose write never came (its writer crashed) is brought up to its claim by the next load', async () => {
+  const { id, now, alert } = openedAlert();
+  const crashed = new AlertRepository(conns[0]);
+  expect(await crashed.save([{ alert, expectedRev: null }])).toEqual([]);
+  const silenced = silence(alert, now + 86_400_000, now, 'crashed');
+  // Claimed; its WritesLater is never flushed.
+  expect(await crashed.save([{ alert: silenced, expectedRev: 1 }], new WritesLater())).toEqual([]);
+  const reader = new AlertRepository(conns[1]);
+  expect((await reader.find([id])).get(id)!.rev).toBe(1);
+  expect((await new AlertRepository(conns[2]).load([id])).get(id)!.rev).toBe(2);
+  const healed = (await reader.find([id])).get(id)!;
+  expect([healed.rev, healed.alert.silencedUntil]).toEqual([2, silenced.silencedUntil]);
+});

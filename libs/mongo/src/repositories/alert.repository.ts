@@ -150,11 +150,15 @@ export class AlertRepository {
 
   /**
    * The newest state of each alert, as a writer must compute from: the stored alert, or a
-   * claimed `rev` newer than it (see VersionedDocs.load).
+   * claimed `rev` newer than it (see VersionedDocs.load). A stored alert found behind its claim
+   * is brought up to it: its writer crashed before writing it (a progress batch writes its
+   * alerts after their mails), and a replay that changes nothing would not write it.
    */
   async load(ids: readonly string[]): Promise<Map<string, StoredAlert>> {
     const out = new Map<string, StoredAlert>();
-    for (const [id, d] of (await this.docs.load(ids.map(String))).current) out.set(id, toAlert(d));
+    const { current, lagging } = await this.docs.load(ids.map(String));
+    if (lagging.size) await this.docs.catchUp([...lagging].map((id) => current.get(id)!));
+    for (const [id, d] of current) out.set(id, toAlert(d));
     return out;
   }
 

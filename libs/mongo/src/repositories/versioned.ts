@@ -184,6 +184,11 @@ export class VersionedDocs<D extends Document & { _id: string }> {
       await this.versions.updateMany({ _id: { $in: trimmed } }, { $unset: { state: '' } } as Document);
   }
 
+  /** Writes claimed states (from `load`'s lagging ones) over the current documents behind them. */
+  async catchUp(docs: readonly D[]): Promise<void> {
+    if (docs.length > 0) await this.replaceAndCheck(docs);
+  }
+
   /** Replaces current documents, never with an older version than the stored one. */
   private async replaceCurrent(docs: readonly D[]): Promise<void> {
     const ops = docs.map((d) => ({
