@@ -62,6 +62,8 @@ interface Run {
 export class EvaluationService {
   private readonly logger = new Logger(EvaluationService.name);
   private readonly serial = new Serial();
+  /** Progress batches' claimed documents, written one batch after another (writeAfterMails). */
+  private readonly afterMails = new Serial();
   private readonly risk: RiskConfig;
   private readonly realNow: () => number;
   /** The last sweep this process finished: when (domain ms) and how many units it judged. */
@@ -119,7 +121,7 @@ export class EvaluationService {
    * promise resolves once an evaluation that started after its call has stored its units.
    */
   evaluate(ids: readonly string[], trigger: Trigger): Promise<number> {
-    if (trigger !== 'progress') return this.serial.run(() => this.evaluateNow(ids, trigger));
+    if (trigger !== 'progress') return this.serial.run(() => this.judgeNow(ids, trigger));
     const q = this.queued;
     if (q && q.ids.size + ids.length <= MAX_MERGED) {
       for (const id of ids) q.ids.add(id);
@@ -127,11 +129,54 @@ export class EvaluationService {
     }
     const next: MergedRun = { ids: new Set(ids), done: Promise.resolve(0) };
     this.queued = next;
-    next.done = this.serial.run(() => {
+    // Judged in turn with the other evaluations; its claimed documents are written after its
+    // mails, outside that turn, so the next batch is judged meanwhile (this process reads what
+    // it claimed: VersionedDocs.find). The caller (the batch's offsets) waits for both.
+    const later = new WritesLater();
+    const judged = this.serial.run(() => {
       if (this.queued === next) this.queued = null;
-      return this.evaluateNow([...next.ids], trigger);
+      return this.evaluateNow([...next.ids], trigger, later);
     });
+    next.done = judged.then(
+      async (enqueued) => {
+        await this.afterMails.run(() => this.writeAfterMails(later));
+        return enqueued;
+      },
+      async (e: unknown) => {
+        // What the claims decided is written all the same (else the next writer rolls it forward).
+        await this.afterMails.run(() => later.flush()).catch(() => undefined);
+        throw e;
+      },
+    );
     return next.done;
+  }
+
+  /**
+   * A progress batch's claimed documents (evaluations, judged progress, alerts) written once the
+   * sender is quiet, or after SENDER_QUIET_MS: not in turns with the batch's mails' writes.
+   */
+  private async writeAfterMails(later: WritesLater): Promise<void> {
+    if (!later.size) return;
+    const started = this.realNow();
+    await this.signal.quiet(SENDER_QUIET_MS);
+    const writing = this.realNow();
+    await later.flush();
+    this.logger.debug(
+      `progress: claimed documents written in ${this.realNow() - writing} ms, after ${writing - started} ms for the sender to be quiet`,
+    );
+  }
+
+  /** evaluateNow, its claimed documents written before it returns. */
+  private async judgeNow(ids: readonly string[], trigger: Trigger, run?: Run): Promise<number> {
+    const later = new WritesLater();
+    try {
+      const enqueued = await this.evaluateNow(ids, trigger, later, run);
+      await later.flush();
+      return enqueued;
+    } catch (e) {
+      await later.flush().catch(() => undefined);
+      throw e;
+    }
   }
 
   /**
@@ -157,7 +202,7 @@ export class EvaluationService {
       const run: Run = { view, fromJudged, alerts, seen };
       let enqueued = 0;
       for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
-        enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', run);
+        enqueued += await this.judgeNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', run);
       const evaluated = this.realNow();
       const now = this.clock.now();
       enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears), alerts.latest);
@@ -187,9 +232,10 @@ export class EvaluationService {
     if (ids.length) await this.evaluate(ids, 'pending');
   }
 
-  /** Whether nothing is queued or running. */
-  idle(): Promise<void> {
-    return this.serial.idle();
+  /** Whether nothing is queued or running (nor a progress batch's documents to write). */
+  async idle(): Promise<void> {
+    await this.serial.idle();
+    await this.afterMails.idle();
   }
 
   /** No more retries of waiting units (the app is stopping); what runs finishes. */
@@ -197,7 +243,7 @@ export class EvaluationService {
     this.stopped = true;
     if (this.waitingTimer) clearTimeout(this.waitingTimer);
     this.waitingTimer = null;
-    return this.serial.idle();
+    return this.idle();
   }
 
   /**
@@ -219,7 +265,7 @@ export class EvaluationService {
           const view = await this.catalogue.current(this.realNow());
           if (!view) return;
           for (let i = 0; i < again.length && !this.stopped; i += SWEEP_CHUNK)
-            await this.evaluateNow(again.slice(i, i + SWEEP_CHUNK), 'watermark', { view });
+            await this.judgeNow(again.slice(i, i + SWEEP_CHUNK), 'watermark', { view });
         })
         .catch((e: Error) => {
           this.logger.warn(`units waiting for watermarks not evaluated (${e.message}); trying again`);
@@ -229,7 +275,11 @@ export class EvaluationService {
     this.waitingTimer.unref();
   }
 
-  private async evaluateNow(ids: readonly string[], trigger: Trigger, run?: Run): Promise<number> {
+  /**
+   * Judges `ids` and steps their alerts; the claimed documents are left in `later` (the caller
+   * writes them: judgeNow, or a progress batch's writeAfterMails).
+   */
+  private async evaluateNow(ids: readonly string[], trigger: Trigger, later: WritesLater, run?: Run): Promise<number> {
     const started = this.realNow();
     const view = run?.view ?? (await this.catalogue.current(started));
     const fromJudged = run?.fromJudged ?? false;
@@ -278,47 +328,33 @@ export class EvaluationService {
       ? await this.progress.find([...lastYearIds.values()])
       : new Map<string, Progress>();
 
-    const t = { read: 0, save: 0, unchanged: 0, alerts: 0, alert: { read: 0, enqueue: 0, save: 0 }, later: 0 };
+    const t = { read: 0, save: 0, unchanged: 0, alerts: 0, alert: { read: 0, enqueue: 0, save: 0 } };
     let judged = 0;
     let enqueued = 0;
     const slices = trigger === 'progress' ? progressSlices(units) : [[...units.keys()]];
-    // The evaluations' claims decide at once; their project documents and judged progress are
-    // written after the last slice's alerts and notifications (see WritesLater), so no mail of
-    // the batch waits for them. Flushed before this returns: the batch is durable then.
-    const later = new WritesLater();
-    try {
-      for (const slice of slices) {
-        const r = await this.judgeAndAlert(
-          slice,
-          units,
-          asOf,
-          lastYear,
-          lastYearIds,
-          view,
-          fromJudged,
-          ctx,
-          t,
-          later,
-          run,
-        );
-        judged += r.judged;
-        enqueued += r.enqueued;
-      }
-    } catch (e) {
-      // What the claims decided is written all the same (else the next writer rolls it forward).
-      await later.flush().catch(() => undefined);
-      throw e;
+    // The evaluations' and alerts' claims decide at once; their documents are written by the
+    // caller (`later`), after the last slice's notifications.
+    for (const slice of slices) {
+      const r = await this.judgeAndAlert(
+        slice,
+        units,
+        asOf,
+        lastYear,
+        lastYearIds,
+        view,
+        fromJudged,
+        ctx,
+        t,
+        later,
+        run,
+      );
+      judged += r.judged;
+      enqueued += r.enqueued;
     }
-    const laterFrom = this.realNow();
-    // A progress batch's mails go first: its evaluations are written once the sender is
-    // quiet (or after SENDER_QUIET_MS), not in turns with the mails' writes.
-    if (trigger === 'progress' && later.size) await this.signal.quiet(SENDER_QUIET_MS);
-    await later.flush();
-    t.later += this.realNow() - laterFrom;
     const took = this.realNow() - started;
     this.metrics.observeEvaluation(trigger, judged, took);
     this.logger.debug(
-      `${trigger}: ${judged} unit(s) in ${took} ms${slices.length > 1 ? ` (${slices.length} slices)` : ''} (${t.unchanged} unchanged; read ${t.read}, save ${t.save}, alerts ${t.alerts} [read ${t.alert.read}, enqueue ${t.alert.enqueue}, save ${t.alert.save}], evaluations written ${t.later}: ${enqueued} enqueued)`,
+      `${trigger}: ${judged} unit(s) in ${took} ms${slices.length > 1 ? ` (${slices.length} slices)` : ''} (${t.unchanged} unchanged; read ${t.read}, save ${t.save}, alerts ${t.alerts} [read ${t.alert.read}, enqueue ${t.alert.enqueue}, save ${t.alert.save}]: ${enqueued} enqueued)`,
     );
     return enqueued;
   }

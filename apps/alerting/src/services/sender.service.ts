@@ -62,6 +62,9 @@ class StageTimes {
 /** How many polls a pass woken by this process's own enqueue may go on without reading the send queue. */
 const FRESH_FOR_POLLS = 5;
 
+/** Accepted mails not marked on the outbox yet past which a pass that sent mail marks them too. */
+const MARK_AFTER = 1000;
+
 /** Digests claimed with one insert, then sent. */
 const CLAIM_SLICE = 50;
 
@@ -107,6 +110,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   private fresh = false;
   /** Real ms the last pass that read the outbox's send queue began; null: none yet. */
   private lastQueueReadAt: number | null = null;
+  /** Mails the server accepted from this sender so far. */
+  private accepted = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -212,6 +217,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         : null;
     if (known) return this.freshPass(known, started);
     this.lastQueueReadAt = started;
+    const acceptedBefore = this.accepted;
     // One read of the outbox for the stamp, the digests due again and the next retry.
     const [options, queue] = await Promise.all([
       this.alerts.pipelineOptions(),
@@ -231,6 +237,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       this.times.read += this.realNow() - readFrom;
       nextFlushAt = await this.sendPending(docs, stamp.key, options, started);
     }
+
+    // Accepted mails are marked on the outbox (their outbox_sent entries settled) by a pass that
+    // sent nothing, the burst over; or once MARK_AFTER wait, so outbox_sent stays small.
+    if (queue.unmarked >= (this.accepted === acceptedBefore ? 1 : MARK_AFTER)) await this.settleSent();
 
     // The next retry: of the claims read at the start and the failures of this pass (a claim
     // adopted from a crashed send is due later than the poll, which wakes the sender anyway).
@@ -323,9 +333,9 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * Stage `record`, its second half: the outbox documents of the mails accepted (recorded in
-   * outbox_sent) marked sent. Not on the way of any mail: each read of the send queue does it
-   * first (OutboxRepository.sendQueue: a poll, at most FRESH_FOR_POLLS polls after the last),
-   * and so does shutdown.
+   * outbox_sent) marked sent. Not on the way of any mail: a pass that read the send queue and
+   * sent nothing does it (MARK_AFTER bounds how many wait meanwhile), and so does shutdown;
+   * until then the outbox's reads of what is pending leave them out.
    */
   private async settleSent(): Promise<void> {
     const from = this.realNow();
@@ -521,6 +531,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         ...(thread.length ? { inReplyTo: thread[0], references: thread } : {}),
       });
       this.times.smtp += this.realNow() - started;
+      this.accepted++;
       const domainAt = this.clock.now();
       if (domainAt > (this.lastSent.get(mail.to) ?? -Infinity)) this.lastSent.set(mail.to, domainAt);
       this.metrics.sent(docs.length, this.realNow() - started);

@@ -195,10 +195,11 @@ export class EvaluationRepository {
     await this.col.createIndex({ pendingDueAt: 1 });
   }
 
+  /** The project documents as stored, or as this repository claimed them when their write is still to come (VersionedDocs.find). */
   private async projectDocs(projectIds: readonly string[]): Promise<ProjectEvaluationsDoc[]> {
     const out: ProjectEvaluationsDoc[] = [];
     for (let i = 0; i < projectIds.length; i += READ_CHUNK)
-      out.push(...(await this.col.find({ _id: { $in: projectIds.slice(i, i + READ_CHUNK) } }).toArray()));
+      out.push(...(await this.docs.find(projectIds.slice(i, i + READ_CHUNK))).values());
     return out;
   }
 

@@ -66,6 +66,8 @@ export interface SendQueue {
   dueClaimed: ClaimedDigest[];
   /** When the earliest claimed notification not yet due is due, or null. */
   nextAttemptAt: Date | null;
+  /** Notifications accepted and not yet marked sent on the outbox (settleSent). */
+  unmarked: number;
 }
 
 export interface OutboxStats {
@@ -249,8 +251,18 @@ export class OutboxRepository {
     for (const listener of this.enqueuedListeners) listener(docs);
   }
 
+  /** The pending notifications (those whose mail was accepted and is not marked yet left out). */
   async pending(): Promise<OutboxDoc[]> {
-    return this.col.find({ state: 'pending' }).toArray();
+    const [docs, accepted] = await Promise.all([this.col.find({ state: 'pending' }).toArray(), this.acceptedKeys()]);
+    return docs.filter((d) => !accepted.has(d._id));
+  }
+
+  /**
+   * The keys in outbox_sent: accepted, not marked on the outbox yet (a read of a collection
+   * that holds only what was accepted since the last settleSent).
+   */
+  private async acceptedKeys(): Promise<Set<string>> {
+    return new Set((await this.sentCol.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
   }
 
   /**
@@ -263,19 +275,22 @@ export class OutboxRepository {
    * whatever leaves `pending` or enters it changes the count or the latest.
    */
   async sendQueue(now: Date): Promise<SendQueue> {
-    // Mails accepted since the last read are marked sent first: the queue is without them.
-    await this.settleSent();
-    const rows = await this.col
-      .find(
-        { state: { $in: ['pending', 'claimed'] } },
-        { projection: { _id: 1, state: 1, enqueuedAt: 1, nextAttemptAt: 1 } },
-      )
-      .toArray();
+    const [rows, accepted] = await Promise.all([
+      this.col
+        .find(
+          { state: { $in: ['pending', 'claimed'] } },
+          { projection: { _id: 1, state: 1, enqueuedAt: 1, nextAttemptAt: 1 } },
+        )
+        .toArray(),
+      this.acceptedKeys(),
+    ]);
     let count = 0;
     let latest: { at: number; id: string } | null = null;
     let nextAttemptAt: Date | null = null;
     const due: string[] = [];
     for (const r of rows) {
+      // Accepted, not marked yet (outbox_sent): not in the queue.
+      if (accepted.has(r._id)) continue;
       if (r.state === 'pending') {
         count++;
         const at = r.enqueuedAt.getTime();
@@ -287,12 +302,16 @@ export class OutboxRepository {
     const dueClaimed = due.length
       ? digestsOf(await this.col.find({ _id: { $in: due }, state: 'claimed' }).toArray())
       : [];
-    return { stamp, dueClaimed, nextAttemptAt };
+    return { stamp, dueClaimed, nextAttemptAt, unmarked: accepted.size };
   }
 
   /** Pending notifications enqueued at or after `since` (by index): what came since a sender last looked. */
   async pendingSince(since: Date): Promise<OutboxDoc[]> {
-    return this.col.find({ state: 'pending', enqueuedAt: { $gte: since } }).toArray();
+    const [docs, accepted] = await Promise.all([
+      this.col.find({ state: 'pending', enqueuedAt: { $gte: since } }).toArray(),
+      this.acceptedKeys(),
+    ]);
+    return docs.filter((d) => !accepted.has(d._id));
   }
 
   /**
@@ -482,11 +501,14 @@ export class OutboxRepository {
       this.col.countDocuments({ state: 'muted' }),
     ]);
     const out: OutboxStats = { pending: 0, failing: 0, permanentFailures: 0, oldestPendingAt: null, sent, muted };
+    const accepted = await this.acceptedKeys();
+    out.sent += accepted.size;
     const backlog = this.col.find(
       { state: { $in: ['pending', 'claimed'] } },
       { projection: { attempts: 1, permanentFailure: 1, enqueuedAt: 1 } },
     );
     for await (const d of backlog) {
+      if (accepted.has(d._id)) continue;
       out.pending += 1;
       if (d.attempts > 0) out.failing += 1;
       if (d.permanentFailure) out.permanentFailures += 1;
