@@ -65,6 +65,9 @@ const FRESH_FOR_POLLS = 5;
 /** Accepted mails not marked on the outbox yet past which a pass that sent mail marks them too. */
 const MARK_AFTER = 1000;
 
+/** Accepted mails marked on the outbox per write (MAX_STATEMENTS_PER_COMMAND). */
+const SETTLE_SLICE = 50;
+
 /** Digests claimed with one insert, then sent. */
 const CLAIM_SLICE = 50;
 
@@ -157,7 +160,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     this.smtp.close();
     // Else the next leader does it before its first read of the send queue.
     if (this.leader.isLeader())
-      await this.settleSent().catch((e: Error) => this.logger.warn(`sent mails not marked: ${e.message}`));
+      await this.outbox.settleSent().catch((e: Error) => this.logger.warn(`sent mails not marked: ${e.message}`));
     await this.leader.release();
   }
 
@@ -240,7 +243,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
     // Accepted mails are marked on the outbox (their outbox_sent entries settled) by a pass that
     // sent nothing, the burst over; or once MARK_AFTER wait, so outbox_sent stays small.
-    if (queue.unmarked >= (this.accepted === acceptedBefore ? 1 : MARK_AFTER)) await this.settleSent();
+    if (queue.unmarked >= (this.accepted === acceptedBefore ? 1 : MARK_AFTER)) await this.settleSent(queue.unmarked);
 
     // The next retry: of the claims read at the start and the failures of this pass (a claim
     // adopted from a crashed send is due later than the poll, which wakes the sender anyway).
@@ -337,9 +340,16 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
    * sent nothing does it (MARK_AFTER bounds how many wait meanwhile), and so does shutdown;
    * until then the outbox's reads of what is pending leave them out.
    */
-  private async settleSent(): Promise<void> {
+  private async settleSent(waiting: number): Promise<void> {
     const from = this.realNow();
-    const settled = await this.outbox.settleSent();
+    let settled = 0;
+    // A slice at a time, and only while no new mail is waiting for this sender: what is left is
+    // marked by a later pass.
+    for (let i = 0; i * SETTLE_SLICE < waiting && !this.fresh && !this.again && !this.stopping; i++) {
+      const n = await this.outbox.settleSent(SETTLE_SLICE);
+      settled += n;
+      if (n < SETTLE_SLICE) break;
+    }
     if (settled) this.logger.debug(`${settled} notification(s) marked sent in ${this.realNow() - from} ms`);
   }
 

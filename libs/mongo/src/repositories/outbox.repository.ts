@@ -462,13 +462,13 @@ export class OutboxRepository {
   }
 
   /**
-   * Marks `sent` the outbox documents of the mails recorded in outbox_sent (one chunked bulk
-   * write by `_id`), then deletes those entries; returns how many. Idempotent: entries a crash
-   * left behind are marked again. Reads the whole of outbox_sent (what was accepted since the
-   * last settle: small), so it also settles what another sender recorded.
+   * Marks `sent` the outbox documents of the mails recorded in outbox_sent (`max` of them at
+   * most; one chunked bulk write by `_id`), then deletes those entries; returns how many.
+   * Idempotent: entries a crash left behind are marked again. Reads outbox_sent whole (what was
+   * accepted since the last settle: small), so it also settles what another sender recorded.
    */
-  async settleSent(): Promise<number> {
-    const sent = await this.sentCol.find({}).toArray();
+  async settleSent(max = Infinity): Promise<number> {
+    const sent = (await this.sentCol.find({}).toArray()).slice(0, max);
     if (sent.length === 0) return 0;
     await bulkWriteChunked(
       this.col,
