@@ -29,6 +29,8 @@ export const COLLECTIONS = {
   alertVersions: 'alert_versions',
   outbox: 'outbox',
   outboxClaims: 'outbox_claims',
+  /** Mails accepted whose outbox documents are not marked `sent` yet (OutboxRepository.settleSent). */
+  outboxSent: 'outbox_sent',
   leases: 'leases',
   /** The people directory's entries (people file, `iw people`). */
   people: 'people',

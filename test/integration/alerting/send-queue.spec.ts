@@ -1,5 +1,6 @@
 import {
   closeMongo,
+  COLLECTIONS,
   connectMongo,
   OutboxRepository,
   prepareDatabase,
@@ -152,4 +153,52 @@ it('what this process enqueues reaches the pending mirror without a read back; a
   expect(outbox.reads).toBeGreaterThan(0);
   expect(withOther.map((d) => d._id)).toContain(notification('other', 0).key);
   expect(withOther.map((d) => d._id).sort()).toEqual(await pendingKeys());
+});
+
+it('an accepted mail is recorded by an insert, read as sent at once, left out of the send queue and marked on the outbox later', async () => {
+  const outbox = new OutboxRepository(conn);
+  const sentCol = conn.db!.collection(COLLECTIONS.outboxSent);
+  const base = Date.parse('2026-12-06T07:00:00Z');
+  await outbox.settleSent(); // what the tests above accepted
+  const [a, b] = [notification('accepted', 0), notification('accepted', 1)];
+  expect(await outbox.enqueue([a, b], new Date(base))).toBe(2);
+  const keys = [a.key, b.key];
+  await outbox.claimDigests([{ digestId: 'accepted', messageId: '<accepted@iw.test>', keys }], new Date(base));
+  const outcome = {
+    digestId: 'accepted',
+    messageId: '<accepted@iw.test>',
+    keys,
+    claimedAt: new Date(base),
+    sent: { at: new Date(base + 5), domainAt: '2019-06-15T05:00:00.000Z', response: '250 OK queued' },
+  };
+  await outbox.recordOutcomes([outcome]);
+  // Recorded twice (a retried write): the same mail, no error.
+  await outbox.recordOutcomes([outcome]);
+  expect(await sentCol.countDocuments({ _id: { $in: keys } } as never)).toBe(2);
+
+  // Not marked yet, but read by key (a follow-up's thread) as sent, under its Message-ID.
+  expect((await outbox.find({ alertId: a.notice.alertId })).map((d) => d.state)).toEqual(['pending']);
+  const byKey = await outbox.byKeys(keys);
+  expect(keys.map((k) => [byKey.get(k)?.state, byKey.get(k)?.messageId])).toEqual([
+    ['sent', '<accepted@iw.test>'],
+    ['sent', '<accepted@iw.test>'],
+  ]);
+
+  // Left out of what the sender reads as pending, until marked.
+  const queue = await outbox.sendQueue(new Date(base + 10));
+  expect(queue.unmarked).toBe(2);
+  expect(queue.dueClaimed.flatMap((d) => d.docs.map((x) => x._id))).not.toContain(a.key);
+  for (const read of [await outbox.pending(), await outbox.pendingSince(new Date(base))])
+    for (const key of keys) expect(read.map((d) => d._id)).not.toContain(key);
+
+  // Marked (a pass that sent nothing): as a mail recorded sent always was; outbox_sent emptied.
+  expect(await outbox.settleSent()).toBe(2);
+  const marked = await outbox.find({ alertId: b.notice.alertId });
+  expect(marked.map((d) => [d.state, d.digestId, d.messageId, d.sentAt, d.sentDomainAt, d.response])).toEqual([
+    ['sent', 'accepted', '<accepted@iw.test>', new Date(base + 5), '2019-06-15T05:00:00.000Z', '250 OK queued'],
+  ]);
+  expect(await sentCol.countDocuments({})).toBe(0);
+  expect(await outbox.settleSent()).toBe(0);
+  expect((await outbox.sendQueue(new Date(base + 20))).unmarked).toBe(0);
+  expect((await outbox.lastSent([b.recipient])).get(b.recipient)).toBe(Date.parse('2019-06-15T05:00:00.000Z'));
 });

@@ -1,4 +1,4 @@
-import { onEvaluation, ownersResolver, type UnitEvaluation } from '@iw/alerts';
+import { onEvaluation, ownersResolver, silence, type UnitEvaluation } from '@iw/alerts';
 import {
   AlertRepository,
   claimByInsert,
@@ -9,6 +9,7 @@ import {
   prepareDatabase,
   retryContested,
   upsertContested,
+  WritesLater,
   type Connection,
 } from '@iw/mongo';
 import { dropTestDatabase, testMongoUrl, uniqueId } from '@iw/testing';
@@ -110,7 +111,8 @@ it('upsertContested: contenders upserting one new _id at once all finish, the la
   }
 });
 
-it('alerts: concurrent silences from several connections each land once (claimed revs, no compare-and-set)', async () => {
+/** An alert opened for a new unit (its first version, not stored). */
+function openedAlert() {
   const id = uniqueId('2019.并发项目.指标');
   const evaluation: UnitEvaluation = {
     unit: {
@@ -140,8 +142,13 @@ it('alerts: concurrent silences from several connections each land once (claimed
     timeZone: 'Asia/Shanghai',
     from: 'iw@iw.test',
   });
+  return { id, now, alert: opened.alert! };
+}
+
+it('alerts: concurrent silences from several connections each land once (claimed revs, no compare-and-set)', async () => {
+  const { id, now, alert } = openedAlert();
   const repos = conns.map((c) => new AlertRepository(c));
-  expect(await repos[0].save([{ alert: opened.alert!, expectedRev: null }])).toEqual([]);
+  expect(await repos[0].save([{ alert, expectedRev: null }])).toEqual([]);
   const before = (await repos[0].get(id))!;
 
   const PER = 10;
@@ -159,4 +166,55 @@ it('alerts: concurrent silences from several connections each land once (claimed
   });
   // Each contender's actions are all there.
   for (let i = 0; i < CONTENDERS; i++) expect(silences.filter((h) => h.by === `p${i}`)).toHaveLength(PER);
+});
+
+it('alerts claimed now and written later: load sees the claimed version at once, a concurrent writer builds on it, and the late write never goes back over a newer one', async () => {
+  const { id, now, alert } = openedAlert();
+  const [mine, theirs] = [new AlertRepository(conns[0]), new AlertRepository(conns[1])];
+  expect(await mine.save([{ alert, expectedRev: null }])).toEqual([]);
+  const later = new WritesLater();
+  const silenced = silence(alert, now + 86_400_000, now, 'mine');
+  expect(await mine.save([{ alert: silenced, expectedRev: 1 }], later)).toEqual([]);
+  expect(later.size).toBe(1);
+  // Claimed, not written: the stored document is the version before; a writer (load), a reader
+  // of one alert (get: a person acting on it, its page) and the repository that claimed it (its
+  // process: the sender) see the claimed one.
+  const elsewhere = new AlertRepository(conns[2]);
+  const stored = async () => (await elsewhere.find([id])).get(id)!.rev;
+  expect(await stored()).toBe(1);
+  const loaded = (await theirs.load([id])).get(id)!;
+  expect([loaded.rev, loaded.alert.version]).toEqual([2, silenced.version]);
+  expect((await theirs.get(id))!.rev).toBe(2);
+  expect((await mine.find([id])).get(id)!.rev).toBe(2);
+
+  // Another writer meanwhile: its first claim (rev 2) is lost, it reloads the claim and writes rev 3 on it.
+  await theirs.silence(id, now + 2 * 86_400_000, { now, by: 'theirs' });
+  expect(await stored()).toBe(3);
+  await later.flush();
+  expect(later.size).toBe(0);
+  const after = (await mine.get(id))!;
+  expect(after.rev).toBe(3);
+  expect(after.alert.history.filter((h) => h.change === 'silenced').map((h) => h.by)).toEqual(['mine', 'theirs']);
+
+  // Alone, the late write lands when flushed.
+  const next = silence(after.alert, now + 3 * 86_400_000, now, 'late');
+  const alone = new WritesLater();
+  expect(await mine.save([{ alert: next, expectedRev: 3 }], alone)).toEqual([]);
+  expect(await stored()).toBe(3);
+  await alone.flush();
+  expect(await stored()).toBe(4);
+});
+
+it('an alert claimed whose write never came (its writer crashed) is brought up to its claim by the next load', async () => {
+  const { id, now, alert } = openedAlert();
+  const crashed = new AlertRepository(conns[0]);
+  expect(await crashed.save([{ alert, expectedRev: null }])).toEqual([]);
+  const silenced = silence(alert, now + 86_400_000, now, 'crashed');
+  // Claimed; its WritesLater is never flushed.
+  expect(await crashed.save([{ alert: silenced, expectedRev: 1 }], new WritesLater())).toEqual([]);
+  const reader = new AlertRepository(conns[1]);
+  expect((await reader.find([id])).get(id)!.rev).toBe(1);
+  expect((await new AlertRepository(conns[2]).load([id])).get(id)!.rev).toBe(2);
+  const healed = (await reader.find([id])).get(id)!;
+  expect([healed.rev, healed.alert.silencedUntil]).toEqual([2, silenced.silencedUntil]);
 });

@@ -25,6 +25,7 @@ import {
   SecretRepository,
   type AlertWrite,
   type StoredAlert,
+  type WritesLater,
 } from '@iw/mongo';
 import { linkSigner, normaliseEmail, parsePeopleFile, peopleFormatOf } from '@iw/people';
 import { ALERTING_OPTIONS, APP_CONFIG, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
@@ -197,6 +198,7 @@ export class AlertService {
     now: number,
     sweep?: SweepAlerts,
     times?: AlertStageTimes,
+    later?: WritesLater,
   ): Promise<number> {
     if (evaluations.length === 0) return 0;
     const started = this.realNow();
@@ -215,6 +217,7 @@ export class AlertService {
       },
       read,
       times,
+      later,
     );
     if (sweep) for (const id of written.ids) sweep.stored.add(id);
     return written.enqueued;
@@ -250,6 +253,8 @@ export class AlertService {
     /** The alerts as the caller just read them (the first round's state); absent: read by id. */
     read?: ReadonlyMap<string, StoredAlert>,
     times?: AlertStageTimes,
+    /** Where the won alerts' current documents are written (their claims decide at once); absent: now. */
+    later?: WritesLater,
   ): Promise<{ enqueued: number; ids: string[] }> {
     let enqueued = 0;
     const written: string[] = [];
@@ -277,7 +282,7 @@ export class AlertService {
         enqueued += await this.outbox.enqueue(notifications, new Date(mark));
         if (times) times.enqueue += this.realNow() - mark;
         mark = this.realNow();
-        const lost = await this.alerts.save(writes);
+        const lost = await this.alerts.save(writes, later);
         if (times) times.save += this.realNow() - mark;
         const lostSet = new Set(lost);
         for (const w of writes) if (!lostSet.has(w.alert.id)) written.push(w.alert.id);

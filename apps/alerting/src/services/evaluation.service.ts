@@ -5,7 +5,7 @@ import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
 import { asOfFor, judgedProgressOf, type JudgedProgress, type Progress, type TrackedUnit } from '@iw/measures';
-import { EvaluationRepository, ProgressRepository, type EvaluationWrite } from '@iw/mongo';
+import { EvaluationRepository, ProgressRepository, WritesLater, type EvaluationWrite } from '@iw/mongo';
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
@@ -15,6 +15,7 @@ import { Serial } from '../utils/serial';
 import { AlertingMetrics } from './alerting.metrics';
 import { AlertService, type AlertStageTimes, type SweepAlerts } from './alert.service';
 import { CatalogueService, ofClosedYear, type CatalogueView } from './catalogue.service';
+import { OutboxSignal } from './outbox-signal';
 import { WatermarkService } from './watermark.service';
 
 const MAX_CAS_ROUNDS = 8;
@@ -27,6 +28,12 @@ const MAX_MERGED = 2000;
  * within about a second of it — not at the next daily sweep.
  */
 const WAITING_RETRY_MS = 1000;
+/**
+ * How long (real ms) a progress batch's claimed documents wait for the sender to be quiet before
+ * they are written: the bench's 200-unit burst took 1.2–2.5 s from publish to its last mail. The
+ * batch's offsets are committed after the writes, so this is also the most they are held back.
+ */
+const SENDER_QUIET_MS = 3000;
 
 interface MergedRun {
   ids: Set<string>;
@@ -55,6 +62,8 @@ interface Run {
 export class EvaluationService {
   private readonly logger = new Logger(EvaluationService.name);
   private readonly serial = new Serial();
+  /** Progress batches' claimed documents, written one batch after another (writeAfterMails). */
+  private readonly afterMails = new Serial();
   private readonly risk: RiskConfig;
   private readonly realNow: () => number;
   /** The last sweep this process finished: when (domain ms) and how many units it judged. */
@@ -77,6 +86,7 @@ export class EvaluationService {
     private readonly progress: ProgressRepository,
     private readonly evaluations: EvaluationRepository,
     private readonly watermarks: WatermarkService,
+    private readonly signal: OutboxSignal,
   ) {
     this.risk = riskConfigOf(catalogue.pacePlan, { noDataGraceMs: config.alerting.noDataGraceMs });
     this.realNow = () => this.realClock.now();
@@ -111,7 +121,7 @@ export class EvaluationService {
    * promise resolves once an evaluation that started after its call has stored its units.
    */
   evaluate(ids: readonly string[], trigger: Trigger): Promise<number> {
-    if (trigger !== 'progress') return this.serial.run(() => this.evaluateNow(ids, trigger));
+    if (trigger !== 'progress') return this.serial.run(() => this.judgeNow(ids, trigger));
     const q = this.queued;
     if (q && q.ids.size + ids.length <= MAX_MERGED) {
       for (const id of ids) q.ids.add(id);
@@ -119,11 +129,54 @@ export class EvaluationService {
     }
     const next: MergedRun = { ids: new Set(ids), done: Promise.resolve(0) };
     this.queued = next;
-    next.done = this.serial.run(() => {
+    // Judged in turn with the other evaluations; its claimed documents are written after its
+    // mails, outside that turn, so the next batch is judged meanwhile (this process reads what
+    // it claimed: VersionedDocs.find). The caller (the batch's offsets) waits for both.
+    const later = new WritesLater();
+    const judged = this.serial.run(() => {
       if (this.queued === next) this.queued = null;
-      return this.evaluateNow([...next.ids], trigger);
+      return this.evaluateNow([...next.ids], trigger, later);
     });
+    next.done = judged.then(
+      async (enqueued) => {
+        await this.afterMails.run(() => this.writeAfterMails(later));
+        return enqueued;
+      },
+      async (e: unknown) => {
+        // What the claims decided is written all the same (else the next writer rolls it forward).
+        await this.afterMails.run(() => later.flush()).catch(() => undefined);
+        throw e;
+      },
+    );
     return next.done;
+  }
+
+  /**
+   * A progress batch's claimed documents (evaluations, judged progress, alerts) written once the
+   * sender is quiet, or after SENDER_QUIET_MS: not in turns with the batch's mails' writes.
+   */
+  private async writeAfterMails(later: WritesLater): Promise<void> {
+    if (!later.size) return;
+    const started = this.realNow();
+    await this.signal.quiet(SENDER_QUIET_MS);
+    const writing = this.realNow();
+    await later.flush();
+    this.logger.debug(
+      `progress: claimed documents written in ${this.realNow() - writing} ms, after ${writing - started} ms for the sender to be quiet`,
+    );
+  }
+
+  /** evaluateNow, its claimed documents written before it returns. */
+  private async judgeNow(ids: readonly string[], trigger: Trigger, run?: Run): Promise<number> {
+    const later = new WritesLater();
+    try {
+      const enqueued = await this.evaluateNow(ids, trigger, later, run);
+      await later.flush();
+      return enqueued;
+    } catch (e) {
+      await later.flush().catch(() => undefined);
+      throw e;
+    }
   }
 
   /**
@@ -149,7 +202,7 @@ export class EvaluationService {
       const run: Run = { view, fromJudged, alerts, seen };
       let enqueued = 0;
       for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
-        enqueued += await this.evaluateNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', run);
+        enqueued += await this.judgeNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', run);
       const evaluated = this.realNow();
       const now = this.clock.now();
       enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears), alerts.latest);
@@ -184,9 +237,10 @@ export class EvaluationService {
     if (ids.length) await this.evaluate(ids, 'pending');
   }
 
-  /** Whether nothing is queued or running. */
-  idle(): Promise<void> {
-    return this.serial.idle();
+  /** Whether nothing is queued or running (nor a progress batch's documents to write). */
+  async idle(): Promise<void> {
+    await this.serial.idle();
+    await this.afterMails.idle();
   }
 
   /** No more retries of waiting units (the app is stopping); what runs finishes. */
@@ -194,7 +248,7 @@ export class EvaluationService {
     this.stopped = true;
     if (this.waitingTimer) clearTimeout(this.waitingTimer);
     this.waitingTimer = null;
-    return this.serial.idle();
+    return this.idle();
   }
 
   /**
@@ -216,7 +270,7 @@ export class EvaluationService {
           const view = await this.catalogue.current(this.realNow());
           if (!view) return;
           for (let i = 0; i < again.length && !this.stopped; i += SWEEP_CHUNK)
-            await this.evaluateNow(again.slice(i, i + SWEEP_CHUNK), 'watermark', { view });
+            await this.judgeNow(again.slice(i, i + SWEEP_CHUNK), 'watermark', { view });
         })
         .catch((e: Error) => {
           this.logger.warn(`units waiting for watermarks not evaluated (${e.message}); trying again`);
@@ -226,7 +280,11 @@ export class EvaluationService {
     this.waitingTimer.unref();
   }
 
-  private async evaluateNow(ids: readonly string[], trigger: Trigger, run?: Run): Promise<number> {
+  /**
+   * Judges `ids` and steps their alerts; the claimed documents are left in `later` (the caller
+   * writes them: judgeNow, or a progress batch's writeAfterMails).
+   */
+  private async evaluateNow(ids: readonly string[], trigger: Trigger, later: WritesLater, run?: Run): Promise<number> {
     const started = this.realNow();
     const view = run?.view ?? (await this.catalogue.current(started));
     const fromJudged = run?.fromJudged ?? false;
@@ -279,8 +337,22 @@ export class EvaluationService {
     let judged = 0;
     let enqueued = 0;
     const slices = trigger === 'progress' ? progressSlices(units) : [[...units.keys()]];
+    // The evaluations' and alerts' claims decide at once; their documents are written by the
+    // caller (`later`), after the last slice's notifications.
     for (const slice of slices) {
-      const r = await this.judgeAndAlert(slice, units, asOf, lastYear, lastYearIds, view, fromJudged, ctx, t, run);
+      const r = await this.judgeAndAlert(
+        slice,
+        units,
+        asOf,
+        lastYear,
+        lastYearIds,
+        view,
+        fromJudged,
+        ctx,
+        t,
+        later,
+        run,
+      );
       judged += r.judged;
       enqueued += r.enqueued;
     }
@@ -306,12 +378,16 @@ export class EvaluationService {
     fromJudged: boolean,
     ctx: Omit<Parameters<typeof assess>[3], 'asOf'>,
     t: { read: number; save: number; unchanged: number; alerts: number; alert: AlertStageTimes },
+    later: WritesLater,
     run?: Run,
   ): Promise<{ judged: number; enqueued: number }> {
     const { now } = ctx;
     const done = new Map<string, Verdict>();
     let todo = [...ids];
     for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
+      // A unit another writer moved is read again from the stored evaluations: what this
+      // writer's claims decided so far is written first, so that read is not behind them.
+      if (round > 0) await later.flush();
       let mark = this.realNow();
       const { evaluations: previous, judged } = await this.evaluations.findWithJudged(todo);
       // Judged again on what the stored evaluation was judged on, or on the progress as stored
@@ -351,7 +427,7 @@ export class EvaluationService {
         }
       }
       mark = this.realNow();
-      todo = await this.evaluations.save(writes);
+      todo = await this.evaluations.save(writes, later);
       t.save += this.realNow() - mark;
     }
     // Units still contended were decided by whoever won; their alerts follow that evaluation.
@@ -359,7 +435,7 @@ export class EvaluationService {
     const forAlerts: UnitEvaluation[] = [];
     for (const a of done.values()) if (a.forAlert) forAlerts.push(a.forAlert);
     const alertsAt = this.realNow();
-    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.alerts, t.alert);
+    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.alerts, t.alert, later);
     t.alerts += this.realNow() - alertsAt;
     return { judged: done.size, enqueued };
   }

@@ -18,6 +18,7 @@ import {
   type Alert,
   type AlertPipelineOptions,
   type DigestClaim,
+  type Notification,
   type Waiting,
 } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
@@ -30,6 +31,7 @@ import {
   type ClaimedDigest,
   type OutboxDoc,
   type SendOutcome,
+  type StoredAlert,
 } from '@iw/mongo';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, DEFAULTS, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
 import { AlertingMetrics } from './alerting.metrics';
@@ -59,6 +61,12 @@ class StageTimes {
 
 /** How many polls a pass woken by this process's own enqueue may go on without reading the send queue. */
 const FRESH_FOR_POLLS = 5;
+
+/** Accepted mails not marked on the outbox yet past which a pass that sent mail marks them too. */
+const MARK_AFTER = 1000;
+
+/** Accepted mails marked on the outbox per write (MAX_STATEMENTS_PER_COMMAND). */
+const SETTLE_SLICE = 50;
 
 /** Digests claimed with one insert, then sent. */
 const CLAIM_SLICE = 50;
@@ -105,6 +113,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   private fresh = false;
   /** Real ms the last pass that read the outbox's send queue began; null: none yet. */
   private lastQueueReadAt: number | null = null;
+  /** Mails the server accepted from this sender so far. */
+  private accepted = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -148,6 +158,9 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     this.smtp.close();
+    // Else the next leader does it before its first read of the send queue.
+    if (this.leader.isLeader())
+      await this.outbox.settleSent().catch((e: Error) => this.logger.warn(`sent mails not marked: ${e.message}`));
     await this.leader.release();
   }
 
@@ -162,6 +175,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     this.running = this.loop().finally(() => {
       this.running = null;
     });
+    this.signal.sending(this.running);
   }
 
   private async loop(): Promise<void> {
@@ -206,6 +220,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         : null;
     if (known) return this.freshPass(known, started);
     this.lastQueueReadAt = started;
+    const acceptedBefore = this.accepted;
     // One read of the outbox for the stamp, the digests due again and the next retry.
     const [options, queue] = await Promise.all([
       this.alerts.pipelineOptions(),
@@ -225,6 +240,10 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       this.times.read += this.realNow() - readFrom;
       nextFlushAt = await this.sendPending(docs, stamp.key, options, started);
     }
+
+    // Accepted mails are marked on the outbox (their outbox_sent entries settled) by a pass that
+    // sent nothing, the burst over; or once MARK_AFTER wait, so outbox_sent stays small.
+    if (queue.unmarked >= (this.accepted === acceptedBefore ? 1 : MARK_AFTER)) await this.settleSent(queue.unmarked);
 
     // The next retry: of the claims read at the start and the failures of this pass (a claim
     // adopted from a crashed send is due later than the poll, which wakes the sender anyway).
@@ -283,7 +302,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     let nextFlushAt = groups.nextFlushAt;
     const counts = { ready: all.length - pending.length, superseded: 0, muted: 0, claims: 0 };
     if (pending.length) {
-      const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
+      const alerts = await this.alertsOf(pending);
       const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
       this.times.read += this.realNow() - readFrom;
       const { ready, superseded } = due(pending, alertOf);
@@ -313,6 +332,41 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         ? null
         : waitingAfter({ stamp: stampKey, pending: all.length, ...counts }, nextFlushAt, options, this.realNow());
     return nextFlushAt;
+  }
+
+  /**
+   * Stage `record`, its second half: the outbox documents of the mails accepted (recorded in
+   * outbox_sent) marked sent. Not on the way of any mail: a pass that read the send queue and
+   * sent nothing does it (MARK_AFTER bounds how many wait meanwhile), and so does shutdown;
+   * until then the outbox's reads of what is pending leave them out.
+   */
+  private async settleSent(waiting: number): Promise<void> {
+    const from = this.realNow();
+    let settled = 0;
+    // A slice at a time, and only while no new mail is waiting for this sender: what is left is
+    // marked by a later pass.
+    for (let i = 0; i * SETTLE_SLICE < waiting && !this.fresh && !this.again && !this.stopping; i++) {
+      const n = await this.outbox.settleSent(SETTLE_SLICE);
+      settled += n;
+      if (n < SETTLE_SLICE) break;
+    }
+    if (settled) this.logger.debug(`${settled} notification(s) marked sent in ${this.realNow() - from} ms`);
+  }
+
+  /**
+   * The alerts of `pending`, as stored; one behind a notification's version is read again with
+   * its claimed versions (AlertRepository.load): a progress batch writes its alerts' documents
+   * after its mails (see EvaluationService), their claims at once.
+   */
+  private async alertsOf(pending: readonly Notification[]): Promise<Map<string, StoredAlert>> {
+    const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
+    const behind = new Set<string>();
+    for (const n of pending) {
+      const stored = alerts.get(n.notice.alertId);
+      if (!stored || stored.alert.version < n.notice.version) behind.add(n.notice.alertId);
+    }
+    if (behind.size) for (const [id, a] of await this.alertRepo.load([...behind])) alerts.set(id, a);
+    return alerts;
   }
 
   /** Reads from the outbox when the recipients not looked up yet were last mailed. */
@@ -487,6 +541,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         ...(thread.length ? { inReplyTo: thread[0], references: thread } : {}),
       });
       this.times.smtp += this.realNow() - started;
+      this.accepted++;
       const domainAt = this.clock.now();
       if (domainAt > (this.lastSent.get(mail.to) ?? -Infinity)) this.lastSent.set(mail.to, domainAt);
       this.metrics.sent(docs.length, this.realNow() - started);
@@ -522,7 +577,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
 
 /**
  * Writes send outcomes in the background, batching whatever accumulated while the previous
- * write ran (one chunked bulk write by `_id` instead of one update per digest). Each `add`
+ * write ran (accepted mails: one insert into outbox_sent; failures: one chunked bulk write by
+ * `_id`). Each `add`
  * answers when that outcome's own batch is written, so a worker waits for its outcome only,
  * not for the outcomes of the other connections that keep coming in meanwhile.
  */

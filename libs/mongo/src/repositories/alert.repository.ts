@@ -12,6 +12,7 @@ import { endOfLocalDay } from '@iw/clock';
 import { COLLECTIONS } from '../documents';
 import { retryContested } from './claims';
 import { collection } from './collections';
+import type { WritesLater } from './later';
 import { VersionedDocs } from './versioned';
 
 /**
@@ -99,10 +100,10 @@ export class AlertRepository {
     await this.col.createIndex({ projectId: 1 });
   }
 
+  /** The alerts as stored, or as this repository claimed them when their write is still to come (VersionedDocs.find). */
   async find(ids: readonly string[]): Promise<Map<string, StoredAlert>> {
     const out = new Map<string, StoredAlert>();
-    if (ids.length === 0) return out;
-    for (const d of await this.col.find({ _id: { $in: ids.map(String) } }).toArray()) out.set(d._id, toAlert(d));
+    for (const [id, d] of await this.docs.find(ids.map(String))) out.set(id, toAlert(d));
     return out;
   }
 
@@ -113,9 +114,13 @@ export class AlertRepository {
     return out;
   }
 
+  /**
+   * One alert at its newest claimed version (see load): what a person acting on it or reading
+   * its page must see, also while a progress batch's write of it is still to come after its
+   * mail (EvaluationService).
+   */
   async get(id: string): Promise<StoredAlert | null> {
-    const d = await this.col.findOne({ _id: String(id) });
-    return d ? toAlert(d) : null;
+    return (await this.load([String(id)])).get(String(id)) ?? null;
   }
 
   async list(filter: { state?: AlertState; projectId?: string; indicatorId?: string } = {}): Promise<StoredAlert[]> {
@@ -145,21 +150,30 @@ export class AlertRepository {
 
   /**
    * The newest state of each alert, as a writer must compute from: the stored alert, or a
-   * claimed `rev` newer than it (see VersionedDocs.load).
+   * claimed `rev` newer than it (see VersionedDocs.load). A stored alert found behind its claim
+   * is brought up to it: its writer crashed before writing it (a progress batch writes its
+   * alerts after their mails), and a replay that changes nothing would not write it.
    */
   async load(ids: readonly string[]): Promise<Map<string, StoredAlert>> {
     const out = new Map<string, StoredAlert>();
-    for (const [id, d] of (await this.docs.load(ids.map(String))).current) out.set(id, toAlert(d));
+    const { current, lagging } = await this.docs.load(ids.map(String));
+    if (lagging.size) await this.docs.catchUp([...lagging].map((id) => current.get(id)!));
+    for (const [id, d] of current) out.set(id, toAlert(d));
     return out;
   }
 
   /**
    * Claims each write's next `rev` (expectedRev + 1, or 1 for a new alert), then writes the
-   * alerts it won. Returns the ids another writer claimed first: load them and recompute.
+   * alerts it won (with `later`, when the caller flushes it: until then `load` reads them, `find`
+   * the versions before). Returns the ids another writer claimed first: load them and recompute.
    */
-  async save(writes: readonly AlertWrite[]): Promise<string[]> {
+  async save(writes: readonly AlertWrite[], later?: WritesLater): Promise<string[]> {
     if (writes.length === 0) return [];
-    const { lost } = await this.docs.save(writes.map((w) => toDoc(w.alert, (w.expectedRev ?? 0) + 1)));
+    const { lost } = await this.docs.save(
+      writes.map((w) => toDoc(w.alert, (w.expectedRev ?? 0) + 1)),
+      [],
+      later,
+    );
     return lost;
   }
 
@@ -182,8 +196,8 @@ export class AlertRepository {
 
   private async act(id: string, fn: (alert: Alert) => Alert): Promise<Alert> {
     let result: Alert | null = null;
-    await retryContested(`alert ${id}`, [String(id)], async (_pending, round) => {
-      const stored = round === 0 ? await this.get(id) : ((await this.load([id])).get(id) ?? null);
+    await retryContested(`alert ${id}`, [String(id)], async () => {
+      const stored = await this.get(id);
       if (!stored) throw new AlertNotFoundError(id);
       const next = fn(stored.alert);
       result = next;

@@ -5,6 +5,7 @@ import type { EvaluationSummary, Status } from '@iw/risk';
 import { COLLECTIONS } from '../documents';
 import { ContestedWriteError, upsertContested } from './claims';
 import { bulkWriteChunked, collection } from './collections';
+import type { WritesLater } from './later';
 import { VersionedDocs } from './versioned';
 
 /**
@@ -199,10 +200,11 @@ export class EvaluationRepository {
     await this.col.createIndex({ pendingDueAt: 1 });
   }
 
+  /** The project documents as stored, or as this repository claimed them when their write is still to come (VersionedDocs.find). */
   private async projectDocs(projectIds: readonly string[]): Promise<ProjectEvaluationsDoc[]> {
     const out: ProjectEvaluationsDoc[] = [];
     for (let i = 0; i < projectIds.length; i += READ_CHUNK)
-      out.push(...(await this.col.find({ _id: { $in: projectIds.slice(i, i + READ_CHUNK) } }).toArray()));
+      out.push(...(await this.docs.find(projectIds.slice(i, i + READ_CHUNK))).values());
     return out;
   }
 
@@ -304,9 +306,11 @@ export class EvaluationRepository {
    * someone else moved meanwhile (the caller re-reads them and recomputes). A project's
    * document is written through the store's one primitive (VersionedDocs: its next `rev`
    * claimed by insert, then the document replaced), so of two writers of one project only one
-   * writes a version; the other merges its units into the winner's and tries again.
+   * writes a version; the other merges its units into the winner's and tries again. With
+   * `later`, the claims decide now and the project documents and the progress they were judged
+   * on are written when the caller flushes it (until then `find` reads the versions before).
    */
-  async save(writes: readonly EvaluationWrite[]): Promise<string[]> {
+  async save(writes: readonly EvaluationWrite[], later?: WritesLater): Promise<string[]> {
     if (writes.length === 0) return [];
     const byProject = new Map<string, EvaluationWrite[]>();
     for (const w of writes) {
@@ -349,7 +353,7 @@ export class EvaluationRepository {
     };
     let written: Map<string, ProjectEvaluationsDoc>;
     try {
-      written = await this.docs.update([...byProject.keys()], merge);
+      written = await this.docs.update([...byProject.keys()], merge, later);
     } catch (e) {
       // Projects that kept changing for every round: their units are the caller's to recompute.
       if (!(e instanceof ContestedWriteError)) throw e;
@@ -369,7 +373,8 @@ export class EvaluationRepository {
           judgedWon.set(projectId, j.set(w.doc._id, w.judged));
         }
     }
-    await this.keepJudged(judgedWon, byProject);
+    if (later) later.add(() => this.keepJudged(judgedWon, byProject));
+    else await this.keepJudged(judgedWon, byProject);
     return lost;
   }
 

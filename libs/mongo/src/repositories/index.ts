@@ -13,6 +13,7 @@ export * from './lease.repository';
 export * from './prepare';
 export * from './claims';
 export * from './versioned';
+export * from './later';
 export * from './retention';
 export * from './secret.repository';
 export * from './people.repository';

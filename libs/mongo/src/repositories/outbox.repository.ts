@@ -2,6 +2,7 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Notice, Notification } from '@iw/alerts';
 import { COLLECTIONS } from '../documents';
+import { claimByInsert } from './claims';
 import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
 
 /**
@@ -13,11 +14,13 @@ import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
  *      └──mute (ack / silence / stale / superseded)──► muted
  *
  * A claim is an insert into `outbox_claims` under the notification key (atomic, see
- * OUTBOX_CLAIMS) holding the digest id and Message-ID; the send's outcome is then written on the
- * notifications by `_id`. A claimed digest is re-sent as it is until the server accepts it, also
- * after a crash (adoptClaims): the Message-ID is stored with the claim, so a duplicate carries
- * the same one. Real (wall-clock) times drive retries; `createdAt` (domain time) drives the
- * group wait, `sentDomainAt` (domain time) a person's group interval (lastSent).
+ * OUTBOX_CLAIMS) holding the digest id and Message-ID; the send's outcome is then written: an
+ * accepted mail as an insert into outbox_sent (SentDoc), marked on the notifications by `_id`
+ * later (settleSent), a failure on the notifications by `_id`. A claimed digest is re-sent as it
+ * is until the server accepts it, also after a crash (adoptClaims): the Message-ID is stored
+ * with the claim, so a duplicate carries the same one. Real (wall-clock) times drive retries;
+ * `createdAt` (domain time) drives the group wait, `sentDomainAt` (domain time) a person's
+ * group interval (lastSent).
  */
 export type OutboxState = 'pending' | 'claimed' | 'sent' | 'muted';
 
@@ -63,6 +66,8 @@ export interface SendQueue {
   dueClaimed: ClaimedDigest[];
   /** When the earliest claimed notification not yet due is due, or null. */
   nextAttemptAt: Date | null;
+  /** Notifications accepted and not yet marked sent on the outbox (settleSent). */
+  unmarked: number;
 }
 
 export interface OutboxStats {
@@ -102,6 +107,25 @@ export interface ClaimDoc {
   digestId: string;
   messageId: string;
   claimedAt: Date;
+}
+
+/**
+ * `outbox_sent`: one document per notification whose mail the server accepted, `_id` = the
+ * notification key, inserted by the sender before that connection sends its next mail. An
+ * insert of a few documents costs FerretDB about what one update by `_id` does (1.5–3.6 ms),
+ * and the updates of a burst's outbox documents took turns on the store with the next mails'
+ * writes. The outbox documents are marked `sent` from here later, when the sender is quiet or
+ * before it next reads the send queue (settleSent), and the entries are then deleted.
+ */
+export interface SentDoc {
+  _id: string; // notification key
+  digestId: string;
+  messageId: string;
+  claimedAt: Date;
+  sentAt: Date;
+  /** ISO, domain time. */
+  sentDomainAt: string;
+  response: string;
 }
 
 /** A digest to claim: its notifications' keys, its id and Message-ID. */
@@ -167,6 +191,10 @@ export class OutboxRepository {
     return collection<ClaimDoc>(this.conn, OUTBOX_CLAIMS);
   }
 
+  private get sentCol() {
+    return collection<SentDoc>(this.conn, COLLECTIONS.outboxSent);
+  }
+
   /** Called by prepareDatabase at start-up (which also creates every collection): DDL stays out of the hot path. */
   async ensureIndexes(): Promise<void> {
     await this.col.createIndex({ state: 1 });
@@ -223,8 +251,18 @@ export class OutboxRepository {
     for (const listener of this.enqueuedListeners) listener(docs);
   }
 
+  /** The pending notifications (those whose mail was accepted and is not marked yet left out). */
   async pending(): Promise<OutboxDoc[]> {
-    return this.col.find({ state: 'pending' }).toArray();
+    const [docs, accepted] = await Promise.all([this.col.find({ state: 'pending' }).toArray(), this.acceptedKeys()]);
+    return docs.filter((d) => !accepted.has(d._id));
+  }
+
+  /**
+   * The keys in outbox_sent: accepted, not marked on the outbox yet (a read of a collection
+   * that holds only what was accepted since the last settleSent).
+   */
+  private async acceptedKeys(): Promise<Set<string>> {
+    return new Set((await this.sentCol.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
   }
 
   /**
@@ -237,17 +275,22 @@ export class OutboxRepository {
    * whatever leaves `pending` or enters it changes the count or the latest.
    */
   async sendQueue(now: Date): Promise<SendQueue> {
-    const rows = await this.col
-      .find(
-        { state: { $in: ['pending', 'claimed'] } },
-        { projection: { _id: 1, state: 1, enqueuedAt: 1, nextAttemptAt: 1 } },
-      )
-      .toArray();
+    const [rows, accepted] = await Promise.all([
+      this.col
+        .find(
+          { state: { $in: ['pending', 'claimed'] } },
+          { projection: { _id: 1, state: 1, enqueuedAt: 1, nextAttemptAt: 1 } },
+        )
+        .toArray(),
+      this.acceptedKeys(),
+    ]);
     let count = 0;
     let latest: { at: number; id: string } | null = null;
     let nextAttemptAt: Date | null = null;
     const due: string[] = [];
     for (const r of rows) {
+      // Accepted, not marked yet (outbox_sent): not in the queue.
+      if (accepted.has(r._id)) continue;
       if (r.state === 'pending') {
         count++;
         const at = r.enqueuedAt.getTime();
@@ -259,19 +302,35 @@ export class OutboxRepository {
     const dueClaimed = due.length
       ? digestsOf(await this.col.find({ _id: { $in: due }, state: 'claimed' }).toArray())
       : [];
-    return { stamp, dueClaimed, nextAttemptAt };
+    return { stamp, dueClaimed, nextAttemptAt, unmarked: accepted.size };
   }
 
   /** Pending notifications enqueued at or after `since` (by index): what came since a sender last looked. */
   async pendingSince(since: Date): Promise<OutboxDoc[]> {
-    return this.col.find({ state: 'pending', enqueuedAt: { $gte: since } }).toArray();
+    const [docs, accepted] = await Promise.all([
+      this.col.find({ state: 'pending', enqueuedAt: { $gte: since } }).toArray(),
+      this.acceptedKeys(),
+    ]);
+    return docs.filter((d) => !accepted.has(d._id));
   }
 
-  /** The notifications of these keys (by `_id`), by key; absent keys are left out. */
+  /**
+   * The notifications of these keys (by `_id`), by key; absent keys are left out. One whose
+   * mail was accepted but is not settled yet (outbox_sent) is returned as settleSent will mark it.
+   */
   async byKeys(keys: readonly string[]): Promise<Map<string, OutboxDoc>> {
     const out = new Map<string, OutboxDoc>();
     if (keys.length === 0) return out;
-    for (const d of await this.col.find({ _id: { $in: [...new Set(keys.map(String))] } }).toArray()) out.set(d._id, d);
+    const ids = [...new Set(keys.map(String))];
+    const [docs, sent] = await Promise.all([
+      this.col.find({ _id: { $in: ids } }).toArray(),
+      this.sentCol.find({ _id: { $in: ids } }).toArray(),
+    ]);
+    const sentOf = new Map(sent.map((d) => [d._id, d]));
+    for (const d of docs) {
+      const s = sentOf.get(d._id);
+      out.set(d._id, s && d.state !== 'sent' ? { ...d, ...sentFields(s) } : d);
+    }
     return out;
   }
 
@@ -369,39 +428,55 @@ export class OutboxRepository {
   }
 
   /**
-   * Records what became of sent digests, on each notification by `_id` (the key lookup FerretDB
-   * serves from its primary key), in chunked bulk writes: accepted → `sent`; failed → `claimed`
-   * with the attempt count and when to try again. The claim's digest id and Message-ID are
-   * written too, so a notification whose claim was never materialised carries them now.
+   * Records what became of sent digests: accepted → an entry per notification in outbox_sent,
+   * in one insert (marked on the outbox documents later: settleSent); failed → on each
+   * notification by `_id` (the key lookup FerretDB serves from its primary key), `claimed` with
+   * the attempt count and when to try again. The claim's digest id and Message-ID are written
+   * too, so a notification whose claim was never materialised carries them now.
    */
   async recordOutcomes(outcomes: readonly SendOutcome[]): Promise<void> {
+    const sent: SentDoc[] = [];
     const ops: AnyBulkWriteOperation<OutboxDoc>[] = [];
     for (const o of outcomes) {
       const claimed = { digestId: o.digestId, messageId: o.messageId, claimedAt: o.claimedAt };
-      const set = o.sent
+      if (o.sent) {
+        const { at: sentAt, domainAt: sentDomainAt, response } = o.sent;
+        for (const key of o.keys) sent.push({ _id: String(key), ...claimed, sentAt, sentDomainAt, response });
+        continue;
+      }
+      const set = o.failure
         ? {
             ...claimed,
-            state: 'sent' as const,
-            sentAt: o.sent.at,
-            sentDomainAt: o.sent.domainAt,
-            response: o.sent.response,
-            nextAttemptAt: null,
-            lastError: null,
-            permanentFailure: false,
+            state: 'claimed' as const,
+            attempts: o.failure.attempts,
+            nextAttemptAt: o.failure.nextAttemptAt,
+            lastError: o.failure.error.slice(0, 500),
+            permanentFailure: o.failure.permanent,
           }
-        : o.failure
-          ? {
-              ...claimed,
-              state: 'claimed' as const,
-              attempts: o.failure.attempts,
-              nextAttemptAt: o.failure.nextAttemptAt,
-              lastError: o.failure.error.slice(0, 500),
-              permanentFailure: o.failure.permanent,
-            }
-          : { ...claimed, state: 'claimed' as const, nextAttemptAt: o.claimedAt };
+        : { ...claimed, state: 'claimed' as const, nextAttemptAt: o.claimedAt };
       for (const key of o.keys) ops.push({ updateOne: { filter: { _id: String(key) }, update: { $set: set } } });
     }
+    // A key already there was recorded by an earlier attempt of this write: the same mail.
+    await claimByInsert(this.sentCol, sent);
     if (ops.length) await bulkWriteChunked(this.col, ops, { ordered: false });
+  }
+
+  /**
+   * Marks `sent` the outbox documents of the mails recorded in outbox_sent (`max` of them at
+   * most; one chunked bulk write by `_id`), then deletes those entries; returns how many.
+   * Idempotent: entries a crash left behind are marked again. Reads outbox_sent whole (what was
+   * accepted since the last settle: small), so it also settles what another sender recorded.
+   */
+  async settleSent(max = Infinity): Promise<number> {
+    const sent = (await this.sentCol.find({}).toArray()).slice(0, max);
+    if (sent.length === 0) return 0;
+    await bulkWriteChunked(
+      this.col,
+      sent.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $set: sentFields(d) } } })),
+      { ordered: false },
+    );
+    await this.sentCol.deleteMany({ _id: { $in: sent.map((d) => d._id) } });
+    return sent.length;
   }
 
   /** Pending notifications that will never be sent, with why (one bulk write by `_id`). */
@@ -426,11 +501,14 @@ export class OutboxRepository {
       this.col.countDocuments({ state: 'muted' }),
     ]);
     const out: OutboxStats = { pending: 0, failing: 0, permanentFailures: 0, oldestPendingAt: null, sent, muted };
+    const accepted = await this.acceptedKeys();
+    out.sent += accepted.size;
     const backlog = this.col.find(
       { state: { $in: ['pending', 'claimed'] } },
       { projection: { attempts: 1, permanentFailure: 1, enqueuedAt: 1 } },
     );
     for await (const d of backlog) {
+      if (accepted.has(d._id)) continue;
       out.pending += 1;
       if (d.attempts > 0) out.failing += 1;
       if (d.permanentFailure) out.permanentFailures += 1;
@@ -438,6 +516,22 @@ export class OutboxRepository {
     }
     return out;
   }
+}
+
+/** What an accepted mail sets on its notifications' outbox documents. */
+function sentFields(d: SentDoc) {
+  return {
+    digestId: d.digestId,
+    messageId: d.messageId,
+    claimedAt: d.claimedAt,
+    state: 'sent' as const,
+    sentAt: d.sentAt,
+    sentDomainAt: d.sentDomainAt,
+    response: d.response,
+    nextAttemptAt: null,
+    lastError: null,
+    permanentFailure: false,
+  };
 }
 
 /** Claimed notifications as the digests their claims made (in the order read). */

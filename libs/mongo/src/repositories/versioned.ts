@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { claimByInsert, retryContested } from './claims';
 import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
 import { WALL_CLOCK } from '@iw/clock';
+import type { WritesLater } from './later';
 
 /**
  * A claimed version of a document, `_id` `${id}@${version}`, inserted BEFORE the current
@@ -50,6 +51,13 @@ export interface VersionedOptions {
  * document lags) and recomputes, within retryContested's bound.
  */
 export class VersionedDocs<D extends Document & { _id: string }> {
+  /**
+   * Versions this process claimed whose current documents are still to be written (save with
+   * `later`): `find` reads them in place of the stored ones, so this process reads its own
+   * writes without a read of the claims (another process reads them with `load`).
+   */
+  private readonly unwritten = new Map<string, D>();
+
   constructor(
     private readonly conn: Connection,
     readonly options: VersionedOptions,
@@ -67,12 +75,19 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     return d ? (((d as Record<string, unknown>)[this.options.field] as number | undefined) ?? 0) : 0;
   }
 
-  /** The current documents as stored (no roll-forward). */
+  /**
+   * The current documents as stored (no roll-forward), or as this process claimed them when
+   * their write is still to come (`unwritten`).
+   */
   async find(ids: readonly string[]): Promise<Map<string, D>> {
     const out = new Map<string, D>();
     if (ids.length === 0) return out;
     const docs = await this.current.find({ _id: { $in: ids.map(String) } } as Filter<D>).toArray();
     for (const d of docs) out.set(d._id, d as D);
+    for (const id of ids) {
+      const mine = this.unwritten.get(String(id));
+      if (mine && this.versionOf(mine) > this.versionOf(out.get(mine._id))) out.set(mine._id, mine);
+    }
     return out;
   }
 
@@ -114,9 +129,16 @@ export class VersionedDocs<D extends Document & { _id: string }> {
   /**
    * Claims each write's version (its version field: the one it was computed from + 1), then
    * replaces the current documents it won; `catchUp` documents (already claimed, newer than the
-   * current ones) are written without a claim. Returns the ids won and lost.
+   * current ones) are written without a claim. Returns the ids won and lost. With `later`, the
+   * claims decide now and the current documents are written when the caller flushes it: each
+   * claim holds its state, so until then (or after a crash) readers that roll forward
+   * (`load`, every writer's retry) see the new version and plain reads the one before.
    */
-  async save(writes: readonly D[], catchUp: readonly D[] = []): Promise<{ won: string[]; lost: string[] }> {
+  async save(
+    writes: readonly D[],
+    catchUp: readonly D[] = [],
+    later?: WritesLater,
+  ): Promise<{ won: string[]; lost: string[] }> {
     // Wall-clock: a claim's age is for retention, not domain time.
     const now = new Date(WALL_CLOCK.now());
     const claims = writes.map((w) => {
@@ -128,6 +150,23 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     const lostSet = new Set(lostClaims);
     const won = writes.filter((_, i) => !lostSet.has(claims[i]._id));
     const lost = writes.filter((_, i) => lostSet.has(claims[i]._id)).map((w) => w._id);
+    if (later) {
+      for (const w of won) this.unwritten.set(w._id, w);
+      if (won.length + catchUp.length > 0)
+        later.add(async () => {
+          try {
+            await this.writeCurrent(won, catchUp);
+          } finally {
+            // Written, or left to the claims (the next writer rolls them forward): read as stored.
+            for (const w of won) if (this.unwritten.get(w._id) === w) this.unwritten.delete(w._id);
+          }
+        });
+    } else await this.writeCurrent(won, catchUp);
+    return { won: won.map((w) => w._id), lost };
+  }
+
+  /** The second half of `save`: the current documents of the versions `won` (and `catchUp`) written. */
+  private async writeCurrent(won: readonly D[], catchUp: readonly D[]): Promise<void> {
     // A first version won has no current document to replace: inserted, all in one command
     // (a replace with upsert is one statement each, 1.5–3.6 ms apiece on FerretDB).
     const created = won.filter((w) => this.versionOf(w) === 1);
@@ -143,7 +182,11 @@ export class VersionedDocs<D extends Document & { _id: string }> {
       .flatMap((w) => Array.from({ length: TRIM }, (_, k) => versionId(w._id, this.versionOf(w) - KEEP - k)));
     if (trimmed.length > 0)
       await this.versions.updateMany({ _id: { $in: trimmed } }, { $unset: { state: '' } } as Document);
-    return { won: won.map((w) => w._id), lost };
+  }
+
+  /** Writes claimed states (from `load`'s lagging ones) over the current documents behind them. */
+  async catchUp(docs: readonly D[]): Promise<void> {
+    if (docs.length > 0) await this.replaceAndCheck(docs);
   }
 
   /** Replaces current documents, never with an older version than the stored one. */
@@ -207,9 +250,14 @@ export class VersionedDocs<D extends Document & { _id: string }> {
    * none yet) and returns the next one, its version field one more, or null / the same version
    * when nothing changes. The first round reads the current documents only; a lagging one
    * shows as a lost claim (claims outlive the documents' versions), and later rounds read the
-   * newest claims. Returns the documents written, by id.
+   * newest claims. Returns the documents written (claimed), by id; with `later`, their current
+   * documents are written when it is flushed (see save).
    */
-  async update(ids: readonly string[], compute: (before: D | null, id: string) => D | null): Promise<Map<string, D>> {
+  async update(
+    ids: readonly string[],
+    compute: (before: D | null, id: string) => D | null,
+    later?: WritesLater,
+  ): Promise<Map<string, D>> {
     const written = new Map<string, D>();
     await retryContested(`${this.options.what}`, ids, async (pending, round) => {
       const { current, lagging } =
@@ -229,7 +277,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
           throw new Error(`${this.options.what} ${id}: computed version ${this.versionOf(next)}, expected ${expected}`);
         writes.push(next);
       }
-      const { lost } = await this.save(writes, catchUp);
+      const { lost } = await this.save(writes, catchUp, later);
       const lostSet = new Set(lost);
       for (const d of [...writes, ...catchUp]) if (!lostSet.has(d._id)) written.set(d._id, d);
       return lost;
