@@ -1,10 +1,13 @@
 import { OutboxRepository } from '@iw/mongo';
 import type { SinkMessage } from '@iw/mail';
 import { ensureBuilt, uniqueId } from '@iw/testing';
-import { DEFAULTS } from '../../apps/alerting/src/alerting.tokens';
+import { loadConfig } from '@iw/config';
 import { createWorld, indicatorId, type World } from '../integration/alerting/helpers';
 import { runAlerting, saveLog, waitFor, type AppProcess } from './support/apps';
 import { recordScenario, since } from './support/results';
+
+/** The SMTP connections the spawned alerting sends over (IW_SMTP_CONNECTIONS, as its config reads it). */
+const CONNECTIONS = loadConfig(process.env).smtp.connections;
 
 /**
  * Scenario 4 — SMTP outage and a crash mid-send, with the alerting app as a process (the
@@ -141,7 +144,7 @@ it(`delivers every notification exactly once after a ${OUTAGE_MS / 1000} s SMTP 
   expect(world.sink.messages().every((m) => m.subject.includes(INDICATOR))).toBe(true);
 });
 
-it(`after a SIGKILL in the middle of sending, delivers every notification with at most ${DEFAULTS.sendConcurrency} duplicates (one per connection), under the same Message-ID`, async () => {
+it(`after a SIGKILL in the middle of sending, delivers every notification with at most ${CONNECTIONS} duplicates (one per connection), under the same Message-ID`, async () => {
   const t0 = Date.now();
   const before = world.sink.count;
   const owners = Array.from({ length: B }, (_, i) => ownerB(i));
@@ -186,7 +189,7 @@ it(`after a SIGKILL in the middle of sending, delivers every notification with a
   expect(killed.signal).toBe('SIGKILL');
   expect(atKill).toBeLessThan(B);
   expect(t.received).toBe(B);
-  expect(t.duplicates).toBeLessThanOrEqual(DEFAULTS.sendConcurrency);
+  expect(t.duplicates).toBeLessThanOrEqual(CONNECTIONS);
   expect(t.sameId).toBe(true);
   expect(earlier.duplicates).toBe(0);
 });

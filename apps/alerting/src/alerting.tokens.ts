@@ -29,7 +29,8 @@ export interface AlertingOptions {
   /**
    * Digests sent at once, over as many pooled SMTP connections; each connection records its
    * outcome before it sends its next, so a SIGKILL mid-send duplicates at most this many mails,
-   * one per connection, each with its Message-ID (test/faults scenario 4b). 8 by default: with
+   * one per connection, each with its Message-ID (test/faults scenario 4b). IW_SMTP_CONNECTIONS
+   * when absent, 8 by default: with
    * no update on a mail's way, the alerts bench's 200-mail burst (6 Dec 22:46–22:48 UTC, load
    * average about 2, four pairs) went out at 220–247 mails/s with 8 against 170–200 with 4, p95
    * 996–1,125 ms against 1,138–1,302 ms. (Before: 42–52 mails/s with 4, 33–47 with 1.)
@@ -46,5 +47,4 @@ export const DEFAULTS = {
   leaseTtlMs: 15_000,
   leaseRenewMs: 5_000,
   tickMs: 1000,
-  sendConcurrency: 8,
 } as const;

@@ -47,10 +47,16 @@ describe('loadConfig', () => {
     [{ IW_GROUP_INTERVAL: 'often' }, /IW_GROUP_INTERVAL.*not a duration/],
     [{ IW_TIMEZONE: 'Mars/Olympus' }, /IW_TIMEZONE/],
     [{ SMTP_URL: 'http://x' }, /SMTP_URL/],
+    [{ IW_SMTP_CONNECTIONS: '0' }, /IW_SMTP_CONNECTIONS/],
     [{ KAFKA_SASL_MECHANISM: 'plain' }, /KAFKA_SASL_USERNAME/],
   ])('rejects %o naming the variable', (env, message) => {
     expect(() => loadConfig(env as NodeJS.ProcessEnv, noDotEnv)).toThrow(ConfigError);
     expect(() => loadConfig(env as NodeJS.ProcessEnv, noDotEnv)).toThrow(message);
+  });
+
+  it('reads how many SMTP connections alerting sends over (8 unless told)', () => {
+    expect(loadConfig({}, noDotEnv).smtp.connections).toBe(8);
+    expect(loadConfig({ IW_SMTP_CONNECTIONS: '2' }, noDotEnv).smtp.connections).toBe(2);
   });
 
   it('reads the people settings: link secret, link lifetime, session idle time', () => {

@@ -104,6 +104,12 @@ export const envSchema = z.object({
   KAFKA_LOCAL_BROKERS: z.enum(['1', '3', '5']).default('1').transform(Number),
   MONGO_URL: z.string().url().default('mongodb://127.0.0.1:27017/indicator-watch'),
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
+  /**
+   * SMTP connections alerting sends over at once (a pool): more mails a second, and as many mails
+   * at most sent twice after a crash mid-send (one per connection). Lower it for a relay that
+   * limits connections per client.
+   */
+  IW_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(32).default(8),
   /** `off`: the main job starts no local mail catcher even when SMTP_URL points at loopback. */
   IW_MAIL_SINK: bool(true),
   MAIL_FROM: z.string().default('Indicator Watch <noreply@localhost>'),
@@ -227,7 +233,7 @@ export interface AppConfig {
   };
   mongo: { url: string };
   /** localSink: false when IW_MAIL_SINK=off (the main job then starts no catcher). */
-  smtp: { url: string; from: string; localSink: boolean };
+  smtp: { url: string; from: string; localSink: boolean; connections: number };
   http: {
     statusHost: string;
     statusPort: number;
@@ -369,7 +375,7 @@ export function loadConfig(
       groups: { ingest: e.IW_INGEST_GROUP, alerting: e.IW_ALERTING_GROUP },
     },
     mongo: { url: e.MONGO_URL },
-    smtp: { url: e.SMTP_URL, from: e.MAIL_FROM, localSink: e.IW_MAIL_SINK },
+    smtp: { url: e.SMTP_URL, from: e.MAIL_FROM, localSink: e.IW_MAIL_SINK, connections: e.IW_SMTP_CONNECTIONS },
     http: {
       statusHost: e.IW_STATUS_HOST,
       statusPort: e.IW_STATUS_PORT,

@@ -128,7 +128,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly outbox: OutboxRepository,
     private readonly alertRepo: AlertRepository,
   ) {
-    this.concurrency = Math.max(1, options.sendConcurrency ?? DEFAULTS.sendConcurrency);
+    this.concurrency = Math.max(1, options.sendConcurrency ?? config.smtp.connections);
     this.smtp = new SmtpSender({ url: config.smtp.url, pool: this.concurrency });
     this.realNow = () => this.realClock.now();
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
