@@ -468,7 +468,8 @@ export class OutboxRepository {
    * accepted since the last settle: small), so it also settles what another sender recorded.
    */
   async settleSent(max = Infinity): Promise<number> {
-    const sent = (await this.sentCol.find({}).toArray()).slice(0, max);
+    const found = this.sentCol.find({});
+    const sent = await (Number.isFinite(max) ? found.limit(max) : found).toArray();
     if (sent.length === 0) return 0;
     await bulkWriteChunked(
       this.col,
