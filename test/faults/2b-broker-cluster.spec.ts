@@ -80,7 +80,15 @@ async function busiestLeader(topics: string[]): Promise<{ node: number; partitio
 it(`three brokers: the leader's broker SIGKILLed mid-stream, ${N} events counted exactly on the other two`, async () => {
   const t0 = Date.now();
   // The topics are as the cluster's defaults make them: three replicas, two must acknowledge.
-  const replication = await admin!.partitions(w.topics.inspectionBatches);
+  // Each follower joins the in-sync set once it has fetched from the leader: on a loaded machine
+  // a moment after the topic is created (one run saw a partition not yet in sync right away).
+  const replication = await waitFor(
+    async () => {
+      const parts = await admin!.partitions(w.topics.inspectionBatches);
+      return parts.every((p) => p.isr.length === 3) ? parts : null;
+    },
+    { timeoutMs: 30_000, intervalMs: 250, message: 'every partition with three replicas in sync' },
+  );
   expect(replication.every((p) => p.replicas.length === 3 && p.isr.length === 3)).toBe(true);
   expect(await admin!.topicConfig(w.topics.inspectionBatches, ['min.insync.replicas'])).toEqual({
     'min.insync.replicas': '2',
