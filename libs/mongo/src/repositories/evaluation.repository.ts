@@ -136,6 +136,13 @@ function fromJson(text: string): Map<string, EvaluationDoc> {
   return out;
 }
 
+/** A project document's `statuses`: each unit's settled status, as JSON text. */
+function statusesText(units: Iterable<EvaluationDoc>): string {
+  const out: Record<string, Status> = {};
+  for (const e of units) out[e._id] = e.status;
+  return JSON.stringify(out);
+}
+
 function judgedOf(d: ProjectJudgedDoc | undefined): Map<string, JudgedProgress | null> {
   return new Map(d ? Object.entries(JSON.parse(d.judged) as Record<string, JudgedProgress | null>) : []);
 }
@@ -282,10 +289,11 @@ export class EvaluationRepository {
   async keepStatuses(): Promise<number> {
     const ops: AnyBulkWriteOperation<ProjectEvaluationsDoc>[] = [];
     for await (const d of this.col.find({ statuses: { $exists: false } }, { batchSize: READ_CHUNK })) {
-      const statuses: Record<string, Status> = {};
-      for (const [id, e] of fromJson(d.units)) statuses[id] = e.status;
       ops.push({
-        updateOne: { filter: { _id: d._id, rev: d.rev }, update: { $set: { statuses: JSON.stringify(statuses) } } },
+        updateOne: {
+          filter: { _id: d._id, rev: d.rev },
+          update: { $set: { statuses: statusesText(fromJson(d.units).values()) } },
+        },
       });
     }
     if (ops.length) await bulkWriteChunked(this.col, ops, { ordered: false });
@@ -335,11 +343,9 @@ export class EvaluationRepository {
       if (won.length === 0) return null;
       let pendingDueAt: Date | null = null;
       const kept: Record<string, EvaluationDoc> = {};
-      const statuses: Record<string, Status> = {};
       for (const [id, e] of units) {
         if (!ofProject(id, projectId)) continue;
         kept[id] = e;
-        statuses[id] = e.status;
         if (e.pending && (pendingDueAt === null || e.pending.dueAt < pendingDueAt)) pendingDueAt = e.pending.dueAt;
       }
       return {
@@ -347,7 +353,7 @@ export class EvaluationRepository {
         projectId,
         rev: (before?.rev ?? 0) + 1,
         units: JSON.stringify(kept),
-        statuses: JSON.stringify(statuses),
+        statuses: statusesText(Object.values(kept)),
         pendingDueAt,
       };
     };
