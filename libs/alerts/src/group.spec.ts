@@ -1,8 +1,8 @@
 import { digestId } from './dedup';
 import { evaluation, T0, alertUnit } from '../test/fixtures';
-import { groupNotices, readyAt } from './group';
+import { groupNotices, readyAt, recipientSlices } from './group';
 import { transition } from './state-machine';
-import type { Notification } from './types';
+import type { Notification, NotificationHead } from './types';
 
 const WAIT = 30_000;
 
@@ -77,7 +77,7 @@ describe('group interval', () => {
 
   it('the shortest interval of the waiting notifications’ routes counts', () => {
     const list = [pending('a@x.cn', 'u1', T0), pending('a@x.cn', 'u2', T0)];
-    const intervalOf = (n: Notification) => (n.notice.alertId === 'u2' ? 10 * 60_000 : INTERVAL);
+    const intervalOf = (n: NotificationHead) => (n.notice.alertId === 'u2' ? 10 * 60_000 : INTERVAL);
     expect(readyAt(list, T0, wait, T0, intervalOf)).toBe(T0 + 10 * 60_000);
     expect(readyAt(list, T0, wait, T0, () => 0)).toBe(T0 + WAIT);
   });
@@ -109,5 +109,33 @@ describe('group interval', () => {
     expect(
       groupNotices(list, T0 + WAIT, WAIT, undefined, { lastSentAt: () => null, groupIntervalMs: INTERVAL }).digests,
     ).toHaveLength(1);
+  });
+});
+
+describe('recipientSlices', () => {
+  const n = (recipient: string, i: number) => pending(recipient, `u${i}`, T0);
+  const shape = (slices: ReturnType<typeof n>[][]) =>
+    slices.map((s) => s.map((x) => `${x.recipient}:${x.notice.alertId}`));
+
+  it.each([
+    ['nothing', [], 2, []],
+    ['one recipient, fewer than a slice', [n('a', 1), n('a', 2)], 3, [['a:u1', 'a:u2']]],
+    [
+      'a recipient is never cut, even when over the size',
+      [n('a', 1), n('a', 2), n('a', 3)],
+      2,
+      [['a:u1', 'a:u2', 'a:u3']],
+    ],
+    [
+      'whole recipients, in order of first appearance',
+      [n('b', 1), n('a', 2), n('b', 3), n('c', 4), n('a', 5)],
+      3,
+      [['b:u1', 'b:u3', 'a:u2', 'a:u5'], ['c:u4']],
+    ],
+    ['each recipient its own slice at size 1', [n('a', 1), n('b', 2)], 1, [['a:u1'], ['b:u2']]],
+  ])('%s', (_, list, size, expected) => {
+    const slices = recipientSlices(list, size);
+    expect(shape(slices)).toEqual(expected);
+    expect(slices.flat()).toHaveLength(list.length);
   });
 });

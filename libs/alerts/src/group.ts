@@ -1,5 +1,5 @@
 import { digestId } from './dedup';
-import type { Digest, Notification } from './types';
+import type { Digest, NotificationHead } from './types';
 
 /**
  * Group stage: what one recipient is told within the group wait goes out as one digest.
@@ -17,17 +17,17 @@ import type { Digest, Notification } from './types';
 
 export const DEFAULT_MAX_PER_DIGEST = 50;
 
-export interface GroupResult {
+export interface GroupResult<N extends NotificationHead> {
   /** Digests ready to render and send. */
-  digests: Digest[];
+  digests: Array<Digest<N>>;
   /** Notifications still inside their group wait. */
-  pending: Notification[];
+  pending: N[];
   /** When the earliest pending group becomes ready (ms), or null when nothing waits. */
   nextFlushAt: number | null;
 }
 
 /** A digest's notifications in the order they happened (then alert, version, key): stable, so a re-send renders the same mail. */
-export function digestOrder(a: Notification, b: Notification): number {
+export function digestOrder(a: NotificationHead, b: NotificationHead): number {
   return (
     Date.parse(a.notice.at) - Date.parse(b.notice.at) ||
     a.notice.alertId.localeCompare(b.notice.alertId) ||
@@ -41,7 +41,7 @@ export interface GroupSpacing {
   /** When the last mail to this recipient was sent (domain ms), or null when none was. */
   lastSentAt: (recipient: string) => number | null;
   /** The group interval (ms) of a notification: its policy route's, else IW_GROUP_INTERVAL. */
-  groupIntervalMs: number | ((n: Notification) => number);
+  groupIntervalMs: number | ((n: NotificationHead) => number);
 }
 
 /**
@@ -50,11 +50,11 @@ export interface GroupSpacing {
  * `now` (a clock set back, e.g. a new replay on an old store) is not held against anyone.
  */
 export function readyAt(
-  list: readonly Notification[],
+  list: readonly NotificationHead[],
   now: number,
-  waitOf: (n: Notification) => number,
+  waitOf: (n: NotificationHead) => number,
   lastSentAt: number | null,
-  intervalOf: (n: Notification) => number,
+  intervalOf: (n: NotificationHead) => number,
 ): number {
   const waited = Math.min(...list.map((n) => Date.parse(n.createdAt) + Math.max(0, waitOf(n))));
   if (lastSentAt === null || lastSentAt > now) return waited;
@@ -62,23 +62,23 @@ export function readyAt(
   return Math.max(waited, lastSentAt + interval);
 }
 
-export function groupNotices(
-  pending: readonly Notification[],
+export function groupNotices<N extends NotificationHead>(
+  pending: readonly N[],
   now: number,
-  groupWaitMs: number | ((n: Notification) => number),
+  groupWaitMs: number | ((n: NotificationHead) => number),
   maxPerDigest = DEFAULT_MAX_PER_DIGEST,
   spacing?: GroupSpacing,
-): GroupResult {
+): GroupResult<N> {
   const waitOf = typeof groupWaitMs === 'number' ? () => groupWaitMs : groupWaitMs;
   const interval = spacing?.groupIntervalMs ?? 0;
   const intervalOf = typeof interval === 'number' ? () => interval : interval;
-  const byRecipient = new Map<string, Notification[]>();
+  const byRecipient = new Map<string, N[]>();
   for (const n of pending) {
     const list = byRecipient.get(n.recipient) ?? [];
     list.push(n);
     byRecipient.set(n.recipient, list);
   }
-  const result: GroupResult = { digests: [], pending: [], nextFlushAt: null };
+  const result: GroupResult<N> = { digests: [], pending: [], nextFlushAt: null };
   const createdAt = new Date(now).toISOString();
   for (const recipient of [...byRecipient.keys()].sort()) {
     const list = byRecipient.get(recipient)!.sort(digestOrder);
@@ -102,4 +102,29 @@ export function groupNotices(
     }
   }
   return result;
+}
+
+/**
+ * `list` cut into slices of at least `size` notifications (the last may be smaller; one
+ * recipient's more), each recipient's notifications whole in one slice, recipients in the order
+ * they first appear: what a sender judges and sends together, so a person still gets one digest.
+ */
+export function recipientSlices<N extends NotificationHead>(list: readonly N[], size: number): N[][] {
+  const byRecipient = new Map<string, N[]>();
+  for (const n of list) {
+    const of = byRecipient.get(n.recipient);
+    if (of) of.push(n);
+    else byRecipient.set(n.recipient, [n]);
+  }
+  const slices: N[][] = [];
+  let slice: N[] = [];
+  for (const of of byRecipient.values()) {
+    slice.push(...of);
+    if (slice.length >= size) {
+      slices.push(slice);
+      slice = [];
+    }
+  }
+  if (slice.length) slices.push(slice);
+  return slices;
 }

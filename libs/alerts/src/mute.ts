@@ -1,6 +1,6 @@
 import { isAcknowledged, isSilenced } from './state-machine';
 import { FIRING_KINDS } from './types';
-import type { Alert, Notification } from './types';
+import type { Alert, NotificationHead } from './types';
 
 /**
  * Silence/ack stage, applied when pending notifications are flushed (an owner may ack or
@@ -15,7 +15,7 @@ import type { Alert, Notification } from './types';
 
 export type MuteReason = 'silenced' | 'acknowledged' | 'stale';
 
-export function muteReason(notification: Notification, alert: Alert | undefined, now: number): MuteReason | null {
+export function muteReason(notification: NotificationHead, alert: Alert | undefined, now: number): MuteReason | null {
   const { notice } = notification;
   if (!FIRING_KINDS.includes(notice.kind) || !alert) return null;
   if (notice.kind === 'repeat' && alert.state !== 'open') return 'stale';
@@ -25,17 +25,17 @@ export function muteReason(notification: Notification, alert: Alert | undefined,
   return null;
 }
 
-export interface MuteResult {
-  pass: Notification[];
-  muted: Array<{ notification: Notification; reason: MuteReason }>;
+export interface MuteResult<N extends NotificationHead> {
+  pass: N[];
+  muted: Array<{ notification: N; reason: MuteReason }>;
 }
 
-export function muteNotifications(
-  notifications: readonly Notification[],
+export function muteNotifications<N extends NotificationHead>(
+  notifications: readonly N[],
   alertOf: (alertId: string) => Alert | undefined,
   now: number,
-): MuteResult {
-  const result: MuteResult = { pass: [], muted: [] };
+): MuteResult<N> {
+  const result: MuteResult<N> = { pass: [], muted: [] };
   for (const notification of notifications) {
     const reason = muteReason(notification, alertOf(notification.notice.alertId), now);
     if (reason) result.muted.push({ notification, reason });

@@ -5,7 +5,17 @@ import type { NotificationPolicy, RouteSettings } from './policy';
 import { route } from './route';
 import type { OwnersResolver, ReceiverBook } from './route';
 import { dueEscalation, dueRepeats, transition } from './state-machine';
-import type { Alert, Digest, EvaluationSnapshot, Notice, Notification, OutgoingMail, UnitEvaluation } from './types';
+import type {
+  Alert,
+  Digest,
+  EvaluationSnapshot,
+  Notice,
+  NoticeHead,
+  Notification,
+  NotificationHead,
+  OutgoingMail,
+  UnitEvaluation,
+} from './types';
 
 /**
  * The alert path as named stages (after Alertmanager's notify pipeline). The apps own the
@@ -104,7 +114,11 @@ export function onEvaluation(
 }
 
 /** The policy route's settings for a unit in a status. */
-export function settingsOf(policy: NotificationPolicy, unit: Alert['unit'], status: Alert['status']): RouteSettings {
+export function settingsOf(
+  policy: NotificationPolicy,
+  unit: NoticeHead['unit'],
+  status: Alert['status'],
+): RouteSettings {
   return routeFor(policy, {
     agency: unit.agency ?? null,
     projectId: unit.projectId,
@@ -153,7 +167,7 @@ export function onSweep(
 /** The group wait of a notification: its policy route's, else IW_GROUP_WAIT. */
 export function groupWaitOf(
   options: Pick<AlertPipelineOptions, 'policy' | 'groupWaitMs'>,
-): number | ((n: Notification) => number) {
+): number | ((n: NotificationHead) => number) {
   const { policy } = options;
   if (!policy) return options.groupWaitMs;
   return (n) => settingsOf(policy, n.notice.unit, n.notice.evaluation.status).groupWaitMs;
@@ -162,7 +176,7 @@ export function groupWaitOf(
 /** The group interval of a notification: its policy route's, else IW_GROUP_INTERVAL (absent: 0). */
 export function groupIntervalOf(
   options: Pick<AlertPipelineOptions, 'policy' | 'groupIntervalMs'>,
-): number | ((n: Notification) => number) {
+): number | ((n: NotificationHead) => number) {
   const { policy } = options;
   if (!policy) return options.groupIntervalMs ?? 0;
   return (n) => settingsOf(policy, n.notice.unit, n.notice.evaluation.status).groupIntervalMs;

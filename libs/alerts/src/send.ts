@@ -3,7 +3,7 @@ import { digestOrder, groupNotices } from './group';
 import { mailDomain, messageId } from './dedup';
 import { muteNotifications, type MuteResult } from './mute';
 import { groupIntervalOf, groupWaitOf, toMail, type AlertPipelineOptions } from './pipeline';
-import type { Alert, AlertChange, Digest, Notification, OutgoingMail } from './types';
+import type { Alert, AlertChange, Digest, Notification, NotificationHead, OutgoingMail } from './types';
 
 /**
  * The send path as named stages, after Alertmanager's notify pipeline. The app (SenderService)
@@ -47,7 +47,7 @@ export interface DueGroups {
  * not the alerts of all of them.
  */
 export function dueGroups(
-  pending: readonly Notification[],
+  pending: readonly NotificationHead[],
   now: number,
   options: BatchOptions,
   lastSentAt: (recipient: string) => number | null = () => null,
@@ -70,7 +70,7 @@ export function dueGroups(
  */
 export type Standing = 'ok' | 'unsaved' | 'superseded';
 
-export function standing(notification: Notification, alert: Alert | undefined): Standing {
+export function standing(notification: NotificationHead, alert: Alert | undefined): Standing {
   const { notice } = notification;
   if (!alert || alert.version < notice.version) return 'unsaved';
   const entry = alert.history.find((h) => h.version === notice.version);
@@ -79,17 +79,20 @@ export function standing(notification: Notification, alert: Alert | undefined): 
   return entry.change === (notice.kind as AlertChange) ? 'ok' : 'superseded';
 }
 
-export interface DueResult {
+export interface DueResult<N extends NotificationHead> {
   /** Stand for what their alert did: on to mute and group. */
-  ready: Notification[];
+  ready: N[];
   /** Stand for nothing (the alert's write lost a race): marked muted, never sent. */
-  superseded: Notification[];
+  superseded: N[];
 }
 
 /** Stage `due`: the pending notifications that still stand; the unsaved ones wait for the next pass. */
-export function due(pending: readonly Notification[], alertOf: (alertId: string) => Alert | undefined): DueResult {
-  const ready: Notification[] = [];
-  const superseded: Notification[] = [];
+export function due<N extends NotificationHead>(
+  pending: readonly N[],
+  alertOf: (alertId: string) => Alert | undefined,
+): DueResult<N> {
+  const ready: N[] = [];
+  const superseded: N[] = [];
   for (const n of pending) {
     const s = standing(n, alertOf(n.notice.alertId));
     if (s === 'ok') ready.push(n);
@@ -113,14 +116,14 @@ export type BatchOptions = Pick<
   'groupWaitMs' | 'groupIntervalMs' | 'policy' | 'maxPerDigest' | 'from'
 >;
 
-export interface BatchResult {
-  digests: Digest[];
+export interface BatchResult<N extends NotificationHead = Notification> {
+  digests: Array<Digest<N>>;
   /** One per digest, in the same order. */
   claims: DigestClaim[];
   /** To mark as muted in the outbox (never sent). */
-  muted: MuteResult['muted'];
+  muted: MuteResult<N>['muted'];
   /** Still inside the group wait. */
-  pending: Notification[];
+  pending: N[];
   /** When (domain ms) a waiting group is due, or null when nothing waits. */
   nextFlushAt: number | null;
 }
@@ -131,13 +134,13 @@ export interface BatchResult {
  * it: `lastSentAt`, domain ms, from the outbox): the digests to claim, with the Message-ID each
  * will be sent under. Nothing is rendered here.
  */
-export function batch(
-  ready: readonly Notification[],
+export function batch<N extends NotificationHead>(
+  ready: readonly N[],
   alertOf: (alertId: string) => Alert | undefined,
   now: number,
   options: BatchOptions,
   lastSentAt: (recipient: string) => number | null = () => null,
-): BatchResult {
+): BatchResult<N> {
   const { pass, muted } = muteNotifications(ready, alertOf, now);
   const grouped = groupNotices(pass, now, groupWaitOf(options), options.maxPerDigest, {
     lastSentAt,

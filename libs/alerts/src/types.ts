@@ -110,8 +110,13 @@ export interface Alert {
   history: AlertHistoryEntry[];
 }
 
-/** Something worth telling the owners about one alert; self-contained so the outbox can render it later. */
-export interface Notice {
+/**
+ * What the send stages before render (due, mute, group: the policy's route and the digest
+ * order) read of a notice. The sender keeps only this of each pending notification, and reads
+ * the whole notice when it claims the notification for a mail: a province's first sweep leaves
+ * tens of thousands pending.
+ */
+export interface NoticeHead {
   kind: NoticeKind;
   alertId: string;
   /** The alert's version this notice was produced at (unique per alert). */
@@ -122,26 +127,38 @@ export interface Notice {
   severity: AlertSeverity | null;
   /** Repeat number within the episode (repeat notices only). */
   repeat?: number;
+  /** What the notification policy matches on. */
+  unit: Pick<AlertUnit, 'projectId' | 'projectName' | 'agency'>;
+  evaluation: Pick<EvaluationSnapshot, 'status'>;
+}
+
+/** Something worth telling the owners about one alert; self-contained so the outbox can render it later. */
+export interface Notice extends NoticeHead {
   unit: AlertUnit;
   evaluation: EvaluationSnapshot;
 }
 
-/** A notice routed to one recipient: the unit the outbox stores (unique on `key`). */
-export interface Notification {
+/** A notification as the send stages before render read it (NoticeHead). */
+export interface NotificationHead {
   key: string;
   /** Normalised address (lower case, no display name). */
   recipient: string;
-  notice: Notice;
+  notice: NoticeHead;
   /** ISO instant it was routed; the group wait counts from here. */
   createdAt: string;
 }
 
+/** A notice routed to one recipient: the unit the outbox stores (unique on `key`). */
+export interface Notification extends NotificationHead {
+  notice: Notice;
+}
+
 /** The notifications one recipient gets in one email. */
-export interface Digest {
+export interface Digest<N extends NotificationHead = Notification> {
   /** Derived from the recipient and the notification keys: the same set gives the same id. */
   id: string;
   recipient: string;
-  notifications: Notification[];
+  notifications: N[];
   createdAt: string;
 }
 

@@ -2,12 +2,15 @@ import {
   closeMongo,
   COLLECTIONS,
   connectMongo,
+  headOf,
   OutboxRepository,
   prepareDatabase,
   type Connection,
   type OutboxDoc,
+  type OutboxHead,
 } from '@iw/mongo';
 import type { Notification } from '@iw/alerts';
+import { alertUnit, evaluation, T0 } from '../../../libs/alerts/test/fixtures';
 import { dropTestDatabase, testMongoUrl } from '@iw/testing';
 import { PendingMirror } from '../../../apps/alerting/src/services/pending-mirror';
 
@@ -38,7 +41,15 @@ function notification(tag: string, i: number): Notification {
   return {
     key: `${alertId}|1|opened|owner${i}@iw.test`,
     recipient: `owner${i}@iw.test`,
-    notice: { alertId, version: 1, kind: 'opened', at: '2019-06-15T04:00:00.000Z' } as Notification['notice'],
+    notice: {
+      alertId,
+      version: 1,
+      kind: 'opened',
+      at: '2019-06-15T04:00:00.000Z',
+      severity: 'at_risk',
+      unit: alertUnit({ id: alertId, indicatorId: alertId }),
+      evaluation: evaluation('at_risk'),
+    },
     createdAt: '2019-06-15T04:00:00.000Z',
   };
 }
@@ -46,13 +57,13 @@ function notification(tag: string, i: number): Notification {
 /** An OutboxRepository on the real database that counts its reads of pending notifications. */
 class CountingOutbox extends OutboxRepository {
   reads = 0;
-  override async pending(): Promise<OutboxDoc[]> {
+  override async pendingHeads(): Promise<OutboxHead[]> {
     this.reads++;
-    return super.pending();
+    return super.pendingHeads();
   }
-  override async pendingSince(since: Date): Promise<OutboxDoc[]> {
+  override async pendingHeadsSince(since: Date): Promise<OutboxHead[]> {
     this.reads++;
-    return super.pendingSince(since);
+    return super.pendingHeadsSince(since);
   }
 }
 
@@ -99,11 +110,13 @@ it('what this process enqueues reaches the pending mirror without a read back; a
   let realNow = Date.parse('2026-12-06T06:00:00Z');
   const mirror = new PendingMirror(outbox, () => realNow);
   const told: string[][] = [];
+  const toldDocs: OutboxDoc[] = [];
   outbox.onEnqueued((docs) => {
     told.push(docs.map((d) => d._id));
+    toldDocs.push(...docs);
     mirror.enqueued(docs);
   });
-  const pendingKeys = async () => (await outbox.pending()).map((d) => d._id).sort();
+  const pendingKeys = async () => (await new OutboxRepository(conn).pendingHeads()).map((d) => d._id).sort();
 
   // The first look reads in full.
   const first = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
@@ -139,7 +152,7 @@ it('what this process enqueues reaches the pending mirror without a read back; a
     },
   ]);
   mirror.remove([taken]);
-  mirror.enqueued(seen.filter((d) => d._id === taken));
+  mirror.enqueued(toldDocs.filter((d) => d._id === taken));
   const after = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
   expect(outbox.reads).toBe(0);
   expect(after.map((d) => d._id)).not.toContain(taken);
@@ -153,6 +166,68 @@ it('what this process enqueues reaches the pending mirror without a read back; a
   expect(outbox.reads).toBeGreaterThan(0);
   expect(withOther.map((d) => d._id)).toContain(notification('other', 0).key);
   expect(withOther.map((d) => d._id).sort()).toEqual(await pendingKeys());
+});
+
+/** A whole notification, as the evaluation enqueues it (every field of the notice filled in). */
+function whole(i: number): Notification {
+  const unit = alertUnit({
+    id: `head.${i}`,
+    indicatorId: `head.${i}`,
+    indicatorName: `指标${i}`,
+    agency: '省市场监管局',
+  });
+  const at = new Date(T0 + i).toISOString();
+  const notice = { kind: 'opened' as const, alertId: unit.id, version: 2, at, severity: 'at_risk' as const, unit };
+  return {
+    key: `head.${i}|opened|v2|h@iw.test`,
+    recipient: 'h@iw.test',
+    notice: { ...notice, evaluation: evaluation('at_risk', { reason: `进度落后 ${i}` }) },
+    createdAt: at,
+  };
+}
+
+it('the pending mirror keeps heads of what it reads, and what this process enqueued whole until taken out', async () => {
+  const outbox = new OutboxRepository(conn);
+  const realNow = Date.parse('2026-12-07T06:00:00Z');
+  const mirror = new PendingMirror(outbox, () => realNow);
+  outbox.onEnqueued((docs) => mirror.enqueued(docs));
+  const earlier = whole(1);
+  await outbox.enqueue([earlier], new Date(realNow)); // before the mirror's first read: not kept whole
+
+  const heads = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
+  const head = heads.find((d) => d._id === earlier.key)!;
+  // Only what due, mute and group read: the policy's match (agency, project), status, order.
+  expect(head.notice).toEqual({
+    kind: 'opened',
+    alertId: 'head.1',
+    version: 2,
+    at: earlier.notice.at,
+    severity: 'at_risk',
+    unit: {
+      projectId: earlier.notice.unit.projectId,
+      projectName: earlier.notice.unit.projectName,
+      agency: '省市场监管局',
+    },
+    evaluation: { status: 'at_risk' },
+  });
+  expect(Object.keys(head).sort()).toEqual(
+    ['_id', 'alertId', 'attempts', 'createdAt', 'enqueuedAt', 'notice', 'recipient', 'state'].sort(),
+  );
+  // The read's projection and a copy of the whole document agree.
+  const stored = (await outbox.byKeys([earlier.key])).get(earlier.key)!;
+  expect(stored.notice).toEqual(earlier.notice);
+  expect(head).toEqual(headOf(stored));
+  expect(mirror.whole([earlier.key]).size).toBe(0);
+
+  // Enqueued by this process after the read: its head in the copy, the whole notification kept for the mail.
+  const later = whole(2);
+  await outbox.enqueue([later], new Date(realNow + 1));
+  expect(mirror.known()!.find((d) => d._id === later.key)!.notice.evaluation).toEqual({ status: 'at_risk' });
+  expect(mirror.whole([earlier.key, later.key]).get(later.key)?.notice).toEqual(later.notice);
+  expect([...mirror.whole([earlier.key, later.key]).keys()]).toEqual([later.key]);
+  mirror.remove([later.key]);
+  expect(mirror.whole([later.key]).size).toBe(0);
+  expect(mirror.known()!.map((d) => d._id)).not.toContain(later.key);
 });
 
 it('an accepted mail is recorded by an insert, read as sent at once, left out of the send queue and marked on the outbox later', async () => {
@@ -188,7 +263,7 @@ it('an accepted mail is recorded by an insert, read as sent at once, left out of
   const queue = await outbox.sendQueue(new Date(base + 10));
   expect(queue.unmarked).toBe(2);
   expect(queue.dueClaimed.flatMap((d) => d.docs.map((x) => x._id))).not.toContain(a.key);
-  for (const read of [await outbox.pending(), await outbox.pendingSince(new Date(base))])
+  for (const read of [await outbox.pendingHeads(), await outbox.pendingHeadsSince(new Date(base))])
     for (const key of keys) expect(read.map((d) => d._id)).not.toContain(key);
 
   // Marked (a pass that sent nothing): as a mail recorded sent always was; outbox_sent emptied.

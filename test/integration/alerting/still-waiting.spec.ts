@@ -40,8 +40,8 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 it('reads waiting notifications at most once, sees one another instance enqueued, and sends them when the wait is over', async () => {
   const outbox = new OutboxRepository(world.conn);
   const sender = app.get(OutboxRepository);
-  const reads = jest.spyOn(sender, 'pending');
-  const since = jest.spyOn(sender, 'pendingSince');
+  const reads = jest.spyOn(sender, 'pendingHeads');
+  const since = jest.spyOn(sender, 'pendingHeadsSince');
 
   await world.setProgress(indicatorId(P, '汽油抽检批次'), 'sum', { actual: 100 });
   const [first] = await waitFor(

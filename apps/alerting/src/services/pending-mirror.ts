@@ -1,9 +1,11 @@
-import { OutboxRepository, type OutboxDoc, type PendingStamp } from '@iw/mongo';
+import { headOf, OutboxRepository, type OutboxDoc, type OutboxHead, type PendingStamp } from '@iw/mongo';
 
 /** However consistent it looks, the mirror is read again in full after this long (real ms). */
 const FULL_READ_MS = 300_000;
 /** How far back (real ms) each look for new notifications reaches: enqueuing instances' clocks differ. */
 const CLOCK_SKEW_MS = 60_000;
+/** Whole notifications this process enqueued kept for their mail, the newest this many: a burst's mails go out without reading them back. */
+const WHOLE_KEPT = 2_000;
 
 /**
  * One copy of each text the mirror's notifications repeat: the alert id four times in each (the
@@ -40,7 +42,9 @@ export class TextPool {
 }
 
 /**
- * The sender's copy of the outbox's pending notifications. The outbox keeps every notification
+ * The sender's copy of the outbox's pending notifications, their heads (OutboxHead: what due,
+ * mute and group read; the whole notification is read by key when claimed, unless this process
+ * enqueued it lately: `whole`). The outbox keeps every notification
  * from the moment it is enqueued until the sender claims, mutes or sends it, so after a burst
  * (a province's first sweep: tens of thousands) each pass that read them all again cost
  * seconds of the database and grew with the square of the burst. The mirror reads in full once,
@@ -55,7 +59,9 @@ export class TextPool {
  * full read, as does FULL_READ_MS passing.
  */
 export class PendingMirror {
-  private readonly docs = new Map<string, OutboxDoc>();
+  private readonly docs = new Map<string, OutboxHead>();
+  /** The newest WHOLE_KEPT notifications this process enqueued, whole (oldest first), while pending. */
+  private readonly wholes = new Map<string, OutboxDoc>();
   /** Real ms of the last full read; null: none (or forgotten). */
   private fullAt: number | null = null;
   /** The latest `enqueuedAt` seen. */
@@ -72,17 +78,17 @@ export class PendingMirror {
   ) {}
 
   /** The pending notifications, given the outbox's stamp of them now. */
-  async current(stamp: PendingStamp): Promise<OutboxDoc[]> {
+  async current(stamp: PendingStamp): Promise<OutboxHead[]> {
     if (this.fullAt !== null && this.realNow() - this.fullAt < FULL_READ_MS) {
       if (stamp.key !== this.stampKey && stamp.key !== this.key())
-        this.add(await this.outbox.pendingSince(new Date(this.latest - CLOCK_SKEW_MS)));
+        this.add(await this.outbox.pendingHeadsSince(new Date(this.latest - CLOCK_SKEW_MS)));
       if (this.docs.size === stamp.count) {
         this.stampKey = stamp.key;
         return [...this.docs.values()];
       }
     }
     const at = this.realNow();
-    const all = await this.outbox.pending();
+    const all = await this.outbox.pendingHeads();
     this.docs.clear();
     this.taken.clear();
     this.pool.clear();
@@ -99,7 +105,7 @@ export class PendingMirror {
    * process enqueued since its last pass is in it (`enqueued`); what other instances enqueued
    * or took out is not, until the next `current`.
    */
-  known(): OutboxDoc[] | null {
+  known(): OutboxHead[] | null {
     if (this.fullAt === null || this.realNow() - this.fullAt >= FULL_READ_MS) return null;
     return [...this.docs.values()];
   }
@@ -107,13 +113,33 @@ export class PendingMirror {
   /** Notifications this process just enqueued (in the outbox now): pending until taken out. */
   enqueued(docs: readonly OutboxDoc[]): void {
     if (this.fullAt === null) return; // the next full read finds them
-    this.add(docs.filter((d) => d.state === 'pending' && !this.taken.has(d._id)));
+    const fresh = docs.filter((d) => d.state === 'pending' && !this.taken.has(d._id));
+    for (const d of fresh) {
+      this.wholes.delete(d._id);
+      this.wholes.set(d._id, d);
+    }
+    for (const k of this.wholes.keys()) {
+      if (this.wholes.size <= WHOLE_KEPT) break;
+      this.wholes.delete(k);
+    }
+    this.add(fresh.map(headOf));
+  }
+
+  /** Of `keys`, the whole notifications this process enqueued lately (the rest: OutboxRepository.byKeys). */
+  whole(keys: readonly string[]): Map<string, OutboxDoc> {
+    const out = new Map<string, OutboxDoc>();
+    for (const k of keys) {
+      const d = this.wholes.get(k);
+      if (d) out.set(k, d);
+    }
+    return out;
   }
 
   /** Notifications this sender claimed, muted or recorded: no longer pending. */
   remove(keys: Iterable<string>): void {
     for (const k of keys) {
       this.docs.delete(k);
+      this.wholes.delete(k);
       this.taken.add(k);
     }
   }
@@ -123,13 +149,14 @@ export class PendingMirror {
     this.fullAt = null;
     this.stampKey = null;
     this.docs.clear();
+    this.wholes.clear();
     this.taken.clear();
     this.pool.clear();
   }
 
   /** The stamp of the copy, spelled as the outbox's (`OutboxRepository.sendQueue`). */
   private key(): string {
-    let latest: OutboxDoc | null = null;
+    let latest: OutboxHead | null = null;
     for (const d of this.docs.values())
       if (
         !latest ||
@@ -140,7 +167,7 @@ export class PendingMirror {
     return latest ? `${this.docs.size}:${latest.enqueuedAt.getTime()}:${latest._id}` : '0';
   }
 
-  private add(docs: readonly OutboxDoc[]): void {
+  private add(docs: readonly OutboxHead[]): void {
     for (const d of docs) {
       this.docs.set(d._id, this.pool.share(d, '_id'));
       this.latest = Math.max(this.latest, d.enqueuedAt.getTime());

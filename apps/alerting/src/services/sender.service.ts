@@ -12,13 +12,14 @@ import {
   nextWakeUp,
   threadKeysFor,
   render,
+  recipientSlices,
   retryPlan,
   stillWaiting,
   waitingAfter,
   type Alert,
   type AlertPipelineOptions,
   type DigestClaim,
-  type Notification,
+  type NotificationHead,
   type Waiting,
 } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
@@ -30,6 +31,7 @@ import {
   toNotification,
   type ClaimedDigest,
   type OutboxDoc,
+  type OutboxHead,
   type SendOutcome,
   type StoredAlert,
 } from '@iw/mongo';
@@ -70,6 +72,13 @@ const SETTLE_SLICE = 50;
 
 /** Digests claimed with one insert, then sent. */
 const CLAIM_SLICE = 50;
+/**
+ * Due notifications whose alerts are read, judged and sent together: about this many, whole
+ * recipients (a person's due notifications stay together, one digest). A province's first
+ * sweep makes tens of thousands due at once; their alerts read in one go were the sender's
+ * largest allocation.
+ */
+const DUE_SLICE = 2_000;
 
 /**
  * The send side, on the leader only: a loop over the stages of libs/alerts send.ts (due →
@@ -263,7 +272,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
    * enqueues. Nothing is remembered as waiting (that needs the outbox's stamp); the next
    * wake-up is at most a poll away, and that pass reads the send queue.
    */
-  private async freshPass(known: OutboxDoc[], started: number): Promise<number> {
+  private async freshPass(known: OutboxHead[], started: number): Promise<number> {
     const options = await this.alerts.pipelineOptions();
     this.times.start += this.realNow() - started;
     this.waiting = null;
@@ -286,7 +295,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
    * remembered), so the next ones skip even the mirror until something changes.
    */
   private async sendPending(
-    docs: OutboxDoc[],
+    docs: OutboxHead[],
     stampKey: string | null,
     options: AlertPipelineOptions,
     started: number,
@@ -301,11 +310,13 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     const pending = all.filter((n) => groups.recipients.has(n.recipient));
     let nextFlushAt = groups.nextFlushAt;
     const counts = { ready: all.length - pending.length, superseded: 0, muted: 0, claims: 0 };
-    if (pending.length) {
-      const alerts = await this.alertsOf(pending);
+    this.times.read += this.realNow() - readFrom;
+    for (const slice of recipientSlices(pending, DUE_SLICE)) {
+      const sliceFrom = this.realNow();
+      const alerts = await this.alertsOf(slice);
       const alertOf = (id: string): Alert | undefined => alerts.get(id)?.alert;
-      this.times.read += this.realNow() - readFrom;
-      const { ready, superseded } = due(pending, alertOf);
+      this.times.read += this.realNow() - sliceFrom;
+      const { ready, superseded } = due(slice, alertOf);
       const batched = batch(ready, alertOf, now, options, lastSentOf);
       const muted = [
         ...superseded.map((n) => ({ key: n.key, reason: 'superseded' })),
@@ -313,20 +324,18 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       ];
       await this.markMuted(muted);
       this.mirror.remove(muted.map((m) => m.key));
-      const docOf = new Map(docs.map((d) => [d._id, d]));
-      if (!(await this.claimAndSend(batched.claims, docOf, options))) return null;
-      this.logger.debug(
-        `${stampKey === null ? 'fresh pass (send queue not read)' : 'pass'}: ${all.length} pending, ${pending.length} of them due → ${batched.claims.length} mail(s) sent and recorded in ${this.realNow() - started} ms (${this.times.toString()})`,
-      );
-      Object.assign(counts, {
-        ready: counts.ready + ready.length,
-        superseded: superseded.length,
-        muted: batched.muted.length,
-        claims: batched.claims.length,
-      });
+      if (!(await this.claimAndSend(batched.claims, options))) return null;
+      counts.ready += ready.length;
+      counts.superseded += superseded.length;
+      counts.muted += batched.muted.length;
+      counts.claims += batched.claims.length;
       if (batched.nextFlushAt !== null)
         nextFlushAt = nextFlushAt === null ? batched.nextFlushAt : Math.min(nextFlushAt, batched.nextFlushAt);
     }
+    if (pending.length)
+      this.logger.debug(
+        `${stampKey === null ? 'fresh pass (send queue not read)' : 'pass'}: ${all.length} pending, ${pending.length} of them due → ${counts.claims} mail(s) sent and recorded in ${this.realNow() - started} ms (${this.times.toString()})`,
+      );
     this.waiting =
       stampKey === null
         ? null
@@ -358,7 +367,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
    * its claimed versions (AlertRepository.load): a progress batch writes its alerts' documents
    * after its mails (see EvaluationService), their claims at once.
    */
-  private async alertsOf(pending: readonly Notification[]): Promise<Map<string, StoredAlert>> {
+  private async alertsOf(pending: readonly NotificationHead[]): Promise<Map<string, StoredAlert>> {
     const alerts = await this.alertRepo.find([...new Set(pending.map((n) => n.notice.alertId))]);
     const behind = new Set<string>();
     for (const n of pending) {
@@ -389,11 +398,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
    * instances that both think they lead, one wins each key), then render → send → record for
    * the slice. False when this instance stopped or lost the lead half-way.
    */
-  private async claimAndSend(
-    claims: readonly DigestClaim[],
-    docOf: ReadonlyMap<string, OutboxDoc>,
-    options: AlertPipelineOptions,
-  ): Promise<boolean> {
+  private async claimAndSend(claims: readonly DigestClaim[], options: AlertPipelineOptions): Promise<boolean> {
     for (let i = 0; i < claims.length; i += CLAIM_SLICE) {
       if (this.stopping || !this.leader.isLeader()) return false;
       const slice = claims.slice(i, i + CLAIM_SLICE);
@@ -406,11 +411,11 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
           `${lost.length} notification(s) were already claimed by another send (${adopted} adopted: re-sent with their Message-ID unless marked sent meanwhile)`,
         );
       }
+      const docOf = await this.wholeOf([...won.values()].flat());
       const digests: ClaimedDigest[] = [];
       for (const c of slice) {
-        const keys = won.get(c.digestId);
-        if (keys?.length)
-          digests.push({ digestId: c.digestId, messageId: c.messageId, docs: keys.map((k) => docOf.get(k)!) });
+        const docs = (won.get(c.digestId) ?? []).map((k) => docOf.get(k)).filter((d): d is OutboxDoc => !!d);
+        if (docs.length) digests.push({ digestId: c.digestId, messageId: c.messageId, docs });
       }
       const completed = await this.sendAndRecord(digests, options);
       // Sent, claimed or another sender's now: out of `pending` either way (the count tells otherwise).
@@ -418,6 +423,19 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
       if (!completed) return false;
     }
     return true;
+  }
+
+  /**
+   * The whole notifications of claimed keys: those this process enqueued lately from the
+   * mirror, the rest read by `_id` (the mirror keeps only heads of what it read).
+   */
+  private async wholeOf(keys: readonly string[]): Promise<Map<string, OutboxDoc>> {
+    const from = this.realNow();
+    const docs = this.mirror.whole(keys);
+    const missing = keys.filter((k) => !docs.has(k));
+    if (missing.length) for (const [k, d] of await this.outbox.byKeys(missing)) docs.set(k, d);
+    this.times.read += this.realNow() - from;
+    return docs;
   }
 
   /** render → send → record for claimed digests; the outcomes are written before this returns. */

@@ -1,6 +1,6 @@
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
-import type { Notice, Notification } from '@iw/alerts';
+import type { Notice, NoticeHead, Notification, NotificationHead } from '@iw/alerts';
 import { COLLECTIONS } from '../documents';
 import { claimByInsert } from './claims';
 import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
@@ -89,7 +89,72 @@ export interface FailedSend {
   permanent: boolean;
 }
 
-export function toNotification(doc: OutboxDoc): Notification {
+/**
+ * What the sender keeps of a pending notification until it claims it (NoticeHead: what due,
+ * mute and group read), and what a read of the pending notifications returns: a province's
+ * first sweep leaves tens of thousands pending, each about 3 kB whole once read.
+ */
+export interface OutboxHead {
+  _id: string;
+  recipient: string;
+  alertId: string;
+  notice: NoticeHead;
+  createdAt: string;
+  state: OutboxState;
+  enqueuedAt: Date;
+  attempts: number;
+}
+
+/** The fields of an OutboxHead, as a projection (the same list as headOf copies). */
+const HEAD_PROJECTION = {
+  _id: 1,
+  recipient: 1,
+  alertId: 1,
+  createdAt: 1,
+  state: 1,
+  enqueuedAt: 1,
+  attempts: 1,
+  'notice.kind': 1,
+  'notice.alertId': 1,
+  'notice.version': 1,
+  'notice.at': 1,
+  'notice.severity': 1,
+  'notice.repeat': 1,
+  'notice.unit.projectId': 1,
+  'notice.unit.projectName': 1,
+  'notice.unit.agency': 1,
+  'notice.evaluation.status': 1,
+} as const;
+
+/** The head of a whole notification: a copy of only what OutboxHead holds. */
+export function headOf(doc: OutboxHead): OutboxHead {
+  const { notice } = doc;
+  const unit: NoticeHead['unit'] = { projectId: notice.unit.projectId, projectName: notice.unit.projectName };
+  if (notice.unit.agency !== undefined) unit.agency = notice.unit.agency;
+  const head: NoticeHead = {
+    kind: notice.kind,
+    alertId: notice.alertId,
+    version: notice.version,
+    at: notice.at,
+    severity: notice.severity,
+    unit,
+    evaluation: { status: notice.evaluation.status },
+  };
+  if (notice.repeat !== undefined) head.repeat = notice.repeat;
+  return {
+    _id: doc._id,
+    recipient: doc.recipient,
+    alertId: doc.alertId,
+    notice: head,
+    createdAt: doc.createdAt,
+    state: doc.state,
+    enqueuedAt: doc.enqueuedAt,
+    attempts: doc.attempts,
+  };
+}
+
+/** The notification an outbox document (whole: a Notification) or head (a NotificationHead) holds. */
+export function toNotification<D extends OutboxHead>(doc: D): NotificationHead & { notice: D['notice'] } {
   return { key: doc._id, recipient: doc.recipient, notice: doc.notice, createdAt: doc.createdAt };
 }
 
@@ -251,9 +316,24 @@ export class OutboxRepository {
     for (const listener of this.enqueuedListeners) listener(docs);
   }
 
-  /** The pending notifications (those whose mail was accepted and is not marked yet left out). */
-  async pending(): Promise<OutboxDoc[]> {
-    const [docs, accepted] = await Promise.all([this.col.find({ state: 'pending' }).toArray(), this.acceptedKeys()]);
+  /**
+   * The pending notifications' heads (those whose mail was accepted and is not marked yet left
+   * out). Whole notifications are read by key (byKeys) when claimed.
+   */
+  async pendingHeads(): Promise<OutboxHead[]> {
+    return this.headsOf({ state: 'pending' });
+  }
+
+  /** Heads of the pending notifications enqueued at or after `since` (by index): what came since a sender last looked. */
+  async pendingHeadsSince(since: Date): Promise<OutboxHead[]> {
+    return this.headsOf({ state: 'pending', enqueuedAt: { $gte: since } });
+  }
+
+  private async headsOf(filter: Filter<OutboxDoc>): Promise<OutboxHead[]> {
+    const [docs, accepted] = await Promise.all([
+      this.col.find(filter, { projection: HEAD_PROJECTION }).toArray() as Promise<OutboxHead[]>,
+      this.acceptedKeys(),
+    ]);
     return docs.filter((d) => !accepted.has(d._id));
   }
 
@@ -303,15 +383,6 @@ export class OutboxRepository {
       ? digestsOf(await this.col.find({ _id: { $in: due }, state: 'claimed' }).toArray())
       : [];
     return { stamp, dueClaimed, nextAttemptAt, unmarked: accepted.size };
-  }
-
-  /** Pending notifications enqueued at or after `since` (by index): what came since a sender last looked. */
-  async pendingSince(since: Date): Promise<OutboxDoc[]> {
-    const [docs, accepted] = await Promise.all([
-      this.col.find({ state: 'pending', enqueuedAt: { $gte: since } }).toArray(),
-      this.acceptedKeys(),
-    ]);
-    return docs.filter((d) => !accepted.has(d._id));
   }
 
   /**
