@@ -4,6 +4,8 @@ import { headOf, OutboxRepository, type OutboxDoc, type OutboxHead, type Pending
 const FULL_READ_MS = 300_000;
 /** How far back (real ms) each look for new notifications reaches: enqueuing instances' clocks differ. */
 const CLOCK_SKEW_MS = 60_000;
+/** Texts each notification has its own of: the key, and the alert id (a slice of it: headOf). */
+const UNSHARED: ReadonlySet<string> = new Set(['_id', 'alertId']);
 /** Whole notifications this process enqueued kept for their mail, the newest this many: a burst's mails go out without reading them back. */
 const WHOLE_KEPT = 2_000;
 
@@ -19,20 +21,20 @@ export class TextPool {
   private readonly texts = new Map<string, string>();
 
   /** `doc` with each text in it replaced by the pool's copy (in place: the doc is the mirror's own). */
-  share<T extends object>(doc: T, skip: string): T {
-    const walk = (o: Record<string, unknown>, top: boolean) => {
+  share<T extends object>(doc: T, skip: ReadonlySet<string>): T {
+    const walk = (o: Record<string, unknown>) => {
       for (const k of Object.keys(o)) {
-        if (top && k === skip) continue;
+        if (skip.has(k)) continue;
         const v = o[k];
         if (typeof v === 'string') {
           const kept = this.texts.get(v);
           if (kept === undefined) this.texts.set(v, v);
           else o[k] = kept;
         } else if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
-          walk(v as Record<string, unknown>, false);
+          walk(v as Record<string, unknown>);
       }
     };
-    walk(doc as Record<string, unknown>, true);
+    walk(doc as Record<string, unknown>);
     return doc;
   }
 
@@ -169,7 +171,7 @@ export class PendingMirror {
 
   private add(docs: readonly OutboxHead[]): void {
     for (const d of docs) {
-      this.docs.set(d._id, this.pool.share(d, '_id'));
+      this.docs.set(d._id, this.pool.share(d, UNSHARED));
       this.latest = Math.max(this.latest, d.enqueuedAt.getTime());
     }
   }

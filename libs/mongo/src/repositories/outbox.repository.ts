@@ -105,6 +105,9 @@ export interface OutboxHead {
   attempts: number;
 }
 
+/** Heads read per round trip (a read of the pending notifications streams them). */
+const HEADS_BATCH = 2_000;
+
 /** The fields of an OutboxHead, as a projection (the same list as headOf copies). */
 const HEAD_PROJECTION = {
   _id: 1,
@@ -126,14 +129,19 @@ const HEAD_PROJECTION = {
   'notice.evaluation.status': 1,
 } as const;
 
-/** The head of a whole notification: a copy of only what OutboxHead holds. */
+/**
+ * The head of a notification (whole, or as the projection read it): a copy of only what
+ * OutboxHead holds, in objects of one shape. The alert id is a slice of the key, which starts
+ * with it: one string less per notification.
+ */
 export function headOf(doc: OutboxHead): OutboxHead {
   const { notice } = doc;
+  const alertId = doc._id.startsWith(`${doc.alertId}|`) ? doc._id.slice(0, doc.alertId.length) : doc.alertId;
   const unit: NoticeHead['unit'] = { projectId: notice.unit.projectId, projectName: notice.unit.projectName };
   if (notice.unit.agency !== undefined) unit.agency = notice.unit.agency;
   const head: NoticeHead = {
     kind: notice.kind,
-    alertId: notice.alertId,
+    alertId: notice.alertId === alertId ? alertId : notice.alertId,
     version: notice.version,
     at: notice.at,
     severity: notice.severity,
@@ -144,7 +152,7 @@ export function headOf(doc: OutboxHead): OutboxHead {
   return {
     _id: doc._id,
     recipient: doc.recipient,
-    alertId: doc.alertId,
+    alertId,
     notice: head,
     createdAt: doc.createdAt,
     state: doc.state,
@@ -330,11 +338,13 @@ export class OutboxRepository {
   }
 
   private async headsOf(filter: Filter<OutboxDoc>): Promise<OutboxHead[]> {
-    const [docs, accepted] = await Promise.all([
-      this.col.find(filter, { projection: HEAD_PROJECTION }).toArray() as Promise<OutboxHead[]>,
-      this.acceptedKeys(),
-    ]);
-    return docs.filter((d) => !accepted.has(d._id));
+    const accepted = await this.acceptedKeys();
+    const out: OutboxHead[] = [];
+    // Streamed, each document copied to its head as it comes: a province's pending notifications
+    // read at once were tens of MB in the driver's objects.
+    for await (const d of this.col.find(filter, { projection: HEAD_PROJECTION, batchSize: HEADS_BATCH }))
+      if (!accepted.has(d._id)) out.push(headOf(d as OutboxHead));
+    return out;
   }
 
   /**
