@@ -12,6 +12,7 @@ import {
 import { OpsStatusSchema } from '../../../apps/status/src/dtos/status.dto';
 import { ProjectsService } from '../../../apps/status/src/services/projects.service';
 import { TrackingService } from '../../../apps/status/src/services/tracking.service';
+import { ROLL_UP_MAX_AGE_MS } from '../../../apps/status/src/services/roll-up.service';
 import { projectView } from '../../../apps/status/src/services/views';
 import { IDS, NOW, SEED_AGENCY, TZ, startHarness, type StatusHarness } from './harness';
 
@@ -148,7 +149,7 @@ it('follows a progress change once indicators.progress announces it, project by 
   expect(projects.projects).toEqual((await liveProjects()).projects);
 });
 
-it('follows an evaluation alerting wrote (a settled status) within seconds', async () => {
+it('follows an evaluation alerting wrote (a settled status) once its revision was compared', async () => {
   const before = seedRow(await served());
   const repo = new EvaluationRepository(conn);
   const stored = (await repo.one(IDS.gasoline)) ?? null;
@@ -179,7 +180,7 @@ it('follows an evaluation alerting wrote (a settled status) within seconds', asy
       const l = await served();
       return seedRow(l).likelihoods.不可能 !== before.likelihoods.不可能 ? l : null;
     },
-    { timeoutMs: 15_000, message: 'the roll-up never followed the evaluation' },
+    { timeoutMs: 40_000, intervalMs: 500, message: 'the roll-up never followed the evaluation' },
   );
   expect(seedRow(after).likelihoods.不可能).toBe(before.likelihoods.不可能 + 1);
   expect(figures(after)).toEqual(figures(await live()));
@@ -187,20 +188,40 @@ it('follows an evaluation alerting wrote (a settled status) within seconds', asy
   expect(ops.indicators.byStatus.off_track).toBeGreaterThanOrEqual(1);
 });
 
-it('judges again on a new local day: progress dated tomorrow counts from tomorrow', async () => {
-  const today = seedRow(await served());
-  // Spent tomorrow morning (announced now): not part of today's figures, live or served.
-  await record(IDS.inspectBudget, '2019-07-02T09:00:00+08:00', { kind: 'add', value: 200_000 });
-  await new Promise((r) => setTimeout(r, 1500));
-  const still = await served();
-  expect(seedRow(still).spent).toBe(today.spent);
-  expect(figures(still)).toEqual(figures(await live()));
-  h.clock.set(Date.parse('2019-07-02T12:00:00+08:00'));
+it('judges again on a new local day, minutes after the last judgement: progress dated tomorrow counts from tomorrow', async () => {
   try {
+    // Five minutes to midnight: judged whole again (the last whole judgement is older than its bound).
+    h.clock.set(Date.parse('2019-07-01T23:55:00+08:00'));
+    const today = await served();
+    expect(figures(today)).toEqual(figures(await live()));
+    // Spent just after midnight (announced now): not part of today's figures, live or served.
+    await record(IDS.inspectBudget, '2019-07-02T00:01:00+08:00', { kind: 'add', value: 200_000 });
+    await new Promise((r) => setTimeout(r, 1500));
+    const still = await served();
+    expect(seedRow(still).spent).toBe(seedRow(today).spent);
+    expect(figures(still)).toEqual(figures(await live()));
+    // Seven minutes later it is another day: judged again although the judgement is recent.
+    h.clock.set(Date.parse('2019-07-02T00:02:00+08:00'));
     const tomorrow = await served();
-    expect(seedRow(tomorrow).spent).toBeCloseTo((today.spent ?? 0) + 20, 2);
-    expect(tomorrow.timeElapsed!).toBeGreaterThan(still.timeElapsed!);
+    expect(seedRow(tomorrow).spent).toBeCloseTo((seedRow(today).spent ?? 0) + 20, 2);
     expect(figures(tomorrow)).toEqual(figures(await live()));
+  } finally {
+    h.clock.set(NOW);
+  }
+});
+
+it('judges whole again once the last whole judgement is older than its bound, within a day', async () => {
+  try {
+    h.clock.set(Date.parse('2019-07-01T13:00:00+08:00'));
+    await served();
+    // A write nobody announced: only a whole judgement reads it.
+    await record(IDS.inspectBudget, '2019-07-01T13:01:00+08:00', { kind: 'add', value: 10_000 }, true);
+    h.clock.set(Date.parse('2019-07-01T13:00:00+08:00') + ROLL_UP_MAX_AGE_MS - 60_000);
+    const within = await served();
+    expect(figures(within)).not.toEqual(figures(await live()));
+    h.clock.set(Date.parse('2019-07-01T13:00:00+08:00') + ROLL_UP_MAX_AGE_MS + 60_000);
+    const after = await served();
+    expect(figures(after)).toEqual(figures(await live()));
   } finally {
     h.clock.set(NOW);
   }

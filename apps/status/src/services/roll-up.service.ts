@@ -36,8 +36,12 @@ export interface RollUp {
  * without any event. Everything else that changes a project is heard or looked for.
  */
 export const ROLL_UP_MAX_AGE_MS = 10 * 60_000;
-/** How often (real time) the evaluations' revisions are compared: alerting writes settled statuses. */
-export const REVS_EVERY_MS = 2_000;
+/**
+ * How often (real time, at most; only while requests come) the evaluations' revisions are
+ * compared, in the background: alerting writes settled statuses. A settled status shows this much
+ * later at worst (alerting itself holds a new status IW_PENDING_FOR before it settles it).
+ */
+export const REVS_EVERY_MS = 10_000;
 
 interface Kept {
   unitSet: UnitSet;
@@ -82,8 +86,8 @@ export function figuresOf(p: ProjectState, now: number, timeZone: string, tolera
  *   progress as of today, deadlines, the pace), when the last whole judgement is older than
  *   ROLL_UP_MAX_AGE_MS, and when the progress feed resumed after a gap (it may have missed changes);
  * - project by project, for those whose progress changed (ingest's `indicators.progress`, heard
- *   by ProgressFeed) or whose evaluations alerting wrote since (their `rev`, compared at most every
- *   REVS_EVERY_MS).
+ *   by ProgressFeed) or whose evaluations alerting wrote since (their `rev`, compared in the
+ *   background at most every REVS_EVERY_MS; the request after the comparison judges them).
  * While the feed is not following (Kafka away), every request is judged live, as before.
  * Requests wait in turn, so concurrent ones share one judgement.
  */
@@ -93,6 +97,8 @@ export class RollUpService implements ProgressListener {
   /** Change sets of the whole judgements under way: what is heard meanwhile is judged again after. */
   private readonly collecting = new Set<Set<string>>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** The comparison of the evaluations' revisions under way, if any. */
+  private comparing: Promise<void> | null = null;
 
   constructor(
     private readonly tracking: TrackingService,
@@ -140,10 +146,11 @@ export class RollUpService implements ProgressListener {
       k.unitSet.catalogue !== unitSet.catalogue ||
       k.epoch !== this.feed.epoch ||
       k.day !== day ||
-      now - k.judgedAt >= ROLL_UP_MAX_AGE_MS;
+      now - k.judgedAt >= ROLL_UP_MAX_AGE_MS ||
+      now < k.judgedAt; // a clock set back (tests, a simulated clock restarted)
     if (stale || !k) k = await this.judgeAll(unitSet.fiscalYear);
     else {
-      if (this.realClock.now() - k.revsReadAt >= REVS_EVERY_MS) await this.compareRevs(k);
+      if (this.realClock.now() - k.revsReadAt >= REVS_EVERY_MS) this.compareRevsSoon(k);
       if (k.dirty.size) k = await this.judgeSome(k);
     }
     if (!k) return this.live(year);
@@ -190,13 +197,30 @@ export class RollUpService implements ProgressListener {
     }
   }
 
-  /** Marks the projects whose evaluations were written (or removed) since their figures read them. */
-  private async compareRevs(k: Kept): Promise<void> {
-    const readAt = this.realClock.now();
-    const revs = await this.store.evaluations.revs();
-    for (const [id, rev] of revs) if (k.figures.has(id) && k.revs.get(id) !== rev) k.dirty.add(id);
-    for (const id of k.revs.keys()) if (!revs.has(id)) k.dirty.add(id);
-    k.revsReadAt = readAt;
+  /**
+   * Marks the projects whose evaluations were written (or removed) since their figures read them,
+   * for the next request to judge again. In the background, one at a time: the read goes through
+   * every evaluation document on FerretDB (as the live judgement's did on every request), so no
+   * request waits for it.
+   */
+  private compareRevsSoon(k: Kept): void {
+    if (this.comparing) return;
+    k.revsReadAt = this.realClock.now();
+    this.comparing = this.store.evaluations
+      .revs()
+      .then(
+        (revs) => {
+          for (const [id, rev] of revs) if (k.figures.has(id) && k.revs.get(id) !== rev) k.dirty.add(id);
+          for (const id of k.revs.keys()) if (!revs.has(id)) k.dirty.add(id);
+        },
+        () => {
+          // Not read (MongoDB away): compared again on a later request.
+          k.revsReadAt = 0;
+        },
+      )
+      .finally(() => {
+        this.comparing = null;
+      });
   }
 
   private async judgeSome(k: Kept): Promise<Kept | undefined> {
