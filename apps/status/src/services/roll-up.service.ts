@@ -31,9 +31,9 @@ export interface RollUp {
 }
 
 /**
- * A whole judgement is at most this old in domain time (else it is judged again): the pace a
- * live-judged unit is held to moves through the day, so a status near its threshold may change
- * without any event. Everything else that changes a project is heard or looked for.
+ * Once the last whole judgement is this old in domain time, it is made again (in the background):
+ * the pace a live-judged unit is held to moves through the day, so a status near its threshold
+ * may change without any event. Everything else that changes a project is heard or looked for.
  */
 export const ROLL_UP_MAX_AGE_MS = 10 * 60_000;
 /**
@@ -44,6 +44,8 @@ export const ROLL_UP_MAX_AGE_MS = 10 * 60_000;
 export const REVS_EVERY_MS = 10_000;
 
 interface Kept {
+  /** Which whole judgement it is (they are numbered as they start). */
+  seq: number;
   unitSet: UnitSet;
   epoch: number;
   day: string;
@@ -82,9 +84,11 @@ export function figuresOf(p: ProjectState, now: number, timeZone: string, tolera
  * judging a province's 100,000 units took ~5 s of CPU a request.
  *
  * Kept per fiscal year, and judged again:
- * - whole, when the catalogue or the bindings moved (another unit set), on a new local day (the
- *   progress as of today, deadlines, the pace), when the last whole judgement is older than
- *   ROLL_UP_MAX_AGE_MS, and when the progress feed resumed after a gap (it may have missed changes);
+ * - whole before answering, when the catalogue or the bindings moved (another unit set), on a new
+ *   local day (the progress as of today, deadlines, the pace), and when the progress feed resumed
+ *   after a gap (it may have missed changes);
+ * - whole in the background, when the last whole judgement is older than ROLL_UP_MAX_AGE_MS (the
+ *   pace of a live-judged unit moves through the day): meanwhile the answers are those kept;
  * - project by project, for those whose progress changed (ingest's `indicators.progress`, heard
  *   by ProgressFeed) or whose evaluations alerting wrote since (their `rev`, compared in the
  *   background at most every REVS_EVERY_MS; the request after the comparison judges them).
@@ -97,6 +101,10 @@ export class RollUpService implements ProgressListener {
   /** Change sets of the whole judgements under way: what is heard meanwhile is judged again after. */
   private readonly collecting = new Set<Set<string>>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Whole judgements started so far. */
+  private judged = 0;
+  /** Years judged whole again in the background right now. */
+  private readonly renewing = new Map<number, Promise<unknown>>();
   /** The comparison of the evaluations' revisions under way, if any. */
   private comparing: Promise<void> | null = null;
 
@@ -140,16 +148,20 @@ export class RollUpService implements ProgressListener {
     }
     let k = this.kept.get(unitSet.fiscalYear);
     const day = localDate(now, this.config.timeZone);
-    const stale =
-      !k ||
-      k.unitSet.units !== unitSet.units ||
-      k.unitSet.catalogue !== unitSet.catalogue ||
-      k.epoch !== this.feed.epoch ||
-      k.day !== day ||
-      now - k.judgedAt >= ROLL_UP_MAX_AGE_MS ||
-      now < k.judgedAt; // a clock set back (tests, a simulated clock restarted)
-    if (stale || !k) k = await this.judgeAll(unitSet.fiscalYear);
-    else {
+    const sameBasis =
+      k !== undefined &&
+      k.unitSet.units === unitSet.units &&
+      k.unitSet.catalogue === unitSet.catalogue &&
+      k.epoch === this.feed.epoch &&
+      k.day === day &&
+      now >= k.judgedAt; // not a clock set back (tests, a simulated clock restarted)
+    if (!sameBasis || !k) {
+      // One whole judgement at a time (each holds a province's progress while it runs).
+      await this.renewing.get(unitSet.fiscalYear);
+      k = await this.judgeAll(unitSet.fiscalYear);
+    } else {
+      // Only the pace moved since: judged whole again in the background, this answer as kept.
+      if (now - k.judgedAt >= ROLL_UP_MAX_AGE_MS) this.judgeAllSoon(unitSet.fiscalYear);
       if (this.realClock.now() - k.revsReadAt >= REVS_EVERY_MS) this.compareRevsSoon(k);
       if (k.dirty.size) k = await this.judgeSome(k);
     }
@@ -169,7 +181,16 @@ export class RollUpService implements ProgressListener {
     return out;
   }
 
+  private judgeAllSoon(year: number): void {
+    if (this.renewing.has(year)) return;
+    const run = this.judgeAll(year)
+      .catch(() => undefined) // the next request judges again
+      .finally(() => this.renewing.delete(year));
+    this.renewing.set(year, run);
+  }
+
   private async judgeAll(year: number): Promise<Kept | undefined> {
+    const seq = ++this.judged;
     const epoch = this.feed.epoch;
     const heard = new Set<string>();
     this.collecting.add(heard);
@@ -180,6 +201,7 @@ export class RollUpService implements ProgressListener {
       const figures = new Map<string, ProjectFigures>();
       for (const f of this.figures(stream)) figures.set(f.view.id, f);
       const k: Kept = {
+        seq,
         unitSet,
         epoch,
         day: localDate(stream.now, this.config.timeZone),
@@ -190,7 +212,9 @@ export class RollUpService implements ProgressListener {
         revsReadAt,
         dirty: new Set([...heard].filter((id) => figures.has(id))),
       };
-      this.kept.set(unitSet.fiscalYear, k);
+      // Two whole judgements may overlap (one in the background): the one started last stands.
+      const kept = this.kept.get(unitSet.fiscalYear);
+      if (!kept || kept.seq < seq) this.kept.set(unitSet.fiscalYear, k);
       return k;
     } finally {
       this.collecting.delete(heard);
