@@ -7,8 +7,8 @@ import { APP_CONFIG } from '../tokens';
 
 /** What the roll-up hears from the feed. */
 export interface ProgressListener {
-  /** Projects whose progress changed durably (ingest publishes after the write). */
-  changed(projectIds: ReadonlySet<string>): void;
+  /** Projects whose progress changed durably (ingest publishes after the write); null: which is unknown. */
+  changed(projectIds: ReadonlySet<string> | null): void;
   /** The feed is following again after a gap (or for the first time): what was derived before may miss changes. */
   resumed(): void;
 }
@@ -92,7 +92,7 @@ export class ProgressFeed implements OnApplicationBootstrap, OnApplicationShutdo
       else unreadable += 1;
     }
     // A message that names no project: which one changed is unknown, so all may have.
-    if (unreadable) for (const l of this.listeners) l.resumed();
+    if (unreadable) for (const l of this.listeners) l.changed(null);
     else if (projects.size) for (const l of this.listeners) l.changed(projects);
   }
 

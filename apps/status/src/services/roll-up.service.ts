@@ -101,6 +101,8 @@ export class RollUpService implements ProgressListener {
   /** Change sets of the whole judgements under way: what is heard meanwhile is judged again after. */
   private readonly collecting = new Set<Set<string>>();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Changes heard of which the projects are unknown (a message that names none). */
+  private unknownChanges = 0;
   /** Whole judgements started so far. */
   private judged = 0;
   /** Years judged whole again in the background right now. */
@@ -119,13 +121,21 @@ export class RollUpService implements ProgressListener {
     feed.listen(this);
   }
 
-  changed(projectIds: ReadonlySet<string>): void {
+  changed(projectIds: ReadonlySet<string> | null): void {
+    if (projectIds === null) {
+      // Unknown which: every project may have changed.
+      for (const k of this.kept.values()) for (const id of k.figures.keys()) k.dirty.add(id);
+      this.unknownChanges += 1;
+      return;
+    }
     for (const set of this.collecting) for (const id of projectIds) set.add(id);
     for (const k of this.kept.values()) for (const id of projectIds) if (k.figures.has(id)) k.dirty.add(id);
   }
 
+  /** Following (again): what was kept may miss changes; the newest year is judged in the background, before a request needs it. */
   resumed(): void {
     this.kept.clear();
+    void this.current().catch(() => undefined);
   }
 
   private get tolerance(): number {
@@ -192,6 +202,7 @@ export class RollUpService implements ProgressListener {
   private async judgeAll(year: number): Promise<Kept | undefined> {
     const seq = ++this.judged;
     const epoch = this.feed.epoch;
+    const unknownChanges = this.unknownChanges;
     const heard = new Set<string>();
     this.collecting.add(heard);
     try {
@@ -210,7 +221,9 @@ export class RollUpService implements ProgressListener {
         figures,
         revs,
         revsReadAt,
-        dirty: new Set([...heard].filter((id) => figures.has(id))),
+        dirty: new Set(
+          this.unknownChanges === unknownChanges ? [...heard].filter((id) => figures.has(id)) : figures.keys(),
+        ),
       };
       // Two whole judgements may overlap (one in the background): the one started last stands.
       const kept = this.kept.get(unitSet.fiscalYear);
