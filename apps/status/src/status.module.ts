@@ -24,6 +24,7 @@ import { PlainInputPipe } from './middleware/zod.pipe';
 import { KafkaAdminHandle } from './adapters/kafka-admin-handle';
 import { MailFolder } from './adapters/mail-folder';
 import { MongoHandle } from './adapters/mongo-handle';
+import { ProgressFeed } from './adapters/progress-feed';
 import { ReportPublisher } from './adapters/report-publisher';
 import { Store } from './adapters/store';
 import { AccessService } from './services/access.service';
@@ -42,6 +43,7 @@ import { SessionsService } from './services/sessions.service';
 import { SignInService } from './services/signin.service';
 import { ProjectsService } from './services/projects.service';
 import { ReportService } from './services/report.service';
+import { RollUpService } from './services/roll-up.service';
 import { TrackingService } from './services/tracking.service';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from './tokens';
 
@@ -96,6 +98,8 @@ export class StatusModule {
         Store,
         MailFolder,
         TrackingService,
+        ProgressFeed,
+        RollUpService,
         OpsStatusService,
         DlqService,
         MetricsService,

@@ -2,6 +2,8 @@ export { KafkaClient, createKafkaClient, formatKafkaLog, kafkaLogCreator, kafkaO
 export { KafkaProducer } from './producer';
 export type { TopicMessages } from './producer';
 export { BatchConsumer, toInboundBatch } from './consumer';
+export { TopicTail } from './tail';
+export type { TopicTailOptions } from './tail';
 export type { BatchConsumerOptions } from './consumer';
 export { KafkaAdmin } from './admin';
 export { topicReplication } from './replication';

@@ -9,7 +9,8 @@ import type { OpsStatus } from '../dtos/status.dto';
 import { KafkaAdminHandle } from '../adapters/kafka-admin-handle';
 import { Store } from '../adapters/store';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../tokens';
-import { TrackingService } from './tracking.service';
+import { STATUSES } from '@iw/risk';
+import { RollUpService } from './roll-up.service';
 import { timeElapsed } from './views';
 
 /** Instances that wrote their stats within this (real) time count as live; they flush every 5 s. */
@@ -37,7 +38,7 @@ export class OpsStatusService {
   constructor(
     private readonly store: Store,
     private readonly kafka: KafkaAdminHandle,
-    private readonly tracking: TrackingService,
+    private readonly rollUp: RollUpService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
@@ -77,7 +78,7 @@ export class OpsStatusService {
         },
         () => this.outbox(realNow),
       ),
-      part('indicators', null, () => this.tracking.stream()),
+      part('indicators', null, () => this.rollUp.current()),
     ]);
 
     const byStatus = emptyStatusCounts();
@@ -85,16 +86,12 @@ export class OpsStatusService {
     let settled = 0;
     let funds = 0;
     let spentYuan = 0;
-    for (const p of tracked?.projects() ?? []) {
-      for (const i of p.indicators) {
-        for (const u of i.units) {
-          byStatus[u.status] += 1;
-          units += 1;
-          if (u.settled) settled += 1;
-        }
-      }
-      funds += p.doc.funds.total ?? 0;
-      spentYuan += p.budget?.progress?.numerator ?? 0;
+    for (const p of tracked?.projects ?? []) {
+      for (const s of STATUSES) byStatus[s] += p.byStatus[s];
+      units += p.units;
+      settled += p.settled;
+      funds += p.view.funds.total ?? 0;
+      spentYuan += p.spentYuan;
     }
     const ingest = stats.filter((s) => s.service === 'ingest');
     const now = this.clock.now();

@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { AppConfig } from '@iw/config';
 import { budgetBehind, rollUpAgencies } from '@iw/report';
 import type { AgencyList, ProjectDetail, ProjectList, ProjectView } from '../dtos/project.dto';
+import { RollUpService } from './roll-up.service';
 import { APP_CONFIG } from '../tokens';
 import { TrackingService } from './tracking.service';
 import { indicatorView, projectView } from './views';
@@ -11,17 +12,16 @@ import { indicatorView, projectView } from './views';
 export class ProjectsService {
   constructor(
     private readonly tracking: TrackingService,
+    private readonly rollUp: RollUpService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The projects of a fiscal year (default: the newest); 404 for a year the catalogue does not hold. */
   async list(year?: number): Promise<ProjectList> {
-    // Project by project: only each project's view is kept, not its judged units.
-    const t = await this.tracking.stream({ year });
-    if (year !== undefined && t.fiscalYear === null) throw new NotFoundException(`目标表目录中没有 ${year} 年度`);
-    const projects: ProjectView[] = [];
-    for (const p of t.projects()) projects.push(projectView(p, t.now, this.config.timeZone, this.tolerance));
-    return { now: new Date(t.now).toISOString(), fiscalYear: t.fiscalYear, projects };
+    // From the roll-up: judged once and kept current, not judged again for each request.
+    const r = await this.rollUp.current(year);
+    if (year !== undefined && r.fiscalYear === null) throw new NotFoundException(`目标表目录中没有 ${year} 年度`);
+    return { now: new Date(r.now).toISOString(), fiscalYear: r.fiscalYear, projects: r.projects.map((f) => f.view) };
   }
 
   /** 落后 allows the pace file's tolerance, as the risk engine does (budgetBehind). */

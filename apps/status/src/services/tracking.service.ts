@@ -18,7 +18,7 @@ import {
   type Status,
 } from '@iw/risk';
 import { budgetTrackId, previousYearId, type ParsedProject } from '@iw/targets';
-import { Store } from '../adapters/store';
+import { Store, type UnitSet } from '../adapters/store';
 import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../tokens';
 
 /** One tracked unit judged now: the engine's live verdict, and the settled status when alerting wrote one. */
@@ -125,12 +125,30 @@ export class TrackingService {
 
   /** Like snapshot, the projects judged as they are iterated (in the same order, with the same states). */
   async stream(filter: { projectId?: string; year?: number } = {}): Promise<TrackingStream> {
-    const now = this.clock.now();
     const year =
       filter.projectId === undefined
         ? filter.year
         : ((await this.store.catalogue.project(filter.projectId))?.fiscalYear ?? filter.year);
-    const projectId = filter.projectId;
+    const { stream } = await this.judging({
+      year,
+      ...(filter.projectId === undefined ? {} : { projectIds: [filter.projectId] }),
+    });
+    return stream;
+  }
+
+  /**
+   * Some projects of a fiscal year (`projectIds`; all when absent) judged as they are iterated,
+   * with the `rev` of each of their evaluation documents as read (the roll-up keeps them to see
+   * which were written since) and the unit set they were judged with.
+   */
+  async judging(filter: { year?: number; projectIds?: readonly string[] }): Promise<{
+    stream: TrackingStream;
+    revs: Map<string, number>;
+    unitSet: UnitSet | null;
+  }> {
+    const now = this.clock.now();
+    const year = filter.year;
+    const wanted = filter.projectIds === undefined ? null : new Set(filter.projectIds);
     // The projects and indicators come from the catalogue the units were made from (the
     // import's snapshot, held by the bindings provider): reading 100,000 indicator documents
     // took FerretDB 15-20 s per request. Only the 偏差原因 change between imports. The
@@ -138,28 +156,34 @@ export class TrackingService {
     // Each read as a promise (a repository getter throws while MongoDB is down: a rejection, not a throw mid-way).
     const read = <T>(f: () => Promise<T>): Promise<T> => Promise.resolve().then(f);
     const units = read(() => this.store.units(this.realClock.now(), year));
-    const [unitSet, progress, settledById, deviations] = await Promise.all([
+    const [unitSet, progress, { statuses: settledById, revs }, deviations] = await Promise.all([
       units,
-      projectId === undefined
+      wanted === null
         ? read(() => this.store.progress.all())
-        : // One project's units by _id (a filter on projectId scans the collection on FerretDB).
+        : // Their units by _id (a filter on projectId scans the collection on FerretDB).
           units.then(async (set) => {
-            const ids = [...(set?.units.values() ?? [])].filter((u) => u.projectId === projectId).map((u) => u.id);
+            const ids = [...(set?.units.values() ?? [])].filter((u) => wanted.has(u.projectId)).map((u) => u.id);
             return [...(await this.store.progress.find(ids)).values()];
           }),
-      read(() => this.store.evaluations.statuses(projectId === undefined ? {} : { projectId })),
+      read(() => this.store.evaluations.statusesWithRevs(wanted === null ? undefined : [...wanted])),
       read(() => this.store.deviations()),
     ]);
-    if (!unitSet) return { now, fiscalYear: null, projects: () => [], bindingsError: null };
+    if (!unitSet)
+      return { stream: { now, fiscalYear: null, projects: () => [], bindingsError: null }, revs, unitSet: null };
     const fiscalYear = unitSet.fiscalYear;
     // The order the documents were listed in: projects by line, indicators by line (sorts are stable).
     const catalogueProjects = unitSet.catalogue.projects
-      .filter((p) => projectId === undefined || p.id === projectId)
+      .filter((p) => wanted === null || wanted.has(p.id))
       .sort((a, b) => a.line - b.line);
     const progressById = new Map(progress.map((p) => [p.id, p]));
     // Year-on-year targets: last year's actual of the same indicator (unless a baseline was given).
     const lastYearIds = [...unitSet.units.values()]
-      .filter((u) => u.target.kind === 'relative' && !progressById.has(previousYearId(u.id) ?? ''))
+      .filter(
+        (u) =>
+          u.target.kind === 'relative' &&
+          (wanted === null || wanted.has(u.projectId)) &&
+          !progressById.has(previousYearId(u.id) ?? ''),
+      )
       .map((u) => previousYearId(u.id))
       .filter((id): id is string => id !== null);
     if (lastYearIds.length) for (const [id, p] of await this.store.progress.find(lastYearIds)) progressById.set(id, p);
@@ -248,12 +272,16 @@ export class TrackingService {
       return { doc: project, indicators, budget: budget ? judge(budget, project) : null };
     };
     return {
-      now,
-      fiscalYear,
-      bindingsError: unitSet.bindingsError,
-      projects: function* () {
-        for (const p of catalogueProjects) yield judgeProject(p);
+      stream: {
+        now,
+        fiscalYear,
+        bindingsError: unitSet.bindingsError,
+        projects: function* () {
+          for (const p of catalogueProjects) yield judgeProject(p);
+        },
       },
+      revs,
+      unitSet,
     };
   }
 

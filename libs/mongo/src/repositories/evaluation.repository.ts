@@ -265,18 +265,46 @@ export class EvaluationRepository {
    * Documents written before `statuses` was kept are read whole.
    */
   async statuses(filter: { projectId?: string } = {}): Promise<Map<string, Status>> {
-    const out = new Map<string, Status>();
+    return (await this.statusesWithRevs(filter.projectId === undefined ? undefined : [String(filter.projectId)]))
+      .statuses;
+  }
+
+  /**
+   * Like statuses, of every project or of these projects only, with the `rev` of each project
+   * document read (what `revs` answers later tells which of them were written since).
+   */
+  async statusesWithRevs(
+    projectIds?: readonly string[],
+  ): Promise<{ statuses: Map<string, Status>; revs: Map<string, number> }> {
+    const statuses = new Map<string, Status>();
+    const revs = new Map<string, number>();
     const older: string[] = [];
-    const query = filter.projectId === undefined ? {} : { _id: String(filter.projectId) };
-    for await (const d of this.col.find(query, { projection: { statuses: 1 }, batchSize: READ_CHUNK })) {
-      if (typeof d.statuses !== 'string') older.push(d._id);
-      else
-        for (const [id, status] of Object.entries(JSON.parse(d.statuses) as Record<string, Status>))
-          out.set(id, status);
-    }
+    const queries =
+      projectIds === undefined
+        ? [{}]
+        : Array.from({ length: Math.ceil(projectIds.length / READ_CHUNK) }, (_, k) => ({
+            _id: { $in: projectIds.slice(k * READ_CHUNK, (k + 1) * READ_CHUNK).map(String) },
+          }));
+    for (const query of queries)
+      for await (const d of this.col.find(query, { projection: { statuses: 1, rev: 1 }, batchSize: READ_CHUNK })) {
+        revs.set(d._id, d.rev);
+        if (typeof d.statuses !== 'string') older.push(d._id);
+        else
+          for (const [id, status] of Object.entries(JSON.parse(d.statuses) as Record<string, Status>))
+            statuses.set(id, status);
+      }
     for (let i = 0; i < older.length; i += READ_CHUNK)
-      for (const d of await this.projectDocs(older.slice(i, i + READ_CHUNK)))
-        for (const [id, e] of fromJson(d.units)) out.set(id, e.status);
+      for (const d of await this.projectDocs(older.slice(i, i + READ_CHUNK))) {
+        revs.set(d._id, d.rev);
+        for (const [id, e] of fromJson(d.units)) statuses.set(id, e.status);
+      }
+    return { statuses, revs };
+  }
+
+  /** Each project document's `rev` (one more with every write): what tells a reader which were written since it read them. */
+  async revs(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for await (const d of this.col.find({}, { projection: { rev: 1 }, batchSize: 5000 })) out.set(d._id, d.rev);
     return out;
   }
 
