@@ -60,9 +60,13 @@ it('mails the owner and stops cleanly on SIGTERM', async () => {
     const metrics = await waitFor(
       async () => {
         const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-        return /^iw_alerting_notifications_sent_total 1$/m.test(text) ? text : null;
+        // The evaluation is timed once its batch's writes are done, which follow its mails.
+        return /^iw_alerting_notifications_sent_total 1$/m.test(text) &&
+          /^iw_alerting_evaluation_seconds_count\{trigger="progress"\} [1-9]/m.test(text)
+          ? text
+          : null;
       },
-      { message: 'sent counter in /metrics' },
+      { timeoutMs: 20_000, message: 'sent counter and the progress evaluation in /metrics' },
     );
     expect(metrics).toMatch(/^iw_alerting_evaluation_seconds_count\{trigger="progress"\} [1-9]/m);
   } finally {
