@@ -250,6 +250,8 @@ export interface ProgressVersionDoc {
   unit: string;
   version: number;
   state?: Omit<ProgressDoc, '_id'>;
+  /** The state's long text fields (history, readings …), deflated JSON (VersionedDocs `packAbove`). */
+  packed?: Binary;
   at: Date;
 }
 

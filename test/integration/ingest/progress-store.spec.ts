@@ -49,12 +49,12 @@ function event(unit: string, partition: number, offset: number, value = 1): Appl
   };
 }
 
-/** Writes `events` to `unit` the way ingest does. */
-function write(r: ProgressRepository, unit: string, events: AppliedEvent[]): Promise<Progress[]> {
+/** Writes `events` to `unit` the way ingest does; `computed` counts the computations (a lost claim computes again). */
+function write(r: ProgressRepository, unit: string, events: AppliedEvent[], computed = { n: 0 }): Promise<Progress[]> {
   return r.update(
     [unit],
     (before) => ({
-      progress: applyEvents(before, unitOf(unit), events, 'Asia/Shanghai'),
+      progress: (computed.n++, applyEvents(before, unitOf(unit), events, 'Asia/Shanghai')),
       indicatorId: null,
       projectId: 'p',
     }),
@@ -80,6 +80,61 @@ it('concurrent writers on one unit, over separate connections, lose and double n
     actual: 25 * (1 + 2 + 3 + 4),
     version: 100,
   });
+});
+
+const REMEMBER = { maxEntries: 100, maxChars: 1 << 20, ttlMs: 60_000 };
+
+it('a writer remembering states loses nothing to another writer of the unit (its stale state loses the claim)', async () => {
+  const unit = uniqueId('u');
+  const remembering = new ProgressRepository(conn);
+  remembering.rememberStates(REMEMBER);
+  const other = new ProgressRepository(conn);
+  await write(remembering, unit, [event(unit, 0, 0, 1)]);
+  expect(remembering.remembered).toBe(1);
+  // Another writer (a second instance) moves the unit on behind the remembered state's back.
+  await write(other, unit, [event(unit, 1, 0, 10)]);
+  await write(other, unit, [event(unit, 1, 1, 100)]);
+  // Computed first from the remembered version 1: its claim of version 2 loses, version 3 is read.
+  const computed = { n: 0 };
+  const [after] = await write(remembering, unit, [event(unit, 0, 1, 1000)], computed);
+  expect({ actual: after.actual, version: after.version, computed: computed.n }).toEqual({
+    actual: 1111,
+    version: 4,
+    computed: 2,
+  });
+  expect(await repo.one(unit)).toMatchObject({ actual: 1111, eventCount: 4, version: 4 });
+  // A redelivery of what the other writer counted changes nothing, from the remembered state too.
+  expect(await write(remembering, unit, [event(unit, 1, 1, 100)])).toEqual([]);
+  expect(await repo.one(unit)).toMatchObject({ actual: 1111, version: 4 });
+});
+
+it('concurrent updates of one unit in a process remembering states each count once, none losing its claim', async () => {
+  const unit = uniqueId('u');
+  const r = new ProgressRepository(conn);
+  r.rememberStates(REMEMBER);
+  await write(r, unit, [event(unit, 0, 0, 1)]);
+  const before = await progressVersionsOf(conn).countDocuments({ unit });
+  // Eight batches of eight partitions at once, as concurrent partitions of one topic feed one unit.
+  const computed = { n: 0 };
+  await Promise.all(Array.from({ length: 8 }, (_, p) => write(r, unit, [event(unit, p + 1, 0, 2 ** p)], computed)));
+  expect(await repo.one(unit)).toMatchObject({ actual: 1 + 255, eventCount: 9, version: 9 });
+  expect((await progressVersionsOf(conn).countDocuments({ unit })) - before).toBe(8);
+  // One computation per update: they waited for each other rather than losing claims to each other.
+  expect(computed.n).toBe(8);
+});
+
+it('forgets a remembered state after its time to live', async () => {
+  const unit = uniqueId('u');
+  const r = new ProgressRepository(conn);
+  r.rememberStates({ ...REMEMBER, ttlMs: 1 });
+  await write(r, unit, [event(unit, 0, 0, 1)]);
+  // Another writer's version 2: the remembered version 1, expired, is not used (it would lose its claim).
+  await write(new ProgressRepository(conn), unit, [event(unit, 1, 0, 10)]);
+  await new Promise((res) => setTimeout(res, 5));
+  const computed = { n: 0 };
+  await write(r, unit, [event(unit, 0, 1, 100)], computed);
+  expect(await repo.one(unit)).toMatchObject({ actual: 111, version: 3 });
+  expect(computed.n).toBe(1);
 });
 
 it('rolls forward a claim whose writer crashed before writing progress, and counts a redelivery once', async () => {
@@ -110,6 +165,29 @@ it('rolls forward a claim whose writer crashed before writing progress, and coun
   // The next event builds on the claimed state.
   await write(repo, unit, [event(unit, 1, 0, 1)]);
   expect(await repo.one(unit)).toMatchObject({ actual: 24, eventCount: 4, version: 3 });
+});
+
+it('keeps the long text fields of a claim deflated, and rolls forward from them', async () => {
+  const unit = uniqueId('u');
+  // Days enough for the history to be long text.
+  const days = (from: number) =>
+    Array.from({ length: 40 }, (_, d) => ({
+      ...event(unit, 0, from + d, d + 1),
+      occurredAt: `2019-03-${String((d % 28) + 1).padStart(2, '0')}T10:00:00+0${d < 28 ? 8 : 7}:00`,
+    }));
+  await write(repo, unit, days(0));
+  const behind = (await progressOf(conn).findOne({ _id: unit }))!;
+  await write(repo, unit, days(40));
+  const claim = (await progressVersionsOf(conn).findOne({ _id: versionId(unit, 2) }))!;
+  expect(claim.packed).toBeDefined();
+  expect(claim.state?.history).toBeUndefined();
+  const written = (await repo.one(unit))!;
+  // The current document as if its writer had died after the claim: the next write builds on the claim.
+  await progressOf(conn).replaceOne({ _id: unit }, behind);
+  expect((await repo.one(unit))?.version).toBe(1);
+  const [after] = await write(repo, unit, [event(unit, 1, 0, 1000)]);
+  expect(after).toMatchObject({ version: 3, eventCount: 81, actual: (written.actual ?? 0) + 1000 });
+  expect((await repo.one(unit))?.history).toEqual(after.history);
 });
 
 it('drops the states of older claims in steps of 8 versions; an old version can never be claimed again', async () => {
