@@ -326,14 +326,28 @@ export class VersionedDocs<D extends Document & { _id: string }> {
       if (won.length + catchUp.length > 0)
         later.add(async () => {
           try {
-            await this.writeCurrent(won, catchUp);
+            await this.writeCurrentOrForget(won, catchUp);
           } finally {
             // Written, or left to the claims (the next writer rolls them forward): read as stored.
             for (const w of won) if (this.unwritten.get(w._id) === w) this.unwritten.delete(w._id);
           }
         });
-    } else await this.writeCurrent(won, catchUp);
+    } else await this.writeCurrentOrForget(won, catchUp);
     return { won: won.map((w) => w._id), lost };
+  }
+
+  /**
+   * `writeCurrent`; when it fails, the states are forgotten (see `known`): the retry reads the
+   * current documents, finds them behind their claims and brings them up (as without remembering),
+   * where a remembered state would have made it see nothing to do.
+   */
+  private async writeCurrentOrForget(won: readonly D[], catchUp: readonly D[]): Promise<void> {
+    try {
+      await this.writeCurrent(won, catchUp);
+    } catch (e) {
+      for (const w of [...won, ...catchUp]) this.forget(w._id);
+      throw e;
+    }
   }
 
   /** The second half of `save`: the current documents of the versions `won` (and `catchUp`) written. */
