@@ -108,6 +108,32 @@ it('a writer remembering states loses nothing to another writer of the unit (its
   expect(await repo.one(unit)).toMatchObject({ actual: 1111, version: 4 });
 });
 
+it('a decision of "nothing new" taken from a remembered state is taken again from the store', async () => {
+  const unit = uniqueId('u');
+  const remembering = new ProgressRepository(conn);
+  remembering.rememberStates(REMEMBER);
+  await write(remembering, unit, [event(unit, 0, 0, 1)]);
+  await write(new ProgressRepository(conn), unit, [event(unit, 1, 0, 10)]);
+  // Whether there is anything to do depends on the state (as a parked unit decides what it keeps
+  // aside): the remembered version 1 says nothing, the stored version 2 says count it.
+  const seen: number[] = [];
+  const written = await remembering.update(
+    [unit],
+    (before) => {
+      seen.push(before?.version ?? 0);
+      const progress =
+        (before?.actual ?? 0) < 10
+          ? before!
+          : applyEvents(before, unitOf(unit), [event(unit, 0, 1, 100)], 'Asia/Shanghai');
+      return { progress, indicatorId: null, projectId: 'p' };
+    },
+    new Date(),
+  );
+  expect(seen).toEqual([1, 2]);
+  expect(written.map((p) => p.version)).toEqual([3]);
+  expect(await repo.one(unit)).toMatchObject({ actual: 111, version: 3 });
+});
+
 it('concurrent updates of one unit in a process remembering states each count once, none losing its claim', async () => {
   const unit = uniqueId('u');
   const r = new ProgressRepository(conn);

@@ -117,8 +117,9 @@ export class VersionedDocs<D extends Document & { _id: string }> {
    * States this process claimed (or read) last, per document, when `remember` was called: a
    * writer computes the next version from them without a read. A state that is no longer the
    * newest makes its writer's claim lose (someone claimed the next version), which forgets it
-   * and reads the winner's as before; so a remembered state is only ever a shortcut, never a
-   * decision. Its age is bounded far below the claims' retention (at least an hour), so the
+   * and reads the winner's as before; a computation from it that claims nothing (nothing new,
+   * or what `compute` decided besides) proves nothing, so it is done again from the store. A
+   * remembered state is thus only ever a shortcut, never a decision. Its age is bounded far below the claims' retention (at least an hour), so the
    * claim of the next version cannot have been deleted meanwhile.
    */
   private readonly known = new Map<string, Remembered<D>>();
@@ -233,17 +234,21 @@ export class VersionedDocs<D extends Document & { _id: string }> {
    * `find`, except for the documents whose state this process remembers (see `known`); the
    * states read are remembered (from now: a recalled one keeps its age).
    */
-  private async findOrRecall(ids: readonly string[]): Promise<Map<string, D>> {
-    if (!this.rememberOptions) return this.find(ids);
-    const recalled = new Map<string, D>();
+  private async findOrRecall(ids: readonly string[]): Promise<{ current: Map<string, D>; recalled: Set<string> }> {
+    const recalled = new Set<string>();
+    if (!this.rememberOptions) return { current: await this.find(ids), recalled };
+    const held = new Map<string, D>();
     for (const id of ids) {
       const d = this.recall(String(id));
-      if (d) recalled.set(String(id), d);
+      if (d) held.set(String(id), d);
     }
-    const out = await this.find(ids.filter((id) => !recalled.has(String(id))));
-    for (const d of out.values()) this.keep(d);
-    for (const [id, d] of recalled) out.set(id, d);
-    return out;
+    const current = await this.find(ids.filter((id) => !held.has(String(id))));
+    for (const d of current.values()) this.keep(d);
+    for (const [id, d] of held) {
+      current.set(id, d);
+      recalled.add(id);
+    }
+    return { current, recalled };
   }
 
   /**
@@ -467,16 +472,25 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     written: Map<string, D>,
     later?: WritesLater,
   ): Promise<string[]> {
-    const { current, lagging } =
+    const { current, lagging, recalled } =
       round === 0
-        ? { current: await this.findOrRecall(pending), lagging: new Set<string>() }
-        : await this.load(pending);
+        ? { ...(await this.findOrRecall(pending)), lagging: new Set<string>() }
+        : { ...(await this.load(pending)), recalled: new Set<string>() };
     const writes: D[] = [];
     const catchUp: D[] = [];
+    // Computed from a remembered state that may be stale, with no claim to prove it is not.
+    const unproven: string[] = [];
     for (const id of pending) {
       const before = current.get(id) ?? null;
       const next = compute(before, id);
       if (next === null || (before && this.versionOf(next) === this.versionOf(before))) {
+        if (recalled.has(id)) {
+          // "Nothing new" (or whatever else `compute` decided beside its result) from a state only
+          // a claim could prove the newest: decided again from the store, in the next round.
+          this.forget(id);
+          unproven.push(id);
+          continue;
+        }
         // Nothing new; bring the current document up to the claimed state if it lags.
         if (lagging.has(id)) catchUp.push(next ?? before!);
         continue;
@@ -489,6 +503,6 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     const { lost } = await this.save(writes, catchUp, later);
     const lostSet = new Set(lost);
     for (const d of [...writes, ...catchUp]) if (!lostSet.has(d._id)) written.set(d._id, d);
-    return lost;
+    return [...lost, ...unproven];
   }
 }
