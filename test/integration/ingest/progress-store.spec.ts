@@ -1,6 +1,8 @@
 import { applyEvents, type AppliedEvent, type Progress } from '@iw/measures';
 import { contentHash } from '@iw/events';
 import {
+  collection,
+  COLLECTIONS,
   connectMongo,
   eventIdsOf,
   EventIdRepository,
@@ -281,6 +283,32 @@ it('event ids: a redelivery is no duplicate; the same id elsewhere is, and with 
     { kind: 'conflict', first: { partition: 0, offset: 9, text: '{"eventId":"e9","n":1}' } },
     { kind: 'redelivery' },
   ]);
+});
+
+it('event ids: texts written before the log was read keep the text of each new id findable, here and in another process', async () => {
+  const log = uniqueId('log');
+  await new EventIdRepository(conn).claim(log, [sighting('a', 0, 0), sighting('b', 0, 1)], new Date());
+  // A process that has not read the log yet writes the texts of all it sees, then learns `a` is known.
+  const late = new EventIdRepository(conn);
+  const c = '{"eventId":"c","n":3}';
+  expect(await late.claim(log, [sighting('a', 0, 0), sighting('c', 1, 0, c)], new Date())).toEqual([
+    { kind: 'redelivery' },
+    { kind: 'first' },
+  ]);
+  const segment = await eventIdsOf(conn).findOne({ log, seq: 2 });
+  expect(segment?.textAt).toEqual([1]);
+  expect(await late.textsById(log, ['c', 'b'])).toEqual(
+    new Map([
+      ['c', c],
+      ['b', '{"eventId":"b","n":1}'],
+    ]),
+  );
+  expect(await new EventIdRepository(conn).textsById(log, ['c'])).toEqual(new Map([['c', c]]));
+  // A batch with nothing new leaves no texts behind.
+  const texts = () => collection(conn, COLLECTIONS.eventTexts).countDocuments({ log });
+  const before = await texts();
+  await new EventIdRepository(conn).claim(log, [sighting('c', 1, 0, c)], new Date());
+  expect(await texts()).toBe(before);
 });
 
 it('event ids: two processes appending to one log at once record each id as first seen exactly once', async () => {
