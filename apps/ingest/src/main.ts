@@ -29,9 +29,9 @@ async function main(): Promise<void> {
       // Four partitions at a time: while one batch waits on the database another decodes or
       // claims. Batches of different partitions may write the same unit; the progress version
       // claims make that safe (README, "Exactly once"), and within the process they take turns
-      // per unit rather than losing claims to each other. On the bench (200,000 events,
-      // FerretDB shared and busy) this took ingest from 4,000–5,600 to 10,000 events/s at a
-      // peak RSS of 273 MB.
+      // per unit rather than losing claims to each other. On the bench (200,000 events, a
+      // FerretDB shared with other work, load average 3–6) four instead of two gave 10,000
+      // events/s where neighbouring runs with two gave 4,000–5,600; peak RSS 266–284 MB.
       // Fetches of at most 4 MiB (1 MiB a partition, about 3,000 events): a batch costs one
       // event-id segment and a version of each unit it changes, so fewer, larger batches write
       // less (bench, 200,000 events: FerretDB's CPU 5.5 → 3.4 s against 512 KiB a partition, the
