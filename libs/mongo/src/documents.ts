@@ -250,6 +250,8 @@ export interface ProgressVersionDoc {
   unit: string;
   version: number;
   state?: Omit<ProgressDoc, '_id'>;
+  /** The state's long text fields (history, readings …), deflated JSON (VersionedDocs `packAbove`). */
+  packed?: Binary;
   at: Date;
 }
 
@@ -266,16 +268,22 @@ export interface EventIdSegmentDoc {
   /** Wall-clock time of the append (retention). */
   at: Date;
   count: number;
-  /** The event_texts document holding these events' values, in the same order. */
+  /** The event_texts document holding these events' values, in the same order (or at `textAt`). */
   textsId: string;
   /** Deflated JSON: `[[eventId, contentHash, partition, offset], …]`. */
   ids: Binary;
+  /**
+   * Where each id's text is in the texts document, when not in the same order: the writer wrote
+   * the texts of its batch's candidates before claiming the segment, and some proved known.
+   */
+  textAt?: number[];
 }
 
 /** The values (UTF-8 text) of a segment's events, in its order: deflated JSON `[text, …]`. */
 export interface EventTextsDoc {
-  _id: string; // `<topic>#<seq>~<writer's random id>`
+  _id: string; // `<topic>#<seq>~<writer's random id>`, or `<topic>~<writer's random id>` (written before its segment's seq was known)
   log: string;
+  /** The segment's seq; 0 when written before it was known (the segment names this document). */
   seq: number;
   at: Date;
   texts: Binary;

@@ -1,6 +1,8 @@
 import { applyEvents, type AppliedEvent, type Progress } from '@iw/measures';
 import { contentHash } from '@iw/events';
 import {
+  collection,
+  COLLECTIONS,
   connectMongo,
   eventIdsOf,
   EventIdRepository,
@@ -49,12 +51,12 @@ function event(unit: string, partition: number, offset: number, value = 1): Appl
   };
 }
 
-/** Writes `events` to `unit` the way ingest does. */
-function write(r: ProgressRepository, unit: string, events: AppliedEvent[]): Promise<Progress[]> {
+/** Writes `events` to `unit` the way ingest does; `computed` counts the computations (a lost claim computes again). */
+function write(r: ProgressRepository, unit: string, events: AppliedEvent[], computed = { n: 0 }): Promise<Progress[]> {
   return r.update(
     [unit],
     (before) => ({
-      progress: applyEvents(before, unitOf(unit), events, 'Asia/Shanghai'),
+      progress: (computed.n++, applyEvents(before, unitOf(unit), events, 'Asia/Shanghai')),
       indicatorId: null,
       projectId: 'p',
     }),
@@ -80,6 +82,87 @@ it('concurrent writers on one unit, over separate connections, lose and double n
     actual: 25 * (1 + 2 + 3 + 4),
     version: 100,
   });
+});
+
+const REMEMBER = { maxEntries: 100, maxChars: 1 << 20, ttlMs: 60_000 };
+
+it('a writer remembering states loses nothing to another writer of the unit (its stale state loses the claim)', async () => {
+  const unit = uniqueId('u');
+  const remembering = new ProgressRepository(conn);
+  remembering.rememberStates(REMEMBER);
+  const other = new ProgressRepository(conn);
+  await write(remembering, unit, [event(unit, 0, 0, 1)]);
+  expect(remembering.remembered).toBe(1);
+  // Another writer (a second instance) moves the unit on behind the remembered state's back.
+  await write(other, unit, [event(unit, 1, 0, 10)]);
+  await write(other, unit, [event(unit, 1, 1, 100)]);
+  // Computed first from the remembered version 1: its claim of version 2 loses, version 3 is read.
+  const computed = { n: 0 };
+  const [after] = await write(remembering, unit, [event(unit, 0, 1, 1000)], computed);
+  expect({ actual: after.actual, version: after.version, computed: computed.n }).toEqual({
+    actual: 1111,
+    version: 4,
+    computed: 2,
+  });
+  expect(await repo.one(unit)).toMatchObject({ actual: 1111, eventCount: 4, version: 4 });
+  // A redelivery of what the other writer counted changes nothing, from the remembered state too.
+  expect(await write(remembering, unit, [event(unit, 1, 1, 100)])).toEqual([]);
+  expect(await repo.one(unit)).toMatchObject({ actual: 1111, version: 4 });
+});
+
+it('a decision of "nothing new" taken from a remembered state is taken again from the store', async () => {
+  const unit = uniqueId('u');
+  const remembering = new ProgressRepository(conn);
+  remembering.rememberStates(REMEMBER);
+  await write(remembering, unit, [event(unit, 0, 0, 1)]);
+  await write(new ProgressRepository(conn), unit, [event(unit, 1, 0, 10)]);
+  // Whether there is anything to do depends on the state (as a parked unit decides what it keeps
+  // aside): the remembered version 1 says nothing, the stored version 2 says count it.
+  const seen: number[] = [];
+  const written = await remembering.update(
+    [unit],
+    (before) => {
+      seen.push(before?.version ?? 0);
+      const progress =
+        (before?.actual ?? 0) < 10
+          ? before!
+          : applyEvents(before, unitOf(unit), [event(unit, 0, 1, 100)], 'Asia/Shanghai');
+      return { progress, indicatorId: null, projectId: 'p' };
+    },
+    new Date(),
+  );
+  expect(seen).toEqual([1, 2]);
+  expect(written.map((p) => p.version)).toEqual([3]);
+  expect(await repo.one(unit)).toMatchObject({ actual: 111, version: 3 });
+});
+
+it('concurrent updates of one unit in a process remembering states each count once, none losing its claim', async () => {
+  const unit = uniqueId('u');
+  const r = new ProgressRepository(conn);
+  r.rememberStates(REMEMBER);
+  await write(r, unit, [event(unit, 0, 0, 1)]);
+  const before = await progressVersionsOf(conn).countDocuments({ unit });
+  // Eight batches of eight partitions at once, as concurrent partitions of one topic feed one unit.
+  const computed = { n: 0 };
+  await Promise.all(Array.from({ length: 8 }, (_, p) => write(r, unit, [event(unit, p + 1, 0, 2 ** p)], computed)));
+  expect(await repo.one(unit)).toMatchObject({ actual: 1 + 255, eventCount: 9, version: 9 });
+  expect((await progressVersionsOf(conn).countDocuments({ unit })) - before).toBe(8);
+  // One computation per update: they waited for each other rather than losing claims to each other.
+  expect(computed.n).toBe(8);
+});
+
+it('forgets a remembered state after its time to live', async () => {
+  const unit = uniqueId('u');
+  const r = new ProgressRepository(conn);
+  r.rememberStates({ ...REMEMBER, ttlMs: 1 });
+  await write(r, unit, [event(unit, 0, 0, 1)]);
+  // Another writer's version 2: the remembered version 1, expired, is not used (it would lose its claim).
+  await write(new ProgressRepository(conn), unit, [event(unit, 1, 0, 10)]);
+  await new Promise((res) => setTimeout(res, 5));
+  const computed = { n: 0 };
+  await write(r, unit, [event(unit, 0, 1, 100)], computed);
+  expect(await repo.one(unit)).toMatchObject({ actual: 111, version: 3 });
+  expect(computed.n).toBe(1);
 });
 
 it('rolls forward a claim whose writer crashed before writing progress, and counts a redelivery once', async () => {
@@ -110,6 +193,29 @@ it('rolls forward a claim whose writer crashed before writing progress, and coun
   // The next event builds on the claimed state.
   await write(repo, unit, [event(unit, 1, 0, 1)]);
   expect(await repo.one(unit)).toMatchObject({ actual: 24, eventCount: 4, version: 3 });
+});
+
+it('keeps the long text fields of a claim deflated, and rolls forward from them', async () => {
+  const unit = uniqueId('u');
+  // Days enough for the history to be long text.
+  const days = (from: number) =>
+    Array.from({ length: 40 }, (_, d) => ({
+      ...event(unit, 0, from + d, d + 1),
+      occurredAt: `2019-03-${String((d % 28) + 1).padStart(2, '0')}T10:00:00+0${d < 28 ? 8 : 7}:00`,
+    }));
+  await write(repo, unit, days(0));
+  const behind = (await progressOf(conn).findOne({ _id: unit }))!;
+  await write(repo, unit, days(40));
+  const claim = (await progressVersionsOf(conn).findOne({ _id: versionId(unit, 2) }))!;
+  expect(claim.packed).toBeDefined();
+  expect(claim.state?.history).toBeUndefined();
+  const written = (await repo.one(unit))!;
+  // The current document as if its writer had died after the claim: the next write builds on the claim.
+  await progressOf(conn).replaceOne({ _id: unit }, behind);
+  expect((await repo.one(unit))?.version).toBe(1);
+  const [after] = await write(repo, unit, [event(unit, 1, 0, 1000)]);
+  expect(after).toMatchObject({ version: 3, eventCount: 81, actual: (written.actual ?? 0) + 1000 });
+  expect((await repo.one(unit))?.history).toEqual(after.history);
 });
 
 it('drops the states of older claims in steps of 8 versions; an old version can never be claimed again', async () => {
@@ -177,6 +283,32 @@ it('event ids: a redelivery is no duplicate; the same id elsewhere is, and with 
     { kind: 'conflict', first: { partition: 0, offset: 9, text: '{"eventId":"e9","n":1}' } },
     { kind: 'redelivery' },
   ]);
+});
+
+it('event ids: texts written before the log was read keep the text of each new id findable, here and in another process', async () => {
+  const log = uniqueId('log');
+  await new EventIdRepository(conn).claim(log, [sighting('a', 0, 0), sighting('b', 0, 1)], new Date());
+  // A process that has not read the log yet writes the texts of all it sees, then learns `a` is known.
+  const late = new EventIdRepository(conn);
+  const c = '{"eventId":"c","n":3}';
+  expect(await late.claim(log, [sighting('a', 0, 0), sighting('c', 1, 0, c)], new Date())).toEqual([
+    { kind: 'redelivery' },
+    { kind: 'first' },
+  ]);
+  const segment = await eventIdsOf(conn).findOne({ log, seq: 2 });
+  expect(segment?.textAt).toEqual([1]);
+  expect(await late.textsById(log, ['c', 'b'])).toEqual(
+    new Map([
+      ['c', c],
+      ['b', '{"eventId":"b","n":1}'],
+    ]),
+  );
+  expect(await new EventIdRepository(conn).textsById(log, ['c'])).toEqual(new Map([['c', c]]));
+  // A batch with nothing new leaves no texts behind.
+  const texts = () => collection(conn, COLLECTIONS.eventTexts).countDocuments({ log });
+  const before = await texts();
+  await new EventIdRepository(conn).claim(log, [sighting('c', 1, 0, c)], new Date());
+  expect(await texts()).toBe(before);
 });
 
 it('event ids: two processes appending to one log at once record each id as first seen exactly once', async () => {

@@ -42,6 +42,9 @@ import { BindingsService } from './bindings.service';
 import { IngestMetrics } from './ingest.metrics';
 import { WatermarkService } from './watermark.service';
 
+/** Unit states kept between batches (ProgressRepository.rememberStates): about 16 MB of text at most. */
+const REMEMBERED_STATES = { maxEntries: 5000, maxChars: 16 << 20, ttlMs: 60_000 };
+
 interface Rejected {
   message: InboundMessage;
   reason: DlqReason;
@@ -86,7 +89,12 @@ export class IngestService {
     private readonly eventIds: EventIdRepository,
     private readonly dlq: DlqRepository,
     private readonly watermarks: WatermarkService,
-  ) {}
+  ) {
+    // A unit's next version is computed from the state this process claimed last, without
+    // reading it back (a version claimed meanwhile by another writer makes the claim lose, and
+    // the winner's state is read). A minute at most, far below the claims' retention (≥ 1 h).
+    progress.rememberStates(REMEMBERED_STATES);
+  }
 
   async processBatch(role: ActualsRole, batch: InboundBatch, control: BatchControl): Promise<void> {
     if (batch.messages.length === 0) return;

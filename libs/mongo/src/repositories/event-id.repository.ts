@@ -78,6 +78,14 @@ interface LogState {
   lock: Promise<unknown>;
 }
 
+/** Texts written before the log was taken (`claim`): where each candidate id's text is, and whether a segment names them. */
+interface EarlyTexts {
+  textsId: string;
+  texts: string[];
+  at: Map<string, number>;
+  used: boolean;
+}
+
 /** An id as a segment stores it: event id, content hash, partition, offset of its first delivery. */
 type IdEntry = [string, number, number, number] | [string, number, number, number, string];
 
@@ -154,18 +162,45 @@ export class EventIdRepository {
    */
   async claim(log: string, sightings: readonly EventSighting[], now: Date): Promise<Verdict[]> {
     if (sightings.length === 0) return [];
-    return this.exclusive(log, async (s) => {
-      if (!s.loaded) await this.loadAll(log, s);
-      let verdicts: Verdict[] = [];
-      await retryContested(`event ids of ${log}`, [log], async (_pending, round) => {
-        if (round > 0) await this.catchUp(log, s);
-        const decided = await this.decide(log, s, sightings);
-        verdicts = decided.verdicts;
-        if (decided.fresh.length === 0) return [];
-        return (await this.append(log, s, decided.fresh, now)) ? [] : [log];
+    // The texts go first, before the log is taken: two batches of one topic then write their
+    // texts at the same time, and only the segment's claim waits for the other batch's.
+    const early = await this.writeTexts(log, sightings, now);
+    try {
+      return await this.exclusive(log, async (s) => {
+        if (!s.loaded) await this.loadAll(log, s);
+        let verdicts: Verdict[] = [];
+        await retryContested(`event ids of ${log}`, [log], async (_pending, round) => {
+          if (round > 0) await this.catchUp(log, s);
+          const decided = await this.decide(log, s, sightings);
+          verdicts = decided.verdicts;
+          if (decided.fresh.length === 0) return [];
+          return (await this.append(log, s, decided.fresh, now, early)) ? [] : [log];
+        });
+        return verdicts;
       });
-      return verdicts;
-    });
+    } finally {
+      // No segment names them (nothing was new, or a failure): deleted (else retention would).
+      if (early && !early.used) await this.texts.deleteOne({ _id: early.textsId }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The texts of the batch's ids this process does not know yet (its first sighting of each),
+   * in one event_texts document of this writer's own: what the segment most likely needs.
+   */
+  private async writeTexts(log: string, sightings: readonly EventSighting[], now: Date): Promise<EarlyTexts | null> {
+    const known = this.logs.get(log);
+    const at = new Map<string, number>();
+    const texts: string[] = [];
+    for (const x of sightings) {
+      if (at.has(x.eventId) || (known?.loaded && known.byId.has(x.eventId))) continue;
+      at.set(x.eventId, texts.length);
+      texts.push(x.text);
+    }
+    if (texts.length === 0) return null;
+    const textsId = `${log}~${randomUUID()}`;
+    await this.texts.insertOne({ _id: textsId, log, seq: 0, at: now, texts: await pack(texts) });
+    return { textsId, texts, at, used: false };
   }
 
   /** Reads the log of `log` into memory, as the first batch of that topic does (e.g. at start-up). */
@@ -281,38 +316,65 @@ export class EventIdRepository {
    * that loses the segment deletes its texts, and a crash in between leaves an orphan that
    * retention removes.
    */
-  private async append(log: string, s: LogState, fresh: readonly EventSighting[], now: Date): Promise<boolean> {
+  private async append(
+    log: string,
+    s: LogState,
+    fresh: readonly EventSighting[],
+    now: Date,
+    early: EarlyTexts | null,
+  ): Promise<boolean> {
     const seq = s.seq + 1;
     const _id = segmentId(log, seq);
-    const textsId = `${_id}~${randomUUID()}`;
     const ids = fresh.map((x): IdEntry =>
       x.corrects === undefined
         ? [x.eventId, x.hash, x.partition, x.offset]
         : [x.eventId, x.hash, x.partition, x.offset, x.corrects],
     );
-    const texts = fresh.map((x) => x.text);
     // Compressed: FerretDB pays by the byte.
-    const [idsBin, textsBin] = await Promise.all([pack(ids), pack(texts)]);
-    await this.texts.insertOne({ _id: textsId, log, seq, at: now, texts: textsBin });
+    const idsBin = await pack(ids);
+    // The texts written before the log was taken hold every new id's (unless an id was pruned meanwhile).
+    const positions = early ? fresh.map((x) => early.at.get(x.eventId)) : [];
+    const useEarly = early !== null && positions.every((k) => k !== undefined);
+    let textsId: string;
+    let texts: string[];
+    let textAt: number[] | undefined;
+    if (useEarly) {
+      textsId = early.textsId;
+      texts = early.texts;
+      if (positions.some((k, i) => k !== i)) textAt = positions;
+    } else {
+      textsId = `${_id}~${randomUUID()}`;
+      texts = fresh.map((x) => x.text);
+      await this.texts.insertOne({ _id: textsId, log, seq, at: now, texts: await pack(texts) });
+    }
     const { won } = await claimByInsert(this.segments, [
-      { _id, log, seq, at: now, count: fresh.length, textsId, ids: idsBin },
+      { _id, log, seq, at: now, count: fresh.length, textsId, ids: idsBin, ...(textAt ? { textAt } : {}) },
     ]);
     if (won.length === 0) {
-      await this.texts.deleteOne({ _id: textsId });
+      // Texts of its own are deleted; the early ones serve the next attempt.
+      if (!useEarly) await this.texts.deleteOne({ _id: textsId });
       return false;
     }
-    this.remember(s, seq, now.getTime(), textsId, ids);
+    if (useEarly) early.used = true;
+    this.remember(s, seq, now.getTime(), textsId, ids, textAt);
     s.recentTexts.set(seq, texts);
     for (const k of [...s.recentTexts.keys()]) if (k <= seq - RECENT_TEXTS) s.recentTexts.delete(k);
     return true;
   }
 
-  private remember(s: LogState, seq: number, at: number, textsId: string, ids: readonly IdEntry[]): void {
+  private remember(
+    s: LogState,
+    seq: number,
+    at: number,
+    textsId: string,
+    ids: readonly IdEntry[],
+    textAt?: readonly number[],
+  ): void {
     const list: string[] = [];
-    ids.forEach(([eventId, hash, partition, offset, corrects], index) => {
+    ids.forEach(([eventId, hash, partition, offset, corrects], k) => {
       if (s.byId.has(eventId)) return; // a pruned id seen again: the newer sighting stands
       if (corrects !== undefined) s.correctedBy.set(corrects, eventId);
-      s.byId.set(eventId, { hash, partition, offset, seq, index });
+      s.byId.set(eventId, { hash, partition, offset, seq, index: textAt?.[k] ?? k });
       list.push(eventId);
     });
     s.segments.push({ seq, at, ids: list });
@@ -326,7 +388,7 @@ export class EventIdRepository {
     docs.sort((a, b) => a.seq - b.seq);
     // Sequence numbers start at 1 and only grow: a log that starts later has forgotten its start.
     if (docs.length > 0 && docs[0].seq > 1) s.pruned = true;
-    for (const d of docs) this.remember(s, d.seq, d.at.getTime(), d.textsId, await unpack<IdEntry[]>(d.ids));
+    for (const d of docs) this.remember(s, d.seq, d.at.getTime(), d.textsId, await unpack<IdEntry[]>(d.ids), d.textAt);
     s.loaded = true;
     await this.catchUp(log, s);
   }
@@ -337,7 +399,7 @@ export class EventIdRepository {
       const probe = Array.from({ length: PROBE }, (_, k) => segmentId(log, s.seq + 1 + k));
       const docs = (await this.segments.find({ _id: { $in: probe } }).toArray()).sort((a, b) => a.seq - b.seq);
       for (const d of docs)
-        if (d.seq > s.seq) this.remember(s, d.seq, d.at.getTime(), d.textsId, await unpack<IdEntry[]>(d.ids));
+        if (d.seq > s.seq) this.remember(s, d.seq, d.at.getTime(), d.textsId, await unpack<IdEntry[]>(d.ids), d.textAt);
       if (docs.length < PROBE) return;
     }
   }
@@ -347,15 +409,16 @@ export class EventIdRepository {
     const out = new Map<string, string>();
     const seqs = [...new Set(firsts.map((f) => f.seq))];
     const stored = new Map<number, string[]>();
-    const missing: string[] = [];
+    // Texts documents by id (one written before its segment was claimed does not know its seq).
+    const missing = new Map<string, number>();
     for (const seq of seqs) {
       const recent = s.recentTexts.get(seq);
       if (recent) stored.set(seq, recent);
-      else if (s.textsIds.has(seq)) missing.push(s.textsIds.get(seq)!);
+      else if (s.textsIds.has(seq)) missing.set(s.textsIds.get(seq)!, seq);
     }
-    if (missing.length)
-      for (const d of await this.texts.find({ _id: { $in: missing } }).toArray())
-        stored.set(d.seq, await unpack<string[]>(d.texts));
+    if (missing.size)
+      for (const d of await this.texts.find({ _id: { $in: [...missing.keys()] } }).toArray())
+        stored.set(missing.get(d._id)!, await unpack<string[]>(d.texts));
     for (const f of firsts) {
       const text = stored.get(f.seq)?.[f.index];
       if (text !== undefined) out.set(`${f.partition}:${f.offset}`, text);

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Progress } from '@iw/measures';
 import { COLLECTIONS, type ProgressDoc } from '../documents';
 import { progressOf } from './collections';
-import { VersionedDocs } from './versioned';
+import { VersionedDocs, type RememberOptions } from './versioned';
 
 export interface ProgressWrite {
   /** The new state; its `version` is the one being claimed (the stored one + 1). */
@@ -78,7 +78,23 @@ export class ProgressRepository {
       versions: COLLECTIONS.progressVersions,
       field: 'version',
       what: 'progress',
+      // A state's daily history and kept readings (JSON text) are most of its bytes.
+      packAbove: 1024,
     });
+  }
+
+  /**
+   * `update` computes from the states this process claimed or read last, for a while, instead
+   * of reading them (VersionedDocs.remember): ingest, the units' main writer. Another writer's
+   * newer version makes the claim computed from a remembered state lose, and `update` reads it.
+   */
+  rememberStates(options: RememberOptions): void {
+    this.docs.remember(options);
+  }
+
+  /** States remembered (see rememberStates). */
+  get remembered(): number {
+    return this.docs.remembered;
   }
 
   async find(ids: readonly string[]): Promise<Map<string, Progress>> {

@@ -1,9 +1,11 @@
-import type { AnyBulkWriteOperation, Collection, Document, Filter } from 'mongodb';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
+import { Binary, type AnyBulkWriteOperation, type Collection, type Document, type Filter } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { claimByInsert, retryContested } from './claims';
 import { bulkWriteChunked, collection, isDuplicateKey } from './collections';
 import { WALL_CLOCK } from '@iw/clock';
-import type { WritesLater } from './later';
+import { WritesLater } from './later';
 
 /**
  * A claimed version of a document, `_id` `${id}@${version}`, inserted BEFORE the current
@@ -18,7 +20,41 @@ export interface VersionDoc<S> {
   unit: string;
   version: number;
   state?: S;
+  /**
+   * The state's long text fields (`VersionedOptions.packAbove`), as deflated JSON: on FerretDB a
+   * claim costs by the byte when inserted and again when its state is dropped. Absent: all of
+   * the state is in `state`.
+   */
+  packed?: Binary;
   at: Date;
+}
+
+const deflate = promisify(zlib.deflateRaw);
+const inflate = promisify(zlib.inflateRaw);
+
+/** `state` without its string fields of `above` characters or more, and those deflated (null: none). */
+async function packLong<S extends Document>(state: S, above: number): Promise<{ state: S; packed: Binary | null }> {
+  const short: Document = {};
+  const long: Record<string, string> = {};
+  let any = false;
+  for (const [k, v] of Object.entries(state) as Array<[string, unknown]>) {
+    if (typeof v === 'string' && v.length >= above) {
+      long[k] = v;
+      any = true;
+    } else short[k] = v;
+  }
+  if (!any) return { state, packed: null };
+  return {
+    state: short as S,
+    packed: new Binary(await deflate(Buffer.from(JSON.stringify(long), 'utf8'), { level: 1 })),
+  };
+}
+
+/** A claim's whole state: `state` with its packed fields back. */
+async function unpackState<S>(d: { state?: S; packed?: Binary }): Promise<S> {
+  if (!d.packed) return d.state!;
+  const long = JSON.parse((await inflate(Buffer.from(d.packed.buffer))).toString('utf8')) as Record<string, string>;
+  return { ...d.state!, ...long };
 }
 
 export function versionId(unit: string, version: number): string {
@@ -41,6 +77,25 @@ export interface VersionedOptions {
   field: string;
   /** Names the documents in errors ("progress", "alerts"). */
   what: string;
+  /** Claims keep string fields of this many characters or more deflated (`VersionDoc.packed`); default: none. */
+  packAbove?: number;
+}
+
+/**
+ * States this process may compute from without reading them (`VersionedDocs.remember`): the
+ * newest it claimed or read, per document, for `ttlMs` at most, `maxEntries` and about `maxChars`
+ * of their string fields in all (the oldest go first).
+ */
+export interface RememberOptions {
+  maxEntries: number;
+  maxChars: number;
+  ttlMs: number;
+}
+
+interface Remembered<D> {
+  doc: D;
+  at: number;
+  chars: number;
 }
 
 /**
@@ -58,6 +113,25 @@ export class VersionedDocs<D extends Document & { _id: string }> {
    */
   private readonly unwritten = new Map<string, D>();
 
+  /**
+   * States this process claimed (or read) last, per document, when `remember` was called: a
+   * writer computes the next version from them without a read. A state that is no longer the
+   * newest makes its writer's claim lose (someone claimed the next version), which forgets it
+   * and reads the winner's as before; a computation from it that claims nothing (nothing new,
+   * or what `compute` decided besides) proves nothing, so it is done again from the store. A
+   * remembered state is thus only ever a shortcut, never a decision. Its age is bounded far below the claims' retention (at least an hour), so the
+   * claim of the next version cannot have been deleted meanwhile.
+   */
+  private readonly known = new Map<string, Remembered<D>>();
+  private knownChars = 0;
+  private rememberOptions: RememberOptions | null = null;
+  /**
+   * Documents whose next version an `update` of this process is computing and claiming (when
+   * remembering): another `update` of one of them waits, then computes from the state just
+   * claimed instead of losing its claim to this process's own and reading it back.
+   */
+  private readonly claiming = new Map<string, Promise<void>>();
+
   constructor(
     private readonly conn: Connection,
     readonly options: VersionedOptions,
@@ -69,6 +143,71 @@ export class VersionedDocs<D extends Document & { _id: string }> {
 
   get versions(): Collection<VersionDoc<Omit<D, '_id'>>> {
     return collection<VersionDoc<Omit<D, '_id'>>>(this.conn, this.options.versions);
+  }
+
+  /** Keeps the newest states this process claimed or read (see `known`); off by default. */
+  remember(options: RememberOptions): void {
+    this.rememberOptions = options;
+  }
+
+  /** How many states are remembered (for tests and metrics). */
+  get remembered(): number {
+    return this.known.size;
+  }
+
+  private keep(d: D): void {
+    const o = this.rememberOptions;
+    if (!o) return;
+    this.forget(d._id);
+    let chars = 0;
+    for (const v of Object.values(d)) if (typeof v === 'string') chars += v.length;
+    if (chars > o.maxChars) return;
+    this.known.set(d._id, { doc: d, at: WALL_CLOCK.now(), chars });
+    this.knownChars += chars;
+    // Oldest first (a Map iterates in insertion order; `forget` then `set` moves a document last).
+    for (const [id] of this.known) {
+      if (this.known.size <= o.maxEntries && this.knownChars <= o.maxChars) break;
+      this.forget(id);
+    }
+  }
+
+  private forget(id: string): void {
+    const k = this.known.get(id);
+    if (!k) return;
+    this.known.delete(id);
+    this.knownChars -= k.chars;
+  }
+
+  /** The remembered state of `id`, if young enough (see `known`). */
+  private recall(id: string): D | undefined {
+    const k = this.known.get(id);
+    if (!k) return undefined;
+    if (WALL_CLOCK.now() - k.at > this.rememberOptions!.ttlMs) {
+      this.forget(id);
+      return undefined;
+    }
+    return k.doc;
+  }
+
+  /** Runs `fn` once no other `update` of this process is claiming one of `ids` (see `claiming`). */
+  private async whileClaiming<T>(ids: readonly string[], fn: () => Promise<T>): Promise<T> {
+    if (!this.rememberOptions) return fn();
+    for (;;) {
+      const held = ids.map((id) => this.claiming.get(id)).filter((p): p is Promise<void> => p !== undefined);
+      if (held.length === 0) break;
+      await Promise.all(held);
+    }
+    // No await between the check above and taking them: nobody else can take them meanwhile.
+    const run = fn();
+    const done = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    for (const id of ids) this.claiming.set(id, done);
+    void done.then(() => {
+      for (const id of ids) if (this.claiming.get(id) === done) this.claiming.delete(id);
+    });
+    return run;
   }
 
   versionOf(d: D | null | undefined): number {
@@ -89,6 +228,27 @@ export class VersionedDocs<D extends Document & { _id: string }> {
       if (mine && this.versionOf(mine) > this.versionOf(out.get(mine._id))) out.set(mine._id, mine);
     }
     return out;
+  }
+
+  /**
+   * `find`, except for the documents whose state this process remembers (see `known`); the
+   * states read are remembered (from now: a recalled one keeps its age).
+   */
+  private async findOrRecall(ids: readonly string[]): Promise<{ current: Map<string, D>; recalled: Set<string> }> {
+    const recalled = new Set<string>();
+    if (!this.rememberOptions) return { current: await this.find(ids), recalled };
+    const held = new Map<string, D>();
+    for (const id of ids) {
+      const d = this.recall(String(id));
+      if (d) held.set(String(id), d);
+    }
+    const current = await this.find(ids.filter((id) => !held.has(String(id))));
+    for (const d of current.values()) this.keep(d);
+    for (const [id, d] of held) {
+      current.set(id, d);
+      recalled.add(id);
+    }
+    return { current, recalled };
   }
 
   /**
@@ -114,7 +274,7 @@ export class VersionedDocs<D extends Document & { _id: string }> {
         if (!d) continue;
         const more = d.version === v + PROBE - 1;
         if (d.state) {
-          current.set(unit, { ...d.state, _id: unit } as unknown as D);
+          current.set(unit, { ...(await unpackState(d)), _id: unit } as unknown as D);
           lagging.add(unit);
         } else if (!more) {
           throw new Error(`${this.options.what} claim ${d._id} has lost its state yet is the newest; will retry`);
@@ -141,28 +301,58 @@ export class VersionedDocs<D extends Document & { _id: string }> {
   ): Promise<{ won: string[]; lost: string[] }> {
     // Wall-clock: a claim's age is for retention, not domain time.
     const now = new Date(WALL_CLOCK.now());
-    const claims = writes.map((w) => {
-      const { _id, ...state } = w;
-      const version = this.versionOf(w);
-      return { _id: versionId(_id, version), unit: _id, version, state, at: now };
-    });
-    const { lost: lostClaims } = await claimByInsert(this.versions, claims);
+    const claims = await Promise.all(
+      writes.map(async (w): Promise<VersionDoc<Omit<D, '_id'>>> => {
+        const { _id, ...whole } = w;
+        const version = this.versionOf(w);
+        const { state, packed } =
+          this.options.packAbove === undefined
+            ? { state: whole, packed: null }
+            : await packLong(whole, this.options.packAbove);
+        return { _id: versionId(_id, version), unit: _id, version, state, ...(packed ? { packed } : {}), at: now };
+      }),
+    );
+    let lostClaims: string[];
+    try {
+      lostClaims = (await claimByInsert(this.versions, claims)).lost;
+    } catch (e) {
+      // What landed is unknown: read these again next time.
+      for (const w of writes) this.forget(w._id);
+      throw e;
+    }
     const lostSet = new Set(lostClaims);
     const won = writes.filter((_, i) => !lostSet.has(claims[i]._id));
     const lost = writes.filter((_, i) => lostSet.has(claims[i]._id)).map((w) => w._id);
+    // A lost claim: someone else wrote this version, what this writer knew is stale.
+    for (const id of lost) this.forget(id);
+    for (const w of [...won, ...catchUp]) this.keep(w);
     if (later) {
       for (const w of won) this.unwritten.set(w._id, w);
       if (won.length + catchUp.length > 0)
         later.add(async () => {
           try {
-            await this.writeCurrent(won, catchUp);
+            await this.writeCurrentOrForget(won, catchUp);
           } finally {
             // Written, or left to the claims (the next writer rolls them forward): read as stored.
             for (const w of won) if (this.unwritten.get(w._id) === w) this.unwritten.delete(w._id);
           }
         });
-    } else await this.writeCurrent(won, catchUp);
+    } else await this.writeCurrentOrForget(won, catchUp);
     return { won: won.map((w) => w._id), lost };
+  }
+
+  /**
+   * `writeCurrent`; when it fails, the states are forgotten (see `known`): the retry reads the
+   * current documents, finds them behind their claims and brings them up (as without remembering),
+   * where a remembered state would have made it see nothing to do.
+   */
+  private async writeCurrentOrForget(won: readonly D[], catchUp: readonly D[]): Promise<void> {
+    try {
+      await this.writeCurrent(won, catchUp);
+    } catch (e) {
+      for (const w of [...won, ...catchUp]) this.forget(w._id);
+      throw e;
+    }
   }
 
   /** The second half of `save`: the current documents of the versions `won` (and `catchUp`) written. */
@@ -175,13 +365,17 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     // that rolled this claim forward (the claim holds the state) or claimed a later version.
     if (created.length > 0) await claimByInsert(this.current, created);
     if (replaced.length + catchUp.length > 0) await this.replaceAndCheck([...replaced, ...catchUp]);
-    if (won.length > 0) await this.rollForwardPast(won);
-    // Older claims keep only their ids; their states are dropped every TRIM versions, in one statement.
+    // Older claims keep only their ids; their states are dropped every TRIM versions, in one
+    // statement, while the newer claims are looked for (neither depends on the other).
     const trimmed = won
       .filter((w) => this.versionOf(w) % TRIM === 0)
       .flatMap((w) => Array.from({ length: TRIM }, (_, k) => versionId(w._id, this.versionOf(w) - KEEP - k)));
-    if (trimmed.length > 0)
-      await this.versions.updateMany({ _id: { $in: trimmed } }, { $unset: { state: '' } } as Document);
+    await Promise.all([
+      won.length > 0 ? this.rollForwardPast(won) : undefined,
+      trimmed.length > 0
+        ? this.versions.updateMany({ _id: { $in: trimmed } }, { $unset: { state: '', packed: '' } } as Document)
+        : undefined,
+    ]);
   }
 
   /** Writes claimed states (from `load`'s lagging ones) over the current documents behind them. */
@@ -259,29 +453,56 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     later?: WritesLater,
   ): Promise<Map<string, D>> {
     const written = new Map<string, D>();
+    // Remembering, the current documents are written once the claims are made and the
+    // documents released (`claiming`): the next update of them need not wait for those writes.
+    const writes = later ?? (this.rememberOptions ? new WritesLater() : undefined);
     await retryContested(`${this.options.what}`, ids, async (pending, round) => {
-      const { current, lagging } =
-        round === 0 ? { current: await this.find(pending), lagging: new Set<string>() } : await this.load(pending);
-      const writes: D[] = [];
-      const catchUp: D[] = [];
-      for (const id of pending) {
-        const before = current.get(id) ?? null;
-        const next = compute(before, id);
-        if (next === null || (before && this.versionOf(next) === this.versionOf(before))) {
-          // Nothing new; bring the current document up to the claimed state if it lags.
-          if (lagging.has(id)) catchUp.push(next ?? before!);
-          continue;
-        }
-        const expected = this.versionOf(before) + 1;
-        if (this.versionOf(next) !== expected)
-          throw new Error(`${this.options.what} ${id}: computed version ${this.versionOf(next)}, expected ${expected}`);
-        writes.push(next);
-      }
-      const { lost } = await this.save(writes, catchUp, later);
-      const lostSet = new Set(lost);
-      for (const d of [...writes, ...catchUp]) if (!lostSet.has(d._id)) written.set(d._id, d);
+      const lost = await this.whileClaiming(pending, () => this.attempt(pending, round, compute, written, writes));
+      if (writes !== later) await writes!.flush();
       return lost;
     });
     return written;
+  }
+
+  /** One round of `update`: read (or recall), compute, claim; returns the ids whose claim was lost. */
+  private async attempt(
+    pending: readonly string[],
+    round: number,
+    compute: (before: D | null, id: string) => D | null,
+    written: Map<string, D>,
+    later?: WritesLater,
+  ): Promise<string[]> {
+    const { current, lagging, recalled } =
+      round === 0
+        ? { ...(await this.findOrRecall(pending)), lagging: new Set<string>() }
+        : { ...(await this.load(pending)), recalled: new Set<string>() };
+    const writes: D[] = [];
+    const catchUp: D[] = [];
+    // Computed from a remembered state that may be stale, with no claim to prove it is not.
+    const unproven: string[] = [];
+    for (const id of pending) {
+      const before = current.get(id) ?? null;
+      const next = compute(before, id);
+      if (next === null || (before && this.versionOf(next) === this.versionOf(before))) {
+        if (recalled.has(id)) {
+          // "Nothing new" (or whatever else `compute` decided beside its result) from a state only
+          // a claim could prove the newest: decided again from the store, in the next round.
+          this.forget(id);
+          unproven.push(id);
+          continue;
+        }
+        // Nothing new; bring the current document up to the claimed state if it lags.
+        if (lagging.has(id)) catchUp.push(next ?? before!);
+        continue;
+      }
+      const expected = this.versionOf(before) + 1;
+      if (this.versionOf(next) !== expected)
+        throw new Error(`${this.options.what} ${id}: computed version ${this.versionOf(next)}, expected ${expected}`);
+      writes.push(next);
+    }
+    const { lost } = await this.save(writes, catchUp, later);
+    const lostSet = new Set(lost);
+    for (const d of [...writes, ...catchUp]) if (!lostSet.has(d._id)) written.set(d._id, d);
+    return [...lost, ...unproven];
   }
 }
