@@ -209,7 +209,7 @@ export class OpsStatusService {
       }
     };
     const [dlq, parked, outbox] = await Promise.all([
-      part('dlq', { count: 0, byReason: {}, latest: [] } as OpsStatus['dlq'], () => this.dlq()),
+      part('dlq', { count: 0, byReason: {}, latest: [] }, () => this.dlq()),
       part('parked', [] as OpsStatus['parked'], () => this.store.progress.parked()),
       part(
         'outbox',
@@ -220,7 +220,7 @@ export class OpsStatusService {
           permanentFailures: 0,
           sent: 0,
           muted: 0,
-        } as OpsStatus['outbox'],
+        },
         () => this.outbox(at),
       ),
     ]);

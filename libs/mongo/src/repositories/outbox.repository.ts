@@ -343,7 +343,7 @@ export class OutboxRepository {
     // Streamed, each document copied to its head as it comes: a province's pending notifications
     // read at once were tens of MB in the driver's objects.
     for await (const d of this.col.find(filter, { projection: HEAD_PROJECTION, batchSize: HEADS_BATCH }))
-      if (!accepted.has(d._id)) out.push(headOf(d as OutboxHead));
+      if (!accepted.has(d._id)) out.push(headOf(d));
     return out;
   }
 
