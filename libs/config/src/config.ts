@@ -213,7 +213,6 @@ export const DEPLOYMENT_SETTINGS: Record<DeployedProcess, readonly (keyof Env)[]
     'IW_API_TOKENS',
     'IW_STATUS_HOST',
     'IW_STATUS_PORT',
-    'IW_STATUS_SNAPSHOT_EVERY',
     'IW_TIMEZONE',
     'IW_BINDINGS',
     'IW_PEOPLE',
