@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { localDateTime, type Clock } from '@iw/clock';
 import type { AppConfig, TopicRole } from '@iw/config';
 import { watermarkLagSeconds } from '@iw/measures';
@@ -44,7 +44,7 @@ export const VERSION = process.env.npm_package_version ?? '0.1.0';
  * under `errors`, the rest still answers.
  */
 @Injectable()
-export class OpsStatusService {
+export class OpsStatusService implements OnApplicationBootstrap {
   private readonly startedAt: number;
   private snapshot: Snapshot | null = null;
   private reading: Promise<Snapshot> | null = null;
@@ -58,6 +58,11 @@ export class OpsStatusService {
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
   ) {
     this.startedAt = realClock.now();
+  }
+
+  /** The first snapshot reading starts with the app, before anyone asks. */
+  onApplicationBootstrap(): void {
+    void this.slowParts(this.realClock.now());
   }
 
   async status(): Promise<OpsStatus> {
