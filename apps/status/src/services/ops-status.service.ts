@@ -197,7 +197,7 @@ export class OpsStatusService implements OnApplicationBootstrap {
     const every = this.config.http.statusSnapshotMs;
     // Fresh enough; or the last reading ended less than its own duration ago: readings are at
     // most every `every` and take the server at most half the time however slow they are.
-    if (good && (realNow - last.at < every || realNow - last.doneAt < last.doneAt - last.at)) return last;
+    if (good && every > 0 && (realNow - last.at < every || realNow - last.doneAt < last.doneAt - last.at)) return last;
     const reading = (this.reading ??= this.readSlowParts().finally(() => {
       this.reading = null;
     }));
