@@ -115,6 +115,11 @@ export const envSchema = z.object({
   MAIL_FROM: z.string().default('Indicator Watch <noreply@localhost>'),
   IW_API_TOKENS: list(''),
   IW_STATUS_PORT: port(3000),
+  /**
+   * /status reads its whole-collection parts (DLQ, parked units, outbox) at most this often, in the
+   * background, and answers from the last reading with its time; `0s`: every request reads them.
+   */
+  IW_STATUS_SNAPSHOT_EVERY: duration('IW_STATUS_SNAPSHOT_EVERY', '30s'),
   /** Interface the status app listens on: loopback unless told otherwise (0.0.0.0 or :: for all). */
   IW_STATUS_HOST: z
     .string()
@@ -237,6 +242,8 @@ export interface AppConfig {
   http: {
     statusHost: string;
     statusPort: number;
+    /** How old /status's snapshot of the DLQ, parked units and outbox may get before it is read again (real ms). */
+    statusSnapshotMs: number;
     publicUrl: string;
     apiTokens: string[];
     metricsPorts: { ingest: number; alerting: number };
@@ -379,6 +386,7 @@ export function loadConfig(
     http: {
       statusHost: e.IW_STATUS_HOST,
       statusPort: e.IW_STATUS_PORT,
+      statusSnapshotMs: e.IW_STATUS_SNAPSHOT_EVERY,
       publicUrl: e.IW_PUBLIC_URL.replace(/\/+$/, ''),
       apiTokens: e.IW_API_TOKENS,
       metricsPorts: { ingest: e.IW_METRICS_PORT_INGEST, alerting: e.IW_METRICS_PORT_ALERTING },

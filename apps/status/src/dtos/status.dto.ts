@@ -118,6 +118,16 @@ export const OpsStatusSchema = z.object({
     sent: z.number().int(),
     muted: z.number().int(),
   }),
+  /**
+   * `dlq`, `parked` and `outbox` are read in the background at most every `everySeconds`
+   * (IW_STATUS_SNAPSHOT_EVERY) and shared by every request: they hold as of `asOf`, `ageSeconds` ago.
+   */
+  snapshot: z.object({
+    parts: z.array(z.string()),
+    asOf: IsoInstantSchema,
+    ageSeconds: z.number().int(),
+    everySeconds: z.number().int(),
+  }),
   indicators: z.object({
     fiscalYear: z.number().int().nullable(),
     /** Tracked units (an indicator, or each part of a compound), by status. */

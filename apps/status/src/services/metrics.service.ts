@@ -62,6 +62,10 @@ export class MetricsService {
       'Waiting notifications whose last failure was permanent (5xx)',
     ),
     sent: this.gauge('iw_outbox_sent', 'Notifications sent'),
+    snapshotAge: this.gauge(
+      'iw_status_snapshot_age_seconds',
+      'Age of the reading the DLQ, parked and outbox figures come from (read at most every IW_STATUS_SNAPSHOT_EVERY)',
+    ),
     units: this.gauge('iw_tracked_units', 'Tracked units (indicators, compound parts) by status', ['status']),
     funds: this.gauge('iw_budget_funds_wan_yuan', '年度资金总额 over all tracked projects, 万元'),
     spent: this.gauge('iw_budget_spent_wan_yuan', '执行数 over all tracked projects, 万元'),
@@ -123,6 +127,7 @@ export class MetricsService {
     this.g.failing.set(s.outbox.failing);
     this.g.permanent.set(s.outbox.permanentFailures);
     this.g.sent.set(s.outbox.sent);
+    this.g.snapshotAge.set(s.snapshot.ageSeconds);
     for (const [status, n] of Object.entries(s.indicators.byStatus)) this.g.units.set({ status }, n);
     this.g.funds.set(s.budget.funds);
     this.g.spent.set(s.budget.spent);

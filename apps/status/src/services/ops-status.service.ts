@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { localDateTime, type Clock } from '@iw/clock';
 import type { AppConfig, TopicRole } from '@iw/config';
 import { watermarkLagSeconds } from '@iw/measures';
@@ -18,6 +18,20 @@ export const LIVE_WITHIN_MS = 30_000;
 const KAFKA_TIMEOUT_MS = 4000;
 const DLQ_LATEST = 10;
 
+/** The parts of /status read from a snapshot: each reads a whole collection on FerretDB. */
+export const SNAPSHOT_PARTS = ['dlq', 'parked', 'outbox'] as const;
+
+interface Snapshot {
+  /** Real time the reads started: the figures are as of then. */
+  at: number;
+  /** Real time they were done. */
+  doneAt: number;
+  dlq: OpsStatus['dlq'];
+  parked: OpsStatus['parked'];
+  outbox: OpsStatus['outbox'];
+  errors: Record<string, string>;
+}
+
 export const CONSUMED_TOPICS: Readonly<Record<'ingest' | 'alerting', readonly TopicRole[]>> = {
   ingest: ['inspectionBatches', 'cases', 'surveys', 'spending', 'measurements'],
   alerting: ['progress'],
@@ -32,8 +46,10 @@ export const VERSION = process.env.npm_package_version ?? '0.1.0';
  * under `errors`, the rest still answers.
  */
 @Injectable()
-export class OpsStatusService {
+export class OpsStatusService implements OnApplicationBootstrap {
   private readonly startedAt: number;
+  private snapshot: Snapshot | null = null;
+  private reading: Promise<Snapshot> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -44,6 +60,11 @@ export class OpsStatusService {
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
   ) {
     this.startedAt = realClock.now();
+  }
+
+  /** The first snapshot reading starts with the app, before anyone asks. */
+  onApplicationBootstrap(): void {
+    void this.slowParts(this.realClock.now());
   }
 
   async status(): Promise<OpsStatus> {
@@ -57,29 +78,18 @@ export class OpsStatusService {
       }
     };
     const realNow = this.realClock.now();
-    const [consumers, watermarks, stats, dlq, parked, outbox, tracked] = await Promise.all([
+    const [consumers, watermarks, stats, snap, tracked] = await Promise.all([
       this.consumers(),
       part('watermarks', [] as SourceWatermark[], () => this.store.watermarks.all()),
       part('services', [] as ServiceStatsDoc[], async () => [
         ...(await this.store.stats.live('ingest', realNow - LIVE_WITHIN_MS)),
         ...(await this.store.stats.live('alerting', realNow - LIVE_WITHIN_MS)),
       ]),
-      part('dlq', { count: 0, byReason: {}, latest: [] }, () => this.dlq()),
-      part('parked', [] as OpsStatus['parked'], () => this.store.progress.parked()),
-      part(
-        'outbox',
-        {
-          backlog: 0,
-          oldestPendingAgeSeconds: null,
-          failing: 0,
-          permanentFailures: 0,
-          sent: 0,
-          muted: 0,
-        },
-        () => this.outbox(realNow),
-      ),
+      this.slowParts(realNow),
       part('indicators', null, () => this.rollUp.current()),
     ]);
+    Object.assign(errors, snap.errors);
+    const { dlq, parked, outbox } = snap;
 
     const byStatus = emptyStatusCounts();
     let units = 0;
@@ -164,8 +174,68 @@ export class OpsStatusService {
         executionRate: funds > 0 ? round2((spentYuan / (funds * 10_000)) * 100) : null,
         timeElapsed: tracked?.fiscalYear ? timeElapsed(tracked.fiscalYear, now, this.config.timeZone) : null,
       },
+      snapshot: {
+        parts: [...SNAPSHOT_PARTS],
+        asOf: new Date(snap.at).toISOString(),
+        ageSeconds: Math.max(0, Math.round((this.realClock.now() - snap.at) / 1000)),
+        everySeconds: Math.round(this.config.http.statusSnapshotMs / 1000),
+      },
       errors: { ...consumers.errors, ...errors },
     };
+  }
+
+  /**
+   * DLQ, parked units and outbox: each reads a whole collection (86,000 notifications, 100,000
+   * progress documents in a province), so they are read at most every IW_STATUS_SNAPSHOT_EVERY,
+   * one reading at a time shared by every request. A request after that age answers from the last
+   * reading (its time is in `snapshot`) and starts the next one in the background; without a
+   * good reading (none yet, or the last one failed somewhere) it waits for the next.
+   */
+  private async slowParts(realNow: number): Promise<Snapshot> {
+    const last = this.snapshot;
+    const good = last !== null && Object.keys(last.errors).length === 0;
+    const every = this.config.http.statusSnapshotMs;
+    // Fresh enough; or the last reading ended less than its own duration ago: readings are at
+    // most every `every` and take the server at most half the time however slow they are.
+    if (good && every > 0 && (realNow - last.at < every || realNow - last.doneAt < last.doneAt - last.at)) return last;
+    const reading = (this.reading ??= this.readSlowParts().finally(() => {
+      this.reading = null;
+    }));
+    if (good && every > 0) return last;
+    return reading;
+  }
+
+  /** One reading of the snapshot's parts; never rejects (a part that failed is under `errors`). */
+  private async readSlowParts(): Promise<Snapshot> {
+    const at = this.realClock.now();
+    const errors: Record<string, string> = {};
+    const part = async <T>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> => {
+      try {
+        return await fn();
+      } catch (e) {
+        errors[name] = (e as Error).message;
+        return fallback;
+      }
+    };
+    const [dlq, parked, outbox] = await Promise.all([
+      part('dlq', { count: 0, byReason: {}, latest: [] }, () => this.dlq()),
+      part('parked', [] as OpsStatus['parked'], () => this.store.progress.parked()),
+      part(
+        'outbox',
+        {
+          backlog: 0,
+          oldestPendingAgeSeconds: null,
+          failing: 0,
+          permanentFailures: 0,
+          sent: 0,
+          muted: 0,
+        },
+        () => this.outbox(at),
+      ),
+    ]);
+    const snap: Snapshot = { at, doneAt: this.realClock.now(), dlq, parked, outbox, errors };
+    if (!this.snapshot || this.snapshot.at <= at) this.snapshot = snap;
+    return snap;
   }
 
   /** Committed offset, end offset and lag per partition for the ingest and alerting groups. */
@@ -207,11 +277,7 @@ export class OpsStatusService {
   }
 
   private async dlq(): Promise<OpsStatus['dlq']> {
-    const [count, byReason, latest] = await Promise.all([
-      this.store.dlq.count(),
-      this.store.dlq.countByReason(),
-      this.store.dlq.latest(DLQ_LATEST),
-    ]);
+    const { count, byReason, latest } = await this.store.dlq.overview(DLQ_LATEST);
     return {
       count,
       byReason,
@@ -230,7 +296,7 @@ export class OpsStatusService {
     const s = await this.store.outbox.stats();
     return {
       backlog: s.pending,
-      // enqueuedAt is wall-clock time: the age is real seconds waiting.
+      // enqueuedAt is wall-clock time: the age is real seconds waiting, as of the reading.
       oldestPendingAgeSeconds: s.oldestPendingAt
         ? Math.max(0, Math.round((realNow - new Date(s.oldestPendingAt).getTime()) / 1000))
         : null,

@@ -125,6 +125,12 @@ describe('MetricsService', () => {
     dlq: { count: 3, byReason: { schema: 3 }, latest: [] },
     parked: [],
     outbox: { backlog: 2, oldestPendingAgeSeconds: null, failing: 1, permanentFailures: 0, sent: 9, muted: 0 },
+    snapshot: {
+      parts: ['dlq', 'parked', 'outbox'],
+      asOf: '2026-01-01T00:00:00.000Z',
+      ageSeconds: 12,
+      everySeconds: 30,
+    },
     indicators: {
       fiscalYear: 2019,
       units: 1,
@@ -155,6 +161,7 @@ describe('MetricsService', () => {
       'iw_dlq_messages_by_reason{reason="schema"} 3',
       'iw_parked_units 1',
       'iw_outbox_oldest_pending_age_seconds 0',
+      'iw_status_snapshot_age_seconds 12',
       'iw_tracked_units{status="at_risk"} 1',
       'iw_budget_execution_ratio 0.25',
       'iw_source_watermark_lag_seconds{topic="t"} 259200',

@@ -57,6 +57,32 @@ export class DlqRepository {
     return out;
   }
 
+  /**
+   * count(), countByReason() and latest(limit) in one pass over the collection (reason class and
+   * time only), then the newest records read by `_id`: on FerretDB each of the three reads the
+   * whole collection.
+   */
+  async overview(limit = 10): Promise<{ count: number; byReason: Record<string, number>; latest: DlqDoc[] }> {
+    const byReason: Record<string, number> = {};
+    let count = 0;
+    let newest: Array<{ _id: string; at: Date }> = [];
+    const newer = (a: { _id: string; at: Date }, b: { _id: string; at: Date }) =>
+      b.at.getTime() - a.at.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
+    for await (const d of dlqOf(this.conn).find({}, { projection: { reasonClass: 1, at: 1 } })) {
+      count += 1;
+      byReason[d.reasonClass] = (byReason[d.reasonClass] ?? 0) + 1;
+      newest.push({ _id: d._id, at: new Date(d.at) });
+      if (newest.length > limit * 4) newest = newest.sort(newer).slice(0, limit);
+    }
+    newest = newest.sort(newer).slice(0, limit);
+    if (newest.length === 0) return { count, byReason, latest: [] };
+    const docs = await dlqOf(this.conn)
+      .find({ _id: { $in: newest.map((n) => n._id) } })
+      .toArray();
+    const byId = new Map(docs.map((d) => [d._id, d]));
+    return { count, byReason, latest: newest.flatMap((n) => byId.get(n._id) ?? []) };
+  }
+
   async latest(limit = 10): Promise<DlqDoc[]> {
     return dlqOf(this.conn).find({}).sort({ at: -1, _id: -1 }).limit(limit).toArray();
   }

@@ -576,25 +576,29 @@ export class OutboxRepository {
     );
   }
 
-  /** The backlog is counted in the app (it is small, and FerretDB's $group is limited). */
+  /**
+   * Counted in the app (FerretDB's $group is limited) in one pass over the collection: on
+   * FerretDB every filter but `_id` reads the whole collection anyway, so one read with a small
+   * projection replaces a count per state and a read of the backlog.
+   */
   async stats(): Promise<OutboxStats> {
-    const [sent, muted] = await Promise.all([
-      this.col.countDocuments({ state: 'sent' }),
-      this.col.countDocuments({ state: 'muted' }),
-    ]);
-    const out: OutboxStats = { pending: 0, failing: 0, permanentFailures: 0, oldestPendingAt: null, sent, muted };
+    const out: OutboxStats = { pending: 0, failing: 0, permanentFailures: 0, oldestPendingAt: null, sent: 0, muted: 0 };
     const accepted = await this.acceptedKeys();
     out.sent += accepted.size;
-    const backlog = this.col.find(
-      { state: { $in: ['pending', 'claimed'] } },
-      { projection: { attempts: 1, permanentFailure: 1, enqueuedAt: 1 } },
+    const all = this.col.find(
+      {},
+      { projection: { state: 1, attempts: 1, permanentFailure: 1, enqueuedAt: 1 }, batchSize: HEADS_BATCH },
     );
-    for await (const d of backlog) {
-      if (accepted.has(d._id)) continue;
-      out.pending += 1;
-      if (d.attempts > 0) out.failing += 1;
-      if (d.permanentFailure) out.permanentFailures += 1;
-      if (!out.oldestPendingAt || d.enqueuedAt < out.oldestPendingAt) out.oldestPendingAt = d.enqueuedAt;
+    for await (const d of all) {
+      if (d.state === 'sent') out.sent += 1;
+      else if (d.state === 'muted') out.muted += 1;
+      else if (d.state === 'pending' || d.state === 'claimed') {
+        if (accepted.has(d._id)) continue;
+        out.pending += 1;
+        if (d.attempts > 0) out.failing += 1;
+        if (d.permanentFailure) out.permanentFailures += 1;
+        if (!out.oldestPendingAt || d.enqueuedAt < out.oldestPendingAt) out.oldestPendingAt = d.enqueuedAt;
+      }
     }
     return out;
   }
