@@ -45,6 +45,18 @@ export const VERSION = process.env.npm_package_version ?? '0.1.0';
  * versions and uptime. Each part is read on its own: a part that cannot be read is reported
  * under `errors`, the rest still answers.
  */
+/** Runs one part of the answer: one that fails gives `fallback`, its message under `errors[name]`. */
+function partOf(errors: Record<string, string>) {
+  return async <T>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      errors[name] = (e as Error).message;
+      return fallback;
+    }
+  };
+}
+
 @Injectable()
 export class OpsStatusService implements OnApplicationBootstrap {
   private readonly startedAt: number;
@@ -69,14 +81,7 @@ export class OpsStatusService implements OnApplicationBootstrap {
 
   async status(): Promise<OpsStatus> {
     const errors: Record<string, string> = {};
-    const part = async <T>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> => {
-      try {
-        return await fn();
-      } catch (e) {
-        errors[name] = (e as Error).message;
-        return fallback;
-      }
-    };
+    const part = partOf(errors);
     const realNow = this.realClock.now();
     const [consumers, watermarks, stats, snap, tracked] = await Promise.all([
       this.consumers(),
@@ -209,14 +214,7 @@ export class OpsStatusService implements OnApplicationBootstrap {
   private async readSlowParts(): Promise<Snapshot> {
     const at = this.realClock.now();
     const errors: Record<string, string> = {};
-    const part = async <T>(name: string, fallback: T, fn: () => Promise<T>): Promise<T> => {
-      try {
-        return await fn();
-      } catch (e) {
-        errors[name] = (e as Error).message;
-        return fallback;
-      }
-    };
+    const part = partOf(errors);
     const [dlq, parked, outbox] = await Promise.all([
       part('dlq', { count: 0, byReason: {}, latest: [] }, () => this.dlq()),
       part('parked', [] as OpsStatus['parked'], () => this.store.progress.parked()),
