@@ -105,26 +105,44 @@ export function groupNotices<N extends NotificationHead>(
 }
 
 /**
- * `list` cut into slices of at least `size` notifications (the last may be smaller; one
- * recipient's more), each recipient's notifications whole in one slice, recipients in the order
- * they first appear: what a sender judges and sends together, so a person still gets one digest.
+ * `items` cut into slices, each group (same `keyOf`) whole in one slice, groups in the order
+ * they first appear; a slice closes once it holds at least `sizeAt(slice index)` items (the
+ * last may hold fewer; one group may make it larger).
  */
-export function recipientSlices<N extends NotificationHead>(list: readonly N[], size: number): N[][] {
-  const byRecipient = new Map<string, N[]>();
-  for (const n of list) {
-    const of = byRecipient.get(n.recipient);
-    if (of) of.push(n);
-    else byRecipient.set(n.recipient, [n]);
+export function wholeGroupSlices<T>(
+  items: Iterable<T>,
+  keyOf: (item: T) => string,
+  sizeAt: (index: number) => number,
+): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const of = groups.get(key);
+    if (of) of.push(item);
+    else groups.set(key, [item]);
   }
-  const slices: N[][] = [];
-  let slice: N[] = [];
-  for (const of of byRecipient.values()) {
+  const slices: T[][] = [];
+  let slice: T[] = [];
+  for (const of of groups.values()) {
     slice.push(...of);
-    if (slice.length >= size) {
+    if (slice.length >= sizeAt(slices.length)) {
       slices.push(slice);
       slice = [];
     }
   }
   if (slice.length) slices.push(slice);
   return slices;
+}
+
+/**
+ * `list` cut into slices of at least `size` notifications (the last may be smaller; one
+ * recipient's more), each recipient's notifications whole in one slice, recipients in the order
+ * they first appear: what a sender judges and sends together, so a person still gets one digest.
+ */
+export function recipientSlices<N extends NotificationHead>(list: readonly N[], size: number): N[][] {
+  return wholeGroupSlices(
+    list,
+    (n) => n.recipient,
+    () => size,
+  );
 }

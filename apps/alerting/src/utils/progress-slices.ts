@@ -1,3 +1,4 @@
+import { wholeGroupSlices } from '@iw/alerts';
 /**
  * A progress-triggered evaluation judges its units and writes their alerts in slices of
  * growing size (this many first, then twice as many each time, up to LARGEST_PROGRESS_SLICE):
@@ -22,23 +23,9 @@ export function progressSlices(
   first = FIRST_PROGRESS_SLICE,
   largest = LARGEST_PROGRESS_SLICE,
 ): string[][] {
-  const byProject = new Map<string, string[]>();
-  for (const [id, unit] of units) {
-    const ids = byProject.get(unit.projectId);
-    if (ids) ids.push(id);
-    else byProject.set(unit.projectId, [id]);
-  }
-  const slices: string[][] = [];
-  let size = first;
-  let slice: string[] = [];
-  for (const ids of byProject.values()) {
-    slice.push(...ids);
-    if (slice.length >= size) {
-      slices.push(slice);
-      slice = [];
-      size = Math.min(size * 2, largest);
-    }
-  }
-  if (slice.length) slices.push(slice);
-  return slices;
+  return wholeGroupSlices(
+    units.keys(),
+    (id) => units.get(id)!.projectId,
+    (index) => Math.min(first * 2 ** index, largest),
+  );
 }
