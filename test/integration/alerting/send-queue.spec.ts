@@ -116,12 +116,12 @@ it('what this process enqueues reaches the pending mirror without a read back; a
     toldDocs.push(...docs);
     mirror.enqueued(docs);
   });
-  const pendingKeys = async () => (await new OutboxRepository(conn).pendingHeads()).map((d) => d._id).sort();
+  const pendingKeys = async () => (await new OutboxRepository(conn).pendingHeads()).map((d) => d.key).sort();
 
   // The first look reads in full.
   const first = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
   expect(outbox.reads).toBe(1);
-  expect(first.map((d) => d._id).sort()).toEqual(await pendingKeys());
+  expect(first.map((d) => d.key).sort()).toEqual(await pendingKeys());
   outbox.reads = 0;
 
   const fresh = Array.from({ length: 5 }, (_, i) => notification('m', i));
@@ -136,7 +136,7 @@ it('what this process enqueues reaches the pending mirror without a read back; a
   expect(outbox.reads).toBe(0);
   const expected = await pendingKeys();
   outbox.reads = 0;
-  expect(seen.map((d) => d._id).sort()).toEqual(expected);
+  expect(seen.map((d) => d.key).sort()).toEqual(expected);
   expect(expected).toEqual(expect.arrayContaining([...fresh.map((n) => n.key), notification('m', 5).key]));
 
   // Taken out by the sender (claimed and sent): a late word of its enqueue does not bring it back.
@@ -155,8 +155,8 @@ it('what this process enqueues reaches the pending mirror without a read back; a
   mirror.enqueued(toldDocs.filter((d) => d._id === taken));
   const after = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
   expect(outbox.reads).toBe(0);
-  expect(after.map((d) => d._id)).not.toContain(taken);
-  expect(after.map((d) => d._id).sort()).toEqual(await pendingKeys());
+  expect(after.map((d) => d.key)).not.toContain(taken);
+  expect(after.map((d) => d.key).sort()).toEqual(await pendingKeys());
 
   // Enqueued by someone else (another instance: not told): the stamp differs, and it is read.
   outbox.reads = 0;
@@ -164,8 +164,8 @@ it('what this process enqueues reaches the pending mirror without a read back; a
   expect(await elsewhere.enqueue([notification('other', 0)], new Date(realNow + 2))).toBe(1);
   const withOther = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
   expect(outbox.reads).toBeGreaterThan(0);
-  expect(withOther.map((d) => d._id)).toContain(notification('other', 0).key);
-  expect(withOther.map((d) => d._id).sort()).toEqual(await pendingKeys());
+  expect(withOther.map((d) => d.key)).toContain(notification('other', 0).key);
+  expect(withOther.map((d) => d.key).sort()).toEqual(await pendingKeys());
 });
 
 /** A whole notification, as the evaluation enqueues it (every field of the notice filled in). */
@@ -195,7 +195,7 @@ it('the pending mirror keeps heads of what it reads, and what this process enque
   await outbox.enqueue([earlier], new Date(realNow)); // before the mirror's first read: not kept whole
 
   const heads = await mirror.current((await outbox.sendQueue(new Date(realNow))).stamp);
-  const head = heads.find((d) => d._id === earlier.key)!;
+  const head = heads.find((d) => d.key === earlier.key)!;
   // Only what due, mute and group read: the policy's match (agency, project), status, order.
   expect(head.notice).toEqual({
     kind: 'opened',
@@ -211,7 +211,7 @@ it('the pending mirror keeps heads of what it reads, and what this process enque
     evaluation: { status: 'at_risk' },
   });
   expect(Object.keys(head).sort()).toEqual(
-    ['_id', 'alertId', 'attempts', 'createdAt', 'enqueuedAt', 'notice', 'recipient', 'state'].sort(),
+    ['attempts', 'createdAt', 'enqueuedAt', 'key', 'notice', 'recipient', 'state'].sort(),
   );
   // The read's projection and a copy of the whole document agree.
   const stored = (await outbox.byKeys([earlier.key])).get(earlier.key)!;
@@ -222,12 +222,12 @@ it('the pending mirror keeps heads of what it reads, and what this process enque
   // Enqueued by this process after the read: its head in the copy, the whole notification kept for the mail.
   const later = whole(2);
   await outbox.enqueue([later], new Date(realNow + 1));
-  expect(mirror.known()!.find((d) => d._id === later.key)!.notice.evaluation).toEqual({ status: 'at_risk' });
+  expect(mirror.known()!.find((d) => d.key === later.key)!.notice.evaluation).toEqual({ status: 'at_risk' });
   expect(mirror.whole([earlier.key, later.key]).get(later.key)?.notice).toEqual(later.notice);
   expect([...mirror.whole([earlier.key, later.key]).keys()]).toEqual([later.key]);
   mirror.remove([later.key]);
   expect(mirror.whole([later.key]).size).toBe(0);
-  expect(mirror.known()!.map((d) => d._id)).not.toContain(later.key);
+  expect(mirror.known()!.map((d) => d.key)).not.toContain(later.key);
 });
 
 it('an accepted mail is recorded by an insert, read as sent at once, left out of the send queue and marked on the outbox later', async () => {
@@ -264,7 +264,7 @@ it('an accepted mail is recorded by an insert, read as sent at once, left out of
   expect(queue.unmarked).toBe(2);
   expect(queue.dueClaimed.flatMap((d) => d.docs.map((x) => x._id))).not.toContain(a.key);
   for (const read of [await outbox.pendingHeads(), await outbox.pendingHeadsSince(new Date(base))])
-    for (const key of keys) expect(read.map((d) => d._id)).not.toContain(key);
+    for (const key of keys) expect(read.map((d) => d.key)).not.toContain(key);
 
   // Marked (a pass that sent nothing): as a mail recorded sent always was; outbox_sent emptied.
   expect(await outbox.settleSent()).toBe(2);

@@ -34,4 +34,23 @@ describe('TextPool', () => {
     pool.clear();
     expect(pool.share(doc('k1'), new Set(['_id']))).toEqual(doc('k1'));
   });
+
+  it('gives one copy of equal small objects, a different one for any field that differs, until cleared', () => {
+    const pool = new TextPool();
+    const unit = (agency?: string) =>
+      agency === undefined
+        ? { projectId: '2019.甲局.项目', projectName: '项目' }
+        : { projectId: '2019.甲局.项目', projectName: '项目', agency };
+    const first = pool.shareObject(unit('甲局'));
+    expect(pool.shareObject(unit('甲局'))).toBe(first);
+    expect(pool.shareObject(unit('乙局'))).not.toBe(first);
+    expect(pool.shareObject(unit('乙局'))).toEqual(unit('乙局'));
+    const none = pool.shareObject(unit());
+    expect(none).not.toBe(first);
+    expect(none).toEqual(unit());
+    expect(pool.shareObject({ status: 'at_risk' })).toBe(pool.shareObject({ status: 'at_risk' }));
+    expect(pool.shareObject({ status: 'at_risk' })).not.toBe(pool.shareObject({ status: 'off_track' }));
+    pool.clear();
+    expect(pool.shareObject(unit('甲局'))).not.toBe(first);
+  });
 });

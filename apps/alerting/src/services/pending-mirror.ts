@@ -5,7 +5,7 @@ const FULL_READ_MS = 300_000;
 /** How far back (real ms) each look for new notifications reaches: enqueuing instances' clocks differ. */
 const CLOCK_SKEW_MS = 60_000;
 /** Texts each notification has its own of: the key, and the alert id (a slice of it: headOf). */
-const UNSHARED: ReadonlySet<string> = new Set(['_id', 'alertId']);
+const UNSHARED: ReadonlySet<string> = new Set(['key', 'alertId']);
 /** Whole notifications this process enqueued kept for their mail, the newest this many: a burst's mails go out without reading them back. */
 const WHOLE_KEPT = 2_000;
 
@@ -19,6 +19,7 @@ const WHOLE_KEPT = 2_000;
  */
 export class TextPool {
   private readonly texts = new Map<string, string>();
+  private readonly objects = new Map<string, object>();
 
   /** `doc` with each text in it replaced by the pool's copy (in place: the doc is the mirror's own). */
   share<T extends object>(doc: T, skip: ReadonlySet<string>): T {
@@ -38,10 +39,26 @@ export class TextPool {
     return doc;
   }
 
+  /**
+   * The pool's copy of a small object of texts (a notice's unit, its evaluation's status): the
+   * notifications of one project share one, as they share its texts.
+   */
+  shareObject<T extends Record<string, string | undefined>>(o: T): T {
+    const key = JSON.stringify(o);
+    const kept = this.objects.get(key);
+    if (kept) return kept as T;
+    this.share(o, NONE);
+    this.objects.set(key, o);
+    return o;
+  }
+
   clear(): void {
     this.texts.clear();
+    this.objects.clear();
   }
 }
+
+const NONE: ReadonlySet<string> = new Set();
 
 /**
  * The sender's copy of the outbox's pending notifications, their heads (OutboxHead: what due,
@@ -160,19 +177,18 @@ export class PendingMirror {
   private key(): string {
     let latest: OutboxHead | null = null;
     for (const d of this.docs.values())
-      if (
-        !latest ||
-        d.enqueuedAt.getTime() > latest.enqueuedAt.getTime() ||
-        (d.enqueuedAt.getTime() === latest.enqueuedAt.getTime() && d._id > latest._id)
-      )
+      if (!latest || d.enqueuedAt > latest.enqueuedAt || (d.enqueuedAt === latest.enqueuedAt && d.key > latest.key))
         latest = d;
-    return latest ? `${this.docs.size}:${latest.enqueuedAt.getTime()}:${latest._id}` : '0';
+    return latest ? `${this.docs.size}:${latest.enqueuedAt}:${latest.key}` : '0';
   }
 
   private add(docs: readonly OutboxHead[]): void {
     for (const d of docs) {
-      this.docs.set(d._id, this.pool.share(d, UNSHARED));
-      this.latest = Math.max(this.latest, d.enqueuedAt.getTime());
+      const head = this.pool.share(d, UNSHARED);
+      head.notice.unit = this.pool.shareObject(head.notice.unit);
+      head.notice.evaluation = this.pool.shareObject(head.notice.evaluation);
+      this.docs.set(d.key, head);
+      this.latest = Math.max(this.latest, d.enqueuedAt);
     }
   }
 }

@@ -302,7 +302,8 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   ): Promise<number | null> {
     const readFrom = this.realNow();
     if (!docs.length) return null;
-    const all = docs.map(toNotification);
+    // The heads are notifications (OutboxHead extends NotificationHead): judged as they are.
+    const all = docs;
     const now = this.clock.now();
     await this.lookUpLastSent(all.map((n) => n.recipient));
     const lastSentOf = (r: string) => this.lastSent.get(r) ?? null;

@@ -90,18 +90,14 @@ export interface FailedSend {
 }
 
 /**
- * What the sender keeps of a pending notification until it claims it (NoticeHead: what due,
- * mute and group read), and what a read of the pending notifications returns: a province's
+ * What the sender keeps of a pending notification until it claims it: the notification's head
+ * (NotificationHead: what due, mute and group read) and the outbox's own fields. A province's
  * first sweep leaves tens of thousands pending, each about 3 kB whole once read.
  */
-export interface OutboxHead {
-  _id: string;
-  recipient: string;
-  alertId: string;
-  notice: NoticeHead;
-  createdAt: string;
+export interface OutboxHead extends NotificationHead {
   state: OutboxState;
-  enqueuedAt: Date;
+  /** When it was enqueued (ms): a number, not a Date (a Date object per head cost about 100 B). */
+  enqueuedAt: number;
   attempts: number;
 }
 
@@ -129,17 +125,27 @@ const HEAD_PROJECTION = {
   'notice.evaluation.status': 1,
 } as const;
 
+/** The fields headOf reads of an outbox document (whole, or as HEAD_PROJECTION read it). */
+type HeadSource = Pick<
+  OutboxDoc,
+  '_id' | 'recipient' | 'alertId' | 'createdAt' | 'state' | 'enqueuedAt' | 'attempts'
+> & {
+  notice: NoticeHead;
+};
+
 /**
  * The head of a notification (whole, or as the projection read it): a copy of only what
- * OutboxHead holds, in objects of one shape. The alert id is a slice of the key, which starts
- * with it: one string less per notification.
+ * OutboxHead holds, each object built whole in one literal (a property added later moves to an
+ * array of its own). The alert id is a slice of the key, which starts with it: one string less
+ * per notification.
  */
-export function headOf(doc: OutboxHead): OutboxHead {
+export function headOf(doc: HeadSource): OutboxHead {
   const { notice } = doc;
   const alertId = doc._id.startsWith(`${doc.alertId}|`) ? doc._id.slice(0, doc.alertId.length) : doc.alertId;
-  const unit: NoticeHead['unit'] = { projectId: notice.unit.projectId, projectName: notice.unit.projectName };
-  if (notice.unit.agency !== undefined) unit.agency = notice.unit.agency;
-  const head: NoticeHead = {
+  const { projectId, projectName, agency } = notice.unit;
+  const unit: NoticeHead['unit'] =
+    agency === undefined ? { projectId, projectName } : { projectId, projectName, agency };
+  const fields = {
     kind: notice.kind,
     alertId: notice.alertId === alertId ? alertId : notice.alertId,
     version: notice.version,
@@ -148,21 +154,20 @@ export function headOf(doc: OutboxHead): OutboxHead {
     unit,
     evaluation: { status: notice.evaluation.status },
   };
-  if (notice.repeat !== undefined) head.repeat = notice.repeat;
+  const head: NoticeHead = notice.repeat === undefined ? fields : { ...fields, repeat: notice.repeat };
   return {
-    _id: doc._id,
+    key: doc._id,
     recipient: doc.recipient,
-    alertId,
     notice: head,
     createdAt: doc.createdAt,
     state: doc.state,
-    enqueuedAt: doc.enqueuedAt,
+    enqueuedAt: doc.enqueuedAt.getTime(),
     attempts: doc.attempts,
   };
 }
 
-/** The notification an outbox document (whole: a Notification) or head (a NotificationHead) holds. */
-export function toNotification<D extends OutboxHead>(doc: D): NotificationHead & { notice: D['notice'] } {
+/** The notification a whole outbox document holds. */
+export function toNotification(doc: OutboxDoc): Notification {
   return { key: doc._id, recipient: doc.recipient, notice: doc.notice, createdAt: doc.createdAt };
 }
 
