@@ -1,9 +1,10 @@
+import { APPS, NODE_FLAGS } from '@iw/main-job';
 import { type AppProcess, spawnApp } from '../test/support/spawn';
 import { ROOT } from './world';
 
 /**
  * Compiled apps as child processes (test/support's spawnApp), run from the repository root as
- * `npm start` runs them, and remembered so that stopAll can stop them.
+ * `npm start` runs them (with their NODE_FLAGS), and remembered so that stopAll can stop them.
  */
 export type BenchApp = AppProcess;
 
@@ -22,7 +23,10 @@ export function spawnBenchApp(
   name?: string,
   nodeArgs: string[] = [],
 ): BenchApp {
-  const app = spawnApp({ entry, env, name, nodeArgs, cwd: ROOT, maxOutput: MAX_KEPT });
+  // The app's own Node flags first, as the main job and `npm run start:<app>` give them.
+  const of = APPS.find((a) => entry.endsWith(`/apps/${a}/src/main.js`));
+  const flags = of ? NODE_FLAGS[of] : [];
+  const app = spawnApp({ entry, env, name, nodeArgs: [...flags, ...nodeArgs], cwd: ROOT, maxOutput: MAX_KEPT });
   running.add(app);
   void app.exited.then(() => running.delete(app));
   return app;

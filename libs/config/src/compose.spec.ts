@@ -67,7 +67,7 @@ const services = compose.services;
 /** Which process a service runs, from its command. */
 function processOf(s: Service): DeployedProcess | null {
   const cmd = (s.command ?? []).join(' ');
-  const app = /^node dist\/apps\/(ingest|alerting|status)\/src\/main\.js$/.exec(cmd);
+  const app = /^node (?:--[\w-]+=\S+ )*dist\/apps\/(ingest|alerting|status)\/src\/main\.js$/.exec(cmd);
   if (app) return app[1] as DeployedProcess;
   if (cmd === 'node infra/cli.js up') return 'topics';
   if (/^node bin\/iw\.js targets import /.test(cmd)) return 'catalogue';
@@ -221,7 +221,7 @@ describe('docker-compose.yml and .env.example', () => {
 
   it('runs files that the image contains', () => {
     for (const [, s] of appServices) {
-      const [, file] = s.command!;
+      const file = s.command!.slice(1).find((a) => !a.startsWith('--'))!;
       const source = file.replace(/^dist\//, '').replace(/\.js$/, '.ts');
       expect(fs.existsSync(path.join(ROOT, file.startsWith('dist/') ? source : file))).toBe(true);
     }

@@ -1,6 +1,6 @@
 export { runMainJob, type MainJobDeps } from './run';
 export { parseOptions, UsageError, type MainJobOptions } from './options';
-export { APPS, mailSinkPlan, dashboardUrl, formatLiveLine, childEnv, DEFAULT_SMTP_URL } from './plan';
+export { APPS, NODE_FLAGS, mailSinkPlan, dashboardUrl, formatLiveLine, childEnv, DEFAULT_SMTP_URL } from './plan';
 export {
   prepareReplay,
   ReplayRefusedError,

@@ -1,5 +1,7 @@
 import { loadConfig } from '@iw/config';
-import { banner, childEnv, dashboardUrl, formatLiveLine, mailSinkPlan } from './plan';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { APPS, banner, childEnv, dashboardUrl, formatLiveLine, mailSinkPlan, NODE_FLAGS } from './plan';
 
 const config = (env: Record<string, string> = {}) =>
   loadConfig({ IW_LOCAL_DIR: '/srv/iw/.local', ...env }, '/nonexistent/.env');
@@ -95,5 +97,29 @@ describe('banner', () => {
     expect(text).toContain('mail       /x/.local/mail');
     expect(text).toContain('clock      IW_CLOCK=sim:…');
     expect(text).toContain('Ctrl-C');
+  });
+});
+
+describe('NODE_FLAGS', () => {
+  const scripts = (
+    JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+
+  it.each(APPS.map((app) => [app]))('npm run start:%s starts the app with the same flags as the main job', (app) => {
+    const started = /&& node (.*)dist\/apps\/(\w+)\/src\/main\.js$/.exec(scripts[`start:${app}`]);
+    expect(started?.[2]).toBe(app);
+    expect(started![1].split(' ').filter(Boolean)).toEqual([...NODE_FLAGS[app]]);
+  });
+
+  it.each(APPS.map((app) => [app]))('docker-compose.yml starts %s with the same flags', (app) => {
+    const compose = fs.readFileSync(path.join(__dirname, '../../../docker-compose.yml'), 'utf8');
+    const line = compose.split('\n').find((l) => l.includes(`'dist/apps/${app}/src/main.js'`));
+    const args = /command: \[(.*)\]/
+      .exec(line ?? '')?.[1]
+      .split(',')
+      .map((a) => a.trim().replace(/^'|'$/g, ''));
+    expect(args).toEqual(['node', ...NODE_FLAGS[app], `dist/apps/${app}/src/main.js`]);
   });
 });

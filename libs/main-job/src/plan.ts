@@ -14,6 +14,20 @@ export function entryOf(root: string, app: AppName): string {
 }
 
 /**
+ * Node's flags per app, the same wherever it starts: the main job, `npm run start:<app>` (its
+ * script in package.json spells them out; a test checks they agree) and the bench. Alerting holds
+ * a province's catalogue and pending notifications for good and allocates little per second: a
+ * young generation of 2 MB semi-spaces (V8's default grows to 16 MB) cut its peak RSS in a
+ * province's first sweep from 446 MB to 371 MB, for about 2 % more CPU in the collector.
+ * Ingest allocates per event and keeps little, so it keeps V8's default.
+ */
+export const NODE_FLAGS: Readonly<Record<AppName, readonly string[]>> = {
+  ingest: [],
+  alerting: ['--max-semi-space-size=2'],
+  status: [],
+};
+
+/**
  * Where the local mail sink listens and keeps .eml files (`localCatcherOf`: SMTP_URL plain
  * smtp:// on loopback without credentials); null when mail goes to a real server, or
  * IW_MAIL_SINK=off (your own catcher on loopback).

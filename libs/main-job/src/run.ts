@@ -30,7 +30,17 @@ import {
 import { loadStoryInput, runSimulation } from '@iw/simulator/runner';
 import { ownersFormatOf, parseOwners, parseTargetTable } from '@iw/targets';
 import { parseOptions, UsageError, type MainJobOptions } from './options';
-import { APPS, banner, childEnv, dashboardUrl, entryOf, formatLiveLine, logDir, mailSinkPlan } from './plan';
+import {
+  APPS,
+  banner,
+  childEnv,
+  dashboardUrl,
+  entryOf,
+  formatLiveLine,
+  logDir,
+  mailSinkPlan,
+  NODE_FLAGS,
+} from './plan';
 import { countMail, prepareReplay, setAsidePreviousMail } from './replay';
 import { Supervisor } from './supervisor';
 import { Terminal } from './terminal';
@@ -235,7 +245,9 @@ class MainJob {
         this.fail(`${name} exited; stopping everything`);
       },
     });
-    this.supervisor.start(APPS.map((app) => ({ name: app, entry: entryOf(this.root, app) })));
+    this.supervisor.start(
+      APPS.map((app) => ({ name: app, entry: entryOf(this.root, app), nodeFlags: NODE_FLAGS[app] })),
+    );
 
     if (options.simulate && input) {
       this.simulation = runSimulation({

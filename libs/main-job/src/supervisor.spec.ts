@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NODE_FLAGS } from './plan';
 import { Supervisor } from './supervisor';
 
 /** Tiny stand-ins for the services: one stops cleanly on SIGTERM, one crashes, one ignores SIGTERM. */
@@ -8,6 +9,7 @@ const SCRIPTS = {
   polite: `process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); console.log('listening'); console.error('WARN low disk'); setInterval(() => {}, 1000);`,
   crash: `console.log('starting'); setTimeout(() => { console.error('ERROR cannot start: boom'); process.exit(3); }, 100);`,
   stubborn: `process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('up'); setInterval(() => {}, 1000);`,
+  flags: `console.log('flags ' + JSON.stringify(process.execArgv)); process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1000);`,
 };
 
 describe('Supervisor', () => {
@@ -119,6 +121,23 @@ describe('Supervisor', () => {
     expect(sup.running).toEqual(['ingest']);
     expect(await sup.stop(15_000, ['ingest'])).toEqual([{ name: 'ingest', code: 0, signal: null }]);
     expect(sup.running).toEqual([]);
+  });
+
+  it('starts each child with its Node flags (NODE_FLAGS), and none when it has none', async () => {
+    const sup = supervisor({ cwd: dir, env: process.env, logDir: dir });
+    const flags = entry('flags');
+    sup.start([
+      { name: 'alerting', entry: flags.entry, nodeFlags: NODE_FLAGS.alerting },
+      { name: 'ingest', entry: flags.entry },
+    ]);
+    const line = (name: string) =>
+      /flags (.*)/.exec(
+        fs.existsSync(path.join(dir, `${name}.log`)) ? fs.readFileSync(path.join(dir, `${name}.log`), 'utf8') : '',
+      )?.[1];
+    await until(() => line('alerting') !== undefined && line('ingest') !== undefined);
+    expect(JSON.parse(line('alerting')!)).toEqual([...NODE_FLAGS.alerting]);
+    expect(NODE_FLAGS.alerting.length).toBeGreaterThan(0);
+    expect(JSON.parse(line('ingest')!)).toEqual([]);
   });
 
   it('refuses an entry that is not built', () => {

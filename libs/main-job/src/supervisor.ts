@@ -7,6 +7,8 @@ import { WALL_CLOCK } from '@iw/clock';
 export interface ChildSpec {
   name: string;
   entry: string;
+  /** Node's flags, before the entry (plan.ts NODE_FLAGS). */
+  nodeFlags?: readonly string[];
 }
 
 export interface SupervisorOptions {
@@ -59,7 +61,7 @@ export class Supervisor {
       // foreground group) reaches the main job only, which then stops the services in order
       // (ingest drained first); otherwise each service stopped on its own at once, and the job
       // took the first one to exit for a crash.
-      const proc = spawn(process.execPath, [spec.entry], {
+      const proc = spawn(process.execPath, [...(spec.nodeFlags ?? []), spec.entry], {
         cwd: this.o.cwd,
         env: this.o.env,
         stdio: ['ignore', 'pipe', 'pipe'],
