@@ -3,6 +3,7 @@ import {
   AlertRepository,
   claimByInsert,
   closeMongo,
+  COLLECTIONS,
   collection,
   connectMongo,
   ContestedWriteError,
@@ -217,4 +218,22 @@ it('an alert claimed whose write never came (its writer crashed) is brought up t
   expect((await new AlertRepository(conns[2]).load([id])).get(id)!.rev).toBe(2);
   const healed = (await reader.find([id])).get(id)!;
   expect([healed.rev, healed.alert.silencedUntil]).toEqual([2, silenced.silencedUntil]);
+});
+
+it('openHeads streams every open alert, over several read batches, without history, and no other', async () => {
+  const repo = new AlertRepository(conns[0]);
+  const open = Array.from({ length: 2_100 }, () => openedAlert().alert);
+  const closed = Array.from({ length: 5 }, () => ({ ...openedAlert().alert, state: 'resolved' as const }));
+  expect(await repo.save([...open, ...closed].map((alert) => ({ alert, expectedRev: null })))).toEqual([]);
+  const seen = new Map<string, number>();
+  for await (const s of repo.openHeads()) {
+    expect(s.alert.state).toBe('open');
+    expect(s.alert.history).toEqual([]);
+    seen.set(s.alert.id, (seen.get(s.alert.id) ?? 0) + 1);
+  }
+  for (const a of open) expect(seen.get(a.id)).toBe(1);
+  for (const a of closed) expect(seen.has(a.id)).toBe(false);
+  expect(seen.size).toBe(await collection(conns[0], COLLECTIONS.alerts).countDocuments({ state: 'open' }));
+  // The whole alert still has its history: only the heads leave it out.
+  expect((await repo.get(open[0].id))!.alert.history.length).toBeGreaterThan(0);
 });

@@ -33,6 +33,9 @@ import { OutboxSignal } from './outbox-signal';
 import { OwnersService } from './owners.service';
 
 /** What a sweep keeps across its chunks of evaluations. */
+/** Alerts due a reminder or an escalation read whole and stepped at a time (onSweep). */
+const SWEEP_STEP_SLICE = 2_000;
+
 export interface SweepAlerts {
   /** Ids of the alerts stored when the sweep began, and of those it wrote since. */
   stored: Set<string>;
@@ -237,10 +240,15 @@ export class AlertService {
     const step = (alert: Alert | null, id: string) =>
       alert ? onSweep(alert, now, options, undefined, latest.get(id)) : null;
     // Most days nothing is due: which alerts may be is decided on the open ones without their
-    // history (the bulk of a stored alert), and only those are read whole and stepped.
-    const heads = await this.alerts.openHeads();
-    const due = heads.filter((s) => judged(s.alert.id) && step(s.alert, s.alert.id)?.changed).map((s) => s.alert.id);
-    return (await this.apply(due, step)).enqueued;
+    // history (the bulk of a stored alert), as they stream in; only those are read whole and stepped.
+    const due: string[] = [];
+    for await (const s of this.alerts.openHeads())
+      if (judged(s.alert.id) && step(s.alert, s.alert.id)?.changed) due.push(s.alert.id);
+    // Read whole and stepped a slice at a time: after a long stop, every open alert may be due.
+    let enqueued = 0;
+    for (let i = 0; i < due.length; i += SWEEP_STEP_SLICE)
+      enqueued += (await this.apply(due.slice(i, i + SWEEP_STEP_SLICE), step)).enqueued;
+    return enqueued;
   }
 
   /**

@@ -15,6 +15,9 @@ import { collection } from './collections';
 import type { WritesLater } from './later';
 import { VersionedDocs } from './versioned';
 
+/** Open alerts read per round trip by openHeads. */
+const OPEN_HEADS_BATCH = 1_000;
+
 /**
  * One alert per tracked unit (libs/alerts Alert), with its state history. Written by alerting
  * (lifecycle) and by whoever acknowledges or silences (CLI, status API): every write claims the
@@ -133,11 +136,13 @@ export class AlertRepository {
 
   /**
    * Open alerts without their history (empty here): enough to decide whether a reminder or an
-   * escalation is due, never to be written back.
+   * escalation is due, never to be written back. Streamed, OPEN_HEADS_BATCH at a time: a
+   * province's first sweep opens tens of thousands, and read at once they were the largest
+   * thing alerting ever held (about 1 kB each on the heap).
    */
-  async openHeads(): Promise<StoredAlert[]> {
-    const docs = await this.col.find({ state: 'open' }, { projection: { history: 0 } }).toArray();
-    return docs.map((d) => toAlert({ ...d, history: [] }));
+  async *openHeads(): AsyncGenerator<StoredAlert> {
+    for await (const d of this.col.find({ state: 'open' }, { projection: { history: 0 }, batchSize: OPEN_HEADS_BATCH }))
+      yield toAlert({ ...d, history: [] });
   }
 
   /** Open alerts by severity, counted in the app. */
