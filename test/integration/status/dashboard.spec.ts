@@ -62,6 +62,22 @@ it('keeps the pipeline figures off the home page, on /ops linked in the header',
   expect(await page.locator('main').getByRole('heading').allInnerTexts()).toEqual(['数据管道']);
   expect(await page.locator('[data-tile="dlq"] .v').innerText()).toBe('1');
   expect(await page.locator('[data-tile="dlq"] a').getAttribute('href')).toBe('/dlq');
+  // How old the DLQ, parked and outbox figures are: said on the page, and said again by the
+  // script's refresh from /status (every 15 s) in the same words.
+  const snapshot = page.locator('#snapshot');
+  const said = /^死信、暂停计数与待发邮件：\d+ 秒前的读数（(至多每 \d+ 秒读一次|每次请求时读)）$/;
+  expect(await snapshot.innerText()).toMatch(said);
+  await snapshot.evaluate((e) => ((e as { textContent: string }).textContent = '—'));
+  await page.waitForFunction(
+    () =>
+      (
+        globalThis as unknown as { document: { getElementById(id: string): { textContent: string } } }
+      ).document.getElementById('snapshot').textContent !== '—',
+    undefined,
+    { timeout: 25_000 },
+  );
+  expect(await snapshot.innerText()).toMatch(said);
+  expect(pageErrors).toEqual([]);
 });
 
 const colourOf = (loc: ReturnType<Page['locator']>, prop: 'backgroundColor' | 'color') =>

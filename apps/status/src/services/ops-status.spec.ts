@@ -1,7 +1,9 @@
 import type { ServiceStatsDoc } from '@iw/mongo';
 import { emptyStatusCounts } from '../dtos/common.dto';
 import type { OpsStatus } from '../dtos/status.dto';
-import { pipelineHealth } from '../views/pages';
+import * as vm from 'node:vm';
+import { DASHBOARD_JS } from '../views/dashboard-script';
+import { pipelineHealth, snapshotText } from '../views/pages';
 import { MetricsService } from './metrics.service';
 import { localDateTime } from '@iw/clock';
 import { topicFigures, type OpsStatusService } from './ops-status.service';
@@ -205,5 +207,19 @@ describe('MetricsService', () => {
     );
     expect(text).toMatch(/data-tile="parked"><div class="k">暂停计数的指标<\/div><div class="v">1</);
     expect(text).toContain('2019.p.汽油抽检批次（2 条；measure changed from sum to count &lt;b&gt;）');
+  });
+  it.each([
+    [5, 30, '死信、暂停计数与待发邮件：5 秒前的读数（至多每 30 秒读一次）'],
+    [89, 30, '死信、暂停计数与待发邮件：89 秒前的读数（至多每 30 秒读一次）'],
+    [400, 30, '死信、暂停计数与待发邮件：7 分钟前的读数（至多每 30 秒读一次）'],
+    [0, 0, '死信、暂停计数与待发邮件：0 秒前的读数（每次请求时读）'],
+  ])('says how old the tiles’ background reading is (%i s, every %i s)', (ageSeconds, everySeconds, text) => {
+    expect(snapshotText({ ageSeconds, everySeconds })).toBe(text);
+    const page = String(pipelineHealth(status({ snapshot: { ...status().snapshot, ageSeconds, everySeconds } })));
+    expect(page).toContain(`<p class="muted" id="snapshot">${text}</p>`);
+  });
+  it('gives the dashboard script the same wording, in a script that compiles', () => {
+    expect(DASHBOARD_JS).toContain(snapshotText.toString());
+    expect(() => new vm.Script(DASHBOARD_JS)).not.toThrow();
   });
 });

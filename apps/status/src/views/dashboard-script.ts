@@ -1,9 +1,12 @@
+import { snapshotText } from './pages';
+
 /**
- * The dashboard's only script, served as /assets/dashboard.js: refreshes the pipeline tiles
- * every 15 s from /status (same-origin GET, authorised by the HttpOnly cookie). It writes text
- * only (textContent), never markup.
+ * The dashboard's only script, served as /assets/dashboard.js: refreshes the pipeline tiles and
+ * the age of their background reading every 15 s from /status (same-origin GET, authorised by
+ * the HttpOnly cookie). It writes text only (textContent), never markup.
  */
 export const DASHBOARD_JS = `(() => {
+  const snapshotText = ${snapshotText.toString()};
   const set = (id, text, level) => {
     const tile = document.querySelector('[data-tile="' + id + '"]');
     if (!tile) return;
@@ -26,6 +29,8 @@ export const DASHBOARD_JS = `(() => {
       set('dlq', String(s.dlq.count), s.dlq.count > 0 ? 'warn' : '');
       set('outbox', s.outbox.backlog + ' / ' + s.outbox.failing, s.outbox.failing > 0 ? 'bad' : '');
       set('clock', s.clock.local);
+      const snapshot = document.getElementById('snapshot');
+      if (snapshot) snapshot.textContent = snapshotText(s.snapshot);
     } catch (e) { /* keep the last figures */ }
   }
   setInterval(refresh, 15000);

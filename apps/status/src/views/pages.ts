@@ -34,13 +34,24 @@ ${tile('死信（DLQ）', s.dlq.count, s.dlq.count > 0 ? 'warn' : '', 'dlq', '/d
 ${s.parked.length > 0 ? tile('暂停计数的指标', s.parked.length, 'bad', 'parked') : null}
 ${tile('待发邮件 / 失败', `${s.outbox.backlog} / ${s.outbox.failing}`, s.outbox.failing > 0 ? 'bad' : '', 'outbox')}
 ${tile('当前时间（业务时钟）', s.clock.local, '', 'clock')}
-</div>${watermarkTable(s)}${
+</div><p class="muted" id="snapshot">${snapshotText(s.snapshot)}</p>${watermarkTable(s)}${
     s.parked.length > 0
       ? html`<p class="err" id="parked">暂停计数（事件已暂存，重建后计入：npx iw progress rebuild --unit &lt;编号&gt;）：${s.parked.map(
           (p) => html`<span>${p.unit}（${p.events} 条；${p.reason}）</span> `,
         )}</p>`
       : null
   }${errors.length ? html`<p class="err">无法读取：${errors.map(([k, v]) => html`<span>${k}（${v}）</span> `)}</p>` : null}</section>`;
+}
+
+/**
+ * How old the background reading behind the DLQ, parked and outbox tiles is (OpsStatus.snapshot).
+ * Plain JavaScript once compiled: the dashboard script runs this same function on each refresh
+ * (DASHBOARD_JS embeds its source), so the page and its refreshes say it alike.
+ */
+export function snapshotText(s: { ageSeconds: number; everySeconds: number }): string {
+  const age = s.ageSeconds < 90 ? `${s.ageSeconds} 秒` : `${Math.round(s.ageSeconds / 60)} 分钟`;
+  const every = s.everySeconds > 0 ? `至多每 ${s.everySeconds} 秒读一次` : '每次请求时读';
+  return `死信、暂停计数与待发邮件：${age}前的读数（${every}）`;
 }
 
 /** 数据截至: per source, the event time ingest has processed it to (alerting judges as of it) and how far behind the clock. */
