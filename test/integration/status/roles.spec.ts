@@ -309,6 +309,13 @@ it('?agency= narrows the project, indicator and alert lists, never beyond what t
   const ind = await getJson<Indicators>('admin', q('/api/indicators', AGENCY_B));
   expect(ind.body.indicators.length).toBeGreaterThan(0);
   expect(ind.body.indicators.every((i) => i.project.id === IDS.evilProject)).toBe(true);
+  // A person of agency A, asking for no agency, gets what the admin gets asking for A: only
+  // those projects are judged for them, in the catalogue's order, with the same figures.
+  const mine = await getJson<Indicators>('viewer', '/api/indicators');
+  const asked = await getJson<Indicators>('admin', q('/api/indicators', AGENCY_A));
+  expect(mine.body.indicators.length).toBeGreaterThan(0);
+  expect(mine.body.indicators).toEqual(asked.body.indicators);
+  expect(mine.body.indicators.some((i) => i.project.id === IDS.evilProject)).toBe(false);
   const alertsA = await getJson<{ alerts: unknown[] }>('admin', q('/api/alerts', AGENCY_A));
   expect(alertsA.status).toBe(200);
   expect(alertsA.body.alerts.length).toBeGreaterThan(0);

@@ -59,8 +59,9 @@ export class IndicatorsController {
   ): Promise<IndicatorList> {
     // A filter naming no project is a mistake to report, not an empty list.
     if (query.project !== undefined) await this.access.project(p, 'read', query.project);
-    const [list, readable] = await Promise.all([this.indicators.list(query), this.access.listFilter(p, query.agency)]);
-    return { ...list, indicators: list.indicators.filter((i) => readable(i.project.id)) };
+    // Only the projects the reader may list are read and judged: an agency's people, or
+    // `?agency=`, cost that agency's projects, not the province's.
+    return this.indicators.list(query, await this.access.listFilter(p, query.agency));
   }
 
   @Requires('read')

@@ -12,14 +12,20 @@ export class IndicatorsService {
     private readonly store: Store,
   ) {}
 
-  async list(query: IndicatorQuery): Promise<IndicatorList> {
-    const t = await this.tracking.snapshot(
-      query.project === undefined ? { year: query.year } : { projectId: query.project, year: query.year },
-    );
+  /** `readable`: the projects the reader may list (AccessService.listFilter); only those are judged. */
+  async list(query: IndicatorQuery, readable: (projectId: string) => boolean): Promise<IndicatorList> {
+    const t = await this.tracking.snapshot({
+      ...(query.project === undefined ? {} : { projectId: query.project }),
+      year: query.year,
+      only: readable,
+    });
     if (query.year !== undefined && t.fiscalYear === null)
       throw new NotFoundException(`目标表目录中没有 ${query.year} 年度`);
     const wanted = query.status ? new Set<string>(query.status) : null;
-    const indicators = t.projects.flatMap((p) => p.indicators).filter((i) => !wanted || wanted.has(i.status));
+    const indicators = t.projects
+      .filter((p) => readable(p.doc._id))
+      .flatMap((p) => p.indicators)
+      .filter((i) => !wanted || wanted.has(i.status));
     return { now: new Date(t.now).toISOString(), fiscalYear: t.fiscalYear, indicators: indicators.map(indicatorView) };
   }
 

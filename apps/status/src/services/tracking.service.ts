@@ -91,6 +91,14 @@ export interface TrackingStream extends Omit<Tracking, 'projects'> {
  * status wins where alerting wrote one (so the dashboard agrees with the emails); the live
  * verdict supplies expected, forecast and reason.
  */
+/** Which projects a snapshot judges: one (`projectId`), a fiscal year's (`year`, default the newest), those `only` keeps. */
+export interface TrackingFilter {
+  projectId?: string;
+  year?: number;
+  /** Only the projects this keeps (a reader's agencies, `?agency=`): the rest are neither read nor judged. */
+  only?: (projectId: string) => boolean;
+}
+
 @Injectable()
 export class TrackingService {
   private readonly risk: RiskConfig;
@@ -118,13 +126,13 @@ export class TrackingService {
   /**
    * Every project of a fiscal year (default: the newest), or just one (in its own year), judged now.
    */
-  async snapshot(filter: { projectId?: string; year?: number } = {}): Promise<Tracking> {
+  async snapshot(filter: TrackingFilter = {}): Promise<Tracking> {
     const t = await this.stream(filter);
     return { now: t.now, fiscalYear: t.fiscalYear, bindingsError: t.bindingsError, projects: [...t.projects()] };
   }
 
   /** Like snapshot, the projects judged as they are iterated (in the same order, with the same states). */
-  async stream(filter: { projectId?: string; year?: number } = {}): Promise<TrackingStream> {
+  async stream(filter: TrackingFilter = {}): Promise<TrackingStream> {
     const year =
       filter.projectId === undefined
         ? filter.year
@@ -132,6 +140,7 @@ export class TrackingService {
     const { stream } = await this.judging({
       year,
       ...(filter.projectId === undefined ? {} : { projectIds: [filter.projectId] }),
+      ...(filter.only === undefined ? {} : { only: filter.only }),
     });
     return stream;
   }
@@ -141,21 +150,38 @@ export class TrackingService {
    * with the `rev` of each of their evaluation documents as read (the roll-up keeps them to see
    * which were written since) and the unit set they were judged with.
    */
-  async judging(filter: { year?: number; projectIds?: readonly string[] }): Promise<{
+  async judging(filter: {
+    year?: number;
+    projectIds?: readonly string[];
+    /** Only the projects this keeps (a reader's agencies): the rest are neither read nor judged. */
+    only?: (projectId: string) => boolean;
+  }): Promise<{
     stream: TrackingStream;
     revs: Map<string, number>;
     unitSet: UnitSet | null;
   }> {
     const now = this.clock.now();
     const year = filter.year;
-    const wanted = filter.projectIds === undefined ? null : new Set(filter.projectIds);
+    const { only } = filter;
+    const given = filter.projectIds === undefined ? null : new Set(filter.projectIds);
+    // Each read as a promise (a repository getter throws while MongoDB is down: a rejection, not a throw mid-way).
+    const read = <T>(f: () => Promise<T>): Promise<T> => Promise.resolve().then(f);
+    const units = read(() => this.store.units(this.realClock.now(), year));
+    // With `only`, the projects wanted are known once the catalogue is read; when it keeps them
+    // all, nothing is narrowed (the whole year's state is read in one pass, not by 100,000 ids).
+    const narrowed =
+      only === undefined
+        ? null
+        : units.then((set) => {
+            const all = (set?.catalogue.projects ?? []).filter((p) => given === null || given.has(p.id));
+            const kept = all.filter((p) => only(p.id)).map((p) => p.id);
+            return kept.length === all.length ? given : new Set(kept);
+          });
+    const wanted = narrowed === null ? given : await narrowed;
     // The projects and indicators come from the catalogue the units were made from (the
     // import's snapshot, held by the bindings provider): reading 100,000 indicator documents
     // took FerretDB 15-20 s per request. Only the 偏差原因 change between imports. The
     // catalogue (reloaded only when its token moves) and the state are read side by side.
-    // Each read as a promise (a repository getter throws while MongoDB is down: a rejection, not a throw mid-way).
-    const read = <T>(f: () => Promise<T>): Promise<T> => Promise.resolve().then(f);
-    const units = read(() => this.store.units(this.realClock.now(), year));
     const [unitSet, progress, { statuses: settledById, revs }, deviations] = await Promise.all([
       units,
       wanted === null
