@@ -5,6 +5,7 @@
  * entries and a caught mail — so every route has something to show.
  */
 import * as fs from 'node:fs';
+import { OpsStatusSchema, type OpsStatus } from '../../../apps/status/src/dtos/status.dto';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -353,4 +354,11 @@ export async function startHarness(env: Record<string, string> = {}): Promise<St
       fs.rmSync(localDir, { recursive: true, force: true });
     },
   };
+}
+
+/** GET /status as the harness's first token, checked 200 and parsed by its schema. */
+export async function opsStatus(h: StatusHarness): Promise<OpsStatus> {
+  const res = await h.get('/status');
+  expect(res.status).toBe(200);
+  return OpsStatusSchema.parse(await res.json());
 }

@@ -1,7 +1,7 @@
 import { DlqRepository, OutboxRepository, connectMongo } from '@iw/mongo';
 import { waitFor } from '@iw/testing';
-import { OpsStatusSchema, type OpsStatus } from '../../../apps/status/src/dtos/status.dto';
-import { NOW, startHarness, type StatusHarness } from './harness';
+import type { OpsStatus } from '../../../apps/status/src/dtos/status.dto';
+import { NOW, opsStatus, startHarness, type StatusHarness } from './harness';
 
 /**
  * /status's whole-collection parts (DLQ, parked units, outbox) come from a reading kept at most
@@ -19,11 +19,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function status(): Promise<OpsStatus> {
-  const res = await h.get('/status');
-  expect(res.status).toBe(200);
-  return OpsStatusSchema.parse(await res.json());
-}
+const status = (): Promise<OpsStatus> => opsStatus(h);
 
 const record = (offset: number, at: number, reasonClass: string) => ({
   topic: 't.actuals.cases',

@@ -5,7 +5,7 @@ import { BatchConsumer, KafkaClient, KafkaProducer } from '@iw/kafka';
 import { StatsRepository, connectMongo } from '@iw/mongo';
 import { spawnApp, testKafkaConfig, waitFor, withDatabase } from '@iw/testing';
 import { OpsStatusSchema, type OpsStatus } from '../../../apps/status/src/dtos/status.dto';
-import { NOW, TOKENS, freePort, listen, startHarness, testConfig, type StatusHarness } from './harness';
+import { NOW, TOKENS, freePort, listen, opsStatus, startHarness, testConfig, type StatusHarness } from './harness';
 
 /**
  * The ops surface against the real services: /status and /metrics figures, consumer lag that
@@ -30,11 +30,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function status(): Promise<OpsStatus> {
-  const res = await h.get('/status');
-  expect(res.status).toBe(200);
-  return OpsStatusSchema.parse(await res.json());
-}
+const status = (): Promise<OpsStatus> => opsStatus(h);
 
 describe('/status', () => {
   it('reports DLQ, outbox, indicator statuses, budget, clock, versions and uptime', async () => {
