@@ -62,12 +62,13 @@ describe('/status snapshot of the DLQ, parked units and outbox', () => {
       expect(kept.outbox.backlog).toBe(2);
     }
 
-    // After it: concurrent requests get one kept reading at once (one new reading starts), then
-    // a later request sees the change, as of a later time. Another caller of the snapshot (the
-    // /metrics gauges) may have started a reading meanwhile: the burst then shares that one.
+    // After it: concurrent requests answer at once from a kept reading while one new reading
+    // runs (one at a time: at most two readings among them), then a later request sees the
+    // change, as of a later time. Another caller of the snapshot (the /metrics gauges) may have
+    // started a reading meanwhile, and one may end between the burst's requests.
     await new Promise((r) => setTimeout(r, 2500));
     const burst = await Promise.all([status(), status(), status()]);
-    expect(new Set(burst.map((s) => s.snapshot.asOf)).size).toBe(1);
+    expect(new Set(burst.map((s) => s.snapshot.asOf)).size).toBeLessThanOrEqual(2);
     for (const s of burst) {
       expect(Date.parse(s.snapshot.asOf)).toBeGreaterThanOrEqual(Date.parse(first.snapshot.asOf));
       if (s.snapshot.asOf === first.snapshot.asOf) {
