@@ -67,6 +67,8 @@ const PROBE = 8;
 const KEEP = 2;
 /** Every TRIM versions of a document, the states of the TRIM claims before the newest KEEP are dropped. */
 const TRIM = 8;
+/** Rounds of `settle`: each one follows a write that landed out of order, so about the writers at once. */
+const SETTLE_PASSES = 20;
 
 export interface VersionedOptions {
   /** Collection of the current documents (what readers read). */
@@ -361,17 +363,17 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     // (a replace with upsert is one statement each, 1.5–3.6 ms apiece on FerretDB).
     const created = won.filter((w) => this.versionOf(w) === 1);
     const replaced = won.filter((w) => this.versionOf(w) !== 1);
-    // A key lost here is a document already there, at this version or newer: written by a writer
-    // that rolled this claim forward (the claim holds the state) or claimed a later version.
+    // A key lost here is a document already there: written by a writer that rolled this claim
+    // forward (the claim holds the state) or claimed a later version; `settle` checks which.
     if (created.length > 0) await claimByInsert(this.current, created);
-    if (replaced.length + catchUp.length > 0) await this.replaceAndCheck([...replaced, ...catchUp]);
+    if (replaced.length + catchUp.length > 0) await this.replaceCurrent([...replaced, ...catchUp]);
     // Older claims keep only their ids; their states are dropped every TRIM versions, in one
-    // statement, while the newer claims are looked for (neither depends on the other).
+    // statement, while the written documents are checked (neither depends on the other).
     const trimmed = won
       .filter((w) => this.versionOf(w) % TRIM === 0)
       .flatMap((w) => Array.from({ length: TRIM }, (_, k) => versionId(w._id, this.versionOf(w) - KEEP - k)));
     await Promise.all([
-      won.length > 0 ? this.rollForwardPast(won) : undefined,
+      won.length + catchUp.length > 0 ? this.settle([...won, ...catchUp]) : undefined,
       trimmed.length > 0
         ? this.versions.updateMany({ _id: { $in: trimmed } }, { $unset: { state: '', packed: '' } } as Document)
         : undefined,
@@ -380,7 +382,9 @@ export class VersionedDocs<D extends Document & { _id: string }> {
 
   /** Writes claimed states (from `load`'s lagging ones) over the current documents behind them. */
   async catchUp(docs: readonly D[]): Promise<void> {
-    if (docs.length > 0) await this.replaceAndCheck(docs);
+    if (docs.length === 0) return;
+    await this.replaceCurrent(docs);
+    await this.settle(docs);
   }
 
   /** Replaces current documents, never with an older version than the stored one. */
@@ -395,47 +399,46 @@ export class VersionedDocs<D extends Document & { _id: string }> {
     try {
       await bulkWriteChunked(this.current, ops, { ordered: false });
     } catch (e) {
-      // Duplicate key: the stored document is already as new (the upsert found no older one).
+      // Duplicate key: a document was there that the filter did not match (as new or newer), or
+      // one inserted between FerretDB's filter check and its insert (older: `settle` sees it).
       const errors = (e as { writeErrors?: Array<{ code?: number }> }).writeErrors;
       if (!(Array.isArray(errors) ? errors.every((x) => x.code === 11000) : isDuplicateKey(e))) throw e;
     }
   }
 
   /**
-   * Writes `docs` over the current documents, then reads their versions back and writes again
-   * those an older writer's replace overtook (FerretDB checks the `$lt` filter and writes in two
-   * steps, so two replaces of one document can land out of order). Nothing is lost either way —
-   * the claims hold every state, and the next writer rolls forward — but readers see the newest
-   * state sooner.
+   * After this writer's writes of `written`: each current document brought up to the newest
+   * claim of it, and checked again after each such write, until it stands at the newest claim
+   * (SETTLE_PASSES at most). FerretDB checks a replace's `$lt` filter apart from its write, so
+   * two writes of one document can land out of order — this writer's over a newer writer's,
+   * even after that writer checked — and an upsert whose filter found nothing can lose its
+   * insert to an older version inserted meanwhile. Each newer claim is inserted before its
+   * writer's write, so whichever write lands last, its writer finds here either the document
+   * behind its own version or the newer claim, and writes the newest state again. Nothing is
+   * lost if this stops early (a crash, the bound): every claim holds its state and the next
+   * writer rolls forward from it (`load`); readers only see the newest state later.
    */
-  private async replaceAndCheck(docs: readonly D[]): Promise<void> {
-    let todo = docs;
-    for (let pass = 0; pass < 3 && todo.length > 0; pass++) {
-      await this.replaceCurrent(todo);
-      const stored = await this.current
-        .find({ _id: { $in: todo.map((d) => d._id) } } as Filter<D>, { projection: { [this.options.field]: 1 } })
-        .toArray();
+  private async settle(written: readonly D[]): Promise<void> {
+    let todo = written;
+    for (let pass = 0; pass < SETTLE_PASSES && todo.length > 0; pass++) {
+      const [stored, newer] = await Promise.all([
+        this.current
+          .find({ _id: { $in: todo.map((d) => d._id) } } as Filter<D>, { projection: { [this.options.field]: 1 } })
+          .toArray(),
+        this.versions
+          .find({ _id: { $in: todo.map((d) => versionId(d._id, this.versionOf(d) + 1)) } }, { projection: { unit: 1 } })
+          .toArray(),
+      ]);
       const at = new Map(stored.map((d) => [d._id as string, this.versionOf(d as D)]));
-      todo = todo.filter((d) => (at.get(d._id) ?? -1) < this.versionOf(d));
+      const behind = new Set([
+        ...todo.filter((d) => (at.get(d._id) ?? 0) < this.versionOf(d)).map((d) => d._id),
+        ...newer.map((d) => d.unit),
+      ]);
+      if (behind.size === 0) return;
+      const { current, lagging } = await this.load([...behind]);
+      todo = [...lagging].map((id) => current.get(id)!);
+      if (todo.length > 0) await this.replaceCurrent(todo);
     }
-  }
-
-  /**
-   * After this writer's replaces: documents another writer has claimed a newer version of
-   * meanwhile, brought up to it. FerretDB can land this writer's replace after the newer
-   * writer's replace and its read-back (the `$lt` filter is checked apart from the write), which
-   * left the current document a version behind — a unit of that writer missing until the next
-   * write of the document. The newer claim is inserted before its writer's replace, so whichever
-   * replace lands last, its writer sees the claim here.
-   */
-  private async rollForwardPast(written: readonly D[]): Promise<void> {
-    const next = await this.versions
-      .find({ _id: { $in: written.map((d) => versionId(d._id, this.versionOf(d) + 1)) } }, { projection: { unit: 1 } })
-      .toArray();
-    if (next.length === 0) return;
-    const { current, lagging } = await this.load(next.map((d) => d.unit));
-    const behind = [...lagging].map((id) => current.get(id)!);
-    if (behind.length > 0) await this.replaceAndCheck(behind);
   }
 
   /**
