@@ -56,6 +56,22 @@ describe('kafkaLogCreator', () => {
     kafkaLogCreator(logger)()({ namespace: 'Runner', level, label: '', log: { ...base, message: 'm' } });
     expect(lines).toEqual([[method, '[Runner] m']]);
   });
+
+  it.each([
+    ["The coordinator is loading and hence can't process requests for this group", 'warn'],
+    ['This server does not host this topic-partition', 'warn'],
+    ['There is no leader for this topic-partition as we are in the middle of a leadership election', 'warn'],
+    ['Not authorized to access topics: [Topic authorization failed]', 'error'],
+    ['The group member needs to have a valid member id before actually entering a consumer group', 'error'],
+    ['boom', 'error'],
+  ])('a broker error kafkajs logs, %s, goes to %s (retried by kafkajs: a warning)', (error, method) => {
+    const { lines, logger } = recordingLogger();
+    const log = { ...base, message: 'Response InitProducerId(key: 22, version: 1)', error, correlationId: 2 };
+    kafkaLogCreator(logger)()({ namespace: 'Connection', level: logLevel.ERROR, label: '', log });
+    expect(lines).toEqual([
+      [method, `[Connection] Response InitProducerId(key: 22, version: 1) error=${error} correlationId=2`],
+    ]);
+  });
 });
 
 describe('kafkaOptions', () => {

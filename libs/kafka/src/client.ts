@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { errorCodes } from 'kafkajs/src/protocol/error';
 import type { KafkaClientConfig } from './types';
 
 /** Keys whose values never reach a log line, wherever kafkajs puts them. */
@@ -29,15 +30,32 @@ function render(v: unknown): string {
 }
 
 /**
- * kafkajs log levels mapped onto a Nest logger. kafkajs's INFO chatter (joins, commits, …)
- * goes to `debug` so a normal run shows only warnings and errors.
+ * The broker errors kafkajs retries by itself (a coordinator still loading after a broker
+ * starts, a partition's leader moving, …), by the message its connection logs them with.
  */
+const RETRIED_BY_KAFKAJS = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
+
+/**
+ * kafkajs log levels mapped onto a Nest logger. kafkajs's INFO chatter (joins, commits, …)
+ * goes to `debug` so a normal run shows only warnings and errors. A broker's answer that
+ * kafkajs logs as an error but retries (`error=` one of RETRIED_BY_KAFKAJS) is a warning: when
+ * the retries run out, the caller's own error says so.
+ */
+export function kafkaLogLevel(level: logLevel, log: LogEntry['log']): 'error' | 'warn' | 'debug' {
+  if (level === logLevel.ERROR) {
+    const error = (log as { error?: unknown }).error;
+    return typeof error === 'string' && RETRIED_BY_KAFKAJS.has(error) ? 'warn' : 'error';
+  }
+  return level === logLevel.WARN ? 'warn' : 'debug';
+}
+
 export function kafkaLogCreator(logger: LoggerService) {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const line = formatKafkaLog(namespace, log);
-      if (level === logLevel.ERROR) logger.error(line);
-      else if (level === logLevel.WARN) logger.warn(line);
+      const to = kafkaLogLevel(level, log);
+      if (to === 'error') logger.error(line);
+      else if (to === 'warn') logger.warn(line);
       else logger.debug?.(line);
     };
 }
