@@ -21,6 +21,9 @@ export interface TopicTailOptions {
   maxWaitTimeMs?: number;
 }
 
+/** How long `stop` waits for a start under way before it disconnects anyway. */
+const STOP_WAIT_MS = 10_000;
+
 /**
  * Follows topics from their end, for a reader that keeps something derived from the store and
  * needs to hear when the store changed (the status app's roll-up): a consumer group of its own
@@ -33,6 +36,8 @@ export class TopicTail {
   private state: 'idle' | 'running' | 'stopped' = 'idle';
   private joined = false;
   private positioned = false;
+  /** The start under way (connect, subscribe, join), which `stop` lets finish first. */
+  private starting: Promise<void> | null = null;
 
   constructor(
     client: KafkaClient,
@@ -76,6 +81,15 @@ export class TopicTail {
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new Error(`tail ${this.options.groupId} is ${this.state}`);
     this.state = 'running';
+    this.starting = this.begin();
+    try {
+      await this.starting;
+    } finally {
+      this.starting = null;
+    }
+  }
+
+  private async begin(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: false });
     await this.consumer.run({
@@ -90,11 +104,26 @@ export class TopicTail {
     });
   }
 
-  /** Leaves the group and closes its connections. Idempotent. */
+  /**
+   * Leaves the group and closes its connections. Idempotent. A start under way is let finish
+   * first, for STOP_WAIT_MS at most: a disconnect in the middle of a join crashes the consumer,
+   * which kafkajs logs as an error and answers by restarting it.
+   */
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     const was = this.state;
     this.state = 'stopped';
-    if (was === 'running') await this.consumer.disconnect();
+    if (was !== 'running') return;
+    if (this.starting) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.starting.catch(() => undefined),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, STOP_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    await this.consumer.disconnect();
   }
 }

@@ -1,4 +1,5 @@
-import { BatchConsumer, KafkaAdmin, KafkaClient, KafkaProducer, type InboundMessage } from '@iw/kafka';
+import type { LoggerService } from '@nestjs/common';
+import { BatchConsumer, KafkaAdmin, KafkaClient, KafkaProducer, TopicTail, type InboundMessage } from '@iw/kafka';
 import { createTopics, deleteTestTopics, testKafkaConfig, testTopicPrefix, uniqueId, waitFor } from '@iw/testing';
 
 /**
@@ -132,4 +133,46 @@ it('a restarted group member resumes after the last commit', async () => {
   await consumer([topic], groupId).start(async (b) => void second.push(...b.messages.map(text)));
   await waitFor(() => second.length === 1, { timeoutMs: 30_000, message: 'second consumed' });
   expect(second).toEqual(['second']);
+});
+
+it('a tail stopped while it is still starting stops cleanly: no consumer crash, no restart, no error logged', async () => {
+  const topic = `${prefix}tail-stop`;
+  await createTopics([topic], 2);
+  const lines: Array<[string, string]> = [];
+  const record =
+    (level: string) =>
+    (m: unknown): void => {
+      lines.push([level, String(m)]);
+    };
+  const logger: LoggerService = {
+    log: record('log'),
+    error: record('error'),
+    warn: record('warn'),
+    debug: record('debug'),
+    verbose: record('verbose'),
+  };
+  const tailClient = new KafkaClient(testKafkaConfig(), logger);
+  const lost: string[] = [];
+  // Stopped at several points of its start: connecting, subscribing, joining the group.
+  for (const afterMs of [0, 20, 100, 300, 600]) {
+    const tail = new TopicTail(tailClient, {
+      groupId: uniqueId('tail'),
+      topics: [topic],
+      onMessages: () => undefined,
+      onPositioned: () => undefined,
+      onLost: (reason) => lost.push(reason),
+    });
+    const started = tail.start().then(
+      () => 'started',
+      (e: Error) => e.message,
+    );
+    await new Promise((r) => setTimeout(r, afterMs));
+    await tail.stop();
+    expect(await started).toBe('started');
+    expect(tail.following).toBe(false);
+  }
+  // kafkajs restarts a crashed consumer 300 ms after the crash: time for one to show.
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(lines.filter(([level, m]) => level === 'error' || /Restarting|Crash/.test(m))).toEqual([]);
+  expect(lost.filter((reason) => reason.startsWith('crashed'))).toEqual([]);
 });
