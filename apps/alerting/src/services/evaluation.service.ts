@@ -4,7 +4,14 @@ import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
-import { asOfFor, judgedProgressOf, type JudgedProgress, type Progress, type TrackedUnit } from '@iw/measures';
+import {
+  asOfFor,
+  judgedProgressOf,
+  sourcesOf,
+  type JudgedProgress,
+  type Progress,
+  type TrackedUnit,
+} from '@iw/measures';
 import { EvaluationRepository, ProgressRepository, WritesLater, type EvaluationWrite } from '@iw/mongo';
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
@@ -299,7 +306,7 @@ export class EvaluationService {
     for (const id of ids) {
       const unit = view.units.get(id);
       if (!unit) continue;
-      const at = asOfFor(now, view.sources.get(id) ?? ['measurements'], marks);
+      const at = asOfFor(now, sourcesOf(unit, view.sources), marks);
       if (at === null) waiting.push(id);
       else {
         units.set(id, unit);
