@@ -205,7 +205,7 @@ export class EvaluationService {
       // evaluation was judged on — every change since came as a progress message, judged at once.
       const fromJudged = this.lastSweep !== null;
       const seen = { judged: 0, asOf: null as number | null, waiting: 0 };
-      const alerts = await this.alerts.sweepContext();
+      const alerts = await this.alerts.sweepContext(view.units);
       const run: Run = { view, fromJudged, alerts, seen };
       let enqueued = 0;
       for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
