@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { collectGarbageSooner, loadConfigOrExit } from '@iw/config';
+import { ALERTING_HEAP_GROWING_PERCENT, collectGarbageSooner, loadConfigOrExit } from '@iw/config';
 import { createAlertingApp } from './app';
 
 const SHUTDOWN_LIMIT_MS = 20_000;
 
-collectGarbageSooner();
+collectGarbageSooner(ALERTING_HEAP_GROWING_PERCENT);
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();

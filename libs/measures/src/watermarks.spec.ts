@@ -5,7 +5,8 @@ import {
   asOfFor,
   judgedAt,
   nextPartitionWatermark,
-  sourcesByUnit,
+  boundSources,
+  sourcesOf,
   topicWatermark,
   watermarkLagSeconds,
 } from './watermarks';
@@ -110,7 +111,7 @@ describe('watermarkLagSeconds', () => {
   ])('%s → %s', (w, want) => expect(watermarkLagSeconds(NOW, w)).toBe(want));
 });
 
-describe('sourcesByUnit', () => {
+describe('boundSources and sourcesOf', () => {
   const PID = '2019.新疆维吾尔自治区市场监督管理局.流通领域商品成品油农资产品网络商品质量抽检监测经费';
   const set = loadBindings(
     [
@@ -128,7 +129,8 @@ describe('sourcesByUnit', () => {
     fixtureCatalogue(),
     { timeZone: 'Asia/Shanghai' },
   );
-  const sources = sourcesByUnit(set);
+  const bound = boundSources(set);
+  const sourcesOfId = (id: string) => sourcesOf(set.units.get(id)!, bound);
 
   it.each<[string, string, ActualsRole[]]>([
     [
@@ -138,13 +140,19 @@ describe('sourcesByUnit', () => {
     ],
     ['a budget execution: spending and measurements', budgetTrackId(PID), ['spending', 'measurements']],
   ])('%s', (_name, id, want) => {
-    expect(sources.get(id)).toEqual(want);
+    expect(sourcesOfId(id)).toEqual(want);
   });
 
   it('every other unit: measurements (which address any unit by id)', () => {
-    expect(sources.size).toBe(set.units.size);
     const unbound = [...set.units.values()].filter((u) => u.kind !== 'budget' && u.id !== `${PID}.汽油抽检批次`);
     expect(unbound.length).toBeGreaterThan(10);
-    for (const u of unbound) expect(sources.get(u.id)).toEqual(['measurements']);
+    for (const u of unbound) expect(sourcesOf(u, bound)).toEqual(['measurements']);
+  });
+
+  it('keeps an entry for bound units only, units fed alike sharing one list', () => {
+    expect([...bound.keys()]).toEqual([`${PID}.汽油抽检批次`]);
+    const budgets = [...set.units.values()].filter((u) => u.kind === 'budget');
+    expect(budgets.length).toBeGreaterThan(1);
+    expect(sourcesOf(budgets[0], bound)).toBe(sourcesOf(budgets[1], bound));
   });
 });

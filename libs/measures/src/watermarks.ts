@@ -1,5 +1,6 @@
 import { ACTUALS_ROLES, type ActualsRole } from '@iw/events';
 import type { BindingSet } from './bindings';
+import type { TrackedUnit } from './units';
 
 /**
  * Event time. Progress is only as current as what ingest has processed: while a source lags
@@ -42,11 +43,12 @@ export function topicWatermark(partitions: ReadonlyArray<number | null>): number
 }
 
 /**
- * The sources (actuals roles) that can feed each tracked unit: the `from` of its bindings, spending
+ * The sources (actuals roles) that can feed a tracked unit: the `from` of its bindings, spending
  * for a project's budget execution, and measurements for every unit (a measurement addresses any
- * unit by its id).
+ * unit by its id). Per unit a binding names (boundSources); every other unit's are its kind's
+ * alone (sourcesOf).
  */
-export function sourcesByUnit(bindings: BindingSet): Map<string, readonly ActualsRole[]> {
+export function boundSources(bindings: BindingSet): Map<string, readonly ActualsRole[]> {
   const bound = new Map<string, Set<ActualsRole>>();
   for (const b of bindings.bindings) {
     const roles = bound.get(b.unitId);
@@ -54,29 +56,34 @@ export function sourcesByUnit(bindings: BindingSet): Map<string, readonly Actual
     else bound.set(b.unitId, new Set([b.from]));
   }
   // In the contract's order, so two units fed alike list their sources alike; each distinct list
-  // is one array (a province's 100,000 units have a handful).
+  // is one array (a province's bound units have a handful). Only bound units have an entry: a
+  // province's 100,000 units, nearly all unbound, had one each (3.7 MB of map for a few lists).
   const lists = new Map<string, readonly ActualsRole[]>();
-  const listOf = (roles: ReadonlySet<ActualsRole>): readonly ActualsRole[] => {
+  const out = new Map<string, readonly ActualsRole[]>();
+  for (const [id, from] of bound) {
+    const roles = new Set<ActualsRole>(['measurements', ...from]);
+    if (bindings.units.get(id)?.kind === 'budget') roles.add('spending');
     const list = ACTUALS_ROLES.filter((r) => roles.has(r));
     const key = list.join(',');
     const known = lists.get(key);
-    if (known) return known;
-    lists.set(key, list);
-    return list;
-  };
-  const plain = listOf(new Set(['measurements']));
-  const budget = listOf(new Set(['measurements', 'spending']));
-  const out = new Map<string, readonly ActualsRole[]>();
-  for (const [id, unit] of bindings.units) {
-    const from = bound.get(id);
-    if (!from) out.set(id, unit.kind === 'budget' ? budget : plain);
+    if (known) out.set(id, known);
     else {
-      const roles = new Set<ActualsRole>(['measurements', ...from]);
-      if (unit.kind === 'budget') roles.add('spending');
-      out.set(id, listOf(roles));
+      lists.set(key, list);
+      out.set(id, list);
     }
   }
   return out;
+}
+
+const UNBOUND: readonly ActualsRole[] = ['measurements'];
+const UNBOUND_BUDGET: readonly ActualsRole[] = ACTUALS_ROLES.filter((r) => r === 'measurements' || r === 'spending');
+
+/** The sources of `unit`: its entry in `bound` (boundSources), else its kind's (spending too for a budget track). */
+export function sourcesOf(
+  unit: Pick<TrackedUnit, 'id' | 'kind'>,
+  bound: ReadonlyMap<string, readonly ActualsRole[]>,
+): readonly ActualsRole[] {
+  return bound.get(unit.id) ?? (unit.kind === 'budget' ? UNBOUND_BUDGET : UNBOUND);
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   OutboxRepository,
   prepareDatabase,
   type Connection,
+  type KeepHead,
   type OutboxDoc,
   type OutboxHead,
 } from '@iw/mongo';
@@ -57,13 +58,13 @@ function notification(tag: string, i: number): Notification {
 /** An OutboxRepository on the real database that counts its reads of pending notifications. */
 class CountingOutbox extends OutboxRepository {
   reads = 0;
-  override async pendingHeads(): Promise<OutboxHead[]> {
+  override async pendingHeads(keep?: KeepHead): Promise<OutboxHead[]> {
     this.reads++;
-    return super.pendingHeads();
+    return super.pendingHeads(keep);
   }
-  override async pendingHeadsSince(since: Date): Promise<OutboxHead[]> {
+  override async pendingHeadsSince(since: Date, keep?: KeepHead): Promise<OutboxHead[]> {
     this.reads++;
-    return super.pendingHeadsSince(since);
+    return super.pendingHeadsSince(since, keep);
   }
 }
 

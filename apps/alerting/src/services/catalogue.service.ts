@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import { sourcesByUnit, type BindingSet, type TrackedUnit } from '@iw/measures';
+import { boundSources, type BindingSet, type TrackedUnit } from '@iw/measures';
 import type { ActualsRole } from '@iw/events';
 import type { ParsedCatalogue } from '@iw/targets';
 import {
@@ -23,7 +23,7 @@ export interface CatalogueView {
   years: readonly number[];
   /** Every tracked unit of every open year (ids carry their year): what is judged and reminded. */
   units: ReadonlyMap<string, TrackedUnit>;
-  /** The sources (actuals roles) that feed each of those units (libs/measures sourcesByUnit). */
+  /** The sources (actuals roles) that feed each bound unit (libs/measures boundSources; any unit's: sourcesOf). */
   sources: ReadonlyMap<string, readonly ActualsRole[]>;
   /** 二级指标, 指标值, agency and pace per indicator id; the agency per budget track id (catalogueInfo). */
   info: ReadonlyMap<string, IndicatorInfo>;
@@ -115,7 +115,7 @@ export class CatalogueService implements OnModuleInit {
       let yearInfo = this.olderInfo.get(b);
       if (!yearInfo) this.olderInfo.set(b, (yearInfo = this.infoOf(await this.repo.load(b.fiscalYear)).info));
       infos.push(yearInfo);
-      for (const [id, roles] of sourcesByUnit(b)) sources.set(id, roles);
+      for (const [id, roles] of boundSources(b)) sources.set(id, roles);
     }
     // One open year (the usual case): its own maps, not copies of their 100,000 entries.
     const units = open.length === 1 ? open[0].units : new Map(open.flatMap((b) => [...b.units]));

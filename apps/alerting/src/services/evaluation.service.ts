@@ -4,7 +4,14 @@ import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { progressMessageSchema } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
-import { asOfFor, judgedProgressOf, type JudgedProgress, type Progress, type TrackedUnit } from '@iw/measures';
+import {
+  asOfFor,
+  judgedProgressOf,
+  sourcesOf,
+  type JudgedProgress,
+  type Progress,
+  type TrackedUnit,
+} from '@iw/measures';
 import { EvaluationRepository, ProgressRepository, WritesLater, type EvaluationWrite } from '@iw/mongo';
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
@@ -198,7 +205,7 @@ export class EvaluationService {
       // evaluation was judged on — every change since came as a progress message, judged at once.
       const fromJudged = this.lastSweep !== null;
       const seen = { judged: 0, asOf: null as number | null, waiting: 0 };
-      const alerts = await this.alerts.sweepContext();
+      const alerts = await this.alerts.sweepContext(view.units);
       const run: Run = { view, fromJudged, alerts, seen };
       let enqueued = 0;
       for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
@@ -299,7 +306,7 @@ export class EvaluationService {
     for (const id of ids) {
       const unit = view.units.get(id);
       if (!unit) continue;
-      const at = asOfFor(now, view.sources.get(id) ?? ['measurements'], marks);
+      const at = asOfFor(now, sourcesOf(unit, view.sources), marks);
       if (at === null) waiting.push(id);
       else {
         units.set(id, unit);

@@ -100,17 +100,22 @@ export class PendingMirror {
   async current(stamp: PendingStamp): Promise<OutboxHead[]> {
     if (this.fullAt !== null && this.realNow() - this.fullAt < FULL_READ_MS) {
       if (stamp.key !== this.stampKey && stamp.key !== this.key())
-        this.add(await this.outbox.pendingHeadsSince(new Date(this.latest - CLOCK_SKEW_MS)));
+        this.add(await this.outbox.pendingHeadsSince(new Date(this.latest - CLOCK_SKEW_MS), this.keep));
       if (this.docs.size === stamp.count) {
         this.stampKey = stamp.key;
         return [...this.docs.values()];
       }
     }
     const at = this.realNow();
-    const all = await this.outbox.pendingHeads();
+    // The copy is let go before the read (forgotten until it is done), and each head shared as it
+    // comes: a province's 86,000 pending heads, each with its own texts until shared, were twice
+    // the copy's size at once, beside the copy they replace.
+    this.fullAt = null;
+    this.stampKey = null;
     this.docs.clear();
     this.taken.clear();
     this.pool.clear();
+    const all = await this.outbox.pendingHeads(this.keep);
     this.latest = 0;
     this.add(all);
     this.fullAt = at;
@@ -141,7 +146,7 @@ export class PendingMirror {
       if (this.wholes.size <= WHOLE_KEPT) break;
       this.wholes.delete(k);
     }
-    this.add(fresh.map(headOf));
+    this.add(fresh.map((d) => this.keep(headOf(d))));
   }
 
   /** Of `keys`, the whole notifications this process enqueued lately (the rest: OutboxRepository.byKeys). */
@@ -182,12 +187,18 @@ export class PendingMirror {
     return latest ? `${this.docs.size}:${latest.enqueuedAt}:${latest.key}` : '0';
   }
 
+  /** A head as the copy keeps it: its texts, unit and status the pool's (in place). */
+  private readonly keep = (d: OutboxHead): OutboxHead => {
+    const head = this.pool.share(d, UNSHARED);
+    head.notice.unit = this.pool.shareObject(head.notice.unit);
+    head.notice.evaluation = this.pool.shareObject(head.notice.evaluation);
+    return head;
+  };
+
+  /** Heads, as `keep` made them, into the copy. */
   private add(docs: readonly OutboxHead[]): void {
     for (const d of docs) {
-      const head = this.pool.share(d, UNSHARED);
-      head.notice.unit = this.pool.shareObject(head.notice.unit);
-      head.notice.evaluation = this.pool.shareObject(head.notice.evaluation);
-      this.docs.set(d.key, head);
+      this.docs.set(d.key, d);
       this.latest = Math.max(this.latest, d.enqueuedAt);
     }
   }

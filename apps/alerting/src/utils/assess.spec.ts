@@ -327,6 +327,8 @@ describe('catalogueInfo', () => {
     `项目总体目标${T}测试`,
     `一级指标${T}二级指标${T}三级指标${T}指标值`,
     `项目完成指标${T}数量指标${T}汽油抽检批次${T}≥700批次`,
+    `项目完成指标${T}数量指标${T}柴油抽检批次${T}≥300批次`,
+    `项目完成指标${T}数量指标${T}培训次数${T}每季度不少于2次`,
   ].join('\n');
   const catalogue = parseTargetTable(table, { fiscalYear: 2019 });
   const [project] = catalogue.projects;
@@ -337,7 +339,7 @@ describe('catalogueInfo', () => {
     [
       'an indicator: 二级指标, 指标值, agency, pace',
       { id: project.indicators[0].id, indicatorId: project.indicators[0].id },
-      { level2: '数量指标', value: '≥700批次', agency: '某市场监督管理局', pace: seasonal },
+      { level2: '数量指标', agency: '某市场监督管理局', pace: seasonal },
     ],
     [
       'a part: its indicator’s',
@@ -353,6 +355,23 @@ describe('catalogueInfo', () => {
     const got = info.get(infoKeyOf(u as TrackedUnit));
     expect(got).toMatchObject(expected);
     if (u.indicatorId === null) expect(got?.pace).toBeUndefined();
+  });
+
+  it.each<[string, number, string]>([
+    ['written as describeTarget writes it: the text is the same, the 指标值 not kept', 0, '≥700批次'],
+    ['written otherwise: its 指标值 kept, and the text', 2, '每季度不少于2次'],
+  ])('an indicator’s target %s', (_name, index, text) => {
+    const indicator = project.indicators[index];
+    const u = unit({ id: indicator.id, indicatorId: indicator.id, target: indicator.target });
+    const got = info.get(infoKeyOf(u))!;
+    expect(got.value).toBe(index === 0 ? undefined : text);
+    expect(alertUnitOf(u, got).targetText).toBe(text);
+  });
+
+  it('indicators of one agency, 二级指标 and pace share one info (without a 指标值 of their own)', () => {
+    const [a, b, c] = project.indicators.map((i) => info.get(i.id));
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
   });
 
   it('a budget track’s alert unit carries the agency, and 序时进度', () => {

@@ -26,7 +26,8 @@ import { budgetTrackId, describeTarget, type ParsedCatalogue } from '@iw/targets
 /** What the catalogue adds to a tracked unit: its 二级指标 and its 指标值 as written. */
 export interface IndicatorInfo {
   level2: string;
-  value: string;
+  /** The 指标值 as written; absent when describeTarget writes the target alike (alertUnitOf's text is the same). */
+  value?: string;
   /** The project's agency (预算单位): the notification policy matches on it. */
   agency?: string;
   /** The pace the pace file assigns (paceFor); linear when absent. */
@@ -62,6 +63,9 @@ export interface Verdict {
  * (`paceOf`; a compound part takes its indicator's, by indicatorId), and each project's budget
  * track its agency — so the policy's agency routes and the agency's office people (escalations)
  * reach a 预算执行率 alert too; its pace stays 序时进度, the official one.
+ *
+ * The 指标值 is kept only where describeTarget writes the target otherwise; the rest (most of a
+ * province's 100,000 indicators) share one object per agency, 二级指标 and pace.
  */
 export function catalogueInfo(
   catalogue: Pick<ParsedCatalogue, 'projects'>,
@@ -71,13 +75,44 @@ export function catalogueInfo(
   ) => Pace,
 ): Map<string, IndicatorInfo> {
   const info = new Map<string, IndicatorInfo>();
+  const shared = new Map<Pace | undefined, Map<string, IndicatorInfo>>();
+  const sharedInfo = (level2: string, agency: string | undefined, pace: Pace | undefined): IndicatorInfo => {
+    let byText = shared.get(pace);
+    if (!byText) shared.set(pace, (byText = new Map<string, IndicatorInfo>()));
+    const key = `${level2}\n${agency ?? ''}`;
+    let kept = byText.get(key);
+    if (!kept) byText.set(key, (kept = infoOf(level2, undefined, agency, pace)));
+    return kept;
+  };
   for (const p of catalogue.projects) {
-    const agency = p.budgetUnit?.trim();
-    const ofAgency = agency ? { agency } : {};
-    info.set(budgetTrackId(p.id), { level2: '', value: '', ...ofAgency });
-    for (const i of p.indicators) info.set(i.id, { level2: i.level2, value: i.value, ...ofAgency, pace: paceOf(p, i) });
+    const agency = p.budgetUnit?.trim() || undefined;
+    info.set(budgetTrackId(p.id), sharedInfo('', agency, undefined));
+    for (const i of p.indicators) {
+      const pace = paceOf(p, i);
+      info.set(
+        i.id,
+        i.value && i.value !== describeTarget(i.target)
+          ? infoOf(i.level2, i.value, agency, pace)
+          : sharedInfo(i.level2, agency, pace),
+      );
+    }
   }
   return info;
+}
+
+/** An IndicatorInfo without the fields it has no value for (no undefined fields: the tests compare whole ones). */
+function infoOf(
+  level2: string,
+  value: string | undefined,
+  agency: string | undefined,
+  pace: Pace | undefined,
+): IndicatorInfo {
+  return {
+    level2,
+    ...(value ? { value } : {}),
+    ...(agency ? { agency } : {}),
+    ...(pace ? { pace } : {}),
+  };
 }
 
 /** The key of a unit's entry in catalogueInfo: its indicator's id (a part's parent), else its own (a budget track). */

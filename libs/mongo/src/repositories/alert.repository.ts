@@ -110,10 +110,14 @@ export class AlertRepository {
     return out;
   }
 
-  /** The ids of every stored alert (one read of `_id`s: a sweep reads only the alerts that exist). */
-  async ids(): Promise<Set<string>> {
+  /**
+   * The ids of every stored alert (one read of `_id`s: a sweep reads only the alerts that exist),
+   * each as `keep` gives it as it comes (the caller's copy of an equal text, so the set holds no
+   * second one).
+   */
+  async ids(keep: (id: string) => string = (id) => id): Promise<Set<string>> {
     const out = new Set<string>();
-    for await (const d of this.col.find({}, { projection: { _id: 1 } })) out.add(d._id);
+    for await (const d of this.col.find({}, { projection: { _id: 1 } })) out.add(keep(d._id));
     return out;
   }
 
