@@ -257,6 +257,17 @@ export class DedicatedKafkaCluster extends Dedicated {
     return node.pid;
   }
 
+  /**
+   * SIGSTOPs one broker: it keeps its connections open and answers nothing (a hung process). The
+   * controller fences it once its heartbeats are missed; `kill` ends it for good.
+   */
+  pause(nodeId: number): number {
+    const node = this.nodes().find((n) => n.id === nodeId);
+    if (!node?.pid) throw new Error(`broker ${nodeId} of ${this.name} is not running`);
+    process.kill(node.pid, 'SIGSTOP');
+    return node.pid;
+  }
+
   /** Starts a broker again on its ports and data; resolves once the cluster shows all brokers. */
   async restart(nodeId: number): Promise<number> {
     const node = kafkaInfra.nodes(this.own).find((n) => n.id === nodeId);
@@ -271,9 +282,15 @@ export class DedicatedKafkaCluster extends Dedicated {
     return pid;
   }
 
-  /** Answers once every broker has joined. */
-  protected answers(): Promise<boolean> {
-    return health.kafkaAnswers(this.own.brokers, this.own.brokerCount);
+  /**
+   * Answers once every broker, asked on its own, lists all of them. One broker's answer is not
+   * enough: a topic created next takes its replication factor from the broker list of whichever
+   * broker the admin asks, and one that had not yet seen the last broker unfenced gave a
+   * scenario's topics two replicas instead of three (their ISR never reached three).
+   */
+  protected async answers(): Promise<boolean> {
+    const each = await Promise.all(this.own.brokers.map((b) => health.kafkaAnswers([b], this.own.brokerCount)));
+    return each.every(Boolean);
   }
 
   protected log(): string {
