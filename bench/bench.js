@@ -5,6 +5,7 @@
 'use strict';
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { resolveAliases } = require('../bin/aliases');
 
 const root = path.resolve(__dirname, '..');
 const out = path.join(root, '.local', 'bench-dist');
@@ -23,7 +24,12 @@ function step(what, command, args, tolerate = false) {
 }
 
 step('compiled', bin('tsc'), ['-p', 'tsconfig.build.json', '--outDir', out], true);
-step('aliases resolved', bin('tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', out]);
+try {
+  resolveAliases(out, () => step('aliases resolved', bin('tsc-alias'), ['-p', 'tsconfig.build.json', '--outDir', out]));
+} catch (e) {
+  console.error(e instanceof Error ? e.message : String(e));
+  process.exit(1);
+}
 const r = spawnSync(
   process.execPath,
   [

@@ -10,6 +10,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { resolveAliases } = require('./aliases');
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -109,7 +110,7 @@ function build() {
   const started = Date.now();
   process.stderr.write('build: compiling dist/ …\n');
   run('typescript/bin/tsc', ['-p', 'tsconfig.build.json']);
-  run('tsc-alias/dist/bin/index.js', ['-p', 'tsconfig.build.json']);
+  resolveAliases(DIST, () => run('tsc-alias/dist/bin/index.js', ['-p', 'tsconfig.build.json']));
   fs.mkdirSync(DIST, { recursive: true });
   fs.writeFileSync(STAMP, new Date(started).toISOString() + '\n');
   // Stamped with the start time: a source saved during the build makes the next check rebuild.
