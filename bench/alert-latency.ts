@@ -170,6 +170,7 @@ export async function benchAlertLatency(
     const ingest = spawnBenchApp(path.join(BUILD_DIR, 'apps/ingest/src/main.js'), {
       ...env,
       IW_INGEST_GROUP: `${world.runId}-alerts-ingest`,
+      ...(process.env.IW_BENCH_INGEST_LOG ? { IW_LOG_LEVEL: process.env.IW_BENCH_INGEST_LOG } : {}),
     });
     // IW_BENCH_ALERTING_PROFILE=<dir>: the alerting app runs under --cpu-prof (a .cpuprofile in <dir> at exit).
     const profileDir = process.env.IW_BENCH_ALERTING_PROFILE;
@@ -252,6 +253,8 @@ export async function benchAlertLatency(
     await Promise.all(apps.map((a) => a.stop('SIGTERM', 20_000)));
     if (process.env.IW_BENCH_ALERTING_LOG_FILE)
       fs.writeFileSync(process.env.IW_BENCH_ALERTING_LOG_FILE, apps[1]?.output() ?? '');
+    if (process.env.IW_BENCH_INGEST_LOG_FILE)
+      fs.writeFileSync(process.env.IW_BENCH_INGEST_LOG_FILE, apps[0]?.output() ?? '');
     await producer.disconnect().catch(() => undefined);
     await sink.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import { parseOwners } from '@iw/targets';
-import { Directory, type CatalogueFacts, type DirectoryEntry } from './directory';
+import { Directory, Ownership, type CatalogueFacts, type DirectoryEntry } from './directory';
 
 const A = '甲单位';
 const B = '乙单位';
@@ -36,7 +36,7 @@ const entry = (e: Partial<DirectoryEntry> & { email: string }): DirectoryEntry =
 
 describe('Directory', () => {
   it('makes every owners-file address an owner of the agencies of what they own', () => {
-    const d = new Directory([], owners, facts);
+    const d = new Directory([], new Ownership(owners, facts));
     expect(d.person('one@x.cn')).toMatchObject({ role: 'owner', agencies: [B, A], source: 'owners' });
     expect(d.person('TWO@x.cn')).toMatchObject({ email: 'two@x.cn', agencies: [B] });
     expect(d.person('special@x.cn')).toMatchObject({ agencies: [A] });
@@ -46,7 +46,7 @@ describe('Directory', () => {
   });
 
   it('resolves owners as alerting routes mail: indicator override, then project; parts follow their indicator', () => {
-    const d = new Directory([], owners, facts);
+    const d = new Directory([], new Ownership(owners, facts));
     expect(d.ownersOf('2019.项目一.指标甲', '2019.项目一')).toEqual(['one@x.cn']);
     expect(d.ownersOf('2019.项目一.指标乙', '2019.项目一')).toEqual(['special@x.cn']);
     expect(d.ownersOf('2019.项目一.指标乙~期', '2019.项目一')).toEqual(['special@x.cn']);
@@ -66,8 +66,7 @@ describe('Directory', () => {
         entry({ email: 'root@x.cn', name: '管理员', role: 'admin', agency: null }),
         entry({ email: 'two@x.cn', removed: true }),
       ],
-      owners,
-      facts,
+      new Ownership(owners, facts),
     );
     expect(d.person('one@x.cn')).toMatchObject({ name: '王一', agencies: [A], source: 'directory', linksValidFrom: 5 });
     expect(d.person('office@x.cn')).toMatchObject({ role: 'office', agencies: [B] });
@@ -79,16 +78,15 @@ describe('Directory', () => {
   it('keeps the revocation of an owners-file address without making it a directory entry', () => {
     const d = new Directory(
       [entry({ email: 'one@x.cn', linkStateOnly: true, linksValidFrom: 9, agency: null })],
-      owners,
-      facts,
+      new Ownership(owners, facts),
     );
     expect(d.person('one@x.cn')).toMatchObject({ source: 'owners', agencies: [B, A], linksValidFrom: 9 });
-    const unknown = new Directory([entry({ email: 'nobody@x.cn', linkStateOnly: true })], owners, facts);
+    const unknown = new Directory([entry({ email: 'nobody@x.cn', linkStateOnly: true })], new Ownership(owners, facts));
     expect(unknown.person('nobody@x.cn')).toBeNull();
   });
 
   it('works without an owners file', () => {
-    const d = new Directory([entry({ email: 'v@x.cn', role: 'viewer' })], null, facts);
+    const d = new Directory([entry({ email: 'v@x.cn', role: 'viewer' })], new Ownership(null, facts));
     expect(d.person('v@x.cn')).toMatchObject({ role: 'viewer' });
     expect(d.ownersOf('2019.项目一.指标甲', '2019.项目一')).toEqual([]);
   });

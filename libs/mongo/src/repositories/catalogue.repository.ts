@@ -75,19 +75,28 @@ export class CatalogueRepository {
    * the read again.
    */
   async snapshot(fiscalYear: number): Promise<ParsedCatalogue | null> {
+    const projects = await this.snapshotProjects(fiscalYear, (p) => p);
+    return projects && { fiscalYear, problems: [], projects };
+  }
+
+  /**
+   * What `pick` keeps of each project of the year's snapshot (see snapshot), chunk by chunk: only
+   * that is held, not the whole year's catalogue (the people directory keeps ids and agencies).
+   */
+  async snapshotProjects<T>(fiscalYear: number, pick: (p: ParsedProject) => T): Promise<T[] | null> {
     const col = catalogueSnapshotOf(this.conn);
     // Its chunks by `_id`, as the year's document names them: listing them by year reads every
     // chunk whole on FerretDB (21 MB for a province) just to leave their text out.
     const head = await catalogueYearsOf(this.conn).findOne({ _id: String(fiscalYear) });
     if (head?.token) {
-      const projects: ParsedProject[] = [];
+      const projects: T[] = [];
       let n = 0;
       for (; n < head.chunks; n++) {
         const chunk = await col.findOne({ _id: `${fiscalYear}:${head.token}:${n}` });
         if (!chunk) break; // replaced meanwhile by an import at the same time: listed below
-        for (const p of JSON.parse(chunk.json) as ParsedProject[]) projects.push(p);
+        for (const p of JSON.parse(chunk.json) as ParsedProject[]) projects.push(pick(p));
       }
-      if (n === head.chunks) return { fiscalYear, problems: [], projects };
+      if (n === head.chunks) return projects;
     }
     for (let attempt = 0; attempt < 3; attempt++) {
       const heads = await col.find({ year: fiscalYear }, { projection: { json: 0 } }).toArray();
@@ -97,7 +106,7 @@ export class CatalogueRepository {
         .filter((chunks) => chunks.length === chunks[0].chunks)
         .sort((a, b) => b[0].writtenAt.getTime() - a[0].writtenAt.getTime());
       if (complete.length === 0) return null;
-      const projects: ParsedProject[] = [];
+      const projects: T[] = [];
       let whole = true;
       for (const head of complete[0].sort((a, b) => a.n - b.n)) {
         const chunk = await col.findOne({ _id: head._id });
@@ -105,9 +114,9 @@ export class CatalogueRepository {
           whole = false;
           break;
         }
-        for (const p of JSON.parse(chunk.json) as ParsedProject[]) projects.push(p);
+        for (const p of JSON.parse(chunk.json) as ParsedProject[]) projects.push(pick(p));
       }
-      if (whole) return { fiscalYear, problems: [], projects };
+      if (whole) return projects;
     }
     return null;
   }

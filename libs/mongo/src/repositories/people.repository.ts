@@ -2,7 +2,9 @@ import type { Connection } from 'mongoose';
 import {
   Directory,
   normaliseEmail,
+  Ownership,
   projectAgency,
+  type CatalogueFacts,
   type DirectoryEntry,
   type PersonRecord,
   type Role,
@@ -153,15 +155,36 @@ export function directoryEntries(docs: readonly PersonDoc[]): DirectoryEntry[] {
 }
 
 /**
- * The directory as MongoDB holds it: people entries, the owners stored by the catalogue import
- * (or `fallbackOwners`, the IW_OWNERS file, when none is stored) and the catalogue's projects
- * and indicators (every fiscal year not archived).
+ * The catalogue's side of the directory as MongoDB holds it now (see Ownership): from each fiscal
+ * year's snapshot, the few documents its last import wrote (a province's 100,000 indicator
+ * documents, read even for two fields, took about 20 s on FerretDB); from the projects and
+ * indicators themselves where a year has none (a store imported before snapshots).
  */
-export async function loadDirectory(conn: Connection, fallbackOwners: () => Owners | null): Promise<Directory> {
-  // Only the fields the directory uses: whole indicator documents (targets, parts) cost FerretDB far more.
-  const [people, ownersDoc, projects, indicators] = await Promise.all([
-    new PeopleRepository(conn).all(),
-    new CatalogueRepository(conn).owners(),
+async function readOwnership(conn: Connection, fallbackOwners: () => Owners | null): Promise<Ownership> {
+  const catalogue = new CatalogueRepository(conn);
+  const [ownersDoc, years] = await Promise.all([catalogue.owners(), catalogue.fiscalYears()]);
+  const owners = ownersDoc ? ownersFromDoc(ownersDoc) : fallbackOwners();
+  const facts: { projects: CatalogueFacts['projects'][number][]; indicators: CatalogueFacts['indicators'][number][] } =
+    { projects: [], indicators: [] };
+  for (const year of years) {
+    const projects = await catalogue.snapshotProjects(year, (p) => ({
+      id: p.id,
+      name: p.name,
+      agency: projectAgency(p),
+      indicators: p.indicators.map((i) => i.id),
+    }));
+    if (!projects) return new Ownership(owners, await catalogueFactsOfDocuments(conn));
+    for (const p of projects) {
+      facts.projects.push({ id: p.id, name: p.name, agency: p.agency });
+      for (const id of p.indicators) facts.indicators.push({ id, projectId: p.id });
+    }
+  }
+  return new Ownership(owners, facts);
+}
+
+/** Every project and indicator not archived, read from their documents (only the fields the directory uses). */
+async function catalogueFactsOfDocuments(conn: Connection): Promise<CatalogueFacts> {
+  const [projects, indicators] = await Promise.all([
     projectsOf(conn)
       .find({ archived: false }, { projection: { _id: 1, name: 1, budgetUnit: 1 } })
       .toArray(),
@@ -169,9 +192,52 @@ export async function loadDirectory(conn: Connection, fallbackOwners: () => Owne
       .find({ archived: false }, { projection: { _id: 1, projectId: 1 } })
       .toArray(),
   ]);
-  const owners = ownersDoc ? ownersFromDoc(ownersDoc) : fallbackOwners();
-  return new Directory(directoryEntries(people), owners, {
+  return {
     projects: projects.map((p) => ({ id: p._id, name: p.name, agency: projectAgency(p) })),
     indicators: indicators.map((i) => ({ id: i._id, projectId: i.projectId })),
-  });
+  };
+}
+
+/**
+ * Loads the directory again and again (a service's): the people entries each time, the catalogue's
+ * side (Ownership: every project and indicator, and the owners) only when the catalogue's version
+ * moved since — every import writes a new one, owners included — or `fallbackStamp` did (the
+ * owners file used while MongoDB holds none). The version is read before the catalogue, and an
+ * import writes it last, so what is kept under a version is never older than it.
+ */
+export class DirectoryLoader {
+  private held: { key: string; ownership: Promise<Ownership> } | null = null;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly fallbackOwners: () => Owners | null,
+    private readonly fallbackStamp: () => string = () => '',
+  ) {}
+
+  async load(): Promise<Directory> {
+    const [people, version] = await Promise.all([
+      new PeopleRepository(this.conn).all(),
+      new CatalogueRepository(this.conn).lastChange(),
+    ]);
+    const key = `${version}|${this.fallbackStamp()}`;
+    let held = this.held;
+    if (held?.key !== key) {
+      const next = { key, ownership: readOwnership(this.conn, this.fallbackOwners) };
+      this.held = held = next;
+      // A failed read keeps nothing: the next load reads again.
+      next.ownership.catch(() => {
+        if (this.held === next) this.held = null;
+      });
+    }
+    return new Directory(directoryEntries(people), await held.ownership);
+  }
+}
+
+/**
+ * The directory as MongoDB holds it: people entries, the owners stored by the catalogue import
+ * (or `fallbackOwners`, the IW_OWNERS file, when none is stored) and the catalogue's projects
+ * and indicators (every fiscal year not archived).
+ */
+export function loadDirectory(conn: Connection, fallbackOwners: () => Owners | null): Promise<Directory> {
+  return new DirectoryLoader(conn, fallbackOwners).load();
 }
