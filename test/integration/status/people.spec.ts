@@ -1,11 +1,15 @@
-import { PeopleRepository } from '@iw/mongo';
+import { transition } from '@iw/alerts';
+import { AlertRepository, PeopleRepository, WritesLater } from '@iw/mongo';
+import { ownersFor, parseOwners } from '@iw/targets';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { AlertList } from '../../../apps/status/src/dtos/alert.dto';
 import type { AuditList } from '../../../apps/status/src/dtos/audit.dto';
 import type { ProjectList } from '../../../apps/status/src/dtos/project.dto';
 import type { ReportResult } from '../../../apps/status/src/dtos/report.dto';
 import { waitFor } from '@iw/testing';
 import { consumeExactly, text } from '../simulator/consume';
-import { IDS, startHarness, type StatusHarness } from './harness';
+import { IDS, NOW, P_INSPECT, startHarness, type StatusHarness } from './harness';
 import { AGENCY_A, PEOPLE, createPeopleWorld, sessionCookie, type PeopleWorld } from './people-world';
 
 /**
@@ -102,6 +106,57 @@ describe('personal links', () => {
     expect((await get('/alerts', s.cookie)).status).toBe(401);
     // A link issued after the revocation works.
     expect((await get(`/signin/${w.token(email)}`)).status).toBe(303);
+  });
+});
+
+describe('the indicator page', () => {
+  it('shows an alert alerting has claimed but not yet written: the owner may open its mail first', async () => {
+    // Alerting claims a progress batch's alerts, sends their mails, then writes the alerts.
+    const owners = parseOwners(
+      fs.readFileSync(path.resolve(__dirname, '../../../samples/owners.yaml'), 'utf8'),
+      'yaml',
+    );
+    const unit = [...h.units.values()].find(
+      (u) =>
+        u.projectId === IDS.inspect &&
+        u.kind === 'indicator' &&
+        u.id !== w.target.id &&
+        ownersFor(owners, P_INSPECT, u.id).includes(PEOPLE.owner.email),
+    )!;
+    const opened = transition(
+      null,
+      {
+        unit: {
+          id: unit.id,
+          indicatorId: unit.id,
+          projectId: unit.projectId,
+          projectName: P_INSPECT,
+          indicatorName: unit.name,
+          targetText: '≥10',
+          unit: '',
+        },
+        status: 'at_risk',
+        likelihood: '有可能',
+        actual: 1,
+        expected: 5,
+        forecast: 2,
+        reason: '进度落后',
+        daysLeft: 183,
+        deadline: '2019-12-31',
+      },
+      NOW - 3_600_000,
+    ).alert!;
+    const later = new WritesLater();
+    const alerts = new AlertRepository(w.conn);
+    expect(await alerts.save([{ alert: opened, expectedRev: null }], later)).toEqual([]);
+    expect((await alerts.list({ indicatorId: unit.id })).length).toBe(0);
+
+    const s = await w.signIn(PEOPLE.owner.email);
+    const page = await (await get(`/indicators/${encodeURIComponent(unit.id)}`, s.cookie)).text();
+    const at = page.indexOf(`data-alert="${unit.id}"`);
+    expect(at).toBeGreaterThan(0);
+    expect(page.slice(at, page.indexOf('</tr>', at))).toContain('确认告警');
+    await later.flush();
   });
 });
 

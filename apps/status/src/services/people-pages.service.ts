@@ -148,7 +148,14 @@ export class PeoplePagesService {
     ]);
     const agency = directory.agencyOfProject(d.project.id);
     const act = decide(p, 'act', { agency, owners: directory.ownersOf(d.id, d.project.id) });
-    const alerts: AlertRow[] = stored.map((s) => {
+    // Each alert at its newest version: alerting writes a progress batch's alerts after their
+    // mails, so an owner opening the mail's link at once may come before the stored alert does.
+    // (An alert's id is its unit's: those of this indicator are read by id, claims included.)
+    const ids = new Set([...stored.map((s) => s.alert.id), ...(state?.units ?? []).map((s) => s.unit.id)]);
+    const newest = [...(await this.store.alerts.load([...ids])).values()].sort(
+      (a, b) => b.alert.updatedAt.localeCompare(a.alert.updatedAt) || (a.alert.id < b.alert.id ? -1 : 1),
+    );
+    const alerts: AlertRow[] = newest.map((s) => {
       const owners = directory.ownersOf(s.alert.id, d.project.id);
       return { alert: alertView(s.alert, now), owners, canAct: decide(p, 'act', { agency, owners }).ok };
     });
