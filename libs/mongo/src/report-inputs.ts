@@ -5,7 +5,7 @@ import { projectAgency } from '@iw/people';
 import { checkReportDate, type AgencyReportInput, type MonitoringReportInput } from '@iw/report';
 import { budgetTrackId, type Target } from '@iw/targets';
 import type { DeviationDoc, IndicatorDoc, ProjectDoc, TargetVersionDoc } from './documents';
-import { indicatorsOf, projectsOf } from './repositories/collections';
+import { indicatorsOf, projectIndexOf, projectsOf } from './repositories/collections';
 import { HistoryRepository } from './repositories/history.repository';
 import { ProgressRepository } from './repositories/progress.repository';
 
@@ -26,14 +26,23 @@ export async function loadReportInputs(
   const projectIds = projects.map((p) => p._id);
   if (projectIds.length === 0) return [];
   const history = new HistoryRepository(conn);
+  // By `_id` where every project has its index (see ProjectIndexDoc), else by field.
+  const index = await projectIndexOf(conn)
+    .find({ _id: { $in: projectIds } })
+    .toArray();
+  const byId = index.length === projectIds.length;
   const [indicators, targets, heads] = await Promise.all([
     // Archived ones too: one removed from the table after `at` was in it then.
-    indicatorsOf(conn)
-      .find({ projectId: { $in: projectIds } })
-      .sort({ projectId: 1, line: 1 })
-      .toArray(),
-    history.targetsAsOf(projectIds, at),
-    history.projectsAsOf(projectIds, at),
+    (byId
+      ? indicatorsOf(conn).find({ _id: { $in: index.flatMap((d) => d.indicators) } })
+      : indicatorsOf(conn).find({ projectId: { $in: projectIds } })
+    )
+      .toArray()
+      .then((docs) =>
+        docs.sort((a, b) => (a.projectId < b.projectId ? -1 : a.projectId > b.projectId ? 1 : a.line - b.line)),
+      ),
+    history.targetsAsOf(projectIds, at, byId ? index.flatMap((d) => d.targetVersions) : undefined),
+    history.projectsAsOf(projectIds, at, byId ? index.flatMap((d) => d.projectVersions) : undefined),
   ]);
   const unitsByIndicator = new Map<string, TrackedUnit[]>();
   for (const u of units.values()) {

@@ -4,7 +4,15 @@ import * as path from 'node:path';
 import ExcelJS from 'exceljs';
 import { memoryIo, runCli } from '@iw/cli';
 import { applyEvents } from '@iw/measures';
-import { connectMongo, importCatalogue, ProgressRepository, targetHistoryOf, type Connection } from '@iw/mongo';
+import {
+  CatalogueRepository,
+  connectMongo,
+  importCatalogue,
+  ProgressRepository,
+  targetHistoryOf,
+  type Connection,
+  type ProjectIndexDoc,
+} from '@iw/mongo';
 import type { AgencyMonitoringReport, IndicatorRow } from '@iw/report';
 import { parseTargetTable } from '@iw/targets';
 import { AgencyMonitoringReportSchema } from '../../../apps/status/src/dtos/project.dto';
@@ -211,6 +219,32 @@ it('a back-dated report reads what was valid then; today’s differs exactly whe
   expect([...headsNow].filter(([id, h]) => headsThen.get(id) !== h).map(([id]) => id)).toEqual([IDS.inspect]);
   expect(today.projects.find((p) => p.projectId === IDS.inspect)!.funding[0].budget).toBe(200);
   expect(before.projects.find((p) => p.projectId === IDS.inspect)!.funding[0].budget).toBe(187.5);
+});
+
+it('reads each project by _id from its index, and the same by field where a project has none', async () => {
+  h.clock.set(AFTER);
+  // What the imports wrote: the inspection project's index names gasoline's two target versions
+  // and both versions of its head; the training indicator, archived, stays in its project's.
+  const index = conn.db!.collection<ProjectIndexDoc>('project_index');
+  const inspect = await index.findOne({ _id: IDS.inspect });
+  expect(inspect!.targetVersions.filter((id) => id.startsWith(`${IDS.gasoline}@`))).toHaveLength(2);
+  expect(inspect!.projectVersions).toHaveLength(2);
+  expect((await index.findOne({ _id: IDS.gongshang }))!.indicators).toContain(IDS.training);
+  const byIndex = [await report('2019-07-01'), await report('2019-08-02')];
+  expect(byIndex[0]).not.toEqual(byIndex[1]);
+  // One project without an index (a store imported before them): the report reads by field.
+  await index.deleteOne({ _id: IDS.inspect });
+  expect([await report('2019-07-01'), await report('2019-08-02')]).toEqual(byIndex);
+  // The next import of the year gives it one again, whole (the same table: nothing else changes).
+  const same = await importCatalogue(conn, await new CatalogueRepository(conn).load(2019), {
+    sourceFile: 'again',
+    now: new Date(),
+  });
+  expect(same.diff.indicators.updated).toEqual([]);
+  const again = await index.findOne({ _id: IDS.inspect });
+  expect(new Set(again!.targetVersions)).toEqual(new Set(inspect!.targetVersions));
+  expect(new Set(again!.indicators)).toEqual(new Set(inspect!.indicators));
+  expect([await report('2019-07-01'), await report('2019-08-02')]).toEqual(byIndex);
 });
 
 it('iw report writes the same workbook and JSON as the API', async () => {

@@ -12,10 +12,12 @@ import {
   type StoredCatalogue,
 } from '@iw/targets';
 import {
+  COLLECTIONS,
   ownersToDoc,
   type CatalogueSnapshotDoc,
   type IndicatorDoc,
   type ProjectDoc,
+  type ProjectIndexDoc,
   type ProjectVersionDoc,
   type TargetVersionDoc,
 } from '../documents';
@@ -25,7 +27,9 @@ import {
   catalogueVersionOf,
   catalogueYearsOf,
   indicatorsOf,
+  collection,
   ownersOf,
+  projectIndexOf,
   projectsOf,
 } from './collections';
 import { migrateLegacyIds, type MigratedProject } from './catalogue-migration';
@@ -67,8 +71,32 @@ export async function importCatalogue(
   const now = options.now;
   // The history first: an import stopped after it writes the same versions again when rerun.
   const history = new HistoryRepository(conn);
-  await history.appendProjects(await projectVersions(conn, stored, diff, options.validFrom ?? now, options.sourceFile));
-  await history.appendTargets(await targetVersions(conn, stored, diff, options.validFrom ?? now, options.sourceFile));
+  const index = await readProjectIndex(
+    conn,
+    [...stored.projects, ...diff.projects.added].map((p) => p.id),
+  );
+  const storedHistory = await readStoredHistory(conn, stored, index);
+  const projectHistory = projectVersions(
+    stored,
+    storedHistory.projects,
+    diff,
+    options.validFrom ?? now,
+    options.sourceFile,
+  );
+  const targetHistory = targetVersions(
+    stored,
+    storedHistory.targets,
+    diff,
+    options.validFrom ?? now,
+    options.sourceFile,
+  );
+  // Before what it names: a report reading by it may miss nothing this import writes.
+  await writeProjectIndex(conn, stored, diff, index, {
+    targets: [...storedHistory.targets, ...targetHistory],
+    projects: [...storedHistory.projects, ...projectHistory],
+  });
+  await history.appendProjects(projectHistory);
+  await history.appendTargets(targetHistory);
 
   const projectSet = (p: FreshProject) => ({
     fiscalYear: p.fiscalYear,
@@ -220,23 +248,15 @@ async function recordOlderYears(conn: Connection, now: Date): Promise<void> {
  * stored state as a baseline valid from the start of the year (so a later change does not
  * leave them without a version back then). The first import of a year is valid from its start.
  */
-async function targetVersions(
-  conn: Connection,
+function targetVersions(
   stored: StoredCatalogue,
+  storedIds: readonly HistoryIds[],
   diff: CatalogueDiff,
   validFrom: Date,
   sourceFile: string,
-): Promise<TargetVersionDoc[]> {
+): TargetVersionDoc[] {
   const firstImport = stored.projects.length === 0 && stored.indicators.length === 0;
-  const known = new Set(
-    stored.indicators.length === 0
-      ? []
-      : (
-          await targetHistoryOf(conn)
-            .find({ indicatorId: { $in: stored.indicators.map((i) => i.id) } }, { projection: { indicatorId: 1 } })
-            .toArray()
-        ).map((d) => d.indicatorId),
-  );
+  const known = new Set(storedIds.map((d) => d.indicatorId));
   type Row = Pick<
     FreshIndicator,
     'id' | 'projectId' | 'fiscalYear' | 'level1' | 'level2' | 'name' | 'value' | 'target'
@@ -268,23 +288,15 @@ async function targetVersions(
 }
 
 /** The project heads an import appends to the project history, by the rules of targetVersions. */
-async function projectVersions(
-  conn: Connection,
+function projectVersions(
   stored: StoredCatalogue,
+  storedIds: readonly HistoryIds[],
   diff: CatalogueDiff,
   validFrom: Date,
   sourceFile: string,
-): Promise<ProjectVersionDoc[]> {
+): ProjectVersionDoc[] {
   const firstImport = stored.projects.length === 0 && stored.indicators.length === 0;
-  const known = new Set(
-    stored.projects.length === 0
-      ? []
-      : (
-          await projectHistoryOf(conn)
-            .find({ projectId: { $in: stored.projects.map((p) => p.id) } }, { projection: { projectId: 1 } })
-            .toArray()
-        ).map((d) => d.projectId),
-  );
+  const known = new Set(storedIds.map((d) => d.projectId));
   type Row = Pick<FreshProject, 'id' | 'fiscalYear' | 'name' | 'tableKind' | 'budgetUnit' | 'funds' | 'goal'>;
   const version = (p: Row, archived: boolean, yearStart: boolean, key: string): ProjectVersionDoc => ({
     _id: `${p.id}@${key}`,
@@ -307,6 +319,123 @@ async function projectVersions(
   for (const c of [...diff.projects.updated, ...diff.projects.revived]) out.push(version(c.after, false, false, at));
   for (const p of diff.projects.archived) out.push(version(p, true, false, at));
   return out;
+}
+
+/** The projects' indexes (ProjectIndexDoc) as stored, by project id. */
+async function readProjectIndex(conn: Connection, ids: readonly string[]): Promise<Map<string, ProjectIndexDoc>> {
+  const out = new Map<string, ProjectIndexDoc>();
+  for (let i = 0; i < ids.length; i += INSERT_CHUNK)
+    for (const d of await projectIndexOf(conn)
+      .find({ _id: { $in: ids.slice(i, i + INSERT_CHUNK) } })
+      .toArray())
+      out.set(d._id, d);
+  return out;
+}
+
+/**
+ * The history versions stored of the year's projects and indicators (which of them have one):
+ * those an index names, read by `_id` (an index may name a version an import stopped before
+ * writing); those of projects without an index, by field — on FerretDB a read of the whole
+ * collection, which for a province's 100,566 indicators took 316 s (their ids in one `$in`).
+ */
+async function readStoredHistory(
+  conn: Connection,
+  stored: StoredCatalogue,
+  index: ReadonlyMap<string, ProjectIndexDoc>,
+): Promise<{ targets: HistoryIds[]; projects: HistoryIds[] }> {
+  const byId = async (name: string, ids: readonly string[]) => {
+    const out: HistoryIds[] = [];
+    for (let i = 0; i < ids.length; i += INSERT_CHUNK)
+      out.push(
+        ...(await collection<HistoryIds>(conn, name)
+          .find({ _id: { $in: ids.slice(i, i + INSERT_CHUNK) } }, { projection: { indicatorId: 1, projectId: 1 } })
+          .toArray()),
+      );
+    return out;
+  };
+  const indexed = stored.projects.filter((p) => index.has(p.id));
+  const unindexed = new Set(stored.projects.filter((p) => !index.has(p.id)).map((p) => p.id));
+  const targets = await byId(
+    COLLECTIONS.targetHistory,
+    indexed.flatMap((p) => index.get(p.id)!.targetVersions),
+  );
+  const projects = await byId(
+    COLLECTIONS.projectHistory,
+    indexed.flatMap((p) => index.get(p.id)!.projectVersions),
+  );
+  const unindexedIndicators = stored.indicators.filter((i) => unindexed.has(i.projectId)).map((i) => i.id);
+  if (unindexedIndicators.length > 0)
+    targets.push(
+      ...(await targetHistoryOf(conn)
+        .find({ indicatorId: { $in: unindexedIndicators } }, { projection: { indicatorId: 1, projectId: 1 } })
+        .toArray()),
+    );
+  if (unindexed.size > 0)
+    projects.push(
+      ...(await projectHistoryOf(conn)
+        .find({ projectId: { $in: [...unindexed] } }, { projection: { projectId: 1 } })
+        .toArray()),
+    );
+  return { targets, projects };
+}
+
+/** A history version's `_id` and what it belongs to (`indicatorId` for a target version). */
+interface HistoryIds {
+  _id: string;
+  projectId: string;
+  indicatorId?: string;
+}
+
+/**
+ * Each project's index (ProjectIndexDoc) as this import leaves the year: its indicators stored
+ * and added, and its history versions stored and appended now, added to what its index already
+ * named (ids are never removed: indicators are archived, history only appended). Written before
+ * what it names, and only where it gains an id: a new one inserted, a grown one replaced.
+ */
+async function writeProjectIndex(
+  conn: Connection,
+  stored: StoredCatalogue,
+  diff: CatalogueDiff,
+  before: ReadonlyMap<string, ProjectIndexDoc>,
+  history: { targets: readonly HistoryIds[]; projects: readonly HistoryIds[] },
+): Promise<void> {
+  const wanted = new Map<
+    string,
+    { indicators: Set<string>; targetVersions: Set<string>; projectVersions: Set<string> }
+  >();
+  const of = (projectId: string) => {
+    let e = wanted.get(projectId);
+    if (!e)
+      wanted.set(projectId, (e = { indicators: new Set(), targetVersions: new Set(), projectVersions: new Set() }));
+    return e;
+  };
+  for (const p of [...stored.projects, ...diff.projects.added]) of(p.id);
+  for (const i of [...stored.indicators, ...diff.indicators.added]) of(i.projectId).indicators.add(i.id);
+  for (const v of history.targets) of(v.projectId).targetVersions.add(v._id);
+  for (const v of history.projects) of(v.projectId).projectVersions.add(v._id);
+  const added: ProjectIndexDoc[] = [];
+  const grown: AnyBulkWriteOperation<ProjectIndexDoc>[] = [];
+  for (const [projectId, e] of wanted) {
+    const old = before.get(projectId);
+    const union = (mine: Set<string>, theirs: readonly string[] = []) => [...new Set([...theirs, ...mine])];
+    const doc: ProjectIndexDoc = {
+      _id: projectId,
+      indicators: union(e.indicators, old?.indicators),
+      targetVersions: union(e.targetVersions, old?.targetVersions),
+      projectVersions: union(e.projectVersions, old?.projectVersions),
+    };
+    if (!old) added.push(doc);
+    else if (
+      doc.indicators.length > old.indicators.length ||
+      doc.targetVersions.length > old.targetVersions.length ||
+      doc.projectVersions.length > old.projectVersions.length
+    )
+      grown.push({ replaceOne: { filter: { _id: projectId }, replacement: doc, upsert: true } });
+  }
+  // An index another import inserted meanwhile: merged on its next run (an import run again sees its own).
+  for (let i = 0; i < added.length; i += INSERT_CHUNK)
+    await claimByInsert(projectIndexOf(conn), added.slice(i, i + INSERT_CHUNK));
+  if (grown.length) await bulkWriteChunked(projectIndexOf(conn), grown, { ordered: false });
 }
 
 /**

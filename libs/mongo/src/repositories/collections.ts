@@ -5,6 +5,7 @@ import {
   type CatalogueSnapshotDoc,
   type CatalogueVersionDoc,
   type CatalogueYearDoc,
+  type ProjectIndexDoc,
   type DlqDoc,
   type DlqRedriveDoc,
   type EventIdSegmentDoc,
@@ -34,6 +35,7 @@ export const catalogueSnapshotOf = (c: Connection) =>
   collection<CatalogueSnapshotDoc>(c, COLLECTIONS.catalogueSnapshot);
 export const catalogueVersionOf = (c: Connection) => collection<CatalogueVersionDoc>(c, COLLECTIONS.catalogueVersion);
 export const catalogueYearsOf = (c: Connection) => collection<CatalogueYearDoc>(c, COLLECTIONS.catalogueYears);
+export const projectIndexOf = (c: Connection) => collection<ProjectIndexDoc>(c, COLLECTIONS.projectIndex);
 
 /** True for a duplicate-key error (E11000), from MongoDB or FerretDB. */
 export function isDuplicateKey(e: unknown): boolean {

@@ -38,9 +38,14 @@ export class HistoryRepository {
   }
 
   /** The newest version of each project valid at `at`, as targetsAsOf (absent: no history; null: added later). */
-  async projectsAsOf(projectIds: readonly string[], at: number): Promise<Map<string, ProjectVersionDoc | null>> {
+  async projectsAsOf(
+    projectIds: readonly string[],
+    at: number,
+    /** Every version of those projects by `_id` (their ProjectIndexDoc): read by `_id`, not by field. */
+    versionIds?: readonly string[],
+  ): Promise<Map<string, ProjectVersionDoc | null>> {
     const docs = await projectHistoryOf(this.conn)
-      .find({ projectId: { $in: projectIds.map(String) } })
+      .find(versionIds ? { _id: { $in: versionIds.map(String) } } : { projectId: { $in: projectIds.map(String) } })
       .toArray();
     return newestValid(docs, (d) => d.projectId, at);
   }
@@ -64,9 +69,14 @@ export class HistoryRepository {
    * the caller then uses the catalogue as it is. One with history but nothing valid yet is
    * mapped to null (it was added after `at`).
    */
-  async targetsAsOf(projectIds: readonly string[], at: number): Promise<Map<string, TargetVersionDoc | null>> {
+  async targetsAsOf(
+    projectIds: readonly string[],
+    at: number,
+    /** Every target version of those projects by `_id` (their ProjectIndexDoc): read by `_id`, not by field. */
+    versionIds?: readonly string[],
+  ): Promise<Map<string, TargetVersionDoc | null>> {
     const docs = await targetHistoryOf(this.conn)
-      .find({ projectId: { $in: projectIds.map(String) } })
+      .find(versionIds ? { _id: { $in: versionIds.map(String) } } : { projectId: { $in: projectIds.map(String) } })
       .toArray();
     return newestValid(docs, (d) => d.indicatorId, at);
   }
