@@ -63,6 +63,25 @@ export const AGENCY = '测试局';
 export const projectId = (name: string) => `2019.${AGENCY}.${name}`;
 export const indicatorId = (project: string, indicator: string) => `${projectId(project)}.${indicator}`;
 
+/**
+ * One project of one indicator and its owners file naming `who` as the project's owner: a
+ * small catalogue to re-import with other owners (what reloads on the catalogue's version).
+ */
+export function ownedProject(name: string) {
+  const projects: ProjectSpec[] = [{ name, indicators: [['汽油抽检批次', '数量指标', '≥700批次']] }];
+  const owners = (who: string) => `fallback: ops@iw.test\nprojects:\n  ${name}: [${who}]\n`;
+  return {
+    unit: indicatorId(name, '汽油抽检批次'),
+    /** Imports the project (a new catalogue version) with `who` as its owner. */
+    importWith: (conn: Connection, who: string) =>
+      importCatalogue(conn, parseTargetTable(targetTable(projects), { fiscalYear: 2019 }), {
+        sourceFile: 'test',
+        owners: parseOwners(owners(who), 'yaml'),
+        now: new Date(),
+      }),
+  };
+}
+
 export interface World {
   mongoUrl: string;
   prefix: string;

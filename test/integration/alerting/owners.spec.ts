@@ -1,9 +1,8 @@
 import { loadConfig } from '@iw/config';
-import { CatalogueRepository, closeMongo, connectMongo, importCatalogue, type Connection } from '@iw/mongo';
-import { parseOwners, parseTargetTable } from '@iw/targets';
+import { CatalogueRepository, closeMongo, connectMongo, type Connection } from '@iw/mongo';
 import { dropTestDatabase, testMongoUrl } from '@iw/testing';
 import { OwnersService } from '../../../apps/alerting/src/services/owners.service';
-import { indicatorId, projectId, targetTable, type ProjectSpec } from './helpers';
+import { indicatorId, ownedProject, projectId } from './helpers';
 
 /**
  * The route stage's address book on the real store: alerting reads the owners document again
@@ -14,18 +13,11 @@ import { indicatorId, projectId, targetTable, type ProjectSpec } from './helpers
 jest.setTimeout(60_000);
 
 const P = '通讯录测试项目';
-const PROJECTS: ProjectSpec[] = [{ name: P, indicators: [['汽油抽检批次', '数量指标', '≥700批次']] }];
-const owners = (who: string) => `fallback: ops@iw.test\nprojects:\n  ${P}: [${who}]\n`;
+const project = ownedProject(P);
 const url = testMongoUrl();
 let conn: Connection;
 
-async function importWith(ownersYaml: string): Promise<void> {
-  await importCatalogue(conn, parseTargetTable(targetTable(PROJECTS), { fiscalYear: 2019 }), {
-    sourceFile: 'test',
-    owners: parseOwners(ownersYaml, 'yaml'),
-    now: new Date(),
-  });
-}
+const importWith = async (who: string): Promise<void> => void (await project.importWith(conn, who));
 
 beforeAll(async () => {
   conn = await connectMongo(url);
@@ -37,7 +29,7 @@ afterAll(async () => {
 });
 
 it('reads the owners once per catalogue token, and a re-import with new owners reaches the resolver', async () => {
-  await importWith(owners('first@iw.test'));
+  await importWith('first@iw.test');
   const repo = new CatalogueRepository(conn);
   let ownerReads = 0;
   const read = repo.owners.bind(repo);
@@ -56,14 +48,14 @@ it('reads the owners once per catalogue token, and a re-import with new owners r
   expect(await route(20_000)).toEqual(['first@iw.test']);
   expect(ownerReads).toBe(1);
 
-  await importWith(owners('second@iw.test'));
+  await importWith('second@iw.test');
   // Within the recheck interval the cached owners still answer; after it, the new ones.
   expect(await route(21_000)).toEqual(['first@iw.test']);
   expect(await route(30_000)).toEqual(['second@iw.test']);
   expect(ownerReads).toBe(2);
 
   // A re-import with the same owners writes a new token: read once more, same owners.
-  await importWith(owners('second@iw.test'));
+  await importWith('second@iw.test');
   expect(await route(40_000)).toEqual(['second@iw.test']);
   expect(await route(50_000)).toEqual(['second@iw.test']);
   expect(ownerReads).toBe(3);

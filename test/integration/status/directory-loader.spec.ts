@@ -1,14 +1,6 @@
-import {
-  closeMongo,
-  connectMongo,
-  DirectoryLoader,
-  importCatalogue,
-  PeopleRepository,
-  type Connection,
-} from '@iw/mongo';
-import { parseOwners, parseTargetTable } from '@iw/targets';
+import { closeMongo, connectMongo, DirectoryLoader, PeopleRepository, type Connection } from '@iw/mongo';
 import { dropTestDatabase, testMongoUrl } from '@iw/testing';
-import { AGENCY, indicatorId, projectId, targetTable, type ProjectSpec } from '../alerting/helpers';
+import { AGENCY, ownedProject, projectId } from '../alerting/helpers';
 
 /**
  * The status app's directory on the real store: the people entries are read on every load, the
@@ -20,18 +12,11 @@ import { AGENCY, indicatorId, projectId, targetTable, type ProjectSpec } from '.
 jest.setTimeout(60_000);
 
 const P = '目录缓存测试项目';
-const PROJECTS: ProjectSpec[] = [{ name: P, indicators: [['汽油抽检批次', '数量指标', '≥700批次']] }];
-const owners = (who: string) => `fallback: ops@iw.test\nprojects:\n  ${P}: [${who}]\n`;
+const project = ownedProject(P);
 const url = testMongoUrl();
 let conn: Connection;
 
-async function importWith(ownersYaml: string): Promise<void> {
-  await importCatalogue(conn, parseTargetTable(targetTable(PROJECTS), { fiscalYear: 2019 }), {
-    sourceFile: 'test',
-    owners: parseOwners(ownersYaml, 'yaml'),
-    now: new Date(),
-  });
-}
+const importWith = async (who: string): Promise<void> => void (await project.importWith(conn, who));
 
 beforeAll(async () => {
   conn = await connectMongo(url);
@@ -43,7 +28,7 @@ afterAll(async () => {
 });
 
 it('reads people every time and the catalogue and owners again only after an import', async () => {
-  await importWith(owners('first@iw.test'));
+  await importWith('first@iw.test');
   let fileStamp = 'a';
   let fileReads = 0;
   const loader = new DirectoryLoader(
@@ -54,7 +39,7 @@ it('reads people every time and the catalogue and owners again only after an imp
     },
     () => fileStamp,
   );
-  const unit = indicatorId(P, '汽油抽检批次');
+  const unit = project.unit;
 
   let d = await loader.load();
   expect(d.ownersOf(unit, projectId(P))).toEqual(['first@iw.test']);
@@ -79,7 +64,7 @@ it('reads people every time and the catalogue and owners again only after an imp
   expect(d.knowsAgency('旁路单位')).toBe(false);
 
   // An import writes a new version: the new owners, and the catalogue as its snapshot says.
-  await importWith(owners('second@iw.test'));
+  await importWith('second@iw.test');
   d = await loader.load();
   expect(d.ownersOf(unit, projectId(P))).toEqual(['second@iw.test']);
   expect(d.person('first@iw.test')).toBeNull();
@@ -95,10 +80,10 @@ it('reads people every time and the catalogue and owners again only after an imp
 });
 
 it('reads the projects and indicators themselves where a year has no snapshot (a store imported before them)', async () => {
-  await importWith(owners('first@iw.test'));
+  await importWith('first@iw.test');
   await conn.db!.collection('catalogue_snapshot').deleteMany({});
   const d = await new DirectoryLoader(conn, () => null).load();
   expect(d.knowsAgency(AGENCY)).toBe(true);
-  expect(d.ownersOf(indicatorId(P, '汽油抽检批次'), projectId(P))).toEqual(['first@iw.test']);
+  expect(d.ownersOf(project.unit, projectId(P))).toEqual(['first@iw.test']);
   expect(d.person('first@iw.test')).toMatchObject({ role: 'owner', agencies: [AGENCY] });
 });

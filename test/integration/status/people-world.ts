@@ -67,6 +67,29 @@ export function sessionCookie(res: Response): string {
   return set.split(';')[0];
 }
 
+/** An evaluation that opens an alert on `unit` (at risk: behind its pace), as alerting would judge it. */
+export function atRisk(unit: TrackedUnit): UnitEvaluation {
+  return {
+    unit: {
+      id: unit.id,
+      indicatorId: unit.id,
+      projectId: unit.projectId,
+      projectName: P_INSPECT,
+      indicatorName: unit.name,
+      targetText: '≥10',
+      unit: '',
+    },
+    status: 'at_risk',
+    likelihood: '有可能',
+    actual: 1,
+    expected: 5,
+    forecast: 2,
+    reason: '进度落后',
+    daysLeft: 183,
+    deadline: '2019-12-31',
+  };
+}
+
 export async function createPeopleWorld(h: StatusHarness): Promise<PeopleWorld> {
   const conn = await connectMongo(h.mongoUrl);
   await new PeopleRepository(conn).importRecords(Object.values(PEOPLE), 'file', new Date());
@@ -88,26 +111,7 @@ export async function createPeopleWorld(h: StatusHarness): Promise<PeopleWorld> 
   if (!targetOwners.includes(PEOPLE.owner.email) || targetOwners.includes(PEOPLE.otherOwner.email))
     throw new Error(`unexpected owners of ${unit.id}: ${targetOwners.join(', ')}`);
 
-  const evaluation: UnitEvaluation = {
-    unit: {
-      id: unit.id,
-      indicatorId: unit.id,
-      projectId: unit.projectId,
-      projectName: P_INSPECT,
-      indicatorName: unit.name,
-      targetText: '≥10',
-      unit: '',
-    },
-    status: 'at_risk',
-    likelihood: '有可能',
-    actual: 1,
-    expected: 5,
-    forecast: 2,
-    reason: '进度落后',
-    daysLeft: 183,
-    deadline: '2019-12-31',
-  };
-  const opened = transition(null, evaluation, NOW - 2 * 86_400_000).alert!;
+  const opened = transition(null, atRisk(unit), NOW - 2 * 86_400_000).alert!;
   await new AlertRepository(conn).save([{ alert: opened, expectedRev: null }]);
 
   const token = (email: string, o: { issuedAt?: number; expiresAt?: number } = {}) => {

@@ -10,7 +10,7 @@ import type { ReportResult } from '../../../apps/status/src/dtos/report.dto';
 import { waitFor } from '@iw/testing';
 import { consumeExactly, text } from '../simulator/consume';
 import { IDS, NOW, P_INSPECT, startHarness, type StatusHarness } from './harness';
-import { AGENCY_A, PEOPLE, createPeopleWorld, sessionCookie, type PeopleWorld } from './people-world';
+import { AGENCY_A, PEOPLE, atRisk, createPeopleWorld, sessionCookie, type PeopleWorld } from './people-world';
 
 /**
  * People in the status app, over HTTP against the real MongoDB, Kafka and SMTP: personal links
@@ -123,29 +123,7 @@ describe('the indicator page', () => {
         u.id !== w.target.id &&
         ownersFor(owners, P_INSPECT, u.id).includes(PEOPLE.owner.email),
     )!;
-    const opened = transition(
-      null,
-      {
-        unit: {
-          id: unit.id,
-          indicatorId: unit.id,
-          projectId: unit.projectId,
-          projectName: P_INSPECT,
-          indicatorName: unit.name,
-          targetText: '≥10',
-          unit: '',
-        },
-        status: 'at_risk',
-        likelihood: '有可能',
-        actual: 1,
-        expected: 5,
-        forecast: 2,
-        reason: '进度落后',
-        daysLeft: 183,
-        deadline: '2019-12-31',
-      },
-      NOW - 3_600_000,
-    ).alert!;
+    const opened = transition(null, atRisk(unit), NOW - 3_600_000).alert!;
     const later = new WritesLater();
     const alerts = new AlertRepository(w.conn);
     expect(await alerts.save([{ alert: opened, expectedRev: null }], later)).toEqual([]);
