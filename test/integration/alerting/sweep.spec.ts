@@ -2,12 +2,14 @@ import type { INestMicroservice } from '@nestjs/common';
 import { FixedClock, localDate } from '@iw/clock';
 import { AlertRepository, EvaluationRepository } from '@iw/mongo';
 import { waitFor } from '@iw/testing';
+import { EvaluationService } from '../../../apps/alerting/src/services/evaluation.service';
 import { createWorld, indicatorId, sweptOn, type ProjectSpec, type World } from './helpers';
 
 /**
  * The sweep on the real broker and FerretDB: each evaluation keeps the progress it was judged
  * on; a process's first sweep reads every unit's progress, its later (daily) sweeps judge each
- * unit again on what is kept, and a progress message still brings a change at once.
+ * unit again on what is kept — once every progress message published so far is judged — and a
+ * progress message still brings a change at once.
  */
 
 jest.setTimeout(120_000);
@@ -118,4 +120,28 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   expect(third.evaluations.get(B)!.actual).toBe(90);
   expect(third.judged.get(B)).toMatchObject({ actual: 90, version: third.evaluations.get(B)!.progressVersion });
   expect(localDate(third.evaluations.get(B)!.evaluatedAt.getTime(), TZ)).toBe('2019-07-03');
+
+  // 5. A progress message alerting has not judged yet (its batch held, as behind a busy sender):
+  // what is kept beside B's evaluation is older than the watermarks, so the next day's sweep
+  // waits for the message, then reads B's progress instead of judging on what is kept.
+  const evaluation = app.get(EvaluationService);
+  const handle = evaluation.onProgressBatch.bind(evaluation);
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  const hold = jest.spyOn(evaluation, 'onProgressBatch').mockImplementation(async (batch) => {
+    await held;
+    return handle(batch);
+  });
+  try {
+    await world.setProgress(B, 'sum', { actual: 99 });
+    await waitFor(() => hold.mock.calls.length > 0, { timeoutMs: 30_000, message: "B's progress message delivered" });
+    clock.advance(86_400_000);
+    await sweptOn(app, '2019-07-04', TZ);
+    const fifth = await read();
+    expect(fifth.evaluations.get(B)!.actual).toBe(99);
+    expect(fifth.judged.get(B)).toMatchObject({ actual: 99, version: fifth.evaluations.get(B)!.progressVersion });
+  } finally {
+    release();
+  }
+  hold.mockRestore();
 });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { UnitEvaluation } from '@iw/alerts';
 import type { Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
-import { progressMessageSchema } from '@iw/events';
+import { progressMessageSchema, type ActualsRole } from '@iw/events';
 import type { InboundBatch } from '@iw/kafka';
 import {
   asOfFor,
@@ -41,6 +41,12 @@ const WAITING_RETRY_MS = 1000;
  * batch's offsets are committed after the writes, so this is also the most they are held back.
  */
 const SENDER_QUIET_MS = 3000;
+/**
+ * How long (real ms) a later sweep waits for the progress messages published so far to be
+ * judged (their batches' offsets committed) before it judges on what is kept: a batch is
+ * committed after its mails and writes, SENDER_QUIET_MS at most after it was judged.
+ */
+const SWEEP_JUDGED_WAIT_MS = 2 * SENDER_QUIET_MS;
 
 interface MergedRun {
   ids: Set<string>;
@@ -52,8 +58,10 @@ export type Trigger = 'progress' | 'sweep' | 'pending' | 'watermark';
 /** Chunks evaluated under one catalogue view (a sweep's, or the retry of waiting units). */
 interface Run {
   view: CatalogueView;
-  /** Judge on what each stored evaluation was judged on (later sweeps of a process). */
+  /** Judge on what each stored evaluation was judged on (later sweeps of a process)… */
   fromJudged?: boolean;
+  /** … as of these watermarks, up to which every progress message was judged (else the current ones). */
+  marks?: ReadonlyMap<ActualsRole, number | null>;
   /** A sweep's alerts: which exist, and today's figures of the open ones (AlertService.onEvaluations). */
   alerts?: SweepAlerts;
   /** How many units were judged, and the earliest time one was judged as of; how many wait. */
@@ -81,6 +89,8 @@ export class EvaluationService {
   private readonly waiting = new Set<string>();
   private waitingTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Aborted by `stop`: a sweep waiting for progress messages to be judged gives up. */
+  private readonly stopping = new AbortController();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -192,50 +202,75 @@ export class EvaluationService {
    */
   sweep(reason: string): Promise<void> {
     if (this.sweepQueued) return this.sweepQueued;
-    const queued = this.serial.run(async () => {
-      if (this.sweepQueued === queued) this.sweepQueued = null;
-      const started = this.realNow();
-      // One catalogue view for the whole sweep: checking for a re-import costs a scan of the
-      // catalogue on FerretDB, which per chunk was most of a 100k-unit sweep's time.
-      const view = await this.catalogue.current(started);
-      if (!view) return;
-      const ids = [...view.units.keys()];
-      // The first sweep of this process reads every unit's progress (what changed while it was
-      // down may not be judged yet); later ones judge each unit again on the progress its stored
-      // evaluation was judged on — every change since came as a progress message, judged at once.
-      const fromJudged = this.lastSweep !== null;
-      const seen = { judged: 0, asOf: null as number | null, waiting: 0 };
-      const alerts = await this.alerts.sweepContext(view.units);
-      const run: Run = { view, fromJudged, alerts, seen };
-      let enqueued = 0;
-      for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
-        enqueued += await this.judgeNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', run);
-      const evaluated = this.realNow();
-      const now = this.clock.now();
-      enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears), alerts.latest);
-      const done = this.realNow();
-      // An evaluation is written only when what it says changed: this record says as of when
-      // the stored ones hold (every unit judged but those still waiting for a watermark).
-      this.lastSweep = { at: now, units: ids.length };
-      await this.evaluations.recordSweep({
-        at: new Date(now),
-        asOf: new Date(seen.asOf ?? now),
-        units: ids.length,
-        judged: seen.judged,
-        waiting: seen.waiting,
-        seconds: (done - started) / 1000,
-      });
-      this.logger.log(
-        `sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${done - started} ms (evaluations ${evaluated - started} ms${fromJudged ? '' : ', progress read'}; reminders and escalations ${done - evaluated} ms), ${enqueued} notification(s) enqueued`,
-      );
-      if (!fromJudged) {
-        const kept = await this.evaluations.keepStatuses();
-        if (kept)
-          this.logger.log(`${kept} project evaluation document(s) written before 'statuses' was kept now have it`);
-      }
-    });
+    const queued: Promise<void> = this.sweepWhenJudged().then((marks) =>
+      this.serial.run(async () => {
+        if (this.sweepQueued === queued) this.sweepQueued = null;
+        // Stopping while it waited: nothing to sweep for any more.
+        if (!this.stopped) await this.sweepNow(reason, marks);
+      }),
+    );
     this.sweepQueued = queued;
     return queued;
+  }
+
+  /**
+   * The first sweep of this process reads every unit's progress (what changed while it was down
+   * may not be judged yet); later ones judge each unit again on the progress its stored
+   * evaluation was judged on, as of watermarks up to which every progress message has been
+   * judged (WatermarkService.judgedUpTo; waited for outside the serial turns, so the progress
+   * batches it waits for are judged meanwhile). Null: this sweep reads every unit's progress.
+   */
+  private async sweepWhenJudged(): Promise<ReadonlyMap<ActualsRole, number | null> | null> {
+    if (this.lastSweep === null) return null;
+    const marks = await this.watermarks.judgedUpTo(SWEEP_JUDGED_WAIT_MS, this.stopping.signal).catch((e: Error) => {
+      this.logger.warn(`watermarks not read: ${e.message}`);
+      return null;
+    });
+    if (!marks && !this.stopping.signal.aborted)
+      this.logger.log(
+        `progress messages not all judged within ${SWEEP_JUDGED_WAIT_MS} ms: this sweep reads every unit's progress`,
+      );
+    return marks;
+  }
+
+  private async sweepNow(reason: string, judgedMarks: ReadonlyMap<ActualsRole, number | null> | null): Promise<void> {
+    const started = this.realNow();
+    const first = this.lastSweep === null;
+    // One catalogue view for the whole sweep: checking for a re-import costs a scan of the
+    // catalogue on FerretDB, which per chunk was most of a 100k-unit sweep's time.
+    const view = await this.catalogue.current(started);
+    if (!view) return;
+    const ids = [...view.units.keys()];
+    const fromJudged = judgedMarks !== null;
+    const seen = { judged: 0, asOf: null as number | null, waiting: 0 };
+    const alerts = await this.alerts.sweepContext(view.units);
+    const run: Run = { view, fromJudged, alerts, seen, ...(judgedMarks ? { marks: judgedMarks } : {}) };
+    let enqueued = 0;
+    for (let i = 0; i < ids.length; i += SWEEP_CHUNK)
+      enqueued += await this.judgeNow(ids.slice(i, i + SWEEP_CHUNK), 'sweep', run);
+    const evaluated = this.realNow();
+    const now = this.clock.now();
+    enqueued += await this.alerts.onSweep(now, (id) => !ofClosedYear(id, this.catalogue.closedYears), alerts.latest);
+    const done = this.realNow();
+    // An evaluation is written only when what it says changed: this record says as of when
+    // the stored ones hold (every unit judged but those still waiting for a watermark).
+    this.lastSweep = { at: now, units: ids.length };
+    await this.evaluations.recordSweep({
+      at: new Date(now),
+      asOf: new Date(seen.asOf ?? now),
+      units: ids.length,
+      judged: seen.judged,
+      waiting: seen.waiting,
+      seconds: (done - started) / 1000,
+    });
+    this.logger.log(
+      `sweep (${reason}) at ${new Date(now).toISOString()}: ${ids.length} units in ${done - started} ms (evaluations ${evaluated - started} ms${fromJudged ? '' : ', progress read'}; reminders and escalations ${done - evaluated} ms), ${enqueued} notification(s) enqueued`,
+    );
+    if (first) {
+      const kept = await this.evaluations.keepStatuses();
+      if (kept)
+        this.logger.log(`${kept} project evaluation document(s) written before 'statuses' was kept now have it`);
+    }
   }
 
   /** Units whose pending status has held for IW_PENDING_FOR by now. */
@@ -246,6 +281,7 @@ export class EvaluationService {
 
   /** Whether nothing is queued or running (nor a progress batch's documents to write). */
   async idle(): Promise<void> {
+    await this.sweepQueued?.catch(() => undefined);
     await this.serial.idle();
     await this.afterMails.idle();
   }
@@ -253,6 +289,7 @@ export class EvaluationService {
   /** No more retries of waiting units (the app is stopping); what runs finishes. */
   stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     if (this.waitingTimer) clearTimeout(this.waitingTimer);
     this.waitingTimer = null;
     return this.idle();
@@ -299,7 +336,7 @@ export class EvaluationService {
     // Each unit is judged as of the event time its sources have been processed to (read before
     // its progress, so the progress is at least that recent); one not yet known waits.
     const now = this.clock.now();
-    const marks = await this.watermarks.current();
+    const marks = run?.marks ?? (await this.watermarks.current());
     const units = new Map<string, TrackedUnit>();
     const asOf = new Map<string, number>();
     const waiting: string[] = [];

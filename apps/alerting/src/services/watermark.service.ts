@@ -8,6 +8,8 @@ import { APP_CONFIG, CLOCK, REAL_CLOCK } from '../alerting.tokens';
 
 /** How long (real ms) one read of the watermarks serves evaluations. */
 const CACHE_MS = 500;
+/** How often (real ms) judgedUpTo asks again whether alerting has caught up with indicators.progress. */
+const JUDGED_POLL_MS = 200;
 
 /**
  * Where each source (actuals topic) stands in event time, for judging units as of it (libs/measures
@@ -42,6 +44,36 @@ export class WatermarkService {
     }
     this.cached = { at: realNow, marks };
     return marks;
+  }
+
+  /**
+   * Watermarks up to which alerting has judged every progress message: read, then alerting's
+   * group is found to have committed all of indicators.progress. Ingest publishes an event's
+   * progress message before the event counts toward a watermark, and alerting commits a message
+   * only once its evaluation is stored, so what alerting keeps beside its evaluations is then at
+   * least as recent as these watermarks. While alerting is behind, asked again every
+   * JUDGED_POLL_MS for up to `waitMs` (real); null if it never caught up, the broker did not
+   * answer, or `signal` aborted.
+   */
+  async judgedUpTo(waitMs: number, signal?: AbortSignal): Promise<ReadonlyMap<ActualsRole, number | null> | null> {
+    const deadline = this.realClock.now() + waitMs;
+    while (!signal?.aborted) {
+      const marks = await this.current();
+      try {
+        const lags = await this.admin.lag(this.config.kafka.groups.alerting, [this.config.kafka.topics.progress]);
+        const behind = lags.reduce((n, p) => n + p.lag, 0);
+        if (behind === 0) return marks;
+        if (this.realClock.now() >= deadline) {
+          this.logger.debug(`${behind} progress message(s) not yet judged after ${waitMs} ms`);
+          return null;
+        }
+      } catch (e) {
+        this.logger.debug(`alerting's offsets on indicators.progress not read: ${(e as Error).message}`);
+        return null;
+      }
+      await new Promise((r) => setTimeout(r, JUDGED_POLL_MS));
+    }
+    return null;
   }
 
   /** Event time of the whole pipeline: the earliest known watermark, at most the clock's now. */
