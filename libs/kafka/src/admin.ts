@@ -122,6 +122,23 @@ export class KafkaAdmin {
     return { brokers: c.brokers.length, controller: c.controller };
   }
 
+  /**
+   * Committed offsets of `groupId` on `topic` against end offsets read earlier (`offsets`): what
+   * the group has still to commit of what the topic held then, per partition.
+   */
+  async lagBehind(
+    groupId: string,
+    topic: string,
+    ends: ReadonlyArray<{ partition: number; low: string; high: string }>,
+  ): Promise<PartitionLag[]> {
+    const committed = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+    return computeLag(
+      topic,
+      committed.find((c) => c.topic === topic)?.partitions ?? [],
+      ends.map((e) => ({ partition: e.partition, end: e.high, start: e.low })),
+    );
+  }
+
   /** Committed offsets of `groupId` against end offsets, per partition of each topic. */
   async lag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
     const committed = await this.admin.fetchOffsets({ groupId, topics });

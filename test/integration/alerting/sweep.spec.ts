@@ -1,5 +1,6 @@
 import type { INestMicroservice } from '@nestjs/common';
 import { FixedClock, localDate } from '@iw/clock';
+import { KafkaAdmin } from '@iw/kafka';
 import { AlertRepository, EvaluationRepository } from '@iw/mongo';
 import { waitFor } from '@iw/testing';
 import { EvaluationService } from '../../../apps/alerting/src/services/evaluation.service';
@@ -144,4 +145,34 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
     release();
   }
   hold.mockRestore();
+
+  // 6. A message published after the sweep read where indicators.progress ended is not waited
+  // for (under a steady stream there would always be one): the sweep judges on what is kept,
+  // and the message brings its change when it is judged.
+  await waitFor(async () => (await read()).judged.get(B)?.actual === 99, { message: "B's held message judged" });
+  const admin = app.get(KafkaAdmin);
+  const ends = admin.offsets.bind(admin);
+  let release6 = () => {};
+  const held6 = new Promise<void>((r) => (release6 = r));
+  const hold6 = jest.spyOn(evaluation, 'onProgressBatch').mockImplementation(async (batch) => {
+    await held6;
+    return handle(batch);
+  });
+  const after = jest.spyOn(admin, 'offsets').mockImplementation(async (topic) => {
+    const read = await ends(topic);
+    if (topic === world.config().kafka.topics.progress && after.mock.calls.length === 1)
+      await world.setProgress(A, 'sum', { actual: 710 });
+    return read;
+  });
+  try {
+    clock.advance(86_400_000);
+    await sweptOn(app, '2019-07-05', TZ);
+    expect(after).toHaveBeenCalled();
+    expect((await read()).evaluations.get(A)!.actual).toBe(700);
+  } finally {
+    release6();
+    after.mockRestore();
+  }
+  hold6.mockRestore();
+  await waitFor(async () => (await read()).evaluations.get(A)!.actual === 710, { message: "A's message judged" });
 });

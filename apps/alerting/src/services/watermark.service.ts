@@ -47,31 +47,33 @@ export class WatermarkService {
   }
 
   /**
-   * Watermarks up to which alerting has judged every progress message: read, then alerting's
-   * group is found to have committed all of indicators.progress. Ingest publishes an event's
-   * progress message before the event counts toward a watermark, and alerting commits a message
-   * only once its evaluation is stored, so what alerting keeps beside its evaluations is then at
-   * least as recent as these watermarks. While alerting is behind, asked again every
-   * JUDGED_POLL_MS for up to `waitMs` (real); null if it never caught up, the broker did not
-   * answer, or `signal` aborted.
+   * Watermarks up to which alerting has judged every progress message: read, then the end
+   * offsets of indicators.progress, then alerting's group is waited for until it has committed
+   * up to them. Ingest publishes an event's progress message before the event counts toward a
+   * watermark, and alerting commits a message only once its evaluation is stored, so what
+   * alerting keeps beside its evaluations is then at least as recent as these watermarks.
+   * Messages published later (later events) are not waited for, so a steady stream of them
+   * does not keep it waiting. Asked every JUDGED_POLL_MS for up to `waitMs` (real); null if the
+   * group did not get there, the broker did not answer, or `signal` aborted.
    */
   async judgedUpTo(waitMs: number, signal?: AbortSignal): Promise<ReadonlyMap<ActualsRole, number | null> | null> {
     const deadline = this.realClock.now() + waitMs;
-    while (!signal?.aborted) {
-      const marks = await this.current();
-      try {
-        const lags = await this.admin.lag(this.config.kafka.groups.alerting, [this.config.kafka.topics.progress]);
+    const topic = this.config.kafka.topics.progress;
+    const marks = await this.current();
+    try {
+      const ends = await this.admin.offsets(topic);
+      while (!signal?.aborted) {
+        const lags = await this.admin.lagBehind(this.config.kafka.groups.alerting, topic, ends);
         const behind = lags.reduce((n, p) => n + p.lag, 0);
         if (behind === 0) return marks;
         if (this.realClock.now() >= deadline) {
           this.logger.debug(`${behind} progress message(s) not yet judged after ${waitMs} ms`);
           return null;
         }
-      } catch (e) {
-        this.logger.debug(`alerting's offsets on indicators.progress not read: ${(e as Error).message}`);
-        return null;
+        await new Promise((r) => setTimeout(r, JUDGED_POLL_MS));
       }
-      await new Promise((r) => setTimeout(r, JUDGED_POLL_MS));
+    } catch (e) {
+      this.logger.debug(`alerting's offsets on ${topic} not read: ${(e as Error).message}`);
     }
     return null;
   }
