@@ -4,6 +4,7 @@ import { KafkaAdmin } from '@iw/kafka';
 import { AlertRepository, EvaluationRepository } from '@iw/mongo';
 import { waitFor } from '@iw/testing';
 import { EvaluationService } from '../../../apps/alerting/src/services/evaluation.service';
+import { OutboxSignal } from '../../../apps/alerting/src/services/outbox-signal';
 import { createWorld, indicatorId, sweptOn, type ProjectSpec, type World } from './helpers';
 
 /**
@@ -175,4 +176,26 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   }
   hold6.mockRestore();
   await waitFor(async () => (await read()).evaluations.get(A)!.actual === 710, { message: "A's message judged" });
+
+  // 7. A message this process has judged, whose documents and commit still wait for the sender
+  // to be quiet: the sweep need not wait for its commit (the claims are read here), so it judges
+  // B on what is kept. B's progress moved with no message: only reading every unit's progress
+  // would see it.
+  await world.setProgress(B, 'sum', { actual: 95 }, false);
+  let release7 = () => {};
+  const held7 = new Promise<void>((r) => (release7 = r));
+  const quiet = jest.spyOn(app.get(OutboxSignal), 'quiet').mockImplementation(() => held7);
+  const here = app.get(EvaluationRepository);
+  try {
+    await world.setProgress(A, 'sum', { actual: 720 });
+    await waitFor(async () => (await here.find([A])).get(A)?.actual === 720, { message: 'A judged, not yet written' });
+    clock.advance(86_400_000);
+    await sweptOn(app, '2019-07-06', TZ);
+    const seventh = await here.find([A, B]);
+    expect(seventh.get(B)!.actual).toBe(99);
+    expect(seventh.get(A)!.actual).toBe(720);
+  } finally {
+    release7();
+    quiet.mockRestore();
+  }
 });

@@ -51,6 +51,8 @@ const SWEEP_JUDGED_WAIT_MS = 2 * SENDER_QUIET_MS;
 interface MergedRun {
   ids: Set<string>;
   done: Promise<number>;
+  /** Called once its units are judged (their claims made), before their documents are written. */
+  onJudged: Array<() => void>;
 }
 
 export type Trigger = 'progress' | 'sweep' | 'pending' | 'watermark';
@@ -89,6 +91,12 @@ export class EvaluationService {
   private readonly waiting = new Set<string>();
   private waitingTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /**
+   * Per partition of indicators.progress, the offset after the last message this process has
+   * judged: its claims are made and read here (VersionedDocs.find) before the batch's documents
+   * are written and its offsets committed, so a sweep of this process need not wait for those.
+   */
+  private readonly judgedHere = new Map<number, bigint>();
   /** Aborted by `stop`: a sweep waiting for progress messages to be judged gives up. */
   private readonly stopping = new AbortController();
 
@@ -128,7 +136,18 @@ export class EvaluationService {
     // Progress messages come from ingest, not from upstream: a bad one is a bug to log, not a DLQ case.
     if (invalid) this.logger.warn(`${invalid} unreadable message(s) on ${batch.topic}[${batch.partition}] skipped`);
     this.metrics.observeMessages(batch.topic, batch.messages.length, invalid, lastAt || null);
-    if (ids.size) await this.evaluate([...ids], 'progress');
+    const last = batch.messages.at(-1)?.offset;
+    const judged = () => {
+      if (last !== undefined) this.judgedHere.set(batch.partition, BigInt(last) + 1n);
+    };
+    try {
+      if (ids.size) await this.evaluate([...ids], 'progress', judged);
+      else judged();
+    } catch (e) {
+      // Not stored: redelivered, and judged again (this process's claims may be forgotten).
+      this.judgedHere.delete(batch.partition);
+      throw e;
+    }
   }
 
   /**
@@ -137,14 +156,15 @@ export class EvaluationService {
    * costs a few round trips to MongoDB instead of a few per partition batch; each caller's
    * promise resolves once an evaluation that started after its call has stored its units.
    */
-  evaluate(ids: readonly string[], trigger: Trigger): Promise<number> {
+  evaluate(ids: readonly string[], trigger: Trigger, onJudged?: () => void): Promise<number> {
     if (trigger !== 'progress') return this.serial.run(() => this.judgeNow(ids, trigger));
     const q = this.queued;
     if (q && q.ids.size + ids.length <= MAX_MERGED) {
       for (const id of ids) q.ids.add(id);
+      if (onJudged) q.onJudged.push(onJudged);
       return q.done;
     }
-    const next: MergedRun = { ids: new Set(ids), done: Promise.resolve(0) };
+    const next: MergedRun = { ids: new Set(ids), done: Promise.resolve(0), onJudged: onJudged ? [onJudged] : [] };
     this.queued = next;
     // Judged in turn with the other evaluations; its claimed documents are written after its
     // mails, outside that turn, so the next batch is judged meanwhile (this process reads what
@@ -156,6 +176,7 @@ export class EvaluationService {
     });
     next.done = judged.then(
       async (enqueued) => {
+        for (const f of next.onJudged) f();
         await this.afterMails.run(() => this.writeAfterMails(later));
         return enqueued;
       },
@@ -222,10 +243,12 @@ export class EvaluationService {
    */
   private async sweepWhenJudged(): Promise<ReadonlyMap<ActualsRole, number | null> | null> {
     if (this.lastSweep === null) return null;
-    const marks = await this.watermarks.judgedUpTo(SWEEP_JUDGED_WAIT_MS, this.stopping.signal).catch((e: Error) => {
-      this.logger.warn(`watermarks not read: ${e.message}`);
-      return null;
-    });
+    const marks = await this.watermarks
+      .judgedUpTo(SWEEP_JUDGED_WAIT_MS, this.judgedHere, this.stopping.signal)
+      .catch((e: Error) => {
+        this.logger.warn(`watermarks not read: ${e.message}`);
+        return null;
+      });
     if (!marks && !this.stopping.signal.aborted)
       this.logger.log(
         `progress messages not all judged within ${SWEEP_JUDGED_WAIT_MS} ms: this sweep reads every unit's progress`,

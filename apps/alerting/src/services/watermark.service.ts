@@ -53,10 +53,16 @@ export class WatermarkService {
    * watermark, and alerting commits a message only once its evaluation is stored, so what
    * alerting keeps beside its evaluations is then at least as recent as these watermarks.
    * Messages published later (later events) are not waited for, so a steady stream of them
-   * does not keep it waiting. Asked every JUDGED_POLL_MS for up to `waitMs` (real); null if the
-   * group did not get there, the broker did not answer, or `signal` aborted.
+   * does not keep it waiting. A partition counts as there, too, when `judgedHere` (this process's
+   * own judging, ahead of its commits) reaches its end. Asked every JUDGED_POLL_MS for up to
+   * `waitMs` (real); null if the group did not get there, the broker did not answer, or `signal`
+   * aborted.
    */
-  async judgedUpTo(waitMs: number, signal?: AbortSignal): Promise<ReadonlyMap<ActualsRole, number | null> | null> {
+  async judgedUpTo(
+    waitMs: number,
+    judgedHere: ReadonlyMap<number, bigint>,
+    signal?: AbortSignal,
+  ): Promise<ReadonlyMap<ActualsRole, number | null> | null> {
     const deadline = this.realClock.now() + waitMs;
     const topic = this.config.kafka.topics.progress;
     const marks = await this.current();
@@ -64,7 +70,10 @@ export class WatermarkService {
       const ends = await this.admin.offsets(topic);
       while (!signal?.aborted) {
         const lags = await this.admin.lagBehind(this.config.kafka.groups.alerting, topic, ends);
-        const behind = lags.reduce((n, p) => n + p.lag, 0);
+        const behind = lags.reduce(
+          (n, p) => n + ((judgedHere.get(p.partition) ?? -1n) >= BigInt(p.end) ? 0 : p.lag),
+          0,
+        );
         if (behind === 0) return marks;
         if (this.realClock.now() >= deadline) {
           this.logger.debug(`${behind} progress message(s) not yet judged after ${waitMs} ms`);
