@@ -52,6 +52,30 @@ async function judgedOnDay(day: string) {
   );
 }
 
+/** A promise that stays pending until `open` is called. */
+function gate() {
+  let open = () => {};
+  const held = new Promise<void>((r) => (open = r));
+  return { held, open };
+}
+
+/** Holds the app's progress batches (as behind a busy sender) until `release`. */
+function holdProgress(evaluation: EvaluationService) {
+  const handle = evaluation.onProgressBatch.bind(evaluation);
+  const g = gate();
+  const spy = jest.spyOn(evaluation, 'onProgressBatch').mockImplementation(async (batch) => {
+    await g.held;
+    return handle(batch);
+  });
+  return {
+    delivered: () => spy.mock.calls.length,
+    release: () => {
+      g.open();
+      spy.mockRestore();
+    },
+  };
+}
+
 beforeAll(async () => {
   world = await createWorld(PROJECTS, OWNERS);
   await world.setProgress(A, 'sum', { actual: 650 }, false);
@@ -127,25 +151,18 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   // what is kept beside B's evaluation is older than the watermarks, so the next day's sweep
   // waits for the message, then reads B's progress instead of judging on what is kept.
   const evaluation = app.get(EvaluationService);
-  const handle = evaluation.onProgressBatch.bind(evaluation);
-  let release = () => {};
-  const held = new Promise<void>((r) => (release = r));
-  const hold = jest.spyOn(evaluation, 'onProgressBatch').mockImplementation(async (batch) => {
-    await held;
-    return handle(batch);
-  });
+  const hold = holdProgress(evaluation);
   try {
     await world.setProgress(B, 'sum', { actual: 99 });
-    await waitFor(() => hold.mock.calls.length > 0, { timeoutMs: 30_000, message: "B's progress message delivered" });
+    await waitFor(() => hold.delivered() > 0, { timeoutMs: 30_000, message: "B's progress message delivered" });
     clock.advance(86_400_000);
     await sweptOn(app, '2019-07-04', TZ);
     const fifth = await read();
     expect(fifth.evaluations.get(B)!.actual).toBe(99);
     expect(fifth.judged.get(B)).toMatchObject({ actual: 99, version: fifth.evaluations.get(B)!.progressVersion });
   } finally {
-    release();
+    hold.release();
   }
-  hold.mockRestore();
 
   // 6. A message published after the sweep read where indicators.progress ended is not waited
   // for (under a steady stream there would always be one): the sweep judges on what is kept,
@@ -153,12 +170,7 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   await waitFor(async () => (await read()).judged.get(B)?.actual === 99, { message: "B's held message judged" });
   const admin = app.get(KafkaAdmin);
   const ends = admin.offsets.bind(admin);
-  let release6 = () => {};
-  const held6 = new Promise<void>((r) => (release6 = r));
-  const hold6 = jest.spyOn(evaluation, 'onProgressBatch').mockImplementation(async (batch) => {
-    await held6;
-    return handle(batch);
-  });
+  const hold6 = holdProgress(evaluation);
   const after = jest.spyOn(admin, 'offsets').mockImplementation(async (topic) => {
     const read = await ends(topic);
     if (topic === world.config().kafka.topics.progress && after.mock.calls.length === 1)
@@ -171,10 +183,9 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
     expect(after).toHaveBeenCalled();
     expect((await read()).evaluations.get(A)!.actual).toBe(700);
   } finally {
-    release6();
+    hold6.release();
     after.mockRestore();
   }
-  hold6.mockRestore();
   await waitFor(async () => (await read()).evaluations.get(A)!.actual === 710, { message: "A's message judged" });
 
   // 7. A message this process has judged, whose documents and commit still wait for the sender
@@ -182,9 +193,8 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   // B on what is kept. B's progress moved with no message: only reading every unit's progress
   // would see it.
   await world.setProgress(B, 'sum', { actual: 95 }, false);
-  let release7 = () => {};
-  const held7 = new Promise<void>((r) => (release7 = r));
-  const quiet = jest.spyOn(app.get(OutboxSignal), 'quiet').mockImplementation(() => held7);
+  const held7 = gate();
+  const quiet = jest.spyOn(app.get(OutboxSignal), 'quiet').mockImplementation(() => held7.held);
   const here = app.get(EvaluationRepository);
   try {
     await world.setProgress(A, 'sum', { actual: 720 });
@@ -195,7 +205,7 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
     expect(seventh.get(B)!.actual).toBe(99);
     expect(seventh.get(A)!.actual).toBe(720);
   } finally {
-    release7();
+    held7.open();
     quiet.mockRestore();
   }
 });
