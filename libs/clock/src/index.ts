@@ -1,2 +1,3 @@
 export * from './clock';
 export * from './local-date';
+export * from './readings';

@@ -154,6 +154,11 @@ export const envSchema = z.object({
   IW_NO_DATA_GRACE: duration('IW_NO_DATA_GRACE', '30d'),
   /** Events dated more than this after the clock's now are refused (DLQ `future_event`): clock skew allowance. */
   IW_MAX_CLOCK_SKEW: duration('IW_MAX_CLOCK_SKEW', '5m'),
+  /**
+   * How long (real time) after an event's time its source may still publish it: a partition with
+   * nothing left to read counts as current as of what the clock showed this long ago.
+   */
+  IW_SOURCE_DELAY: duration('IW_SOURCE_DELAY', '0s'),
   IW_SWEEP_CRON: z.string().default('0 2 * * *'),
   /** Most events one parked unit keeps aside in its state; further ones go to the DLQ (`parked_full`). */
   IW_PARKED_EVENTS_MAX: z.coerce.number().int().min(1).max(100_000).default(5000),
@@ -251,6 +256,8 @@ export interface AppConfig {
   clock: string;
   /** How far an event's occurredAt may be ahead of the clock's now (domain time, ms). */
   maxClockSkewMs: number;
+  /** IW_SOURCE_DELAY: how late (real ms) a source may publish an event and still count as current. */
+  sourceDelayMs: number;
   /** Most events a parked unit keeps aside (further ones go to the DLQ as `parked_full`). */
   parkedEventsMax: number;
   timeZone: string;
@@ -393,6 +400,7 @@ export function loadConfig(
     },
     clock: e.IW_CLOCK,
     maxClockSkewMs: e.IW_MAX_CLOCK_SKEW,
+    sourceDelayMs: e.IW_SOURCE_DELAY,
     parkedEventsMax: e.IW_PARKED_EVENTS_MAX,
     timeZone: e.IW_TIMEZONE,
     alerting: {

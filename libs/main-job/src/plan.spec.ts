@@ -1,7 +1,16 @@
 import { loadConfig } from '@iw/config';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { APPS, banner, childEnv, dashboardUrl, formatLiveLine, mailSinkPlan, NODE_FLAGS } from './plan';
+import {
+  APPS,
+  banner,
+  childEnv,
+  dashboardUrl,
+  formatLiveLine,
+  mailSinkPlan,
+  NODE_FLAGS,
+  REPLAY_SOURCE_DELAY,
+} from './plan';
 
 const config = (env: Record<string, string> = {}) =>
   loadConfig({ IW_LOCAL_DIR: '/srv/iw/.local', ...env }, '/nonexistent/.env');
@@ -44,6 +53,13 @@ describe('dashboardUrl and childEnv', () => {
       IW_API_TOKENS: 't1,t2',
       NO_COLOR: '1',
     });
+  });
+
+  it("gives a replay's services the delay its simulator publishes with, unless one is set", () => {
+    const o = { clock: 'sim:2019-01-01T00:00:00+08:00@86400~1', apiTokens: 't', replay: true };
+    expect(childEnv({}, o).IW_SOURCE_DELAY).toBe(REPLAY_SOURCE_DELAY);
+    expect(childEnv({ IW_SOURCE_DELAY: '5s' }, o).IW_SOURCE_DELAY).toBe('5s');
+    expect(childEnv({}, { ...o, replay: false }).IW_SOURCE_DELAY).toBeUndefined();
   });
 });
 

@@ -235,7 +235,7 @@ class MainJob {
       : this.env.IW_CLOCK?.trim() || 'system';
     this.supervisor = new Supervisor({
       cwd: this.root,
-      env: childEnv(this.env, { clock, apiTokens: token.tokens }),
+      env: childEnv(this.env, { clock, apiTokens: token.tokens, replay: options.simulate }),
       logDir: logDir(config),
       onNotice: (name, line) => term.line(`${name.padEnd(8)}| ${line}`),
       onUnexpectedExit: (name, how, tail) => {

@@ -46,8 +46,8 @@ let base: string;
 
 const env = () => ({ MONGO_URL: mongoUrl, KAFKA_TOPIC_PREFIX: prefix, IW_INGEST_GROUP: group, IW_CLOCK: CLOCK });
 
-async function startIngestApp(): Promise<AppProcess> {
-  const app = startIngest(env());
+async function startIngestApp(extra: Record<string, string> = {}): Promise<AppProcess> {
+  const app = startIngest({ ...env(), ...extra });
   await app.waitForOutput(/successfully started/, 90_000);
   return app;
 }
@@ -161,4 +161,28 @@ it('reports every source, follows committed batches, lags while ingest is stoppe
   });
   s = await opsStatus();
   for (const w of s.watermarks) expect(w.lagSeconds!).toBeLessThanOrEqual(4 * 3600);
+});
+
+it('with IW_SOURCE_DELAY, counts a caught-up source as current only as of the clock that long ago', async () => {
+  // Six real seconds: six simulated hours. An event published up to that late after its time
+  // finds its source's watermark still before it.
+  await ingest?.stop('SIGTERM', 10_000);
+  ingest = await startIngestApp({ IW_SOURCE_DELAY: '6s' });
+  // The stored watermarks only move forward: wait until the delayed ones have passed what the
+  // previous run left (about six real seconds after it), then they trail the clock by the delay.
+  const left = await stored();
+  await waitFor(
+    async () =>
+      [...(await stored())].every(
+        ([topic, w]) => w.watermark!.getTime() > left.get(topic)!.watermark!.getTime() + HOUR,
+      ),
+    { timeoutMs: 60_000, intervalMs: 250, message: 'the delayed watermarks moving on' },
+  );
+  await new Promise((r) => setTimeout(r, 2000));
+  const now = clock.now();
+  for (const [topic, w] of await stored()) {
+    const lag = now - w.watermark!.getTime();
+    expect([topic, lag >= 5 * HOUR]).toEqual([topic, true]);
+    expect([topic, lag <= 12 * HOUR]).toEqual([topic, true]);
+  }
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Clock } from '@iw/clock';
+import { ClockReadings, type Clock } from '@iw/clock';
 import type { AppConfig } from '@iw/config';
 import { ACTUALS_ROLES, type ActualsRole } from '@iw/events';
 import { KafkaAdmin } from '@iw/kafka';
@@ -14,7 +14,8 @@ export const WATERMARK_INTERVAL_MS = 1000;
  * Per-source watermarks (libs/measures watermarks): how far ingest has processed each actuals
  * topic, in domain time. Batches only note their latest event time (in memory, after their
  * effects are durable); every second the group's committed offsets are compared with the end
- * offsets — a partition with nothing left to read is current (the clock's now), a lagging one
+ * offsets — a partition with nothing left to read is current (as of what the clock showed
+ * IW_SOURCE_DELAY before the offsets were read: a source may publish that late), a lagging one
  * keeps the latest event time processed — and each topic's partitions are written in one
  * `$max` update. A stopped ingest writes nothing: its sources fall behind the clock, and
  * alerting judges their indicators as of where they stopped.
@@ -26,6 +27,8 @@ export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
   private readonly seen = new Map<string, Map<number, number>>();
   /** topic → partition → last watermark this instance worked out. */
   private readonly last = new Map<string, Map<number, number>>();
+  /** What the clock showed at each report, for the delay sources may publish with (IW_SOURCE_DELAY). */
+  private readonly readings: ClockReadings;
   private timer?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
   private failing = false;
@@ -36,7 +39,9 @@ export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
     @Inject(REAL_CLOCK) private readonly realClock: Clock,
     private readonly admin: KafkaAdmin,
     private readonly repo: WatermarkRepository,
-  ) {}
+  ) {
+    this.readings = new ClockReadings(config.sourceDelayMs + WATERMARK_INTERVAL_MS);
+  }
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.report(), WATERMARK_INTERVAL_MS);
@@ -84,9 +89,14 @@ export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async topicReport(role: ActualsRole, topic: string): Promise<WatermarkReport> {
+    const real = this.realClock.now();
+    this.readings.note(real, this.clock.now());
     const lags = await this.admin.lag(this.config.kafka.groups.ingest, [topic]);
     // Read after the offsets: an event time noted meanwhile belongs to a batch committed by now or soon.
     const now = this.clock.now();
+    // Nothing left to read vouches for what was published by then: for events up to what the
+    // clock showed IW_SOURCE_DELAY before (unknown yet: only processed event times count).
+    const current = this.readings.at(real - this.config.sourceDelayMs);
     const seen = this.seen.get(topic);
     this.seen.delete(topic);
     let last = this.last.get(topic);
@@ -95,8 +105,8 @@ export class WatermarkService implements OnModuleInit, OnApplicationShutdown {
     for (const p of lags) {
       const w = nextPartitionWatermark(
         last.get(p.partition) ?? null,
-        { caughtUp: p.lag === 0, eventTime: seen?.get(p.partition) ?? null },
-        now,
+        { caughtUp: p.lag === 0 && current !== null, eventTime: seen?.get(p.partition) ?? null },
+        current ?? now,
       );
       if (w === null) continue;
       last.set(p.partition, w);
