@@ -63,6 +63,7 @@ function gate() {
 function holdProgress(evaluation: EvaluationService) {
   const handle = evaluation.onProgressBatch.bind(evaluation);
   const g = gate();
+  let restored = false;
   const spy = jest.spyOn(evaluation, 'onProgressBatch').mockImplementation(async (batch) => {
     await g.held;
     return handle(batch);
@@ -71,7 +72,8 @@ function holdProgress(evaluation: EvaluationService) {
     delivered: () => spy.mock.calls.length,
     release: () => {
       g.open();
-      spy.mockRestore();
+      if (!restored) spy.mockRestore();
+      restored = true;
     },
   };
 }
@@ -168,6 +170,8 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   // for (under a steady stream there would always be one): the sweep judges on what is kept,
   // and the message brings its change when it is judged.
   await waitFor(async () => (await read()).judged.get(B)?.actual === 99, { message: "B's held message judged" });
+  // (A day's sweeps asked for while one waited run after it: let them finish first.)
+  await evaluation.idle();
   const admin = app.get(KafkaAdmin);
   const ends = admin.offsets.bind(admin);
   const hold6 = holdProgress(evaluation);
@@ -192,6 +196,7 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   // to be quiet: the sweep need not wait for its commit (the claims are read here), so it judges
   // B on what is kept. B's progress moved with no message: only reading every unit's progress
   // would see it.
+  await evaluation.idle();
   await world.setProgress(B, 'sum', { actual: 95 }, false);
   const held7 = gate();
   const quiet = jest.spyOn(app.get(OutboxSignal), 'quiet').mockImplementation(() => held7.held);
@@ -207,5 +212,26 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   } finally {
     held7.open();
     quiet.mockRestore();
+  }
+
+  // 8. Sweeps asked for while one waits, having read its watermarks, are not folded into it (a
+  // new day in event time asked for meanwhile would not be judged as of that day): they get one
+  // sweep after it, on watermarks read then.
+  await evaluation.idle();
+  const sweeps = jest.spyOn(evaluation as unknown as { sweepNow: (reason: string) => Promise<void> }, 'sweepNow');
+  const hold8 = holdProgress(evaluation);
+  try {
+    await world.setProgress(B, 'sum', { actual: 97 });
+    await waitFor(() => hold8.delivered() > 0, { timeoutMs: 30_000, message: "B's progress message delivered" });
+    const asked = [evaluation.sweep('test 1'), evaluation.sweep('test 2'), evaluation.sweep('test 3')];
+    hold8.release();
+    await Promise.all(asked);
+    expect(sweeps.mock.calls.map(([reason]) => reason).filter((r) => r.startsWith('test '))).toEqual([
+      'test 1',
+      'test 2',
+    ]);
+  } finally {
+    hold8.release();
+    sweeps.mockRestore();
   }
 });

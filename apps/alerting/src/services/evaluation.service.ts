@@ -87,6 +87,10 @@ export class EvaluationService {
   lastSweep: { at: number; units: number } | null = null;
   private queued: MergedRun | null = null;
   private sweepQueued: Promise<void> | null = null;
+  /** Whether the queued sweep has read the watermarks it will judge as of (sweepWhenJudged). */
+  private sweepMarksRead = false;
+  /** The sweep asked for after the queued one read its watermarks: run once that one is done. */
+  private sweepAfter: Promise<void> | null = null;
   /** Units not judged yet because a source's watermark is unknown; tried again on a timer. */
   private readonly waiting = new Set<string>();
   private waitingTimer: NodeJS.Timeout | null = null;
@@ -222,7 +226,20 @@ export class EvaluationService {
    * to start joins that one (taking the lead twice in a row does not sweep twice).
    */
   sweep(reason: string): Promise<void> {
-    if (this.sweepQueued) return this.sweepQueued;
+    if (this.sweepQueued) {
+      // One that has read its watermarks already (while it waits for progress messages to be
+      // judged) would not judge as of what this request came for (a new day in event time):
+      // such requests get one sweep after it, on watermarks read then.
+      if (!this.sweepMarksRead) return this.sweepQueued;
+      this.sweepAfter ??= this.sweepQueued
+        .catch(() => undefined)
+        .then(() => {
+          this.sweepAfter = null;
+          return this.sweep(reason);
+        });
+      return this.sweepAfter;
+    }
+    this.sweepMarksRead = false;
     const queued: Promise<void> = this.sweepWhenJudged().then((marks) =>
       this.serial.run(async () => {
         if (this.sweepQueued === queued) this.sweepQueued = null;
@@ -243,6 +260,7 @@ export class EvaluationService {
    */
   private async sweepWhenJudged(): Promise<ReadonlyMap<ActualsRole, number | null> | null> {
     if (this.lastSweep === null) return null;
+    this.sweepMarksRead = true;
     const marks = await this.watermarks
       .judgedUpTo(SWEEP_JUDGED_WAIT_MS, this.judgedHere, this.stopping.signal)
       .catch((e: Error) => {
@@ -304,6 +322,7 @@ export class EvaluationService {
 
   /** Whether nothing is queued or running (nor a progress batch's documents to write). */
   async idle(): Promise<void> {
+    await this.sweepAfter?.catch(() => undefined);
     await this.sweepQueued?.catch(() => undefined);
     await this.serial.idle();
     await this.afterMails.idle();
