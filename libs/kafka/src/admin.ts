@@ -131,30 +131,28 @@ export class KafkaAdmin {
     topic: string,
     ends: ReadonlyArray<{ partition: number; low: string; high: string }>,
   ): Promise<PartitionLag[]> {
-    const committed = await this.admin.fetchOffsets({ groupId, topics: [topic] });
-    return computeLag(
-      topic,
-      committed.find((c) => c.topic === topic)?.partitions ?? [],
-      ends.map((e) => ({ partition: e.partition, end: e.high, start: e.low })),
-    );
+    return (await this.lagAgainst(groupId, [{ topic, ends }]))[0];
   }
 
   /** Committed offsets of `groupId` against end offsets, per partition of each topic. */
   async lag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
-    const committed = await this.admin.fetchOffsets({ groupId, topics });
-    const out: PartitionLag[] = [];
-    for (const topic of topics) {
-      const ends = await this.admin.fetchTopicOffsets(topic);
-      const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
-      out.push(
-        ...computeLag(
-          topic,
-          mine,
-          ends.map((e) => ({ partition: e.partition, end: e.high, start: e.low })),
-        ),
-      );
-    }
-    return out;
+    const ends = await Promise.all(topics.map(async (topic) => ({ topic, ends: await this.offsets(topic) })));
+    return (await this.lagAgainst(groupId, ends)).flat();
+  }
+
+  /** One read of the group's committed offsets, against each topic's `ends`. */
+  private async lagAgainst(
+    groupId: string,
+    topics: ReadonlyArray<{ topic: string; ends: ReadonlyArray<{ partition: number; low: string; high: string }> }>,
+  ): Promise<PartitionLag[][]> {
+    const committed = await this.admin.fetchOffsets({ groupId, topics: topics.map((t) => t.topic) });
+    return topics.map(({ topic, ends }) =>
+      computeLag(
+        topic,
+        committed.find((c) => c.topic === topic)?.partitions ?? [],
+        ends.map((e) => ({ partition: e.partition, end: e.high, start: e.low })),
+      ),
+    );
   }
 
   async disconnect(): Promise<void> {

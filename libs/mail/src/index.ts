@@ -5,3 +5,4 @@ export * from './smtp-sender';
 export * from './smtp-sink';
 export * from './local-catcher';
 export * from './mail-date';
+export * from './mime';

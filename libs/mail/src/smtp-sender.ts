@@ -1,5 +1,6 @@
 import * as nodemailer from 'nodemailer';
 import { classifySendError, MailSendError } from './mail-error';
+import { writeMime, type MimeMail } from './mime';
 import { parseSmtpUrl, redactSmtpUrl } from './smtp-url';
 
 /**
@@ -112,23 +113,21 @@ export class SmtpSender {
   /** Resolves when the server accepted the message; throws a MailSendError otherwise. */
   async send(message: MailMessage): Promise<SendResult> {
     validateMessage(message);
+    // Written by writeMime, not nodemailer's composer (a stream pipeline per mail: see mime.ts).
+    let mail: MimeMail;
     try {
-      const info = await this.transport.sendMail({
-        messageId: message.messageId,
-        from: message.from,
-        to: message.to,
-        subject: message.subject,
-        text: message.text,
-        html: message.html,
-        ...(message.date ? { date: message.date } : {}),
-        ...(message.inReplyTo ? { inReplyTo: message.inReplyTo } : {}),
-        ...(message.references?.length ? { references: message.references } : {}),
-      });
+      mail = writeMime(message);
+    } catch (e) {
+      throw invalid((e as Error).message);
+    }
+    const { raw, envelope } = mail;
+    try {
+      const info = await this.transport.sendMail({ envelope, raw });
       return {
         accepted: addresses(info.accepted),
         rejected: addresses(info.rejected),
         response: String(info.response ?? ''),
-        messageId: String(info.messageId ?? message.messageId),
+        messageId: message.messageId,
       };
     } catch (err) {
       throw classifySendError(err);
