@@ -439,11 +439,14 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
     return docs;
   }
 
-  /** render → send → record for claimed digests; the outcomes are written before this returns. */
+  /** thread → render → send → record for claimed digests; the outcomes are written before this returns. */
   private async sendAndRecord(digests: readonly ClaimedDigest[], options: AlertPipelineOptions): Promise<boolean> {
+    const threadFrom = this.realNow();
+    const threads = await this.threadsOf(digests);
+    this.times.thread += this.realNow() - threadFrom;
     const writer = new OutcomeWriter(this.outbox);
     try {
-      return await this.sendAll(digests, options, writer);
+      return await this.sendAll(digests, threads, options, writer);
     } finally {
       await writer.drain();
     }
@@ -456,6 +459,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async sendAll(
     digests: readonly ClaimedDigest[],
+    threads: ReadonlyMap<string, string[]>,
     options: AlertPipelineOptions,
     writer: OutcomeWriter,
   ): Promise<boolean> {
@@ -470,7 +474,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
           void writer.add(this.outcome(digest, {}));
           continue;
         }
-        const recorded = writer.add(await this.send(digest, options));
+        const recorded = writer.add(await this.send(digest, threads.get(digest.digestId) ?? [], options));
         const recordFrom = this.realNow();
         // Recorded before this worker sends its next mail: a crash can then re-send at most the
         // mails in flight, one per worker (per SMTP connection), each with its Message-ID.
@@ -496,35 +500,49 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /**
-   * The Message-IDs of the mails that told this recipient of the episodes this digest follows
-   * up (resolved, achieved, missed, escalated, reminders, …): the mail with each alert's
-   * `opened` notice. A reader then shows the follow-up in the alert's thread.
+   * Per digest, the Message-IDs of the mails that told its recipient of the episodes it follows
+   * up (resolved, achieved, missed, escalated, reminders, …): the mail with each alert's `opened`
+   * notice, so a reader shows the follow-up in the alert's thread. Two reads for all `digests`
+   * (their alerts, then the opened notifications by `_id`), not two per mail.
    */
-  private async threadOf(claimed: ClaimedDigest): Promise<string[]> {
-    const followUps = claimed.docs.filter((d) => d.notice.kind !== 'opened' && d.notice.kind !== 'no_data');
-    if (!followUps.length) return [];
-    const ids: string[] = [];
+  private async threadsOf(digests: readonly ClaimedDigest[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    const followUps = digests.flatMap((digest) =>
+      digest.docs
+        .filter((d) => d.notice.kind !== 'opened' && d.notice.kind !== 'no_data')
+        .map((doc) => ({ digest, doc })),
+    );
+    if (!followUps.length) return out;
+    let alerts: Map<string, StoredAlert>;
+    let found: Map<string, OutboxDoc>;
+    let candidates: Array<{ keys: string[]; complete: boolean }>;
     try {
       // The opened notifications' keys, from the alerts' histories, read by `_id` in one query.
       // A search by alert and recipient scans the whole outbox on FerretDB: a province's first
       // sweep (5,596 units missed before they ever opened, each a follow-up) spent 15 minutes of
       // the sender's time on it, competing with the sweep's writes.
-      const alerts = await this.alertRepo.find([...new Set(followUps.map((d) => d.notice.alertId))]);
-      const candidates = followUps.map((d) =>
-        threadKeysFor(d.recipient, d.notice, alerts.get(d.notice.alertId)?.alert.history),
+      alerts = await this.alertRepo.find([...new Set(followUps.map((f) => f.doc.notice.alertId))]);
+      candidates = followUps.map(({ doc }) =>
+        threadKeysFor(doc.recipient, doc.notice, alerts.get(doc.notice.alertId)?.alert.history),
       );
-      const found = await this.outbox.byKeys(candidates.flatMap((c) => c.keys));
-      for (const [i, doc] of followUps.entries()) {
-        const { keys, complete } = candidates[i];
-        const messageId =
-          keys.map((k) => found.get(k)?.messageId).find(Boolean) ??
-          (complete ? undefined : await this.searchOpened(doc));
-        if (messageId && messageId !== claimed.messageId && !ids.includes(messageId)) ids.push(messageId);
-      }
+      found = await this.outbox.byKeys(candidates.flatMap((c) => c.keys));
     } catch (e) {
-      this.logger.warn(`thread of ${claimed.digestId} unknown, sent unthreaded: ${(e as Error).message}`);
+      this.logger.warn(`threads of ${digests.length} digest(s) unknown, sent unthreaded: ${(e as Error).message}`);
+      return out;
     }
-    return ids;
+    for (const [i, { digest, doc }] of followUps.entries()) {
+      const { keys, complete } = candidates[i];
+      let messageId = keys.map((k) => found.get(k)?.messageId).find(Boolean);
+      if (!messageId && !complete)
+        messageId = await this.searchOpened(doc).catch((e: Error) => {
+          this.logger.warn(`thread of ${digest.digestId} unknown, sent unthreaded: ${e.message}`);
+          return undefined;
+        });
+      const ids = out.get(digest.digestId) ?? [];
+      if (messageId && messageId !== digest.messageId && !ids.includes(messageId)) ids.push(messageId);
+      out.set(digest.digestId, ids);
+    }
+    return out;
   }
 
   /** The Message-ID of the newest mailed `opened` notice of `doc`'s alert to its recipient, by a search of the outbox (the alert's history no longer holds the opening). */
@@ -537,16 +555,17 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Sends one claimed digest as stored; returns its outcome (accepted, or the failure and when to retry). */
-  private async send(claimed: ClaimedDigest, options: AlertPipelineOptions): Promise<SendOutcome> {
+  private async send(
+    claimed: ClaimedDigest,
+    thread: readonly string[],
+    options: AlertPipelineOptions,
+  ): Promise<SendOutcome> {
     const { docs } = claimed;
     const renderFrom = this.realNow();
     const mail = render(claimed, docs.map(toNotification), options);
     const { messageId } = mail;
-    const threadFrom = this.realNow();
-    const thread = await this.threadOf(claimed);
     const started = this.realNow();
-    this.times.render += threadFrom - renderFrom;
-    this.times.thread += started - threadFrom;
+    this.times.render += started - renderFrom;
     try {
       const res = await this.smtp.send({
         messageId,
@@ -557,7 +576,7 @@ export class SenderService implements OnApplicationBootstrap, BeforeApplicationS
         html: mail.html,
         // When it is sent, in IW_TIMEZONE (a re-send after a crash carries its own time).
         date: mailDate(this.realNow(), this.config.timeZone),
-        ...(thread.length ? { inReplyTo: thread[0], references: thread } : {}),
+        ...(thread.length ? { inReplyTo: thread[0], references: [...thread] } : {}),
       });
       this.times.smtp += this.realNow() - started;
       this.accepted++;
