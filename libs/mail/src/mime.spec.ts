@@ -1,7 +1,7 @@
 import { simpleParser } from 'mailparser';
-import { encodedWords, foldHeader, mailboxes, writeMime, type MimeInput } from './mime';
+import { encodedWords, foldHeader, mailboxes, writeMime, type MailMessage } from './mime';
 
-const alert: MimeInput = {
+const alert: MailMessage = {
   messageId: '<iw.0123abcd@localhost>',
   from: 'Indicator Watch <noreply@localhost>',
   to: 'owner@x.cn',

@@ -17,18 +17,20 @@ export interface MimeMail {
   envelope: { from: string; to: string[] };
 }
 
-export interface MimeInput {
-  /** `<id@domain>` (checked by the caller). */
+/** A mail to send: what SmtpSender takes and writeMime writes. */
+export interface MailMessage {
+  /** `<id@domain>`; a re-send of the same digest carries the same one. */
   messageId: string;
-  /** `Name <address>`, `"Name" <address>` or a bare address. */
   from: string;
   to: string | string[];
   subject: string;
   text: string;
   html: string;
-  /** The Date header's value as written; absent: now, in UTC. */
+  /** The Date header as written (`mailDate`: in the configured time zone); absent: now, in UTC. */
   date?: string;
+  /** A follow-up (e.g. resolved): the Message-ID of the mail it follows, so readers thread them. */
   inReplyTo?: string;
+  /** The thread's Message-IDs, oldest first. */
   references?: string[];
 }
 
@@ -149,7 +151,7 @@ function part(type: 'plain' | 'html', body: string): string {
  * References, MIME-Version) and a multipart/alternative of the text and the HTML. Pure but for
  * the boundary's randomness and, without `date`, the clock (both can be given).
  */
-export function writeMime(message: MimeInput, options: { boundary?: string; now?: number } = {}): MimeMail {
+export function writeMime(message: MailMessage, options: { boundary?: string; now?: number } = {}): MimeMail {
   const from = mailboxes(message.from);
   const to = mailboxes(message.to);
   if (from.length !== 1) throw new Error(`From must be one address, not ${JSON.stringify(message.from)}`);

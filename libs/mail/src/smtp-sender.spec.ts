@@ -1,4 +1,4 @@
-import type { MailMessage } from './smtp-sender';
+import type { MailMessage } from './mime';
 import { SmtpSender, validateMessage } from './smtp-sender';
 
 const good: MailMessage = {

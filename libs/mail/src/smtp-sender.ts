@@ -1,6 +1,6 @@
 import * as nodemailer from 'nodemailer';
 import { classifySendError, MailSendError } from './mail-error';
-import { writeMime, type MimeMail } from './mime';
+import { writeMime, type MailMessage, type MimeMail } from './mime';
 import { parseSmtpUrl, redactSmtpUrl } from './smtp-url';
 
 /**
@@ -10,22 +10,6 @@ import { parseSmtpUrl, redactSmtpUrl } from './smtp-url';
  * each send resolves or fails on its own. Never logs; the password never leaves the transport
  * (use `describe()` in logs).
  */
-
-export interface MailMessage {
-  /** `<id@domain>`; a re-send of the same digest carries the same one. */
-  messageId: string;
-  from: string;
-  to: string | string[];
-  subject: string;
-  text: string;
-  html: string;
-  /** The Date header as written (`mailDate`: in the configured time zone); absent: nodemailer's, in UTC. */
-  date?: string;
-  /** A follow-up (e.g. resolved): the Message-ID of the mail it follows, so readers thread them. */
-  inReplyTo?: string;
-  /** The thread's Message-IDs, oldest first. */
-  references?: string[];
-}
 
 export interface SendResult {
   accepted: string[];

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { SmtpSender, type MailMessage } from './smtp-sender';
+import type { MailMessage } from './mime';
+import { SmtpSender } from './smtp-sender';
 
 /**
  * SMTP TLS against a real server on 127.0.0.1 whose certificate is signed by a private CA made
