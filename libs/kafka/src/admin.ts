@@ -131,28 +131,18 @@ export class KafkaAdmin {
     topic: string,
     ends: ReadonlyArray<{ partition: number; low: string; high: string }>,
   ): Promise<PartitionLag[]> {
-    return (await this.lagAgainst(groupId, [{ topic, ends }]))[0];
+    return lagOf(await this.admin.fetchOffsets({ groupId, topics: [topic] }), topic, ends);
   }
 
-  /** Committed offsets of `groupId` against end offsets, per partition of each topic. */
+  /**
+   * Committed offsets of `groupId` against end offsets, per partition of each topic. The ends are
+   * read after the commits: a partition at lag 0 had committed all it held when its ends were
+   * read, later than the commits (the watermarks count on that margin).
+   */
   async lag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
-    const ends = await Promise.all(topics.map(async (topic) => ({ topic, ends: await this.offsets(topic) })));
-    return (await this.lagAgainst(groupId, ends)).flat();
-  }
-
-  /** One read of the group's committed offsets, against each topic's `ends`. */
-  private async lagAgainst(
-    groupId: string,
-    topics: ReadonlyArray<{ topic: string; ends: ReadonlyArray<{ partition: number; low: string; high: string }> }>,
-  ): Promise<PartitionLag[][]> {
-    const committed = await this.admin.fetchOffsets({ groupId, topics: topics.map((t) => t.topic) });
-    return topics.map(({ topic, ends }) =>
-      computeLag(
-        topic,
-        committed.find((c) => c.topic === topic)?.partitions ?? [],
-        ends.map((e) => ({ partition: e.partition, end: e.high, start: e.low })),
-      ),
-    );
+    const committed = await this.admin.fetchOffsets({ groupId, topics });
+    const ends = await Promise.all(topics.map((topic) => this.admin.fetchTopicOffsets(topic)));
+    return topics.flatMap((topic, i) => lagOf(committed, topic, ends[i]));
   }
 
   async disconnect(): Promise<void> {
@@ -160,4 +150,17 @@ export class KafkaAdmin {
     this.connected = false;
     await this.admin.disconnect();
   }
+}
+
+/** One topic's lag: `committed` (fetchOffsets, any topics) against its `ends`. */
+function lagOf(
+  committed: ReadonlyArray<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>,
+  topic: string,
+  ends: ReadonlyArray<{ partition: number; low: string; high: string }>,
+): PartitionLag[] {
+  return computeLag(
+    topic,
+    committed.find((c) => c.topic === topic)?.partitions ?? [],
+    ends.map((e) => ({ partition: e.partition, end: e.high, start: e.low })),
+  );
 }

@@ -175,8 +175,7 @@ it('keeps the progress each evaluation was judged on, and later sweeps judge on 
   const admin = app.get(KafkaAdmin);
   const ends = admin.offsets.bind(admin);
   const hold6 = holdProgress(evaluation);
-  // Once, right after the first read of where indicators.progress ends (other topics' ends are
-  // read too, for the watermarks).
+  // Once, right after the sweep's first read of where indicators.progress ends.
   let published = false;
   const after = jest.spyOn(admin, 'offsets').mockImplementation(async (topic) => {
     const read = await ends(topic);

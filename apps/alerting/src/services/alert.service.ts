@@ -194,15 +194,6 @@ export class AlertService {
   }
 
   /**
-   * The alerts of these units as stored (or claimed by this process): read by an evaluation
-   * beside its evaluations and progress, one round trip instead of one more after them; its
-   * claims still decide (a stale read loses its claim and is read again).
-   */
-  read(ids: readonly string[]): Promise<Map<string, StoredAlert>> {
-    return this.alerts.find(ids);
-  }
-
-  /**
    * New evaluations (settled) of tracked units; returns how many notifications were enqueued.
    * In a sweep (`sweep`), only the alerts that existed when it began are read (a unit without
    * one is stepped from none: should another writer create it meanwhile, its claim is lost and
@@ -215,15 +206,13 @@ export class AlertService {
     sweep?: SweepAlerts,
     times?: AlertStageTimes,
     later?: WritesLater,
-    /** The units' alerts as the caller read them beside their evaluations (`read`); absent: read here. */
-    ahead?: ReadonlyMap<string, StoredAlert>,
   ): Promise<number> {
     if (evaluations.length === 0) return 0;
     const started = this.realNow();
     const options = await this.pipelineOptions();
     const byId = new Map(evaluations.map((e) => [e.unit.id, e]));
     const ids = [...byId.keys()];
-    const read = sweep ? await this.alerts.find(ids.filter((id) => sweep.stored.has(id))) : ahead;
+    const read = sweep ? await this.alerts.find(ids.filter((id) => sweep.stored.has(id))) : undefined;
     if (times) times.read += this.realNow() - started;
     const written = await this.apply(
       ids,

@@ -12,13 +12,7 @@ import {
   type Progress,
   type TrackedUnit,
 } from '@iw/measures';
-import {
-  EvaluationRepository,
-  ProgressRepository,
-  WritesLater,
-  type EvaluationWrite,
-  type StoredAlert,
-} from '@iw/mongo';
+import { EvaluationRepository, ProgressRepository, WritesLater, type EvaluationWrite } from '@iw/mongo';
 import { relativeBaseOf, riskConfigOf, type RiskConfig } from '@iw/risk';
 import { previousYearId } from '@iw/targets';
 import { ALERTING_OPTIONS, APP_CONFIG, CLOCK, REAL_CLOCK, type AlertingOptions } from '../alerting.tokens';
@@ -476,26 +470,18 @@ export class EvaluationService {
     const { now } = ctx;
     const done = new Map<string, Verdict>();
     let todo = [...ids];
-    let alertsRead: Map<string, StoredAlert> | undefined;
     for (let round = 0; round < MAX_CAS_ROUNDS && todo.length > 0; round++) {
       // A unit another writer moved is read again from the stored evaluations: what this
       // writer's claims decided so far is written first, so that read is not behind them.
       if (round > 0) await later.flush();
       let mark = this.realNow();
-      // Judged again on what the stored evaluation was judged on (fromJudged: a later sweep), or
-      // on the progress as stored (then kept beside the evaluation when it is newer than what is
-      // kept there). Outside a sweep the progress and the units' alerts are read at the same time
-      // as the evaluations: one round trip to the database, not three in a row.
-      const [found, readNow, alertsNow] = await Promise.all([
-        this.evaluations.findWithJudged(todo),
-        fromJudged || !todo.length ? null : this.progress.find(todo),
-        round === 0 && !run?.alerts ? this.alerts.read(ids) : undefined,
-      ]);
-      const { evaluations: previous, judged } = found;
-      if (alertsNow) alertsRead = alertsNow;
+      const { evaluations: previous, judged } = await this.evaluations.findWithJudged(todo);
+      // Judged again on what the stored evaluation was judged on, or on the progress as stored
+      // (then kept beside the evaluation when it is newer than what is kept there).
       const unread = fromJudged ? todo.filter((id) => !judged.has(id)) : todo;
-      const read: Map<string, Progress> =
-        readNow ?? (unread.length ? await this.progress.find(unread) : new Map<string, Progress>());
+      const read: Map<string, Progress> = unread.length
+        ? await this.progress.find(unread)
+        : new Map<string, Progress>();
       const fresh = new Set(unread);
       t.read += this.realNow() - mark;
       const writes: EvaluationWrite[] = [];
@@ -535,7 +521,7 @@ export class EvaluationService {
     const forAlerts: UnitEvaluation[] = [];
     for (const a of done.values()) if (a.forAlert) forAlerts.push(a.forAlert);
     const alertsAt = this.realNow();
-    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.alerts, t.alert, later, alertsRead);
+    const enqueued = await this.alerts.onEvaluations(forAlerts, now, run?.alerts, t.alert, later);
     t.alerts += this.realNow() - alertsAt;
     return { judged: done.size, enqueued };
   }
