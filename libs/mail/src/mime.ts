@@ -9,7 +9,7 @@ import { mailDate } from './mail-date';
  * endings) and its envelope (MAIL FROM and RCPT TO).
  *
  * Written here, not by nodemailer's composer: that one builds each mail through a pipeline of
- * streams, about 1.7 ms of CPU per alert mail against about 0.1 ms for this (measured side by
+ * streams, about 1.7 ms of CPU per alert mail against about 0.17 ms for this (measured side by
  * side, 1,000 mails of 8 kB), and alerting sends a burst's mails while it judges the rest.
  */
 export interface MimeMail {
