@@ -1,4 +1,5 @@
 import { localDate } from '@iw/clock';
+import { copyState } from './copy';
 import type { Period } from './period';
 import type { DailyPoint, KeptReading, Likelihood, MeasureKind, Progress } from './progress';
 
@@ -122,7 +123,7 @@ export function applyEvents(
   if (progress && progress.measure !== init.measure) {
     throw new Error(`${init.id}: measure changed from ${progress.measure} to ${init.measure}; rebuild its progress`);
   }
-  const p: Progress = progress ? structuredClone(progress) : newProgress(init);
+  const p: Progress = progress ? copyState(progress) : newProgress(init);
   p.applied ??= {};
   p.version ??= 0;
   p.period = { ...init.period };

@@ -10,3 +10,4 @@ export * from './correct';
 export * from './watermarks';
 export * from './progress-message';
 export * from './judged';
+export * from './copy';

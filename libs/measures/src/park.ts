@@ -1,4 +1,5 @@
 import { applyEvents, newProgress, partitionKey, type AppliedEvent, type ProgressInit } from './apply';
+import { copyState } from './copy';
 import type { Progress } from './progress';
 
 /**
@@ -52,7 +53,7 @@ export function applyOrParkBounded(
   try {
     return { progress: applyEvents(progress, init, events, timeZone), overflow: [] };
   } catch (e) {
-    const base = progress ? structuredClone(progress) : newProgress(init);
+    const base = progress ? copyState(progress) : newProgress(init);
     return park(base, (e as Error).message, now, events, true, max);
   }
 }
@@ -84,8 +85,8 @@ function park(
     else added.push(e);
   }
   if (!fresh && added.length === 0) return { progress: p, overflow };
-  const out = fresh ? p : structuredClone(p);
-  out.parked = { reason, since, events: [...kept, ...added.map((e) => structuredClone(e))] };
+  const out = fresh ? p : copyState(p);
+  out.parked = { reason, since, events: [...kept, ...added.map((e) => copyState(e))] };
   out.version = (out.version ?? 0) + 1;
   return { progress: out, overflow };
 }
