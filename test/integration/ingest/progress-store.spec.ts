@@ -151,6 +151,47 @@ it('concurrent updates of one unit in a process remembering states each count on
   expect(computed.n).toBe(8);
 });
 
+it('a writer remembering states computes from the state it wrote itself, not from its text read back', async () => {
+  const unit = uniqueId('u');
+  const r = new ProgressRepository(conn);
+  r.rememberStates(REMEMBER);
+  const [first] = await write(r, unit, [event(unit, 0, 0, 1)]);
+  const given: Array<Progress | null> = [];
+  await r.update(
+    [unit],
+    (before) => {
+      given.push(before);
+      return {
+        progress: applyEvents(before, unitOf(unit), [event(unit, 0, 1, 2)], 'Asia/Shanghai'),
+        indicatorId: null,
+        projectId: 'p',
+      };
+    },
+    new Date(),
+  );
+  // The very object computed before (no parse of its history); unchanged by the computation after it.
+  expect(given).toHaveLength(1);
+  expect(given[0]).toBe(first);
+  expect(first).toMatchObject({ actual: 1, version: 1 });
+  // Another process (nothing remembered) computes from the stored document: the same state.
+  const fresh: Array<Progress | null> = [];
+  await new ProgressRepository(conn).update(
+    [unit],
+    (before) => {
+      fresh.push(before);
+      return {
+        progress: applyEvents(before, unitOf(unit), [event(unit, 0, 2, 4)], 'Asia/Shanghai'),
+        indicatorId: null,
+        projectId: 'p',
+      };
+    },
+    new Date(),
+  );
+  expect(fresh[0]).not.toBe(first);
+  expect(fresh[0]).toMatchObject({ actual: 3, version: 2, eventCount: 2 });
+  expect(await repo.one(unit)).toMatchObject({ actual: 7, version: 3 });
+});
+
 it('forgets a remembered state after its time to live', async () => {
   const unit = uniqueId('u');
   const r = new ProgressRepository(conn);
