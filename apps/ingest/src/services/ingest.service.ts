@@ -42,8 +42,12 @@ import { BindingsService } from './bindings.service';
 import { IngestMetrics } from './ingest.metrics';
 import { WatermarkService } from './watermark.service';
 
-/** Unit states kept between batches (ProgressRepository.rememberStates): about 16 MB of text at most. */
-const REMEMBERED_STATES = { maxEntries: 5000, maxChars: 16 << 20, ttlMs: 60_000 };
+/**
+ * Unit states kept between batches (ProgressRepository.rememberStates): about 8 MB of text at
+ * most, and beside each the state it was made from (about twice its text as objects), so about
+ * what 16 MB of text alone took before the store kept those.
+ */
+const REMEMBERED_STATES = { maxEntries: 5000, maxChars: 8 << 20, ttlMs: 60_000 };
 
 interface Rejected {
   message: InboundMessage;
