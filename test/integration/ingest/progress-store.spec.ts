@@ -51,12 +51,21 @@ function event(unit: string, partition: number, offset: number, value = 1): Appl
   };
 }
 
-/** Writes `events` to `unit` the way ingest does; `computed` counts the computations (a lost claim computes again). */
-function write(r: ProgressRepository, unit: string, events: AppliedEvent[], computed = { n: 0 }): Promise<Progress[]> {
+/**
+ * Writes `events` to `unit` the way ingest does; `computed` counts the computations (a lost claim
+ * computes again), `given` collects the states they computed from.
+ */
+function write(
+  r: ProgressRepository,
+  unit: string,
+  events: AppliedEvent[],
+  computed = { n: 0 },
+  given: Array<Progress | null> = [],
+): Promise<Progress[]> {
   return r.update(
     [unit],
     (before) => ({
-      progress: (computed.n++, applyEvents(before, unitOf(unit), events, 'Asia/Shanghai')),
+      progress: (computed.n++, given.push(before), applyEvents(before, unitOf(unit), events, 'Asia/Shanghai')),
       indicatorId: null,
       projectId: 'p',
     }),
@@ -157,36 +166,14 @@ it('a writer remembering states computes from the state it wrote itself, not fro
   r.rememberStates(REMEMBER);
   const [first] = await write(r, unit, [event(unit, 0, 0, 1)]);
   const given: Array<Progress | null> = [];
-  await r.update(
-    [unit],
-    (before) => {
-      given.push(before);
-      return {
-        progress: applyEvents(before, unitOf(unit), [event(unit, 0, 1, 2)], 'Asia/Shanghai'),
-        indicatorId: null,
-        projectId: 'p',
-      };
-    },
-    new Date(),
-  );
+  await write(r, unit, [event(unit, 0, 1, 2)], { n: 0 }, given);
   // The very object computed before (no parse of its history); unchanged by the computation after it.
   expect(given).toHaveLength(1);
   expect(given[0]).toBe(first);
   expect(first).toMatchObject({ actual: 1, version: 1 });
   // Another process (nothing remembered) computes from the stored document: the same state.
   const fresh: Array<Progress | null> = [];
-  await new ProgressRepository(conn).update(
-    [unit],
-    (before) => {
-      fresh.push(before);
-      return {
-        progress: applyEvents(before, unitOf(unit), [event(unit, 0, 2, 4)], 'Asia/Shanghai'),
-        indicatorId: null,
-        projectId: 'p',
-      };
-    },
-    new Date(),
-  );
+  await write(new ProgressRepository(conn), unit, [event(unit, 0, 2, 4)], { n: 0 }, fresh);
   expect(fresh[0]).not.toBe(first);
   expect(fresh[0]).toMatchObject({ actual: 3, version: 2, eventCount: 2 });
   expect(await repo.one(unit)).toMatchObject({ actual: 7, version: 3 });
